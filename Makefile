@@ -1,0 +1,45 @@
+# Two commands for a new user: `make demo` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install-system-deps.sh 2>/dev/null | sha1sum | cut -c1-12)
+WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+
+.PHONY: demo test deps system-deps lint test-py test-web web bench clean-demo
+
+$(STAMP):
+	bash scripts/install-system-deps.sh
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+deps: $(STAMP)
+
+$(WEB_STAMP):
+	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && touch $(notdir $@); fi
+
+web: $(WEB_STAMP)
+	@if [ -f web/package.json ]; then $(BIN)/python scripts/build_web.py; fi
+
+lint: deps
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_module_size.py
+
+test-py: deps web
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-web: deps web
+	@if [ -f web/package.json ]; then cd web && npm run -s check && npm run -s test && npm run -s e2e; fi
+
+test: lint test-py test-web
+
+demo: deps web
+	$(BIN)/python scripts/demo.py
+
+bench: deps web
+	$(BIN)/python -m benchmarks.run_all

@@ -1,0 +1,1 @@
+"""Versioned artifacts with manifests and a content-addressed cache (a later issue)."""

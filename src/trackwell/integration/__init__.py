@@ -1,0 +1,1 @@
+"""Framework integrations, module names as in wandb.integration (a later issue)."""

@@ -1,0 +1,115 @@
+"""Domain errors, shared by server and SDK.
+
+Hierarchy::
+
+    TrackwellError            (code="error", HTTP 500)
+    ├── InvalidArgument       (400) bad input: names the field and the fix
+    ├── Unauthorized          (401) missing or wrong API key
+    ├── PermissionDenied      (403) authenticated, but not allowed
+    ├── NotFound              (404)
+    ├── Conflict              (409) e.g. a run that exists when resume="never"
+    │   └── SequenceGap       (409) a record batch skipped sequence numbers; carries expected_seq
+    └── PayloadTooLarge       (413)
+
+The server maps them to HTTP in one place (``server/errors.py``) with the body :class:`ErrorBody`;
+the SDK and ``Api`` rebuild the same exception from that body, so a caller sees one exception type
+whether the error was raised locally or remotely.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    hint: str | None = None
+    expected_seq: int | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class TrackwellError(Exception):
+    code: ClassVar[str] = "error"
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def to_body(self) -> ErrorBody:
+        return ErrorBody(error=ErrorDetail(code=self.code, message=self.message, field=self.field, hint=self.hint))
+
+
+class InvalidArgument(TrackwellError):
+    code = "invalid_argument"
+    http_status = 400
+
+
+class Unauthorized(TrackwellError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class PermissionDenied(TrackwellError):
+    code = "permission_denied"
+    http_status = 403
+
+
+class NotFound(TrackwellError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(TrackwellError):
+    code = "conflict"
+    http_status = 409
+
+
+class PayloadTooLarge(TrackwellError):
+    code = "payload_too_large"
+    http_status = 413
+
+
+class SequenceGap(Conflict):
+    """A batch started after a sequence number the server has not seen: resend from ``expected_seq``."""
+
+    code = "sequence_gap"
+
+    def __init__(self, message: str, *, expected_seq: int) -> None:
+        super().__init__(message, hint=f"resend records starting at seq {expected_seq}")
+        self.expected_seq = expected_seq
+
+    def to_body(self) -> ErrorBody:
+        body = super().to_body()
+        body.error.expected_seq = self.expected_seq
+        return body
+
+
+_BY_CODE: dict[str, type[TrackwellError]] = {
+    cls.code: cls
+    for cls in (TrackwellError, InvalidArgument, Unauthorized, PermissionDenied, NotFound, Conflict, PayloadTooLarge)
+}
+
+
+def error_from_body(status: int, body: Any) -> TrackwellError:
+    """Rebuild the domain exception from an HTTP error response (used by the SDK and ``Api``)."""
+    try:
+        detail = ErrorBody.model_validate(body).error
+    except Exception:
+        return TrackwellError(f"server answered HTTP {status}: {str(body)[:300]}")
+    if detail.code == SequenceGap.code and detail.expected_seq is not None:
+        return SequenceGap(detail.message, expected_seq=detail.expected_seq)
+    cls = _BY_CODE.get(detail.code, TrackwellError)
+    return cls(detail.message, field=detail.field, hint=detail.hint)

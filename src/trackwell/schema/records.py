@@ -1,0 +1,146 @@
+"""The records a run writes: the unit of the local run log and of upload batches.
+
+Every record carries ``seq``, numbered from 0 per writer session (``session_id``). The server
+applies a batch idempotently: records with a seq it has already applied are skipped, and a batch
+whose first new seq is past the next expected one is refused with ``SequenceGap`` so the sender
+resends from there. The same records are replayed unchanged by ``trackwell sync``.
+
+Values inside history, summary and config are JSON values; NaN and ±Infinity are carried as the
+bare tokens ``NaN``, ``Infinity`` and ``-Infinity`` (Python's json module reads and writes them).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trackwell.schema.runs import RunError, RunState
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(ser_json_inf_nan="constants")
+    seq: int = Field(ge=0)
+
+
+class HistoryRecord(_Record):
+    """One committed history row (wandb's ``log`` semantics already applied by the SDK)."""
+
+    kind: Literal["history"] = "history"
+    step: int
+    timestamp: float
+    runtime: float
+    values: dict[str, Any] = Field(description="Key -> JSON value; nested dicts stay nested.")
+    out_of_order: bool = Field(False, description="Step is lower than an earlier row's; kept, not dropped.")
+
+
+class SummaryRecord(_Record):
+    """The whole summary (replace semantics, as wandb's ``wandb-summary.json``)."""
+
+    kind: Literal["summary"] = "summary"
+    values: dict[str, Any]
+
+
+class ConfigRecord(_Record):
+    """The whole config (replace)."""
+
+    kind: Literal["config"] = "config"
+    values: dict[str, Any]
+
+
+class MetricRecord(_Record):
+    """``define_metric``: how a metric is summarized and plotted."""
+
+    kind: Literal["metric"] = "metric"
+    name: str = Field(description="Metric name, may end with '*' (glob).")
+    step_metric: str | None = None
+    summary: list[str] = Field(default_factory=list, description="min, max, mean, first, last, best, none")
+    goal: Literal["minimize", "maximize"] | None = None
+    hidden: bool = False
+
+
+class RunMetaRecord(_Record):
+    """Changes to the run's identity fields made during the run (``run.name = ...``, tags, notes)."""
+
+    kind: Literal["meta"] = "meta"
+    display_name: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    metadata: dict[str, Any] | None = Field(default=None, description="Run context, merged into metadata.")
+
+
+class OutputLine(BaseModel):
+    line: int = Field(ge=0, description="Line number; a later record may overwrite a line (\\r progress bars).")
+    stream: Literal["stdout", "stderr"] = "stdout"
+    timestamp: float
+    text: str
+
+
+class OutputRecord(_Record):
+    """Console output lines."""
+
+    kind: Literal["output"] = "output"
+    lines: list[OutputLine]
+
+
+class StatsRecord(_Record):
+    """One system-metrics sample: keys like ``system/cpu.percent``, plotted against wall time."""
+
+    kind: Literal["stats"] = "stats"
+    timestamp: float
+    runtime: float
+    values: dict[str, float]
+
+
+class FileRecord(_Record):
+    """A run file was written or changed. The uploader sends the bytes first, then this record."""
+
+    kind: Literal["file"] = "file"
+    path: str = Field(description="Relative to the run's files/ folder, '/'-separated.")
+    sha256: str
+    size: int
+    policy: Literal["live", "now", "end"] = "now"
+
+
+class ExitRecord(_Record):
+    """The run ended. Last record of a session."""
+
+    kind: Literal["exit"] = "exit"
+    state: RunState
+    exit_code: int
+    runtime: float
+    error: RunError | None = None
+
+
+Record = Annotated[
+    HistoryRecord
+    | SummaryRecord
+    | ConfigRecord
+    | MetricRecord
+    | RunMetaRecord
+    | OutputRecord
+    | StatsRecord
+    | FileRecord
+    | ExitRecord,
+    Field(discriminator="kind"),
+]
+
+
+class RecordBatch(BaseModel):
+    """Body of ``POST /api/v1/runs/{entity}/{project}/{run_id}/records`` (JSON, may be gzip-encoded).
+
+    An empty ``records`` list is a heartbeat.
+    """
+
+    model_config = ConfigDict(ser_json_inf_nan="constants")
+    session_id: str
+    records: list[Record] = Field(default_factory=list)
+
+
+class BatchAck(BaseModel):
+    session_id: str
+    applied_through: int = Field(description="Highest seq applied for this session; -1 when none.")
+    stop_requested: bool = Field(False, description="The server asks the run to stop (UI 'stop run').")
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,105 @@
+"""Runs and projects: what the SDK sends to create or resume a run, and what readers get back."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+RunState = Literal["running", "finished", "failed", "killed", "crashed"]
+ResumeMode = Literal["never", "allow", "must"]
+
+# Identifiers appear in URLs and file paths: keep them to a safe alphabet.
+RUN_ID_PATTERN = r"^[A-Za-z0-9_\-.]{1,64}$"
+NAME_PATTERN = r"^[A-Za-z0-9_\-.]{1,128}$"
+
+
+class RunError(BaseModel):
+    """Why a run failed: the exception that ended it."""
+
+    type: str | None = None
+    message: str
+    traceback: str | None = None
+
+
+class RunUpsert(BaseModel):
+    """Body of ``PUT /api/v1/runs/{entity}/{project}/{run_id}``: create a run, or resume it.
+
+    ``resume`` follows wandb: ``never`` fails with 409 when the run exists, ``must`` fails with 404
+    when it does not, ``allow`` resumes when it exists and creates it otherwise. Resuming sets the
+    state back to ``running`` and keeps history, summary and config (the given config is merged in).
+    """
+
+    session_id: str = Field(description="Random id of this writer process; records are sequenced per session.")
+    resume: ResumeMode = "never"
+    display_name: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    config: dict[str, Any] | None = None
+    host: str | None = None
+    program: str | None = None
+    sweep_id: str | None = None
+    started_at: float | None = Field(default=None, description="Client clock, seconds since the epoch.")
+
+
+class RunUpdate(BaseModel):
+    """Body of ``PATCH /api/v1/runs/{entity}/{project}/{run_id}``: edits from the UI or ``Api``."""
+
+    display_name: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    summary: dict[str, Any] | None = Field(default=None, description="Keys to set in the summary (merge).")
+
+
+class RunOut(BaseModel):
+    id: str
+    entity: str
+    project: str
+    display_name: str
+    state: RunState
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    summary: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Run context: host, git, python, ...")
+    host: str | None = None
+    program: str | None = None
+    sweep_id: str | None = None
+    created_at: float
+    updated_at: float
+    heartbeat_at: float | None = None
+    finished_at: float | None = None
+    runtime: float = Field(0.0, description="Seconds the run has been running (sum over resumed sessions).")
+    exit_code: int | None = None
+    error: RunError | None = None
+    last_step: int | None = Field(default=None, description="Highest _step in history; None when empty.")
+    history_count: int = 0
+    resumed: bool = Field(False, description="True in the upsert answer when an existing run was resumed.")
+    next_seq: int = Field(0, description="In the upsert answer: the first seq this session should use.")
+    metric_definitions: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class RunList(BaseModel):
+    runs: list[RunOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ProjectOut(BaseModel):
+    entity: str
+    name: str
+    run_count: int
+    running_count: int = 0
+    created_at: float
+    last_activity: float | None = None
+
+
+class ProjectList(BaseModel):
+    projects: list[ProjectOut]

@@ -1,0 +1,1 @@
+"""The FastAPI application: thin routes over trackwell.service, authentication, the static web UI."""

@@ -1,0 +1,1 @@
+"""Sweep config schema, search methods and the agent (a later issue)."""
