@@ -49,7 +49,9 @@ class TrackwellError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
     def to_body(self) -> ErrorBody:
-        return ErrorBody(error=ErrorDetail(code=self.code, message=self.message, field=self.field, hint=self.hint))
+        return ErrorBody(
+            error=ErrorDetail(code=self.code, message=self.message, field=self.field, hint=self.hint)
+        )
 
 
 class InvalidArgument(TrackwellError):
@@ -99,7 +101,15 @@ class SequenceGap(Conflict):
 
 _BY_CODE: dict[str, type[TrackwellError]] = {
     cls.code: cls
-    for cls in (TrackwellError, InvalidArgument, Unauthorized, PermissionDenied, NotFound, Conflict, PayloadTooLarge)
+    for cls in (
+        TrackwellError,
+        InvalidArgument,
+        Unauthorized,
+        PermissionDenied,
+        NotFound,
+        Conflict,
+        PayloadTooLarge,
+    )
 }
 
 

@@ -12,7 +12,9 @@ NonFinite = Literal["NaN", "Infinity", "-Infinity"]
 
 class HistoryKey(BaseModel):
     key: str = Field(description="Flattened key: nested dicts joined with '.', e.g. 'a.b'.")
-    kind: Literal["number", "other"] = Field(description="number: plottable series; other: strings, media, ...")
+    kind: Literal["number", "other"] = Field(
+        description="number: plottable series; other: strings, media, ..."
+    )
     count: int
     first_step: int | None = None
     last_step: int | None = None
@@ -42,7 +44,9 @@ class Series(BaseModel):
 class SeriesResponse(BaseModel):
     run_id: str
     series: list[Series]
-    last_step: int | None = Field(description="Highest step of the run's history when read: the cursor for live reads.")
+    last_step: int | None = Field(
+        description="Highest step of the run's history when read: the cursor for live reads."
+    )
 
 
 class HistoryRows(BaseModel):

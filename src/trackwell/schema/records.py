@@ -72,7 +72,9 @@ class RunMetaRecord(_Record):
 
 
 class OutputLine(BaseModel):
-    line: int = Field(ge=0, description="Line number; a later record may overwrite a line (\\r progress bars).")
+    line: int = Field(
+        ge=0, description="Line number; a later record may overwrite a line (\\r progress bars)."
+    )
     stream: Literal["stdout", "stderr"] = "stdout"
     timestamp: float
     text: str

@@ -30,7 +30,9 @@ class RunUpsert(BaseModel):
     state back to ``running`` and keeps history, summary and config (the given config is merged in).
     """
 
-    session_id: str = Field(description="Random id of this writer process; records are sequenced per session.")
+    session_id: str = Field(
+        description="Random id of this writer process; records are sequenced per session."
+    )
     resume: ResumeMode = "never"
     display_name: str | None = None
     group: str | None = None

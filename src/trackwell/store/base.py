@@ -9,12 +9,15 @@ live outside the database behind :class:`BlobStore`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal, Protocol
 
 from sqlalchemy import Connection
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, Series
+from trackwell.schema.records import OutputLine
+from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunState, RunUpsert
 
 Stream = Literal["history", "system"]
 
@@ -51,7 +54,9 @@ class HistoryStore(Protocol):
     Every method works inside the caller's transaction (``conn``) and never commits.
     """
 
-    def append(self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history") -> None:
+    def append(
+        self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
+    ) -> None:
         """Append rows. Steps need not be increasing (out-of-order rows are kept)."""
 
     def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys: ...
@@ -98,3 +103,158 @@ class BlobStore(Protocol):
     def exists(self, sha256: str) -> bool: ...
 
     def iter_chunks(self, sha256: str, chunk_size: int = 1 << 20) -> Iterator[bytes]: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata: runs, projects, users and keys, the files index, console output.
+# All methods take the caller's connection (one transaction per unit of work) and never commit.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunKey:
+    entity: str
+    project: str
+    run_id: str
+
+    def __str__(self) -> str:
+        return f"{self.entity}/{self.project}/{self.run_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    pk: int
+    run: RunOut
+
+
+@dataclass(slots=True)
+class RunChanges:
+    """Fields to change on a run; ``None`` means "leave as is"."""
+
+    state: RunState | None = None
+    display_name: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    config: dict[str, Any] | None = None
+    summary: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    metric_definitions: list[dict[str, Any]] | None = None
+    heartbeat_at: float | None = None
+    finished_at: float | None = None
+    runtime: float | None = None
+    exit_code: int | None = None
+    error: RunError | None = None
+    last_step: int | None = None
+    history_count: int | None = None
+    updated_at: float | None = None
+
+
+class RunStore(Protocol):
+    def get_run(self, conn: Connection, key: RunKey, *, lock: bool = False) -> StoredRun | None:
+        """``lock=True`` takes a row lock (PostgreSQL ``FOR UPDATE``) so concurrent batches for one
+        run are applied one after the other, also across server processes."""
+
+    def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
+        """Create the run (and its entity and project when new). Raises ``Conflict`` if it exists."""
+
+    def update_run(self, conn: Connection, pk: int, changes: RunChanges) -> None: ...
+
+    def delete_run(self, conn: Connection, pk: int) -> None: ...
+
+    def query_runs(
+        self,
+        conn: Connection,
+        entity: str,
+        project: str,
+        filters: dict[str, Any] | None,
+        order: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[RunOut], int]:
+        """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count.
+
+        Fields: ``state, display_name, group, job_type, tags, created_at, updated_at, heartbeat_at,
+        host, sweep_id, config.<path>, summary_metrics.<path>`` (wandb's camelCase names such as
+        ``createdAt``, ``displayName``, ``jobType`` are accepted too). Operators: ``$and $or $nor $eq $ne
+        $gt $gte $lt $lte $in $nin $regex $exists``. ``order``: ``[+|-]field``, default ``-created_at``.
+        Unknown fields or operators raise ``InvalidArgument`` naming them."""
+
+    def list_projects(self, conn: Connection, entity: str | None, search: str | None) -> list[ProjectOut]: ...
+
+    def session_applied(self, conn: Connection, run_pk: int, session_id: str) -> int:
+        """Highest seq applied for this writer session, -1 when none."""
+
+    def set_session_applied(self, conn: Connection, run_pk: int, session_id: str, seq: int) -> None: ...
+
+    def mark_stale_runs_crashed(self, conn: Connection, heartbeat_before: float, now: float) -> list[RunKey]:
+        """Runs still ``running`` whose last heartbeat is older than ``heartbeat_before`` become
+        ``crashed``. Safe to call from several server processes at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    username: str
+    entity: str
+    is_admin: bool
+
+
+class UserStore(Protocol):
+    def create_user(self, conn: Connection, username: str, *, is_admin: bool, now: float) -> User: ...
+
+    def get_user(self, conn: Connection, username: str) -> User | None: ...
+
+    def count_users(self, conn: Connection) -> int: ...
+
+    def add_api_key(self, conn: Connection, user_id: int, key_hash: str, name: str, now: float) -> None:
+        """Keys are stored hashed (sha256 of a high-entropy random key); the key itself never."""
+
+    def user_for_key_hash(self, conn: Connection, key_hash: str, now: float) -> User | None:
+        """The key's user, updating the key's last-used time; None for unknown or revoked keys."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    path: str
+    sha256: str
+    size: int
+    updated_at: float
+
+
+class FileIndex(Protocol):
+    def put_file(self, conn: Connection, run_pk: int, entry: FileEntry) -> None:
+        """Insert or replace the entry for ``entry.path`` (a changed file keeps its name)."""
+
+    def list_files(self, conn: Connection, run_pk: int) -> list[FileEntry]: ...
+
+    def get_file(self, conn: Connection, run_pk: int, path: str) -> FileEntry | None: ...
+
+
+class OutputStore(Protocol):
+    def write_lines(self, conn: Connection, run_pk: int, lines: Sequence[OutputLine]) -> None:
+        """Upsert by line number: a later write of a line replaces it (progress bars)."""
+
+    def read_lines(
+        self, conn: Connection, run_pk: int, offset: int, limit: int
+    ) -> tuple[list[OutputLine], int]:
+        """Lines ``offset..offset+limit`` and the total line count."""
+
+
+class Database(Protocol):
+    """One SQL database holding metadata and history. ``begin()`` is a write transaction
+    (SQLite: ``BEGIN IMMEDIATE``), ``read()`` a read-only one."""
+
+    runs: RunStore
+    users: UserStore
+    files: FileIndex
+    output: OutputStore
+    history: HistoryStore
+    dialect: str  # "sqlite" | "postgresql"
+
+    def begin(self) -> AbstractContextManager[Connection]: ...
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def close(self) -> None: ...

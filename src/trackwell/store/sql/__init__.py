@@ -1,0 +1,1 @@
+"""SQL backends (SQLAlchemy Core) for SQLite and PostgreSQL; the only place that writes SQL."""
