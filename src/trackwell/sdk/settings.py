@@ -1,0 +1,396 @@
+"""SDK settings: one typed, immutable object built once at each entry point.
+
+Why this module exists: wandb code configures itself through a mix of ``WANDB_*`` variables, a
+settings file and ``init()`` arguments. Reading those in one place, with one documented precedence,
+means every layer below (``Run``, the uploader, ``Api``, the CLI) gets a plain object and never reads
+``os.environ`` itself; tests build a ``Settings(...)`` instead of patching the environment.
+
+Precedence, lowest first::
+
+    1. defaults (the field defaults below)
+    2. <config dir>/settings.toml     config dir = TRACKWELL_CONFIG_DIR, else
+                                       $XDG_CONFIG_HOME/trackwell, else ~/.config/trackwell
+    3. WANDB_* aliases                 WANDB_MODE, WANDB_API_KEY, WANDB_DIR, WANDB_NAME, ...
+    4. TRACKWELL_* variables           TRACKWELL_<FIELD>; TRACKWELL_DIR is root_dir
+    5. explicit arguments              Settings.resolve(**overrides) / init(...) arguments
+
+A value of ``None`` in the explicit arguments means "not given" and never hides a lower layer.
+Bad values raise :class:`~trackwell.schema.errors.InvalidArgument` naming where the value came from,
+e.g. ``WANDB_MODE='onlin' is not one of online, offline, disabled``.
+
+Imports: the standard library, pydantic and ``trackwell.schema`` only (``import trackwell`` stays fast).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.runs import RUN_ID_PATTERN
+
+Mode = Literal["online", "offline", "disabled"]
+Console = Literal["auto", "off"]
+Resume = Literal["allow", "must", "never", "auto"]
+
+_MODES = ("online", "offline", "disabled")
+# wandb's legacy and alternative spellings, accepted so that old scripts keep working.
+_MODE_ALIASES = {"dryrun": "offline", "run": "online", "shared": "online"}
+_CONSOLES = ("auto", "off")
+_CONSOLE_ALIASES = {"wrap": "auto", "redirect": "auto", "wrap_raw": "auto", "wrap_emu": "auto"}
+_RESUMES = ("allow", "must", "never", "auto")
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+# WANDB_* variable -> field. Only the names wandb documents; WANDB_DATA_DIR is wandb's staging
+# folder, not our server's data dir, so it is deliberately absent.
+WANDB_ALIASES: dict[str, str] = {
+    "WANDB_MODE": "mode",
+    "WANDB_BASE_URL": "base_url",
+    "WANDB_API_KEY": "api_key",
+    "WANDB_PROJECT": "project",
+    "WANDB_ENTITY": "entity",
+    "WANDB_DIR": "root_dir",
+    "WANDB_RUN_ID": "run_id",
+    "WANDB_NAME": "run_name",
+    "WANDB_RUN_GROUP": "run_group",
+    "WANDB_JOB_TYPE": "job_type",
+    "WANDB_TAGS": "tags",
+    "WANDB_NOTES": "notes",
+    "WANDB_RESUME": "resume",
+    "WANDB_SILENT": "silent",
+    "WANDB_QUIET": "quiet",
+    "WANDB_CONSOLE": "console",
+    "WANDB_INIT_TIMEOUT": "init_timeout",
+    "WANDB_HTTP_TIMEOUT": "http_timeout",
+    "WANDB_DISABLE_GIT": "disable_git",
+    "WANDB_DISABLE_CODE": "disable_code",
+    "WANDB_SAVE_CODE": "save_code",
+    "WANDB_SWEEP_ID": "sweep_id",
+    "WANDB_X_STATS_SAMPLING_INTERVAL": "stats_interval",
+    "WANDB_X_DISABLE_STATS": "disable_stats",
+}
+
+# Fields whose TRACKWELL_* name is not TRACKWELL_<FIELD>.
+_TRACKWELL_SPECIAL: dict[str, str] = {"TRACKWELL_DIR": "root_dir", "TRACKWELL_NAME": "run_name"}
+
+
+def _default_home() -> Path:
+    return Path.home()
+
+
+class Settings(BaseModel):
+    """Everything the SDK, ``Api`` and the CLI need to know about where and how to run.
+
+    Build it with :meth:`resolve` at an entry point (see the module docstring for the precedence);
+    ``Settings(...)`` directly gives defaults plus the given fields only. Immutable: use
+    :meth:`updated` for a changed copy. The API key is left out of ``repr``/``str`` and of
+    ``model_dump()``, so logging a ``Settings`` never leaks it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    mode: Mode = "online"
+    """online: upload while running; offline: write the run dir only (``trackwell sync`` later);
+    disabled: every call is a no-op."""
+    base_url: str | None = None
+    """Server URL, e.g. ``https://trackwell.example.com``. None: the local server (started on demand)."""
+    api_key: str | None = Field(default=None, repr=False, exclude=True)
+    """API key for ``base_url``. None: the stored credentials for the host, or the local server's key."""
+    project: str | None = None
+    entity: str | None = None
+    """None: the viewer's default entity."""
+    root_dir: Path = Field(default_factory=Path.cwd)
+    """Parent of the ``trackwell/`` folder that holds run dirs (``TRACKWELL_DIR``/``WANDB_DIR``)."""
+    data_dir: Path = Field(default_factory=lambda: _default_home() / ".trackwell")
+    """The local server's data dir (``TRACKWELL_DATA_DIR``): database, blobs, server.json."""
+    config_dir: Path = Field(default_factory=lambda: _default_home() / ".config" / "trackwell")
+    """Holds settings.toml and credentials.json (``TRACKWELL_CONFIG_DIR``)."""
+    run_id: str | None = None
+    run_name: str | None = None
+    run_group: str | None = None
+    job_type: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    resume: Resume | None = None
+    """wandb semantics: allow, must, never, or auto (resume the last run of this dir)."""
+    sweep_id: str | None = None
+    silent: bool = False
+    """No console messages at all."""
+    quiet: bool = False
+    """Fewer console messages (no run summary at exit)."""
+    console: Console = "auto"
+    """auto: capture stdout/stderr into the run's console log; off: leave them alone."""
+    stats_interval: float = 10.0
+    """Seconds between system-metrics samples."""
+    disable_stats: bool = False
+    heartbeat_interval: float = 15.0
+    """Seconds between heartbeats while nothing else is uploaded."""
+    finish_timeout: float = 30.0
+    """Seconds ``finish()`` waits for the upload before leaving the rest to ``trackwell sync``."""
+    init_timeout: float = 90.0
+    """Seconds ``init()`` waits for the server (including starting the local one)."""
+    http_timeout: float = 10.0
+    """Seconds one HTTP request may take."""
+    disable_git: bool = False
+    disable_code: bool = False
+    save_code: bool = False
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _coerce_field(cls, value: Any, info: Any) -> Any:
+        # Direct construction gets the same coercion and messages as the environment does.
+        return coerce(str(info.field_name), value, source=str(info.field_name))
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    @property
+    def is_local(self) -> bool:
+        """True when talking to the local server in ``data_dir`` (no base URL configured)."""
+        return self.base_url is None
+
+    def explicit(self) -> dict[str, Any]:
+        """The fields given explicitly (API key included), for ``resolve(**settings.explicit())``."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    def updated(self, **changes: Any) -> Settings:
+        """A validated copy with ``changes`` applied (``None`` values are ignored)."""
+        merged = {name: getattr(self, name) for name in type(self).model_fields}
+        for name, value in changes.items():
+            if value is not None:
+                merged[name] = coerce(name, value, source=name)
+        explicit = self.model_fields_set | {k for k, v in changes.items() if v is not None}
+        return type(self)(**{k: v for k, v in merged.items() if k in explicit})
+
+    @classmethod
+    def resolve(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build the settings from every layer (see the module docstring).
+
+        Args:
+            environ: the environment to read; ``os.environ`` when None. Tests pass a dict.
+            **overrides: explicit values (``init()`` arguments); ``None`` means not given.
+
+        Raises:
+            InvalidArgument: a value is malformed or a name is unknown; the message names the source.
+        """
+        env = os.environ if environ is None else environ
+        unknown = sorted(set(overrides) - set(cls.model_fields))
+        if unknown:
+            raise InvalidArgument(
+                f"unknown setting {unknown[0]!r}",
+                field=unknown[0],
+                hint="valid settings: " + ", ".join(cls.model_fields),
+            )
+        values: dict[str, Any] = {}
+        home = Path(env["HOME"]) if env.get("HOME") else _default_home()
+        values["data_dir"] = home / ".trackwell"
+        values["config_dir"] = _config_dir(env, home, overrides.get("config_dir"))
+        values.update(_read_toml(values["config_dir"] / "settings.toml"))
+        values.update(_from_env(env))
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = coerce(name, value, source=name)
+        return cls(**values)
+
+
+def _config_dir(env: Mapping[str, str], home: Path, explicit: Any) -> Path:
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    if env.get("TRACKWELL_CONFIG_DIR"):
+        return Path(env["TRACKWELL_CONFIG_DIR"]).expanduser()
+    if env.get("XDG_CONFIG_HOME"):
+        return Path(env["XDG_CONFIG_HOME"]) / "trackwell"
+    return home / ".config" / "trackwell"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            raw = tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidArgument(
+            f"cannot read settings file {path}: {exc}", hint="fix or delete the file"
+        ) from exc
+    # A [default] table is accepted too, as in wandb's settings file.
+    table = raw.get("default", raw) if isinstance(raw.get("default"), dict) else raw
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "api_key":
+            raise InvalidArgument(
+                f"{path} must not hold api_key",
+                field="api_key",
+                hint="run `trackwell login` to store keys in credentials.json (mode 0600)",
+            )
+        if key not in Settings.model_fields or key == "config_dir":
+            raise InvalidArgument(
+                f"unknown setting {key!r} in {path}",
+                field=key,
+                hint="valid settings: " + ", ".join(Settings.model_fields),
+            )
+        values[key] = coerce(key, value, source=f"{key} in {path}")
+    return values
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for var, name in WANDB_ALIASES.items():
+        if var in env:
+            values[name] = coerce(name, env[var], source=var)
+    for name in Settings.model_fields:
+        var = "TRACKWELL_" + name.upper()
+        if var in env and name != "config_dir":
+            values[name] = coerce(name, env[var], source=var)
+    for var, name in _TRACKWELL_SPECIAL.items():
+        if var in env:
+            values[name] = coerce(name, env[var], source=var)
+    return values
+
+
+# --- coercion: one parser per field type, each raising a message that names the source ---------
+
+
+def _bad(source: str, value: Any, expected: str) -> InvalidArgument:
+    return InvalidArgument(f"{source}={value!r} is {expected}", field=source)
+
+
+def _choice(choices: tuple[str, ...], aliases: Mapping[str, str]) -> Callable[[str, Any], Any]:
+    def parse(source: str, value: Any) -> str:
+        text = str(value).strip().lower()
+        text = aliases.get(text, text)
+        if text not in choices:
+            raise _bad(source, value, "not one of " + ", ".join(choices))
+        return text
+
+    return parse
+
+
+def _bool(source: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _bad(source, value, "not a boolean (use true or false)")
+
+
+def _seconds(source: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _bad(source, value, "not a number of seconds") from None
+    if not number > 0 or number == float("inf"):
+        raise _bad(source, value, "not a positive number of seconds")
+    return number
+
+
+def _optional_text(source: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _bad(source, value, "not a string")
+    return value
+
+
+def _api_key(source: str, value: Any) -> str | None:
+    # The message must never contain the value: it is a secret.
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise InvalidArgument(
+            f"{source} is not a valid API key (a non-empty string without spaces)", field=source
+        )
+    return value.strip()
+
+
+def _base_url(source: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", text):
+        raise _bad(source, value, "not an http(s) URL (e.g. http://127.0.0.1:8080)")
+    return text
+
+
+def _run_id(source: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if not re.match(RUN_ID_PATTERN, text):
+        raise _bad(source, value, "not a valid run id (1-64 of letters, digits, '_', '-', '.')")
+    return text
+
+
+def _resume(source: str, value: Any) -> str | None:
+    # wandb accepts resume=True ("auto") and resume=False (no resume).
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "auto"
+    text = str(value).strip().lower()
+    if text in ("", "false", "0", "no"):
+        return None
+    if text in ("true", "1", "yes"):
+        return "auto"
+    return str(_choice(_RESUMES, {})(source, value))
+
+
+def _tags(source: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    else:
+        raise _bad(source, value, "not a comma-separated list of tags")
+    tags = tuple(str(t).strip() for t in items if str(t).strip())
+    for tag in tags:
+        if len(tag) > 64:
+            raise _bad(source, tag, "longer than 64 characters (tags must be short labels)")
+    return tags
+
+
+def _path(source: str, value: Any) -> Path:
+    if not isinstance(value, str | os.PathLike) or str(value) == "":
+        raise _bad(source, value, "not a path")
+    return Path(value).expanduser()
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "mode": _choice(_MODES, _MODE_ALIASES),
+    "console": _choice(_CONSOLES, _CONSOLE_ALIASES),
+    "resume": _resume,
+    "base_url": _base_url,
+    "api_key": _api_key,
+    "run_id": _run_id,
+    "tags": _tags,
+    "root_dir": _path,
+    "data_dir": _path,
+    "config_dir": _path,
+    "stats_interval": _seconds,
+    "heartbeat_interval": _seconds,
+    "finish_timeout": _seconds,
+    "init_timeout": _seconds,
+    "http_timeout": _seconds,
+    "silent": _bool,
+    "quiet": _bool,
+    "disable_stats": _bool,
+    "disable_git": _bool,
+    "disable_code": _bool,
+    "save_code": _bool,
+}
+
+
+def coerce(name: str, value: Any, *, source: str) -> Any:
+    """Parse ``value`` for field ``name``; errors name ``source`` (an env var, file or argument)."""
+    parser: Callable[[str, Any], Any] = _PARSERS.get(name) or _optional_text
+    return parser(source, value)
