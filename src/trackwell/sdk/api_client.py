@@ -1,0 +1,389 @@
+"""The SDK's HTTP client for the trackwell API (``/api/v1``, see docs/architecture.md).
+
+Why the standard library and not httpx: this module is imported by ``trackwell.init()`` in every
+training script, and ``http.client`` costs nothing to import. One keep-alive connection per thread
+(the uploader thread and the user's thread never share a socket), rebuilt once when the server
+closed an idle one.
+
+Errors: an HTTP error answer is turned back into the domain exception the server raised
+(:func:`trackwell.schema.errors.error_from_body`), so callers catch ``NotFound`` or ``SequenceGap``
+whatever side raised it. Network failures, timeouts and 5xx/429 answers raise :class:`TransportError`,
+the one retryable error. The API key is sent only in the ``Authorization`` header and is scrubbed
+from every message this module produces.
+
+Imports: standard library, ``trackwell.schema``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import ssl
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+from urllib.parse import quote, urlencode, urlsplit
+
+from pydantic import BaseModel
+
+from trackwell import __version__
+from trackwell.schema.auth import ServerInfo, Viewer
+from trackwell.schema.errors import InvalidArgument, TrackwellError, Unauthorized, error_from_body
+from trackwell.schema.files import RunFile, RunFileList
+from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
+from trackwell.schema.records import BatchAck
+from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
+
+M = TypeVar("M", bound=BaseModel)
+
+GZIP_THRESHOLD = 1024  # bytes; below this gzip costs more than it saves
+_CHUNK = 1 << 20
+_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class TransportError(TrackwellError):
+    """The request did not get a usable answer: connection refused or reset, timeout, 5xx or 429.
+
+    Retryable: the uploader backs off and tries again; nothing was (reliably) applied.
+    """
+
+    code = "transport_error"
+    http_status = 503
+    retryable = True
+
+    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
+def _q(segment: str) -> str:
+    return quote(segment, safe="")
+
+
+class ApiClient:
+    """A client for one server and one API key. Thread-safe: each thread gets its own connection.
+
+    Example::
+
+        with ApiClient("http://127.0.0.1:8080", key) as client:
+            print(client.viewer().username)
+    """
+
+    def __init__(
+        self, base_url: str, api_key: str | None, *, timeout: float = 10.0, verify: bool = True
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidArgument(
+                f"base URL {base_url!r} is not an http(s) URL",
+                field="base_url",
+                hint="use e.g. http://127.0.0.1:8080",
+            )
+        self.base_url = base_url.rstrip("/")
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port
+        self._prefix = parts.path.rstrip("/")
+        self._api_key = api_key
+        self.timeout = timeout
+        self._ssl = ssl.create_default_context()
+        if not verify:  # login(verify=False): self-signed test servers
+            self._ssl.check_hostname = False
+            self._ssl.verify_mode = ssl.CERT_NONE
+        self._local = threading.local()
+        self._all: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ApiClient({self.base_url!r})"
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every thread's connection (a later request opens a new one)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local.__dict__.clear()
+
+    # --- API ---------------------------------------------------------------------------------
+
+    def healthz(self) -> bool:
+        """True when a trackwell server answers ``GET /healthz``."""
+        try:
+            return bool(self._json("GET", "/healthz", auth=False).get("ok"))
+        except TrackwellError:
+            return False
+
+    def server_info(self) -> ServerInfo:
+        return ServerInfo.model_validate(self._json("GET", "/api/v1/server-info", auth=False))
+
+    def viewer(self) -> Viewer:
+        return Viewer.model_validate(self._json("GET", "/api/v1/viewer"))
+
+    def list_projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:
+        query = {"entity": entity, "search": search}
+        return ProjectList.model_validate(self._json("GET", "/api/v1/projects", query=query))
+
+    def upsert_run(self, entity: str, project: str, run_id: str, body: RunUpsert) -> RunOut:
+        data = body.model_dump_json(exclude_none=True).encode()
+        return RunOut.model_validate(self._json("PUT", self._run(entity, project, run_id), body=data))
+
+    def get_run(self, entity: str, project: str, run_id: str) -> RunOut:
+        return RunOut.model_validate(self._json("GET", self._run(entity, project, run_id)))
+
+    def update_run(self, entity: str, project: str, run_id: str, body: RunUpdate) -> RunOut:
+        data = body.model_dump_json(exclude_unset=True).encode()
+        path = self._run(entity, project, run_id)
+        return RunOut.model_validate(self._json("PATCH", path, body=data))
+
+    def delete_run(self, entity: str, project: str, run_id: str) -> None:
+        self._request("DELETE", self._run(entity, project, run_id))
+
+    def query_runs(
+        self,
+        entity: str,
+        project: str,
+        filters: Mapping[str, Any] | None = None,
+        order: str | None = "-created_at",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> RunList:
+        """One page of a project's runs; ``filters`` is a MongoDB-style dict evaluated by the server."""
+        query: dict[str, Any] = {"order": order, "limit": limit, "offset": offset}
+        if filters:
+            query["filters"] = json.dumps(filters)
+        path = f"/api/v1/runs/{_q(entity)}/{_q(project)}"
+        return RunList.model_validate(self._json("GET", path, query=query))
+
+    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> BatchAck:
+        """Send one ``RecordBatch`` (already serialized); gzip-encoded when larger than 1 KiB."""
+        headers = {"Content-Type": "application/json"}
+        if len(batch_json) > GZIP_THRESHOLD:
+            batch_json = gzip.compress(batch_json, compresslevel=5)
+            headers["Content-Encoding"] = "gzip"
+        path = self._run(entity, project, run_id) + "/records"
+        raw = self._request("POST", path, body=batch_json, headers=headers)
+        return BatchAck.model_validate(json.loads(raw))
+
+    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes | BinaryIO) -> RunFile:
+        """Upload one run file (``path`` relative to the run's files/, '/'-separated)."""
+        url = self._run(entity, project, run_id) + "/files/" + quote(path, safe="/")
+        headers = {"Content-Type": "application/octet-stream"}
+        body: bytes | BinaryIO = data
+        if not isinstance(data, bytes | bytearray):
+            try:  # a real file: stream it with a known length
+                size = os.fstat(data.fileno()).st_size - data.tell()
+                headers["Content-Length"] = str(size)
+            except (OSError, AttributeError, ValueError):
+                body = data.read()
+        raw = self._request("PUT", url, body=body, headers=headers)
+        return RunFile.model_validate(json.loads(raw))
+
+    def list_files(self, entity: str, project: str, run_id: str) -> RunFileList:
+        path = self._run(entity, project, run_id) + "/files"
+        return RunFileList.model_validate(self._json("GET", path))
+
+    def read_file(self, entity: str, project: str, run_id: str, path: str) -> bytes:
+        url = self._run(entity, project, run_id) + "/files/" + quote(path, safe="/")
+        return self._request("GET", url)
+
+    def download_file(self, entity: str, project: str, run_id: str, path: str, dest: Path) -> Path:
+        """Write a run file to ``dest`` (atomically: a partial download never appears there)."""
+        url = self._run(entity, project, run_id) + "/files/" + quote(path, safe="/")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.part-{os.getpid()}-{threading.get_ident()}")
+        try:
+            with tmp.open("wb") as out:
+                self._request("GET", url, sink=out)
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
+
+    def history_keys(self, entity: str, project: str, run_id: str, stream: str = "history") -> HistoryKeys:
+        path = self._run(entity, project, run_id) + "/history/keys"
+        return HistoryKeys.model_validate(self._json("GET", path, query={"stream": stream}))
+
+    def history_series(
+        self,
+        entity: str,
+        project: str,
+        run_id: str,
+        keys: list[str],
+        *,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        samples: int = 1000,
+        stream: str = "history",
+    ) -> SeriesResponse:
+        query = {
+            "keys": ",".join(keys),
+            "min_step": min_step,
+            "max_step": max_step,
+            "samples": samples,
+            "stream": stream,
+        }
+        path = self._run(entity, project, run_id) + "/history/series"
+        return SeriesResponse.model_validate(self._json("GET", path, query=query))
+
+    def history_rows(
+        self,
+        entity: str,
+        project: str,
+        run_id: str,
+        keys: list[str] | None = None,
+        *,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        limit: int = 1000,
+        stream: str = "history",
+    ) -> HistoryRows:
+        query = {
+            "keys": ",".join(keys) if keys else None,
+            "min_step": min_step,
+            "max_step": max_step,
+            "limit": limit,
+            "stream": stream,
+        }
+        path = self._run(entity, project, run_id) + "/history/rows"
+        return HistoryRows.model_validate(self._json("GET", path, query=query))
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _run(self, entity: str, project: str, run_id: str) -> str:
+        return f"/api/v1/runs/{_q(entity)}/{_q(project)}/{_q(run_id)}"
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: bytes | None = None,
+        auth: bool = True,
+    ) -> Any:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        raw = self._request(method, path, query=query, body=body, headers=headers, auth=auth)
+        # json.loads reads the bare NaN/Infinity tokens the server may send.
+        return json.loads(raw) if raw else None
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's connection, and whether it was used before (so may be stale)."""
+        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn, True
+        if self._https:
+            conn = http.client.HTTPSConnection(
+                self._host, self._port, timeout=self.timeout, context=self._ssl
+            )
+        else:
+            conn = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+        self._local.conn = conn
+        with self._lock:
+            self._all.append(conn)
+        return conn, False
+
+    def _drop_connection(self) -> None:
+        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        conn.close()
+        self._local.conn = None
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: bytes | BinaryIO | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool = True,
+        sink: BinaryIO | None = None,
+    ) -> bytes:
+        url = self._prefix + path
+        params = {k: v for k, v in (query or {}).items() if v is not None}
+        if params:
+            url += "?" + urlencode(params)
+        all_headers = {"User-Agent": f"trackwell/{__version__}", "Accept-Encoding": "gzip"}
+        all_headers.update(headers or {})
+        if auth and self._api_key:
+            all_headers["Authorization"] = f"Bearer {self._api_key}"
+        start = body.tell() if body is not None and not isinstance(body, bytes | bytearray) else 0
+        for attempt in (0, 1):
+            conn, reused = self._connection()
+            try:
+                conn.request(method, url, body=body, headers=all_headers)
+                response = conn.getresponse()
+                data = self._read(response, sink)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self._drop_connection()
+                # A keep-alive connection the server closed while idle: retry once on a new one.
+                if reused and attempt == 0:
+                    if start and not isinstance(body, bytes | bytearray) and body is not None:
+                        body.seek(start)
+                    continue
+                raise self._transport_error(method, path, exc) from None
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop_connection()
+                raise self._transport_error(method, path, exc) from None
+            if response.will_close:
+                self._drop_connection()
+            if response.status >= 400:
+                raise self._http_error(response.status, data)
+            return data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, response: http.client.HTTPResponse, sink: BinaryIO | None) -> bytes:
+        gzipped = response.getheader("Content-Encoding", "") == "gzip"
+        if sink is None or response.status >= 400:
+            data = response.read()
+            return gzip.decompress(data) if gzipped and data else data
+        if gzipped:
+            with gzip.GzipFile(fileobj=response) as unzipped:
+                while chunk := unzipped.read(_CHUNK):
+                    sink.write(chunk)
+        else:
+            while chunk := response.read(_CHUNK):
+                sink.write(chunk)
+        return b""
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+    def _transport_error(self, method: str, path: str, exc: BaseException) -> TransportError:
+        reason = self._scrub(str(exc) or type(exc).__name__)
+        return TransportError(
+            f"{method} {self.base_url}{path.split('?')[0]} failed: {reason}",
+            hint="is the server running and reachable? the SDK retries; `trackwell sync` uploads later",
+        )
+
+    def _http_error(self, status: int, data: bytes) -> TrackwellError:
+        try:
+            parsed: Any = json.loads(data)
+        except ValueError:
+            parsed = data.decode("utf-8", "replace")
+        error = error_from_body(status, parsed)
+        message = self._scrub(error.message)
+        if status == 401 or isinstance(error, Unauthorized):
+            return Unauthorized(
+                f"the server at {self.base_url} refused the API key: {message}",
+                hint="run `trackwell login` (or `wandb.login(key=...)`) or set WANDB_API_KEY",
+            )
+        if status in _RETRYABLE_STATUS:
+            return TransportError(f"server answered HTTP {status}: {message}", status=status)
+        error.message = message
+        error.hint = self._scrub(error.hint) if error.hint else None
+        return error
