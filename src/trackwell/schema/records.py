@@ -146,3 +146,11 @@ class BatchAck(BaseModel):
     applied_through: int = Field(description="Highest seq applied for this session; -1 when none.")
     stop_requested: bool = Field(False, description="The server asks the run to stop (UI 'stop run').")
     warnings: list[str] = Field(default_factory=list)
+
+
+class OutputPage(BaseModel):
+    """Answer of ``GET .../{run_id}/output``: console lines ``offset..offset+len(lines)``."""
+
+    lines: list[OutputLine]
+    total: int = Field(description="Lines the run has in all.")
+    offset: int

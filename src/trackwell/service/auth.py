@@ -1,0 +1,137 @@
+"""API keys: minting, checking, and the local user a fresh server creates for itself.
+
+Keys are ``tw-`` + 40 random alphanumerics, which passes the wandb client's key-format check, and
+are stored only as their sha256 (a high-entropy key needs no slow hash). A key never appears in a
+message, log line or exception raised here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import re
+import secrets
+import string
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from trackwell.schema.errors import Unauthorized
+from trackwell.store.base import Database, User
+
+KEY_PREFIX = "tw-"
+KEY_RANDOM_CHARS = 40
+LOCAL_KEY_FILE = "local-api-key"
+_ALPHABET = string.ascii_letters + string.digits
+# Authenticating touches the key's last-used time (a write); remembering recent keys for a short
+# while keeps every request from taking the database's write lock. A revoked key may therefore
+# keep working for up to this long.
+_CACHE_SECONDS = 30.0
+_CACHE_MAX = 1024
+
+
+def generate_api_key() -> str:
+    return KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(KEY_RANDOM_CHARS))
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def local_username() -> str:
+    """The OS user's name, restricted to the characters entity names allow."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "local"
+    return re.sub(r"[^A-Za-z0-9_\-.]", "-", name)[:128] or "local"
+
+
+class AuthService:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+        self._cache: dict[str, tuple[User, float]] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, key: str | None) -> User:
+        """The user owning ``key``; ``Unauthorized`` (never quoting the key) otherwise."""
+        if not key:
+            raise Unauthorized(
+                "This request needs an API key",
+                hint="send 'Authorization: Bearer <key>' (or HTTP basic auth as user 'api'); "
+                "run 'trackwell login' to store one",
+            )
+        digest = hash_api_key(key)
+        now = self._clock()
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        with self._db.begin() as conn:
+            user = self._db.users.user_for_key_hash(conn, digest, now)
+        if user is None:
+            raise Unauthorized(
+                "The API key is not valid on this server",
+                hint="check that the key belongs to this server, or run 'trackwell login' again",
+            )
+        with self._lock:
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
+            self._cache[digest] = (user, now + _CACHE_SECONDS)
+        return user
+
+    def create_key(self, user: User, name: str) -> str:
+        key = generate_api_key()
+        with self._db.begin() as conn:
+            self._db.users.add_api_key(conn, user.id, hash_api_key(key), name, self._clock())
+        return key
+
+    def bootstrap_local_user(self, data_dir: Path) -> str:
+        """Make sure the local user exists and ``<data_dir>/local-api-key`` holds a working key.
+
+        Called at every start; only the first start (or one after the database was replaced)
+        creates anything. Returns the key, for the caller to hand on without logging it.
+        """
+        key_file = data_dir / LOCAL_KEY_FILE
+        if key_file.exists():
+            key = key_file.read_text(encoding="utf-8").strip()
+            try:
+                self.authenticate(key)
+                return key
+            except Unauthorized:
+                pass  # the file outlived its database: mint a fresh key below
+        user = self._local_user()
+        key = self.create_key(user, "local")
+        _write_private(key_file, key + "\n")
+        return key
+
+    def _local_user(self) -> User:
+        username = local_username()
+        for attempt in range(2):
+            try:
+                with self._db.begin() as conn:
+                    user = self._db.users.get_user(conn, username)
+                    if user is None:
+                        user = self._db.users.create_user(conn, username, is_admin=True, now=self._clock())
+                    return user
+            except Exception:
+                # Another server process on the same database created the user at the same moment.
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only its owner can read, replacing it atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have narrowed, never widened, but be explicit
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)

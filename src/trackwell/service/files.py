@@ -1,0 +1,103 @@
+"""Run files: client paths made safe, bytes stored by content, an index per run.
+
+A client names a file by a relative path inside the run's ``files/`` folder. That name ends up in
+URLs, in the index and, for a local blob store or an export, near the file system, so anything
+that could climb out of the run (absolute paths, '..', backslashes, NUL) is refused up front.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+from urllib.parse import quote
+
+from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.schema.files import RunFile, RunFileList
+from trackwell.service.runs import run_not_found
+from trackwell.store.base import BlobStore, Database, FileEntry, RunKey, StoredRun
+
+MAX_PATH_LENGTH = 1024
+
+
+def sanitize_path(path: str) -> str:
+    """Return ``path`` if it is a safe relative '/'-separated path, else raise ``InvalidArgument``."""
+
+    def refuse(why: str) -> InvalidArgument:
+        return InvalidArgument(
+            f"file path {path[:200]!r} is not allowed: {why}",
+            field="path",
+            hint="use a relative path inside the run's files folder, like 'media/images/a.png'",
+        )
+
+    if not path:
+        raise refuse("it is empty")
+    if len(path) > MAX_PATH_LENGTH:
+        raise refuse(f"it is longer than {MAX_PATH_LENGTH} characters")
+    if "\x00" in path:
+        raise refuse("it contains a NUL character")
+    if "\\" in path:
+        raise refuse("it contains a backslash; separate folders with '/'")
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        raise refuse("it is absolute")
+    for segment in path.split("/"):
+        if segment == "":
+            raise refuse("it has an empty segment ('//' or a trailing '/')")
+        if segment in (".", ".."):
+            raise refuse(f"it contains a '{segment}' segment")
+    return path
+
+
+def file_url(key: RunKey, path: str) -> str:
+    return f"/api/v1/runs/{key}/files/{quote(path)}"
+
+
+class FileService:
+    def __init__(self, db: Database, blobs: BlobStore, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._blobs = blobs
+        self._clock = clock
+
+    def upload(self, key: RunKey, path: str, data: bytes | IO[bytes]) -> RunFile:
+        """Store the bytes (once per content) and point the run's ``path`` at them."""
+        path = sanitize_path(path)
+        with self._db.read() as conn:
+            self._require(conn, key)  # refuse before storing bytes for a run that does not exist
+        blob = self._blobs.put(data).info
+        entry = FileEntry(path=path, sha256=blob.sha256, size=blob.size, updated_at=self._clock())
+        with self._db.begin() as conn:
+            stored = self._require(conn, key)
+            self._db.files.put_file(conn, stored.pk, entry)
+        return _run_file(key, entry)
+
+    def list_files(self, key: RunKey) -> RunFileList:
+        with self._db.read() as conn:
+            stored = self._require(conn, key)
+            entries = self._db.files.list_files(conn, stored.pk)
+        return RunFileList(files=[_run_file(key, e) for e in entries])
+
+    def read(self, key: RunKey, path: str) -> tuple[RunFile, Iterator[bytes]]:
+        """The file's description and an iterator over its bytes (streamed, never all in memory)."""
+        path = sanitize_path(path)
+        with self._db.read() as conn:
+            stored = self._require(conn, key)
+            entry = self._db.files.get_file(conn, stored.pk, path)
+        if entry is None:
+            raise NotFound(f"Run {key} has no file {path!r}", field="path")
+        return _run_file(key, entry), self._blobs.iter_chunks(entry.sha256)
+
+    def _require(self, conn: Any, key: RunKey) -> StoredRun:
+        stored = self._db.runs.get_run(conn, key)
+        if stored is None:
+            raise run_not_found(key)
+        return stored
+
+
+def _run_file(key: RunKey, entry: FileEntry) -> RunFile:
+    return RunFile(
+        path=entry.path,
+        size=entry.size,
+        sha256=entry.sha256,
+        updated_at=entry.updated_at,
+        url=file_url(key, entry.path),
+    )

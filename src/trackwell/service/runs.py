@@ -1,0 +1,189 @@
+"""Run lifecycle: create or resume (wandb's resume rules), edit, delete, read, query, crash marking.
+
+Every use case is one transaction against the ``Database`` protocol; the upsert holds the run's row
+lock so a resume racing a record batch (or another server process) sees a consistent run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from trackwell.schema.errors import Conflict, InvalidArgument, NotFound
+from trackwell.schema.records import OutputPage
+from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
+from trackwell.service.naming import generated_display_name
+from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
+
+MAX_PAGE = 1000
+
+
+def run_not_found(key: RunKey) -> NotFound:
+    return NotFound(f"Run {key} does not exist", hint="check the entity, project and run id")
+
+
+class RunService:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    def upsert(self, key: RunKey, fields: RunUpsert) -> RunOut:
+        """Create or resume a run following ``fields.resume`` (never | allow | must).
+
+        A resumed run keeps its history, summary and config (the given config is merged over it)
+        and is ``running`` again. ``next_seq`` tells the writer session where to continue: 0 for a
+        new session, one past the last applied record for a session that reconnects.
+        """
+        try:
+            return self._upsert_once(key, fields)
+        except Conflict:
+            # Two writers created the same new run at once (e.g. two server processes): with
+            # resume="allow" the loser resumes the winner's run instead of failing.
+            if fields.resume != "allow":
+                raise
+            return self._upsert_once(key, fields)
+
+    def _upsert_once(self, key: RunKey, fields: RunUpsert) -> RunOut:
+        now = self._clock()
+        with self._db.begin() as conn:
+            existing = self._db.runs.get_run(conn, key, lock=True)
+            if existing is None:
+                if fields.resume == "must":
+                    raise NotFound(
+                        f"Run {key.run_id} does not exist, but resume='must' requires it to exist",
+                        field="resume",
+                        hint="use resume='allow' or a new id",
+                    )
+                if fields.display_name is None:
+                    _, total = self._db.runs.query_runs(conn, key.entity, key.project, None, None, 1, 0)
+                    fields = fields.model_copy(update={"display_name": generated_display_name(total + 1)})
+                stored = self._db.runs.create_run(conn, key, fields, now)
+                self._db.runs.update_run(conn, stored.pk, RunChanges(heartbeat_at=now, updated_at=now))
+                resumed = False
+            else:
+                if fields.resume == "never":
+                    raise Conflict(
+                        f"Run {key} already exists and resume='never' forbids reusing it",
+                        field="resume",
+                        hint="use resume='allow' to continue it, or a new run id",
+                    )
+                self._db.runs.update_run(conn, existing.pk, _resume_changes(existing, fields, now))
+                stored = existing
+                resumed = True
+            next_seq = self._db.runs.session_applied(conn, stored.pk, fields.session_id) + 1
+            run = self._require(conn, key).run
+        return run.model_copy(update={"resumed": resumed, "next_seq": next_seq})
+
+    def get(self, key: RunKey) -> RunOut:
+        with self._db.read() as conn:
+            return self._require(conn, key).run
+
+    def update(self, key: RunKey, update: RunUpdate) -> RunOut:
+        """Edits from the UI or ``Api``: identity fields replace, summary keys merge."""
+        with self._db.begin() as conn:
+            stored = self._require(conn, key, lock=True)
+            summary = None
+            if update.summary is not None:
+                summary = {**stored.run.summary, **update.summary}
+            changes = RunChanges(
+                display_name=update.display_name,
+                group=update.group,
+                job_type=update.job_type,
+                tags=update.tags,
+                notes=update.notes,
+                summary=summary,
+                updated_at=self._clock(),
+            )
+            self._db.runs.update_run(conn, stored.pk, changes)
+            return self._require(conn, key).run
+
+    def delete(self, key: RunKey) -> None:
+        """Remove the run and its history. File bytes stay: blobs are shared by content."""
+        with self._db.begin() as conn:
+            stored = self._require(conn, key, lock=True)
+            self._db.history.delete_run(conn, stored.pk)
+            self._db.runs.delete_run(conn, stored.pk)
+
+    def query(
+        self,
+        entity: str,
+        project: str,
+        filters: str | None = None,
+        order: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> RunList:
+        """Runs of a project; ``filters`` is a MongoDB-style JSON document (wandb's ``Api.runs``)."""
+        parsed = parse_filters(filters)
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE}, got {limit}", field="limit")
+        if offset < 0:
+            raise InvalidArgument(f"offset must be >= 0, got {offset}", field="offset")
+        with self._db.read() as conn:
+            runs, total = self._db.runs.query_runs(conn, entity, project, parsed, order, limit, offset)
+        return RunList(runs=runs, total=total, offset=offset, limit=limit)
+
+    def projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:
+        with self._db.read() as conn:
+            return ProjectList(projects=self._db.runs.list_projects(conn, entity, search))
+
+    def output(self, key: RunKey, offset: int = 0, limit: int = 1000) -> OutputPage:
+        """Console lines ``offset..offset+limit`` (issue 5's log viewer pages through them)."""
+        if not 1 <= limit <= MAX_PAGE * 10:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE * 10}, got {limit}", field="limit")
+        if offset < 0:
+            raise InvalidArgument(f"offset must be >= 0, got {offset}", field="offset")
+        with self._db.read() as conn:
+            stored = self._require(conn, key)
+            lines, total = self._db.output.read_lines(conn, stored.pk, offset, limit)
+        return OutputPage(lines=lines, total=total, offset=offset)
+
+    def mark_crashed(self, now: float, timeout: float) -> list[RunKey]:
+        """Runs still ``running`` with no batch or heartbeat for ``timeout`` seconds become ``crashed``."""
+        with self._db.begin() as conn:
+            return self._db.runs.mark_stale_runs_crashed(conn, now - timeout, now)
+
+    def _require(self, conn: Any, key: RunKey, *, lock: bool = False) -> StoredRun:
+        stored = self._db.runs.get_run(conn, key, lock=lock)
+        if stored is None:
+            raise run_not_found(key)
+        return stored
+
+
+def parse_filters(filters: str | None) -> dict[str, Any] | None:
+    if filters is None or not filters.strip():
+        return None
+    try:
+        parsed = json.loads(filters)
+    except json.JSONDecodeError as exc:
+        raise InvalidArgument(
+            f"filters is not valid JSON: {exc.msg} at position {exc.pos}",
+            field="filters",
+            hint='pass a JSON object, e.g. {"state": "finished"}',
+        ) from None
+    if not isinstance(parsed, dict):
+        raise InvalidArgument(
+            f"filters must be a JSON object, got {type(parsed).__name__}",
+            field="filters",
+            hint='pass a JSON object, e.g. {"state": "finished"}',
+        )
+    return parsed
+
+
+def _resume_changes(existing: StoredRun, fields: RunUpsert, now: float) -> RunChanges:
+    config = None
+    if fields.config:
+        config = {**existing.run.config, **fields.config}
+    return RunChanges(
+        state="running",
+        display_name=fields.display_name,
+        group=fields.group,
+        job_type=fields.job_type,
+        tags=fields.tags,  # wandb: tags given on resume replace the old ones
+        notes=fields.notes,
+        config=config,
+        heartbeat_at=now,
+        updated_at=now,
+    )
