@@ -1,0 +1,60 @@
+/**
+ * Grouped runs: the runs table groups by any column, and charts draw each group as a mean line
+ * with a min-max band. Both builders are pure so the table and the charts agree on membership.
+ */
+
+export interface Band {
+  mean: (number | null)[];
+  min: (number | null)[];
+  max: (number | null)[];
+}
+
+/** Mean, min and max across aligned y arrays at each x; null where no run has a value. */
+export function bandOf(ys: readonly (readonly (number | null)[])[], length: number): Band {
+  const mean = new Array<number | null>(length).fill(null);
+  const min = new Array<number | null>(length).fill(null);
+  const max = new Array<number | null>(length).fill(null);
+  for (let i = 0; i < length; i++) {
+    let sum = 0;
+    let n = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const y of ys) {
+      const v = y[i];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      sum += v;
+      n++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (n > 0) {
+      mean[i] = sum / n;
+      min[i] = lo;
+      max[i] = hi;
+    }
+  }
+  return { mean, min, max };
+}
+
+export interface Group<T> {
+  key: string;
+  label: string;
+  items: T[];
+}
+
+/** Stable grouping by a column value: groups appear in order of first appearance, and runs
+ * missing the value share an "(none)" group, so nothing disappears from the table. */
+export function groupBy<T>(items: readonly T[], value: (item: T) => unknown): Group<T>[] {
+  const groups = new Map<string, Group<T>>();
+  for (const item of items) {
+    const v = value(item);
+    const key = v === undefined || v === null || v === "" ? "\u0000none" : JSON.stringify(v);
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, label: key === "\u0000none" ? "(none)" : typeof v === "string" ? v : JSON.stringify(v), items: [] };
+      groups.set(key, g);
+    }
+    g.items.push(item);
+  }
+  return [...groups.values()];
+}
