@@ -78,7 +78,11 @@ WANDB_ALIASES: dict[str, str] = {
 }
 
 # Fields whose TRACKWELL_* name is not TRACKWELL_<FIELD>.
-_TRACKWELL_SPECIAL: dict[str, str] = {"TRACKWELL_DIR": "root_dir", "TRACKWELL_NAME": "run_name"}
+_TRACKWELL_SPECIAL: dict[str, str] = {
+    "TRACKWELL_DIR": "root_dir",
+    "TRACKWELL_NAME": "run_name",
+    "NETRC": "netrc_path",  # honoured by wandb and curl alike
+}
 
 
 def _default_home() -> Path:
@@ -112,6 +116,8 @@ class Settings(BaseModel):
     """The local server's data dir (``TRACKWELL_DATA_DIR``): database, blobs, server.json."""
     config_dir: Path = Field(default_factory=lambda: _default_home() / ".config" / "trackwell")
     """Holds settings.toml and credentials.json (``TRACKWELL_CONFIG_DIR``)."""
+    netrc_path: Path = Field(default_factory=lambda: _default_home() / ".netrc")
+    """Read (never written) for keys stored by ``wandb login`` (``NETRC``)."""
     run_id: str | None = None
     run_name: str | None = None
     run_group: str | None = None
@@ -191,6 +197,7 @@ class Settings(BaseModel):
         values: dict[str, Any] = {}
         home = Path(env["HOME"]) if env.get("HOME") else _default_home()
         values["data_dir"] = home / ".trackwell"
+        values["netrc_path"] = home / ".netrc"
         values["config_dir"] = _config_dir(env, home, overrides.get("config_dir"))
         values.update(_read_toml(values["config_dir"] / "settings.toml"))
         values.update(_from_env(env))
@@ -221,7 +228,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             f"cannot read settings file {path}: {exc}", hint="fix or delete the file"
         ) from exc
     # A [default] table is accepted too, as in wandb's settings file.
-    table = raw.get("default", raw) if isinstance(raw.get("default"), dict) else raw
+    table = {k: v for k, v in raw.items() if k != "default"}
+    if isinstance(raw.get("default"), dict):
+        table.update(raw["default"])
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key == "api_key":
@@ -376,6 +385,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "root_dir": _path,
     "data_dir": _path,
     "config_dir": _path,
+    "netrc_path": _path,
     "stats_interval": _seconds,
     "heartbeat_interval": _seconds,
     "finish_timeout": _seconds,
