@@ -1,0 +1,69 @@
+"""Reads the project workspace makes: one chart's series for every visible run in one request.
+
+A workspace of 1,000 runs x 20 charts would otherwise make 20,000 requests; here each chart asks once
+and the runs are read in one read transaction. Points per series stay within the request's budget
+(min/max-preserving downsampling in the history store), so a zoom re-fetches a finer slice rather
+than ever shipping full resolution.
+"""
+
+from __future__ import annotations
+
+from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.ui import RunSeries, SeriesQueryRequest, SeriesQueryResponse
+from trackwell.store.base import Database, RunKey, SeriesQuery
+
+# The total points one answer may carry: runs x keys x samples. 1,000 runs x 2 keys x 1,000
+# samples fits; asking every point of 1,000 runs does not.
+MAX_POINTS_PER_REQUEST = 4_000_000
+
+
+class WorkspaceService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def query_series(self, req: SeriesQueryRequest) -> SeriesQueryResponse:
+        keys = list(dict.fromkeys(req.keys))
+        if req.x_key and req.x_key not in keys:
+            keys.append(req.x_key)
+        if req.min_step is not None and req.max_step is not None and req.min_step > req.max_step:
+            raise InvalidArgument(
+                f"min_step ({req.min_step}) is greater than max_step ({req.max_step})",
+                field="min_step",
+                hint="swap them, or leave one out for an open range",
+            )
+        budget = len(req.runs) * len(keys) * (req.samples or 0)
+        if req.samples == 0 and len(req.runs) > 1:
+            raise InvalidArgument(
+                "samples=0 (every point) is allowed for one run at a time",
+                field="samples",
+                hint="pass samples between 1 and 5000, or query one run",
+            )
+        if budget > MAX_POINTS_PER_REQUEST:
+            raise InvalidArgument(
+                f"{len(req.runs)} runs x {len(keys)} keys x {req.samples} samples is more than "
+                f"{MAX_POINTS_PER_REQUEST} points",
+                field="samples",
+                hint="lower samples, or split the runs over several requests",
+            )
+        query = SeriesQuery(
+            keys=keys,
+            min_step=req.min_step,
+            max_step=req.max_step,
+            samples=req.samples or None,
+            stream=req.stream,
+        )
+        out: list[RunSeries] = []
+        with self._db.read() as conn:
+            for ref in req.runs:
+                key = RunKey(ref.entity, ref.project, ref.run_id)
+                stored = self._db.runs.get_run(conn, key)
+                base = RunSeries(entity=ref.entity, project=ref.project, run_id=ref.run_id)
+                if stored is None:
+                    # One deleted run must not blank a chart of 500 others.
+                    base.error = f"run {key} does not exist"
+                    out.append(base)
+                    continue
+                base.last_step = stored.run.last_step
+                base.series = self._db.history.series(conn, stored.pk, query)
+                out.append(base)
+        return SeriesQueryResponse(runs=out)
