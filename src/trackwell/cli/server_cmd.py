@@ -1,0 +1,85 @@
+"""``trackwell server``: run the tracking server in the foreground; ``trackwell server stop``.
+
+The data directory defaults to ``TRACKWELL_DATA_DIR`` or ``~/.trackwell``: the same place the SDK
+looks for a local server, so ``trackwell server`` and ``trackwell.init()`` find each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from trackwell.server.process import SERVER_FILE, pid_alive, read_server_file, serve
+from trackwell.server.settings import ServerSettings
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("TRACKWELL_DATA_DIR") or Path.home() / ".trackwell").expanduser()
+
+
+def register(subparsers: Any) -> None:
+    """Add ``server`` (and ``server stop``) to the ``trackwell`` command's subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "server", help="run the trackwell server", description=__doc__
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7077, help="port (default 7077; 0 = any free port)")
+    parser.add_argument("--data-dir", type=Path, help="default: $TRACKWELL_DATA_DIR or ~/.trackwell")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
+    parser.add_argument("--blob-url", help="where file bytes go (default: <data-dir>/blobs)")
+    parser.add_argument(
+        "--heartbeat-timeout",
+        type=float,
+        default=120.0,
+        help="seconds of silence before a running run is marked crashed (default 120)",
+    )
+    parser.set_defaults(func=run_server)
+    actions = parser.add_subparsers(dest="server_action", metavar="{stop}")
+    stop = actions.add_parser("stop", help="stop the server recorded in the data dir")
+    stop.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    stop.set_defaults(func=stop_server)
+
+
+def run_server(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = ServerSettings(
+        data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
+        database_url=args.database_url,
+        blob_url=args.blob_url,
+        heartbeat_timeout=args.heartbeat_timeout,
+        local=args.host in ("127.0.0.1", "localhost", "::1"),
+    )
+    return serve(settings, args.host, args.port, _say)
+
+
+def stop_server(args: argparse.Namespace, wait: float = 15.0) -> int:
+    data_dir = (getattr(args, "data_dir", None) or default_data_dir()).expanduser().resolve()
+    info = read_server_file(data_dir)
+    if info is None:
+        _say(f"No trackwell server is recorded in {data_dir}")
+        return 0
+    pid = int(info.get("pid", 0))
+    if pid <= 0 or not pid_alive(pid):
+        (data_dir / SERVER_FILE).unlink(missing_ok=True)
+        _say(f"The server recorded in {data_dir} (pid {pid}) was not running; cleaned up")
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not pid_alive(pid) or read_server_file(data_dir) is None:
+            _say(f"Stopped the trackwell server at {info.get('url')} (pid {pid})")
+            return 0
+        time.sleep(0.1)
+    _say(f"The server (pid {pid}) did not stop within {wait:.0f} s; try 'kill -9 {pid}'")
+    return 1
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+    sys.stdout.flush()

@@ -1,0 +1,89 @@
+"""What routes receive: the process's services, the caller, the run addressed by the path.
+
+Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
+wandb client sends ``api:<key>``). Dependencies are plain ``def`` where they touch the database,
+so FastAPI runs them in its thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from trackwell.schema.errors import Unauthorized
+from trackwell.schema.runs import NAME_PATTERN, RUN_ID_PATTERN
+from trackwell.server.settings import ServerSettings
+from trackwell.service.auth import AuthService
+from trackwell.service.files import FileService
+from trackwell.service.history import HistoryService
+from trackwell.service.records import RecordService
+from trackwell.service.runs import RunService
+from trackwell.store.base import BlobStore, Database, RunKey, User
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything one server process shares between requests; built by the app's lifespan."""
+
+    settings: ServerSettings
+    db: Database
+    blobs: BlobStore
+    runs: RunService
+    records: RecordService
+    history: HistoryService
+    files: FileService
+    auth: AuthService
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def api_key_from_header(authorization: str | None) -> str | None:
+    """The key in an ``Authorization`` header; ``Unauthorized`` for a header we cannot read."""
+    if not authorization:
+        return None
+    scheme, _, credentials = authorization.strip().partition(" ")
+    scheme = scheme.lower()
+    credentials = credentials.strip()
+    if scheme == "bearer" and credentials:
+        return credentials
+    if scheme == "basic" and credentials:
+        try:
+            decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        _, sep, password = decoded.partition(":")
+        if sep and password:
+            return password
+    raise Unauthorized(
+        "The Authorization header is not in a form this server reads",
+        hint="send 'Authorization: Bearer <key>' or HTTP basic auth with user 'api' and the key as password",
+    )
+
+
+def current_user(request: Request, services: ServicesDep) -> User:
+    key = api_key_from_header(request.headers.get("authorization"))
+    return services.auth.authenticate(key)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def run_key(
+    entity: Annotated[str, Path(pattern=NAME_PATTERN)],
+    project: Annotated[str, Path(pattern=NAME_PATTERN)],
+    run_id: Annotated[str, Path(pattern=RUN_ID_PATTERN)],
+) -> RunKey:
+    return RunKey(entity=entity, project=project, run_id=run_id)
+
+
+RunKeyDep = Annotated[RunKey, Depends(run_key)]

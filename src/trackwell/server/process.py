@@ -1,0 +1,155 @@
+"""Running one server process in the foreground: bind, serve, announce, clean up.
+
+The socket is bound here rather than by uvicorn so that ``--port 0`` works and the real port is
+known. ``<data_dir>/server.json`` is written only once the server answers ``/healthz`` (clients
+that started it wait for that file) and removed on a clean stop (SIGTERM/SIGINT).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+
+import trackwell
+from trackwell.server.app import create_app
+from trackwell.server.settings import ServerSettings
+
+SERVER_FILE = "server.json"
+log = logging.getLogger("trackwell.server")
+
+
+class _Stop(BaseException):
+    """Raised by our signal handler; BaseException so no ``except Exception`` swallows it."""
+
+
+def read_server_file(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        info = json.loads((data_dir / SERVER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=timeout) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # A restarted server takes its old port back even while old connections sit in TIME_WAIT.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_for(host: str, port: int) -> str:
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(settings: ServerSettings, host: str, port: int, announce: Callable[[str], None]) -> int:
+    """Serve until SIGTERM/SIGINT; return the process exit code."""
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    running = read_server_file(data_dir) or {}
+    other = int(running.get("pid", 0))
+    if other > 0 and other != os.getpid() and pid_alive(other) and answers(str(running.get("url"))):
+        announce(f"A trackwell server is already running for {data_dir} at {running['url']}")
+        return 1
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise _Stop(signum)
+
+    # Until uvicorn installs its own handlers (and after it re-raises the signal it caught),
+    # a stop request unwinds through the finally below so server.json is removed.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    sock = bind_socket(host, port)
+    url = url_for(host, sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            log_level="info",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+            server_header=False,
+        )
+    )
+    announcer = threading.Thread(
+        target=_announce_when_ready, args=(server, url, data_dir, announce), daemon=True
+    )
+    announcer.start()
+    try:
+        server.run(sockets=[sock])
+    except _Stop:
+        pass
+    finally:
+        _remove_server_file(data_dir)
+        sock.close()
+    return 0 if server.started else 1
+
+
+def _announce_when_ready(
+    server: uvicorn.Server, url: str, data_dir: Path, announce: Callable[[str], None]
+) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.02)
+    while not answers(url, timeout=1.0):
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    info = {"pid": os.getpid(), "url": url, "started_at": time.time(), "version": trackwell.__version__}
+    tmp = data_dir / f".{SERVER_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(info), encoding="utf-8")
+    os.replace(tmp, data_dir / SERVER_FILE)
+    announce(f"Trackwell server listening on {url} (data in {data_dir})")
+
+
+def _remove_server_file(data_dir: Path) -> None:
+    # Only our own: a newer server may already have replaced the file.
+    info = read_server_file(data_dir)
+    if info is not None and info.get("pid") == os.getpid():
+        try:
+            (data_dir / SERVER_FILE).unlink()
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,43 @@
+"""Record batches: the SDK's upload endpoint (gzip allowed, NaN tokens allowed, size-limited).
+
+The body is read and decoded in an async dependency (I/O only, decoding in the thread pool), then
+applied in a plain ``def`` route, because applying it is blocking database work.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from trackwell.schema.records import BatchAck, RecordBatch
+from trackwell.server.bodies import decode_json_body, parse_model, read_body
+from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
+from trackwell.server.responses import json_response
+
+router = APIRouter(prefix="/api/v1/runs", tags=["records"], dependencies=[Depends(current_user)])
+
+
+async def record_batch(request: Request, services: ServicesDep) -> RecordBatch:
+    limit = services.settings.max_batch_bytes
+    raw = await read_body(request, limit)
+    data = await run_in_threadpool(decode_json_body, raw, request.headers.get("content-encoding"), limit)
+    return await run_in_threadpool(parse_model, RecordBatch, data)
+
+
+@router.post(
+    "/{entity}/{project}/{run_id}/records",
+    response_model=BatchAck,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordBatch"}}},
+        }
+    },
+)
+def post_records(
+    key: RunKeyDep, batch: Annotated[RecordBatch, Depends(record_batch)], services: ServicesDep
+) -> Response:
+    return json_response(services.records.apply(key, batch))

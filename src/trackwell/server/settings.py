@@ -1,0 +1,43 @@
+"""ServerSettings: everything a server process is configured with, built once by its entry point.
+
+Nothing below ``create_app`` reads the environment: the CLI (or a test) builds this object and
+passes it down, so two servers in one test process cannot leak settings into each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+class ServerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path = Field(description="Holds the SQLite database, blobs, server.json and local-api-key.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite at <data_dir>/trackwell.db."
+    )
+    blob_url: str | None = Field(default=None, description="Blob store location; default: <data_dir>/blobs.")
+    heartbeat_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds without a batch or heartbeat before a run is crashed."
+    )
+    max_batch_bytes: int = Field(
+        default=64 << 20, gt=0, description="Largest record batch accepted, after gzip decoding."
+    )
+    max_file_bytes: int = Field(default=16 << 30, gt=0, description="Largest single file upload.")
+    local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
+    bootstrap_local_user: bool = Field(
+        default=True, description="Create the OS user and <data_dir>/local-api-key on first start."
+    )
+    static_dir: Path = Field(default=STATIC_DIR, description="Built web UI (index.html and assets).")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'trackwell.db'}"
+
+    @property
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or str(self.data_dir / "blobs")
