@@ -1,8 +1,9 @@
 """What routes receive: the process's services, the caller, the run addressed by the path.
 
 Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
-wandb client sends ``api:<key>``). Dependencies are plain ``def`` where they touch the database,
-so FastAPI runs them in its thread pool, never on the event loop.
+wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``).
+Dependencies are plain ``def`` where they touch the database, so FastAPI runs them in its thread
+pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import Depends, Path, Request
 
 from trackwell.schema.errors import Unauthorized
 from trackwell.schema.runs import NAME_PATTERN, RUN_ID_PATTERN
+from trackwell.server.routes.ui_auth import session_user
 from trackwell.server.settings import ServerSettings
 from trackwell.service.auth import AuthService
 from trackwell.service.files import FileService
@@ -72,6 +74,10 @@ def api_key_from_header(authorization: str | None) -> str | None:
 
 def current_user(request: Request, services: ServicesDep) -> User:
     key = api_key_from_header(request.headers.get("authorization"))
+    if key is None:
+        user = session_user(request)
+        if user is not None:
+            return user
     return services.auth.authenticate(key)
 
 
