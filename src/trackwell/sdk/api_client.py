@@ -106,6 +106,13 @@ class ApiClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        # wandb.Api() is never closed by user code: close sockets rather than leak them.
+        try:
+            self.close()
+        except Exception:
+            pass
+
     def close(self) -> None:
         """Close every thread's connection (a later request opens a new one)."""
         with self._lock:

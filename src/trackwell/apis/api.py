@@ -1,0 +1,220 @@
+"""``Api()``: wandb's public query API (``wandb.Api``) over trackwell's HTTP API.
+
+Why: analysis scripts and notebooks read runs back with ``wandb.Api().runs("entity/project",
+filters={...})``; those scripts must run unchanged. Filters are MongoDB-style dicts that the server
+evaluates in SQL; ``Runs`` fetches pages lazily, so ``len(runs)`` costs one request and iterating a
+10 000-run project never loads it all at once.
+
+Paths may omit the entity ("project", "project/run_id"): the viewer's default entity is used.
+
+Imports: ``trackwell.schema`` and the SDK's settings, login (endpoint resolution) and HTTP client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, overload
+
+from trackwell.apis.run import Run
+from trackwell.schema.auth import Viewer
+from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.runs import ProjectOut, RunOut
+from trackwell.sdk.api_client import ApiClient
+from trackwell.sdk.login import resolve_endpoint
+from trackwell.sdk.settings import Settings
+
+
+class Project:
+    """One project (``Api().projects()``)."""
+
+    def __init__(self, out: ProjectOut) -> None:
+        self.name = out.name
+        self.entity = out.entity
+        self.run_count = out.run_count
+        self.running_count = out.running_count
+        self.created_at = out.created_at
+        self.last_activity = out.last_activity
+
+    @property
+    def path(self) -> list[str]:
+        return [self.entity, self.name]
+
+    def __repr__(self) -> str:
+        return f"<Project {self.entity}/{self.name}>"
+
+
+class Runs:
+    """A lazily paged, indexable list of runs matching a query."""
+
+    def __init__(
+        self,
+        api: Api,
+        entity: str,
+        project: str,
+        filters: Mapping[str, Any] | None,
+        order: str,
+        per_page: int,
+    ) -> None:
+        if per_page < 1:
+            raise InvalidArgument(f"per_page={per_page} must be at least 1", field="per_page")
+        self._api = api
+        self.entity = entity
+        self.project = project
+        self.filters = dict(filters or {})
+        self.order = order
+        self.per_page = per_page
+        self._loaded: list[Run] = []
+        self._total: int | None = None
+
+    def __repr__(self) -> str:
+        return f"<Runs {self.entity}/{self.project}>"
+
+    def _more(self) -> bool:
+        """Fetch the next page; False when everything is loaded."""
+        if self._total is not None and len(self._loaded) >= self._total:
+            return False
+        page = self._api.client.query_runs(
+            self.entity, self.project, self.filters, self.order, self.per_page, len(self._loaded)
+        )
+        self._total = page.total
+        self._loaded.extend(self._api._wrap(r) for r in page.runs)
+        if not page.runs:  # runs deleted while paging: stop at what exists
+            self._total = len(self._loaded)
+        return bool(page.runs)
+
+    def __len__(self) -> int:
+        if self._total is None:
+            self._more()
+        return self._total or 0
+
+    def __iter__(self) -> Iterator[Run]:
+        index = 0
+        while True:
+            while index < len(self._loaded):
+                yield self._loaded[index]
+                index += 1
+            if not self._more():
+                return
+
+    @overload
+    def __getitem__(self, index: int) -> Run: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Run]: ...
+    def __getitem__(self, index: int | slice) -> Run | list[Run]:
+        if isinstance(index, slice) or index < 0:
+            # Negative indexes and slices need the whole list.
+            while self._more():
+                pass
+            return self._loaded[index]
+        while index >= len(self._loaded) and self._more():
+            pass
+        return self._loaded[index]
+
+
+class Api:
+    """wandb-compatible public API.
+
+    Example::
+
+        api = Api()
+        for run in api.runs("my-project", filters={"config.lr": {"$gt": 0.01}}):
+            print(run.name, run.summary.get("loss"))
+    """
+
+    def __init__(
+        self,
+        overrides: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        api_key: str | None = None,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
+        overrides = dict(overrides or {})
+        unknown = set(overrides) - {"entity", "project", "base_url"}
+        if unknown:
+            raise InvalidArgument(
+                f"unknown Api override {sorted(unknown)[0]!r}",
+                field="overrides",
+                hint="allowed keys: entity, project, base_url",
+            )
+        base = settings or Settings.resolve()
+        self.settings = base.updated(api_key=api_key, http_timeout=timeout, **overrides)
+        endpoint = resolve_endpoint(self.settings)
+        self.base_url = endpoint.url
+        self.client = ApiClient(endpoint.url, endpoint.api_key, timeout=self.settings.http_timeout)
+        self._viewer: Viewer | None = None
+
+    def __repr__(self) -> str:
+        return f"<Api {self.base_url}>"
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    @property
+    def viewer(self) -> Viewer:
+        if self._viewer is None:
+            self._viewer = self.client.viewer()
+        return self._viewer
+
+    @property
+    def default_entity(self) -> str:
+        return self.settings.entity or self.viewer.entity
+
+    def flush(self) -> None:
+        """wandb clears its caches here; trackwell caches nothing but the viewer."""
+        self._viewer = None
+
+    def projects(self, entity: str | None = None) -> list[Project]:
+        entity = entity or self.default_entity
+        return [Project(p) for p in self.client.list_projects(entity).projects]
+
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        order: str = "-created_at",
+        per_page: int = 50,
+    ) -> Runs:
+        """Runs of a project ("entity/project" or "project"), filtered MongoDB-style and ordered."""
+        entity, project = self._project_path(path)
+        return Runs(self, entity, project, filters, order, per_page)
+
+    def run(self, path: str) -> Run:
+        """One run: "entity/project/run_id", "project/run_id" or "entity/project/runs/run_id"."""
+        parts = [p for p in path.strip("/").split("/") if p]
+        if len(parts) == 4 and parts[2] == "runs":
+            parts = [parts[0], parts[1], parts[3]]
+        if len(parts) == 2:
+            parts = [self.default_entity, *parts]
+        if len(parts) != 3:
+            raise InvalidArgument(
+                f"run path {path!r} is not entity/project/run_id",
+                field="path",
+                hint="e.g. 'my-team/mnist/1a2b3c'",
+            )
+        return self._wrap(self.client.get_run(*parts))
+
+    def _project_path(self, path: str | None) -> tuple[str, str]:
+        parts = [p for p in (path or "").strip("/").split("/") if p]
+        if not parts:
+            if not self.settings.project:
+                raise InvalidArgument(
+                    "no project given", field="path", hint="pass 'entity/project' or set WANDB_PROJECT"
+                )
+            parts = [self.settings.project]
+        if len(parts) == 1:
+            return self.default_entity, parts[0]
+        if len(parts) == 2:
+            return parts[0], parts[1]
+        raise InvalidArgument(
+            f"project path {path!r} is not entity/project", field="path", hint="e.g. 'my-team/mnist'"
+        )
+
+    def _wrap(self, out: RunOut) -> Run:
+        return Run(self.client, self.base_url, out)
