@@ -4,7 +4,7 @@ Self-contained components that ``init()`` wires to the run's record queue throug
 
 * :func:`collect_metadata` / :func:`reproduce_instructions` (``metadata.py``): git, command line,
   code, host, packages, filtered environment.
-* :class:`ConsoleCapture` (``console.py``): tee of stdout/stderr as numbered :class:`OutputLine`\\ s.
+* :class:`ConsoleCapture` (``console.py``): tee of stdout/stderr as numbered :class:`OutputLine` objects.
 * :class:`SystemMonitor` (``system_metrics.py``): ``system/*`` samples on a daemon thread.
 * :class:`FileSaver` (``files.py``): ``run.save()`` with the now/live/end policies.
 
