@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.live_server import LiveServer
 from tests.fixtures.postgres import PostgresCluster, postgres_available, start_cluster
 
 
@@ -53,3 +54,14 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Every SQL backend in turn: contract tests take this fixture."""
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A real ``trackwell server`` subprocess on loopback with a fresh data dir (see
+    tests/fixtures/live_server.py): ``url``, ``api_key``, ``data_dir``, ``stop()/kill()/restart()``."""
+    server = LiveServer(tmp_path / "trackwell-data").start()
+    try:
+        yield server
+    finally:
+        server.stop()
