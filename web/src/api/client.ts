@@ -1,0 +1,126 @@
+/**
+ * The thin typed fetch wrapper over the server's API. Types come from `generated/schema.d.ts`
+ * (generated from the server's OpenAPI spec; `npm run check` fails when it is stale). The browser
+ * authenticates with the HttpOnly session cookie; unsafe requests carry the CSRF token the session
+ * endpoint returned.
+ */
+import type { components } from "./generated/schema";
+
+type S = components["schemas"];
+export type RunOut = S["RunOut"];
+export type ProjectOut = S["ProjectOut"];
+export type SessionInfo = S["SessionInfo"];
+export type HistoryKeys = S["HistoryKeys"];
+export type HistoryKey = S["HistoryKey"];
+export type Series = S["Series"];
+export type SeriesQueryRequest = S["SeriesQueryRequest"];
+export type SeriesQueryResponse = S["SeriesQueryResponse"];
+export type RunSeries = S["RunSeries"];
+export type RunFile = S["RunFile"];
+export type RunUpdate = S["RunUpdate"];
+export type ErrorDetail = S["ErrorDetail"];
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string | null,
+    readonly hint?: string | null,
+  ) {
+    super(hint ? `${message} (${hint})` : message);
+    this.name = "ApiError";
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when any request answers 401 (the session expired): the app shows the sign-in page. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (UNSAFE.has(method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: ErrorDetail } | null)?.error;
+    if (res.status === 401 && path !== "/api/v1/session") onUnauthorized?.();
+    throw new ApiError(res.status, err?.code ?? "error", err?.message ?? `HTTP ${res.status}`, err?.field, err?.hint);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | null | undefined>): string => {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") sp.set(k, String(v));
+  const s = sp.toString();
+  return s ? `?${s}` : "";
+};
+
+const runPath = (entity: string, project: string, runId: string): string =>
+  `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/${encodeURIComponent(runId)}`;
+
+/** Non-finite numbers travel as "NaN"/"Infinity"/"-Infinity" strings; charts want numbers. */
+export function num(v: unknown): number | null {
+  if (typeof v === "number") return v;
+  if (v === "NaN") return Number.NaN;
+  if (v === "Infinity") return Number.POSITIVE_INFINITY;
+  if (v === "-Infinity") return Number.NEGATIVE_INFINITY;
+  return null;
+}
+
+export const api = {
+  session: () => request<SessionInfo>("GET", "/api/v1/session"),
+  signIn: (apiKey: string) => request<SessionInfo>("POST", "/api/v1/session", { api_key: apiKey }),
+  signOut: () => request<void>("DELETE", "/api/v1/session"),
+  projects: (search?: string) =>
+    request<{ projects: ProjectOut[] }>("GET", `/api/v1/projects${q({ search })}`),
+  async allRuns(entity: string, project: string): Promise<RunOut[]> {
+    // Pages of 1,000 so a 10,000-run project loads in ten requests.
+    const out: RunOut[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await request<{ runs: RunOut[]; total: number }>(
+        "GET",
+        `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}${q({ order: "-created_at", limit: 1000, offset })}`,
+      );
+      out.push(...page.runs);
+      if (page.runs.length < 1000 || out.length >= page.total) return out;
+    }
+  },
+  run: (e: string, p: string, r: string) => request<RunOut>("GET", runPath(e, p, r)),
+  updateRun: (e: string, p: string, r: string, body: RunUpdate) => request<RunOut>("PATCH", runPath(e, p, r), body),
+  historyKeys: (e: string, p: string, r: string, stream = "history") =>
+    request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
+  seriesQuery: (body: SeriesQueryRequest) => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body),
+  files: (e: string, p: string, r: string) => request<{ files: RunFile[] }>("GET", `${runPath(e, p, r)}/files`),
+  fileUrl: (e: string, p: string, r: string, path: string) =>
+    `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`,
+  output: (e: string, p: string, r: string, offset = 0, limit = 5000) =>
+    request<{ lines: { line: number; stream: string; text: string }[]; total: number }>(
+      "GET",
+      `${runPath(e, p, r)}/output${q({ offset, limit })}`,
+    ),
+};

@@ -1,0 +1,84 @@
+/**
+ * A deliberately tiny router: every view is a URL (path + query string), so any view can be shared
+ * as a link, and back/forward work. The URL is the state; components read it with `useRoute`.
+ */
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
+
+export type Route =
+  | { page: "projects" }
+  | { page: "signin" }
+  | { page: "workspace"; entity: string; project: string }
+  | { page: "run"; entity: string; project: string; runId: string; tab: string }
+  | { page: "compare"; entity: string; project: string }
+  | { page: "notfound" };
+
+export function parseRoute(pathname: string, search: URLSearchParams): Route {
+  const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: "projects" };
+  if (parts.length === 1 && parts[0] === "signin") return { page: "signin" };
+  const [entity = "", project = "", kind, runId] = parts;
+  if (parts.length === 2) return { page: "workspace", entity, project };
+  if (parts.length === 3 && kind === "compare") return { page: "compare", entity, project };
+  if (parts.length === 4 && kind === "runs" && runId)
+    return { page: "run", entity, project, runId, tab: search.get("tab") ?? "overview" };
+  return { page: "notfound" };
+}
+
+const listeners = new Set<() => void>();
+function notify(): void {
+  for (const l of listeners) l();
+}
+window.addEventListener("popstate", notify);
+
+function subscribe(cb: () => void): () => void {
+  listeners.add(cb);
+  return () => listeners.delete(cb);
+}
+
+const snapshot = (): string => window.location.pathname + window.location.search;
+
+export function useLocation(): { pathname: string; search: URLSearchParams } {
+  const href = useSyncExternalStore(subscribe, snapshot);
+  const url = new URL(href, window.location.origin);
+  return { pathname: url.pathname, search: url.searchParams };
+}
+
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === snapshot()) return;
+  if (opts.replace) window.history.replaceState(null, "", to);
+  else window.history.pushState(null, "", to);
+  notify();
+}
+
+/** Updates query parameters of the current URL (null deletes), replacing the history entry so
+ * typing in a search box does not flood the back button. */
+export function setParams(params: Record<string, string | null>, opts: { push?: boolean } = {}): void {
+  const url = new URL(window.location.href);
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === "") url.searchParams.delete(k);
+    else url.searchParams.set(k, v);
+  }
+  navigate(url.pathname + url.search, { replace: !opts.push });
+}
+
+export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }): React.JSX.Element {
+  const { to, onClick, ...rest } = props;
+  const handle = (e: MouseEvent<HTMLAnchorElement>): void => {
+    onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={handle} {...rest} />;
+}
+
+export const paths = {
+  projects: (): string => "/",
+  workspace: (entity: string, project: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`,
+  run: (entity: string, project: string, runId: string, tab?: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/runs/${encodeURIComponent(runId)}` +
+    (tab && tab !== "overview" ? `?tab=${tab}` : ""),
+  compare: (entity: string, project: string, runIds: string[]): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
+};
