@@ -1,0 +1,157 @@
+"""Engine creation for SQLite and PostgreSQL: the connection settings both backends need.
+
+SQLite is the zero-set-up backend of the local server, shared by several threads (and sometimes
+several server processes), so each connection gets WAL (readers never block the writer), foreign
+keys, a busy timeout, and write transactions that start with ``BEGIN IMMEDIATE``: a writer takes the
+write lock up front instead of upgrading a read lock mid-transaction, which SQLite can only answer
+with an immediate ``database is locked``. That follows SQLAlchemy's documented recipe: the driver's
+own transaction handling is switched off and the ``begin`` event emits the statement.
+
+JSON documents go through :func:`dumps_json`/:func:`loads_json`: JSON has no NaN or infinities,
+which training runs produce all the time (a diverged loss), so non-finite floats are stored as the
+strings ``"NaN"``, ``"Infinity"`` and ``"-Infinity"`` and turned back into floats when read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+from trackwell.schema.errors import InvalidArgument
+
+# Execution option that marks a connection's transaction as a write transaction.
+WRITE_OPTION = "trackwell_write"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_URL_HINT = "use sqlite:///path/to/trackwell.db or postgresql://user@host:5432/dbname"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NON_FINITE.get(value, value)
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def dumps_json(value: Any) -> str:
+    return json.dumps(_encode(value), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+
+
+def loads_json(text: str | bytes) -> Any:
+    return _decode(json.loads(text))
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def sqlite_regexp(pattern: str | None, value: str | None) -> bool | None:
+    """SQLite's ``value REGEXP pattern`` calls ``regexp(pattern, value)``; Python ``re.search``."""
+    if pattern is None or value is None:
+        return None
+    return _compiled(pattern).search(str(value)) is not None
+
+
+def parse_database_url(url: str) -> URL:
+    """Parse and normalise a database URL; errors never echo the URL (it may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidArgument(
+            "the database URL is not a valid URL", field="database_url", hint=_URL_HINT
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend == "sqlite":
+        return parsed
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgres"):
+            return parsed.set(drivername="postgresql+psycopg")
+        if driver == "psycopg":
+            return parsed
+        raise InvalidArgument(
+            f"PostgreSQL driver {driver!r} is not supported",
+            field="database_url",
+            hint="use postgresql:// or postgresql+psycopg:// (psycopg 3, pip install 'trackwell[postgres]')",
+        )
+    raise InvalidArgument(
+        f"unsupported database URL scheme {parsed.drivername!r}", field="database_url", hint=_URL_HINT
+    )
+
+
+def create_engine(url: str) -> Engine:
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return sa.create_engine(
+        parsed, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if in_memory:
+        # One shared connection: an in-memory database exists only inside its connection. Good for
+        # single-threaded tests; anything concurrent needs a file.
+        engine = sa.create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            json_serializer=dumps_json,
+            json_deserializer=loads_json,
+        )
+    else:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            json_serializer=dumps_json,
+            json_deserializer=loads_json,
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
+        # Stop the sqlite3 module from emitting BEGIN itself; _on_begin emits the right one.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL is durable across application crashes; only an OS crash can lose the
+            # last transactions, never corrupt the database.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+        dbapi_conn.create_function("regexp", 2, sqlite_regexp, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = bool(conn.get_execution_options().get(WRITE_OPTION, False))
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

@@ -1,0 +1,159 @@
+"""Tables of the metadata store (users, keys, entities, projects, runs and what hangs off a run).
+
+They attach to the shared ``metadata`` so Alembic sees the whole schema; the migration scripts in
+``trackwell/store/migrations/versions`` must create exactly these (a test checks for drift).
+
+Conventions, chosen so that both SQLite and PostgreSQL behave the same:
+
+* times are floats, seconds since the epoch (what the wire schema carries; no time-zone handling);
+* free-form documents (config, summary, metadata, tags, ...) are JSON, stored as JSONB on
+  PostgreSQL so filters on ``config.<path>`` run inside the database;
+* children of a run reference its integer primary key with ``ON DELETE CASCADE``, so deleting a
+  run removes its sessions, file index and console output in the same statement.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from trackwell.store.sql.metadata import metadata
+
+# SQLite only auto-increments INTEGER PRIMARY KEY columns; PostgreSQL gets BIGINT for growth.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+NAME_LEN = 128
+RUN_ID_LEN = 64
+SHA256_LEN = 64
+
+
+def _run_fk() -> Column[int]:
+    return Column("run_pk", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False)
+
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(NAME_LEN), nullable=False, unique=True),
+    Column("created_at", Double, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(NAME_LEN), nullable=False, unique=True),
+    Column("entity_id", Id, ForeignKey("entities.id"), nullable=False),
+    Column("is_admin", Boolean, nullable=False),
+    Column("created_at", Double, nullable=False),
+)
+
+# Only a hash of each key is kept: a leaked database does not leak credentials.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("key_hash", String(SHA256_LEN), nullable=False, unique=True),
+    Column("name", String(NAME_LEN), nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("last_used_at", Double, nullable=True),
+    Column("revoked_at", Double, nullable=True),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(NAME_LEN), nullable=False),
+    Column("created_at", Double, nullable=False),
+    UniqueConstraint("entity_id", "name", name="uq_projects_entity_id_name"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", String(RUN_ID_LEN), nullable=False),
+    Column("display_name", String(NAME_LEN * 2), nullable=False),
+    Column("state", String(16), nullable=False),
+    # "group" is an SQL keyword; the column gets a plain name, the API keeps "group".
+    Column("group_name", String(NAME_LEN * 2), nullable=True),
+    Column("job_type", String(NAME_LEN), nullable=True),
+    Column("tags", Json, nullable=False),
+    Column("notes", Text, nullable=True),
+    Column("config", Json, nullable=False),
+    Column("summary", Json, nullable=False),
+    Column("metadata", Json, nullable=False),
+    Column("metric_definitions", Json, nullable=False),
+    Column("host", String(255), nullable=True),
+    Column("program", Text, nullable=True),
+    Column("sweep_id", String(NAME_LEN), nullable=True),
+    Column("created_at", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    Column("heartbeat_at", Double, nullable=True),
+    Column("finished_at", Double, nullable=True),
+    Column("runtime", Double, nullable=False),
+    Column("exit_code", Integer, nullable=True),
+    Column("error", Json, nullable=True),
+    Column("last_step", BigInteger, nullable=True),
+    Column("history_count", BigInteger, nullable=False),
+    UniqueConstraint("project_id", "run_id", name="uq_runs_project_id_run_id"),
+    # The runs table's default view: a project's runs, newest first.
+    Index("ix_runs_project_created", "project_id", "created_at"),
+    # The crash sweeper: running runs by heartbeat age.
+    Index("ix_runs_state_heartbeat", "state", "heartbeat_at"),
+)
+
+# Per (run, writer session): the highest record seq applied; what makes batch retries idempotent.
+run_sessions = Table(
+    "run_sessions",
+    metadata,
+    _run_fk(),
+    Column("session_id", String(NAME_LEN), nullable=False),
+    Column("applied_through", BigInteger, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    PrimaryKeyConstraint("run_pk", "session_id"),
+)
+
+run_files = Table(
+    "run_files",
+    metadata,
+    _run_fk(),
+    Column("path", String(1024), nullable=False),
+    Column("sha256", String(SHA256_LEN), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    PrimaryKeyConstraint("run_pk", "path"),
+)
+
+output_lines = Table(
+    "output_lines",
+    metadata,
+    _run_fk(),
+    Column("line", BigInteger, nullable=False),
+    Column("stream", String(8), nullable=False),
+    Column("timestamp", Double, nullable=False),
+    Column("text", Text, nullable=False),
+    PrimaryKeyConstraint("run_pk", "line"),
+)
+
+METADATA_TABLES = (entities, users, api_keys, projects, runs, run_sessions, run_files, output_lines)
