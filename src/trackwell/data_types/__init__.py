@@ -1,1 +1,59 @@
-"""Media and tables (Image, Audio, Video, Table, Histogram, Html, plots): turn a value into a file in the run directory plus a small JSON reference in wandb's shapes. Imports schema only."""
+"""Media and tables (Image, Audio, Video, Table, Histogram, Html, plots).
+
+Each turns a value into a file in the run dir plus a small JSON reference in wandb's shapes.
+Imports schema only.
+
+The classes are loaded on first use (PEP 562 ``__getattr__``) so that ``import trackwell`` stays
+fast; none of them imports numpy, PIL or matplotlib at import time either.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trackwell.data_types.audio import Audio
+    from trackwell.data_types.base import Media, MediaRef, WBValue
+    from trackwell.data_types.custom_chart import CustomChart
+    from trackwell.data_types.histogram import Histogram
+    from trackwell.data_types.html import Html
+    from trackwell.data_types.image import Image
+    from trackwell.data_types.plotly import Plotly
+    from trackwell.data_types.table import Table
+    from trackwell.data_types.video import Video
+
+_WHERE = {
+    "Audio": "audio",
+    "CustomChart": "custom_chart",
+    "Histogram": "histogram",
+    "Html": "html",
+    "Image": "image",
+    "Media": "base",
+    "MediaRef": "base",
+    "Plotly": "plotly",
+    "Table": "table",
+    "Video": "video",
+    "WBValue": "base",
+}
+
+__all__ = [
+    "Audio",
+    "CustomChart",
+    "Histogram",
+    "Html",
+    "Image",
+    "Media",
+    "MediaRef",
+    "Plotly",
+    "Table",
+    "Video",
+    "WBValue",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'trackwell.data_types' has no attribute {name!r}")
+    return getattr(import_module(f"trackwell.data_types.{module}"), name)
