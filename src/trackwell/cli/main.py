@@ -1,23 +1,48 @@
 """The ``trackwell`` command: one argparse parser, one small module per subcommand.
 
-Each subcommand module exposes ``register(subparsers)`` and sets ``func`` (returning an exit code)
-with ``set_defaults``; this module only wires them together.
+Each subcommand module exposes ``register(subparsers)`` and sets ``func`` (taking the parsed args,
+returning an exit code) with ``set_defaults``; this module only wires them together and turns
+errors into one readable line and a non-zero exit code (no traceback for user mistakes).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import server_cmd
+from trackwell.cli import login_cmd, runs_cmd, server_cmd, status_cmd, sync_cmd
+from trackwell.schema.errors import TrackwellError
+
+EPILOG = """\
+examples:
+  trackwell server                          run the server in the foreground (UI at http://127.0.0.1:7077)
+  trackwell server stop                     stop the local server
+  trackwell login --host https://tw.example.com KEY
+                                            check a key and store it for that server (mode 0600)
+  trackwell status                          settings in effect, server, user, unsynced runs
+  trackwell sync --all                      upload every offline or unfinished run under ./trackwell
+  trackwell sync trackwell/offline-run-*    upload the given run dirs
+  trackwell runs ls mnist --filter '{"config.lr": {"$gt": 0.01}}' --order -summary_metrics.acc
+  trackwell runs show my-team/mnist/1a2b3c  config, summary, state and files of one run
+
+environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
+TRACKWELL_* variables take precedence over them.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trackwell", description="Trackwell experiment tracking.")
+    parser = argparse.ArgumentParser(
+        prog="trackwell",
+        description="Trackwell: open, self-hosted experiment tracking (a drop-in for wandb).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"trackwell {trackwell.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    server_cmd.register(subparsers)
+    for module in (server_cmd, login_cmd, status_cmd, sync_cmd, runs_cmd):
+        module.register(subparsers)
     return parser
 
 
@@ -28,4 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
-    return int(func(args))
+    try:
+        return int(func(args))
+    except TrackwellError as exc:
+        print(f"trackwell: error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"trackwell: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("trackwell: interrupted", file=sys.stderr)
+        return 130
