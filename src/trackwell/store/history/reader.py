@@ -1,0 +1,284 @@
+"""Reading history: key stats, chart series (downsampled server-side) and full-resolution rows.
+
+Reads select chunks by their step and row-number ranges first, so a live chart asking for the last
+few steps decodes one chunk per key, not the run's whole history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, Connection, select
+
+from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, Series
+from trackwell.store.base import SeriesQuery, Stream
+from trackwell.store.history import chunks
+from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
+from trackwell.store.history.downsample import m4_indices
+from trackwell.store.history.values import loads, nest, wire_float, wire_value
+from trackwell.store.history.writer import check_stream
+from trackwell.store.sql.history_tables import (
+    history_chunks,
+    history_key_stats,
+    history_other_chunks,
+    history_row_chunks,
+    history_streams,
+)
+
+_EMPTY_I: IntArray = np.empty(0, dtype=np.int64)
+_EMPTY_F: FloatArray = np.empty(0, dtype=np.float64)
+
+
+def read_keys(conn: Connection, run_pk: int, stream: Stream) -> HistoryKeys:
+    check_stream(stream)
+    s, k = history_streams, history_key_stats
+    state = conn.execute(select(s).where(s.c.run_pk == run_pk, s.c.stream == stream)).first()
+    keys = [
+        HistoryKey(
+            key=row.key,
+            kind="number" if row.num_count else "other",
+            count=row.num_count + row.other_count,
+            first_step=row.first_step,
+            last_step=row.last_step,
+            min=None if row.vmin is None else wire_float(row.vmin),
+            max=None if row.vmax is None else wire_float(row.vmax),
+            last=None if row.last_value is None else wire_value(loads(row.last_value)),
+        )
+        for row in conn.execute(select(k).where(k.c.run_pk == run_pk, k.c.stream == stream).order_by(k.c.key))
+    ]
+    if state is None:
+        return HistoryKeys(keys=keys)
+    return HistoryKeys(keys=keys, last_step=state.last_step, history_count=state.row_count)
+
+
+def _step_range(
+    col_min: ColumnElement[Any], col_max: ColumnElement[Any], lo: int | None, hi: int | None
+) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = []
+    if lo is not None:
+        cond.append(col_max >= lo)
+    if hi is not None:
+        cond.append(col_min <= hi)
+    return cond
+
+
+def _key_points(
+    conn: Connection, run_pk: int, key: str, query: SeriesQuery
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """All points of one key in the step range, sorted by step (ties in row order)."""
+    t = history_chunks
+    stmt = (
+        select(t.c.data)
+        .where(
+            t.c.run_pk == run_pk,
+            t.c.stream == query.stream,
+            t.c.key == key,
+            *_step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
+        )
+        .order_by(t.c.row_min)
+    )
+    decoded = [chunks.decode_key_chunk(blob) for blob in conn.execute(stmt).scalars()]
+    if not decoded:
+        return _EMPTY_I, _EMPTY_I, _EMPTY_F
+    rows = np.concatenate([d[0] for d in decoded])
+    steps = np.concatenate([d[1] for d in decoded])
+    values = np.concatenate([d[2].astype(np.float64, copy=False) for d in decoded])
+    if query.min_step is not None or query.max_step is not None:
+        lo = query.min_step if query.min_step is not None else np.iinfo(np.int64).min
+        hi = query.max_step if query.max_step is not None else np.iinfo(np.int64).max
+        inside = (steps >= lo) & (steps <= hi)
+        if not inside.all():
+            rows, steps, values = rows[inside], steps[inside], values[inside]
+    if len(steps) > 1 and bool(np.any(steps[1:] < steps[:-1])):
+        order = np.argsort(steps, kind="stable")
+        rows, steps, values = rows[order], steps[order], values[order]
+    return rows, steps, values
+
+
+def _timestamps(conn: Connection, run_pk: int, stream: Stream, rownos: IntArray) -> FloatArray:
+    """Wall time of each row number, decoding only the row chunks that hold one of them."""
+    if len(rownos) == 0:
+        return _EMPTY_F
+    t = history_row_chunks
+    lo, hi = int(rownos.min()), int(rownos.max())
+    metas = conn.execute(
+        select(t.c.id, t.c.row_min, t.c.count)
+        .where(t.c.run_pk == run_pk, t.c.stream == stream, t.c.row_max >= lo, t.c.row_min <= hi)
+        .order_by(t.c.row_min)
+    ).all()
+    starts = np.array([m.row_min for m in metas], dtype=np.int64)
+    which = np.searchsorted(starts, rownos, side="right") - 1
+    needed = np.unique(which)
+    ids = [metas[i].id for i in needed.tolist()]
+    blobs = {r.id: r.data for r in conn.execute(select(t.c.id, t.c.data).where(t.c.id.in_(ids)))}
+    parts = [chunks.decode_timestamps(blobs[metas[i].id]) for i in needed.tolist()]
+    all_ts = np.concatenate(parts)
+    # offset of each needed chunk inside all_ts, looked up per row number
+    offsets = np.zeros(len(metas), dtype=np.int64)
+    offsets[needed] = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    result: FloatArray = all_ts[offsets[which] + rownos - starts[which]]
+    return result
+
+
+def read_series(conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
+    check_stream(query.stream)
+    samples = query.samples or 0
+    if samples < 0:
+        raise InvalidArgument("samples must be >= 0", field="samples", hint="0 means full resolution")
+    picked: list[tuple[str, IntArray, IntArray, FloatArray, int]] = []
+    for key in dict.fromkeys(query.keys):
+        rows, steps, values = _key_points(conn, run_pk, key, query)
+        total = len(steps)
+        if samples and total > samples:
+            keep = m4_indices(steps, values, samples)
+            rows, steps, values = rows[keep], steps[keep], values[keep]
+        picked.append((key, rows, steps, values, total))
+    all_rows = np.concatenate([p[1] for p in picked]) if picked else _EMPTY_I
+    all_ts = _timestamps(conn, run_pk, query.stream, all_rows)
+    out: list[Series] = []
+    at = 0
+    for key, rows, steps, values, total in picked:
+        ts = all_ts[at : at + len(rows)]
+        at += len(rows)
+        wire: list[Any] = values.tolist()
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            wire[i] = wire_float(wire[i])
+        # model_construct: the lists are built here from typed arrays, and validating a million
+        # floats would cost more than reading them
+        out.append(
+            Series.model_construct(
+                key=key,
+                steps=steps.tolist(),
+                values=wire,
+                timestamps=ts.tolist(),
+                total_points=total,
+                sampled=len(steps) < total,
+            )
+        )
+    return out
+
+
+def read_rows(
+    conn: Connection,
+    run_pk: int,
+    keys: Sequence[str] | None,
+    min_step: int | None,
+    max_step: int | None,
+    limit: int,
+    stream: Stream,
+) -> HistoryRows:
+    check_stream(stream)
+    if limit < 1:
+        raise InvalidArgument(f"limit must be >= 1, got {limit}", field="limit", hint="pass e.g. limit=1000")
+    page = _page(conn, run_pk, min_step, max_step, limit, stream)
+    rows, steps, ts, rt, next_min_step = page
+    if len(rows) == 0:
+        return HistoryRows(rows=[], next_min_step=next_min_step)
+    wanted = set(keys) if keys is not None else None
+    values = _page_values(conn, run_pk, stream, rows, steps, wanted)
+    out: list[dict[str, Any]] = []
+    for i, (step, t, r) in enumerate(zip(steps.tolist(), ts.tolist(), rt.tolist(), strict=True)):
+        vals = values[i]
+        if wanted is not None and not vals:
+            continue  # a row without any of the requested keys
+        out.append({"_step": step, "_timestamp": t, "_runtime": r, **nest(vals)})
+    return HistoryRows.model_construct(rows=out, next_min_step=next_min_step)
+
+
+def _page(
+    conn: Connection, run_pk: int, min_step: int | None, max_step: int | None, limit: int, stream: Stream
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, int | None]:
+    """The next page of rows sorted by (step, row): never splits one step across two pages, so
+    ``next_min_step`` is an exact cursor even with duplicate steps."""
+    t = history_row_chunks
+    metas = conn.execute(
+        select(t.c.id, t.c.row_min, t.c.step_min)
+        .where(
+            t.c.run_pk == run_pk,
+            t.c.stream == stream,
+            *_step_range(t.c.step_min, t.c.step_max, min_step, max_step),
+        )
+        .order_by(t.c.step_min, t.c.row_min)
+    ).all()
+    lo = min_step if min_step is not None else np.iinfo(np.int64).min
+    hi = max_step if max_step is not None else np.iinfo(np.int64).max
+    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+    boundary: int | None = None
+    for i, meta in enumerate(metas):
+        blob = conn.execute(select(t.c.data).where(t.c.id == meta.id)).scalar_one()
+        steps, ts, rt = chunks.decode_row_chunk(blob)
+        inside = (steps >= lo) & (steps <= hi)
+        rows = meta.row_min + np.flatnonzero(inside)
+        parts.append((rows, steps[inside], ts[inside], rt[inside]))
+        # chunks come by step_min: no later chunk holds a step below the next one's step_min
+        boundary = int(metas[i + 1].step_min) if i + 1 < len(metas) else None
+        if boundary is not None and sum(int((p[1] < boundary).sum()) for p in parts) > limit:
+            break
+    if not parts:
+        return _EMPTY_I, _EMPTY_I, _EMPTY_F, _EMPTY_F, None
+    rows, steps, ts, rt = (np.concatenate([p[j] for p in parts]) for j in range(4))
+    if boundary is not None:
+        below = steps < boundary
+        rows, steps, ts, rt = rows[below], steps[below], ts[below], rt[below]
+    order = np.lexsort((rows, steps))
+    rows, steps, ts, rt = rows[order], steps[order], ts[order], rt[order]
+    next_min_step = boundary
+    if len(steps) > limit:
+        cut_step = int(steps[limit])
+        k = int(np.searchsorted(steps, cut_step, side="left"))
+        next_min_step = cut_step
+        if k == 0:  # more than `limit` rows share the first step: return them all at once
+            k = int(np.searchsorted(steps, cut_step, side="right"))
+            next_min_step = int(steps[k]) if k < len(steps) else boundary
+        rows, steps, ts, rt = rows[:k], steps[:k], ts[:k], rt[:k]
+    if next_min_step is not None and max_step is not None and next_min_step > max_step:
+        next_min_step = None
+    return rows, steps, ts, rt, next_min_step
+
+
+def _page_values(
+    conn: Connection, run_pk: int, stream: Stream, rows: IntArray, steps: IntArray, wanted: set[str] | None
+) -> list[dict[str, Any]]:
+    """Values of the page's rows, ``out[i]`` for ``rows[i]``: ints stay ints, floats floats."""
+    by_row = np.sort(rows)
+    position = np.argsort(rows)  # position[j]: index in `rows` of by_row[j]
+    out: list[dict[str, Any]] = [{} for _ in range(len(rows))]
+    r_lo, r_hi, s_lo, s_hi = int(by_row[0]), int(by_row[-1]), int(steps.min()), int(steps.max())
+    t = history_chunks
+    cond = [
+        t.c.run_pk == run_pk,
+        t.c.stream == stream,
+        t.c.row_max >= r_lo,
+        t.c.row_min <= r_hi,
+        t.c.step_max >= s_lo,
+        t.c.step_min <= s_hi,
+    ]
+    if wanted is not None:
+        cond.append(t.c.key.in_(sorted(wanted)))
+    for chunk in conn.execute(select(t.c.key, t.c.data).where(*cond).order_by(t.c.row_min)):
+        key = chunk.key
+        c_rows, _, c_values = chunks.decode_key_chunk(chunk.data)
+        hit = np.flatnonzero(np.isin(c_rows, by_row, assume_unique=True))
+        if len(hit) == 0:
+            continue
+        targets = position[np.searchsorted(by_row, c_rows[hit])]
+        for target, value in zip(targets.tolist(), c_values[hit].tolist(), strict=True):
+            out[target][key] = value
+    o = history_other_chunks
+    stmt = select(o.c.data).where(
+        o.c.run_pk == run_pk, o.c.stream == stream, o.c.row_max >= r_lo, o.c.row_min <= r_hi
+    )
+    index = {row: i for i, row in enumerate(rows.tolist())}
+    for blob in conn.execute(stmt).scalars():
+        payload = OtherPayload.decode(blob)
+        for row, vals in zip(payload.rows, payload.values, strict=True):
+            i = index.get(row)
+            if i is None:
+                continue
+            for key, value in vals.items():
+                if wanted is None or key in wanted:
+                    out[i][key] = value
+    return out

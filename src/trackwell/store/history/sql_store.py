@@ -1,0 +1,47 @@
+"""``SqlHistoryStore``: the :class:`~trackwell.store.base.HistoryStore` on SQLite and PostgreSQL.
+
+Thin on purpose: it only binds the protocol to the writer and reader modules, which do the work
+inside the caller's connection and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, delete
+
+from trackwell.schema.history import HistoryKeys, HistoryRows, Series
+from trackwell.store.base import HistoryRow, SeriesQuery, Stream
+from trackwell.store.history import reader, writer
+from trackwell.store.sql.history_tables import HISTORY_TABLES
+
+
+class SqlHistoryStore:
+    """Columnar, compressed metric history in SQL tables (see docs/adr/0001-history-storage.md)."""
+
+    def append(
+        self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
+    ) -> None:
+        writer.append_rows(conn, run_pk, rows, stream)
+
+    def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys:
+        return reader.read_keys(conn, run_pk, stream)
+
+    def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
+        return reader.read_series(conn, run_pk, query)
+
+    def rows(
+        self,
+        conn: Connection,
+        run_pk: int,
+        keys: Sequence[str] | None,
+        min_step: int | None,
+        max_step: int | None,
+        limit: int,
+        stream: Stream = "history",
+    ) -> HistoryRows:
+        return reader.read_rows(conn, run_pk, keys, min_step, max_step, limit, stream)
+
+    def delete_run(self, conn: Connection, run_pk: int) -> None:
+        for table in HISTORY_TABLES:
+            conn.execute(delete(table).where(table.c.run_pk == run_pk))

@@ -1,0 +1,363 @@
+"""Appending history rows: split each batch into per-row columns, per-key numeric columns and
+non-numeric leftovers, extend the open chunks, and keep the per-key stats current.
+
+Everything runs in the caller's transaction; a batch costs a handful of statements whatever its
+size (one executemany per table), which is what makes ingest fast on SQLite and PostgreSQL alike.
+Concurrent appends to one run must be serialized by the caller (the run row lock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
+
+from trackwell.schema.errors import InvalidArgument
+from trackwell.store.base import HistoryRow, Stream
+from trackwell.store.history import chunks
+from trackwell.store.history.chunks import ChunkWrites, IntArray, OtherPayload
+from trackwell.store.history.values import dumps, is_number
+from trackwell.store.sql.history_tables import (
+    KEY_LEN,
+    history_chunks,
+    history_key_stats,
+    history_other_chunks,
+    history_row_chunks,
+    history_streams,
+)
+
+STREAMS: tuple[Stream, ...] = ("history", "system")
+_INT64 = (-(2**63), 2**63 - 1)
+_IN_BATCH = 500  # keys per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+def check_stream(stream: str) -> None:
+    if stream not in STREAMS:
+        raise InvalidArgument(
+            f"unknown history stream {stream!r}", field="stream", hint="use 'history' or 'system'"
+        )
+
+
+@dataclass(slots=True)
+class _KeyStats:
+    """What one batch adds to a key's stats."""
+
+    num_count: int = 0
+    other_count: int = 0
+    first_step: int | None = None
+    last_step: int | None = None
+    vmin: float | None = None
+    vmax: float | None = None
+    last_value: Any = None
+    last_row: int = -1
+    open_chunk: int | None = None
+    open_chunk_set: bool = False
+
+    def add_steps(self, lo: int, hi: int) -> None:
+        self.first_step = lo if self.first_step is None else min(self.first_step, lo)
+        self.last_step = hi if self.last_step is None else max(self.last_step, hi)
+
+    def add_last(self, row: int, value: Any) -> None:
+        if row > self.last_row:
+            self.last_row, self.last_value = row, value
+
+
+def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream) -> None:
+    check_stream(stream)
+    if not rows:
+        return
+    state = conn.execute(
+        select(history_streams).where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
+    ).first()
+    first_row = int(state.row_count) if state is not None else 0
+    n = len(rows)
+    steps = np.fromiter((_step(r.step) for r in rows), np.int64, n)
+    rownos = np.arange(first_row, first_row + n, dtype=np.int64)
+
+    numeric: dict[str, tuple[list[int], list[Any]]] = {}
+    other = OtherPayload()
+    for i, row in enumerate(rows):
+        odd: dict[str, Any] | None = None
+        for key, value in row.values.items():
+            if is_number(value):
+                entry = numeric.get(key)
+                if entry is None:
+                    entry = numeric[key] = ([], [])
+                entry[0].append(i)
+                entry[1].append(value)
+            else:
+                if odd is None:
+                    odd = {}
+                odd[key] = value
+        if odd is not None:
+            other.rows.append(first_row + i)
+            other.steps.append(int(steps[i]))
+            other.values.append(odd)
+
+    open_row = _append_row_columns(conn, run_pk, stream, state, rows, steps, rownos)
+    open_other = _append_other(conn, run_pk, stream, state, other)
+    stats: dict[str, _KeyStats] = {}
+    for row_no, step, values in zip(other.rows, other.steps, other.values, strict=True):
+        for key, value in values.items():
+            ks = stats.get(key) or stats.setdefault(key, _KeyStats())
+            ks.other_count += 1
+            ks.add_steps(step, step)
+            ks.add_last(row_no, value)
+    for key in stats.keys() | numeric.keys():
+        _check_key(key)
+    existing = _load_stats(conn, run_pk, stream, list(stats.keys() | numeric.keys()))
+    _append_numeric(conn, run_pk, stream, numeric, steps, rownos, existing, stats)
+    _write_stats(conn, run_pk, stream, existing, stats)
+
+    values = {
+        "row_count": first_row + n,
+        "last_step": _max_opt(state.last_step if state is not None else None, int(steps.max())),
+        "open_row_chunk": open_row,
+        "open_other_chunk": open_other,
+    }
+    if state is None:
+        conn.execute(insert(history_streams).values(run_pk=run_pk, stream=stream, **values))
+    else:
+        conn.execute(
+            update(history_streams)
+            .where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
+            .values(**values)
+        )
+
+
+def _step(step: Any) -> int:
+    if type(step) is not int or not _INT64[0] <= step <= _INT64[1]:
+        raise InvalidArgument(
+            f"history step must be an integer, got {step!r}",
+            field="step",
+            hint="pass an int between -2**63 and 2**63-1",
+        )
+    return step
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str) or not key or len(key) > KEY_LEN:
+        raise InvalidArgument(
+            f"invalid history key {str(key)[:80]!r}",
+            field="values",
+            hint=f"keys must be non-empty strings of at most {KEY_LEN} characters",
+        )
+
+
+def _max_opt(a: int | None, b: int) -> int:
+    return b if a is None else max(int(a), b)
+
+
+def _append_row_columns(
+    conn: Connection,
+    run_pk: int,
+    stream: Stream,
+    state: Row[Any] | None,
+    rows: Sequence[HistoryRow],
+    steps: IntArray,
+    rownos: IntArray,
+) -> int | None:
+    n = len(rows)
+    ts = np.fromiter((r.timestamp for r in rows), np.float64, n)
+    rt = np.fromiter((r.runtime for r in rows), np.float64, n)
+    open_id = state.open_row_chunk if state is not None else None
+    first_row = int(rownos[0])
+    if open_id is not None:
+        old = conn.execute(
+            select(history_row_chunks.c.row_min, history_row_chunks.c.data).where(
+                history_row_chunks.c.id == open_id
+            )
+        ).one()
+        o_steps, o_ts, o_rt = chunks.decode_row_chunk(old.data)
+        steps, ts, rt = (
+            np.concatenate((o_steps, steps)),
+            np.concatenate((o_ts, ts)),
+            np.concatenate((o_rt, rt)),
+        )
+        first_row = int(old.row_min)
+    writes = ChunkWrites(history_row_chunks)
+    new_open: int | None = None
+    cuts = chunks.pieces(len(steps), chunks.ROW_CHUNK_ROWS)
+    for j, (a, b) in enumerate(cuts):
+        values = {
+            "row_min": first_row + a,
+            "row_max": first_row + b - 1,
+            "step_min": int(steps[a:b].min()),
+            "step_max": int(steps[a:b].max()),
+            "count": b - a,
+            "data": chunks.encode_row_chunk(steps[a:b], ts[a:b], rt[a:b]),
+        }
+        still_open = j == len(cuts) - 1 and b - a < chunks.ROW_CHUNK_ROWS
+        if j == 0 and open_id is not None:
+            writes.update(open_id, values)
+            new_open = open_id if still_open else None
+        else:
+            writes.insert({"run_pk": run_pk, "stream": stream, **values}, "open" if still_open else None)
+    ids = writes.flush(conn)
+    return ids.get("open", new_open)
+
+
+def _append_other(
+    conn: Connection, run_pk: int, stream: Stream, state: Row[Any] | None, other: OtherPayload
+) -> int | None:
+    open_id = state.open_other_chunk if state is not None else None
+    if not other.rows:
+        return int(open_id) if open_id is not None else None
+    if open_id is not None:
+        blob = conn.execute(
+            select(history_other_chunks.c.data).where(history_other_chunks.c.id == open_id)
+        ).scalar_one()
+        old = OtherPayload.decode(blob)
+        other = OtherPayload(old.rows + other.rows, old.steps + other.steps, old.values + other.values)
+    writes = ChunkWrites(history_other_chunks)
+    new_open: int | None = None
+    cuts = chunks.pieces(len(other.rows), chunks.OTHER_CHUNK_ROWS)
+    for j, (a, b) in enumerate(cuts):
+        part = OtherPayload(other.rows[a:b], other.steps[a:b], other.values[a:b])
+        values = {
+            "row_min": part.rows[0],
+            "row_max": part.rows[-1],
+            "step_min": min(part.steps),
+            "step_max": max(part.steps),
+            "count": b - a,
+            "data": part.encode(),
+        }
+        still_open = j == len(cuts) - 1 and b - a < chunks.OTHER_CHUNK_ROWS
+        if j == 0 and open_id is not None:
+            writes.update(open_id, values)
+            new_open = open_id if still_open else None
+        else:
+            writes.insert({"run_pk": run_pk, "stream": stream, **values}, "open" if still_open else None)
+    ids = writes.flush(conn)
+    return ids.get("open", new_open)
+
+
+def _load_stats(conn: Connection, run_pk: int, stream: Stream, keys: list[str]) -> dict[str, Row[Any]]:
+    t = history_key_stats
+    found: dict[str, Row[Any]] = {}
+    for i in range(0, len(keys), _IN_BATCH):
+        stmt = select(t).where(
+            t.c.run_pk == run_pk, t.c.stream == stream, t.c.key.in_(keys[i : i + _IN_BATCH])
+        )
+        found.update((row.key, row) for row in conn.execute(stmt))
+    return found
+
+
+def _append_numeric(
+    conn: Connection,
+    run_pk: int,
+    stream: Stream,
+    numeric: dict[str, tuple[list[int], list[Any]]],
+    steps: IntArray,
+    rownos: IntArray,
+    existing: dict[str, Row[Any]],
+    stats: dict[str, _KeyStats],
+) -> None:
+    open_ids = [int(existing[k].open_chunk) for k in numeric if k in existing and existing[k].open_chunk]
+    open_blobs: dict[int, bytes] = {}
+    for i in range(0, len(open_ids), _IN_BATCH):
+        stmt = select(history_chunks.c.id, history_chunks.c.data).where(
+            history_chunks.c.id.in_(open_ids[i : i + _IN_BATCH])
+        )
+        open_blobs.update((int(r.id), r.data) for r in conn.execute(stmt))
+    writes = ChunkWrites(history_chunks)
+    for key, (idx_list, value_list) in numeric.items():
+        idx = np.array(idx_list, dtype=np.int64)
+        # ints stay int64 unless the batch mixes in floats (then the whole piece is float64)
+        vals = np.array(value_list)
+        k_rows, k_steps = rownos[idx], steps[idx]
+        ks = stats.get(key) or stats.setdefault(key, _KeyStats())
+        ks.num_count += len(idx)
+        ks.add_steps(int(k_steps.min()), int(k_steps.max()))
+        ks.add_last(int(k_rows[-1]), value_list[-1])
+        lo, hi = chunks.nan_extremes(vals)
+        ks.vmin = lo if ks.vmin is None or lo is None else min(ks.vmin, lo)
+        ks.vmax = hi if ks.vmax is None or hi is None else max(ks.vmax, hi)
+        old = existing.get(key)
+        open_id = int(old.open_chunk) if old is not None and old.open_chunk is not None else None
+        if open_id is not None:
+            o_rows, o_steps, o_vals = chunks.decode_key_chunk(open_blobs[open_id])
+            if o_vals.dtype == vals.dtype:
+                k_rows = np.concatenate((o_rows, k_rows))
+                k_steps = np.concatenate((o_steps, k_steps))
+                vals = np.concatenate((o_vals, vals))
+            else:
+                # int chunk meets floats (or back): close it rather than rewrite ints as floats
+                open_id = None
+        ks.open_chunk_set = True
+        ks.open_chunk = None
+        cuts = chunks.pieces(len(vals), chunks.KEY_CHUNK_POINTS)
+        for j, (a, b) in enumerate(cuts):
+            vmin, vmax = chunks.nan_extremes(vals[a:b])
+            values = {
+                "row_min": int(k_rows[a]),
+                "row_max": int(k_rows[b - 1]),
+                "step_min": int(k_steps[a:b].min()),
+                "step_max": int(k_steps[a:b].max()),
+                "count": b - a,
+                "vmin": vmin,
+                "vmax": vmax,
+                "data": chunks.encode_key_chunk(k_rows[a:b], k_steps[a:b], vals[a:b]),
+            }
+            still_open = j == len(cuts) - 1 and b - a < chunks.KEY_CHUNK_POINTS
+            if j == 0 and open_id is not None:
+                writes.update(open_id, values)
+                ks.open_chunk = open_id if still_open else None
+            else:
+                row = {"run_pk": run_pk, "stream": stream, "key": key, **values}
+                writes.insert(row, key if still_open else None)
+    for tag, chunk_id in writes.flush(conn).items():
+        stats[str(tag)].open_chunk = chunk_id
+
+
+def _write_stats(
+    conn: Connection, run_pk: int, stream: Stream, existing: dict[str, Row[Any]], stats: dict[str, _KeyStats]
+) -> None:
+    t = history_key_stats
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for key, ks in stats.items():
+        old = existing.get(key)
+        values: dict[str, Any] = {
+            "num_count": ks.num_count,
+            "other_count": ks.other_count,
+            "first_step": ks.first_step,
+            "last_step": ks.last_step,
+            "vmin": ks.vmin,
+            "vmax": ks.vmax,
+            "last_value": dumps(ks.last_value),
+            "last_row": ks.last_row,
+            "open_chunk": ks.open_chunk,
+        }
+        if old is None:
+            inserts.append({"run_pk": run_pk, "stream": stream, "key": key, **values})
+            continue
+        values["num_count"] += old.num_count
+        values["other_count"] += old.other_count
+        values["first_step"] = _min_opt(old.first_step, ks.first_step)
+        values["last_step"] = (
+            _max_opt(old.last_step, ks.last_step) if ks.last_step is not None else old.last_step
+        )
+        values["vmin"] = _min_opt(old.vmin, ks.vmin)
+        values["vmax"] = (
+            old.vmax if ks.vmax is None else ks.vmax if old.vmax is None else max(old.vmax, ks.vmax)
+        )
+        if not ks.open_chunk_set:
+            values["open_chunk"] = old.open_chunk
+        updates.append({"b_key": key, **values})
+    if inserts:
+        conn.execute(insert(t), inserts)
+    if updates:
+        stmt = update(t).where(t.c.run_pk == run_pk, t.c.stream == stream, t.c.key == bindparam("b_key"))
+        conn.execute(stmt, updates)
+
+
+def _min_opt(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
