@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -62,16 +63,14 @@ def dirty_repo(tmp_path: Path) -> Path:
 
 
 def _options(repo: Path, **overrides: object) -> ContextOptions:
-    environ = {**os.environ, **SECRETS, "CUDA_VISIBLE_DEVICES": "0"}
-    values: dict[str, object] = {
-        "program": "train.py",
-        "args": ["--lr", "0.1", "--api-key", "planted-arg-key-3141"],
-        "cwd": repo,
-        "environ": environ,
-        "save_code": True,
-    }
-    values.update(overrides)
-    return ContextOptions(**values)  # type: ignore[arg-type]
+    base = ContextOptions(
+        program="train.py",
+        args=["--lr", "0.1", "--api-key", "planted-arg-key-3141"],
+        cwd=repo,
+        environ={**os.environ, **SECRETS, "CUDA_VISIBLE_DEVICES": "0"},
+        save_code=True,
+    )
+    return dataclasses.replace(base, **overrides)
 
 
 def test_git_state_is_recorded_and_the_patch_rebuilds_the_tree(dirty_repo: Path, tmp_path: Path) -> None:
