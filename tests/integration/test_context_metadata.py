@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def dirty_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def _options(repo: Path, **overrides: object) -> ContextOptions:
+def _options(repo: Path, **overrides: Any) -> ContextOptions:
     base = ContextOptions(
         program="train.py",
         args=["--lr", "0.1", "--api-key", "planted-arg-key-3141"],
