@@ -1,0 +1,275 @@
+"""Contract of the metric-history store, run on every SQL backend (SQLite and PostgreSQL).
+
+What a user relies on: what they logged comes back exactly (ints as ints, NaN/Infinity, strings,
+media references, nested keys), sorted by step even when logged out of order, charts keep every
+spike when downsampled, and export pages through every row exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine
+
+from trackwell.schema.errors import InvalidArgument
+from trackwell.store.base import HistoryRow, SeriesQuery
+from trackwell.store.history import SqlHistoryStore
+from trackwell.store.sql import history_tables  # noqa: F401  (attaches the tables)
+from trackwell.store.sql.metadata import metadata
+
+RUN = 7
+T0 = 1_700_000_000.0
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = create_engine(db_url)
+    metadata.create_all(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def store() -> SqlHistoryStore:
+    return SqlHistoryStore()
+
+
+def row(step: int, values: dict[str, Any], t: float | None = None) -> HistoryRow:
+    ts = T0 + step if t is None else t
+    return HistoryRow(step=step, timestamp=ts, runtime=ts - T0, values=values)
+
+
+def append(engine: Engine, store: SqlHistoryStore, rows: list[HistoryRow], **kw: Any) -> None:
+    with engine.begin() as conn:
+        store.append(conn, kw.pop("run_pk", RUN), rows, **kw)
+
+
+def all_rows(conn: Connection, store: SqlHistoryStore, limit: int, **kw: Any) -> list[dict[str, Any]]:
+    """Every row through the pager, checking that it always makes progress."""
+    out: list[dict[str, Any]] = []
+    min_step = kw.pop("min_step", None)
+    for _ in range(100_000):
+        page = store.rows(conn, RUN, kw.get("keys"), min_step, kw.get("max_step"), limit)
+        out.extend(page.rows)
+        if page.next_min_step is None:
+            return out
+        assert min_step is None or page.next_min_step > min_step
+        min_step = page.next_min_step
+    raise AssertionError("pager never ended")
+
+
+def test_values_come_back_exactly_with_their_types(engine: Engine, store: SqlHistoryStore) -> None:
+    logged = [
+        row(0, {"epoch": 0, "loss": 1.5, "name": "warmup", "ok": True, "none": None}),
+        row(1, {"epoch": 1, "loss": 0.25, "big": 2**70, "tags": [1, "a", None], "ok": False}),
+        row(2, {"epoch": 2, "loss": -0.0, "img": {"_type": "image-file", "path": "media/a.png"}}),
+    ]
+    append(engine, store, logged)
+    with engine.connect() as conn:
+        rows = store.rows(conn, RUN, None, None, None, 100).rows
+        keys = {k.key: k for k in store.keys(conn, RUN).keys}
+    assert [r["epoch"] for r in rows] == [0, 1, 2]
+    assert all(type(r["epoch"]) is int for r in rows)
+    assert [r["loss"] for r in rows] == [1.5, 0.25, 0.0]
+    assert math.copysign(1, rows[2]["loss"]) == -1  # -0.0 keeps its sign
+    assert rows[0]["name"] == "warmup" and rows[0]["none"] is None
+    assert rows[0]["ok"] is True and rows[1]["ok"] is False  # bool is not a number
+    assert rows[1]["big"] == 2**70 and rows[1]["tags"] == [1, "a", None]
+    assert rows[2]["img"] == {"_type": "image-file", "path": "media/a.png"}
+    assert [(r["_step"], r["_timestamp"], r["_runtime"]) for r in rows] == [(s, T0 + s, s) for s in range(3)]
+    assert keys["epoch"].kind == "number" and keys["epoch"].last == 2 and type(keys["epoch"].last) is int
+    assert keys["ok"].kind == "other" and keys["ok"].last is False
+    assert keys["img"].kind == "other" and keys["img"].count == 1
+    assert (keys["loss"].min, keys["loss"].max, keys["loss"].count) == (-0.0, 1.5, 3)
+    assert (keys["epoch"].first_step, keys["epoch"].last_step) == (0, 2)
+
+
+def test_non_finite_floats_round_trip(engine: Engine, store: SqlHistoryStore) -> None:
+    specials = [math.nan, math.inf, -math.inf, 1.0]
+    append(engine, store, [row(i, {"x": v}) for i, v in enumerate(specials)])
+    with engine.connect() as conn:
+        (series,) = store.series(conn, RUN, SeriesQuery(keys=["x"], samples=None))
+        rows = store.rows(conn, RUN, ["x"], None, None, 10).rows
+        (key,) = store.keys(conn, RUN).keys
+    assert series.values == ["NaN", "Infinity", "-Infinity", 1.0]
+    got = [r["x"] for r in rows]
+    assert math.isnan(got[0]) and got[1:] == [math.inf, -math.inf, 1.0]
+    assert (key.min, key.max, key.last) == ("-Infinity", "Infinity", 1.0)
+    assert '"NaN"' in series.model_dump_json()  # browsers' JSON.parse cannot read bare NaN
+
+
+def test_out_of_order_and_duplicate_steps_are_kept_and_sorted(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(10, {"a": 1}), row(20, {"a": 2})])
+    append(engine, store, [row(5, {"a": 3}), row(20, {"a": 4}), row(15, {"a": 5})])
+    with engine.connect() as conn:
+        (series,) = store.series(conn, RUN, SeriesQuery(keys=["a"], samples=None))
+        rows = all_rows(conn, store, limit=2)
+        info = store.keys(conn, RUN)
+    assert series.steps == [5, 10, 15, 20, 20]
+    assert series.values == [3.0, 1.0, 5.0, 2.0, 4.0]  # equal steps keep their logging order
+    assert [(r["_step"], r["a"]) for r in rows] == [(5, 3), (10, 1), (15, 5), (20, 2), (20, 4)]
+    assert (info.last_step, info.history_count) == (20, 5)
+    assert info.keys[0].last == 5 and info.keys[0].first_step == 5  # last = last logged
+
+
+def test_nested_keys_are_renested_in_rows(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(0, {"train.loss": 0.5, "train.acc": 1, "val.f1.macro": "n/a", "lr": 0.1})])
+    with engine.connect() as conn:
+        (r,) = store.rows(conn, RUN, None, None, None, 10).rows
+        names = [k.key for k in store.keys(conn, RUN).keys]
+    assert r["train"] == {"loss": 0.5, "acc": 1} and r["val"] == {"f1": {"macro": "n/a"}} and r["lr"] == 0.1
+    assert names == ["lr", "train.acc", "train.loss", "val.f1.macro"]
+
+
+def test_non_numeric_keys_give_empty_series(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(0, {"text": "hello", "n": 1})])
+    with engine.connect() as conn:
+        text, missing = store.series(conn, RUN, SeriesQuery(keys=["text", "missing"]))
+    assert (text.steps, text.values, text.total_points) == ([], [], 0)
+    assert missing.steps == []
+
+
+def test_long_histories_cross_chunk_boundaries(engine: Engine, store: SqlHistoryStore) -> None:
+    # 20,000 rows in uneven batches: every chunk fills, closes and a new one opens, several times
+    n = 20_000
+    rng = random.Random(1)
+    floats = [rng.gauss(0, 1) for _ in range(n)]
+    logged = [
+        row(i, {"loss": floats[i], "step_i": i * 3, **({"note": f"n{i}"} if i % 997 == 0 else {})})
+        for i in range(n)
+    ]
+    start = 0
+    for size in [1, 777, 5000, 3, 9000, 4000, 10_000]:
+        append(engine, store, logged[start : start + size])
+        start += size
+    assert start >= n
+    with engine.connect() as conn:
+        loss, ints = store.series(conn, RUN, SeriesQuery(keys=["loss", "step_i"], samples=0))
+        rows = all_rows(conn, store, limit=1500)
+        info = store.keys(conn, RUN)
+    assert loss.values == floats and loss.steps == list(range(n)) and not loss.sampled
+    assert loss.timestamps == [T0 + i for i in range(n)]
+    assert ints.values == [float(i * 3) for i in range(n)]
+    assert len(rows) == n and [r["_step"] for r in rows] == list(range(n))
+    assert all(type(r["step_i"]) is int and r["loss"] == floats[r["_step"]] for r in rows)
+    assert [r["_step"] for r in rows if "note" in r] == list(range(0, n, 997))
+    assert info.history_count == n and {k.key: k.count for k in info.keys}["loss"] == n
+
+
+def test_a_key_switching_from_ints_to_floats_keeps_both(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(i, {"v": i}) for i in range(3)])
+    append(engine, store, [row(i, {"v": i + 0.5}) for i in range(3, 6)])
+    append(engine, store, [row(6, {"v": 7})])
+    with engine.connect() as conn:
+        rows = store.rows(conn, RUN, None, None, None, 10).rows
+    assert [r["v"] for r in rows] == [0, 1, 2, 3.5, 4.5, 5.5, 7]
+    assert [type(r["v"]) for r in rows] == [int] * 3 + [float] * 3 + [int]
+
+
+def test_step_ranges_select_points_and_rows(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(i, {"a": i, "b": -i}) for i in range(10_000)])
+    with engine.connect() as conn:
+        (a,) = store.series(conn, RUN, SeriesQuery(keys=["a"], min_step=9_990, samples=None))
+        (b,) = store.series(conn, RUN, SeriesQuery(keys=["b"], min_step=100, max_step=104))
+        rows = all_rows(conn, store, limit=3, min_step=8_190, max_step=8_199, keys=["a"])
+        empty = store.series(conn, RUN, SeriesQuery(keys=["a"], min_step=20_000))[0]
+    assert a.steps == list(range(9_990, 10_000)) and a.total_points == 10
+    assert b.steps == list(range(100, 105)) and b.values == [-100.0, -101.0, -102.0, -103.0, -104.0]
+    assert [r["_step"] for r in rows] == list(range(8_190, 8_200)) and all("b" not in r for r in rows)
+    assert (empty.steps, empty.total_points) == ([], 0)
+
+
+def test_downsampling_keeps_the_extremes_and_the_budget(engine: Engine, store: SqlHistoryStore) -> None:
+    n = 30_000
+    rng = random.Random(7)
+    values = [rng.uniform(-1, 1) for _ in range(n)]
+    values[12_345], values[777], values[29_999] = 50.0, -40.0, 3.0
+    values[20_000] = math.nan
+    append(engine, store, [row(i, {"m": v}) for i, v in enumerate(values)])
+    with engine.connect() as conn:
+        (s,) = store.series(conn, RUN, SeriesQuery(keys=["m"], samples=1000))
+        (part,) = store.series(
+            conn, RUN, SeriesQuery(keys=["m"], min_step=10_000, max_step=19_999, samples=200)
+        )
+    assert s.sampled and s.total_points == n and len(s.steps) <= 1000 and len(s.steps) > 500
+    assert 50.0 in s.values and -40.0 in s.values
+    assert (s.steps[0], s.steps[-1], s.values[-1]) == (0, n - 1, 3.0)
+    assert s.steps == sorted(s.steps)
+    for step, value, ts in zip(s.steps, s.values, s.timestamps, strict=True):  # real points only
+        assert value == values[step] or (value == "NaN" and math.isnan(values[step]))
+        assert ts == T0 + step
+    assert part.total_points == 10_000 and len(part.steps) <= 200 and 50.0 in part.values
+    assert min(part.steps) >= 10_000 and max(part.steps) <= 19_999
+
+
+def test_rows_pages_never_split_or_repeat_a_step(engine: Engine, store: SqlHistoryStore) -> None:
+    # five rows share step 3: a page may grow past the limit rather than split them
+    logged = [row(s, {"a": i}) for i, s in enumerate([1, 2, 3, 3, 3, 3, 3, 4, 5])]
+    append(engine, store, logged)
+    with engine.connect() as conn:
+        first = store.rows(conn, RUN, None, None, None, 3)
+        second = store.rows(conn, RUN, None, first.next_min_step, None, 3)
+        third = store.rows(conn, RUN, None, second.next_min_step, None, 3)
+        everything = all_rows(conn, store, limit=1)
+    assert [r["_step"] for r in first.rows] == [1, 2] and first.next_min_step == 3
+    assert [r["a"] for r in second.rows] == [2, 3, 4, 5, 6] and second.next_min_step == 4
+    assert [r["_step"] for r in third.rows] == [4, 5] and third.next_min_step is None
+    assert [r["a"] for r in everything] == list(range(9))
+
+
+def test_streams_and_runs_are_separate_and_delete_run_cleans_up(
+    engine: Engine, store: SqlHistoryStore
+) -> None:
+    append(engine, store, [row(0, {"loss": 1.0})])
+    append(engine, store, [row(0, {"system/cpu": 12.5})], stream="system")
+    append(engine, store, [row(0, {"loss": 2.0})], run_pk=RUN + 1)
+    with engine.connect() as conn:
+        assert [k.key for k in store.keys(conn, RUN).keys] == ["loss"]
+        assert [k.key for k in store.keys(conn, RUN, "system").keys] == ["system/cpu"]
+        (cpu,) = store.series(conn, RUN, SeriesQuery(keys=["system/cpu"], stream="system"))
+        assert cpu.values == [12.5] and cpu.timestamps == [T0]
+    with engine.begin() as conn:
+        store.delete_run(conn, RUN)
+    with engine.connect() as conn:
+        gone = store.keys(conn, RUN)
+        assert (gone.keys, gone.history_count, gone.last_step) == ([], 0, None)
+        assert store.rows(conn, RUN, None, None, None, 10).rows == []
+        (other,) = store.series(conn, RUN + 1, SeriesQuery(keys=["loss"]))
+        assert other.values == [2.0]
+
+
+def test_appends_belong_to_the_callers_transaction(engine: Engine, store: SqlHistoryStore) -> None:
+    append(engine, store, [row(0, {"a": 1})])
+    with engine.connect() as conn:
+        trans = conn.begin()
+        store.append(conn, RUN, [row(1, {"a": 2, "s": "x"})])
+        trans.rollback()
+    append(engine, store, [row(2, {"a": 3})])
+    with engine.connect() as conn:
+        rows = store.rows(conn, RUN, None, None, None, 10).rows
+        info = store.keys(conn, RUN)
+    assert [(r["_step"], r["a"]) for r in rows] == [(0, 1), (2, 3)]
+    assert info.history_count == 2 and [k.key for k in info.keys] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda s, c: s.append(c, RUN, [row(0, {"a": 1})], stream="gpu"), "stream"),
+        (lambda s, c: s.append(c, RUN, [HistoryRow(step=1.5, timestamp=T0, runtime=0, values={})]), "step"),  # type: ignore[arg-type]
+        (lambda s, c: s.append(c, RUN, [row(0, {"": 1})]), "values"),
+        (lambda s, c: s.append(c, RUN, [row(0, {"a": {1, 2}})]), "values"),
+        (lambda s, c: s.rows(c, RUN, None, None, None, 0), "limit"),
+        (lambda s, c: s.series(c, RUN, SeriesQuery(keys=["a"], samples=-1)), "samples"),
+    ],
+)
+def test_bad_input_names_the_field(engine: Engine, store: SqlHistoryStore, call: Any, field: str) -> None:
+    with engine.begin() as conn, pytest.raises(InvalidArgument) as err:
+        call(store, conn)
+    assert err.value.field == field and err.value.hint
