@@ -172,3 +172,24 @@ def test_reproduce_instructions_rebuild_and_rerun(dirty_repo: Path, tmp_path: Pa
         "# replace <redacted> with the secret values before running",
         "python ../train.py --lr 0.1 --api-key '<redacted>'",
     ]
+
+
+def test_from_process_records_how_the_program_was_started(tmp_path: Path) -> None:
+    probe = (
+        "from trackwell.sdk.context.metadata import ContextOptions as C; "
+        "o = C.from_process(); print(o.program, o.args)"
+    )
+    (tmp_path / "script.py").write_text(probe + "\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "__main__.py").write_text(probe + "\n")
+
+    def run(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, *argv], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+        )
+        return done.stdout.strip()
+
+    assert run("script.py", "--lr", "1") == "script.py ['--lr', '1']"
+    assert run("-m", "pkg", "--x") == "-m pkg ['--x']"
+    assert run("-c", probe) == "None []"
