@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
         default=120.0,
         help="seconds of silence before a running run is marked crashed (default 120)",
     )
+    parser.add_argument(
+        "--max-batch-bytes",
+        type=int,
+        default=64 << 20,
+        help="largest record batch accepted, after gzip decoding (default 64 MiB)",
+    )
     parser.set_defaults(func=run_server)
     actions = parser.add_subparsers(dest="server_action", metavar="{stop}")
     stop = actions.add_parser("stop", help="stop the server recorded in the data dir")
@@ -53,6 +59,7 @@ def run_server(args: argparse.Namespace) -> int:
         database_url=args.database_url,
         blob_url=args.blob_url,
         heartbeat_timeout=args.heartbeat_timeout,
+        max_batch_bytes=args.max_batch_bytes,
         local=args.host in ("127.0.0.1", "localhost", "::1"),
     )
     return serve(settings, args.host, args.port, _say)

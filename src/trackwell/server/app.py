@@ -30,7 +30,7 @@ from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
-from trackwell.store.blobs.local import open_blob_store
+from trackwell.store.blobs.registry import open_blob_store
 from trackwell.store.sql.database import open_database
 
 log = logging.getLogger("trackwell.server")
