@@ -1,0 +1,49 @@
+"""M4 downsampling: within budget, real points only, extremes always kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trackwell.store.history.downsample import m4_indices
+
+
+def test_small_series_are_returned_whole() -> None:
+    steps = np.arange(10, dtype=np.int64)
+    assert m4_indices(steps, steps.astype(np.float64), 1000).tolist() == list(range(10))
+    assert m4_indices(steps, steps.astype(np.float64), 0).tolist() == list(range(10))
+
+
+def test_budget_and_extremes_of_a_noisy_series() -> None:
+    rng = np.random.default_rng(3)
+    n = 200_000
+    values = rng.normal(size=n)
+    values[123_457], values[5] = 42.0, -42.0
+    steps = np.arange(n, dtype=np.int64) * 2
+    keep = m4_indices(steps, values, 1000)
+    assert len(keep) <= 1000
+    assert keep.tolist() == sorted(set(keep.tolist()))
+    assert {123_457, 5, 0, n - 1} <= set(keep.tolist())
+
+
+def test_buckets_follow_steps_not_point_counts() -> None:
+    # dense early steps, sparse late ones: the sparse tail must not be thinned away
+    steps = np.concatenate([np.arange(10_000), np.arange(10_000, 1_000_000, 10_000)]).astype(np.int64)
+    values = np.zeros(len(steps))
+    keep = set(m4_indices(steps, values, 400).tolist())
+    tail = set(range(10_000, len(steps)))
+    assert len(tail & keep) >= 90
+
+
+def test_nan_is_ignored_for_extremes_but_kept_at_edges() -> None:
+    values = np.array([np.nan, 1.0, 9.0, -9.0, np.nan] * 1000)
+    steps = np.arange(len(values), dtype=np.int64)
+    keep = m4_indices(steps, values, 8)
+    assert len(keep) <= 8
+    picked = values[keep]
+    assert 9.0 in picked and -9.0 in picked and np.isnan(picked[0])
+
+
+def test_all_equal_steps_and_all_nan() -> None:
+    steps = np.zeros(5000, dtype=np.int64)
+    keep = m4_indices(steps, np.full(5000, np.nan), 100)
+    assert 0 < len(keep) <= 4 and keep[0] == 0 and keep[-1] == 4999
