@@ -1,6 +1,104 @@
 """Trackwell: open, self-hosted experiment tracking, drop-in compatible with the wandb SDK.
 
 ``import trackwell as wandb`` runs wandb code unchanged. This module holds the public names only.
+Everything heavy (pydantic, the HTTP client, media, ``Api``) is imported on first use through the
+module ``__getattr__`` below, so ``import trackwell`` stays fast (no numpy, no pydantic).
+``trackwell.run``, ``trackwell.config`` and ``trackwell.summary`` follow the current run.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from trackwell.sdk.active import define_metric, finish, log, mark_preempting, save, unwatch, watch
+from trackwell.sdk.errors import CommError, ConfigError, Error, UsageError
+from trackwell.sdk.term import termerror, termlog, termwarn
+
+if TYPE_CHECKING:
+    from trackwell.apis import Api
+    from trackwell.data_types import Audio, Histogram, Html, Image, Plotly, Table, Video
+    from trackwell.sdk.config import Config
+    from trackwell.sdk.disabled import RunDisabled
+    from trackwell.sdk.init import init
+    from trackwell.sdk.login import login
+    from trackwell.sdk.run import Run
+    from trackwell.sdk.settings import Settings
+    from trackwell.sdk.summary import Summary
+
 __version__ = "0.1.0"
+
+# name -> "module:attribute", imported on first access.
+_LAZY = {
+    "init": "trackwell.sdk.init:init",
+    "login": "trackwell.sdk.login:login",
+    "Settings": "trackwell.sdk.settings:Settings",
+    "Run": "trackwell.sdk.run:Run",
+    "RunDisabled": "trackwell.sdk.disabled:RunDisabled",
+    "Config": "trackwell.sdk.config:Config",
+    "Summary": "trackwell.sdk.summary:Summary",
+    "Api": "trackwell.apis:Api",
+    "Image": "trackwell.data_types:Image",
+    "Audio": "trackwell.data_types:Audio",
+    "Video": "trackwell.data_types:Video",
+    "Html": "trackwell.data_types:Html",
+    "Histogram": "trackwell.data_types:Histogram",
+    "Table": "trackwell.data_types:Table",
+    "Plotly": "trackwell.data_types:Plotly",
+    "restore": "trackwell.sdk.restore:restore",
+    "sync": "trackwell.sdk.sync:sync_run_dirs",
+}
+
+__all__ = [
+    "Api",
+    "Audio",
+    "CommError",
+    "Config",
+    "ConfigError",
+    "Error",
+    "Histogram",
+    "Html",
+    "Image",
+    "Plotly",
+    "Run",
+    "RunDisabled",
+    "Settings",
+    "Summary",
+    "Table",
+    "UsageError",
+    "Video",
+    "config",
+    "define_metric",
+    "finish",
+    "init",
+    "log",
+    "login",
+    "mark_preempting",
+    "run",
+    "save",
+    "summary",
+    "termerror",
+    "termlog",
+    "termwarn",
+    "unwatch",
+    "watch",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("run", "config", "summary"):
+        from trackwell.sdk.active import facade_attribute
+
+        return facade_attribute(name)
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'trackwell' has no attribute {name!r}")
+    module_name, _, attribute = target.partition(":")
+    value = getattr(import_module(module_name), attribute)
+    if name not in ("run", "config", "summary"):
+        globals()[name] = value  # later accesses skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | {"run", "config", "summary"})

@@ -1,0 +1,32 @@
+"""The exceptions users of the wandb-compatible facade catch: ``trackwell.Error`` and its children.
+
+wandb code catches ``wandb.Error``, ``wandb.errors.UsageError``, ``wandb.errors.CommError`` and
+``wandb.sdk.lib.config_util.ConfigError``; these are the same names with the same meaning. They live
+apart from ``schema.errors`` (the wire errors) because ``import trackwell`` must stay fast and must not
+import pydantic.
+
+Hierarchy::
+
+    Error                 base of everything the SDK raises on purpose
+    ├── UsageError        the call was wrong (log before init, resume="must" for a missing run, ...)
+    ├── CommError         the server could not be reached or refused us (wrong API key, ...)
+    └── ConfigError       a config value was changed without allow_val_change=True
+"""
+
+from __future__ import annotations
+
+
+class Error(Exception):
+    """Base of the SDK's own errors (``wandb.Error``)."""
+
+
+class UsageError(Error):
+    """The SDK was used the wrong way; the message says how to use it."""
+
+
+class CommError(Error):
+    """Talking to the server failed in a way retrying will not fix (for example a rejected key)."""
+
+
+class ConfigError(Error):
+    """A config key was changed to a different value without ``allow_val_change=True``."""

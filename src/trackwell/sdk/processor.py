@@ -1,0 +1,310 @@
+"""The processor thread: turns queued ``log``/config/summary calls into records in the run log.
+
+Why a thread: ``log()`` must return in microseconds, so the training thread only appends to a deque
+(:meth:`Processor.submit`). This thread applies wandb's row semantics (:mod:`rows`), the summary
+(:mod:`summary_state`), numbers records (``seq``) and appends them, CRC-framed, to the run log.
+
+It works in slices of at most ~200 µs and yields the GIL (``time.sleep(0)``) between slices, so the
+training thread never waits long for the interpreter lock. Frames reach the OS at least every
+~100 ms (a SIGKILL loses at most that), the summary is written as a SummaryRecord at most once a
+second while it changes and always at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from trackwell.data_types.base import Media
+from trackwell.sdk.rows import Row, RowBuilder
+from trackwell.sdk.runlog import RunLogWriter, encode_record
+from trackwell.sdk.summary_state import MetricDef, SummaryState
+from trackwell.sdk.term import warn_once
+from trackwell.sdk.values import ArraySnapshot, Deferred, histogram_json
+
+log = logging.getLogger("trackwell.sdk")
+
+OP_LOG, OP_CONFIG, OP_SUMMARY_SET, OP_SUMMARY_DEL, OP_METRIC, OP_RECORD, OP_BARRIER, OP_FINISH = range(8)
+
+SLICE_SECONDS = 0.0002
+FLUSH_SECONDS = 0.1
+SUMMARY_SECONDS = 1.0
+IDLE_WAIT_SECONDS = 0.05
+FLUSH_BYTES = 1 << 20
+
+
+class Processor:
+    """Owns the row builder, the summary and the run-log writer; only its thread touches them."""
+
+    def __init__(
+        self,
+        *,
+        writer: RunLogWriter,
+        files_dir: Path,
+        start_time: float,
+        runtime_offset: float = 0.0,
+        starting_step: int = 0,
+        summary: SummaryState | None = None,
+        run_id: str = "",
+    ) -> None:
+        self.queue: deque[tuple[Any, ...]] = deque()
+        self.writer = writer
+        self.files_dir = files_dir
+        self.start_time = start_time
+        self.runtime_offset = runtime_offset
+        self.rows = RowBuilder(starting_step)
+        self.summary = summary or SummaryState()
+        self.seq = 0
+        self.history_count = 0
+        self._run_id = run_id
+        self._rows_out: list[Row] = []
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._done = threading.Event()  # set once the log is closed
+        self._last_flush = time.monotonic()
+        self._last_summary = self._last_flush
+        self._thread = threading.Thread(target=self._loop, name="trackwell-processor", daemon=True)
+        self.on_closed: Callable[[], None] | None = None
+
+    # --- training-thread side ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, item: tuple[Any, ...]) -> None:
+        self.queue.append(item)
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until everything submitted so far is processed and written to the OS."""
+        if self._done.is_set():
+            return True
+        event = threading.Event()
+        self.queue.append((OP_BARRIER, event))
+        self._wake.set()
+        return event.wait(timeout)
+
+    def call(self, fn: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Run ``fn`` on the processor thread after everything submitted so far (None on timeout)."""
+        if self._done.is_set():
+            return fn()
+        event = threading.Event()
+        box: list[Any] = [None]
+        self.queue.append((OP_BARRIER, event, fn, box))
+        self._wake.set()
+        event.wait(timeout)
+        return box[0]
+
+    def finish(self, exit_fields: dict[str, Any], timeout: float = 30.0) -> bool:
+        """Close the open row, write the summary and the ExitRecord, close the log."""
+        if self._done.is_set():
+            return True
+        self.queue.append((OP_FINISH, exit_fields))
+        self._wake.set()
+        return self._done.wait(timeout)
+
+    @property
+    def closed(self) -> bool:
+        return self._done.is_set()
+
+    def runtime(self, now: float | None = None) -> float:
+        return (time.time() if now is None else now) - self.start_time + self.runtime_offset
+
+    # --- processor thread -------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        queue = self.queue
+        try:
+            while not self._stopping.is_set():
+                if not queue:
+                    self._tick()
+                    self._wake.wait(IDLE_WAIT_SECONDS)
+                    self._wake.clear()
+                    continue
+                deadline = time.perf_counter() + SLICE_SECONDS
+                while queue:
+                    self._handle(queue.popleft())
+                    if self._stopping.is_set() or time.perf_counter() > deadline:
+                        break
+                self._tick()
+                time.sleep(0)  # give the training thread the GIL between slices
+        except Exception:  # pragma: no cover - a bug here must not hang finish()
+            log.exception("processor thread crashed")
+        finally:
+            self._close()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self.summary.dirty and now - self._last_summary >= SUMMARY_SECONDS:
+            self._write_summary()
+            self._last_summary = now
+        if self.writer.pending_bytes and (
+            now - self._last_flush >= FLUSH_SECONDS or self.writer.pending_bytes > FLUSH_BYTES
+        ):
+            self.writer.flush()
+            self._last_flush = now
+
+    def _handle(self, item: tuple[Any, ...]) -> None:
+        op = item[0]
+        try:
+            if op == OP_LOG:
+                self._log(item[1], item[2], item[3], item[4], item[5])
+            elif op == OP_CONFIG:
+                self._append({"kind": "config", "values": item[1]})
+            elif op == OP_SUMMARY_SET:
+                self.summary.set(self._resolve_deferred(item[1], "summary"))
+            elif op == OP_SUMMARY_DEL:
+                self.summary.delete(item[1])
+            elif op == OP_METRIC:
+                metric: MetricDef = item[1]
+                self.summary.define(metric)
+                self._append(metric.record())
+            elif op == OP_RECORD:
+                self._append(item[1])
+            elif op == OP_BARRIER:
+                self.writer.flush()
+                if len(item) > 2:
+                    item[3][0] = item[2]()
+                item[1].set()
+            elif op == OP_FINISH:
+                self._finish(item[1])
+        except Exception as exc:
+            # One bad item must never stop the run's logging; it is reported once and skipped.
+            log.exception("could not process a queued %s item", op)
+            warn_once(f"processor-error-{self._run_id}", f"could not record a logged value: {exc!r}")
+            if op == OP_BARRIER:
+                item[1].set()
+            elif op == OP_FINISH:
+                self._stopping.set()
+
+    def _log(
+        self, data: dict[str, Any], step: int | None, commit: bool | None, ts: float, deferred: bool
+    ) -> None:
+        rows = self.rows
+        if deferred:
+            target = step if step is not None and step >= rows.step else rows.step
+            data = self._resolve_deferred(data, target)
+        out = self._rows_out
+        rows.log(data, step, commit, ts, out)
+        if out:
+            for row in out:
+                self._write_row(row)
+            out.clear()
+
+    def _write_row(self, row: Row) -> None:
+        runtime = row.timestamp - self.start_time + self.runtime_offset
+        summary = self.summary
+        if summary.exact or summary.globs:
+            summary.step_sync(row.values)
+        record = {
+            "seq": self.seq,
+            "kind": "history",
+            "step": row.step,
+            "timestamp": row.timestamp,
+            "runtime": runtime,
+            "values": row.values,
+        }
+        if row.out_of_order:
+            record["out_of_order"] = True
+            summary.update_out_of_order(row.values)
+            warn_once(
+                f"out-of-order-{self._run_id}",
+                f"Tried to log to step {row.step} that is less than the current step {self.rows.step}. "
+                "Steps should increase monotonically; wandb would drop this data, trackwell keeps it as "
+                "an out-of-order row. Log without step= or with larger steps to avoid this. "
+                "(This warning is shown once per run.)",
+            )
+        else:
+            summary.update_row(row.values, row.step, row.timestamp, runtime)
+        self.writer.append(encode_record(record))
+        self.seq += 1
+        self.history_count += 1
+
+    def _append(self, fields: dict[str, Any]) -> None:
+        record = {"seq": self.seq, **fields}
+        self.writer.append(encode_record(record))
+        self.seq += 1
+
+    def _write_summary(self) -> None:
+        self._append({"kind": "summary", "values": self.summary.snapshot()})
+        self.summary.dirty = False
+
+    def _finish(self, exit_fields: dict[str, Any]) -> None:
+        out = self._rows_out
+        self.rows.flush(out)
+        for row in out:
+            self._write_row(row)
+        out.clear()
+        self._write_summary()
+        self._append({"kind": "exit", "runtime": self.runtime(), **exit_fields})
+        self._stopping.set()
+
+    def _close(self) -> None:
+        self._stopping.set()
+        try:
+            self.writer.close()
+        except OSError:
+            log.exception("could not close the run log")
+        self._done.set()
+        # Whoever waits on a barrier queued after the finish must not hang.
+        while self.queue:
+            item = self.queue.popleft()
+            if item[0] == OP_BARRIER:
+                item[1].set()
+        if self.on_closed is not None:
+            self.on_closed()
+
+    # --- media -------------------------------------------------------------------------------
+
+    def _resolve_deferred(self, data: dict[str, Any], step: int | str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            resolved = self._resolve_value(key, value, step)
+            if resolved is not _DROP:
+                out[key] = resolved
+        return out
+
+    def _resolve_value(self, key: str, value: Any, step: int | str) -> Any:
+        if type(value) is dict:
+            return {
+                k: v
+                for k, v in ((k, self._resolve_value(f"{key}.{k}", v, step)) for k, v in value.items())
+                if v is not _DROP
+            }
+        if type(value) is list:
+            return [self._resolve_value(key, v, step) for v in value]
+        if type(value) is not Deferred:
+            return value
+        inner = value.value
+        try:
+            if isinstance(inner, ArraySnapshot):
+                return histogram_json(inner.array)
+            if isinstance(inner, Media):
+                ref = inner.bind(self.files_dir, key, step)
+                for path in ref.files:
+                    self._file_record(path)
+                return ref.json
+        except Exception as exc:
+            log.exception("could not convert the value of %r", key)
+            warn_once(f"media-{self._run_id}-{key}", f"could not log the value of {key!r}: {exc}")
+        return _DROP
+
+    def _file_record(self, relative: str) -> None:
+        data = (self.files_dir / relative).read_bytes()
+        self._append(
+            {
+                "kind": "file",
+                "path": relative,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+                "policy": "now",
+            }
+        )
+
+
+_DROP = object()

@@ -1,0 +1,416 @@
+"""``Run``: the object ``trackwell.init()`` returns, with wandb's attributes and methods.
+
+Thin on purpose: every method turns a call into a queued item for the processor thread
+(:mod:`processor`) and returns. ``log`` is the hot path (microseconds: a type check per value, a dict
+copy and a ``deque.append``); everything slower happens on the processor and uploader threads.
+``finish`` is the one method that waits, with a deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from trackwell.sdk import term
+from trackwell.sdk.config import Config
+from trackwell.sdk.errors import UsageError
+from trackwell.sdk.processor import (
+    OP_CONFIG,
+    OP_LOG,
+    OP_METRIC,
+    OP_RECORD,
+    OP_SUMMARY_DEL,
+    OP_SUMMARY_SET,
+    Processor,
+)
+from trackwell.sdk.summary import Summary
+from trackwell.sdk.summary_state import parse_metric
+from trackwell.sdk.uploader import Uploader
+from trackwell.sdk.values import SCALARS, copy_log_data
+
+log = logging.getLogger("trackwell.sdk")
+_now = time.time
+
+# Exit codes used when finish() infers the end state.
+EXIT_FAILED = 1
+EXIT_KILLED = 255
+
+
+@dataclass
+class RunInfo:
+    """Identity of a run, settled by ``init()`` (some fields only once the server answered)."""
+
+    id: str
+    project: str
+    entity: str | None
+    name: str
+    run_dir: Path
+    session_id: str
+    mode: str = "online"
+    group: str | None = None
+    job_type: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    base_url: str | None = None
+    resumed: bool = False
+    starting_step: int = 0
+    start_time: float = field(default_factory=time.time)
+    sweep_id: str | None = None
+
+
+def exit_state(exit_code: int | None, exc: BaseException | None) -> tuple[str, int, dict[str, Any] | None]:
+    """(state, exit code, error) for an ending run; ``exc`` is the exception ending it, if any."""
+    error: dict[str, Any] | None = None
+    if exc is not None and not isinstance(exc, SystemExit):
+        error = {
+            "type": type(exc).__name__,
+            "message": str(exc) or type(exc).__name__,
+            "traceback": "".join(traceback.format_exception(exc)),
+        }
+    if isinstance(exc, KeyboardInterrupt):
+        return "killed", EXIT_KILLED if exit_code is None else exit_code, error
+    if exit_code is None:
+        if isinstance(exc, SystemExit):
+            code = exc.code
+            exit_code = 0 if code is None else code if isinstance(code, int) else 1
+        else:
+            exit_code = 0 if exc is None else EXIT_FAILED
+    if exit_code == 0:
+        return "finished", 0, None
+    if error is None:
+        error = {"type": None, "message": f"the run ended with exit code {exit_code}", "traceback": None}
+    return "failed", exit_code, error
+
+
+class Run:
+    """A live run. Attributes and methods follow wandb's ``Run`` (see the wandb reference, 1.3)."""
+
+    def __init__(
+        self,
+        info: RunInfo,
+        *,
+        processor: Processor,
+        uploader: Uploader | None,
+        settings: Any,
+        config: Config | None = None,
+        app_url: str | None = None,
+    ) -> None:
+        self._info = info
+        self._processor = processor
+        self._uploader = uploader
+        self._settings = settings
+        self._app_url = app_url
+        self._submit = processor.queue.append
+        self._finished = False
+        self._finish_lock = threading.Lock()
+        self.config = config or Config()
+        object.__setattr__(self.config, "_sink", self._config_changed)
+        self.summary = Summary(self._read_summary, self._write_summary, self._delete_summary)
+        # Called when finish() starts (context capture stops) and once the run is fully closed.
+        self._on_finish: list[Callable[[Run], None]] = []
+        self._on_closed: list[Callable[[Run], None]] = []
+        self.exit_state: str | None = None
+
+    # --- the hot path --------------------------------------------------------------------------
+
+    def log(
+        self,
+        data: dict[str, Any],
+        step: int | None = None,
+        commit: bool | None = None,
+        sync: bool | None = None,
+    ) -> None:
+        """Log a row of metrics (wandb semantics: see :mod:`trackwell.sdk.rows`)."""
+        if self._finished:
+            raise UsageError(
+                f"run {self._info.id} is finished; log() after finish() is ignored by wandb and refused "
+                "here: call trackwell.init() to start a new run"
+            )
+        deferred = False
+        if type(data) is dict:
+            for key, value in data.items():
+                if type(value) not in SCALARS or type(key) is not str:
+                    data, deferred = copy_log_data(data)
+                    break
+            else:
+                data = data.copy()
+        else:
+            data, deferred = copy_log_data(data)
+        if step is not None and (type(step) is not int or step < 0):
+            step = _check_step(step)
+        if commit is not None and type(commit) is not bool:
+            commit = bool(commit)
+        self._submit((OP_LOG, data, step, commit, _now(), deferred))
+
+    # --- identity ------------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self._info.id
+
+    @property
+    def name(self) -> str:
+        return self._info.name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._info.name = str(value)
+        self._meta(display_name=self._info.name)
+
+    display_name = name
+
+    @property
+    def project(self) -> str:
+        return self._info.project
+
+    @property
+    def entity(self) -> str | None:
+        return self._info.entity
+
+    @property
+    def path(self) -> str:
+        return f"{self._info.entity}/{self._info.project}/{self._info.id}"
+
+    @property
+    def url(self) -> str | None:
+        if not self._app_url or self._info.entity is None:
+            return None
+        return f"{self._app_url}/{self._info.entity}/{self._info.project}/runs/{self._info.id}"
+
+    @property
+    def project_url(self) -> str | None:
+        if not self._app_url or self._info.entity is None:
+            return None
+        return f"{self._app_url}/{self._info.entity}/{self._info.project}"
+
+    @property
+    def dir(self) -> str:
+        return str(self._info.run_dir / "files")
+
+    @property
+    def sync_dir(self) -> str:
+        return str(self._info.run_dir)
+
+    @property
+    def group(self) -> str | None:
+        return self._info.group
+
+    @property
+    def job_type(self) -> str | None:
+        return self._info.job_type
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._info.tags
+
+    @tags.setter
+    def tags(self, value: Any) -> None:
+        self._info.tags = tuple(str(t) for t in value)
+        self._meta(tags=list(self._info.tags))
+
+    @property
+    def notes(self) -> str | None:
+        return self._info.notes
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._info.notes = value
+        self._meta(notes=value)
+
+    @property
+    def sweep_id(self) -> str | None:
+        return self._info.sweep_id
+
+    @property
+    def resumed(self) -> bool:
+        return self._info.resumed
+
+    @property
+    def starting_step(self) -> int:
+        return self._info.starting_step
+
+    @property
+    def step(self) -> int:
+        """The step the next row will get (drains the processor first)."""
+        self._processor.drain()
+        return self._processor.rows.step
+
+    @property
+    def start_time(self) -> float:
+        return self._info.start_time
+
+    @property
+    def offline(self) -> bool:
+        return self._info.mode == "offline"
+
+    @property
+    def disabled(self) -> bool:
+        return False
+
+    @property
+    def settings(self) -> Any:
+        return self._settings
+
+    def __repr__(self) -> str:
+        return f"<Run {self.path} ({self._info.name})>"
+
+    # --- metrics, summary, config --------------------------------------------------------------
+
+    def define_metric(
+        self,
+        name: str,
+        step_metric: str | None = None,
+        step_sync: bool | None = None,
+        hidden: bool | None = None,
+        summary: str | None = None,
+        goal: str | None = None,
+        overwrite: bool | None = None,
+    ) -> Any:
+        """wandb's ``define_metric`` (legacy ``goal=`` and ``summary="best"`` accepted)."""
+        metric = parse_metric(name, step_metric, step_sync, hidden, summary, goal)
+        self._submit((OP_METRIC, metric))
+        return metric
+
+    def _config_changed(self, values: dict[str, Any]) -> None:
+        self._submit((OP_CONFIG, values))
+
+    def _read_summary(self) -> dict[str, Any]:
+        processor = self._processor
+        if processor.closed:
+            return processor.summary.snapshot()
+        result = processor.call(processor.summary.snapshot)
+        return result if result is not None else {}
+
+    def _write_summary(self, values: dict[str, Any]) -> None:
+        self._submit((OP_SUMMARY_SET, values))
+
+    def _delete_summary(self, key: str) -> None:
+        self._submit((OP_SUMMARY_DEL, key))
+
+    def _meta(self, **fields: Any) -> None:
+        if not self._finished:
+            self._submit((OP_RECORD, {"kind": "meta", **fields}))
+
+    def _record(self, fields: dict[str, Any]) -> None:
+        """Queue a record built elsewhere (console output, system stats, files): the context seam."""
+        if not self._finished:
+            self._submit((OP_RECORD, fields))
+
+    # --- ending ------------------------------------------------------------------------------
+
+    def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
+        """End the run: flush, record the exit state, and wait (bounded) for the upload.
+
+        With no ``exit_code``, an exception being handled (``finish()`` in a ``finally:`` while an
+        error propagates) marks the run failed with that error, KeyboardInterrupt as killed.
+        """
+        self._finish(exit_code, sys.exc_info()[1], quiet=quiet)
+
+    def _finish(
+        self,
+        exit_code: int | None,
+        exc: BaseException | None,
+        *,
+        quiet: bool | None = None,
+        state: str | None = None,
+    ) -> None:
+        with self._finish_lock:
+            if self._finished:
+                return
+            self._finished = True
+        inferred, code, error = exit_state(exit_code, exc)
+        state = state or inferred
+        self.exit_state = state
+        timeout = float(getattr(self._settings, "finish_timeout", 30.0))
+        deadline = time.monotonic() + timeout
+        for hook in list(self._on_finish):
+            try:
+                hook(self)
+            except Exception:
+                log.exception("finish hook failed")
+        self._processor.finish({"state": state, "exit_code": code, "error": error}, timeout=timeout)
+        quiet = bool(quiet or getattr(self._settings, "quiet", False))
+        try:
+            self._deliver(deadline, quiet=quiet)
+        finally:
+            for hook in list(self._on_closed):
+                try:
+                    hook(self)
+                except Exception:
+                    log.exception("close hook failed")
+
+    def _deliver(self, deadline: float, *, quiet: bool) -> None:
+        run_dir = self._info.run_dir
+        if self._uploader is None:
+            if not quiet:
+                term.termlog(f"offline run saved in {run_dir}\nupload it with: trackwell sync {run_dir}")
+            return
+        pending = self._uploader.pending_bytes()
+        left = max(0.0, deadline - time.monotonic())
+        if pending > 0 and not quiet:
+            term.termlog(f"uploading the last {_size(pending)} of run data (waiting up to {left:.0f}s)...")
+        delivered = self._uploader.finish(left)
+        if delivered:
+            if not quiet:
+                where = f": {self.url}" if self.url else ""
+                term.termlog(f"run {self._info.name} ({self._info.id}) synced{where}")
+            return
+        reason = self._uploader.error or "the server did not take everything in time"
+        term.termwarn(
+            f"{reason}\nthe rest of the run is safe in {run_dir}; upload it with: trackwell sync {run_dir}"
+        )
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None and not isinstance(exc, KeyboardInterrupt):
+            self._finish(EXIT_FAILED, exc)
+        else:
+            self._finish(None, exc)
+
+    # --- wandb methods that other parts implement --------------------------------------------
+
+    def save(self, glob_str: str | None = None, base_path: str | None = None, policy: str = "live") -> Any:
+        saver = getattr(self, "_file_saver", None)
+        if saver is None:
+            raise UsageError("run.save() is not available in this build yet")
+        return saver.save(glob_str, base_path, policy)
+
+    def mark_preempting(self) -> None:
+        self._meta(metadata={"preempting": True})
+
+    def watch(self, *args: Any, **kwargs: Any) -> None:
+        """Accepted for compatibility; gradient logging hooks are not implemented yet."""
+
+    def unwatch(self, *args: Any, **kwargs: Any) -> None:
+        """Accepted for compatibility."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):.1f} MiB"
+
+
+def _check_step(step: Any) -> int:
+    if isinstance(step, bool) or not (isinstance(step, int) or hasattr(step, "__index__")):
+        raise TypeError(
+            f"trackwell.log(step=...) must be a non-negative integer, got {step!r}; "
+            "pass e.g. step=epoch * steps_per_epoch + i"
+        )
+    value = int(step.__index__())
+    if value < 0:
+        raise ValueError(f"trackwell.log(step={value}) must not be negative")
+    return value

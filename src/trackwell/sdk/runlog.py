@@ -1,0 +1,186 @@
+"""The run log (``run-<id>.twlog``): every record a run writes, in order, on local disk first.
+
+Why a local log: the training process must never wait for the network, and a run must survive a
+server outage or a killed process. The processor thread appends records here; the uploader thread
+tails the file and ships what the server has not acknowledged; ``trackwell sync`` replays the same
+file later. One format, one reader, three users.
+
+Format (docs/architecture.md, "Run log format"): the header line ``TWLOG1\\n``, then frames
+``length u32 LE | crc32 u32 LE | payload``; the payload is the UTF-8 JSON of one record with ``seq``
+as its first key, so readers can route a frame (``seq``, ``kind``) without parsing the JSON.
+
+A reader stops at the first frame that is incomplete or fails its CRC. While the writer is alive an
+incomplete last frame is simply not written yet; once the run has ended it is a corrupt tail, which
+:func:`read_frames` reports as "corrupt tail at byte N, M bytes skipped" and never raises on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+HEADER = b"TWLOG1\n"
+_FRAME = struct.Struct("<II")
+# A frame longer than this is a corrupt length field, not a real record (media go to files).
+MAX_FRAME = 64 * 1024 * 1024
+_SEQ_PREFIX = b'{"seq":'
+_KIND_PREFIX = b',"kind":"'
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """Compact JSON with NaN/±Infinity as bare tokens; ``record`` must have ``seq`` as its first key."""
+    return json.dumps(record, separators=(",", ":"), allow_nan=True, ensure_ascii=False).encode()
+
+
+def frame(payload: bytes) -> bytes:
+    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def payload_seq_kind(payload: bytes) -> tuple[int, str]:
+    """``(seq, kind)`` of an encoded record, read from its first bytes (-1 for a session header)."""
+    if not payload.startswith(_SEQ_PREFIX):
+        return -1, "session"
+    comma = payload.index(b",", len(_SEQ_PREFIX))
+    seq = int(payload[len(_SEQ_PREFIX) : comma])
+    if payload.startswith(_KIND_PREFIX, comma):
+        start = comma + len(_KIND_PREFIX)
+        return seq, payload[start : payload.index(b'"', start)].decode()
+    return seq, ""
+
+
+class RunLogWriter:
+    """Appends frames; the caller decides when to :meth:`flush` (the processor does so every ~100 ms).
+
+    Only the processor thread uses a writer, so it has no lock.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: BinaryIO = path.open("ab")
+        if self._file.tell() == 0:
+            self._file.write(HEADER)
+        self._buffer = bytearray()
+
+    @property
+    def pending_bytes(self) -> int:
+        return len(self._buffer)
+
+    def append(self, payload: bytes) -> None:
+        self._buffer += frame(payload)
+
+    def flush(self, fsync: bool = False) -> None:
+        """Hand buffered frames to the OS: after this a killed process loses none of them."""
+        if self._buffer:
+            self._file.write(self._buffer)
+            self._buffer.clear()
+        self._file.flush()
+        if fsync:
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.flush(fsync=True)
+            self._file.close()
+
+
+@dataclass
+class ReadResult:
+    """What one pass of :func:`read_frames` found after ``offset``."""
+
+    frames: list[tuple[int, bytes]] = field(default_factory=list)
+    """(offset just past the frame, payload) in file order."""
+    end: int = 0
+    """Offset just past the last good frame: where the next read starts."""
+    corrupt_at: int | None = None
+    skipped: int = 0
+
+    @property
+    def problem(self) -> str | None:
+        if self.corrupt_at is None:
+            return None
+        return f"corrupt tail at byte {self.corrupt_at}, {self.skipped} bytes skipped"
+
+
+def read_frames(
+    path: Path, offset: int = 0, *, max_bytes: int | None = None, final: bool = True
+) -> ReadResult:
+    """Read the good frames after ``offset`` (0 = start of file, the header is skipped).
+
+    ``max_bytes`` bounds how much payload one call returns (at least one frame is returned).
+    ``final=False`` is for tailing a live log: an incomplete last frame is left for the next call
+    instead of being reported as corrupt. A bad CRC is always reported.
+    """
+    with path.open("rb") as f:
+        if offset < len(HEADER):
+            head = f.read(len(HEADER))
+            if head != HEADER:
+                if not final and HEADER.startswith(head):
+                    return ReadResult(end=0)
+                size = f.seek(0, os.SEEK_END)
+                return ReadResult(end=0, corrupt_at=0, skipped=size)
+            offset = len(HEADER)
+        f.seek(offset)
+        data = f.read() if max_bytes is None else f.read(max_bytes + _FRAME.size)
+        more_on_disk = max_bytes is not None and len(data) == max_bytes + _FRAME.size
+        if more_on_disk and max_bytes is not None:
+            # Extend the read to finish the last frame we started, so the bound never splits one.
+            data = _complete_last_frame(f, data, max_bytes)
+    return _parse(data, offset, final=final and not more_on_disk, limit=max_bytes)
+
+
+def _complete_last_frame(f: BinaryIO, data: bytes, max_bytes: int) -> bytes:
+    pos = 0
+    while pos + _FRAME.size <= len(data) and pos < max_bytes:
+        length = _FRAME.unpack_from(data, pos)[0]
+        if length > MAX_FRAME:
+            break
+        end = pos + _FRAME.size + length
+        if end > len(data):
+            data += f.read(end - len(data))
+            break
+        pos = end
+    return data
+
+
+def _parse(data: bytes, base: int, *, final: bool, limit: int | None) -> ReadResult:
+    result = ReadResult(end=base)
+    pos, size, taken = 0, len(data), 0
+    while pos < size:
+        if limit is not None and taken >= limit and result.frames:
+            return result
+        if pos + _FRAME.size > size:
+            break
+        length, crc = _FRAME.unpack_from(data, pos)
+        end = pos + _FRAME.size + length
+        if length > MAX_FRAME:
+            return _corrupt(result, base + pos, size - pos)
+        if end > size:
+            break
+        payload = data[pos + _FRAME.size : end]
+        if zlib.crc32(payload) != crc:
+            return _corrupt(result, base + pos, size - pos)
+        pos = end
+        taken += length
+        result.frames.append((base + pos, payload))
+        result.end = base + pos
+    if final and pos < size:
+        return _corrupt(result, base + pos, size - pos)
+    return result
+
+
+def _corrupt(result: ReadResult, at: int, skipped: int) -> ReadResult:
+    result.corrupt_at = at
+    result.skipped = skipped
+    return result
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Every good record of a finished log, decoded (tests and tools; the uploader reads frames)."""
+    for _, payload in read_frames(path).frames:
+        yield json.loads(payload)

@@ -1,0 +1,50 @@
+"""One-line messages to the user's terminal (``trackwell: ...`` on stderr), wandb's termlog/termwarn.
+
+All SDK console output goes through here so that ``silent`` mutes it in one place, and so that a
+message can never carry an API key: callers pass text they built from non-secret fields only.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+_PREFIX = "trackwell: "
+_state = {"silent": False}
+_once_lock = threading.Lock()
+_shown: set[str] = set()
+
+
+def set_silent(silent: bool) -> None:
+    _state["silent"] = silent
+
+
+def _write(text: str) -> None:
+    if _state["silent"]:
+        return
+    try:
+        sys.stderr.write("".join(_PREFIX + line + "\n" for line in text.splitlines() or [""]))
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed stderr at interpreter exit must not crash the run
+        pass
+
+
+def termlog(text: str = "", newline: bool = True) -> None:
+    _write(text)
+
+
+def termwarn(text: str) -> None:
+    _write("WARNING " + text)
+
+
+def termerror(text: str) -> None:
+    _write("ERROR " + text)
+
+
+def warn_once(key: str, text: str) -> None:
+    """Show ``text`` once per process for ``key`` (e.g. one out-of-order-step warning per run)."""
+    with _once_lock:
+        if key in _shown:
+            return
+        _shown.add(key)
+    termwarn(text)

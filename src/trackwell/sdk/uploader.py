@@ -1,0 +1,355 @@
+"""The uploader: tails a run log and ships its records to the server, until everything is taken.
+
+Why it reads the file and not memory: the same code then serves the live run (a thread next to the
+processor), ``finish()`` (drain with a deadline) and ``trackwell sync`` (replay a finished log).
+Delivery is at-least-once and the server makes it exactly-once: records are numbered per session
+and the server skips what it has applied (docs/architecture.md, "Sequence rules"), so a retry or a
+second sync never duplicates anything.
+
+Rules: batches are capped in bytes; file records are preceded by the file's bytes (PUT); transport
+errors and 5xx answers are retried with exponential backoff and jitter; ``SequenceGap`` rewinds to
+the record the server expects; progress (byte offset, last applied seq) is persisted next to the log
+in ``run-<id>.twlog.sync``; an empty batch is sent as a heartbeat when idle for ``heartbeat`` s.
+Errors that retrying cannot fix (wrong key, run deleted) stop the uploader with one message: the
+log keeps everything for a later ``trackwell sync``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from trackwell.schema.auth import Viewer
+from trackwell.schema.errors import PayloadTooLarge, SequenceGap, TrackwellError
+from trackwell.schema.files import RunFile
+from trackwell.schema.records import BatchAck
+from trackwell.schema.runs import RunOut, RunUpsert
+from trackwell.sdk.api_client import TransportError
+from trackwell.sdk.runlog import read_frames
+
+log = logging.getLogger("trackwell.sdk")
+
+BATCH_BYTES = 2 << 20
+POLL_SECONDS = 0.25
+BACKOFF_MIN = 0.2
+BACKOFF_MAX = 5.0
+
+
+class RecordsClient(Protocol):
+    """What the uploader needs from :class:`~trackwell.sdk.api_client.ApiClient`."""
+
+    def viewer(self) -> Viewer: ...
+    def upsert_run(self, entity: str, project: str, run_id: str, body: RunUpsert) -> RunOut: ...
+    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> BatchAck: ...
+    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes) -> RunFile: ...
+    def close(self) -> None: ...
+
+
+def sync_path(log_path: Path) -> Path:
+    return log_path.with_name(log_path.name + ".sync")
+
+
+@dataclass
+class Progress:
+    """What the server has acknowledged: persisted in ``run-<id>.twlog.sync``."""
+
+    session_id: str
+    applied_through: int = -1
+    offset: int = 0
+    finished: bool = False
+
+    @classmethod
+    def load(cls, path: Path, session_id: str) -> Progress:
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return cls(session_id)
+        if not isinstance(data, dict) or data.get("session_id") != session_id:
+            return cls(session_id)
+        return cls(
+            session_id,
+            int(data.get("applied_through", -1)),
+            int(data.get("offset", 0)),
+            bool(data.get("finished", False)),
+        )
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.__dict__))
+        os.replace(tmp, path)
+
+
+class FatalUploadError(Exception):
+    """Retrying cannot help (wrong key, permission, run gone); the log is kept for ``trackwell sync``."""
+
+
+def read_session(log_path: Path) -> dict[str, Any] | None:
+    """The session header (first record) of a run log, or None when the log has none yet."""
+    first = read_frames(log_path, 0, max_bytes=1, final=False).frames
+    if not first:
+        return None
+    header = json.loads(first[0][1])
+    return header if isinstance(header, dict) and header.get("kind") == "session" else None
+
+
+class Uploader:
+    """Ships one run log. Use :meth:`start` for a background thread or :meth:`run_until_done` inline."""
+
+    def __init__(
+        self,
+        log_path: Path,
+        client: RecordsClient,
+        *,
+        upserted: bool = False,
+        heartbeat: float = 15.0,
+        log_closed: Callable[[], bool] | None = None,
+        on_ack: Callable[[BatchAck], None] | None = None,
+    ) -> None:
+        self.log_path = log_path
+        self.files_dir = log_path.parent / "files"
+        self.client = client
+        self.heartbeat = heartbeat
+        self._log_closed = log_closed or (lambda: True)
+        self._on_ack = on_ack
+        self._upserted = upserted
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._finishing = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.header: dict[str, Any] | None = None
+        self.progress: Progress | None = None
+        self.error: str | None = None
+        self.corrupt: str | None = None
+        self.caught_up = threading.Event()
+        self._failures = 0
+        self._last_post = time.monotonic()
+        self._batch_bytes = BATCH_BYTES
+        self._last_batch: list[tuple[int, bytes]] = []
+
+    # --- control ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._thread_main, name="trackwell-uploader", daemon=True)
+        self._thread.start()
+
+    def finish(self, timeout: float) -> bool:
+        """Upload what is left until caught up with the closed log, or until ``timeout`` s pass."""
+        self._finishing.set()
+        self._wake.set()
+        done = self.caught_up.wait(timeout)
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=0.5 if not done else 5.0)
+        return done and self.error is None
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def pending_bytes(self) -> int:
+        offset = self.progress.offset if self.progress else 0
+        try:
+            return max(0, self.log_path.stat().st_size - offset)
+        except OSError:
+            return 0
+
+    def run_until_done(self, deadline: float | None = None) -> bool:
+        """Inline upload of a finished log (``trackwell sync``): True when the server has it all."""
+        self._finishing.set()
+        try:
+            while not self._stop.is_set():
+                if self._step():
+                    return True
+                if deadline is not None and time.monotonic() > deadline:
+                    return False
+        except FatalUploadError as exc:
+            self.error = str(exc)
+        return False
+
+    # --- loop -------------------------------------------------------------------------------
+
+    def _thread_main(self) -> None:
+        try:
+            while not self._stop.is_set():
+                if self._step():
+                    self.caught_up.set()
+                    return
+        except FatalUploadError as exc:
+            self.error = str(exc)
+            log.error("upload stopped: %s", exc)
+        except Exception as exc:  # pragma: no cover - never let the thread die silently
+            self.error = f"unexpected upload error: {exc!r}"
+            log.exception("uploader crashed")
+        finally:
+            self.caught_up.set()
+            try:
+                self.client.close()
+            except Exception:  # pragma: no cover
+                log.exception("closing the client")
+
+    def _step(self) -> bool:
+        """One round: returns True when the log is closed and fully acknowledged."""
+        try:
+            if self.header is None and not self._load_header():
+                self._sleep(POLL_SECONDS)
+                return False
+            if not self._upserted:
+                self._upsert()
+            closed = self._log_closed()
+            sent = self._send_some(final=closed)
+            if sent:
+                self._failures = 0
+                return False
+            if closed and self._finishing.is_set():
+                return True
+            if time.monotonic() - self._last_post > self.heartbeat:
+                self._post(b"[]", [])
+                self._failures = 0
+            self._sleep(POLL_SECONDS)
+        except (TransportError, SequenceGap) as exc:
+            if isinstance(exc, SequenceGap):
+                self._rewind(exc.expected_seq)
+                return False
+            self._backoff(exc)
+        except PayloadTooLarge:
+            self._shrink_batch()
+        except TrackwellError as exc:
+            if exc.http_status >= 500 or exc.code == "error":
+                self._backoff(exc)
+                return False
+            raise FatalUploadError(
+                f"the server refused the run's data ({exc}); everything is kept in {self.log_path.parent}: "
+                f"run `trackwell sync {self.log_path.parent}` once that is fixed"
+            ) from None
+        return False
+
+    def _sleep(self, seconds: float) -> None:
+        if not self._finishing.is_set() or seconds > POLL_SECONDS:
+            self._wake.wait(seconds)
+            self._wake.clear()
+        else:
+            time.sleep(min(seconds, 0.05))
+
+    def _backoff(self, exc: Exception) -> None:
+        self._failures += 1
+        delay = min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (self._failures - 1)) * random.uniform(0.5, 1.0)
+        if self._failures in (1, 5, 20):
+            log.warning("upload attempt %d failed (%s); retrying in %.1fs", self._failures, exc, delay)
+        self._wake.wait(delay)
+        self._wake.clear()
+
+    # --- protocol ---------------------------------------------------------------------------
+
+    def _load_header(self) -> bool:
+        header = read_session(self.log_path)
+        if header is None:
+            return False
+        self.header = header
+        self.progress = Progress.load(sync_path(self.log_path), str(header["session_id"]))
+        return True
+
+    def _upsert(self) -> None:
+        header = self.header
+        assert header is not None
+        if not header.get("entity"):
+            header["entity"] = self.client.viewer().entity
+        body = RunUpsert.model_validate({**header.get("upsert", {}), "resume": "allow"})
+        self.client.upsert_run(header["entity"], header["project"], header["run_id"], body)
+        self._upserted = True
+
+    def _send_some(self, *, final: bool) -> bool:
+        progress = self.progress
+        assert progress is not None
+        result = read_frames(self.log_path, progress.offset, max_bytes=self._batch_bytes, final=final)
+        if result.problem and result.problem != self.corrupt:
+            self.corrupt = result.problem
+            log.warning("%s: %s", self.log_path, result.problem)
+        frames = [(end, p) for end, p in result.frames if not p.startswith(b'{"kind":"session"')]
+        if not frames:
+            if result.end > progress.offset:  # only the header: nothing to send, move past it
+                progress.offset = result.end
+            return False
+        self._last_batch = frames
+        for _, payload in frames:
+            if payload.startswith(b'"kind":"file"', payload.index(b",") + 1):
+                self._put_file(payload)
+        self._post(b"[" + b",".join(p for _, p in frames) + b"]", frames, end=result.end)
+        return True
+
+    def _shrink_batch(self) -> None:
+        # The server's body limit is smaller than our batch: send less at a time. A single record
+        # too large for the server can never be delivered; it is skipped with an error, not retried.
+        if len(self._last_batch) > 1:
+            self._batch_bytes = max(1, self._batch_bytes // 4)
+            return
+        if self._last_batch and self.progress is not None:
+            end, payload = self._last_batch[0]
+            log.error("the server refused a %d-byte record as too large; skipping it", len(payload))
+            self.progress.offset = end
+
+    def _put_file(self, payload: bytes) -> None:
+        header = self.header
+        assert header is not None
+        record = json.loads(payload)
+        path = self.files_dir / record["path"]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            log.warning("run file %s is gone; sending its record without the bytes", path)
+            return
+        self.client.put_file(header["entity"], header["project"], header["run_id"], record["path"], data)
+
+    def _post(self, records_json: bytes, frames: list[tuple[int, bytes]], end: int | None = None) -> None:
+        header, progress = self.header, self.progress
+        assert header is not None and progress is not None
+        body = (
+            b'{"session_id":'
+            + json.dumps(progress.session_id).encode()
+            + b',"records":'
+            + records_json
+            + b"}"
+        )
+        ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
+        self._last_post = time.monotonic()
+        if frames:
+            self._advance(ack.applied_through, frames, end)
+        if self._on_ack is not None:
+            self._on_ack(ack)
+
+    def _advance(self, applied: int, frames: list[tuple[int, bytes]], end: int | None) -> None:
+        progress = self.progress
+        assert progress is not None
+        progress.applied_through = max(progress.applied_through, applied)
+        new_offset = progress.offset
+        for frame_end, payload in frames:
+            seq = int(payload[7 : payload.index(b",")])
+            if seq <= applied:
+                new_offset = frame_end
+        if end is not None and frames and new_offset == frames[-1][0]:
+            new_offset = max(new_offset, end)
+        progress.offset = new_offset
+        progress.save(sync_path(self.log_path))
+
+    def _rewind(self, expected_seq: int) -> None:
+        """The server lacks records before ours: restart from the frame numbered ``expected_seq``."""
+        progress = self.progress
+        assert progress is not None
+        start = 0
+        for end, payload in read_frames(self.log_path, 0, final=False).frames:
+            if not payload.startswith(b'{"kind":"session"'):
+                seq = int(payload[7 : payload.index(b",")])
+                if seq >= expected_seq:
+                    break
+            start = end
+        log.info("server expects seq %d: resending from byte %d", expected_seq, start)
+        progress.offset = start
+        progress.applied_through = expected_seq - 1
