@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from importlib import metadata as importlib_metadata
+
 import pytest
 
 from trackwell.sdk.context.environment import (
@@ -71,8 +74,14 @@ def test_secret_looking_command_line_values_are_redacted() -> None:
     ]
 
 
-def test_installed_packages_lists_this_environment() -> None:
+def _normalized(requirement: str) -> str:
+    name, _, version = requirement.partition("==")
+    return f"{re.sub(r'[-_.]+', '-', name).lower()}=={version}"
+
+
+def test_installed_packages_match_what_importlib_metadata_reports() -> None:
     packages = installed_packages()
+    expected = {_normalized(f"{d.metadata['Name']}=={d.version}") for d in importlib_metadata.distributions()}
+    assert {_normalized(p) for p in packages} == expected
     names = {p.split("==")[0].lower() for p in packages}
     assert {"trackwell", "psutil", "pydantic"} <= names
-    assert all("==" in p for p in packages)

@@ -11,9 +11,12 @@ Installed packages come from :mod:`importlib.metadata` (no ``pip freeze`` subpro
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata as importlib_metadata
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
@@ -154,15 +157,37 @@ def redact_args(args: Iterable[str]) -> list[str]:
     return out
 
 
-def installed_packages() -> list[str]:
-    """``name==version`` for every installed distribution, sorted, the first on ``sys.path`` winning."""
+def _dist_name_version(entry: os.DirEntry[str]) -> tuple[str, str] | None:
+    stem = entry.name.rsplit(".", 1)[0]
+    name, _, version = stem.rpartition("-")
+    if entry.name.endswith(".dist-info") and name and version:
+        return name, version  # "<name>-<version>.dist-info": no need to parse METADATA
+    try:  # egg-info and odd names: read the metadata file (slow path)
+        dist = importlib_metadata.PathDistribution(Path(entry.path))
+        return (dist.metadata["Name"], dist.version) if dist.metadata["Name"] else None
+    except Exception:
+        return None
+
+
+def installed_packages(search_path: Iterable[str] | None = None) -> list[str]:
+    """``name==version`` for every installed distribution, sorted; the first on ``sys.path`` wins.
+
+    Reads ``*.dist-info`` directory names instead of every METADATA file: a few milliseconds for
+    hundreds of packages, where :func:`importlib.metadata.distributions` takes a few hundred.
+    """
     seen: dict[str, str] = {}
-    for dist in importlib_metadata.distributions():
-        name = dist.metadata["Name"]
-        if not name:
+    for folder in sys.path if search_path is None else search_path:
+        try:
+            entries = list(os.scandir(folder or "."))
+        except OSError:
             continue
-        key = re.sub(r"[-_.]+", "-", name).lower()
-        seen.setdefault(key, f"{name}=={dist.version}")
+        for entry in entries:
+            if not entry.name.endswith((".dist-info", ".egg-info")):
+                continue
+            found = _dist_name_version(entry)
+            if found is not None:
+                key = re.sub(r"[-_.]+", "-", found[0]).lower()
+                seen.setdefault(key, f"{found[0]}=={found[1]}")
     return sorted(seen.values(), key=str.lower)
 
 
