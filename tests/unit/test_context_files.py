@@ -88,6 +88,9 @@ def test_globs_reaching_outside_base_path_are_refused(workdir: Path, tmp_path: P
     with pytest.raises(InvalidArgument) as bad_policy:
         saver.save("*.txt", policy="sometimes")
     assert bad_policy.value.field == "policy"
+    with pytest.raises(InvalidArgument) as no_glob:
+        saver.save(None, policy="now")
+    assert no_glob.value.field == "glob_str"
     assert not (tmp_path / "files").exists() or not any((tmp_path / "files").iterdir())
 
 

@@ -135,7 +135,7 @@ class FileSaver:
 
     def save(
         self,
-        glob_str: str | os.PathLike[str],
+        glob_str: str | os.PathLike[str] | None,
         base_path: str | os.PathLike[str] | None = None,
         policy: str = "live",
     ) -> list[str]:
@@ -145,6 +145,12 @@ class FileSaver:
                 f"save(policy={policy!r}) is not a policy",
                 field="policy",
                 hint="use 'live' (re-upload on change), 'now' (once, immediately) or 'end' (at finish)",
+            )
+        if glob_str is None or not os.fspath(glob_str):
+            raise InvalidArgument(
+                "save() needs glob_str, the file or pattern to save",
+                field="glob_str",
+                hint="e.g. run.save('model.pt') or run.save('checkpoints/*.pt', policy='end')",
             )
         glob_text = os.fspath(glob_str)
         if glob_text.startswith(("gs://", "s3://")):
