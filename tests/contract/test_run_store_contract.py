@@ -478,3 +478,18 @@ def test_output_lines_upsert_by_line_number(db: SqlDatabase) -> None:
         ]
         tail, total = db.output.read_lines(conn, stored.pk, 1, 1)
         assert ([ln.text for ln in tail], total) == (["progress 100%"], 3)
+
+
+# -- opening ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root:s3cret-pw@db.example/tw", "postgresql+asyncpg://u:s3cret-pw@h/db", "no url s3cret-pw"],
+)
+def test_unsupported_database_urls_are_refused_without_echoing_the_password(url: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        open_database(url)
+    assert info.value.field == "database_url"
+    assert info.value.hint
+    assert "s3cret-pw" not in str(info.value) and "s3cret-pw" not in repr(info.value.to_body())
