@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect as SqlDialect
+from sqlalchemy.engine import make_url
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.filters import RunFilter
 
-DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+DIALECTS: dict[str, SqlDialect] = {
+    name: make_url(f"{name}://").get_dialect()() for name in ("sqlite", "postgresql")
+}
 
 
 def _sql(dialect: Dialect, filters: dict[str, Any]) -> str:
