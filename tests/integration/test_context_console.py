@@ -119,6 +119,11 @@ def test_wrap_mode_captures_python_writes_and_restores_streams() -> None:
     print("not captured")
     assert all(line.text != "not captured" for line in received)
 
+    capture.start()  # a stopped capture can be started again (a second run in one process)
+    print("second run")
+    capture.stop()
+    assert received[-1].text == "second run"
+
 
 def test_a_callback_that_prints_and_logs_does_not_deadlock() -> None:
     delivered = threading.Event()

@@ -184,6 +184,7 @@ class ConsoleCapture:
     def start(self) -> None:
         if self._flusher is not None:
             raise RuntimeError("ConsoleCapture.start() called twice")
+        self._stop.clear()  # a stopped capture may be started again
         for stream in _FDS:
             self._start_stream(stream)
         self._flusher = threading.Thread(target=self._flush_loop, name="trackwell-console-flush", daemon=True)

@@ -83,6 +83,7 @@ class SystemMonitor:
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("SystemMonitor.start() called twice")
+        self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="trackwell-system-monitor", daemon=True)
         self._thread.start()
 
