@@ -66,10 +66,14 @@ def check_size(kind: str, nbytes: int, what: str = "input") -> None:
     limit = MAX_MEDIA_BYTES
     if nbytes > limit:
         raise ValueError(
-            f"{kind}: the {what} is {nbytes / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit for "
+            f"{kind}: the {what} is {_human(nbytes)}, over the {_human(limit)} limit for "
             "one media file (trackwell.data_types.base.MAX_MEDIA_BYTES); downscale it, or store it "
             "with run.save() or an artifact instead"
         )
+
+
+def _human(nbytes: int) -> str:
+    return f"{nbytes / 2**20:.1f} MiB" if nbytes >= 2**20 else f"{nbytes:,} bytes"
 
 
 def write_media_file(files_dir: Path, relative: str, payload: bytes) -> None:

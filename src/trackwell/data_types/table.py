@@ -26,6 +26,8 @@ from trackwell.data_types.base import Media, MediaRef, media_file_name, sha256_h
 from trackwell.data_types.table_types import ColumnType, check_cell, dtype_name, plain
 
 MAX_ROWS = 200_000
+_FAST_TYPES: dict[type, str] = {int: "number", float: "number", str: "string", bool: "boolean"}
+_NATIVE = frozenset({int, float, str, bool, type(None)})
 _DEFAULT_COLUMNS = ["Input", "Output", "Expected"]  # wandb's default when no columns are given
 
 
@@ -93,7 +95,9 @@ class Table(Media):
             raise ValueError(f"Table: the limit is {MAX_ROWS} rows; log several tables or an artifact")
         row = len(self.data)
         for column, ctype, value in zip(self.columns, self._types, data, strict=True):
-            check_cell(column, row, ctype, value, self.allow_mixed_types)
+            # Fast path (no call) for the common case: a plain value of the column's known type.
+            if _FAST_TYPES.get(type(value), "") != ctype.name:
+                check_cell(column, row, ctype, value, self.allow_mixed_types)
         self.data.append(list(data))
 
     add_row = add_data
@@ -193,7 +197,7 @@ class Table(Media):
                 return ref.json
             return plain(value)
 
-        data = [[cell(v) for v in row] for row in self.data]
+        data = [[v if type(v) in _NATIVE else cell(v) for v in row] for row in self.data]
         types = {c: t.to_json() for c, t in zip(self.columns, self._types, strict=True)}
         doc = {"_type": "table", "columns": self.columns, "data": data, "column_types": types}
         return doc, files
@@ -232,11 +236,18 @@ class Table(Media):
         if "columns" not in obj or "data" not in obj:
             raise ValueError("Table.from_json: expected a table file with 'columns' and 'data'")
         table = cls(columns=obj["columns"], allow_mixed_types=True)
-        rows = obj["data"]
-        if root is not None:
-            rows = [[media_from_json(v, root) if isinstance(v, dict) else v for v in row] for row in rows]
-        table.data = [list(r) for r in rows]
         saved = obj.get("column_types") or {}
         table._types = [ColumnType.from_json(saved.get(c)) for c in table.columns]
+        rows = [list(r) for r in obj["data"]]  # our own lists: the caller's JSON stays as it was
+        # Only columns that can hold media need a look at every cell (large tables are mostly numbers).
+        scan = [
+            i for i, t in enumerate(table._types) if t.name not in ("number", "string", "boolean", "list")
+        ]
+        if root is not None and scan:
+            for row in rows:
+                for i in scan:
+                    if type(row[i]) is dict:
+                        row[i] = media_from_json(row[i], root)
+        table.data = rows
         table.allow_mixed_types = False
         return table

@@ -8,8 +8,10 @@ images); MP4/WebM/OGG need ``imageio`` with its ffmpeg plugin and fail with an e
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -59,17 +61,27 @@ def _encode_gif(frames: Any, fps: float) -> bytes:
 
 
 def _encode_ffmpeg(frames: Any, fps: float, fmt: str) -> bytes:
-    try:
-        import imageio.v3 as iio
-
-        if frames.shape[3] != 3:
-            frames = frames[..., :3] if frames.shape[3] == 4 else frames.repeat(3, axis=3)
-        return bytes(iio.imwrite("<bytes>", frames, extension=f".{fmt}", fps=fps))
-    except (ImportError, ValueError, OSError, RuntimeError) as exc:
+    """MP4/WebM/OGG through imageio's pyav or ffmpeg plugin, whichever is installed."""
+    plugin = "pyav" if importlib.util.find_spec("av") else None
+    if plugin is None and importlib.util.find_spec("imageio_ffmpeg"):
+        plugin = "FFMPEG"
+    if plugin is None or not importlib.util.find_spec("imageio"):
         raise RuntimeError(
             f"Video(format={fmt!r}) needs imageio with an ffmpeg backend (pip install imageio[ffmpeg] or "
-            f"imageio[pyav]); use format='gif' to need only Pillow. ({type(exc).__name__}: {exc})"
-        ) from exc
+            "imageio[pyav]); use format='gif' to need only Pillow"
+        )
+    import imageio.v3 as iio
+
+    if frames.shape[3] != 3:  # video codecs want RGB
+        frames = frames[..., :3] if frames.shape[3] == 4 else frames.repeat(3, axis=3)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / f"video.{fmt}"
+        if plugin == "pyav":
+            codec = {"mp4": "libx264", "webm": "libvpx", "ogg": "libtheora"}[fmt]
+            iio.imwrite(target, frames, plugin="pyav", codec=codec, fps=fps)
+        else:
+            iio.imwrite(target, frames, plugin="FFMPEG", fps=fps)
+        return target.read_bytes()
 
 
 class Video(Media):
