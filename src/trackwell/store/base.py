@@ -246,12 +246,24 @@ class Database(Protocol):
     """One SQL database holding metadata and history. ``begin()`` is a write transaction
     (SQLite: ``BEGIN IMMEDIATE``), ``read()`` a read-only one."""
 
-    runs: RunStore
-    users: UserStore
-    files: FileIndex
-    output: OutputStore
-    history: HistoryStore
-    dialect: str  # "sqlite" | "postgresql"
+    # Read-only members (properties), so an implementation may declare its concrete store types.
+    @property
+    def runs(self) -> RunStore: ...
+
+    @property
+    def users(self) -> UserStore: ...
+
+    @property
+    def files(self) -> FileIndex: ...
+
+    @property
+    def output(self) -> OutputStore: ...
+
+    @property
+    def history(self) -> HistoryStore: ...
+
+    @property
+    def dialect(self) -> str: ...  # "sqlite" | "postgresql"
 
     def begin(self) -> AbstractContextManager[Connection]: ...
 
