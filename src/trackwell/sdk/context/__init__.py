@@ -7,6 +7,7 @@ Self-contained components that ``init()`` wires to the run's record queue throug
 * :class:`ConsoleCapture` (``console.py``): tee of stdout/stderr as numbered :class:`OutputLine` objects.
 * :class:`SystemMonitor` (``system_metrics.py``): ``system/*`` samples on a daemon thread.
 * :class:`FileSaver` (``files.py``): ``run.save()`` with the now/live/end policies.
+* :class:`ContextSession` (``session.py``): all of the above for one run, emitting record dicts.
 
 Imports schema, psutil and the standard library (``pynvml`` lazily); never server, store or service.
 """
@@ -23,6 +24,7 @@ from trackwell.sdk.context.system_metrics import SystemMonitor
 
 __all__ = [
     "ConsoleCapture",
+    "ContextSession",
     "ContextOptions",
     "FileSaver",
     "RunContext",
