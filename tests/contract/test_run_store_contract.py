@@ -16,7 +16,7 @@ import pytest
 from trackwell.schema.errors import Conflict, InvalidArgument
 from trackwell.schema.records import OutputLine
 from trackwell.schema.runs import RunError, RunUpsert
-from trackwell.store.base import FileEntry, RunChanges, RunKey, StoredRun
+from trackwell.store.base import FileEntry, HistoryRow, RunChanges, RunKey, StoredRun
 from trackwell.store.sql.database import SqlDatabase, open_database
 
 
@@ -382,6 +382,27 @@ def test_a_failed_transaction_leaves_nothing_behind(db: SqlDatabase) -> None:
     with db.read() as conn:
         assert db.runs.session_applied(conn, stored.pk, "s1") == -1
     assert _get(db, "r1").run.history_count == 0
+
+
+def test_history_commits_and_rolls_back_with_the_sequence_bookkeeping(db: SqlDatabase) -> None:
+    stored = _create(db, "r1")
+    rows = [
+        HistoryRow(step=i, timestamp=1.0 + i, runtime=float(i), values={"loss": 1.0 / (i + 1)})
+        for i in range(3)
+    ]
+    with pytest.raises(RuntimeError), db.begin() as conn:
+        db.history.append(conn, stored.pk, rows)
+        db.runs.set_session_applied(conn, stored.pk, "s1", 2)
+        raise RuntimeError("connection lost before commit")
+    with db.read() as conn:
+        assert db.history.keys(conn, stored.pk).keys == []
+        assert db.runs.session_applied(conn, stored.pk, "s1") == -1
+    with db.begin() as conn:
+        db.history.append(conn, stored.pk, rows)
+        db.runs.set_session_applied(conn, stored.pk, "s1", 2)
+    with db.read() as conn:
+        assert [k.key for k in db.history.keys(conn, stored.pk).keys] == ["loss"]
+        assert db.runs.session_applied(conn, stored.pk, "s1") == 2
 
 
 # -- crash detection ------------------------------------------------------------------------------

@@ -15,73 +15,19 @@ transaction::
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from trackwell.schema.history import HistoryKeys, HistoryRows, Series
 from trackwell.store import migrations
-from trackwell.store.base import HistoryRow, HistoryStore, SeriesQuery, Stream
+from trackwell.store.base import HistoryStore
+from trackwell.store.history import SqlHistoryStore
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
 from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.users import SqlUserStore
-
-_HISTORY_MODULE = "trackwell.store.history"
-_HISTORY_CLASS = "SqlHistoryStore"
-
-
-class _HistoryUnavailable:
-    """Stands in while the history package is not installed; every call says so."""
-
-    def _fail(self) -> Any:
-        raise RuntimeError(f"the history store ({_HISTORY_MODULE}.{_HISTORY_CLASS}) is not available")
-
-    def append(
-        self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
-    ) -> None:
-        self._fail()
-
-    def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys:
-        return self._fail()  # type: ignore[no-any-return]
-
-    def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
-        return self._fail()  # type: ignore[no-any-return]
-
-    def rows(
-        self,
-        conn: Connection,
-        run_pk: int,
-        keys: Sequence[str] | None,
-        min_step: int | None,
-        max_step: int | None,
-        limit: int,
-        stream: Stream = "history",
-    ) -> HistoryRows:
-        return self._fail()  # type: ignore[no-any-return]
-
-    def delete_run(self, conn: Connection, run_pk: int) -> None:
-        # Nothing can have been stored without a history store: deleting a run must still work.
-        return None
-
-
-def _history_store() -> HistoryStore:
-    # Imported by name so the metadata store works (and its tests run) without the history package.
-    try:
-        module = importlib.import_module(_HISTORY_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != _HISTORY_MODULE:
-            raise
-        return _HistoryUnavailable()
-    factory = getattr(module, _HISTORY_CLASS, None)
-    if factory is None:
-        return _HistoryUnavailable()
-    store: HistoryStore = factory()
-    return store
 
 
 class SqlDatabase:
@@ -97,7 +43,7 @@ class SqlDatabase:
         self.users = SqlUserStore(self.dialect)
         self.files = SqlFileIndex(self.dialect)
         self.output = SqlOutputStore(self.dialect)
-        self.history: HistoryStore = _history_store()
+        self.history: HistoryStore = SqlHistoryStore()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
