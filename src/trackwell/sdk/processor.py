@@ -4,7 +4,7 @@ Why a thread: ``log()`` must return in microseconds, so the training thread only
 (:meth:`Processor.submit`). This thread applies wandb's row semantics (:mod:`rows`), the summary
 (:mod:`summary_state`), numbers records (``seq``) and appends them, CRC-framed, to the run log.
 
-It works in slices of at most ~200 µs and yields the GIL (``time.sleep(0)``) between slices, so the
+It works in slices of at most ~50 µs and yields the GIL (``time.sleep(0)``) between slices, so the
 training thread never waits long for the interpreter lock. Frames reach the OS at least every
 ~100 ms (a SIGKILL loses at most that), the summary is written as a SummaryRecord at most once a
 second while it changes and always at the end.
@@ -32,7 +32,7 @@ log = logging.getLogger("trackwell.sdk")
 
 OP_LOG, OP_CONFIG, OP_SUMMARY_SET, OP_SUMMARY_DEL, OP_METRIC, OP_RECORD, OP_BARRIER, OP_FINISH = range(8)
 
-SLICE_SECONDS = 0.0002
+SLICE_SECONDS = 0.00005
 FLUSH_SECONDS = 0.1
 SUMMARY_SECONDS = 1.0
 IDLE_WAIT_SECONDS = 0.05

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,9 +34,13 @@ _SEQ_PREFIX = b'{"seq":'
 _KIND_PREFIX = b',"kind":"'
 
 
+# Built once: json.dumps() with arguments builds a new encoder per call, which costs as much again.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=True, ensure_ascii=False)
+
+
 def encode_record(record: dict[str, Any]) -> bytes:
     """Compact JSON with NaN/±Infinity as bare tokens; ``record`` must have ``seq`` as its first key."""
-    return json.dumps(record, separators=(",", ":"), allow_nan=True, ensure_ascii=False).encode()
+    return _ENCODER.encode(record).encode()
 
 
 def frame(payload: bytes) -> bytes:
@@ -108,13 +113,14 @@ class ReadResult:
 
 
 def read_frames(
-    path: Path, offset: int = 0, *, max_bytes: int | None = None, final: bool = True
+    path: Path, offset: int = 0, *, max_bytes: int | None = None, final: bool = True, pause_every: int = 0
 ) -> ReadResult:
     """Read the good frames after ``offset`` (0 = start of file, the header is skipped).
 
     ``max_bytes`` bounds how much payload one call returns (at least one frame is returned).
     ``final=False`` is for tailing a live log: an incomplete last frame is left for the next call
-    instead of being reported as corrupt. A bad CRC is always reported.
+    instead of being reported as corrupt. A bad CRC is always reported. ``pause_every=N`` yields the
+    GIL every N frames, so a background reader never holds up the training thread for long.
     """
     with path.open("rb") as f:
         if offset < len(HEADER):
@@ -131,7 +137,7 @@ def read_frames(
         if more_on_disk and max_bytes is not None:
             # Extend the read to finish the last frame we started, so the bound never splits one.
             data = _complete_last_frame(f, data, max_bytes)
-    return _parse(data, offset, final=final and not more_on_disk, limit=max_bytes)
+    return _parse(data, offset, final=final and not more_on_disk, limit=max_bytes, pause_every=pause_every)
 
 
 def _complete_last_frame(f: BinaryIO, data: bytes, max_bytes: int) -> bytes:
@@ -148,10 +154,13 @@ def _complete_last_frame(f: BinaryIO, data: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def _parse(data: bytes, base: int, *, final: bool, limit: int | None) -> ReadResult:
+def _parse(data: bytes, base: int, *, final: bool, limit: int | None, pause_every: int = 0) -> ReadResult:
     result = ReadResult(end=base)
-    pos, size, taken = 0, len(data), 0
+    pos, size, taken, count = 0, len(data), 0, 0
     while pos < size:
+        count += 1
+        if pause_every and count % pause_every == 0:
+            time.sleep(0)
         if limit is not None and taken >= limit and result.frames:
             return result
         if pos + _FRAME.size > size:

@@ -53,6 +53,25 @@ class RecordsClient(Protocol):
     def close(self) -> None: ...
 
 
+PAUSE_EVERY = 32
+_SESSION = b'{"kind":"session"'
+_FILE_KIND = b',"kind":"file",'
+_JOIN_CHUNK = 256
+
+
+def _seq(payload: bytes) -> int:
+    return int(payload[7 : payload.index(b",")])
+
+
+def _join(frames: list[tuple[int, bytes]]) -> bytes:
+    """The JSON array of the frames' records, built in slices that each yield the GIL."""
+    parts = []
+    for i in range(0, len(frames), _JOIN_CHUNK):
+        parts.append(b",".join([payload for _, payload in frames[i : i + _JOIN_CHUNK]]))
+        time.sleep(0)
+    return b"[" + b",".join(parts) + b"]"
+
+
 def sync_path(log_path: Path) -> Path:
     return log_path.with_name(log_path.name + ".sync")
 
@@ -269,20 +288,26 @@ class Uploader:
     def _send_some(self, *, final: bool) -> bool:
         progress = self.progress
         assert progress is not None
-        result = read_frames(self.log_path, progress.offset, max_bytes=self._batch_bytes, final=final)
+        result = read_frames(
+            self.log_path, progress.offset, max_bytes=self._batch_bytes, final=final, pause_every=PAUSE_EVERY
+        )
         if result.problem and result.problem != self.corrupt:
             self.corrupt = result.problem
             log.warning("%s: %s", self.log_path, result.problem)
-        frames = [(end, p) for end, p in result.frames if not p.startswith(b'{"kind":"session"')]
+        frames = result.frames
+        if frames and frames[0][1].startswith(_SESSION):  # only a log's first frame is a header
+            frames = frames[1:]
         if not frames:
             if result.end > progress.offset:  # only the header: nothing to send, move past it
                 progress.offset = result.end
             return False
         self._last_batch = frames
-        for _, payload in frames:
-            if payload.startswith(b'"kind":"file"', payload.index(b",") + 1):
-                self._put_file(payload)
-        self._post(b"[" + b",".join(p for _, p in frames) + b"]", frames, end=result.end)
+        records = _join(frames)
+        if _FILE_KIND in records:
+            for _, payload in frames:
+                if payload.startswith(_FILE_KIND[1:], payload.index(b",") + 1):
+                    self._put_file(payload)
+        self._post(records, frames, end=result.end)
         return True
 
     def _shrink_batch(self) -> None:
@@ -326,17 +351,17 @@ class Uploader:
             self._on_ack(ack)
 
     def _advance(self, applied: int, frames: list[tuple[int, bytes]], end: int | None) -> None:
+        # Records of a session are numbered consecutively, so the acknowledged frame is found by
+        # arithmetic instead of parsing every frame (this thread must not hold the GIL for long).
         progress = self.progress
         assert progress is not None
         progress.applied_through = max(progress.applied_through, applied)
-        new_offset = progress.offset
-        for frame_end, payload in frames:
-            seq = int(payload[7 : payload.index(b",")])
-            if seq <= applied:
-                new_offset = frame_end
-        if end is not None and frames and new_offset == frames[-1][0]:
-            new_offset = max(new_offset, end)
-        progress.offset = new_offset
+        first = _seq(frames[0][1])
+        last = first + len(frames) - 1
+        if applied >= last:
+            progress.offset = max(frames[-1][0], end or 0)
+        elif applied >= first:
+            progress.offset = frames[applied - first][0]
         progress.save(sync_path(self.log_path))
 
     def _rewind(self, expected_seq: int) -> None:
@@ -345,10 +370,8 @@ class Uploader:
         assert progress is not None
         start = 0
         for end, payload in read_frames(self.log_path, 0, final=False).frames:
-            if not payload.startswith(b'{"kind":"session"'):
-                seq = int(payload[7 : payload.index(b",")])
-                if seq >= expected_seq:
-                    break
+            if not payload.startswith(_SESSION) and _seq(payload) >= expected_seq:
+                break
             start = end
         log.info("server expects seq %d: resending from byte %d", expected_seq, start)
         progress.offset = start
