@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from trackwell.schema.errors import Conflict, InvalidArgument
 from trackwell.schema.records import OutputLine
@@ -424,6 +425,31 @@ def test_stale_running_runs_are_marked_crashed_once(db: SqlDatabase) -> None:
         assert db.runs.mark_stale_runs_crashed(conn, heartbeat_before=400.0, now=700.0) == []
 
 
+def test_concurrent_crash_sweeps_report_each_run_once(db: SqlDatabase) -> None:
+    for i in range(10):
+        _create(db, f"r{i}", now=100.0)
+    found: list[RunKey] = []
+    start = threading.Barrier(3)
+
+    def sweep() -> None:
+        start.wait()
+        with db.begin() as conn:
+            found.extend(db.runs.mark_stale_runs_crashed(conn, heartbeat_before=400.0, now=600.0))
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(k.run_id for k in found) == sorted(f"r{i}" for i in range(10))
+
+
+def test_heartbeats_count_as_project_activity(db: SqlDatabase) -> None:
+    _create(db, "r1", now=10.0, changes=RunChanges(heartbeat_at=90.0))
+    with db.read() as conn:
+        assert [p.last_activity for p in db.runs.list_projects(conn, "ent", None)] == [90.0]
+
+
 # -- concurrency ----------------------------------------------------------------------------------
 
 
@@ -499,6 +525,16 @@ def test_output_lines_upsert_by_line_number(db: SqlDatabase) -> None:
         ]
         tail, total = db.output.read_lines(conn, stored.pk, 1, 1)
         assert ([ln.text for ln in tail], total) == (["progress 100%"], 3)
+
+
+def test_read_transactions_are_read_only_on_postgresql(postgres_url: str) -> None:
+    db = open_database(postgres_url)
+    try:
+        stored = _create(db, "r1")
+        with pytest.raises(sa.exc.DBAPIError, match="read-only"), db.read() as conn:
+            db.runs.update_run(conn, stored.pk, RunChanges(notes="nope"))
+    finally:
+        db.close()
 
 
 # -- opening ----------------------------------------------------------------------------------------

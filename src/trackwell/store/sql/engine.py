@@ -107,9 +107,16 @@ def create_engine(url: str) -> Engine:
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return sa.create_engine(
-        parsed, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json
-    )
+    try:
+        return sa.create_engine(
+            parsed, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json
+        )
+    except ModuleNotFoundError as exc:
+        raise InvalidArgument(
+            f"PostgreSQL needs the {exc.name!r} package, which is not installed",
+            field="database_url",
+            hint="pip install 'trackwell[postgres]'",
+        ) from None
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -194,7 +194,13 @@ class SqlRunStore:
                 runs.c.project_id,
                 sa.func.count().label("run_count"),
                 sa.func.sum(sa.case((runs.c.state == "running", 1), else_=0)).label("running_count"),
-                sa.func.max(runs.c.updated_at).label("last_activity"),
+                # A running run is active when it heartbeats, even if nothing else changed.
+                sa.func.max(
+                    sa.case(
+                        (runs.c.heartbeat_at > runs.c.updated_at, runs.c.heartbeat_at),
+                        else_=runs.c.updated_at,
+                    )
+                ).label("last_activity"),
             )
             .group_by(runs.c.project_id)
             .subquery()

@@ -7,7 +7,7 @@ so that authenticating every request does not turn every read into a database wr
 
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -23,7 +23,7 @@ _SHA256_HEX = frozenset("0123456789abcdef")
 _USER_COLUMNS = (users.c.id, users.c.username, entities.c.name.label("entity"), users.c.is_admin)
 
 
-def _user(row: sa.Row[Unpack[tuple[Any, ...]]]) -> User:
+def _user(row: sa.Row[*tuple[Any, ...]]) -> User:
     return User(id=int(row.id), username=row.username, entity=row.entity, is_admin=bool(row.is_admin))
 
 
