@@ -8,11 +8,12 @@ errors into one readable line and a non-zero exit code (no traceback for user mi
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import login_cmd, runs_cmd, server_cmd, status_cmd, sync_cmd
+from trackwell.cli import login_cmd, runs_cmd, status_cmd, sync_cmd
 from trackwell.schema.errors import TrackwellError
 
 EPILOG = """\
@@ -32,7 +33,9 @@ TRACKWELL_* variables take precedence over them.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
+    """The full parser. ``with_server=False`` lists ``server`` without importing the server (FastAPI,
+    SQLAlchemy: seconds of start-up that ``trackwell login`` or ``runs ls`` should not pay)."""
     parser = argparse.ArgumentParser(
         prog="trackwell",
         description="Trackwell: open, self-hosted experiment tracking (a drop-in for wandb).",
@@ -41,13 +44,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"trackwell {trackwell.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (server_cmd, login_cmd, status_cmd, sync_cmd, runs_cmd):
+    if with_server:
+        importlib.import_module("trackwell.cli.server_cmd").register(subparsers)
+    else:
+        subparsers.add_parser("server", help="run the trackwell server (see `trackwell server --help`)")
+    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd):
         module.register(subparsers)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_server=_command(argv) == "server")
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
