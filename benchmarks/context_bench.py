@@ -7,6 +7,9 @@ Measures
     (lines plus ``\\r`` progress updates), and with both. Variants are interleaved over several rounds
     and the median is reported, so drift on a shared machine hits every variant alike.
 
+Also the CPU cost of one system sample and of one captured console write, which stay meaningful on
+a loaded machine where the loop comparison is noise-bound.
+
 Run: ``.venv/bin/python benchmarks/context_bench.py [--quick] [--json results.json]``. Numbers are
 relative to the bare loop measured in the same process; no absolute thresholds.
 """
@@ -99,8 +102,10 @@ def _stdout_to_devnull() -> Iterator[None]:
         os.close(saved)
 
 
-def _with(monitor: bool, console: bool, steps: int) -> Callable[[], float]:
-    def run() -> float:
+def _with(monitor: bool, console: bool, steps: int) -> Callable[[], tuple[float, float]]:
+    def run() -> tuple[float, float]:
+        """(loop wall seconds, process CPU seconds including the capture threads)."""
+        cpu0 = time.process_time()
         lines: list[OutputLine] = []
         samples: list[dict[str, float]] = []
         mon = SystemMonitor(0.1, lambda ts, v: samples.append(v)) if monitor else None
@@ -110,12 +115,13 @@ def _with(monitor: bool, console: bool, steps: int) -> Callable[[], float]:
         if cap:
             cap.start()
         try:
-            return training_loop(steps)
+            wall = training_loop(steps)
         finally:
             if cap:
                 cap.stop()
             if mon:
                 mon.stop()
+        return wall, time.process_time() - cpu0
 
     return run
 
@@ -128,17 +134,69 @@ def bench_loop(rounds: int, steps: int) -> dict[str, Any]:
         "both": _with(True, True, steps),
     }
     times: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
     with _stdout_to_devnull():
         variants["bare"]()  # warm-up
         for _ in range(rounds):
             for name, run in variants.items():
-                times[name].append(run())
+                wall, cpu_s = run()
+                times[name].append(wall)
+                cpu[name].append(cpu_s)
     medians = {name: statistics.median(t) for name, t in times.items()}
+    cpu_medians = {name: statistics.median(t) for name, t in cpu.items()}
     return {
         "loop_median_s": medians,
         "slowdown_percent": {
             name: 100.0 * (medians[name] / medians["bare"] - 1.0) for name in variants if name != "bare"
         },
+        # Extra CPU the capture threads burn: steadier than wall time on a busy machine.
+        "extra_cpu_percent": {
+            name: 100.0 * (cpu_medians[name] / cpu_medians["bare"] - 1.0)
+            for name in variants
+            if name != "bare"
+        },
+    }
+
+
+def bench_unit_costs() -> dict[str, float]:
+    """CPU per system sample and per captured line: stable where loop timings drown in noise."""
+    count = 0
+
+    def on_sample(ts: float, values: dict[str, float]) -> None:
+        nonlocal count
+        count += 1
+
+    monitor = SystemMonitor(0.001, on_sample)
+    cpu0 = time.process_time()
+    monitor.start()
+    time.sleep(2.0)
+    monitor.stop()
+    sample_ms = 1000.0 * (time.process_time() - cpu0) / max(count, 1)
+
+    lines = 20000
+
+    def write_lines() -> float:
+        start = time.process_time()
+        for i in range(lines):
+            sys.stdout.write(f"\rstep {i}")
+            if i % 10 == 0:
+                sys.stdout.write("\n")
+        sys.stdout.flush()
+        return time.process_time() - start
+
+    with _stdout_to_devnull():
+        bare = min(write_lines() for _ in range(3))
+        captured = []
+        for _ in range(3):
+            capture = ConsoleCapture(lambda batch: None, mode="redirect")
+            cpu0 = time.process_time()
+            capture.start()
+            write_lines()
+            capture.stop()
+            captured.append(time.process_time() - cpu0)
+    return {
+        "system_sample_cpu_ms": sample_ms,
+        "console_cpu_us_per_write": 1e6 * (min(captured) - bare) / lines,
     }
 
 
@@ -151,6 +209,7 @@ def main() -> None:
     result = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "host": platform.node()},
         "collect_metadata_median_s": bench_metadata(rounds),
+        "unit_costs": bench_unit_costs(),
         "training_loop": bench_loop(rounds, steps=2000 if args.quick else 5000),
     }
     text = json.dumps(result, indent=2)
