@@ -217,7 +217,9 @@ class Image(Media):
         elif pil_format == "PNG" and im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
             im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
         buf = io.BytesIO()
-        im.save(buf, format=pil_format)
+        # PNG level 3 instead of PIL's 6: about 4x faster on the SDK thread, files ~25% larger.
+        options = {"compress_level": 3} if pil_format == "PNG" else {}
+        im.save(buf, format=pil_format, **options)
         return buf.getvalue(), f".{self.format}"
 
     def _json_fields(self) -> dict[str, Any]:

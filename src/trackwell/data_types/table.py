@@ -189,12 +189,18 @@ class Table(Media):
     def to_json_doc(self, files_dir: Path, key: str, step: int | str) -> tuple[dict[str, Any], list[str]]:
         """The table file's content; media cells are bound (written) on the way."""
         files: list[str] = []
+        bound: dict[
+            int, dict[str, Any]
+        ] = {}  # id(media) -> JSON: a media object repeated in cells is encoded once
 
         def cell(value: Any) -> Any:
             if isinstance(value, Media):
-                ref = value.bind(files_dir, key, step)
-                files.extend(ref.files)
-                return ref.json
+                json = bound.get(id(value))
+                if json is None:
+                    ref = value.bind(files_dir, key, step)
+                    files.extend(ref.files)
+                    json = bound[id(value)] = ref.json
+                return json
             return plain(value)
 
         data = [[v if type(v) in _NATIVE else cell(v) for v in row] for row in self.data]
