@@ -18,7 +18,12 @@ export type SeriesQueryResponse = S["SeriesQueryResponse"];
 export type RunSeries = S["RunSeries"];
 export type RunFile = S["RunFile"];
 export type RunUpdate = S["RunUpdate"];
-export type ErrorDetail = S["ErrorDetail"];
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  field?: string | null;
+  hint?: string | null;
+}
 
 export class ApiError extends Error {
   constructor(

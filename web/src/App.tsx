@@ -1,0 +1,143 @@
+/** The shell: session check, header (theme, sign-out, keyboard shortcuts) and the page for the URL.
+ * Nothing renders without a session; the sign-in page is the only thing an anonymous visitor sees. */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from "./api/client";
+import { usePersisted } from "./lib/storage";
+import { Compare } from "./pages/Compare";
+import { Projects } from "./pages/Projects";
+import { RunPage } from "./pages/RunPage";
+import { SignIn } from "./pages/SignIn";
+import { Workspace } from "./pages/Workspace";
+import { Link, navigate, parseRoute, paths, useLocation } from "./router";
+
+const SHORTCUTS: [string, string][] = [
+  ["/", "focus the filter or search box"],
+  ["t", "toggle light / dark theme"],
+  ["g p", "go to projects"],
+  ["?", "show this help"],
+];
+
+export function App(): React.JSX.Element {
+  const qc = useQueryClient();
+  const { pathname, search } = useLocation();
+  const route = parseRoute(pathname, search);
+  const [theme, setTheme] = usePersisted<"light" | "dark">("tw:theme", window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  const [help, setHelp] = useState(false);
+  const session = useQuery({
+    queryKey: ["session"],
+    queryFn: async (): Promise<SessionInfo | null> => {
+      try {
+        return await api.session();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+    retry: false,
+  });
+  useEffect(() => setCsrfToken(session.data?.csrf_token ?? null), [session.data]);
+  useEffect(() => {
+    setUnauthorizedHandler(() => qc.setQueryData(["session"], null));
+    return () => setUnauthorizedHandler(null);
+  }, [qc]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    let lastG = 0;
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement;
+      if (t.closest("input, textarea, select") || e.metaKey || e.ctrlKey || e.altKey) {
+        if (e.key === "Escape") t.blur();
+        return;
+      }
+      if (e.key === "/") {
+        const el = document.getElementById("run-filter");
+        if (el) {
+          e.preventDefault();
+          el.focus();
+        }
+      } else if (e.key === "t") setTheme(theme === "dark" ? "light" : "dark");
+      else if (e.key === "?") setHelp((h) => !h);
+      else if (e.key === "g") lastG = Date.now();
+      else if (e.key === "p" && Date.now() - lastG < 1000) navigate(paths.projects());
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [theme, setTheme]);
+
+  if (session.isPending) return <div className="loading">Loading…</div>;
+  if (session.isError) return <div className="loading">Cannot reach the Trackwell server: {(session.error as Error).message}</div>;
+  const me = session.data;
+  if (!me) {
+    return (
+      <SignIn
+        onSignedIn={(s) => {
+          setCsrfToken(s.csrf_token);
+          qc.clear();
+          qc.setQueryData(["session"], s);
+          if (route.page === "signin") navigate(paths.projects(), { replace: true });
+        }}
+      />
+    );
+  }
+  const signOut = async (): Promise<void> => {
+    try {
+      await api.signOut();
+    } finally {
+      setCsrfToken(null);
+      qc.clear();
+      qc.setQueryData(["session"], null);
+    }
+  };
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to={paths.projects()} className="brand">
+          ◆ Trackwell
+        </Link>
+        <span className="spacer" />
+        <button className="icon" onClick={() => setHelp(!help)} title="Keyboard shortcuts (?)" aria-label="keyboard shortcuts">
+          ?
+        </button>
+        <button className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} title="Toggle theme (t)" aria-label="toggle theme" data-testid="theme">
+          {theme === "dark" ? "☀" : "☾"}
+        </button>
+        <span className="muted user" data-testid="user">
+          {me.username}
+        </span>
+        <button onClick={() => void signOut()} data-testid="sign-out">
+          Sign out
+        </button>
+      </header>
+      {help && (
+        <div className="help" onClick={() => setHelp(false)}>
+          <h3>Keyboard shortcuts</h3>
+          {SHORTCUTS.map(([k, d]) => (
+            <div key={k}>
+              <kbd>{k}</kbd> {d}
+            </div>
+          ))}
+        </div>
+      )}
+      <main>
+        {route.page === "projects" || route.page === "signin" ? (
+          <Projects />
+        ) : route.page === "workspace" ? (
+          <Workspace key={`${route.entity}/${route.project}`} entity={route.entity} project={route.project} user={me.username} />
+        ) : route.page === "run" ? (
+          <RunPage entity={route.entity} project={route.project} runId={route.runId} tab={route.tab} />
+        ) : route.page === "compare" ? (
+          <Compare entity={route.entity} project={route.project} />
+        ) : (
+          <div className="page">
+            <h1>Page not found</h1>
+            <Link to={paths.projects()}>Go to projects</Link>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

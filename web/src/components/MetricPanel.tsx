@@ -1,0 +1,132 @@
+/**
+ * One chart panel: fetches its metric for all plotted runs in one bulk request, builds the plot
+ * outside React renders (memoized) and hands it to uPlot. Zooming on the step axis re-fetches the
+ * zoomed range, so the server's min/max downsampling shows finer detail; live runs refresh.
+ */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { api, num, type Series } from "../api/client";
+import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import type { Smoothing } from "../lib/smoothing";
+import { UPlotChart } from "./UPlotChart";
+
+export interface ChartSettings {
+  xAxis: XAxis;
+  smoothing: Smoothing;
+  logScale: boolean;
+  grouped: boolean;
+  live: boolean;
+  stream: "history" | "system";
+}
+
+export interface PanelRun extends PlotRun {
+  entity: string;
+  project: string;
+  id: string;
+}
+
+function toRaw(s: Series): RawSeries {
+  return { key: s.key, steps: s.steps, values: s.values.map(num), timestamps: s.timestamps };
+}
+
+/** Mounts its children only once scrolled near the viewport, so a workspace with 100 charts
+ * fetches and draws the visible ones first. */
+function useNearViewport(): [React.RefObject<HTMLDivElement | null>, boolean] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || near) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: "300px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [near]);
+  return [ref, near];
+}
+
+export function MetricPanel(props: {
+  metric: string;
+  runs: PanelRun[];
+  settings: ChartSettings;
+  height?: number;
+  onRemove?: () => void;
+}): React.JSX.Element {
+  const { metric, runs, settings } = props;
+  const [ref, near] = useNearViewport();
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const [logScale, setLogScale] = useState<boolean | null>(null);
+  const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
+  const stepZoom = settings.xAxis === "step" && range !== null;
+  const samples = Math.max(200, Math.min(1000, Math.floor(400_000 / Math.max(1, runs.length))));
+  const query = useQuery({
+    queryKey: ["series", settings.stream, metric, xMetric, samples, stepZoom ? range : null, runs.map((r) => r.key)],
+    enabled: near && runs.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: settings.live ? 5000 : false,
+    queryFn: () =>
+      api.seriesQuery({
+        runs: runs.map((r) => ({ entity: r.entity, project: r.project, run_id: r.id })),
+        keys: [metric],
+        samples,
+        x_key: xMetric,
+        stream: settings.stream,
+        min_step: stepZoom ? Math.floor(range[0]) : null,
+        max_step: stepZoom ? Math.ceil(range[1]) : null,
+      }),
+  });
+  const plot = useMemo(() => {
+    const byRun = new Map<string, { y?: RawSeries; x?: RawSeries }>();
+    for (const r of query.data?.runs ?? []) {
+      const y = (r.series ?? []).find((s) => s.key === metric);
+      const x = xMetric ? (r.series ?? []).find((s) => s.key === xMetric) : undefined;
+      byRun.set(`${r.entity}/${r.project}/${r.run_id}`, {
+        ...(y ? { y: toRaw(y) } : {}),
+        ...(x ? { x: toRaw(x) } : {}),
+      });
+    }
+    return buildPlot(runs, byRun, settings.xAxis, settings.smoothing, settings.grouped);
+  }, [query.data, runs, metric, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
+  const effectiveLog = logScale ?? settings.logScale;
+  const chartOptions = useMemo(
+    () => ({
+      logScale: effectiveLog,
+      xIsTime: settings.xAxis === "wall",
+      xLabel: xLabel(settings.xAxis),
+      syncKey: "workspace",
+      height: props.height ?? 220,
+      onZoom: setRange,
+    }),
+    [effectiveLog, settings.xAxis, props.height],
+  );
+  return (
+    <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length}>
+      <div className="panel-head">
+        <span className="panel-title" title={metric}>
+          {metric}
+        </span>
+        <span className="panel-tools">
+          {range && (
+            <button className="link" onClick={() => setRange(null)} title="Reset zoom (or double-click the chart)">
+              reset zoom
+            </button>
+          )}
+          <button className={`chip${effectiveLog ? " on" : ""}`} onClick={() => setLogScale(!effectiveLog)} title="Log scale">
+            log
+          </button>
+          {props.onRemove && (
+            <button className="icon" onClick={props.onRemove} title="Remove panel" aria-label="remove panel">
+              ×
+            </button>
+          )}
+        </span>
+      </div>
+      {query.isError ? (
+        <div className="panel-empty error">{(query.error as Error).message}</div>
+      ) : plot.lines.length === 0 ? (
+        <div className="panel-empty">{query.isPending && near ? "Loading…" : "No data for the visible runs"}</div>
+      ) : (
+        <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} />
+      )}
+    </div>
+  );
+}

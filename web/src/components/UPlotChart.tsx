@@ -1,0 +1,193 @@
+/**
+ * One uPlot canvas, managed imperatively: React renders the container once, and data or option
+ * changes go to the uPlot instance directly (setData / rebuild), never through React renders.
+ * The cursor is synchronized across every chart with the same `syncKey`, and the hover legend
+ * shows each run's value at the cursor.
+ */
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { PlotData } from "../lib/chartdata";
+
+export interface ChartOptions {
+  logScale: boolean;
+  xIsTime: boolean;
+  xLabel: string;
+  syncKey: string;
+  height: number;
+  onZoom?: (range: [number, number] | null) => void;
+  onHover?: (runKey: string | null) => void;
+}
+
+function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "–";
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return Number(v.toPrecision(5)).toString();
+}
+
+function alpha(color: string, a: number): string {
+  const n = parseInt(color.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
+function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): uPlot.Plugin {
+  return {
+    hooks: {
+      setCursor: (u) => {
+        const idx = u.cursor.idx;
+        if (idx === null || idx === undefined || u.cursor.left === undefined || u.cursor.left < 0) {
+          legend.style.display = "none";
+          return;
+        }
+        const data = dataRef.current;
+        const x = u.data[0][idx];
+        const rows: { label: string; color: string; v: number }[] = [];
+        data.lines.forEach((l, i) => {
+          if (l.role === "raw" || l.role === "min" || l.role === "max") return;
+          const v = u.data[i + 1]?.[idx];
+          if (v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
+        });
+        rows.sort((a, b) => b.v - a.v);
+        const shown = rows.slice(0, 12);
+        const xText = data.x.length && x !== undefined ? (u.scales.x?.time ? new Date(x * 1000).toLocaleString() : fmt(x)) : "";
+        legend.replaceChildren();
+        const head = document.createElement("div");
+        head.className = "tt-head";
+        head.textContent = xText;
+        legend.append(head);
+        for (const r of shown) {
+          const row = document.createElement("div");
+          row.className = "tt-row";
+          const sw = document.createElement("span");
+          sw.className = "swatch";
+          sw.style.background = r.color;
+          const name = document.createElement("span");
+          name.className = "tt-name";
+          name.textContent = r.label;
+          const val = document.createElement("span");
+          val.className = "tt-val";
+          val.textContent = fmt(r.v);
+          row.append(sw, name, val);
+          legend.append(row);
+        }
+        if (rows.length > shown.length) {
+          const more = document.createElement("div");
+          more.className = "tt-more";
+          more.textContent = `+${rows.length - shown.length} more`;
+          legend.append(more);
+        }
+        legend.style.display = rows.length ? "block" : "none";
+        const left = u.cursor.left + 16;
+        const flip = left + 220 > u.over.clientWidth;
+        legend.style.left = flip ? "" : `${left}px`;
+        legend.style.right = flip ? `${u.over.clientWidth - u.cursor.left + 16}px` : "";
+      },
+    },
+  };
+}
+
+function buildOpts(data: PlotData, o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }): uPlot.Options {
+  const css = getComputedStyle(document.documentElement);
+  const axisColor = css.getPropertyValue("--muted").trim() || "#888";
+  const gridColor = css.getPropertyValue("--grid").trim() || "#eee";
+  const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+  return {
+    width,
+    height: o.height,
+    legend: { show: false },
+    cursor: {
+      sync: { key: o.syncKey, setSeries: false },
+      drag: { x: true, y: false, setScale: false },
+      points: { size: 6 },
+      focus: { prox: 16 },
+    },
+    focus: { alpha: 0.35 },
+    scales: { x: { time: o.xIsTime }, y: { distr: o.logScale ? 3 : 1 } },
+    axes: [{ ...axis, label: undefined }, { ...axis, size: 56 }],
+    series: [
+      { label: o.xLabel },
+      ...data.lines.map((l): uPlot.Series => ({
+        label: l.label,
+        stroke: l.role === "raw" ? alpha(l.color, 0.22) : l.role === "min" || l.role === "max" ? alpha(l.color, 0.0) : l.color,
+        width: l.role === "raw" ? 1 : l.role === "min" || l.role === "max" ? 0 : 1.5,
+        spanGaps: true,
+        points: { show: false },
+      })),
+    ],
+    bands: data.bands.map(([hi, lo]) => ({
+      series: [hi + 1, lo + 1] as [number, number],
+      fill: alpha(data.lines[hi]?.color ?? "#888888", 0.18),
+    })),
+    hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width < 4) return;
+          const min = u.posToVal(u.select.left, "x");
+          const max = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          o.onZoom?.([min, max]);
+        },
+      ],
+    },
+    plugins: [tooltipPlugin(legend, ref)],
+  };
+}
+
+function toUData(data: PlotData, logScale: boolean): uPlot.AlignedData {
+  // A log axis cannot show values <= 0: they become gaps rather than breaking the scale.
+  const fix = (vs: (number | null)[]): (number | null)[] =>
+    vs.map((v) => (v === null || !Number.isFinite(v) || (logScale && v <= 0) ? null : v));
+  return [data.x, ...data.lines.map((l) => fix(l.values))] as uPlot.AlignedData;
+}
+
+export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRange: [number, number] | null }): React.JSX.Element {
+  const { data, options, xRange } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shape = useRef<string>("");
+  const dataRef = useRef<PlotData>(data);
+  const optsRef = useRef<ChartOptions>(options);
+  optsRef.current = options;
+  dataRef.current = data;
+
+  useEffect(() => {
+    const el = box.current;
+    const legend = legendRef.current;
+    if (!el || !legend) return;
+    // Rebuild only when the series set or the axis kind changes; otherwise just swap the data.
+    const key = JSON.stringify([data.lines.map((l) => [l.label, l.color, l.role]), data.bands, options.logScale, options.xIsTime, options.height]);
+    const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
+    if (!plot.current || shape.current !== key) {
+      plot.current?.destroy();
+      plot.current = new uPlot(buildOpts(data, stable, el.clientWidth || 400, legend, dataRef), toUData(data, options.logScale), el);
+      shape.current = key;
+    } else {
+      plot.current.setData(toUData(data, options.logScale), xRange === null);
+    }
+    if (xRange) plot.current.setScale("x", { min: xRange[0], max: xRange[1] });
+  }, [data, options, xRange]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      if (plot.current && el.clientWidth > 0) plot.current.setSize({ width: el.clientWidth, height: optsRef.current.height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, []);
+
+  return (
+    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)}>
+      <div ref={box} />
+      <div ref={legendRef} className="chart-tooltip" />
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** Per-user, per-project view preferences kept in the browser (hidden runs, columns, pins,
+ * removed panels). The URL carries what should be shareable; this carries personal layout. */
+import { useCallback, useState } from "react";
+
+export function usePersisted<T>(key: string, initial: T): [T, (v: T) => void] {
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw === null ? initial : (JSON.parse(raw) as T);
+    } catch {
+      return initial;
+    }
+  });
+  const set = useCallback(
+    (v: T) => {
+      setValue(v);
+      try {
+        localStorage.setItem(key, JSON.stringify(v));
+      } catch {
+        // Storage full or disabled: the preference lasts for this page only.
+      }
+    },
+    [key],
+  );
+  return [value, set];
+}

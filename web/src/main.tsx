@@ -1,0 +1,21 @@
+/** Entry point: one QueryClient for the app; data is cached per query key and refreshed on focus. */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import "./styles.css";
+
+const client = new QueryClient({
+  defaultOptions: { queries: { staleTime: 10_000, retry: (n, e) => n < 2 && !(e && "status" in e && (e as { status: number }).status < 500) } },
+});
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={client}>
+        <App />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}

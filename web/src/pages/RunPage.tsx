@@ -1,0 +1,252 @@
+/** One run: overview (state, timing, host, command, git, config, summary, editable tags and
+ * notes), its charts, system metrics, console output and files. The tab is part of the URL. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { api, type RunOut } from "../api/client";
+import { Empty } from "../components/Empty";
+import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
+import { StateBadge } from "../components/StateBadge";
+import { parseAnsi } from "../lib/ansi";
+import { dateTime, duration, flatten, value } from "../lib/format";
+import { buildSections, runColor } from "../lib/panels";
+import { Link, paths } from "../router";
+
+const TABS = ["overview", "charts", "system", "logs", "files"] as const;
+
+export function RunPage(props: { entity: string; project: string; runId: string; tab: string }): React.JSX.Element {
+  const { entity, project, runId, tab } = props;
+  const q = useQuery({
+    queryKey: ["run", entity, project, runId],
+    queryFn: () => api.run(entity, project, runId),
+    refetchInterval: (s) => (s.state.data?.state === "running" ? 5000 : false),
+  });
+  if (q.isPending) return <div className="loading">Loading run…</div>;
+  if (q.isError) return <Empty title="Could not load this run">{(q.error as Error).message}</Empty>;
+  const run = q.data;
+  return (
+    <div className="page run-page">
+      <div className="page-head">
+        <h1>
+          <Link to={paths.workspace(entity, project)}>
+            {entity}/{project}
+          </Link>{" "}
+          / <span className="swatch big" style={{ background: runColor(`${entity}/${project}/${runId}`) }} /> {run.display_name} <StateBadge state={run.state} />
+        </h1>
+      </div>
+      <nav className="tabs">
+        {TABS.map((t) => (
+          <Link key={t} to={paths.run(entity, project, runId, t)} className={t === tab ? "active" : ""}>
+            {t[0]?.toUpperCase() + t.slice(1)}
+          </Link>
+        ))}
+      </nav>
+      {tab === "overview" && <Overview run={run} />}
+      {(tab === "charts" || tab === "system") && <RunCharts run={run} stream={tab === "system" ? "system" : "history"} />}
+      {tab === "logs" && <Logs run={run} />}
+      {tab === "files" && <Files run={run} />}
+    </div>
+  );
+}
+
+function Overview({ run }: { run: RunOut }): React.JSX.Element {
+  const meta = run.metadata as Record<string, unknown>;
+  const git = (meta.git ?? {}) as Record<string, unknown>;
+  const rows: [string, React.ReactNode][] = [
+    ["State", <StateBadge key="s" state={run.state} />],
+    ["Run id", <code key="id">{run.id}</code>],
+    ["Created", dateTime(run.created_at)],
+    ["Runtime", duration(run.runtime)],
+    ["Host", run.host ?? value(meta.host)],
+    ["Program", run.program ?? value(meta.program)],
+    ["Command", value(meta.args ? `python ${value(meta.program)} ${(meta.args as string[]).join(" ")}` : meta.command)],
+    ["Python", value(meta.python)],
+    ["Git commit", value(git.commit)],
+    ["Git remote", value(git.remote)],
+    ["Group", run.group ?? ""],
+    ["Job type", run.job_type ?? ""],
+  ];
+  const config = useMemo(() => Object.entries(flatten(run.config as Record<string, unknown>)).filter(([k]) => !k.startsWith("_")).sort(), [run.config]);
+  const summary = useMemo(() => Object.entries(flatten(run.summary as Record<string, unknown>)).filter(([k]) => !k.startsWith("_")).sort(), [run.summary]);
+  return (
+    <div className="overview">
+      <table className="kv" data-testid="overview">
+        <tbody>
+          {rows
+            .filter(([, v]) => v !== "" && v !== undefined)
+            .map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      <EditTags run={run} />
+      {run.error && (
+        <div className="run-error">
+          <strong>{run.error.type}: </strong>
+          {run.error.message}
+          {run.error.traceback && <pre>{run.error.traceback}</pre>}
+        </div>
+      )}
+      {typeof git.diff === "string" && git.diff && (
+        <details>
+          <summary>Git diff</summary>
+          <pre className="console">{git.diff}</pre>
+        </details>
+      )}
+      <div className="two-col">
+        <KeyValues title="Config" entries={config} testid="config" />
+        <KeyValues title="Summary" entries={summary} testid="summary" />
+      </div>
+    </div>
+  );
+}
+
+function KeyValues({ title, entries, testid }: { title: string; entries: [string, unknown][]; testid: string }): React.JSX.Element {
+  return (
+    <div>
+      <h2>{title}</h2>
+      {entries.length === 0 ? (
+        <p className="muted">Nothing yet.</p>
+      ) : (
+        <table className="kv" data-testid={testid}>
+          <tbody>
+            {entries.map(([k, v]) => (
+              <tr key={k}>
+                <th>{k}</th>
+                <td>{value(v)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function EditTags({ run }: { run: RunOut }): React.JSX.Element {
+  const qc = useQueryClient();
+  const [tags, setTags] = useState((run.tags ?? []).join(", "));
+  const [notes, setNotes] = useState(run.notes ?? "");
+  const save = useMutation({
+    mutationFn: () =>
+      api.updateRun(run.entity, run.project, run.id, {
+        tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
+        notes,
+      }),
+    onSuccess: (r) => {
+      qc.setQueryData(["run", r.entity, r.project, r.id], r);
+      void qc.invalidateQueries({ queryKey: ["runs", r.entity, r.project] });
+    },
+  });
+  return (
+    <form
+      className="edit-tags"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <label>
+        Tags <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" data-testid="tags-input" />
+      </label>
+      <label>
+        Notes <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} data-testid="notes-input" />
+      </label>
+      <button type="submit" disabled={save.isPending}>
+        Save
+      </button>
+      {save.isError && <span className="filter-error">{(save.error as Error).message}</span>}
+      {save.isSuccess && <span className="muted">Saved</span>}
+    </form>
+  );
+}
+
+function RunCharts({ run, stream }: { run: RunOut; stream: "history" | "system" }): React.JSX.Element {
+  const keys = useQuery({ queryKey: ["keys", run.entity, run.project, run.id, stream], queryFn: () => api.historyKeys(run.entity, run.project, run.id, stream) });
+  const runs: PanelRun[] = useMemo(
+    () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`) }],
+    [run.entity, run.project, run.id, run.display_name],
+  );
+  const settings: ChartSettings = useMemo(
+    () => ({ xAxis: stream === "system" ? "relative" : "step", smoothing: { kind: "none", param: 0 }, logScale: false, grouped: false, live: run.state === "running", stream }),
+    [stream, run.state],
+  );
+  const sections = buildSections((keys.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key));
+  if (keys.isPending) return <div className="loading">Loading…</div>;
+  if (sections.length === 0) return <Empty title={stream === "system" ? "No system metrics" : "No metrics logged"} />;
+  return (
+    <div className="panels">
+      {sections.map((s) => (
+        <section key={s.name} className="section" data-testid="section">
+          <h2>{s.name}</h2>
+          <div className="panel-grid">
+            {s.keys.map((k) => (
+              <MetricPanel key={k} metric={k} runs={runs} settings={settings} />
+            ))}
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function Logs({ run }: { run: RunOut }): React.JSX.Element {
+  const [find, setFind] = useState("");
+  const q = useQuery({ queryKey: ["output", run.entity, run.project, run.id], queryFn: () => api.output(run.entity, run.project, run.id), refetchInterval: run.state === "running" ? 5000 : false });
+  const lines = (q.data?.lines ?? []).filter((l) => !find || l.text.toLowerCase().includes(find.toLowerCase()));
+  return (
+    <div>
+      <input placeholder="Search output" value={find} onChange={(e) => setFind(e.target.value)} aria-label="search output" />
+      {q.isError && <div className="filter-error">{(q.error as Error).message}</div>}
+      {q.data && q.data.total === 0 ? (
+        <Empty title="No console output" />
+      ) : (
+        <pre className="console" data-testid="console">
+          {lines.map((l) => (
+            <div key={l.line} className={l.stream === "stderr" ? "stderr" : ""}>
+              <span className="ln">{l.line + 1}</span>
+              {parseAnsi(l.text).map((s, i) => (
+                <span key={i} className={s.cls}>
+                  {s.text}
+                </span>
+              ))}
+            </div>
+          ))}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+function Files({ run }: { run: RunOut }): React.JSX.Element {
+  const q = useQuery({ queryKey: ["files", run.entity, run.project, run.id], queryFn: () => api.files(run.entity, run.project, run.id) });
+  if (q.isPending) return <div className="loading">Loading…</div>;
+  if (q.isError) return <Empty title="Could not list files">{(q.error as Error).message}</Empty>;
+  if (q.data.files.length === 0) return <Empty title="No files" />;
+  return (
+    <table className="grid-table" data-testid="files">
+      <thead>
+        <tr>
+          <th>Path</th>
+          <th className="num">Size</th>
+          <th>Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {q.data.files.map((f) => (
+          <tr key={f.path}>
+            <td>
+              <a href={api.fileUrl(run.entity, run.project, run.id, f.path)} download>
+                {f.path}
+              </a>
+            </td>
+            <td className="num">{f.size.toLocaleString()} B</td>
+            <td>{dateTime(f.updated_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,294 @@
+/**
+ * The project workspace: runs table on the left, auto-created chart panels on the right, arranged
+ * in sections by metric prefix. Filter, grouping, sorting and chart settings live in the URL, so a
+ * view is a link; hidden runs, columns and removed panels are remembered per user and project.
+ */
+import { useQuery } from "@tanstack/react-query";
+import type { SortingState } from "@tanstack/react-table";
+import { useDeferredValue, useMemo, useState } from "react";
+import { api } from "../api/client";
+import { Empty } from "../components/Empty";
+import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
+import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
+import type { XAxis } from "../lib/chartdata";
+import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
+import { flatten } from "../lib/format";
+import { AXIS_KEYS, buildSections, runColor } from "../lib/panels";
+import { DEFAULT_SMOOTHING, type Smoothing, type SmoothingKind } from "../lib/smoothing";
+import { usePersisted } from "../lib/storage";
+import { Link, navigate, paths, setParams, useLocation } from "../router";
+
+function parseX(v: string | null): XAxis {
+  if (v === "wall" || v === "relative") return v;
+  if (v?.startsWith("m:")) return { metric: v.slice(2) };
+  return "step";
+}
+function parseSmoothing(v: string | null): Smoothing {
+  const [kind = "none", param] = (v ?? "none").split(":");
+  const k = (["none", "ema", "gaussian", "average"].includes(kind) ? kind : "none") as SmoothingKind;
+  return { kind: k, param: param !== undefined && param !== "" ? Number(param) : DEFAULT_SMOOTHING[k] };
+}
+
+export function Workspace({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
+  const { search } = useLocation();
+  const store = `tw:${user}:${entity}/${project}`;
+  const runsQuery = useQuery({
+    queryKey: ["runs", entity, project],
+    queryFn: () => api.allRuns(entity, project),
+    refetchInterval: (q) => (q.state.data?.some((r) => r.state === "running") ? 5000 : false),
+  });
+  const [hiddenList, setHiddenList] = usePersisted<string[]>(`${store}:hidden`, []);
+  const [pinned, setPinned] = usePersisted<string[]>(`${store}:pinned`, ["name"]);
+  const [hiddenCols, setHiddenCols] = usePersisted<string[]>(`${store}:hiddenCols`, []);
+  const [removedPanels, setRemovedPanels] = usePersisted<string[]>(`${store}:removedPanels`, []);
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [showPicker, setShowPicker] = useState(false);
+
+  const filterText = search.get("q") ?? "";
+  const deferredFilter = useDeferredValue(filterText);
+  const groupBy = search.get("group");
+  const xAxis = parseX(search.get("x"));
+  const smoothing = parseSmoothing(search.get("smooth"));
+  const panelSearch = search.get("panels") ?? "";
+  const maxRuns = Number(search.get("max") ?? 20) || 20;
+  const sortParam = search.get("sort") ?? "";
+  const sorting: SortingState = sortParam ? sortParam.split(",").map((s) => ({ id: s.replace(/^-/, ""), desc: s.startsWith("-") })) : [];
+
+  const rows: TableRun[] = useMemo(
+    () =>
+      (runsQuery.data ?? []).map((run) => ({
+        run,
+        key: `${run.entity}/${run.project}/${run.id}`,
+        config: flatten(run.config as Record<string, unknown>),
+        summary: flatten(run.summary as Record<string, unknown>),
+      })),
+    [runsQuery.data],
+  );
+  const { configKeys, summaryKeys, numericKeys } = useMemo(() => {
+    const c = new Set<string>();
+    const s = new Set<string>();
+    const n = new Set<string>();
+    for (const r of rows) {
+      for (const k of Object.keys(r.config)) if (!k.startsWith("_")) c.add(k);
+      for (const [k, v] of Object.entries(r.summary)) {
+        if (k.startsWith("_")) continue;
+        s.add(k);
+        if (typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity") n.add(k);
+      }
+    }
+    return { configKeys: [...c].sort(), summaryKeys: [...s].sort(), numericKeys: [...n] };
+  }, [rows]);
+
+  const { filtered, filterError } = useMemo(() => {
+    try {
+      const f = compileFilter(parseQuickFilter(deferredFilter, { config: new Set(configKeys), summary: new Set(summaryKeys) }));
+      return { filtered: rows.filter((r) => f({ ...r.run, config: r.run.config as Record<string, unknown>, summary: r.run.summary as Record<string, unknown> })), filterError: null };
+    } catch (e) {
+      if (e instanceof FilterError || e instanceof SyntaxError) return { filtered: rows, filterError: e.message };
+      throw e;
+    }
+  }, [rows, deferredFilter, configKeys, summaryKeys]);
+
+  const columnIds = useMemo(() => ["name", "state", "created", "runtime", "group", "job_type", "tags", "notes", ...configKeys.map((k) => `c:${k}`), ...summaryKeys.map((k) => `s:${k}`)], [configKeys, summaryKeys]);
+  const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
+  const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
+
+  // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs.
+  const plotted: PanelRun[] = useMemo(() => {
+    const order = [...filtered];
+    for (const s of [...sorting].reverse()) {
+      order.sort((a, b) => {
+        const va = columnValue(a, s.id);
+        const vb = columnValue(b, s.id);
+        const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va ?? "").localeCompare(String(vb ?? ""));
+        return s.desc ? -c : c;
+      });
+    }
+    return order
+      .filter((r) => !hidden.has(r.key))
+      .slice(0, maxRuns)
+      .map((r) => {
+        const g = groupBy ? columnValue(r, groupBy) : null;
+        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: g === null || g === undefined ? null : String(g) };
+      });
+  }, [filtered, hidden, maxRuns, groupBy, sorting]);
+  const live = plotted.some((p) => rows.find((r) => r.key === p.key)?.run.state === "running");
+  const systemKeysQuery = useQuery({
+    queryKey: ["systemKeys", plotted[0]?.key],
+    enabled: plotted.length > 0,
+    queryFn: () => api.historyKeys(plotted[0]?.entity ?? "", plotted[0]?.project ?? "", plotted[0]?.id ?? "", "system"),
+  });
+  const metricKeys = useMemo(() => {
+    const sys = (systemKeysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key);
+    return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys].filter((k) => !removedPanels.includes(k));
+  }, [numericKeys, systemKeysQuery.data, removedPanels]);
+  const sections = useMemo(() => buildSections(metricKeys, panelSearch), [metricKeys, panelSearch]);
+  const [openSections, setOpenSections] = useState<Record<string, boolean>>({});
+  // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
+  const xParam = search.get("x");
+  const smoothParam = search.get("smooth");
+  const baseSettings = useMemo(
+    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), live }),
+    [xParam, smoothParam, groupBy, live],
+  );
+  const settingsFor = (section: string): ChartSettings => ({ ...baseSettings, stream: section === "system" ? "system" : "history" });
+
+  if (runsQuery.isPending) return <div className="loading">Loading runs…</div>;
+  if (runsQuery.isError) return <Empty title="Could not load runs">{(runsQuery.error as Error).message}</Empty>;
+  if (rows.length === 0)
+    return (
+      <Empty title={`No runs in ${entity}/${project} yet`} snippet>
+        <p>Runs appear here as soon as they start logging.</p>
+      </Empty>
+    );
+
+  const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+  return (
+    <div className="workspace">
+      <div className="ws-toolbar">
+        <h1 className="ws-title">
+          <Link to={paths.projects()}>{entity}</Link> / {project}
+        </h1>
+        <input
+          className={`filter${filterError ? " invalid" : ""}`}
+          placeholder='Filter runs: name, lr>0.01 state=running, or {"config.lr": {"$gt": 0.01}}   (press /)'
+          value={filterText}
+          onChange={(e) => setParams({ q: e.target.value })}
+          data-testid="filter"
+          id="run-filter"
+          aria-label="filter runs"
+        />
+        <label>
+          Group
+          <select value={groupBy ?? ""} onChange={(e) => setParams({ group: e.target.value || null })} data-testid="group-by">
+            <option value="">none</option>
+            {columnIds.filter((c) => !["name", "created", "runtime", "notes"].includes(c)).map((c) => (
+              <option key={c} value={c}>
+                {c.startsWith("c:") ? `config: ${columnLabel(c)}` : c.startsWith("s:") ? `summary: ${columnLabel(c)}` : columnLabel(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button onClick={() => setShowPicker(!showPicker)} data-testid="columns-button">
+          Columns
+        </button>
+        {selected.size >= 2 && (
+          <button className="primary" onClick={() => navigate(paths.compare(entity, project, [...selected].map((k) => k.split("/")[2] ?? "")))}>
+            Compare {selected.size}
+          </button>
+        )}
+        <span className="muted" data-testid="run-count">
+          {filtered.length} of {rows.length} runs
+        </span>
+      </div>
+      {filterError && (
+        <div className="filter-error" role="alert">
+          {filterError}
+        </div>
+      )}
+      {showPicker && (
+        <div className="column-picker" data-testid="column-picker">
+          {columnIds.map((c) => (
+            <label key={c}>
+              <input type="checkbox" checked={!hiddenCols.includes(c)} onChange={() => setHiddenCols(toggle(hiddenCols, c))} /> {c.startsWith("c:") ? "config." : c.startsWith("s:") ? "summary." : ""}
+              {columnLabel(c)}
+            </label>
+          ))}
+        </div>
+      )}
+      <div className="ws-body">
+        <RunsTable
+          rows={filtered}
+          columnIds={columnIds}
+          visibility={visibility}
+          pinned={pinned.filter((p) => columnIds.includes(p))}
+          groupBy={groupBy}
+          hidden={hidden}
+          collapsed={collapsed}
+          onToggleHidden={(k) => setHiddenList(toggle(hiddenList, k))}
+          onToggleGroup={(l) => setCollapsed((s) => new Set(toggle([...s], l)))}
+          onTogglePin={(id) => setPinned(toggle(pinned, id))}
+          selected={selected}
+          onToggleSelected={(k) => setSelected((s) => new Set(toggle([...s], k)))}
+          sorting={sorting}
+          onSorting={(s) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null })}
+        />
+        <div className="panels">
+          <div className="panels-toolbar">
+            <input placeholder="Search panels" value={panelSearch} onChange={(e) => setParams({ panels: e.target.value })} data-testid="panel-search" aria-label="search panels" />
+            <label>
+              X axis
+              <select
+                value={typeof xAxis === "object" ? `m:${xAxis.metric}` : xAxis}
+                onChange={(e) => setParams({ x: e.target.value === "step" ? null : e.target.value })}
+                data-testid="x-axis"
+              >
+                <option value="step">Step</option>
+                <option value="wall">Wall time</option>
+                <option value="relative">Relative time</option>
+                {numericKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k)).map((k) => (
+                  <option key={k} value={`m:${k}`}>
+                    {k}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Smoothing
+              <select value={smoothing.kind} onChange={(e) => setParams({ smooth: e.target.value === "none" ? null : e.target.value })} data-testid="smoothing">
+                <option value="none">none</option>
+                <option value="ema">time-weighted EMA</option>
+                <option value="gaussian">Gaussian</option>
+                <option value="average">running average</option>
+              </select>
+            </label>
+            {smoothing.kind !== "none" && (
+              <input
+                type="number"
+                className="num"
+                step={smoothing.kind === "ema" ? 0.05 : 1}
+                min={0}
+                max={smoothing.kind === "ema" ? 0.99 : undefined}
+                value={smoothing.param}
+                onChange={(e) => setParams({ smooth: `${smoothing.kind}:${e.target.value}` })}
+                aria-label="smoothing amount"
+              />
+            )}
+            <label>
+              Runs in charts
+              <select value={maxRuns} onChange={(e) => setParams({ max: e.target.value === "20" ? null : e.target.value })}>
+                {[10, 20, 50, 100, 500, 1000].map((n) => (
+                  <option key={n}>{n}</option>
+                ))}
+              </select>
+            </label>
+            {removedPanels.length > 0 && (
+              <button className="link" onClick={() => setRemovedPanels([])}>
+                restore {removedPanels.length} removed panels
+              </button>
+            )}
+          </div>
+          {sections.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
+          {sections.map((s) => {
+            const open = openSections[s.name] ?? true;
+            return (
+              <section key={s.name} className="section" data-testid="section" data-section={s.name}>
+                <h2 onClick={() => setOpenSections({ ...openSections, [s.name]: !open })}>
+                  <span className="caret">{open ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.keys.length}</span>
+                </h2>
+                {open && (
+                  <div className="panel-grid">
+                    {s.keys.map((k) => (
+                      <MetricPanel key={k} metric={k} runs={plotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
+                    ))}
+                  </div>
+                )}
+              </section>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
