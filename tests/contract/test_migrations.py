@@ -7,6 +7,7 @@ that makes the listed differences (the diff printed by the test is Alembic's aut
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -67,3 +68,26 @@ def test_opening_a_migrated_database_again_keeps_its_data(db_url: str) -> None:
             assert second.users.count_users(conn) == 1
     finally:
         second.close()
+
+
+def test_two_servers_opening_a_fresh_database_at_once_both_succeed(db_url: str) -> None:
+    opened: list[SqlDatabase] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def open_one() -> None:
+        start.wait()
+        try:
+            opened.append(open_database(db_url))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for db in opened:
+        db.close()
+    assert errors == []
+    assert len(opened) == 3
