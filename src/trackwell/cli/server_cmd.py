@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from trackwell.server.process import SERVER_FILE, pid_alive, read_server_file, serve
+from trackwell.server.server_file import SERVER_FILE, pid_alive, read_server_file
 from trackwell.server.settings import ServerSettings
 
 
@@ -53,6 +53,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_server(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: it loads the web stack (~2 s), which every other
+    # ``trackwell`` command (and ``server stop``) would otherwise pay for at start-up.
+    from trackwell.server.process import serve
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = ServerSettings(
         data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),

@@ -7,59 +7,34 @@ that started it wait for that file) and removed on a clean stop (SIGTERM/SIGINT)
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
 import socket
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import uvicorn
 
 import trackwell
 from trackwell.server.app import create_app
+from trackwell.server.server_file import (
+    answers,
+    pid_alive,
+    read_server_file,
+    remove_server_file,
+    write_server_file,
+)
 from trackwell.server.settings import ServerSettings
 
-SERVER_FILE = "server.json"
 log = logging.getLogger("trackwell.server")
 
 
 class _Stop(BaseException):
     """Raised by our signal handler; BaseException so no ``except Exception`` swallows it."""
-
-
-def read_server_file(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        info = json.loads((data_dir / SERVER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return info if isinstance(info, dict) else None
-
-
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def answers(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=timeout) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -122,7 +97,7 @@ def serve(settings: ServerSettings, host: str, port: int, announce: Callable[[st
     except _Stop:
         pass
     finally:
-        _remove_server_file(data_dir)
+        remove_server_file(data_dir)
         sock.close()
     return 0 if server.started else 1
 
@@ -138,18 +113,5 @@ def _announce_when_ready(
         if server.should_exit:
             return
         time.sleep(0.05)
-    info = {"pid": os.getpid(), "url": url, "started_at": time.time(), "version": trackwell.__version__}
-    tmp = data_dir / f".{SERVER_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(info), encoding="utf-8")
-    os.replace(tmp, data_dir / SERVER_FILE)
+    write_server_file(data_dir, url, trackwell.__version__)
     announce(f"Trackwell server listening on {url} (data in {data_dir})")
-
-
-def _remove_server_file(data_dir: Path) -> None:
-    # Only our own: a newer server may already have replaced the file.
-    info = read_server_file(data_dir)
-    if info is not None and info.get("pid") == os.getpid():
-        try:
-            (data_dir / SERVER_FILE).unlink()
-        except FileNotFoundError:
-            pass
