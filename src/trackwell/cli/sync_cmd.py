@@ -7,32 +7,19 @@ this module resolves the server and key once and hands the SDK a client factory.
 from __future__ import annotations
 
 import argparse
-import importlib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from trackwell.schema.errors import InvalidArgument, TrackwellError
+from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.settings import Settings
-
-
-def sync_module() -> ModuleType:
-    """The SDK's sync module (imported on use: it pulls in the uploader)."""
-    try:
-        return importlib.import_module("trackwell.sdk.sync")
-    except ModuleNotFoundError as exc:
-        if exc.name != "trackwell.sdk.sync":
-            raise
-        raise TrackwellError("this trackwell build has no sync support (trackwell.sdk.sync)") from None
+from trackwell.sdk.sync import SyncResult, find_run_dirs, sync_run_dirs
 
 
 def find_unsynced(root: Path) -> list[Path]:
-    if not root.is_dir():
-        return []
-    return list(sync_module().find_run_dirs(root, unsynced_only=True))
+    return list(find_run_dirs(root, unsynced_only=True))
 
 
 def register(subparsers: Any) -> None:
@@ -66,20 +53,18 @@ def run(args: argparse.Namespace) -> int:
         paths = list(args.paths)
     endpoint = resolve_endpoint(settings)
     factory: Callable[[], ApiClient] = lambda: endpoint.client(timeout=settings.http_timeout)  # noqa: E731
-    results = sync_module().sync_run_dirs(paths, factory, parallel=max(1, args.parallel))
-    return _report(paths, results)
+    results = sync_run_dirs(paths, factory, parallel=max(1, args.parallel))
+    return _report(results)
 
 
-def _report(paths: list[Path], results: Any) -> int:
-    """Print one line per run; exit 1 when any failed. Accepts a list or a path -> result mapping."""
-    items = (
-        list(results.items()) if isinstance(results, dict) else list(zip(paths, results or [], strict=False))
-    )
-    failed = 0
-    for path, result in items:
-        error = getattr(result, "error", None)
-        failed += bool(error)
-        print(f"{'FAILED' if error else 'synced'}  {path}" + (f": {error}" if error else ""))
-    if not items:
-        print(f"synced {len(paths)} run dir(s)")
+def _report(results: list[SyncResult]) -> int:
+    """One line per run dir; exit code 1 when any failed."""
+    for result in results:
+        status = "synced" if result.synced else "FAILED"
+        detail = f": {result.error}" if result.error else ""
+        if result.corrupt:
+            detail += f" (warning: {result.corrupt})"
+        print(f"{status}  {result.path}{detail}")
+    failed = sum(not r.synced for r in results)
+    print(f"{len(results) - failed} of {len(results)} run dir(s) synced")
     return 1 if failed else 0
