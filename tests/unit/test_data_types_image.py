@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 
 from trackwell.data_types import base
 from trackwell.data_types.image import Image
+from trackwell.data_types.image_overlays import Classes
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -165,6 +166,13 @@ def test_masks_and_boxes_are_written_in_wandb_shapes(tmp_path: Path) -> None:
     assert doc["class_labels"] == {"1": "cat"}
     assert doc["box_data"][0]["position"] == {"minX": 1.0, "maxX": 3.0, "minY": 0.0, "maxY": 2.0}
     assert set(ref.files) == {ref.json["path"], mask_ref["path"], boxes_ref["path"]}
+
+
+def test_classes_are_carried_in_the_json(tmp_path: Path) -> None:
+    classes = Classes([{"id": 0, "name": "bg"}, {"id": 1, "name": "cat"}])
+    ref = Image(np.zeros((2, 2), dtype=np.uint8), classes=classes, grouping=3).bind(tmp_path, "c", 0)
+    assert ref.json["classes"] == [{"id": 0, "name": "bg"}, {"id": 1, "name": "cat"}]
+    assert ref.json["grouping"] == 3
 
 
 def test_bad_masks_and_boxes_name_the_problem() -> None:

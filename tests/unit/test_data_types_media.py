@@ -117,6 +117,15 @@ def test_thwc_frames_and_batches_tile_into_a_grid(tmp_path: Path) -> None:
     assert frames[0][12, 15].tolist() == [0, 0, 0]  # the empty fourth cell is black
 
 
+def test_gif_file_is_copied_with_its_size(tmp_path: Path) -> None:
+    first = Video(_frames_tchw()).bind(tmp_path, "made", 0)
+    copied = Video(tmp_path / first.json["path"], caption="again").bind(tmp_path / "run", "copied", 1)
+    assert (copied.json["width"], copied.json["height"]) == (10, 8) and copied.json["caption"] == "again"
+    assert (tmp_path / "run" / copied.json["path"]).read_bytes() == (
+        tmp_path / first.json["path"]
+    ).read_bytes()
+
+
 def test_video_errors_are_clear() -> None:
     with pytest.raises(ValueError, match=r"\(T, C, H, W\).*got shape \(8, 10\)"):
         Video(np.zeros((8, 10), dtype=np.uint8))

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from trackwell.data_types.histogram import Histogram
     from trackwell.data_types.html import Html
     from trackwell.data_types.image import Image
+    from trackwell.data_types.image_overlays import Classes
     from trackwell.data_types.plotly import Plotly
     from trackwell.data_types.table import Table
     from trackwell.data_types.video import Video
 
 _WHERE = {
     "Audio": "audio",
+    "Classes": "image_overlays",
     "CustomChart": "custom_chart",
     "Histogram": "histogram",
     "Html": "html",
@@ -39,6 +41,7 @@ _WHERE = {
 
 __all__ = [
     "Audio",
+    "Classes",
     "CustomChart",
     "Histogram",
     "Html",

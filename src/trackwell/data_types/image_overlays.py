@@ -181,3 +181,14 @@ def parse_boxes(boxes: Any) -> dict[str, Boxes]:
     if not isinstance(boxes, dict):
         raise TypeError("Image(boxes=...) must be a dict of name -> {'box_data': [...], 'class_labels': ...}")
     return {str(name): Boxes(str(name), spec) for name, spec in boxes.items()}
+
+
+class Classes:
+    """wandb's ``Classes([{"id": 1, "name": "cat"}])``: the class set for ``Image(classes=...)``."""
+
+    def __init__(self, class_set: Any) -> None:
+        if not isinstance(class_set, list | tuple) or not all(
+            isinstance(c, dict) and "id" in c for c in class_set
+        ):
+            raise TypeError("Classes(...) takes a list of {'id': int, 'name': str} dicts")
+        self._class_set = [{"id": int(c["id"]), "name": str(c.get("name", c["id"]))} for c in class_set]
