@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
+    from sqlalchemy import Connection
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, Series
 from trackwell.schema.records import OutputLine
