@@ -167,3 +167,15 @@ def test_unreachable_server_is_a_transport_error() -> None:
     with ApiClient("http://127.0.0.1:9", "k", timeout=2) as c, pytest.raises(TransportError) as info:
         c.viewer()
     assert info.value.retryable
+
+
+def test_client_survives_a_server_restart(live_server: Any, client: ApiClient, tmp_path: Path) -> None:
+    entity = client.viewer().entity
+    seed_run(client, entity, "p-client", "restart")
+    live_server.restart()  # the kept-alive connection is now dead
+    assert client.viewer().entity == entity
+    data = tmp_path / "f.bin"
+    data.write_bytes(b"abc" * 1000)
+    live_server.restart()
+    with data.open("rb") as f:  # a streamed body is rewound for the second try
+        assert client.put_file(entity, "p-client", "restart", "f.bin", f).size == 3000

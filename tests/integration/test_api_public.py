@@ -149,3 +149,13 @@ def test_projects_and_viewer(api: Api, seeded: str) -> None:
     names = {p.name for p in api.projects()}
     assert "pub" in names
     assert api.viewer.entity == seeded
+
+
+def test_overrides_and_bad_overrides(live_server: Any, tmp_path: Path) -> None:
+    settings = Settings.resolve({"HOME": str(tmp_path)})
+    overrides = {"base_url": live_server.url, "project": "pub"}
+    with Api(overrides, api_key=live_server.api_key, timeout=5, settings=settings) as api:
+        assert api.base_url == live_server.url
+        assert len(api.runs()) == 0  # the project from overrides; nothing logged there yet
+    with pytest.raises(InvalidArgument, match="unknown Api override 'projekt'"):
+        Api({"projekt": "x"}, settings=settings)

@@ -339,8 +339,8 @@ class ApiClient:
                 self._drop_connection()
                 # A keep-alive connection the server closed while idle: retry once on a new one.
                 if reused and attempt == 0:
-                    if start and not isinstance(body, bytes | bytearray) and body is not None:
-                        body.seek(start)
+                    if body is not None and not isinstance(body, bytes | bytearray):
+                        body.seek(start)  # the first try consumed part of the stream
                     continue
                 raise self._transport_error(method, path, exc) from None
             except (OSError, http.client.HTTPException) as exc:
