@@ -84,6 +84,10 @@ def test_dataframe_and_numpy_inputs() -> None:
     assert [table.column_type(c) for c in table.columns] == ["number", "number", "boolean"]
     assert table.data == [[1, 0.5, True], [2, 0.25, False]]
     assert Table(columns=["a", "b"], data=np.arange(4).reshape(2, 2)).data == [[0, 1], [2, 3]]
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "s": ["a", None], "f": [0.5, None]})
+    with_missing = Table(dataframe=frame)
+    assert with_missing.data[0] == [1, "a", 0.5]
+    assert with_missing.data[1][:2] == [None, None] and np.isnan(with_missing.data[1][2])
 
 
 def test_200k_rows_are_accepted_and_written_quickly(tmp_path: Path) -> None:

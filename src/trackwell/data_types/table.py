@@ -55,7 +55,7 @@ class Table(Media):
             dataframe, data = data, None
         if dataframe is not None:
             columns = [str(c) for c in dataframe.columns]
-            data = dataframe.astype(object).to_numpy().tolist()
+            data = _dataframe_rows(dataframe)
         elif is_numpy(data):
             data = data.tolist()
         if columns is None:
@@ -257,3 +257,19 @@ class Table(Media):
         table.data = rows
         table.allow_mixed_types = False
         return table
+
+
+def _dataframe_rows(frame: Any) -> list[list[Any]]:
+    """Rows of a DataFrame as Python values; missing values become None, except NaN in float columns.
+
+    pandas marks missing values per dtype (NaN in float and, since pandas 3, string columns; NA in
+    nullable integers; NaT in datetimes). Only a float column means NaN as a number.
+    """
+    rows: list[list[Any]] = frame.astype(object).to_numpy().tolist()
+    missing = frame.isna().to_numpy()
+    if missing.any():
+        keep_nan = [getattr(dt, "kind", "O") == "f" for dt in frame.dtypes]
+        for r, c in zip(*missing.nonzero(), strict=True):
+            if not keep_nan[c]:
+                rows[r][c] = None
+    return rows
