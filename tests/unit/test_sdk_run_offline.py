@@ -120,7 +120,9 @@ def test_out_of_order_steps_are_kept(tmp_path: Path) -> None:
     run.log({"a": 2}, step=3)
     run.log({"a": 3})
     run.finish()
-    hist = [(r["step"], r["values"], r.get("out_of_order", False)) for r in records(run) if r["kind"] == "history"]
+    hist = [
+        (r["step"], r["values"], r.get("out_of_order", False)) for r in records(run) if r["kind"] == "history"
+    ]
     assert hist == [(3, {"a": 2}, True), (5, {"a": 3}, False)]
 
 

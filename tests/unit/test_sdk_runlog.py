@@ -8,15 +8,32 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from trackwell.schema.records import Record
-from trackwell.sdk.runlog import HEADER, RunLogWriter, encode_record, iter_records, payload_seq_kind, read_frames
+from trackwell.sdk.runlog import (
+    HEADER,
+    RunLogWriter,
+    encode_record,
+    iter_records,
+    payload_seq_kind,
+    read_frames,
+)
 
 
 def write_log(path: Path, n: int) -> None:
     writer = RunLogWriter(path)
     writer.append(encode_record({"kind": "session", "session_id": "s"}))
     for i in range(n):
-        writer.append(encode_record({"seq": i, "kind": "history", "step": i, "timestamp": 1.0,
-                                     "runtime": 0.5, "values": {"x": i, "nan": float("nan")}}))
+        writer.append(
+            encode_record(
+                {
+                    "seq": i,
+                    "kind": "history",
+                    "step": i,
+                    "timestamp": 1.0,
+                    "runtime": 0.5,
+                    "values": {"x": i, "nan": float("nan")},
+                }
+            )
+        )
     writer.close()
 
 

@@ -47,7 +47,9 @@ def test_globs_longest_prefix_and_exact_name_win() -> None:
     state.define(parse_metric("*", summary="max"))
     state.define(parse_metric("val/*", summary="min"))
     state.define(parse_metric("val/acc", summary="last"))
-    got = fold(state, {"val/loss": 3, "val/acc": 0.1, "train/x": 5}, {"val/loss": 1, "val/acc": 0.2, "train/x": 4})
+    got = fold(
+        state, {"val/loss": 3, "val/acc": 0.1, "train/x": 5}, {"val/loss": 1, "val/acc": 0.2, "train/x": 4}
+    )
     assert got == {"val/loss": {"min": 1}, "val/acc": {"last": 0.2}, "train/x": {"max": 5}}
 
 

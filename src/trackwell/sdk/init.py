@@ -152,7 +152,11 @@ def _run_dir(settings: Settings, run_id: str, offline: bool) -> Path:
     base = Path(settings.root_dir) / "trackwell"
     stamp = time.strftime("%Y%m%d_%H%M%S")
     run_dir = base / f"{'offline-run' if offline else 'run'}-{stamp}-{run_id}"
-    (run_dir / "files").mkdir(parents=True, exist_ok=True)
+    suffix = 1
+    while run_dir.exists():  # the same run resumed within the same second gets its own dir
+        suffix += 1
+        run_dir = base / f"{'offline-run' if offline else 'run'}-{stamp}-{run_id}-{suffix}"
+    (run_dir / "files").mkdir(parents=True)
     (run_dir / "logs").mkdir(exist_ok=True)
     latest = base / "latest-run"
     try:

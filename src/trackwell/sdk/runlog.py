@@ -67,9 +67,9 @@ class RunLogWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: BinaryIO = path.open("ab")
-        if self._file.tell() == 0:
-            self._file.write(HEADER)
+        # "x": one log per writer session, never appended to (sync replays a log as one session).
+        self._file: BinaryIO = path.open("xb")
+        self._file.write(HEADER)
         self._buffer = bytearray()
 
     @property

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from trackwell.schema.auth import Viewer
-from trackwell.schema.errors import PayloadTooLarge, SequenceGap, TrackwellError
+from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
 from trackwell.schema.files import RunFile
 from trackwell.schema.records import BatchAck
 from trackwell.schema.runs import RunOut, RunUpsert
@@ -221,8 +221,10 @@ class Uploader:
             if self.header is None and not self._load_header():
                 self._sleep(POLL_SECONDS)
                 return False
-            if not self._upserted:
-                self._upsert()
+            header = self.header
+            assert header is not None
+            if not header.get("entity"):
+                header["entity"] = self.client.viewer().entity
             closed = self._log_closed()
             sent = self._send_some(final=closed)
             if sent:
@@ -277,10 +279,10 @@ class Uploader:
         return True
 
     def _upsert(self) -> None:
+        # Only when the server does not know the run (offline run, server down at init): upserting
+        # a run that exists would mark a finished run "running" again.
         header = self.header
         assert header is not None
-        if not header.get("entity"):
-            header["entity"] = self.client.viewer().entity
         body = RunUpsert.model_validate({**header.get("upsert", {}), "resume": "allow"})
         self.client.upsert_run(header["entity"], header["project"], header["run_id"], body)
         self._upserted = True
@@ -343,7 +345,13 @@ class Uploader:
             + records_json
             + b"}"
         )
-        ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
+        try:
+            ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
+        except NotFound:
+            if self._upserted:
+                raise
+            self._upsert()
+            ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
         self._last_post = time.monotonic()
         if frames:
             self._advance(ack.applied_through, frames, end)
