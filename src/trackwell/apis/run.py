@@ -187,6 +187,23 @@ class Run:
     def runtime(self) -> float:
         return self._out.runtime
 
+    @property
+    def exit_code(self) -> int | None:
+        return self._out.exit_code
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        """Why a failed run failed: ``{"type", "message", "traceback"}``; None otherwise."""
+        return None if self._out.error is None else self._out.error.model_dump()
+
+    @property
+    def finished_at(self) -> str | None:
+        return _iso(self._out.finished_at)
+
+    @property
+    def host(self) -> str | None:
+        return self._out.host
+
     # --- reads ---------------------------------------------------------------------------------
 
     def load(self, force: bool = True) -> Run:
