@@ -45,8 +45,6 @@ _LAZY = {
     "Histogram": "trackwell.data_types:Histogram",
     "Table": "trackwell.data_types:Table",
     "Plotly": "trackwell.data_types:Plotly",
-    "restore": "trackwell.sdk.restore:restore",
-    "sync": "trackwell.sdk.sync:sync_run_dirs",
 }
 
 __all__ = [
