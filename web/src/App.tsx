@@ -68,6 +68,9 @@ export function App(): React.JSX.Element {
     return () => window.removeEventListener("keydown", onKey);
   }, [theme, setTheme]);
 
+  // Another user's cached data must not show after a switch; the session query itself stays
+  // (clearing it would detach this component's observer from the new session).
+  const dropUserData = (): void => qc.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
   if (session.isPending) return <div className="loading">Loading…</div>;
   if (session.isError) return <div className="loading">Cannot reach the Trackwell server: {(session.error as Error).message}</div>;
   const me = session.data;
@@ -76,7 +79,7 @@ export function App(): React.JSX.Element {
       <SignIn
         onSignedIn={(s) => {
           setCsrfToken(s.csrf_token);
-          qc.clear();
+          dropUserData();
           qc.setQueryData(["session"], s);
           if (route.page === "signin") navigate(paths.projects(), { replace: true });
         }}
@@ -88,7 +91,7 @@ export function App(): React.JSX.Element {
       await api.signOut();
     } finally {
       setCsrfToken(null);
-      qc.clear();
+      dropUserData();
       qc.setQueryData(["session"], null);
     }
   };

@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import { runColor } from "../lib/panels";
 import type { Smoothing } from "../lib/smoothing";
 import { UPlotChart } from "./UPlotChart";
 
@@ -84,7 +85,7 @@ export function MetricPanel(props: {
         ...(x ? { x: toRaw(x) } : {}),
       });
     }
-    return buildPlot(runs, byRun, settings.xAxis, settings.smoothing, settings.grouped);
+    return buildPlot(runs, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
   }, [query.data, runs, metric, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
   const effectiveLog = logScale ?? settings.logScale;
   const chartOptions = useMemo(

@@ -169,7 +169,9 @@ export function RunsTable(p: Props): React.JSX.Element {
                 title={h.column.getIsPinned() ? "Unpin column" : "Pin column to the left"}
                 aria-label="pin column"
               >
-                📌
+                <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden>
+                  <path d="M3 1h4v3l1.5 1.5H1.5L3 4zM5 5.5V9.5" stroke="currentColor" fill="none" />
+                </svg>
               </button>
             </div>
           );
@@ -183,7 +185,7 @@ export function RunsTable(p: Props): React.JSX.Element {
           if (row.kind === "group") {
             return (
               <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} data-testid="group-row">
-                <span className="caret">{row.open ? "▾" : "▸"}</span> <strong>{row.label}</strong> <span className="muted">{row.count} runs</span>
+                <span className="caret">{row.open ? "▾" : "▸"}</span> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
               </div>
             );
           }

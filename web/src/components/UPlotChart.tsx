@@ -4,7 +4,7 @@
  * The cursor is synchronized across every chart with the same `syncKey`, and the hover legend
  * shows each run's value at the cursor.
  */
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { PlotData } from "../lib/chartdata";
@@ -142,6 +142,14 @@ function toUData(data: PlotData, logScale: boolean): uPlot.AlignedData {
   return [data.x, ...data.lines.map((l) => fix(l.values))] as uPlot.AlignedData;
 }
 
+// Axis and grid colours are read from CSS variables when a chart is built: rebuild on theme change.
+function subscribeTheme(cb: () => void): () => void {
+  const mo = new MutationObserver(cb);
+  mo.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  return () => mo.disconnect();
+}
+const themeSnapshot = (): string => document.documentElement.dataset.theme ?? "light";
+
 export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRange: [number, number] | null }): React.JSX.Element {
   const { data, options, xRange } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -152,13 +160,14 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
   const optsRef = useRef<ChartOptions>(options);
   optsRef.current = options;
   dataRef.current = data;
+  const theme = useSyncExternalStore(subscribeTheme, themeSnapshot);
 
   useEffect(() => {
     const el = box.current;
     const legend = legendRef.current;
     if (!el || !legend) return;
     // Rebuild only when the series set or the axis kind changes; otherwise just swap the data.
-    const key = JSON.stringify([data.lines.map((l) => [l.label, l.color, l.role]), data.bands, options.logScale, options.xIsTime, options.height]);
+    const key = JSON.stringify([data.lines.map((l) => [l.label, l.color, l.role]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();
@@ -168,7 +177,7 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
       plot.current.setData(toUData(data, options.logScale), xRange === null);
     }
     if (xRange) plot.current.setScale("x", { min: xRange[0], max: xRange[1] });
-  }, [data, options, xRange]);
+  }, [data, options, xRange, theme]);
 
   useEffect(() => {
     const el = box.current;

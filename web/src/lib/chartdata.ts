@@ -78,6 +78,7 @@ export function buildPlot(
   axis: XAxis,
   smoothing: Smoothing,
   grouped: boolean,
+  groupColor?: (label: string) => string,
 ): PlotData {
   const present: { run: PlotRun; xy: XY }[] = [];
   let maxPoints = 0;
@@ -108,7 +109,7 @@ export function buildPlot(
   present.forEach((p, i) => {
     const label = p.run.group ?? "(none)";
     let g = groups.get(label);
-    if (!g) groups.set(label, (g = { color: p.run.color, ys: [] }));
+    if (!g) groups.set(label, (g = { color: groupColor?.(label) ?? p.run.color, ys: [] }));
     g.ys.push(fillForward(aligned.ys[i] ?? []));
   });
   for (const [label, g] of groups) {

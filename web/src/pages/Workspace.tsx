@@ -160,7 +160,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           aria-label="filter runs"
         />
         <label>
-          Group
+          Group by
           <select value={groupBy ?? ""} onChange={(e) => setParams({ group: e.target.value || null })} data-testid="group-by">
             <option value="">none</option>
             {columnIds.filter((c) => !["name", "created", "runtime", "notes"].includes(c)).map((c) => (

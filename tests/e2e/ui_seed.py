@@ -1,0 +1,49 @@
+"""Seeds a server for the browser tests with the real SDK: two handbook examples as they are, and a
+project of four runs in two groups whose values the tests can check exactly.
+
+Run as ``TRACKWELL_DATA_DIR=<dir> python tests/e2e/ui_seed.py`` against a running local server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import trackwell as wandb
+
+EXAMPLES = Path(os.environ.get("TRACKWELL_HANDBOOK", "/work/shared/handbook/examples"))
+
+# name, group, learning rate, loss scale: loss at step s is scale / (s + 1).
+RUNS = [
+    ("run-a", "lr-high", 0.1, 1.0),
+    ("run-b", "lr-high", 0.1, 2.0),
+    ("run-c", "lr-low", 0.001, 3.0),
+    ("run-d", "lr-low", 0.001, 4.0),
+]
+STEPS = 200
+
+
+def seed_groups() -> None:
+    for name, group, lr, scale in RUNS:
+        run = wandb.init(
+            project="e2e", name=name, group=group, job_type="train", config={"lr": lr, "scale": scale}
+        )
+        for step in range(STEPS):
+            run.log(
+                {"train/loss": scale / (step + 1), "val/acc": step / STEPS, "epoch": step // 50}, step=step
+            )
+        run.finish()
+
+
+def main() -> None:
+    for example in ("03_training_loop.py", "13_grouping_define_metric.py"):
+        path = EXAMPLES / example
+        if path.exists():
+            subprocess.run([sys.executable, str(path)], check=True, timeout=120)
+    seed_groups()
+
+
+if __name__ == "__main__":
+    main()

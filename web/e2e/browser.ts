@@ -1,0 +1,29 @@
+// Launches Debian's Chromium through playwright-core. Test tools never download a browser.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const ARTIFACTS = join(import.meta.dirname, "..", "..", ".test-artifacts", "e2e");
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** A browser context already signed in through the session endpoint (as the sign-in page does). */
+export async function signedIn(browser: Browser, url: string, apiKey: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
+  const r = await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
+  if (!r.ok()) throw new Error(`sign-in failed: HTTP ${r.status()}`);
+  return context;
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,138 @@
+// The workspace end to end over runs the real SDK logged (tests/e2e/ui_seed.py): the right charts
+// with the right values, filter, group, zoom, open a run. Screenshots go to .test-artifacts/e2e/.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, shot, signedIn } from "./browser";
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
+  page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const panel = (metric: string) => page.locator(`[data-testid=panel][data-metric="${metric}"]`);
+
+/** Hover the right edge of a chart (the last step) and read the tooltip rows. */
+async function hoverLast(metric: string): Promise<string> {
+  const over = panel(metric).locator(".u-over");
+  const box = await over.boundingBox();
+  if (!box) throw new Error(`no chart for ${metric}`);
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+  const tip = panel(metric).locator(".chart-tooltip");
+  await expect.poll(() => tip.isVisible()).toBe(true);
+  return (await tip.innerText()).replace(/\s+/g, " ");
+}
+
+describe("workspace", () => {
+  it("lists projects with run counts", async () => {
+    await page.goto("/");
+    const row = page.getByTestId("projects").locator("tr", { hasText: "e2e" });
+    await expect.poll(() => row.innerText()).toMatch(/e2e\s+\S+\s+4/);
+    expect(await page.getByTestId("projects").innerText()).toContain("my-project");
+  });
+
+  it("auto-creates charts per metric in prefix sections, with the logged values", async () => {
+    await page.getByRole("link", { name: "e2e", exact: true }).click();
+    await panel("train/loss").locator("canvas").waitFor();
+    const sections = await page.getByTestId("section").evaluateAll((els) => els.map((e) => e.getAttribute("data-section")));
+    expect(sections).toEqual(expect.arrayContaining(["train", "val"]));
+    expect(await page.getByTestId("run-count").innerText()).toBe("4 of 4 runs");
+    // loss = scale / (step + 1): at step 199 run-d (scale 4) shows 0.02, run-a (scale 1) 0.005.
+    const tip = await hoverLast("train/loss");
+    expect(tip).toContain("199");
+    expect(tip).toMatch(/run-d 0\.02\b/);
+    expect(tip).toMatch(/run-a 0\.005\b/);
+    // The cursor is synchronized: the val/acc chart shows its value at the same step.
+    await expect.poll(async () => (await panel("val/acc").locator(".chart-tooltip").innerText()).replace(/\s+/g, " ")).toMatch(/0\.995/);
+    await shot(page, "workspace");
+  });
+
+  it("filters with the Api().runs filter language and explains a bad filter", async () => {
+    const filter = page.getByTestId("filter");
+    await filter.fill("lr>0.01");
+    await expect.poll(() => page.getByTestId("run-count").innerText()).toBe("2 of 4 runs");
+    const names = await page.locator("[data-run] .run-link").allInnerTexts();
+    expect(names.sort()).toEqual(["run-a", "run-b"]);
+    expect(page.url()).toContain("q=lr");
+    await filter.fill("foo=1");
+    await expect.poll(() => page.getByRole("alert").innerText()).toContain("write config.foo or summary.foo");
+    await filter.fill('{"config.scale": {"$gte": 3}}');
+    await expect.poll(() => page.getByTestId("run-count").innerText()).toBe("2 of 4 runs");
+    await filter.fill("");
+  });
+
+  it("groups runs: collapsible groups in the table, mean line with min-max band in charts", async () => {
+    await page.getByTestId("group-by").selectOption("group");
+    await expect.poll(() => page.getByTestId("group-row").count()).toBe(2);
+    // Two groups x (max, min, mean).
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("6");
+    const tip = await hoverLast("train/loss");
+    // lr-low = run-c, run-d: mean of 3/200 and 4/200 = 0.0175.
+    expect(tip).toMatch(/lr-low \(2\) 0\.0175/);
+    await shot(page, "workspace-grouped");
+    await page.getByTestId("group-row").first().click();
+    await expect.poll(() => page.locator("[data-run]").count()).toBe(2);
+    await page.getByTestId("group-by").selectOption("");
+  });
+
+  it("zooms by dragging and re-fetches the zoomed step range", async () => {
+    const over = panel("train/loss").locator(".u-over");
+    const box = await over.boundingBox();
+    if (!box) throw new Error("no chart");
+    const request = page.waitForRequest((r) => r.url().endsWith("/api/v1/series/query") && (r.postData() ?? "").includes('"min_step":'));
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const body = JSON.parse((await request).postData() ?? "{}") as { min_step: number; max_step: number; samples: number };
+    expect(body.min_step).toBeGreaterThanOrEqual(10);
+    expect(body.max_step).toBeLessThanOrEqual(70);
+    expect(body.samples).toBeLessThanOrEqual(2000);
+    await panel("train/loss").getByRole("button", { name: "reset zoom" }).waitFor();
+    await shot(page, "workspace-zoomed");
+    await panel("train/loss").getByRole("button", { name: "reset zoom" }).click();
+  });
+
+  it("smooths with the raw line kept faint, and plots against another metric", async () => {
+    await page.getByTestId("smoothing").selectOption("ema");
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("8");
+    await page.getByTestId("x-axis").selectOption("m:epoch");
+    await expect.poll(() => page.url()).toContain("x=m%3Aepoch");
+    const tip = await hoverLast("val/acc");
+    expect(tip.startsWith("3")).toBe(true); // epoch 3 at the last step
+    await page.getByTestId("smoothing").selectOption("none");
+    await page.getByTestId("x-axis").selectOption("step");
+  });
+
+  it("opens a run with its config, summary, charts and files", async () => {
+    await page.locator("[data-run] .run-link", { hasText: "run-c" }).click();
+    await page.getByTestId("overview").waitFor();
+    expect(await page.getByTestId("config").innerText()).toMatch(/lr\s+0\.001/);
+    expect(await page.getByTestId("summary").innerText()).toMatch(/train\/loss\s+0\.015/);
+    await shot(page, "run-overview");
+    await page.getByRole("link", { name: "Charts" }).click();
+    await page.locator('[data-testid=panel][data-metric="train/loss"] canvas').waitFor();
+    expect(page.url()).toContain("tab=charts");
+    await page.getByRole("link", { name: "Files" }).click();
+    await expect.poll(() => page.locator("[data-testid=files], [data-testid=empty]").count()).toBe(1);
+  });
+
+  it("restores a view from its link, in the dark theme", async () => {
+    await page.goto("/root/e2e?q=run-b&group=group");
+    await expect.poll(() => page.getByTestId("run-count").innerText()).toBe("1 of 4 runs");
+    await page.getByTestId("theme").click();
+    await panel("train/loss").locator("canvas").waitFor();
+    await shot(page, "workspace-dark");
+    await page.getByTestId("theme").click();
+  });
+});
