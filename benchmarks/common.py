@@ -61,7 +61,9 @@ def machine_info() -> dict[str, str]:
     except OSError:
         pass
     try:
-        pg = subprocess.run(["postgres", "--version"], capture_output=True, text=True, timeout=5).stdout.strip()
+        pg = subprocess.run(
+            ["postgres", "--version"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pg = "-"
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -99,6 +101,7 @@ def write_results(results: list[Result], command: str) -> None:
         lines += [f"## {bench}", "", "| metric | value | target | meets | note |", "|---|---:|---|---|---|"]
         for r in rows:
             value = f"{r.value:,.3f}".rstrip("0").rstrip(".") if r.value == r.value else "n/a"
-            lines.append(f"| {r.metric} | {value} {r.unit} | {r.target} {r.unit if r.target else ''} | {r.meets} | {r.note} |")
+            target = f"{r.target} {r.unit}" if r.target else ""
+            lines.append(f"| {r.metric} | {value} {r.unit} | {target} | {r.meets} | {r.note} |")
         lines.append("")
     RESULTS.write_text("\n".join(lines))

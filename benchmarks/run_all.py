@@ -39,7 +39,9 @@ def main() -> int:
             failed.append(name)
             continue
         for r in got:
-            print(f"   {r.metric}: {r.value:.4g} {r.unit} {('(target ' + r.target + ')') if r.target else ''}")
+            print(
+                f"   {r.metric}: {r.value:.4g} {r.unit} {('(target ' + r.target + ')') if r.target else ''}"
+            )
         results.extend(got)
     if only:
         print("partial run (benchmarks named on the command line): RESULTS.md left as it was")

@@ -64,8 +64,21 @@ def start_server() -> dict[str, str]:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     log = (DEMO / "server.log").open("ab")
     subprocess.Popen(
-        [sys.executable, "-m", "trackwell", "server", "--data-dir", str(DATA_DIR), "--port", PORT, "--host", "127.0.0.1"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "trackwell",
+            "server",
+            "--data-dir",
+            str(DATA_DIR),
+            "--port",
+            PORT,
+            "--host",
+            "127.0.0.1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -82,11 +95,19 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
     workdir.mkdir(parents=True, exist_ok=True)
     for name, expected_rc in RUNNABLE:
         start = time.monotonic()
-        proc = subprocess.run([sys.executable, str(EXAMPLES / name)], cwd=workdir, env=env,
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, str(EXAMPLES / name)],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         took = time.monotonic() - start
         ok = (proc.returncode == 0) == (expected_rc == 0)
-        note = f"{took:4.1f}s" + ("" if expected_rc == 0 else "  (fails on purpose; its run is marked failed)")
+        note = f"{took:4.1f}s" + (
+            "" if expected_rc == 0 else "  (fails on purpose; its run is marked failed)"
+        )
         if not ok:
             note += "\n" + (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
         print(f"  {'ok ' if ok else 'FAIL'} {name:34s} {note}", flush=True)

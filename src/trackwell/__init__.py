@@ -45,11 +45,16 @@ _LAZY = {
     "Histogram": "trackwell.data_types:Histogram",
     "Table": "trackwell.data_types:Table",
     "Plotly": "trackwell.data_types:Plotly",
+    "Classes": "trackwell.data_types:Classes",
+    "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
+    "plot_table": "trackwell.plot:plot_table",
+    "restore": "trackwell.sdk.restore:restore",
 }
 
 __all__ = [
     "Api",
     "Audio",
+    "Classes",
     "CommError",
     "Config",
     "ConfigError",
@@ -70,8 +75,11 @@ __all__ = [
     "finish",
     "init",
     "log",
+    "plot",
+    "plot_table",
     "login",
     "mark_preempting",
+    "restore",
     "run",
     "save",
     "summary",
@@ -92,7 +100,8 @@ def __getattr__(name: str) -> Any:
     if target is None:
         raise AttributeError(f"module 'trackwell' has no attribute {name!r}")
     module_name, _, attribute = target.partition(":")
-    value = getattr(import_module(module_name), attribute)
+    module = import_module(module_name)
+    value = getattr(module, attribute) if attribute else module
     if name not in ("run", "config", "summary"):
         globals()[name] = value  # later accesses skip __getattr__
     return value

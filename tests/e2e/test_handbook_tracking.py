@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
-import trackwell
 from tests.fixtures.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "handbook" / "examples"
-SEED_WRAPPER = "import random, runpy, sys; random.seed(int(sys.argv[1])); runpy.run_path(sys.argv[2], run_name='__main__')"
+SEED_WRAPPER = (
+    "import random, runpy, sys; random.seed(int(sys.argv[1])); "
+    "runpy.run_path(sys.argv[2], run_name='__main__')"
+)
 
 
 def _env(server: LiveServer, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -57,18 +59,20 @@ def only_run(api: Any, project: str) -> Any:
     return runs[0]
 
 
-@pytest.fixture
-def api(live_server: LiveServer) -> Any:
-    return trackwell.Api(overrides={"base_url": live_server.url}, api_key=live_server.api_key)
-
-
 def test_01_login_with_the_key_from_the_environment(live_server: LiveServer, tmp_path: Path) -> None:
-    ok = run_example(live_server, tmp_path, "01_login.py", WANDB_API_KEY=live_server.api_key,
-                     WANDB_BASE_URL=live_server.url)
+    ok = run_example(
+        live_server,
+        tmp_path,
+        "01_login.py",
+        WANDB_API_KEY=live_server.api_key,
+        WANDB_BASE_URL=live_server.url,
+    )
     assert ok.returncode == 0, ok.stderr
 
     wrong_key = "tw-" + "x" * 40
-    bad = run_example(live_server, tmp_path, "01_login.py", WANDB_API_KEY=wrong_key, WANDB_BASE_URL=live_server.url)
+    bad = run_example(
+        live_server, tmp_path, "01_login.py", WANDB_API_KEY=wrong_key, WANDB_BASE_URL=live_server.url
+    )
     assert bad.returncode != 0
     assert wrong_key not in bad.stdout + bad.stderr, "the key must never be printed"
     assert "key" in (bad.stdout + bad.stderr).lower()
@@ -113,21 +117,32 @@ def expected_training_loop_rows(seed: int) -> list[dict[str, Any]]:
             running_accuracy += accuracy
             global_step += 1
             if global_step % 20 == 0:
-                rows.append({"_step": global_step, "train/loss": running_loss / 20,
-                             "train/accuracy": running_accuracy / 20, "epoch": epoch, "global_step": global_step})
+                rows.append(
+                    {
+                        "_step": global_step,
+                        "train/loss": running_loss / 20,
+                        "train/accuracy": running_accuracy / 20,
+                        "epoch": epoch,
+                        "global_step": global_step,
+                    }
+                )
                 running_loss = running_accuracy = 0.0
     # log() without step= merges into the open row (step 500) and commits it, as wandb does.
     rows[-1].update(status="completed", final_step=global_step)
     return rows
 
 
-def test_03_training_loop_history_reads_back_exactly(live_server: LiveServer, tmp_path: Path, api: Any) -> None:
+def test_03_training_loop_history_reads_back_exactly(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
     proc = run_example(live_server, tmp_path, "03_training_loop.py", seed=1234)
     assert proc.returncode == 0, proc.stderr
     run = only_run(api, "my-project")
     assert run.state == "finished"
     expected = expected_training_loop_rows(1234)
-    got = [{k: v for k, v in row.items() if not k.startswith("_") or k == "_step"} for row in run.scan_history()]
+    got = [
+        {k: v for k, v in row.items() if not k.startswith("_") or k == "_step"} for row in run.scan_history()
+    ]
     assert got == expected
     assert run.summary["train/loss"] == expected[-1]["train/loss"]
     assert run.summary["status"] == "completed"
@@ -143,17 +158,24 @@ def test_13_define_metric_summaries_group_and_tags(live_server: LiveServer, tmp_
     assert proc.returncode == 0, proc.stderr
     run = only_run(api, "ranking-system")
     assert (run.group, run.job_type, list(run.tags)) == (
-        "ablation-learning-rate", "train", ["ablation", "ranking", "resnet-encoder"])
+        "ablation-learning-rate",
+        "train",
+        ["ablation", "ranking", "resnet-encoder"],
+    )
     assert run.summary["val/accuracy"] == {"max": 0.86}
     assert run.summary["val/loss"] == {"min": 0.42}
     assert run.summary["epoch"] == 1
     rows = list(run.scan_history())
     assert [(r["_step"], r["epoch"], r["val/accuracy"], r["val/loss"]) for r in rows] == [(0, 1, 0.86, 0.42)]
-    filtered = api.runs("ranking-system", filters={"group": "ablation-learning-rate", "config.batch_size": 128})
+    filtered = api.runs(
+        "ranking-system", filters={"group": "ablation-learning-rate", "config.batch_size": 128}
+    )
     assert [r.id for r in filtered] == [run.id]
 
 
-def test_14_explicit_steps_keep_every_aggregated_loss(live_server: LiveServer, tmp_path: Path, api: Any) -> None:
+def test_14_explicit_steps_keep_every_aggregated_loss(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
     proc = run_example(live_server, tmp_path, "14_pitfall_network.py")
     assert proc.returncode == 0, proc.stderr
     run = only_run(api, "pitfalls-demo")
@@ -167,7 +189,9 @@ def test_14_explicit_steps_keep_every_aggregated_loss(live_server: LiveServer, t
     assert [(r["_step"], r["train/loss"], r["step"]) for r in rows] == expected
 
 
-def test_15_orphaned_run_ends_failed_with_its_error(live_server: LiveServer, tmp_path: Path, api: Any) -> None:
+def test_15_orphaned_run_ends_failed_with_its_error(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
     proc = run_example(live_server, tmp_path, "15_orphaned_run.py")
     assert proc.returncode != 0
     assert "simulated failure" in proc.stderr

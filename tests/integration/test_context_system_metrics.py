@@ -11,14 +11,14 @@ import pytest
 from trackwell.sdk.context.system_metrics import SystemMonitor
 
 DOCUMENTED_KEYS = {
-    "system/cpu.percent",
-    "system/proc.cpu.percent",
-    "system/memory.percent",
-    "system/memory.used_mb",
-    "system/proc.memory.rss_mb",
-    "system/disk.percent",
-    "system/network.sent_mb",
-    "system/network.recv_mb",
+    "system/cpu_percent",
+    "system/proc_cpu_percent",
+    "system/memory_percent",
+    "system/memory_used_mb",
+    "system/proc_memory_rss_mb",
+    "system/disk_percent",
+    "system/network_sent_mb",
+    "system/network_recv_mb",
 }
 
 
@@ -42,10 +42,10 @@ def test_samples_carry_the_documented_keys_soon_after_start() -> None:
     assert first_ts - started < 3.0
     assert set(first) >= DOCUMENTED_KEYS
     assert all(isinstance(v, float) for v in first.values())
-    assert 0.0 <= first["system/memory.percent"] <= 100.0
-    assert first["system/proc.memory.rss_mb"] > 1.0
+    assert 0.0 <= first["system/memory_percent"] <= 100.0
+    assert first["system/proc_memory_rss_mb"] > 1.0
     # Disk counters exist on most Linux hosts but not in every container.
-    assert ("system/disk.read_mb" in first) == ("system/disk.write_mb" in first)
+    assert ("system/disk_read_mb" in first) == ("system/disk_write_mb" in first)
     # Without an NVIDIA driver the GPU keys are skipped silently.
     gpu_keys = [k for k in first if k.startswith("system/gpu.")]
     assert all(k.split(".")[1].isdigit() for k in gpu_keys)
@@ -64,7 +64,7 @@ def test_process_cpu_reflects_a_busy_process() -> None:
         x += 1
     monitor.stop()
     assert samples
-    assert max(s["system/proc.cpu.percent"] for s in samples) > 5.0  # lenient: the CI machine is shared
+    assert max(s["system/proc_cpu_percent"] for s in samples) > 5.0  # lenient: the CI machine is shared
 
 
 def test_bad_arguments_are_refused_clearly() -> None:

@@ -218,8 +218,8 @@ def test_batches_for_a_missing_run_are_404(api: httpx.Client) -> None:
 def test_system_stats_go_to_the_system_stream(api: httpx.Client) -> None:
     run = Run(api)
     stats = {"kind": "stats", "seq": 0, "timestamp": 1700000000.0, "runtime": 3.0,
-             "values": {"system/cpu.percent": 12.5}}  # fmt: skip
+             "values": {"system/cpu_percent": 12.5}}  # fmt: skip
     run.post([stats]).raise_for_status()
     keys = api.get(run.url + "/history/keys", params={"stream": "system"}).json()["keys"]
-    assert [k["key"] for k in keys] == ["system/cpu.percent"]
+    assert [k["key"] for k in keys] == ["system/cpu_percent"]
     assert api.get(run.url + "/history/keys").json()["keys"] == []

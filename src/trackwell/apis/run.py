@@ -240,6 +240,18 @@ class Run:
             self._client, self._key, keys, page_size=page_size, min_step=min_step, max_step=max_step
         )
 
+    def console(self, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """Captured console lines as ``{"line", "stream", "timestamp", "text"}`` (ANSI codes kept;
+        a progress bar rewritten with ``\\r`` is one line in its final state)."""
+        lines: list[dict[str, Any]] = []
+        while limit is None or len(lines) < limit:
+            page = self._client.read_output(*self._key, offset=offset, limit=1000)
+            lines += [line.model_dump() for line in page.lines]
+            if not page.lines or offset + len(page.lines) >= page.total:
+                break
+            offset = page.lines[-1].line + 1
+        return lines if limit is None else lines[:limit]
+
     def files(self, names: list[str] | None = None) -> list[File]:
         listed = self._client.list_files(*self._key).files
         return [File(self._client, self._key, f) for f in listed if names is None or f.path in names]

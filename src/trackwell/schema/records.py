@@ -88,7 +88,7 @@ class OutputRecord(_Record):
 
 
 class StatsRecord(_Record):
-    """One system-metrics sample: keys like ``system/cpu.percent``, plotted against wall time."""
+    """One system-metrics sample: keys like ``system/cpu_percent``, plotted against wall time."""
 
     kind: Literal["stats"] = "stats"
     timestamp: float

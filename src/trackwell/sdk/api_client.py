@@ -34,7 +34,7 @@ from trackwell.schema.auth import ServerInfo, Viewer
 from trackwell.schema.errors import InvalidArgument, TrackwellError, Unauthorized, error_from_body
 from trackwell.schema.files import RunFile, RunFileList
 from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
-from trackwell.schema.records import BatchAck
+from trackwell.schema.records import BatchAck, OutputPage
 from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
 
 M = TypeVar("M", bound=BaseModel)
@@ -263,6 +263,13 @@ class ApiClient:
         }
         path = self._run(entity, project, run_id) + "/history/rows"
         return HistoryRows.model_validate(self._json("GET", path, query=query))
+
+    def read_output(
+        self, entity: str, project: str, run_id: str, *, offset: int = 0, limit: int = 1000
+    ) -> OutputPage:
+        """Console lines ``offset..offset+limit`` (a rewritten progress-bar line appears once)."""
+        path = self._run(entity, project, run_id) + "/output"
+        return OutputPage.model_validate(self._json("GET", path, query={"offset": offset, "limit": limit}))
 
     # --- plumbing ----------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.sdk import active, exit_hooks, term
 from trackwell.sdk.api_client import ApiClient, TransportError
 from trackwell.sdk.config import Config, filter_keys
+from trackwell.sdk.context.metadata import ContextOptions
+from trackwell.sdk.context.session import ContextSession
 from trackwell.sdk.disabled import RunDisabled
 from trackwell.sdk.errors import CommError, UsageError
 from trackwell.sdk.ids import new_run_id, new_run_name, new_session_id
@@ -285,6 +287,7 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
     processor.start()
     if uploader is not None:
         uploader.start()
+    _start_context(run, settings, run_dir, start_time)
     exit_hooks.install()
     if not settings.quiet:
         where = f" → {run.url}" if run.url else f" (offline, in {run_dir})" if offline else ""
@@ -292,6 +295,27 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
         term.termlog(f"run {info.name} ({run_id}) {verb}{where}")
     log.info("run %s started in %s (mode %s)", run_id, run_dir, settings.mode)
     return run
+
+
+def _start_context(run: Run, settings: Settings, run_dir: Path, start_time: float) -> None:
+    """Capture what makes the run reproducible and debuggable: code version, environment, console
+    output, system metrics, and ``run.save()`` files. Metadata is collected on its own thread; each
+    part has a switch in Settings."""
+    options = ContextOptions.from_process(
+        disable_git=settings.disable_git, disable_code=settings.disable_code, save_code=settings.save_code
+    )
+    context = ContextSession(
+        run._record,
+        run_dir / "files",
+        options,
+        console=settings.console,
+        stats_interval=None if settings.disable_stats else settings.stats_interval,
+        start_time=start_time,
+    )
+    context.start()
+    run._file_saver = context.files
+    # Stopped first thing in finish(), so the last console lines and samples precede the exit record.
+    run._on_finish.insert(0, lambda _: context.stop())
 
 
 def _connect(settings: Settings, project: str, run_id: str, upsert: RunUpsert) -> _Connection:

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trackwell.data_types.base import Media
+from trackwell.data_types.convert import bind_value, split_charts
+from trackwell.data_types.custom_chart import CustomChart
 from trackwell.sdk.rows import Row, RowBuilder
 from trackwell.sdk.runlog import RunLogWriter, encode_record
 from trackwell.sdk.summary_state import MetricDef, SummaryState
 from trackwell.sdk.term import warn_once
-from trackwell.sdk.values import ArraySnapshot, Deferred, histogram_json
+from trackwell.sdk.values import Deferred
 
 log = logging.getLogger("trackwell.sdk")
 
@@ -56,6 +57,7 @@ class Processor:
         self.queue: deque[tuple[Any, ...]] = deque()
         self.writer = writer
         self.files_dir = files_dir
+        self._visualize: dict[str, Any] = {}
         self.start_time = start_time
         self.runtime_offset = runtime_offset
         self.rows = RowBuilder(starting_step)
@@ -188,7 +190,7 @@ class Processor:
         rows = self.rows
         if deferred:
             target = step if step is not None and step >= rows.step else rows.step
-            data = self._resolve_deferred(data, target)
+            data = self._resolve_deferred(self._split_charts(data), target)
         out = self._rows_out
         rows.log(data, step, commit, ts, out)
         if out:
@@ -280,19 +282,29 @@ class Processor:
             return [self._resolve_value(key, v, step) for v in value]
         if type(value) is not Deferred:
             return value
-        inner = value.value
         try:
-            if isinstance(inner, ArraySnapshot):
-                return histogram_json(inner.array)
-            if isinstance(inner, Media):
-                ref = inner.bind(self.files_dir, key, step)
-                for path in ref.files:
-                    self._file_record(path)
-                return ref.json
+            json_value, files = bind_value(value.value, self.files_dir, key, step)
+            for path in files:
+                self._file_record(path)
+            return json_value
         except Exception as exc:
             log.exception("could not convert the value of %r", key)
             warn_once(f"media-{self._run_id}-{key}", f"could not log the value of {key!r}: {exc}")
         return _DROP
+
+    def _split_charts(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Charts (``trackwell.plot.*``) log their table as ``<key>_table``; their chart specs go to
+        the run's metadata under ``visualize`` (wandb keeps them in ``config._wandb.visualize``; we
+        keep the user's config free of our bookkeeping)."""
+        charts = {
+            k: v.value for k, v in data.items() if type(v) is Deferred and isinstance(v.value, CustomChart)
+        }
+        if not charts:
+            return data
+        row, visualize = split_charts({k: (charts.get(k, v)) for k, v in data.items()})
+        self._visualize.update(visualize)
+        self._append({"kind": "meta", "metadata": {"visualize": dict(self._visualize)}})
+        return {k: (Deferred(v) if k not in data else v) for k, v in row.items()}
 
     def _file_record(self, relative: str) -> None:
         data = (self.files_dir / relative).read_bytes()

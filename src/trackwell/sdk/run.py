@@ -21,6 +21,7 @@ from typing import Any
 
 from trackwell.sdk import term
 from trackwell.sdk.config import Config
+from trackwell.sdk.context.files import FileSaver
 from trackwell.sdk.errors import UsageError
 from trackwell.sdk.processor import (
     OP_CONFIG,
@@ -117,6 +118,7 @@ class Run:
         # Called when finish() starts (context capture stops) and once the run is fully closed.
         self._on_finish: list[Callable[[Run], None]] = []
         self._on_closed: list[Callable[[Run], None]] = []
+        self._file_saver: FileSaver | None = None  # set by init() when context capture starts
         self.exit_state: str | None = None
 
     # --- the hot path --------------------------------------------------------------------------
@@ -385,10 +387,11 @@ class Run:
     # --- wandb methods that other parts implement --------------------------------------------
 
     def save(self, glob_str: str | None = None, base_path: str | None = None, policy: str = "live") -> Any:
-        saver = getattr(self, "_file_saver", None)
-        if saver is None:
-            raise UsageError("run.save() is not available in this build yet")
-        return saver.save(glob_str, base_path, policy)
+        """Upload files matching ``glob_str`` (wandb's ``run.save``): ``policy="live"`` re-uploads them
+        as they change, ``"now"`` once, ``"end"`` at finish. Paths are kept relative to ``base_path``."""
+        if self._file_saver is None:
+            raise UsageError("run.save() needs a run started by trackwell.init()")
+        return self._file_saver.save(glob_str, base_path, policy)
 
     def mark_preempting(self) -> None:
         self._meta(metadata={"preempting": True})

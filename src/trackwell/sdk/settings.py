@@ -145,8 +145,11 @@ class Settings(BaseModel):
     http_timeout: float = 10.0
     """Seconds one HTTP request may take."""
     disable_git: bool = False
+    """Record no git state (commit, branch, remote, diff)."""
     disable_code: bool = False
-    save_code: bool = False
+    """Save neither the uncommitted diff nor the main script; the commit is still recorded."""
+    save_code: bool = True
+    """Save the main script's source as a run file (wandb defaults to False; reproducibility wins here)."""
 
     @field_validator("*", mode="before")
     @classmethod

@@ -95,7 +95,7 @@ class Nvml:
         wanted = set(pids)
         values: dict[str, float] = {}
         for i, handle in enumerate(self._handles):
-            prefix = f"system/gpu.{i}."
+            prefix = f"system/gpu{i}_"
             util = self._query(nv.nvmlDeviceGetUtilizationRates, handle)
             if util is not None:
                 values[prefix + "gpu_percent"] = float(util.gpu)
@@ -113,5 +113,5 @@ class Nvml:
             procs = self._query(nv.nvmlDeviceGetComputeRunningProcesses, handle)
             if procs is not None:
                 used = sum(p.usedGpuMemory or 0 for p in procs if p.pid in wanted)
-                values[prefix + "proc.memory_used_mb"] = used / _MB
+                values[prefix + "proc_memory_used_mb"] = used / _MB
         return values

@@ -1,10 +1,10 @@
 """System metrics sampled on a daemon thread while a run is alive (the UI's "System" charts).
 
 Every ``interval`` seconds one dict of floats goes to ``on_sample(timestamp, values)``; the SDK turns
-it into a ``StatsRecord``. Keys (all documented in ``docs/run-context.md``): ``system/cpu.percent``,
-``system/proc.cpu.percent``, ``system/memory.percent``, ``system/memory.used_mb``,
-``system/proc.memory.rss_mb``, ``system/disk.percent``, ``system/disk.read_mb``/``write_mb`` and
-``system/network.sent_mb``/``recv_mb`` (cumulative since start), and ``system/gpu.{i}.*`` through NVML.
+it into a ``StatsRecord``. Keys (all documented in ``docs/run-context.md``): ``system/cpu_percent``,
+``system/proc_cpu_percent``, ``system/memory_percent``, ``system/memory_used_mb``,
+``system/proc_memory_rss_mb``, ``system/disk_percent``, ``system/disk_read_mb``/``write_mb`` and
+``system/network_sent_mb``/``recv_mb`` (cumulative since start), and ``system/gpu{i}_*`` through NVML.
 
 The training thread pays nothing: psutil's calls are non-blocking counters read on this thread (CPU
 percentages are deltas since the previous read, primed at start), and a failing probe drops its keys
@@ -136,29 +136,29 @@ class SystemMonitor:
         disk0: tuple[int, int] | None,
         net0: tuple[int, int] | None,
     ) -> dict[str, float]:
-        values: dict[str, float] = {"system/cpu.percent": psutil.cpu_percent(None)}
+        values: dict[str, float] = {"system/cpu_percent": psutil.cpu_percent(None)}
         memory = psutil.virtual_memory()
-        values["system/memory.percent"] = memory.percent
-        values["system/memory.used_mb"] = memory.used / _MB
+        values["system/memory_percent"] = memory.percent
+        values["system/memory_used_mb"] = memory.used / _MB
         if process is not None:
             try:
                 with process.oneshot():
-                    values["system/proc.cpu.percent"] = process.cpu_percent(None)
-                    values["system/proc.memory.rss_mb"] = process.memory_info().rss / _MB
+                    values["system/proc_cpu_percent"] = process.cpu_percent(None)
+                    values["system/proc_memory_rss_mb"] = process.memory_info().rss / _MB
             except psutil.Error:
                 self._log_once("reading the process")
         try:
-            values["system/disk.percent"] = psutil.disk_usage(self._disk_path).percent
+            values["system/disk_percent"] = psutil.disk_usage(self._disk_path).percent
         except OSError:
             self._log_once(f"disk usage of {self._disk_path}")
         disk = _disk_bytes()
         if disk is not None and disk0 is not None:  # no counters in some containers
-            values["system/disk.read_mb"] = (disk[0] - disk0[0]) / _MB
-            values["system/disk.write_mb"] = (disk[1] - disk0[1]) / _MB
+            values["system/disk_read_mb"] = (disk[0] - disk0[0]) / _MB
+            values["system/disk_write_mb"] = (disk[1] - disk0[1]) / _MB
         net = _net_bytes()
         if net is not None and net0 is not None:
-            values["system/network.sent_mb"] = (net[0] - net0[0]) / _MB
-            values["system/network.recv_mb"] = (net[1] - net0[1]) / _MB
+            values["system/network_sent_mb"] = (net[0] - net0[0]) / _MB
+            values["system/network_recv_mb"] = (net[1] - net0[1]) / _MB
         if nvml is not None:
             values.update(nvml.sample(self._process_tree(process)))
         return values

@@ -1,0 +1,59 @@
+"""A forwarding HTTP proxy that delays every request: the "slow server" of ``sdk_bench``.
+
+Usage: ``python -m benchmarks.slow_proxy TARGET_HOST TARGET_PORT DELAY_S LISTEN_PORT``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import socketserver
+import sys
+import time
+from typing import Any
+
+HOP_BY_HOP = ("transfer-encoding", "connection", "content-length")
+
+
+def make_handler(
+    target_host: str, target_port: int, delay: float
+) -> type[http.server.BaseHTTPRequestHandler]:
+    class DelayingHandler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(delay)
+            upstream = http.client.HTTPConnection(target_host, target_port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            upstream.request(self.command, self.path, body=body or None, headers=headers)
+            answer = upstream.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            for key, value in answer.getheaders():
+                if key.lower() not in HOP_BY_HOP:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            upstream.close()
+
+        do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = forward  # noqa: N815 (stdlib's names)
+
+    return DelayingHandler
+
+
+class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+def main() -> None:
+    host, port, delay, listen = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+    ThreadingServer(("127.0.0.1", listen), make_handler(host, port, delay)).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
