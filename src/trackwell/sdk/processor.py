@@ -58,6 +58,7 @@ class Processor:
         self.writer = writer
         self.files_dir = files_dir
         self._visualize: dict[str, Any] = {}
+        self._urgent = False  # someone waits for the queue to drain: skip GIL yields
         self.start_time = start_time
         self.runtime_offset = runtime_offset
         self.rows = RowBuilder(starting_step)
@@ -88,8 +89,12 @@ class Processor:
             return True
         event = threading.Event()
         self.queue.append((OP_BARRIER, event))
+        self._urgent = True
         self._wake.set()
-        return event.wait(timeout)
+        try:
+            return event.wait(timeout)
+        finally:
+            self._urgent = False
 
     def call(self, fn: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Run ``fn`` on the processor thread after everything submitted so far (None on timeout)."""
@@ -107,6 +112,7 @@ class Processor:
         if self._done.is_set():
             return True
         self.queue.append((OP_FINISH, exit_fields))
+        self._urgent = True  # the caller is blocked on us: no need to leave it the GIL
         self._wake.set()
         return self._done.wait(timeout)
 
@@ -129,12 +135,20 @@ class Processor:
                     self._wake.clear()
                     continue
                 deadline = time.perf_counter() + SLICE_SECONDS
+                before = len(queue)
+                handled = 0
                 while queue:
                     self._handle(queue.popleft())
+                    handled += 1
                     if self._stopping.is_set() or time.perf_counter() > deadline:
                         break
                 self._tick()
-                time.sleep(0)  # give the training thread the GIL between slices
+                # Yield the GIL between slices only while the training thread is logging (items
+                # arrived during the slice), so its log() calls never wait long. Otherwise, and
+                # whenever someone waits for us (finish, drain), keep going: on a busy machine each
+                # yield costs ~100 µs of rescheduling, which made catching up 3x slower.
+                if len(queue) + handled > before and not self._urgent:
+                    time.sleep(0)
         except Exception:  # pragma: no cover - a bug here must not hang finish()
             log.exception("processor thread crashed")
         finally:

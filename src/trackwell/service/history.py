@@ -21,6 +21,8 @@ MAX_ROWS = 10_000
 
 def flatten_values(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """``{"a": {"b": 1}, "c": 2}`` -> ``{"a.b": 1, "c": 2}``; media references stay whole."""
+    if not prefix and not any(type(v) is dict for v in values.values()):
+        return dict(values)  # the common case: a flat row of scalars (the ingest hot path)
     flat: dict[str, Any] = {}
     for key, value in values.items():
         name = f"{prefix}{key}"

@@ -173,7 +173,10 @@ def _check_consecutive(records: Sequence[Record]) -> None:
 
 
 def _add_history(p: _Pending, record: HistoryRecord) -> None:
-    values = flatten_values({k: v for k, v in record.values.items() if k not in _ROW_FIELDS})
+    raw = record.values
+    if "_step" in raw or "_timestamp" in raw or "_runtime" in raw:
+        raw = {k: v for k, v in raw.items() if k not in _ROW_FIELDS}
+    values = flatten_values(raw)
     if p.last_step is not None and record.step < p.last_step:
         p.warnings.append(
             f"history step {record.step} (seq {record.seq}) is lower than the run's last step "

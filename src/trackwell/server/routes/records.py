@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from trackwell.schema.records import BatchAck, RecordBatch
-from trackwell.server.bodies import decode_json_body, parse_model, read_body
+from trackwell.server.bodies import decode_body, parse_model_json, read_body
 from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
 from trackwell.server.responses import json_response
 
@@ -23,8 +23,8 @@ router = APIRouter(prefix="/api/v1/runs", tags=["records"], dependencies=[Depend
 async def record_batch(request: Request, services: ServicesDep) -> RecordBatch:
     limit = services.settings.max_batch_bytes
     raw = await read_body(request, limit)
-    data = await run_in_threadpool(decode_json_body, raw, request.headers.get("content-encoding"), limit)
-    return await run_in_threadpool(parse_model, RecordBatch, data)
+    data = await run_in_threadpool(decode_body, raw, request.headers.get("content-encoding"), limit)
+    return await run_in_threadpool(parse_model_json, RecordBatch, data)
 
 
 @router.post(

@@ -82,7 +82,8 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
     for i, row in enumerate(rows):
         odd: dict[str, Any] | None = None
         for key, value in row.values.items():
-            if is_number(value):
+            kind = type(value)  # is_number() inlined: this loop runs once per logged point
+            if kind is float or (kind is int and is_number(value)):
                 entry = numeric.get(key)
                 if entry is None:
                     entry = numeric[key] = ([], [])
