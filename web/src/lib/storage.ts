@@ -1,6 +1,6 @@
 /** Per-user, per-project view preferences kept in the browser (hidden runs, columns, pins,
  * removed panels). The URL carries what should be shareable; this carries personal layout. */
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 export function usePersisted<T>(key: string, initial: T): [T, (v: T) => void] {
   const [value, setValue] = useState<T>(() => {
@@ -23,4 +23,15 @@ export function usePersisted<T>(key: string, initial: T): [T, (v: T) => void] {
     [key],
   );
   return [value, set];
+}
+
+/** `value`, but only after it stopped changing for `ms`: charts follow the filter box without
+ * re-fetching on every keystroke, while the table updates at once. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
 }

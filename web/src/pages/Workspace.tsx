@@ -5,7 +5,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
-import { useDeferredValue, useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
@@ -15,7 +15,7 @@ import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { flatten } from "../lib/format";
 import { AXIS_KEYS, buildSections, runColor } from "../lib/panels";
 import { DEFAULT_SMOOTHING, type Smoothing, type SmoothingKind } from "../lib/smoothing";
-import { usePersisted } from "../lib/storage";
+import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 
 function parseX(v: string | null): XAxis {
@@ -53,7 +53,10 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const panelSearch = search.get("panels") ?? "";
   const maxRuns = Number(search.get("max") ?? 20) || 20;
   const sortParam = search.get("sort") ?? "";
-  const sorting: SortingState = sortParam ? sortParam.split(",").map((s) => ({ id: s.replace(/^-/, ""), desc: s.startsWith("-") })) : [];
+  const sorting: SortingState = useMemo(
+    () => (sortParam ? sortParam.split(",").map((s) => ({ id: s.replace(/^-/, ""), desc: s.startsWith("-") })) : []),
+    [sortParam],
+  );
 
   const rows: TableRun[] = useMemo(
     () =>
@@ -94,9 +97,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
-  // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs.
+  // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
+  // table a moment later so typing in the filter box stays instant with many charts on screen.
+  const chartRows = useDebounced(filtered, 300);
   const plotted: PanelRun[] = useMemo(() => {
-    const order = [...filtered];
+    const order = [...chartRows];
     for (const s of [...sorting].reverse()) {
       order.sort((a, b) => {
         const va = columnValue(a, s.id);
@@ -108,11 +113,16 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     return order
       .filter((r) => !hidden.has(r.key))
       .slice(0, maxRuns)
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((r) => {
         const g = groupBy ? columnValue(r, groupBy) : null;
         return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: g === null || g === undefined ? null : String(g) };
       });
-  }, [filtered, hidden, maxRuns, groupBy, sorting]);
+  }, [chartRows, hidden, maxRuns, groupBy, sorting]);
+  // Same runs, same array: sorting the table must not redraw every chart.
+  const plottedRef = useRef<PanelRun[]>(plotted);
+  if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
+  const stablePlotted = plottedRef.current;
   const live = plotted.some((p) => rows.find((r) => r.key === p.key)?.run.state === "running");
   const systemKeysQuery = useQuery({
     queryKey: ["systemKeys", plotted[0]?.key],
@@ -280,7 +290,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
                 {open && (
                   <div className="panel-grid">
                     {s.keys.map((k) => (
-                      <MetricPanel key={k} metric={k} runs={plotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
+                      <MetricPanel key={k} metric={k} runs={stablePlotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
                     ))}
                   </div>
                 )}

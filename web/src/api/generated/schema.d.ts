@@ -1003,7 +1003,7 @@ export interface components {
         };
         /**
          * StatsRecord
-         * @description One system-metrics sample: keys like ``system/cpu.percent``, plotted against wall time.
+         * @description One system-metrics sample: keys like ``system/cpu_percent``, plotted against wall time.
          */
         StatsRecord: {
             /**

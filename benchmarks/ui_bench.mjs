@@ -1,0 +1,63 @@
+// Browser side of benchmarks/ui_bench.py: drives Debian's Chromium through playwright-core against a
+// seeded server and prints one JSON object of timings (milliseconds) on stdout.
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(join(import.meta.dirname, "..", "web", "package.json"));
+const { chromium } = require("playwright-core");
+const [url, apiKey, entity, project, bigProject, bigRun, maxRuns] = process.argv.slice(2);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
+await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
+const page = await context.newPage();
+let maxPoints = 0;
+page.on("response", async (r) => {
+  if (!r.url().endsWith("/api/v1/series/query")) return;
+  try {
+    for (const run of (await r.json()).runs) for (const s of run.series ?? []) maxPoints = Math.max(maxPoints, s.steps.length);
+  } catch {
+    // a response body that is gone after navigation
+  }
+});
+const out = {};
+const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
+
+// Cold open: page load, session, 1,000-run list, first chart drawn; then every chart on screen.
+const t0 = Date.now();
+await page.goto(`/${entity}/${project}?max=${maxRuns}`);
+await page.waitForSelector(drawn, { timeout: 60000 });
+out.first_chart_ms = Date.now() - t0;
+await page.waitForFunction(() => {
+  const panels = [...document.querySelectorAll("[data-testid=panel]")].filter((p) => {
+    const r = p.getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  });
+  return panels.length > 0 && panels.every((p) => p.getAttribute("data-points") !== "0" && p.querySelector("canvas"));
+}, null, { timeout: 60000, polling: 16 });
+out.all_visible_charts_ms = Date.now() - t0;
+
+// Filter and sort the runs table: from just before the input to the changed text, on the page's
+// clock (includes the automation round trip, so it overstates a little).
+async function timeUntilChange(selector, act) {
+  const before = await page.textContent(selector);
+  await page.evaluate(() => (window.__t0 = performance.now()));
+  await act();
+  await page.waitForFunction(([sel, b]) => document.querySelector(sel)?.textContent !== b, [selector, before], { polling: "raf" });
+  return page.evaluate(() => performance.now() - window.__t0);
+}
+out.filter_ms = await timeUntilChange("[data-testid=run-count]", () => page.fill("[data-testid=filter]", "lr>0.5"));
+out.sort_ms = await timeUntilChange("[data-testid=runs-table]", () => page.click('.th-sort[data-col="s:train/m00"]'));
+
+// One run with a very long metric: open its chart.
+const t1 = Date.now();
+await page.goto(`/${entity}/${bigProject}/runs/${bigRun}?tab=charts`);
+await page.waitForSelector(drawn, { timeout: 60000 });
+out.big_run_chart_ms = Date.now() - t1;
+out.max_points_per_series = maxPoints;
+await browser.close();
+process.stdout.write(JSON.stringify(out) + "\n");
