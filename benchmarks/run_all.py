@@ -19,6 +19,7 @@ MODULES = [
     "benchmarks.ingest_bench",
     "benchmarks.media_bench",
     "benchmarks.context_bench",
+    "benchmarks.ui_bench",
 ]
 
 
