@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -32,7 +33,7 @@ METRICS += [f"m{i:02d}" for i in range(15, 20)]
 BATCH = 2000
 
 
-def _post_run(c: httpx.Client, path: str, rows: int, keys: list[str], config: dict[str, object]) -> None:
+def _post_run(c: httpx.Client, path: str, rows: int, keys: list[str], config: Mapping[str, object]) -> None:
     session = uuid.uuid4().hex
     c.put(path, json={"session_id": session, "config": config}).raise_for_status()
     seq = 0
