@@ -58,7 +58,9 @@ export function MetricPanel(props: {
   const [logScale, setLogScale] = useState<boolean | null>(null);
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
   const stepZoom = settings.xAxis === "step" && range !== null;
-  const samples = Math.max(200, Math.min(1000, Math.floor(400_000 / Math.max(1, runs.length))));
+  // A ~400 px chart needs no more than ~1,000 points per line; with many runs, fewer per run keeps
+  // one chart answer near 60k points so the first charts arrive quickly.
+  const samples = Math.max(150, Math.min(1000, Math.floor(60_000 / Math.max(1, runs.length))));
   const query = useQuery({
     queryKey: ["series", settings.stream, metric, xMetric, samples, stepZoom ? range : null, runs.map((r) => r.key)],
     enabled: near && runs.length > 0,
