@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from trackwell.schema.base import WireModel
 
 
-class Viewer(BaseModel):
+class Viewer(WireModel):
     username: str
     entity: str
     teams: list[str] = []
     is_admin: bool = False
 
 
-class ServerInfo(BaseModel):
+class ServerInfo(WireModel):
     version: str
     local: bool
     requires_auth: bool = True

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from trackwell.schema.base import WireModel
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(WireModel):
     code: str
     message: str
     field: str | None = None
@@ -31,7 +31,7 @@ class ErrorDetail(BaseModel):
     expected_seq: int | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(WireModel):
     error: ErrorDetail
 
 

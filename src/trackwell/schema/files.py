@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from trackwell.schema.base import WireModel
 
 
-class RunFile(BaseModel):
+class RunFile(WireModel):
     path: str
     size: int
     sha256: str
@@ -13,5 +13,5 @@ class RunFile(BaseModel):
     url: str
 
 
-class RunFileList(BaseModel):
+class RunFileList(WireModel):
     files: list[RunFile]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from trackwell.schema.base import WireModel
 
 # Non-finite floats travel as these strings in JSON responses (browsers' JSON.parse has no NaN).
 NonFinite = Literal["NaN", "Infinity", "-Infinity"]
 
 
-class HistoryKey(BaseModel):
+class HistoryKey(WireModel):
     key: str = Field(description="Flattened key: nested dicts joined with '.', e.g. 'a.b'.")
     kind: Literal["number", "other"] = Field(
         description="number: plottable series; other: strings, media, ..."
@@ -23,13 +25,13 @@ class HistoryKey(BaseModel):
     last: Any = None
 
 
-class HistoryKeys(BaseModel):
+class HistoryKeys(WireModel):
     keys: list[HistoryKey]
     last_step: int | None = None
     history_count: int = 0
 
 
-class Series(BaseModel):
+class Series(WireModel):
     """One (run, key) series, columnar. When ``sampled``, the points are a subset of the real
     points chosen per bucket to keep the first, last, minimum and maximum, so extremes never vanish."""
 
@@ -41,7 +43,7 @@ class Series(BaseModel):
     sampled: bool
 
 
-class SeriesResponse(BaseModel):
+class SeriesResponse(WireModel):
     run_id: str
     series: list[Series]
     last_step: int | None = Field(
@@ -49,7 +51,7 @@ class SeriesResponse(BaseModel):
     )
 
 
-class HistoryRows(BaseModel):
+class HistoryRows(WireModel):
     """Full-resolution rows for export and ``scan_history`` (nested values re-nested)."""
 
     rows: list[dict[str, Any]]

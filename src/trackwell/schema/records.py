@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from trackwell.schema.base import WireModel
 from trackwell.schema.runs import RunError, RunState
 
 
-class _Record(BaseModel):
+class _Record(WireModel):
     model_config = ConfigDict(ser_json_inf_nan="constants")
     seq: int = Field(ge=0)
 
@@ -71,7 +72,7 @@ class RunMetaRecord(_Record):
     metadata: dict[str, Any] | None = Field(default=None, description="Run context, merged into metadata.")
 
 
-class OutputLine(BaseModel):
+class OutputLine(WireModel):
     line: int = Field(
         ge=0, description="Line number; a later record may overwrite a line (\\r progress bars)."
     )
@@ -130,7 +131,7 @@ Record = Annotated[
 ]
 
 
-class RecordBatch(BaseModel):
+class RecordBatch(WireModel):
     """Body of ``POST /api/v1/runs/{entity}/{project}/{run_id}/records`` (JSON, may be gzip-encoded).
 
     An empty ``records`` list is a heartbeat.
@@ -141,14 +142,14 @@ class RecordBatch(BaseModel):
     records: list[Record] = Field(default_factory=list)
 
 
-class BatchAck(BaseModel):
+class BatchAck(WireModel):
     session_id: str
     applied_through: int = Field(description="Highest seq applied for this session; -1 when none.")
     stop_requested: bool = Field(False, description="The server asks the run to stop (UI 'stop run').")
     warnings: list[str] = Field(default_factory=list)
 
 
-class OutputPage(BaseModel):
+class OutputPage(WireModel):
     """Answer of ``GET .../{run_id}/output``: console lines ``offset..offset+len(lines)``."""
 
     lines: list[OutputLine]

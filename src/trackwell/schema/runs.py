@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from trackwell.schema.base import WireModel
 
 RunState = Literal["running", "finished", "failed", "killed", "crashed"]
 ResumeMode = Literal["never", "allow", "must"]
@@ -14,7 +16,7 @@ RUN_ID_PATTERN = r"^[A-Za-z0-9_\-.]{1,64}$"
 NAME_PATTERN = r"^[A-Za-z0-9_\-.]{1,128}$"
 
 
-class RunError(BaseModel):
+class RunError(WireModel):
     """Why a run failed: the exception that ended it."""
 
     type: str | None = None
@@ -22,7 +24,7 @@ class RunError(BaseModel):
     traceback: str | None = None
 
 
-class RunUpsert(BaseModel):
+class RunUpsert(WireModel):
     """Body of ``PUT /api/v1/runs/{entity}/{project}/{run_id}``: create a run, or resume it.
 
     ``resume`` follows wandb: ``never`` fails with 409 when the run exists, ``must`` fails with 404
@@ -46,7 +48,7 @@ class RunUpsert(BaseModel):
     started_at: float | None = Field(default=None, description="Client clock, seconds since the epoch.")
 
 
-class RunUpdate(BaseModel):
+class RunUpdate(WireModel):
     """Body of ``PATCH /api/v1/runs/{entity}/{project}/{run_id}``: edits from the UI or ``Api``."""
 
     display_name: str | None = None
@@ -57,7 +59,7 @@ class RunUpdate(BaseModel):
     summary: dict[str, Any] | None = Field(default=None, description="Keys to set in the summary (merge).")
 
 
-class RunOut(BaseModel):
+class RunOut(WireModel):
     id: str
     entity: str
     project: str
@@ -87,14 +89,14 @@ class RunOut(BaseModel):
     metric_definitions: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class RunList(BaseModel):
+class RunList(WireModel):
     runs: list[RunOut]
     total: int
     offset: int
     limit: int
 
 
-class ProjectOut(BaseModel):
+class ProjectOut(WireModel):
     entity: str
     name: str
     run_count: int
@@ -103,5 +105,5 @@ class ProjectOut(BaseModel):
     last_activity: float | None = None
 
 
-class ProjectList(BaseModel):
+class ProjectList(WireModel):
     projects: list[ProjectOut]

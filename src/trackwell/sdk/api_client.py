@@ -20,6 +20,7 @@ import gzip
 import http.client
 import json
 import os
+import socket
 import ssl
 import threading
 from collections.abc import Mapping
@@ -89,10 +90,13 @@ class ApiClient:
         self._prefix = parts.path.rstrip("/")
         self._api_key = api_key
         self.timeout = timeout
-        self._ssl = ssl.create_default_context()
-        if not verify:  # login(verify=False): self-signed test servers
-            self._ssl.check_hostname = False
-            self._ssl.verify_mode = ssl.CERT_NONE
+        # Loading the system's CA certificates costs ~25 ms: only https endpoints pay for it.
+        self._ssl: ssl.SSLContext | None = None
+        if self._https:
+            self._ssl = ssl.create_default_context()
+            if not verify:  # login(verify=False): self-signed test servers
+                self._ssl.check_hostname = False
+                self._ssl.verify_mode = ssl.CERT_NONE
         self._local = threading.local()
         self._all: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
@@ -296,11 +300,9 @@ class ApiClient:
         if conn is not None:
             return conn, True
         if self._https:
-            conn = http.client.HTTPSConnection(
-                self._host, self._port, timeout=self.timeout, context=self._ssl
-            )
+            conn = _NoDelayHTTPSConnection(self._host, self._port, timeout=self.timeout, context=self._ssl)
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+            conn = _NoDelayHTTPConnection(self._host, self._port, timeout=self.timeout)
         self._local.conn = conn
         with self._lock:
             self._all.append(conn)
@@ -401,3 +403,18 @@ class ApiClient:
         error.message = message
         error.hint = self._scrub(error.hint) if error.hint else None
         return error
+
+
+class _NoDelayHTTPConnection(http.client.HTTPConnection):
+    """TCP_NODELAY: small requests and answers would otherwise wait ~40 ms for a delayed ACK
+    (Nagle's algorithm), which made every init() upsert take 47 ms instead of 6 ms."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _NoDelayHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
