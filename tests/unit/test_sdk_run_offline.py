@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 import trackwell
 from trackwell.schema.records import Record
-from trackwell.sdk.runlog import iter_records
+from trackwell.sdk.runlog import history_rows, iter_records
 
 
 @pytest.fixture(autouse=True)
@@ -68,10 +68,10 @@ def test_offline_run_writes_a_schema_valid_log(tmp_path: Path) -> None:
     body = [adapter.validate_python(r) for r in recs[1:]]
     assert [r.seq for r in body] == list(range(len(body)))
     kinds = [r.kind for r in body]
-    assert kinds.count("history") == 5 and kinds[-1] == "exit" and "meta" in kinds and "metric" in kinds
-    history = [r for r in body if r.kind == "history"]
-    assert [h.step for h in history] == [0, 1, 2, 3, 4]
-    assert history[2].values["nested"] == {"x": 2} and history[0].values["inf"] == math.inf
+    assert kinds[-1] == "exit" and "meta" in kinds and "metric" in kinds
+    history = list(history_rows(recs))
+    assert [h["step"] for h in history] == [0, 1, 2, 3, 4]
+    assert history[2]["values"]["nested"] == {"x": 2} and history[0]["values"]["inf"] == math.inf
     summary = [r for r in body if r.kind == "summary"][-1]
     assert summary.values["loss"] == {"min": 0.2}
     config = [r for r in body if r.kind == "config"][-1]
@@ -100,7 +100,7 @@ def test_bad_values_raise_type_error_and_lose_nothing(tmp_path: Path) -> None:
         run.log({"x": 1}, step="3")  # type: ignore[arg-type]
     run.log({"ok": 2})
     run.finish()
-    assert [r["values"] for r in records(run) if r["kind"] == "history"] == [{"ok": 1}, {"ok": 2}]
+    assert [r["values"] for r in history_rows(records(run))] == [{"ok": 1}, {"ok": 2}]
 
 
 def test_numpy_values_are_converted(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_numpy_values_are_converted(tmp_path: Path) -> None:
     run = start(tmp_path)
     run.log({"f": np.float32(0.5), "i": np.int64(3), "small": np.arange(3), "big": np.arange(100.0)})
     run.finish()
-    values = next(r["values"] for r in records(run) if r["kind"] == "history")
+    values = next(r["values"] for r in history_rows(records(run)))
     assert values["f"] == 0.5 and values["i"] == 3 and values["small"] == [0, 1, 2]
     assert values["big"]["_type"] == "histogram" and sum(values["big"]["values"]) == 100
     assert len(values["big"]["bins"]) == 33
@@ -120,9 +120,7 @@ def test_out_of_order_steps_are_kept(tmp_path: Path) -> None:
     run.log({"a": 2}, step=3)
     run.log({"a": 3})
     run.finish()
-    hist = [
-        (r["step"], r["values"], r.get("out_of_order", False)) for r in records(run) if r["kind"] == "history"
-    ]
+    hist = [(r["step"], r["values"], r["out_of_order"]) for r in history_rows(records(run))]
     assert hist == [(3, {"a": 2}, True), (5, {"a": 3}, False)]
 
 

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,22 @@ FLUSH_SECONDS = 0.1
 SUMMARY_SECONDS = 1.0
 IDLE_WAIT_SECONDS = 0.05
 FLUSH_BYTES = 1 << 20
+BLOCK_MAX_ROWS = 1000  # rows per history block: ~50 KB of JSON for 5 scalars
+_SCALAR_TYPES = frozenset({int, float, str, bool, type(None)})
+
+
+class _Block:
+    """Committed rows waiting to be written as one ``history_block`` record (see schema)."""
+
+    __slots__ = ("keys", "rows", "runtimes", "started", "steps", "timestamps")
+
+    def __init__(self, keys: KeysView[str]) -> None:
+        self.keys = keys  # the first row's keys; every row of the block has the same set
+        self.steps: list[int] = []
+        self.timestamps: list[float] = []
+        self.runtimes: list[float] = []
+        self.rows: list[dict[str, Any]] = []  # turned into columns once, at flush
+        self.started = time.monotonic()
 
 
 class Processor:
@@ -67,6 +83,7 @@ class Processor:
         self.history_count = 0
         self._run_id = run_id
         self._rows_out: list[Row] = []
+        self._block: _Block | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._done = threading.Event()  # set once the log is closed
@@ -156,6 +173,9 @@ class Processor:
 
     def _tick(self) -> None:
         now = time.monotonic()
+        block = self._block
+        if block is not None and now - block.started >= FLUSH_SECONDS:
+            self._flush_block()
         if self.summary.dirty and now - self._last_summary >= SUMMARY_SECONDS:
             self._write_summary()
             self._last_summary = now
@@ -183,6 +203,7 @@ class Processor:
             elif op == OP_RECORD:
                 self._append(item[1])
             elif op == OP_BARRIER:
+                self._flush_block()
                 self.writer.flush()
                 if len(item) > 2:
                     item[3][0] = item[2]()
@@ -217,16 +238,7 @@ class Processor:
         summary = self.summary
         if summary.exact or summary.globs:
             summary.step_sync(row.values)
-        record = {
-            "seq": self.seq,
-            "kind": "history",
-            "step": row.step,
-            "timestamp": row.timestamp,
-            "runtime": runtime,
-            "values": row.values,
-        }
         if row.out_of_order:
-            record["out_of_order"] = True
             summary.update_out_of_order(row.values)
             warn_once(
                 f"out-of-order-{self._run_id}",
@@ -237,11 +249,58 @@ class Processor:
             )
         else:
             summary.update_row(row.values, row.step, row.timestamp, runtime)
+            for value in row.values.values():
+                if type(value) not in _SCALAR_TYPES:
+                    break
+            else:  # a row of plain scalars goes into a column-wise block (the fast path)
+                self._add_to_block(row, runtime)
+                return
+        self._flush_block()  # first: the block takes the next seq, this row the one after
+        record = {
+            "seq": self.seq,
+            "kind": "history",
+            "step": row.step,
+            "timestamp": row.timestamp,
+            "runtime": runtime,
+            "values": row.values,
+        }
+        if row.out_of_order:
+            record["out_of_order"] = True
         self.writer.append(encode_record(record))
         self.seq += 1
         self.history_count += 1
 
+    def _add_to_block(self, row: Row, runtime: float) -> None:
+        values = row.values
+        block = self._block
+        if block is None or len(block.steps) >= BLOCK_MAX_ROWS or values.keys() != block.keys:
+            self._flush_block()
+            block = self._block = _Block(values.keys())
+        block.steps.append(row.step)
+        block.timestamps.append(row.timestamp)
+        block.runtimes.append(runtime)
+        block.rows.append(values)
+
+    def _flush_block(self) -> None:
+        """Write the pending block. Called before any other record, so records stay in order."""
+        block = self._block
+        if block is None:
+            return
+        self._block = None
+        record = {
+            "seq": self.seq,
+            "kind": "history_block",
+            "steps": block.steps,
+            "timestamps": block.timestamps,
+            "runtimes": block.runtimes,
+            "columns": {key: [values[key] for values in block.rows] for key in block.keys},
+        }
+        self.writer.append(encode_record(record))
+        self.seq += 1
+        self.history_count += len(block.steps)
+
     def _append(self, fields: dict[str, Any]) -> None:
+        self._flush_block()
         record = {"seq": self.seq, **fields}
         self.writer.append(encode_record(record))
         self.seq += 1

@@ -21,7 +21,7 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -193,3 +193,29 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
     """Every good record of a finished log, decoded (tests and tools; the uploader reads frames)."""
     for _, payload in read_frames(path).frames:
         yield json.loads(payload)
+
+
+def history_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The history rows in a run log's records, in order, whether written one per record or
+    column-wise in ``history_block`` records: ``{"step", "timestamp", "runtime", "values",
+    "out_of_order"}`` each."""
+    for record in records:
+        kind = record.get("kind")
+        if kind == "history":
+            yield {
+                "step": record["step"],
+                "timestamp": record["timestamp"],
+                "runtime": record["runtime"],
+                "values": record["values"],
+                "out_of_order": record.get("out_of_order", False),
+            }
+        elif kind == "history_block":
+            columns = record["columns"]
+            for i, step in enumerate(record["steps"]):
+                yield {
+                    "step": step,
+                    "timestamp": record["timestamps"][i],
+                    "runtime": record["runtimes"][i],
+                    "values": {key: values[i] for key, values in columns.items()},
+                    "out_of_order": False,
+                }

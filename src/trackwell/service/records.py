@@ -18,6 +18,7 @@ from trackwell.schema.records import (
     ConfigRecord,
     ExitRecord,
     FileRecord,
+    HistoryBlockRecord,
     HistoryRecord,
     MetricRecord,
     OutputLine,
@@ -32,7 +33,15 @@ from trackwell.schema.runs import RunOut
 from trackwell.service.files import sanitize_path
 from trackwell.service.history import flatten_values
 from trackwell.service.runs import run_not_found
-from trackwell.store.base import BlobStore, Database, FileEntry, HistoryRow, RunChanges, RunKey
+from trackwell.store.base import (
+    BlobStore,
+    Database,
+    FileEntry,
+    HistoryColumns,
+    HistoryRow,
+    RunChanges,
+    RunKey,
+)
 
 # The row's own fields: kept out of a history row's values (the SDK may echo them there).
 _ROW_FIELDS = frozenset({"_step", "_timestamp", "_runtime"})
@@ -45,7 +54,9 @@ class _Pending:
     run: RunOut
     now: float
     changes: RunChanges
-    history: list[HistoryRow] = field(default_factory=list)
+    # History in batch order: lists of rows and column-wise blocks, appended in this order.
+    history: list[list[HistoryRow] | HistoryColumns] = field(default_factory=list)
+    history_rows: int = 0
     system: list[HistoryRow] = field(default_factory=list)
     output: list[OutputLine] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
@@ -102,7 +113,9 @@ class RecordService:
         return BatchAck(session_id=batch.session_id, applied_through=applied, warnings=pending.warnings)
 
     def _apply_one(self, p: _Pending, record: Record) -> None:
-        if isinstance(record, HistoryRecord):
+        if isinstance(record, HistoryBlockRecord):
+            _add_history_block(p, record)
+        elif isinstance(record, HistoryRecord):
             _add_history(p, record)
         elif isinstance(record, SummaryRecord):
             p.changes.summary = record.values
@@ -142,9 +155,13 @@ class RecordService:
 
     def _flush(self, conn: Any, pk: int, p: _Pending) -> None:
         db = self._db
-        if p.history:
-            db.history.append(conn, pk, p.history, "history")
-            p.changes.history_count = p.run.history_count + len(p.history)
+        for segment in p.history:
+            if isinstance(segment, HistoryColumns):
+                db.history.append_columns(conn, pk, segment, "history")
+            else:
+                db.history.append(conn, pk, segment, "history")
+        if p.history_rows:
+            p.changes.history_count = p.run.history_count + p.history_rows
             p.changes.last_step = p.last_step
         if p.system:
             db.history.append(conn, pk, p.system, "system")
@@ -182,9 +199,53 @@ def _add_history(p: _Pending, record: HistoryRecord) -> None:
             f"history step {record.step} (seq {record.seq}) is lower than the run's last step "
             f"{p.last_step}; the row was kept out of order"
         )
-    p.history.append(HistoryRow(record.step, record.timestamp, record.runtime, values, record.seq))
+    row = HistoryRow(record.step, record.timestamp, record.runtime, values, record.seq)
+    last = p.history[-1] if p.history else None
+    if isinstance(last, list):
+        last.append(row)
+    else:
+        p.history.append([row])
+    p.history_rows += 1
     p.last_step = record.step if p.last_step is None else max(p.last_step, record.step)
     p.runtime = max(p.runtime, record.runtime)
+
+
+def _add_history_block(p: _Pending, record: HistoryBlockRecord) -> None:
+    """A block is rows column-wise; consecutive blocks with the same keys are merged, so a batch of
+    many blocks costs the history store one append."""
+    n = len(record.steps)
+    if not n:
+        return
+    columns = {k: v for k, v in record.columns.items() if k not in _ROW_FIELDS}
+    lowest, highest = min(record.steps), max(record.steps)
+    if p.last_step is not None and lowest < p.last_step:
+        p.warnings.append(
+            f"history step {lowest} (seq {record.seq}) is lower than the run's last step {p.last_step}; "
+            "the rows were kept out of order"
+        )
+    last = p.history[-1] if p.history else None
+    if isinstance(last, HistoryColumns) and last.columns.keys() == columns.keys():
+        assert isinstance(last.steps, list) and isinstance(last.timestamps, list)
+        assert isinstance(last.runtimes, list)
+        last.steps.extend(record.steps)
+        last.timestamps.extend(record.timestamps)
+        last.runtimes.extend(record.runtimes)
+        for key, values in columns.items():
+            column = last.columns[key]
+            assert isinstance(column, list)
+            column.extend(values)
+    else:
+        p.history.append(
+            HistoryColumns(
+                list(record.steps),
+                list(record.timestamps),
+                list(record.runtimes),
+                {k: list(v) for k, v in columns.items()},
+            )
+        )
+    p.history_rows += n
+    p.last_step = highest if p.last_step is None else max(p.last_step, highest)
+    p.runtime = max(p.runtime, max(record.runtimes))
 
 
 def _add_metric(p: _Pending, record: MetricRecord) -> None:

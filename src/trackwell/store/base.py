@@ -41,6 +41,17 @@ class HistoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryColumns:
+    """Rows given column-wise (what a fast training loop sends): row ``i`` is ``steps[i]``,
+    ``timestamps[i]``, ``runtimes[i]`` and ``{key: columns[key][i]}``. Keys are flat."""
+
+    steps: Sequence[int]
+    timestamps: Sequence[float]
+    runtimes: Sequence[float]
+    columns: dict[str, Sequence[Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class SeriesQuery:
     keys: Sequence[str]
     min_step: int | None = None  # inclusive
@@ -59,6 +70,11 @@ class HistoryStore(Protocol):
         self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
     ) -> None:
         """Append rows. Steps need not be increasing (out-of-order rows are kept)."""
+
+    def append_columns(
+        self, conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream = "history"
+    ) -> None:
+        """Append rows given column-wise; the same result as :meth:`append` of the same rows."""
 
     def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys: ...
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, Series
-from trackwell.store.base import HistoryRow, SeriesQuery, Stream
+from trackwell.store.base import HistoryColumns, HistoryRow, SeriesQuery, Stream
 from trackwell.store.history import reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
 
@@ -23,6 +23,11 @@ class SqlHistoryStore:
         self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
     ) -> None:
         writer.append_rows(conn, run_pk, rows, stream)
+
+    def append_columns(
+        self, conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream = "history"
+    ) -> None:
+        writer.append_columns(conn, run_pk, block, stream)
 
     def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys:
         return reader.read_keys(conn, run_pk, stream)

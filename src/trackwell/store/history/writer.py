@@ -16,9 +16,9 @@ import numpy as np
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.store.base import HistoryRow, Stream
+from trackwell.store.base import HistoryColumns, HistoryRow, Stream
 from trackwell.store.history import chunks
-from trackwell.store.history.chunks import ChunkWrites, IntArray, OtherPayload
+from trackwell.store.history.chunks import ChunkWrites, FloatArray, IntArray, OtherPayload
 from trackwell.store.history.values import dumps, is_number
 from trackwell.store.sql.history_tables import (
     KEY_LEN,
@@ -69,16 +69,12 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
     check_stream(stream)
     if not rows:
         return
-    state = conn.execute(
-        select(history_streams).where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
-    ).first()
-    first_row = int(state.row_count) if state is not None else 0
     n = len(rows)
     steps = np.fromiter((_step(r.step) for r in rows), np.int64, n)
-    rownos = np.arange(first_row, first_row + n, dtype=np.int64)
-
+    ts = np.fromiter((r.timestamp for r in rows), np.float64, n)
+    rt = np.fromiter((r.runtime for r in rows), np.float64, n)
     numeric: dict[str, tuple[list[int], list[Any]]] = {}
-    other = OtherPayload()
+    odd_rows: list[tuple[int, dict[str, Any]]] = []
     for i, row in enumerate(rows):
         odd: dict[str, Any] | None = None
         for key, value in row.values.items():
@@ -94,11 +90,68 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
                     odd = {}
                 odd[key] = value
         if odd is not None:
-            other.rows.append(first_row + i)
-            other.steps.append(int(steps[i]))
-            other.values.append(odd)
+            odd_rows.append((i, odd))
+    _store(conn, run_pk, stream, steps, ts, rt, numeric, odd_rows)
 
-    open_row = _append_row_columns(conn, run_pk, stream, state, rows, steps, rownos)
+
+def append_columns(conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream) -> None:
+    """Rows given column-wise: a column of plain numbers goes to its chunk without a per-value loop."""
+    check_stream(stream)
+    n = len(block.steps)
+    if not n:
+        return
+    if len(block.timestamps) != n or len(block.runtimes) != n:
+        raise InvalidArgument("a history block needs one timestamp and one runtime per step", field="steps")
+    steps = np.fromiter((_step(s) for s in block.steps), np.int64, n)
+    ts = np.asarray(block.timestamps, dtype=np.float64)
+    rt = np.asarray(block.runtimes, dtype=np.float64)
+    every_row = list(range(n))
+    numeric: dict[str, tuple[list[int], list[Any]]] = {}
+    odd_by_row: dict[int, dict[str, Any]] = {}
+    for key, column in block.columns.items():
+        if len(column) != n:
+            raise InvalidArgument(f"column {key!r} has {len(column)} values for {n} steps", field="values")
+        kinds = set(map(type, column))
+        if kinds == {float} or (kinds <= {int, float} and all(map(is_number, column))):
+            numeric[key] = (every_row, list(column))
+            continue
+        for i, value in enumerate(column):
+            if is_number(value):
+                entry = numeric.get(key)
+                if entry is None:
+                    entry = numeric[key] = ([], [])
+                entry[0].append(i)
+                entry[1].append(value)
+            else:
+                odd_by_row.setdefault(i, {})[key] = value
+    _store(conn, run_pk, stream, steps, ts, rt, numeric, sorted(odd_by_row.items()))
+
+
+def _store(
+    conn: Connection,
+    run_pk: int,
+    stream: Stream,
+    steps: IntArray,
+    ts: FloatArray,
+    rt: FloatArray,
+    numeric: dict[str, tuple[list[int], list[Any]]],
+    odd_rows: list[tuple[int, dict[str, Any]]],
+) -> None:
+    """Shared by both entry points: ``numeric`` maps key -> (row indices in the batch, values),
+    ``odd_rows`` holds each row's non-numeric values."""
+    state = conn.execute(
+        select(history_streams).where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
+    ).first()
+    first_row = int(state.row_count) if state is not None else 0
+    n = len(steps)
+    rownos = np.arange(first_row, first_row + n, dtype=np.int64)
+    other = OtherPayload()
+    for i, odd in odd_rows:
+        other.rows.append(first_row + i)
+        other.steps.append(int(steps[i]))
+        other.values.append(odd)
+
+    open_row = _append_row_columns(conn, run_pk, stream, state, steps, ts, rt, rownos)
     open_other = _append_other(conn, run_pk, stream, state, other)
     stats: dict[str, _KeyStats] = {}
     for row_no, step, values in zip(other.rows, other.steps, other.values, strict=True):
@@ -157,13 +210,11 @@ def _append_row_columns(
     run_pk: int,
     stream: Stream,
     state: Row[Any] | None,
-    rows: Sequence[HistoryRow],
     steps: IntArray,
+    ts: FloatArray,
+    rt: FloatArray,
     rownos: IntArray,
 ) -> int | None:
-    n = len(rows)
-    ts = np.fromiter((r.timestamp for r in rows), np.float64, n)
-    rt = np.fromiter((r.runtime for r in rows), np.float64, n)
     open_id = state.open_row_chunk if state is not None else None
     first_row = int(rownos[0])
     if open_id is not None:
