@@ -18,7 +18,7 @@ $(STAMP):
 deps: $(STAMP)
 
 $(WEB_STAMP):
-	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && touch $(notdir $@); fi
+	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && touch node_modules/$(notdir $@); fi
 
 web: $(WEB_STAMP)
 	@if [ -f web/package.json ]; then $(BIN)/python scripts/build_web.py; fi

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from trackwell.sdk.api_client import ApiClient
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT.parent / "shared" / "handbook" / "examples"
 DEMO = ROOT / ".demo"
@@ -27,13 +29,13 @@ RUNNABLE: list[tuple[str, int]] = [
     ("01_login.py", 0),
     ("02_init_config.py", 0),
     ("03_training_loop.py", 0),
+    ("04_media.py", 0),
+    ("05_table.py", 0),
     ("13_grouping_define_metric.py", 0),
     ("14_pitfall_network.py", 0),
     ("15_orphaned_run.py", 1),  # raises on purpose: its run must end as failed
 ]
 NOT_YET = {
-    "04_media.py": "media and tables (issue 4)",
-    "05_table.py": "media and tables (issue 4)",
     "06_sweep_bayes.py": "sweeps",
     "06_sweep_cli_train.py": "sweeps",
     "07_sweep_random.py": "sweeps",
@@ -131,10 +133,12 @@ def main() -> int:
     for name, why in NOT_YET.items():
         print(f"  skip {name:34s} needs {why}, not built yet")
     venv_bin = Path(sys.executable).parent
-    login_link = info.get("login_url") or url
+    with ApiClient(url, key) as client:
+        login_link = client.login_link().url
     print(
         f"""
-Open the UI:   {login_link}
+Open the UI (this sign-in link works once; `trackwell ui` makes a new one):
+               {login_link}
 List runs:     TRACKWELL_DATA_DIR={DATA_DIR} {venv_bin}/trackwell runs ls my-project
 Query in Python:
     import trackwell; api = trackwell.Api()   # with TRACKWELL_DATA_DIR={DATA_DIR}

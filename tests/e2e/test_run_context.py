@@ -117,6 +117,31 @@ def test_context_is_captured_and_read_back(
     git(clone, "apply", str(download / "diff.patch"))
     assert (clone / "model.py").read_text() == (repo / "model.py").read_text()
 
+    # How to reproduce: stored with the run (the UI shows it) and printed by the CLI, patch included.
+    assert f"git checkout {commit}" in meta["reproduce"] and "git apply diff.patch" in meta["reproduce"]
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trackwell",
+            "runs",
+            "reproduce",
+            "/".join(run.path),
+            "--dir",
+            str(tmp_path / "rep"),
+        ],
+        env={**env, "TRACKWELL_BASE_URL": live_server.url, "TRACKWELL_API_KEY": live_server.api_key},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"git checkout {commit}" in again.stdout
+    assert f"git apply {tmp_path / 'rep' / 'diff.patch'}" in again.stdout
+    assert "python train.py --epochs 3" in again.stdout
+    assert (tmp_path / "rep" / "diff.patch").read_bytes() == (download / "diff.patch").read_bytes()
+
     lines = run.console()
     texts = [line["text"] for line in lines]
     assert "hello from stdout" in texts

@@ -105,3 +105,29 @@ def test_errors_are_one_line_with_exit_code(live_server: Any, home: Path) -> Non
     assert "WANDB_MODE='onlin' is not one of online, offline, disabled" in bad_mode.stderr
     no_args = cli("sync", home=home)
     assert no_args.returncode == 1 and "--all" in no_args.stderr
+
+
+def test_ui_prints_a_one_time_sign_in_link(live_server: Any, home: Path) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    env = {"WANDB_BASE_URL": live_server.url, "WANDB_API_KEY": live_server.api_key}
+    done = cli("ui", "--print", home=home, **env)
+    assert done.returncode == 0, done.stderr
+    (link,) = [w for w in done.stdout.split() if "/api/v1/session/login?token=" in w]
+    assert live_server.api_key not in done.stdout
+
+    def follow() -> tuple[int, str]:
+        parts = urlsplit(link)
+        conn = http.client.HTTPConnection(parts.netloc, timeout=10)
+        try:
+            conn.request("GET", f"{parts.path}?{parts.query}")
+            answer = conn.getresponse()
+            answer.read()
+            return answer.status, answer.getheader("Set-Cookie") or ""
+        finally:
+            conn.close()
+
+    status, cookie = follow()
+    assert status in (302, 303, 307) and "HttpOnly" in cookie
+    assert follow()[0] >= 400, "a sign-in link works once"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import login_cmd, runs_cmd, status_cmd, sync_cmd
+from trackwell.cli import login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
 from trackwell.schema.errors import TrackwellError
 
 EPILOG = """\
@@ -22,6 +22,7 @@ examples:
   trackwell server stop                     stop the local server
   trackwell login --host https://tw.example.com KEY
                                             check a key and store it for that server (mode 0600)
+  trackwell ui                              open the web UI, signed in (one-time link)
   trackwell status                          settings in effect, server, user, unsynced runs
   trackwell sync --all                      upload every offline or unfinished run under ./trackwell
   trackwell sync trackwell/offline-run-*    upload the given run dirs
@@ -48,7 +49,7 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         importlib.import_module("trackwell.cli.server_cmd").register(subparsers)
     else:
         subparsers.add_parser("server", help="run the trackwell server (see `trackwell server --help`)")
-    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd):
+    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, ui_cmd):
         module.register(subparsers)
     return parser
 

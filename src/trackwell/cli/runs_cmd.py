@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from trackwell.apis import Api, Run
 from trackwell.schema.errors import InvalidArgument
+from trackwell.sdk.context.metadata import PATCH_FILE, reproduce_instructions
 from trackwell.sdk.settings import Settings
 
 
@@ -15,7 +17,7 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "runs", help="list runs or show one run", description="Read runs from the server."
     )
-    actions = parser.add_subparsers(dest="runs_action", metavar="{ls,show}", required=True)
+    actions = parser.add_subparsers(dest="runs_action", metavar="{ls,show,reproduce}", required=True)
     ls = actions.add_parser("ls", help="list a project's runs as a table")
     ls.add_argument("project", nargs="?", help="'entity/project' or 'project' (default: WANDB_PROJECT)")
     ls.add_argument("--filter", help='MongoDB-style JSON, e.g. \'{"state": "finished"}\'')
@@ -25,6 +27,14 @@ def register(subparsers: Any) -> None:
     show = actions.add_parser("show", help="config, summary, state and files of one run")
     show.add_argument("path", help="'entity/project/run_id' or 'project/run_id'")
     show.set_defaults(func=run_show)
+    again = actions.add_parser(
+        "reproduce", help="the commands that rebuild a run's code state and start it again"
+    )
+    again.add_argument("path", help="'entity/project/run_id' or 'project/run_id'")
+    again.add_argument(
+        "--dir", type=Path, help="where to put the run's diff.patch (default ./reproduce-<id>)"
+    )
+    again.set_defaults(func=run_reproduce)
 
 
 def _filters(text: str | None) -> dict[str, Any] | None:
@@ -117,4 +127,20 @@ def _describe(run: Run) -> str:
 def run_show(args: argparse.Namespace) -> int:
     with Api(settings=Settings.resolve()) as api:
         print(_describe(api.run(args.path)))
+    return 0
+
+
+def run_reproduce(args: argparse.Namespace) -> int:
+    """Print ``git checkout <commit>``, ``git apply <patch>`` and the command line of a run, having
+    downloaded its uncommitted diff next to you."""
+    with Api(settings=Settings.resolve()) as api:
+        run = api.run(args.path)
+        folder = (args.dir or Path(f"reproduce-{run.id}")).resolve()
+        patch = folder / PATCH_FILE
+        if PATCH_FILE in {f.name for f in run.files()}:
+            run.file(PATCH_FILE).download(root=folder, replace=True)
+        print(f"# Reproduce {'/'.join(run.path)} ({run.display_name}), {run.state}")
+        print(reproduce_instructions(run.metadata, patch_path=str(patch)))
+        if run.config:
+            print(f"# config: {json.dumps(run.config, sort_keys=True)}")
     return 0

@@ -37,6 +37,7 @@ from trackwell.schema.files import RunFile, RunFileList
 from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
 from trackwell.schema.records import BatchAck, OutputPage
 from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
+from trackwell.schema.ui import LoginLink
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -274,6 +275,10 @@ class ApiClient:
         """Console lines ``offset..offset+limit`` (a rewritten progress-bar line appears once)."""
         path = self._run(entity, project, run_id) + "/output"
         return OutputPage.model_validate(self._json("GET", path, query={"offset": offset, "limit": limit}))
+
+    def login_link(self) -> LoginLink:
+        """A one-time link that signs the browser in as this key's user (``trackwell ui``)."""
+        return LoginLink.model_validate(self._json("POST", "/api/v1/session/login-link"))
 
     # --- plumbing ----------------------------------------------------------------------------
 

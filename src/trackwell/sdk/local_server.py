@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +27,7 @@ from trackwell.sdk.api_client import ApiClient
 
 SERVER_JSON = "server.json"
 LOCK_FILE = "server.lock"
+DEFAULT_PORT = 7077  # the port `trackwell server` uses by default
 LOG_FILE = "server.log"
 KEY_FILE = "local-api-key"
 _POLL = 0.05
@@ -117,10 +119,20 @@ class _Locked:
         os.close(self.fd)
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _start(data_dir: Path, deadline: float) -> str:
     (data_dir / SERVER_JSON).unlink(missing_ok=True)  # stale: its server did not answer
     log_path = data_dir / LOG_FILE
-    command = [sys.executable, "-m", "trackwell", "server", "--data-dir", str(data_dir), "--port", "0"]
+    port = str(DEFAULT_PORT) if _port_free(DEFAULT_PORT) else "0"  # a stable UI address when we can
+    command = [sys.executable, "-m", "trackwell", "server", "--data-dir", str(data_dir), "--port", port]
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             command,

@@ -7,12 +7,14 @@ that started it wait for that file) and removed on a clean stop (SIGTERM/SIGINT)
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -29,6 +31,7 @@ from trackwell.server.server_file import (
     write_server_file,
 )
 from trackwell.server.settings import ServerSettings
+from trackwell.service.auth import LOCAL_KEY_FILE
 
 log = logging.getLogger("trackwell.server")
 
@@ -92,7 +95,7 @@ def serve(settings: ServerSettings, host: str, port: int, announce: Callable[[st
         )
     )
     announcer = threading.Thread(
-        target=_announce_when_ready, args=(server, url, data_dir, announce), daemon=True
+        target=_announce_when_ready, args=(server, url, data_dir, announce, settings.local), daemon=True
     )
     announcer.start()
     try:
@@ -106,7 +109,7 @@ def serve(settings: ServerSettings, host: str, port: int, announce: Callable[[st
 
 
 def _announce_when_ready(
-    server: uvicorn.Server, url: str, data_dir: Path, announce: Callable[[str], None]
+    server: uvicorn.Server, url: str, data_dir: Path, announce: Callable[[str], None], local: bool
 ) -> None:
     while not server.started:
         if server.should_exit:
@@ -118,3 +121,22 @@ def _announce_when_ready(
         time.sleep(0.05)
     write_server_file(data_dir, url, trackwell.__version__)
     announce(f"Trackwell server listening on {url} (data in {data_dir})")
+    if local:
+        link = _sign_in_link(url, data_dir)
+        if link:
+            announce(f"Open the UI, signed in (link works once, for a few minutes):\n  {link}")
+        announce("A new link any time: trackwell ui")
+
+
+def _sign_in_link(url: str, data_dir: Path) -> str | None:
+    """A one-time sign-in link for the local user, as Jupyter prints one: the server asks itself
+    with the local key, so the link is made exactly as ``trackwell ui`` makes it."""
+    try:
+        key = (data_dir / LOCAL_KEY_FILE).read_text().strip()
+        request = urllib.request.Request(
+            url + "/api/v1/session/login-link", method="POST", headers={"Authorization": f"Bearer {key}"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return str(json.loads(answer.read())["url"])
+    except (OSError, ValueError, KeyError):
+        return None

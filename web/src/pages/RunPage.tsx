@@ -89,11 +89,16 @@ function Overview({ run }: { run: RunOut }): React.JSX.Element {
           {run.error.traceback && <pre>{run.error.traceback}</pre>}
         </div>
       )}
-      {typeof git.diff === "string" && git.diff && (
-        <details>
-          <summary>Git diff</summary>
-          <pre className="console">{git.diff}</pre>
-        </details>
+      {typeof meta.reproduce === "string" && (
+        <section className="reproduce" data-testid="reproduce">
+          <h2>Reproduce</h2>
+          <pre className="console">{meta.reproduce}</pre>
+          {typeof git.patch === "string" && (
+            <a href={api.fileUrl(run.entity, run.project, run.id, git.patch)} download>
+              Download {git.patch} (uncommitted changes at start)
+            </a>
+          )}
+        </section>
       )}
       <div className="two-col">
         <KeyValues title="Config" entries={config} testid="config" />
@@ -198,7 +203,12 @@ function Logs({ run }: { run: RunOut }): React.JSX.Element {
   const lines = (q.data?.lines ?? []).filter((l) => !find || l.text.toLowerCase().includes(find.toLowerCase()));
   return (
     <div>
-      <input placeholder="Search output" value={find} onChange={(e) => setFind(e.target.value)} aria-label="search output" />
+      <div className="toolbar">
+        <input placeholder="Search output" value={find} onChange={(e) => setFind(e.target.value)} aria-label="search output" />
+        <button type="button" onClick={() => downloadText(`${run.id}-output.log`, (q.data?.lines ?? []).map((l) => l.text).join("\n") + "\n")} disabled={!q.data?.lines.length}>
+          Download
+        </button>
+      </div>
       {q.isError && <div className="filter-error">{(q.error as Error).message}</div>}
       {q.data && q.data.total === 0 ? (
         <Empty title="No console output" />
@@ -249,4 +259,14 @@ function Files({ run }: { run: RunOut }): React.JSX.Element {
       </tbody>
     </table>
   );
+}
+
+/** Save text as a file: the console as the run printed it (ANSI codes kept, as in a terminal log). */
+function downloadText(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
 }

@@ -175,6 +175,8 @@ def collect_metadata(settings_like: ContextOptions, files_dir: Path) -> RunConte
             saved = _save_code(script, relative, files_dir, files)
             if saved is not None:
                 metadata["code"] = saved
+    # Stored with the run so the UI shows exactly what `trackwell runs reproduce` prints.
+    metadata["reproduce"] = reproduce_instructions(metadata)
     return RunContext(metadata=metadata, files=files)
 
 
