@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import Result
 from trackwell.schema.records import OutputLine
 from trackwell.sdk.context import ConsoleCapture, ContextOptions, SystemMonitor, collect_metadata
 
@@ -200,7 +201,41 @@ def bench_unit_costs() -> dict[str, float]:
     }
 
 
-def main() -> None:
+def main(quick: bool = False) -> list[Result]:
+    """Entry point for ``benchmarks.run_all``."""
+    rounds = 3 if quick else 7
+    meta = bench_metadata(rounds)
+    unit = bench_unit_costs()
+    loop = bench_loop(rounds, steps=2000 if quick else 5000)
+    name = "run context"
+    out = [
+        Result(
+            name,
+            "init capture: collect_metadata with git (dirty 500-file repo)",
+            1e3 * meta["with_git_s"],
+            "ms",
+        ),
+        Result(name, "init capture: collect_metadata without git", 1e3 * meta["without_git_s"], "ms"),
+        Result(name, "init capture: without git and package list", 1e3 * meta["without_packages_s"], "ms"),
+        Result(
+            name,
+            "CPU per system-metrics sample",
+            unit["system_sample_cpu_ms"],
+            "ms",
+            note="default: one per 10 s",
+        ),
+        Result(name, "CPU per captured console write", unit["console_cpu_us_per_write"], "µs"),
+    ]
+    for variant, percent in loop["extra_cpu_percent"].items():
+        out.append(
+            Result(
+                name, f"training loop extra CPU with {variant}", percent, "%", note="noisy on 2 shared cores"
+            )
+        )
+    return out
+
+
+def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (CI smoke)")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -220,4 +255,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli()
