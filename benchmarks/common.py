@@ -7,15 +7,17 @@ Targets are written next to the numbers; they are never asserted in unit tests.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+RAW = Path(__file__).resolve().parent / "results.json"  # what RESULTS.md is rendered from
 
 
 @dataclass
@@ -79,6 +81,20 @@ def machine_info() -> dict[str, str]:
         "postgresql": pg,
         "fastapi": _version("fastapi"),
     }
+
+
+def merge_results(results: list[Result]) -> list[Result]:
+    """The stored results with every benchmark in ``results`` replaced by its new numbers, so a
+    partial run (``run_all sdk``) refreshes its own sections and keeps the others."""
+    fresh = {r.benchmark for r in results}
+    kept: list[Result] = []
+    if RAW.exists():
+        kept = [
+            Result(**row) for row in json.loads(RAW.read_text())["results"] if row["benchmark"] not in fresh
+        ]
+    merged = kept + results
+    RAW.write_text(json.dumps({"results": [asdict(r) for r in merged]}, indent=1) + "\n")
+    return merged
 
 
 def write_results(results: list[Result], command: str) -> None:

@@ -201,14 +201,41 @@ def bench_unit_costs() -> dict[str, float]:
     }
 
 
+def bench_init(rounds: int) -> dict[str, float]:
+    """``init()`` with every capture on (the default) vs all off: what a user waits for. Metadata is
+    collected on a background thread, so the difference is starting the capture, not doing it."""
+    import trackwell
+
+    quiet = {"quiet": True, "silent": True}
+    on = trackwell.Settings(**quiet)
+    off = trackwell.Settings(
+        **quiet, console="off", disable_stats=True, disable_git=True, disable_code=True, save_code=False
+    )
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    with tempfile.TemporaryDirectory(prefix="tw-ctx-init-") as tmp:
+        trackwell.init(project="ctx", dir=tmp, mode="offline", settings=on).finish()  # imports, once
+        for _ in range(rounds):
+            for name, settings in (("with", on), ("without", off)):
+                started = time.perf_counter()
+                run = trackwell.init(
+                    project="ctx", dir=tmp, mode="offline", settings=settings, reinit="create_new"
+                )
+                times[name].append(time.perf_counter() - started)
+                run.finish()
+    return {name: 1e3 * statistics.median(values) for name, values in times.items()}
+
+
 def main(quick: bool = False) -> list[Result]:
     """Entry point for ``benchmarks.run_all``."""
     rounds = 3 if quick else 7
+    init = bench_init(rounds)
     meta = bench_metadata(rounds)
     unit = bench_unit_costs()
     loop = bench_loop(rounds, steps=2000 if quick else 5000)
     name = "run context"
     out = [
+        Result(name, "init() with every capture on (offline run)", init["with"], "ms"),
+        Result(name, "init() with every capture off (offline run)", init["without"], "ms"),
         Result(
             name,
             "init capture: collect_metadata with git (dirty 500-file repo)",

@@ -1,5 +1,8 @@
 """`make bench`: run every benchmark and rewrite benchmarks/RESULTS.md.
 
+``python -m benchmarks.run_all sdk ingest`` runs only the modules whose names contain those words and
+updates only their sections.
+
 Each module listed here has ``main(quick: bool) -> list[Result]``. A benchmark that fails is reported
 and the others still run.
 """
@@ -11,7 +14,7 @@ import os
 import sys
 import traceback
 
-from benchmarks.common import Result, write_results
+from benchmarks.common import Result, merge_results, write_results
 
 MODULES = [
     "benchmarks.sdk_bench",
@@ -44,11 +47,8 @@ def main() -> int:
                 f"   {r.metric}: {r.value:.4g} {r.unit} {('(target ' + r.target + ')') if r.target else ''}"
             )
         results.extend(got)
-    if only:
-        print("partial run (benchmarks named on the command line): RESULTS.md left as it was")
-    else:
-        write_results(results, "make bench")
-        print("wrote benchmarks/RESULTS.md" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    write_results(merge_results(results), "make bench")
+    print("wrote benchmarks/RESULTS.md" + (f"; failed: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 
