@@ -88,6 +88,14 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): 
   };
 }
 
+const SPARSE_POINTS = 30;
+
+function countPoints(line: PlotData["lines"][number]): number {
+  let n = 0;
+  for (const v of line.values) if (v !== null && v !== undefined) n += 1;
+  return n;
+}
+
 function buildOpts(data: PlotData, o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }): uPlot.Options {
   const css = getComputedStyle(document.documentElement);
   const axisColor = css.getPropertyValue("--muted").trim() || "#888";
@@ -113,7 +121,9 @@ function buildOpts(data: PlotData, o: ChartOptions, width: number, legend: HTMLD
         stroke: l.role === "raw" ? alpha(l.color, 0.22) : l.role === "min" || l.role === "max" ? alpha(l.color, 0.0) : l.color,
         width: l.role === "raw" ? 1 : l.role === "min" || l.role === "max" ? 0 : 1.5,
         spanGaps: true,
-        points: { show: false },
+        // Lines only for dense series; a metric logged a handful of times (a final score) would be
+        // invisible as a line of one point, so sparse main lines show their points.
+        points: { show: (l.role === "line" || l.role === "mean") && countPoints(l) <= SPARSE_POINTS, size: 5 },
       })),
     ],
     bands: data.bands.map(([hi, lo]) => ({
