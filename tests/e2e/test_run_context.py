@@ -37,6 +37,9 @@ for i in range(101):
     sys.stdout.write(f"\\rtraining {i:3d}%")
     sys.stdout.flush()
 print()
+from tqdm import tqdm
+for _ in tqdm(range(200), desc="epoch 1", mininterval=0):
+    time.sleep(0.001)
 with open("checkpoint.bin", "wb") as f:
     f.write(bytes(range(256)) * 40)
 run.save("checkpoint.bin", policy="now")
@@ -149,6 +152,10 @@ def test_context_is_captured_and_read_back(
     assert [line["stream"] for line in lines if line["text"] == "careful: stderr line"] == ["stderr"]
     bars = [t for t in texts if "training" in t]
     assert bars == ["training 100%"], "a \\r progress bar is one line in its final state"
+    tqdm_lines = [line for line in lines if line["text"].startswith("epoch 1:")]
+    assert len(tqdm_lines) == 1, tqdm_lines
+    assert "100%" in tqdm_lines[0]["text"] and "200/200" in tqdm_lines[0]["text"]
+    assert tqdm_lines[0]["stream"] == "stderr"
 
     system = run.history(stream="system", pandas=False)
     assert len(system) >= 2
