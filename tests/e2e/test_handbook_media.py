@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_handbook_tracking import only_run, run_example
+import trackwell
+from tests.e2e.test_handbook_tracking import _env, only_run, run_example
 from tests.fixtures.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -73,3 +76,40 @@ def test_05_table_cells_come_back(live_server: LiveServer, tmp_path: Path, api: 
         ["the app crashes on launch on ios", "bug", "bug", 0.93],
         ["can you add dark mode to the dashboard", "feature", "billing", 0.41],
     ]
+    again = run.table("validation/prediction_table")
+    assert again.columns == table["columns"] and again.data == table["data"]
+    assert list(again.get_dataframe()["confidence"]) == [0.97, 0.93, 0.41]
+
+
+def test_table_with_image_cells_reads_back_as_images(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
+    import numpy as np
+
+    script = tmp_path / "table_images.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import trackwell as wandb\n"
+        "run = wandb.init(project='table-images')\n"
+        "table = wandb.Table(columns=['id', 'image'])\n"
+        "for i in range(3):\n"
+        "    table.add_data(i, wandb.Image(np.full((8, 8, 3), 40 * i, np.uint8)))\n"
+        "wandb.log({'samples': table})\n"
+        "wandb.finish()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=_env(live_server, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert proc.returncode == 0, proc.stderr
+    run = only_run(api, "table-images")
+    table = run.table("samples", root=tmp_path / "dl")
+    assert [row[0] for row in table.data] == [0, 1, 2]
+    for i, (_, image) in enumerate(table.data):
+        assert isinstance(image, trackwell.Image)
+        pixels = np.asarray(image.image)
+        assert pixels.shape == (8, 8, 3) and int(pixels[0, 0, 0]) == 40 * i

@@ -10,6 +10,8 @@ Imports: standard library, ``trackwell.schema`` and the SDK's HTTP client.
 
 from __future__ import annotations
 
+import json
+import tempfile
 import time
 from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.apis.history import sampled_rows, scan_rows, to_frame
+from trackwell.data_types.table import Table
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.files import RunFile
 from trackwell.schema.runs import RunOut, RunUpdate
@@ -239,6 +242,29 @@ class Run:
         return scan_rows(
             self._client, self._key, keys, page_size=page_size, min_step=min_step, max_step=max_step
         )
+
+    def table(self, key: str, step: int | None = None, root: str | Path | None = None) -> Table:
+        """The :class:`~trackwell.Table` logged under ``key``: the last one, or the one at ``step``.
+
+        The table file and the media its cells reference are downloaded into ``root`` (default: a
+        new temporary folder), so image and audio cells come back as media objects.
+        """
+        if step is None:
+            ref = self.summary.get(key)
+        else:
+            rows = list(self.scan_history(keys=[key], min_step=step, max_step=step))
+            ref = rows[-1].get(key) if rows else None
+        if not isinstance(ref, dict) or ref.get("_type") != "table-file":
+            where = f"at step {step}" if step is not None else "in the summary"
+            raise NotFound(f"run {'/'.join(self.path)} has no table under {key!r} {where}", field="key")
+        folder = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="trackwell-table-"))
+        self.file(ref["path"]).download(root=folder, replace=True)
+        obj = json.loads((folder / ref["path"]).read_text("utf-8"))
+        media = {c["path"] for row in obj.get("data", []) for c in row if isinstance(c, dict) and "path" in c}
+        for path in sorted(media):
+            if not (folder / path).exists():
+                self.file(path).download(root=folder, replace=True)
+        return Table.from_json(obj, files_root=folder)
 
     def console(self, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
         """Captured console lines as ``{"line", "stream", "timestamp", "text"}`` (ANSI codes kept;
