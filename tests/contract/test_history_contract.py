@@ -324,3 +324,13 @@ def test_column_blocks_refuse_ragged_columns(engine: Engine, store: SqlHistorySt
 
 def json_safe(r: dict[str, Any]) -> str:
     return json.dumps(r, sort_keys=True)
+
+
+def test_series_without_timestamps_has_the_same_points(engine: Engine, store: SqlHistoryStore) -> None:
+    rows = [row(i, {"loss": 1.0 / (i + 1)}) for i in range(5000)]
+    append(engine, store, rows)
+    with engine.connect() as conn:
+        (full,) = store.series(conn, RUN, SeriesQuery(keys=["loss"], samples=200))
+        (bare,) = store.series(conn, RUN, SeriesQuery(keys=["loss"], samples=200, timestamps=False))
+    assert (bare.steps, bare.values, bare.total_points) == (full.steps, full.values, full.total_points)
+    assert bare.timestamps == [] and len(full.timestamps) == len(full.steps)

@@ -38,7 +38,9 @@ class Series(WireModel):
     key: str
     steps: list[int]
     values: list[float | NonFinite | None]
-    timestamps: list[float] = Field(description="Wall time of each point, seconds since the epoch.")
+    timestamps: list[float] = Field(
+        description="Wall time of each point, seconds since the epoch; empty when not asked for."
+    )
     total_points: int = Field(description="Points in the requested range before downsampling.")
     sampled: bool
 

@@ -56,6 +56,11 @@ class SeriesQueryRequest(BaseModel):
         default=None, description="Also return this metric (e.g. 'epoch') to use as the x axis."
     )
     stream: Literal["history", "system"] = "history"
+    timestamps: bool = Field(
+        True,
+        description="Return each point's wall time. Charts on a step or metric x axis pass false: "
+        "it skips a second decode (~30% of the read).",
+    )
 
 
 class RunSeries(BaseModel):

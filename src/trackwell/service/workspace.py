@@ -51,6 +51,7 @@ class WorkspaceService:
             max_step=req.max_step,
             samples=req.samples or None,
             stream=req.stream,
+            timestamps=req.timestamps,
         )
         out: list[RunSeries] = []
         with self._db.read() as conn:

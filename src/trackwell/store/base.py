@@ -58,6 +58,8 @@ class SeriesQuery:
     max_step: int | None = None  # inclusive
     samples: int | None = 1000  # point budget per series; None = full resolution
     stream: Stream = "history"
+    # Wall times cost a second decode (row chunks); charts on a step or metric x axis skip them.
+    timestamps: bool = True
 
 
 class HistoryStore(Protocol):

@@ -119,7 +119,8 @@ export const api = {
   updateRun: (e: string, p: string, r: string, body: RunUpdate) => request<RunOut>("PATCH", runPath(e, p, r), body),
   historyKeys: (e: string, p: string, r: string, stream = "history") =>
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
-  seriesQuery: (body: SeriesQueryRequest) => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body),
+  seriesQuery: (body: SeriesQueryRequest) =>
+    chartSlot(() => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
   files: (e: string, p: string, r: string) => request<{ files: RunFile[] }>("GET", `${runPath(e, p, r)}/files`),
   fileUrl: (e: string, p: string, r: string, path: string) =>
     `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`,
@@ -129,3 +130,20 @@ export const api = {
       `${runPath(e, p, r)}/output${q({ offset, limit })}`,
     ),
 };
+
+/** At most this many chart requests in flight. They compete for the server's CPU, so firing twenty
+ * at once made the first chart arrive with the last; charts ask in mount order (top of the page first). */
+const MAX_CHART_REQUESTS = 2;
+let chartsInFlight = 0;
+const chartQueue: (() => void)[] = [];
+
+async function chartSlot<T>(fetch: () => Promise<T>): Promise<T> {
+  if (chartsInFlight >= MAX_CHART_REQUESTS) await new Promise<void>((resolve) => chartQueue.push(resolve));
+  chartsInFlight += 1;
+  try {
+    return await fetch();
+  } finally {
+    chartsInFlight -= 1;
+    chartQueue.shift()?.();
+  }
+}

@@ -61,8 +61,10 @@ export function MetricPanel(props: {
   // A ~400 px chart needs no more than ~1,000 points per line; with many runs, fewer per run keeps
   // one chart answer near 60k points so the first charts arrive quickly.
   const samples = Math.max(150, Math.min(1000, Math.floor(60_000 / Math.max(1, runs.length))));
+  // Wall times are a second decode on the server: only time axes ask for them.
+  const timestamps = settings.xAxis === "wall" || settings.xAxis === "relative";
   const query = useQuery({
-    queryKey: ["series", settings.stream, metric, xMetric, samples, stepZoom ? range : null, runs.map((r) => r.key)],
+    queryKey: ["series", settings.stream, metric, xMetric, samples, timestamps, stepZoom ? range : null, runs.map((r) => r.key)],
     enabled: near && runs.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
@@ -73,6 +75,7 @@ export function MetricPanel(props: {
         samples,
         x_key: xMetric,
         stream: settings.stream,
+        timestamps,
         min_step: stepZoom ? Math.floor(range[0]) : null,
         max_step: stepZoom ? Math.ceil(range[1]) : null,
       }),

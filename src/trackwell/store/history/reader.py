@@ -137,11 +137,11 @@ def read_series(conn: Connection, run_pk: int, query: SeriesQuery) -> list[Serie
             rows, steps, values = rows[keep], steps[keep], values[keep]
         picked.append((key, rows, steps, values, total))
     all_rows = np.concatenate([p[1] for p in picked]) if picked else _EMPTY_I
-    all_ts = _timestamps(conn, run_pk, query.stream, all_rows)
+    all_ts = _timestamps(conn, run_pk, query.stream, all_rows) if query.timestamps else None
     out: list[Series] = []
     at = 0
     for key, rows, steps, values, total in picked:
-        ts = all_ts[at : at + len(rows)]
+        ts = all_ts[at : at + len(rows)] if all_ts is not None else _EMPTY_F
         at += len(rows)
         wire: list[Any] = values.tolist()
         for i in np.flatnonzero(~np.isfinite(values)).tolist():

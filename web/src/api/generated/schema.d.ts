@@ -929,7 +929,7 @@ export interface components {
             steps: number[];
             /**
              * Timestamps
-             * @description Wall time of each point, seconds since the epoch.
+             * @description Wall time of each point, seconds since the epoch; empty when not asked for.
              */
             timestamps: number[];
             /**
@@ -965,6 +965,12 @@ export interface components {
              * @enum {string}
              */
             stream: "history" | "system";
+            /**
+             * Timestamps
+             * @description Return each point's wall time. Charts on a step or metric x axis pass false: it skips a second decode (~30% of the read).
+             * @default true
+             */
+            timestamps: boolean;
             /**
              * X Key
              * @description Also return this metric (e.g. 'epoch') to use as the x axis.
