@@ -62,3 +62,27 @@ def test_sync_of_a_missing_dir_is_a_clear_error(tmp_path: Path) -> None:
     done = run_python(["-m", "trackwell", "sync", str(tmp_path / "nope")], tmp_path)
     assert done.returncode == 1
     assert "is not a run dir" in done.stderr and "Traceback" not in done.stderr
+
+
+SAVES_A_FILE_FIRST = """
+import pathlib, trackwell
+run = trackwell.init(project="sync-files", mode="offline", settings=trackwell.Settings(console="off"))
+pathlib.Path("weights.bin").write_bytes(bytes(range(256)))
+run.save("weights.bin", policy="now")  # a file record before any history: uploaded before the run exists
+run.log({"loss": 0.5})
+run.finish()
+print(run.id)
+"""
+
+
+def test_offline_run_whose_first_record_is_a_file_syncs(live_server: Any, tmp_path: Path) -> None:
+    made = run_python(["-c", SAVES_A_FILE_FIRST], tmp_path)
+    assert made.returncode == 0, made.stderr
+    run_id = made.stdout.strip().splitlines()[-1]
+    env = {"WANDB_BASE_URL": live_server.url, "WANDB_API_KEY": live_server.api_key}
+    synced = run_python(["-m", "trackwell", "sync", "--all"], tmp_path, **env)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    with ApiClient(live_server.url, live_server.api_key) as client:
+        entity = client.viewer().entity
+        assert client.read_file(entity, "sync-files", run_id, "weights.bin") == bytes(range(256))
+        assert client.get_run(entity, "sync-files", run_id).history_count == 1

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
@@ -35,6 +35,7 @@ from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.sdk.api_client import TransportError
 from trackwell.sdk.runlog import read_frames
 
+T = TypeVar("T")
 log = logging.getLogger("trackwell.sdk")
 
 BATCH_BYTES = 2 << 20
@@ -333,7 +334,22 @@ class Uploader:
         except OSError:
             log.warning("run file %s is gone; sending its record without the bytes", path)
             return
-        self.client.put_file(header["entity"], header["project"], header["run_id"], record["path"], data)
+        self._on_run(
+            lambda: self.client.put_file(
+                header["entity"], header["project"], header["run_id"], record["path"], data
+            )
+        )
+
+    def _on_run(self, call: Callable[[], T]) -> T:
+        """``call`` a run route; when the server does not know the run yet (an offline run, or the
+        server was down at init), create it once and call again. Files can come before any record."""
+        try:
+            return call()
+        except NotFound:
+            if self._upserted:
+                raise
+            self._upsert()
+            return call()
 
     def _post(self, records_json: bytes, frames: list[tuple[int, bytes]], end: int | None = None) -> None:
         header, progress = self.header, self.progress
@@ -345,13 +361,9 @@ class Uploader:
             + records_json
             + b"}"
         )
-        try:
-            ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
-        except NotFound:
-            if self._upserted:
-                raise
-            self._upsert()
-            ack = self.client.post_records(header["entity"], header["project"], header["run_id"], body)
+        ack = self._on_run(
+            lambda: self.client.post_records(header["entity"], header["project"], header["run_id"], body)
+        )
         self._last_post = time.monotonic()
         if frames:
             self._advance(ack.applied_through, frames, end)
