@@ -8,7 +8,7 @@ Concurrent appends to one run must be serialized by the caller (the run row lock
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,11 +230,9 @@ def _append_row_columns(
             np.concatenate((o_rt, rt)),
         )
         first_row = int(old.row_min)
-    writes = ChunkWrites(history_row_chunks)
-    new_open: int | None = None
-    cuts = chunks.pieces(len(steps), chunks.ROW_CHUNK_ROWS)
-    for j, (a, b) in enumerate(cuts):
-        values = {
+
+    def piece(a: int, b: int) -> dict[str, Any]:
+        return {
             "row_min": first_row + a,
             "row_max": first_row + b - 1,
             "step_min": int(steps[a:b].min()),
@@ -242,14 +240,12 @@ def _append_row_columns(
             "count": b - a,
             "data": chunks.encode_row_chunk(steps[a:b], ts[a:b], rt[a:b]),
         }
-        still_open = j == len(cuts) - 1 and b - a < chunks.ROW_CHUNK_ROWS
-        if j == 0 and open_id is not None:
-            writes.update(open_id, values)
-            new_open = open_id if still_open else None
-        else:
-            writes.insert({"run_pk": run_pk, "stream": stream, **values}, "open" if still_open else None)
-    ids = writes.flush(conn)
-    return ids.get("open", new_open)
+
+    writes = ChunkWrites(history_row_chunks)
+    cuts = chunks.pieces(len(steps), chunks.ROW_CHUNK_ROWS)
+    base = {"run_pk": run_pk, "stream": stream}
+    new_open = _place_pieces(writes, cuts, chunks.ROW_CHUNK_ROWS, open_id, "open", base, piece)
+    return writes.flush(conn).get("open", new_open)
 
 
 def _append_other(
@@ -264,12 +260,10 @@ def _append_other(
         ).scalar_one()
         old = OtherPayload.decode(blob)
         other = OtherPayload(old.rows + other.rows, old.steps + other.steps, old.values + other.values)
-    writes = ChunkWrites(history_other_chunks)
-    new_open: int | None = None
-    cuts = chunks.pieces(len(other.rows), chunks.OTHER_CHUNK_ROWS)
-    for j, (a, b) in enumerate(cuts):
+
+    def piece(a: int, b: int) -> dict[str, Any]:
         part = OtherPayload(other.rows[a:b], other.steps[a:b], other.values[a:b])
-        values = {
+        return {
             "row_min": part.rows[0],
             "row_max": part.rows[-1],
             "step_min": min(part.steps),
@@ -277,14 +271,12 @@ def _append_other(
             "count": b - a,
             "data": part.encode(),
         }
-        still_open = j == len(cuts) - 1 and b - a < chunks.OTHER_CHUNK_ROWS
-        if j == 0 and open_id is not None:
-            writes.update(open_id, values)
-            new_open = open_id if still_open else None
-        else:
-            writes.insert({"run_pk": run_pk, "stream": stream, **values}, "open" if still_open else None)
-    ids = writes.flush(conn)
-    return ids.get("open", new_open)
+
+    writes = ChunkWrites(history_other_chunks)
+    cuts = chunks.pieces(len(other.rows), chunks.OTHER_CHUNK_ROWS)
+    base = {"run_pk": run_pk, "stream": stream}
+    new_open = _place_pieces(writes, cuts, chunks.OTHER_CHUNK_ROWS, open_id, "open", base, piece)
+    return writes.flush(conn).get("open", new_open)
 
 
 def _load_stats(conn: Connection, run_pk: int, stream: Stream, keys: list[str]) -> dict[str, Row[Any]]:
@@ -296,6 +288,47 @@ def _load_stats(conn: Connection, run_pk: int, stream: Stream, keys: list[str]) 
         )
         found.update((row.key, row) for row in conn.execute(stmt))
     return found
+
+
+def _place_pieces(
+    writes: ChunkWrites,
+    cuts: Sequence[tuple[int, int]],
+    capacity: int,
+    open_id: int | None,
+    tag: str,
+    base: dict[str, Any],
+    piece: Callable[[int, int], dict[str, Any]],
+) -> int | None:
+    """Queue one chunk per piece ``cuts[j] = (a, b)``: the first rewrites the open chunk when there is
+    one, the others are inserted; the last stays open (tagged ``tag``) while below ``capacity``.
+    Returns the open chunk's id when it is an existing chunk (new ones get theirs at flush)."""
+    new_open: int | None = None
+    for j, (a, b) in enumerate(cuts):
+        values = piece(a, b)
+        still_open = j == len(cuts) - 1 and b - a < capacity
+        if j == 0 and open_id is not None:
+            writes.update(open_id, values)
+            new_open = open_id if still_open else None
+        else:
+            writes.insert({**base, **values}, tag if still_open else None)
+    return new_open
+
+
+def _key_piece(rows: IntArray, steps: IntArray, vals: Any) -> Callable[[int, int], dict[str, Any]]:
+    def piece(a: int, b: int) -> dict[str, Any]:
+        vmin, vmax = chunks.nan_extremes(vals[a:b])
+        return {
+            "row_min": int(rows[a]),
+            "row_max": int(rows[b - 1]),
+            "step_min": int(steps[a:b].min()),
+            "step_max": int(steps[a:b].max()),
+            "count": b - a,
+            "vmin": vmin,
+            "vmax": vmax,
+            "data": chunks.encode_key_chunk(rows[a:b], steps[a:b], vals[a:b]),
+        }
+
+    return piece
 
 
 def _append_numeric(
@@ -340,27 +373,11 @@ def _append_numeric(
                 # int chunk meets floats (or back): close it rather than rewrite ints as floats
                 open_id = None
         ks.open_chunk_set = True
-        ks.open_chunk = None
         cuts = chunks.pieces(len(vals), chunks.KEY_CHUNK_POINTS)
-        for j, (a, b) in enumerate(cuts):
-            vmin, vmax = chunks.nan_extremes(vals[a:b])
-            values = {
-                "row_min": int(k_rows[a]),
-                "row_max": int(k_rows[b - 1]),
-                "step_min": int(k_steps[a:b].min()),
-                "step_max": int(k_steps[a:b].max()),
-                "count": b - a,
-                "vmin": vmin,
-                "vmax": vmax,
-                "data": chunks.encode_key_chunk(k_rows[a:b], k_steps[a:b], vals[a:b]),
-            }
-            still_open = j == len(cuts) - 1 and b - a < chunks.KEY_CHUNK_POINTS
-            if j == 0 and open_id is not None:
-                writes.update(open_id, values)
-                ks.open_chunk = open_id if still_open else None
-            else:
-                row = {"run_pk": run_pk, "stream": stream, "key": key, **values}
-                writes.insert(row, key if still_open else None)
+        base = {"run_pk": run_pk, "stream": stream, "key": key}
+        ks.open_chunk = _place_pieces(
+            writes, cuts, chunks.KEY_CHUNK_POINTS, open_id, key, base, _key_piece(k_rows, k_steps, vals)
+        )
     for tag, chunk_id in writes.flush(conn).items():
         stats[str(tag)].open_chunk = chunk_id
 
