@@ -63,8 +63,10 @@ export function MetricPanel(props: {
   const samples = Math.max(150, Math.min(1000, Math.floor(60_000 / Math.max(1, runs.length))));
   // Wall times are a second decode on the server: only time axes ask for them.
   const timestamps = settings.xAxis === "wall" || settings.xAxis === "relative";
+  // The set of runs, not their table order: re-sorting the table must not refetch every chart.
+  const runSet = useMemo(() => runs.map((r) => r.key).sort(), [runs]);
   const query = useQuery({
-    queryKey: ["series", settings.stream, metric, xMetric, samples, timestamps, stepZoom ? range : null, runs.map((r) => r.key)],
+    queryKey: ["series", settings.stream, metric, xMetric, samples, timestamps, stepZoom ? range : null, runSet],
     enabled: near && runs.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
