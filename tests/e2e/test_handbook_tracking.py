@@ -94,6 +94,9 @@ def test_02_init_config_is_stored_with_group_tags_and_job_type(
     assert run.job_type == "train"
     assert run.group == "resnet50-baselines"
     assert list(run.tags) == ["baseline", "image-classification"]
+    # Run context arrives even for a run that lasts milliseconds.
+    assert run.metadata["program"].endswith("02_init_config.py") and run.metadata["python"]
+    assert {"requirements.txt", "code/02_init_config.py"} <= {f.name for f in run.files()}
     assert dict(run.config) == {
         "learning_rate": 1e-3,
         "batch_size": 64,
@@ -162,6 +165,7 @@ def test_13_define_metric_summaries_group_and_tags(live_server: LiveServer, tmp_
         "train",
         ["ablation", "ranking", "resnet-encoder"],
     )
+    assert run.metadata["codePath"].endswith("13_grouping_define_metric.py")
     assert run.summary["val/accuracy"] == {"max": 0.86}
     assert run.summary["val/loss"] == {"min": 0.42}
     assert run.summary["epoch"] == 1

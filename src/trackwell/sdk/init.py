@@ -302,7 +302,10 @@ def _start_context(run: Run, settings: Settings, run_dir: Path, start_time: floa
     output, system metrics, and ``run.save()`` files. Metadata is collected on its own thread; each
     part has a switch in Settings."""
     options = ContextOptions.from_process(
-        disable_git=settings.disable_git, disable_code=settings.disable_code, save_code=settings.save_code
+        disable_git=settings.disable_git,
+        disable_code=settings.disable_code,
+        save_code=settings.save_code,
+        capture_packages=not settings.disable_packages,
     )
     context = ContextSession(
         run._record,
@@ -310,6 +313,7 @@ def _start_context(run: Run, settings: Settings, run_dir: Path, start_time: floa
         options,
         console=settings.console,
         stats_interval=None if settings.disable_stats else settings.stats_interval,
+        disable_meta=settings.disable_meta,
         start_time=start_time,
     )
     context.start()

@@ -302,8 +302,12 @@ class Run:
             self._submit((OP_RECORD, {"kind": "meta", **fields}))
 
     def _record(self, fields: dict[str, Any]) -> None:
-        """Queue a record built elsewhere (console output, system stats, files): the context seam."""
-        if not self._finished:
+        """Queue a record built elsewhere (console output, system stats, files): the context seam.
+
+        Accepted until the run log closes, not only until finish() starts: the finish hooks stop the
+        context capture, and what it hands over then (the metadata of a run that lasted a few
+        milliseconds, the last console lines) still belongs before the exit record."""
+        if not self._processor.closed:
             self._submit((OP_RECORD, fields))
 
     # --- ending ------------------------------------------------------------------------------

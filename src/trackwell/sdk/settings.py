@@ -75,6 +75,7 @@ WANDB_ALIASES: dict[str, str] = {
     "WANDB_SWEEP_ID": "sweep_id",
     "WANDB_X_STATS_SAMPLING_INTERVAL": "stats_interval",
     "WANDB_X_DISABLE_STATS": "disable_stats",
+    "WANDB_X_DISABLE_META": "disable_meta",
 }
 
 # Fields whose TRACKWELL_* name is not TRACKWELL_<FIELD>.
@@ -136,6 +137,11 @@ class Settings(BaseModel):
     stats_interval: float = 10.0
     """Seconds between system-metrics samples."""
     disable_stats: bool = False
+    disable_meta: bool = False
+    """Capture no run context at all: no git, environment, packages or code (console and system
+    metrics have their own switches)."""
+    disable_packages: bool = False
+    """Do not write requirements.txt (the installed packages)."""
     heartbeat_interval: float = 15.0
     """Seconds between heartbeats while nothing else is uploaded."""
     finish_timeout: float = 30.0
@@ -397,6 +403,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "silent": _bool,
     "quiet": _bool,
     "disable_stats": _bool,
+    "disable_meta": _bool,
+    "disable_packages": _bool,
     "disable_git": _bool,
     "disable_code": _bool,
     "save_code": _bool,
