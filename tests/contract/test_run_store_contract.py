@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from trackwell.schema.errors import Conflict, InvalidArgument
 from trackwell.schema.records import OutputLine
 from trackwell.schema.runs import RunError, RunUpsert
-from trackwell.store.base import FileEntry, HistoryRow, RunChanges, RunKey, StoredRun
+from trackwell.store.base import FileEntry, HistoryRow, RunChanges, RunHandle, RunKey, StoredRun
 from trackwell.store.sql.database import SqlDatabase, open_database
 
 
@@ -550,3 +550,26 @@ def test_unsupported_database_urls_are_refused_without_echoing_the_password(url:
     assert info.value.field == "database_url"
     assert info.value.hint
     assert "s3cret-pw" not in str(info.value) and "s3cret-pw" not in repr(info.value.to_body())
+
+
+def test_find_runs_returns_keys_and_last_steps_of_many_runs(db: SqlDatabase) -> None:
+    made = {
+        run_id: _create(db, run_id, project=project)
+        for run_id, project in [("a", "p"), ("b", "p"), ("c", "other")]
+    }
+    with db.begin() as conn:
+        db.runs.update_run(conn, made["b"].pk, RunChanges(last_step=41))
+    wanted = [
+        RunKey("ent", "p", "a"),
+        RunKey("ent", "p", "b"),
+        RunKey("ent", "other", "c"),
+        RunKey("ent", "p", "missing"),
+        RunKey("ent", "nope", "a"),
+    ]
+    with db.read() as conn:
+        found = db.runs.find_runs(conn, wanted)
+    assert found == {
+        RunKey("ent", "p", "a"): RunHandle(pk=made["a"].pk, last_step=None),
+        RunKey("ent", "p", "b"): RunHandle(pk=made["b"].pk, last_step=41),
+        RunKey("ent", "other", "c"): RunHandle(pk=made["c"].pk, last_step=None),
+    }

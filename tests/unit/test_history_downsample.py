@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from trackwell.store.history.downsample import m4_indices
 
@@ -47,3 +48,23 @@ def test_all_equal_steps_and_all_nan() -> None:
     steps = np.zeros(5000, dtype=np.int64)
     keep = m4_indices(steps, np.full(5000, np.nan), 100)
     assert 0 < len(keep) <= 4 and keep[0] == 0 and keep[-1] == 4999
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_vectorized_and_loop_m4_pick_the_same_points(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trackwell.store.history import downsample
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 5000))
+    steps = np.sort(rng.integers(0, n * 3, n)).astype(np.int64)  # uneven, with repeated steps
+    values = rng.choice([0.0, 1.0, 2.0], n) if seed % 3 == 0 else rng.normal(size=n)  # ties, or not
+    if seed % 2:
+        values[rng.integers(0, n, n // 10)] = np.nan
+    if seed % 5 == 0:
+        values[rng.integers(0, n, 3)] = np.inf
+        values[rng.integers(0, n, 3)] = -np.inf
+    samples = int(rng.integers(8, 400))
+    vectorized = downsample.m4_indices(steps, values, samples)
+    monkeypatch.setattr(downsample, "VECTOR_MAX_POINTS", 0)
+    looped = downsample.m4_indices(steps, values, samples)
+    assert vectorized.tolist() == looped.tolist()

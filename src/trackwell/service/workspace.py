@@ -54,17 +54,18 @@ class WorkspaceService:
             timestamps=req.timestamps,
         )
         out: list[RunSeries] = []
+        keys_of = [RunKey(ref.entity, ref.project, ref.run_id) for ref in req.runs]
         with self._db.read() as conn:
-            for ref in req.runs:
-                key = RunKey(ref.entity, ref.project, ref.run_id)
-                stored = self._db.runs.get_run(conn, key)
-                base = RunSeries(entity=ref.entity, project=ref.project, run_id=ref.run_id)
-                if stored is None:
+            handles = self._db.runs.find_runs(conn, keys_of)
+            for key in keys_of:
+                base = RunSeries(entity=key.entity, project=key.project, run_id=key.run_id)
+                handle = handles.get(key)
+                if handle is None:
                     # One deleted run must not blank a chart of 500 others.
                     base.error = f"run {key} does not exist"
                     out.append(base)
                     continue
-                base.last_step = stored.run.last_step
-                base.series = self._db.history.series(conn, stored.pk, query)
+                base.last_step = handle.last_step
+                base.series = self._db.history.series(conn, handle.pk, query)
                 out.append(base)
         return SeriesQueryResponse(runs=out)

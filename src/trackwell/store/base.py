@@ -146,6 +146,14 @@ class StoredRun:
     run: RunOut
 
 
+@dataclass(frozen=True, slots=True)
+class RunHandle:
+    """What a reader of a run's history needs, without decoding the run's config and summary."""
+
+    pk: int
+    last_step: int | None
+
+
 @dataclass(slots=True)
 class RunChanges:
     """Fields to change on a run; ``None`` means "leave as is"."""
@@ -174,6 +182,10 @@ class RunStore(Protocol):
     def get_run(self, conn: Connection, key: RunKey, *, lock: bool = False) -> StoredRun | None:
         """``lock=True`` takes a row lock (PostgreSQL ``FOR UPDATE``) so concurrent batches for one
         run are applied one after the other, also across server processes."""
+
+    def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
+        """Primary keys and last steps of many runs at once (a workspace chart's runs); runs that
+        do not exist are absent from the answer."""
 
     def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
         """Create the run (and its entity and project when new). Raises ``Conflict`` if it exists."""

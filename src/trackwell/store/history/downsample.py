@@ -34,6 +34,8 @@ def m4_indices(steps: IntArray, values: FloatArray, samples: int) -> IntArray:
     has_nan = bool(nan.any())
     for_min = np.where(nan, np.inf, values) if has_nan else values
     for_max = np.where(nan, -np.inf, values) if has_nan else values
+    if n <= VECTOR_MAX_POINTS:
+        return _m4_vectorized(bounds, for_min, for_max)
     keep: list[int] = []
     # A Python loop over ~samples/4 buckets: each argmin/argmax runs in C over its slice, which
     # beats a vectorised O(n) "first extreme per group" (measured ~3x faster for 1M points).
@@ -45,3 +47,27 @@ def m4_indices(steps: IntArray, values: FloatArray, samples: int) -> IntArray:
         keep.append(start + int(np.argmin(for_min[start:end])))
         keep.append(start + int(np.argmax(for_max[start:end])))
     return np.unique(np.array(keep, dtype=np.int64))
+
+
+# Below this many points the vectorised form wins: a workspace chart reads hundreds of runs of a
+# few thousand points each, where the per-bucket Python loop cost more than the reads.
+VECTOR_MAX_POINTS = 100_000
+
+
+def _m4_vectorized(bounds: IntArray, for_min: FloatArray, for_max: FloatArray) -> IntArray:
+    """The same points as the loop in :func:`m4_indices` (first, last, first minimum, first
+    maximum of each non-empty bucket), computed with whole-array operations."""
+    starts, ends = bounds[:-1], bounds[1:]
+    nonempty = ends > starts
+    s, e = starts[nonempty], ends[nonempty]
+    # Non-empty buckets tile [s[0], n) without gaps, which is what reduceat needs.
+    segment = np.repeat(np.arange(len(s)), e - s)
+    offset = s[0]
+    firsts = []
+    for values, reduce in ((for_min, np.minimum), (for_max, np.maximum)):
+        part = values[offset:]
+        extreme = reduce.reduceat(part, s - offset)
+        hits = np.flatnonzero(part == extreme[segment])
+        _, first = np.unique(segment[hits], return_index=True)
+        firsts.append(hits[first] + offset)
+    return np.unique(np.concatenate((s, e - 1, *firsts)).astype(np.int64))

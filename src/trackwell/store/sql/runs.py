@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row
 
 from trackwell.schema.errors import Conflict
 from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunUpsert
-from trackwell.store.base import RunChanges, RunKey, StoredRun
+from trackwell.store.base import RunChanges, RunHandle, RunKey, StoredRun
 from trackwell.store.sql.dialect import Dialect, insert, upsert
 from trackwell.store.sql.filters import RunFilter
 from trackwell.store.sql.tables import entities, projects, run_sessions, runs
@@ -57,6 +57,9 @@ def _run_out(row: Row[Any], entity: str, project: str) -> RunOut:
     )
 
 
+_IN_BATCH = 500  # run ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
 class SqlRunStore:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
@@ -83,6 +86,24 @@ class SqlRunStore:
             stmt = stmt.with_for_update()
         row = conn.execute(stmt).first()
         return None if row is None else StoredRun(pk=row.id, run=_run_out(row, key.entity, key.project))
+
+    def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
+        # One query per project (a chart's runs are usually all in one), no JSON decoded.
+        found: dict[RunKey, RunHandle] = {}
+        by_project: dict[tuple[str, str], list[str]] = {}
+        for key in keys:
+            by_project.setdefault((key.entity, key.project), []).append(key.run_id)
+        for (entity, project), run_ids in by_project.items():
+            project_id = self._project_id(conn, entity, project)
+            if project_id is None:
+                continue
+            for start in range(0, len(run_ids), _IN_BATCH):
+                stmt = sa.select(runs.c.id, runs.c.run_id, runs.c.last_step).where(
+                    runs.c.project_id == project_id, runs.c.run_id.in_(run_ids[start : start + _IN_BATCH])
+                )
+                for row in conn.execute(stmt):
+                    found[RunKey(entity, project, row.run_id)] = RunHandle(pk=row.id, last_step=row.last_step)
+        return found
 
     # -- writes ----------------------------------------------------------------------------------
 
