@@ -24,14 +24,26 @@ page.on("response", async (r) => {
     // a response body that is gone after navigation
   }
 });
+// TRACE=1: print every API request's start and end (ms since the page was opened) to stderr.
+const trace = [];
+if (process.env.TRACE) {
+  page.on("requestfinished", (r) => {
+    if (!r.url().includes("/api/")) return;
+    const t = r.timing();
+    trace.push(`${Math.round(t.startTime - traceStart)}..${Math.round(t.startTime - traceStart + t.responseEnd)} ms ${r.method()} ${r.url().replace(url, "")}`);
+  });
+}
+let traceStart = Date.now();
 const out = {};
 const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
 
 // Cold open: page load, session, 1,000-run list, first chart drawn; then every chart on screen.
 const t0 = Date.now();
+traceStart = t0;
 await page.goto(`/${entity}/${project}?max=${maxRuns}`);
 await page.waitForSelector(drawn, { timeout: 60000 });
 out.first_chart_ms = Date.now() - t0;
+if (process.env.TRACE) process.stderr.write(`first chart at ${out.first_chart_ms} ms\n${trace.join("\n")}\n`);
 await page.waitForFunction(() => {
   const panels = [...document.querySelectorAll("[data-testid=panel]")].filter((p) => {
     const r = p.getBoundingClientRect();

@@ -96,9 +96,10 @@ def main(quick: bool) -> list[Result]:
                 "big",
                 str(min(runs, 1000)),
             ]
-            out = json.loads(
-                subprocess.run(driver, check=True, capture_output=True, text=True, timeout=600).stdout
-            )
+            done = subprocess.run(driver, check=True, capture_output=True, text=True, timeout=600)
+            if done.stderr:
+                print(done.stderr, file=sys.stderr)  # TRACE=1 timelines
+            out = json.loads(done.stdout)
         finally:
             server.terminate()
             server.wait(timeout=30)
