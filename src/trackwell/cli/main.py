@@ -28,6 +28,7 @@ examples:
   trackwell sync trackwell/offline-run-*    upload the given run dirs
   trackwell runs ls mnist --filter '{"config.lr": {"$gt": 0.01}}' --order -summary_metrics.acc
   trackwell runs show my-team/mnist/1a2b3c  config, summary, state and files of one run
+  trackwell runs reproduce mnist/1a2b3c     git checkout, git apply <patch> and the command line
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
