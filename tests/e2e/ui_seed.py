@@ -1,5 +1,6 @@
-"""Seeds a server for the browser tests with the real SDK: two handbook examples as they are, and a
-project of four runs in two groups whose values the tests can check exactly.
+"""Seeds a server for the browser tests with the real SDK: handbook examples as they are (training loop,
+grouping, media, a table), and a project of four runs in two groups whose values the tests can check
+exactly.
 
 Run as ``TRACKWELL_DATA_DIR=<dir> python tests/e2e/ui_seed.py`` against a running local server.
 """
@@ -38,7 +39,7 @@ def seed_groups() -> None:
 
 
 def main() -> None:
-    for example in ("03_training_loop.py", "13_grouping_define_metric.py"):
+    for example in ("03_training_loop.py", "13_grouping_define_metric.py", "04_media.py", "05_table.py"):
         path = EXAMPLES / example
         if path.exists():
             subprocess.run([sys.executable, str(path)], check=True, timeout=120)

@@ -18,6 +18,7 @@ export type SeriesQueryResponse = S["SeriesQueryResponse"];
 export type RunSeries = S["RunSeries"];
 export type RunFile = S["RunFile"];
 export type RunUpdate = S["RunUpdate"];
+export type HistoryRows = S["HistoryRows"];
 export interface ErrorDetail {
   code: string;
   message: string;
@@ -121,6 +122,19 @@ export const api = {
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
   seriesQuery: (body: SeriesQueryRequest) =>
     chartSlot(() => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
+  /** Full-resolution history rows holding any of `keys` (pages of 1,000 followed up to `max` rows). */
+  async historyRows(e: string, p: string, r: string, keys: string[], max = 5000): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let min: number | null = null;
+    for (;;) {
+      const page: HistoryRows = await request<HistoryRows>("GET", `${runPath(e, p, r)}/history/rows${q({ keys: keys.join(","), min_step: min, limit: 1000 })}`);
+      out.push(...page.rows);
+      if (page.next_min_step === null || page.next_min_step === undefined || out.length >= max || page.rows.length === 0) return out;
+      min = page.next_min_step;
+    }
+  },
+  /** A run file parsed as JSON (logged tables). */
+  fileJson: (e: string, p: string, r: string, path: string) => request<unknown>("GET", `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`),
   files: (e: string, p: string, r: string) => request<{ files: RunFile[] }>("GET", `${runPath(e, p, r)}/files`),
   fileUrl: (e: string, p: string, r: string, path: string) =>
     `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`,

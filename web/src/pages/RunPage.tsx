@@ -1,9 +1,10 @@
 /** One run: overview (state, timing, host, command, git, config, summary, editable tags and
- * notes), its charts, system metrics, console output and files. The tab is part of the URL. */
+ * notes), its charts, logged media and tables, system metrics, console output and files. The tab is part of the URL. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, type RunOut } from "../api/client";
 import { Empty } from "../components/Empty";
+import { RunMedia } from "../components/MediaTab";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import { StateBadge } from "../components/StateBadge";
 import { parseAnsi } from "../lib/ansi";
@@ -11,7 +12,7 @@ import { dateTime, duration, flatten, value } from "../lib/format";
 import { buildSections, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
 
-const TABS = ["overview", "charts", "system", "logs", "files"] as const;
+const TABS = ["overview", "charts", "media", "system", "logs", "files"] as const;
 
 export function RunPage(props: { entity: string; project: string; runId: string; tab: string }): React.JSX.Element {
   const { entity, project, runId, tab } = props;
@@ -42,6 +43,7 @@ export function RunPage(props: { entity: string; project: string; runId: string;
       </nav>
       {tab === "overview" && <Overview run={run} />}
       {(tab === "charts" || tab === "system") && <RunCharts run={run} stream={tab === "system" ? "system" : "history"} />}
+      {tab === "media" && <RunMedia run={run} />}
       {tab === "logs" && <Logs run={run} />}
       {tab === "files" && <Files run={run} />}
     </div>

@@ -1,0 +1,124 @@
+// Logged media and tables in a real browser, over handbook examples 04 (images, a matplotlib figure,
+// audio at epochs 0, 10, 20) and 05 (a three-row table) run unchanged by the seed with the real SDK.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, shot, signedIn } from "./browser";
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
+  page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const card = (key: string) => page.locator(`[data-testid=media-card][data-key="${key}"]`);
+
+async function openOnlyRun(project: string): Promise<void> {
+  await page.goto(`/root/${project}`);
+  await page.locator("[data-run] .run-link").first().click();
+  await page.getByTestId("overview").waitFor();
+  await page.getByRole("link", { name: "Media", exact: true }).click();
+  await page.getByTestId("media").waitFor();
+  expect(page.url()).toContain("tab=media");
+}
+
+describe("media", () => {
+  it("shows each image key at a step, with its caption, stepping with the keyboard", async () => {
+    await openOnlyRun("media-demo");
+    const image = card("examples/prediction_image");
+    expect(await image.getAttribute("data-kind")).toBe("image");
+    expect(await card("charts/confidence_curve").getAttribute("data-kind")).toBe("image");
+    // The latest step first: epoch 20 at step 2.
+    await expect.poll(() => image.getByTestId("step-label").innerText()).toMatch(/step 2 · epoch 20/);
+    expect(await image.getByTestId("media-caption").innerText()).toBe("Epoch 20 sample");
+    // One step back with the left arrow key: step 1 holds epoch 10's image.
+    await image.getByTestId("step-slider").focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => image.getByTestId("step-label").innerText()).toMatch(/step 1 · epoch 10\b/);
+    expect(await image.getByTestId("media-caption").innerText()).toBe("Epoch 10 sample");
+    const img = image.getByTestId("media-img");
+    expect(await img.getAttribute("src")).toMatch(/\/files\/media\/images\/examples\/prediction_image_1_[0-9a-f]+\.png$/);
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(128);
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => image.getByTestId("media-caption").innerText()).toBe("Epoch 20 sample");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => image.getByTestId("media-caption").innerText()).toBe("Epoch 10 sample");
+    await shot(page, "run-media");
+  });
+
+  it("zooms an image to its exact pixels", async () => {
+    await card("examples/prediction_image").getByTestId("media-img").click();
+    const zoom = page.getByTestId("media-zoom");
+    await zoom.waitFor();
+    const big = zoom.locator("img");
+    expect(await big.evaluate((el) => getComputedStyle(el).imageRendering)).toBe("pixelated");
+    await expect.poll(() => big.evaluate((el) => el.getBoundingClientRect().width)).toBe(128);
+    await zoom.getByRole("button", { name: "4×" }).click();
+    await expect.poll(() => big.evaluate((el) => el.getBoundingClientRect().width)).toBe(512);
+    await shot(page, "run-media-zoom");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => zoom.count()).toBe(0);
+  });
+
+  it("plays the logged audio", async () => {
+    const audio = card("audio/sample_output");
+    expect(await audio.getAttribute("data-kind")).toBe("audio");
+    const player = audio.getByTestId("media-audio");
+    expect(await player.getAttribute("controls")).not.toBeNull();
+    expect(await audio.getByTestId("media-caption").innerText()).toBe("Epoch 20");
+    // The browser reads the WAV the SDK wrote: one second at 16 kHz.
+    await expect.poll(() => player.evaluate((el) => Math.round((el as HTMLAudioElement).duration))).toBe(1);
+  });
+
+  it("shows a logged table: sort by a column, filter with an expression, refuse unsafe ones", async () => {
+    await openOnlyRun("table-demo");
+    const table = card("validation/prediction_table");
+    expect(await table.getAttribute("data-kind")).toBe("table");
+    const rows = table.getByTestId("table-row");
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await table.getByTestId("table-count").innerText()).toBe("3 rows");
+    const confidences = () => table.locator('[data-testid=table-row] [data-column="confidence"]').allInnerTexts();
+    expect(await confidences()).toEqual(["0.97", "0.93", "0.41"]);
+    const header = table.locator('[data-testid=table-th][data-column="confidence"]');
+    await header.click();
+    await expect.poll(confidences).toEqual(["0.41", "0.93", "0.97"]);
+    await header.click();
+    await expect.poll(confidences).toEqual(["0.97", "0.93", "0.41"]);
+    await shot(page, "run-table-sorted");
+
+    const filter = table.getByTestId("table-filter");
+    await filter.fill('row["confidence"] < 0.5');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await table.getByTestId("table-count").innerText()).toBe("1 of 3 rows");
+    expect(await table.locator('[data-testid=table-row] [data-column="text"]').innerText()).toBe("can you add dark mode to the dashboard");
+    await filter.fill('row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]');
+    await expect.poll(() => rows.count()).toBe(1);
+    await shot(page, "run-table-filtered");
+
+    await filter.fill('__import__("os")');
+    await expect.poll(() => table.getByRole("alert").innerText()).toContain("function calls are not allowed");
+    await filter.fill('row["nope"] > 1');
+    await expect.poll(() => table.getByRole("alert").innerText()).toContain('unknown column "nope"');
+    await filter.fill("");
+    await expect.poll(() => rows.count()).toBe(3);
+  });
+
+  it("exports the shown rows as CSV", async () => {
+    const table = card("validation/prediction_table");
+    await table.getByTestId("table-filter").fill('row["actual_label"] == "bug"');
+    await expect.poll(() => table.getByTestId("table-row").count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent("download"), table.getByTestId("table-csv").click()]);
+    const path = await download.path();
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(path, "utf8")).toBe("text,actual_label,predicted_label,confidence\r\nthe app crashes on launch on ios,bug,bug,0.93\r\n");
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The run page's Media tab: every history key holding media (found from history/keys), each with
+ * the value at a chosen step (slider; left/right arrow keys step through), tables in the viewer.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { api, type RunOut } from "../api/client";
+import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
+import { Empty } from "./Empty";
+import { MediaView, type RunRef } from "./MediaView";
+import { TableViewer } from "./TableViewer";
+
+export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
+  const live = run.state === "running";
+  const keysQ = useQuery({
+    queryKey: ["keys", run.entity, run.project, run.id, "history"],
+    queryFn: () => api.historyKeys(run.entity, run.project, run.id),
+    refetchInterval: live ? 5000 : false,
+  });
+  const media = useMemo(() => mediaKeys(keysQ.data?.keys ?? []), [keysQ.data]);
+  // The epoch, when logged, labels the steps ("step 1 · epoch 10").
+  const hasEpoch = (keysQ.data?.keys ?? []).some((k) => k.key === "epoch" && k.kind === "number");
+  const rowsQ = useQuery({
+    queryKey: ["mediaRows", run.entity, run.project, run.id, media.map((m) => m.key).join(","), hasEpoch, keysQ.data?.last_step],
+    queryFn: () => api.historyRows(run.entity, run.project, run.id, [...media.map((m) => m.key), ...(hasEpoch ? ["epoch"] : [])]),
+    enabled: media.length > 0,
+  });
+  const epochs = useMemo(() => {
+    const m = new Map<number, number>();
+    for (const r of rowsQ.data ?? []) if (typeof r._step === "number" && typeof r.epoch === "number") m.set(r._step, r.epoch);
+    return m;
+  }, [rowsQ.data]);
+  if (keysQ.isPending) return <div className="loading">Loading…</div>;
+  if (keysQ.isError) return <Empty title="Could not load history keys">{(keysQ.error as Error).message}</Empty>;
+  if (media.length === 0)
+    return (
+      <Empty title="No media logged">
+        Log images, audio, tables or HTML with run.log({"{"}"examples": wandb.Image(array){"}"}) and they appear here.
+      </Empty>
+    );
+  if (rowsQ.isPending) return <div className="loading">Loading media…</div>;
+  if (rowsQ.isError) return <Empty title="Could not load media">{(rowsQ.error as Error).message}</Empty>;
+  return (
+    <div className="media-grid" data-testid="media">
+      {media.map((m) => (
+        <MediaCard key={m.key} run={run} mkey={m} steps={mediaSteps(rowsQ.data, m.key)} epochs={epochs} />
+      ))}
+    </div>
+  );
+}
+
+function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; steps: MediaStep[]; epochs?: ReadonlyMap<number, number> }): React.JSX.Element {
+  const [step, setStep] = useState<number | null>(null);
+  const shown = atStep(steps, step);
+  const wide = mkey.kind === "table" || mkey.kind === "html";
+  return (
+    <section className={`media-card${wide ? " wide" : ""}`} data-testid="media-card" data-key={mkey.key} data-kind={mkey.kind}>
+      <div className="panel-head">
+        <span className="panel-title">{mkey.key}</span>
+        <span className="muted">{mkey.kind}</span>
+      </div>
+      <StepSlider steps={steps.map((s) => s.step)} value={shown?.step ?? null} onChange={setStep} epochs={epochs} />
+      {shown ? (
+        mkey.kind === "table" ? (
+          <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} />
+        ) : (
+          <MediaView run={run} value={shown.ref} />
+        )
+      ) : (
+        <div className="muted">Nothing logged</div>
+      )}
+    </section>
+  );
+}
+
+/** Picks one of the logged steps: a slider over the steps that have a value, with left/right keys. */
+export function StepSlider(props: { steps: number[]; value: number | null; onChange: (step: number) => void; epochs?: ReadonlyMap<number, number> | undefined }): React.JSX.Element | null {
+  const { steps, value, onChange } = props;
+  if (steps.length === 0) return null;
+  const i = Math.max(0, value === null ? steps.length - 1 : steps.indexOf(value));
+  const epoch = props.epochs?.get(steps[i] ?? -1);
+  const label = (
+    <span className="muted step-label" data-testid="step-label">
+      step {steps[i]}
+      {epoch !== undefined && ` · epoch ${epoch}`}
+      {steps.length > 1 && <span className="muted"> ({i + 1}/{steps.length})</span>}
+    </span>
+  );
+  if (steps.length === 1)
+    return (
+      <div className="step-slider" data-step={steps[0]}>
+        {label}
+      </div>
+    );
+  const go = (j: number): void => {
+    const s = steps[Math.min(steps.length - 1, Math.max(0, j))];
+    if (s !== undefined) onChange(s);
+  };
+  return (
+    <div
+      className="step-slider"
+      data-step={steps[i]}
+      onKeyDown={(e) => {
+        if (e.target instanceof HTMLInputElement && e.target.type === "range") return; // the slider moves itself
+        if (e.key === "ArrowLeft") go(i - 1);
+        else if (e.key === "ArrowRight") go(i + 1);
+        else return;
+        e.preventDefault();
+      }}
+    >
+      <button type="button" className="icon" onClick={() => go(i - 1)} disabled={i === 0} aria-label="previous step">
+        ‹
+      </button>
+      <input
+        type="range"
+        min={0}
+        max={steps.length - 1}
+        step={1}
+        value={i}
+        onChange={(e) => go(Number(e.target.value))}
+        aria-label="step"
+        data-testid="step-slider"
+      />
+      <button type="button" className="icon" onClick={() => go(i + 1)} disabled={i === steps.length - 1} aria-label="next step">
+        ›
+      </button>
+      {label}
+    </div>
+  );
+}

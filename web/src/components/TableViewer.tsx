@@ -1,0 +1,140 @@
+/**
+ * A logged wandb.Table: columns and rows with media cells rendered (image thumbnails, audio
+ * players), sort by clicking a header, a filter expression over the row (lib/rowexpr: parsed,
+ * never eval'd), the row count, and CSV export. Rows are client-side and virtualized.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { api } from "../api/client";
+import { compareCells, isMedia, mediaKind, parseTable, toCsv, type MediaRef } from "../lib/media";
+import { compileRowFilter } from "../lib/rowexpr";
+import { value as fmt } from "../lib/format";
+import { fileUrl, ImageView, type RunRef } from "./MediaView";
+
+export function TableViewer(props: { run: RunRef; value: MediaRef; name: string }): React.JSX.Element {
+  const { run, value } = props;
+  const path = value.path ?? "";
+  const q = useQuery({
+    queryKey: ["table", run.entity, run.project, run.id, path],
+    queryFn: async () => parseTable(await api.fileJson(run.entity, run.project, run.id, path)),
+    staleTime: Infinity,
+    enabled: path !== "",
+  });
+  const [sort, setSort] = useState<{ col: string; desc: boolean } | null>(null);
+  const [filter, setFilter] = useState("");
+  const deferred = useDeferredValue(filter);
+  const table = q.data;
+
+  const { rows, error } = useMemo(() => {
+    if (!table) return { rows: [], error: null };
+    let rows = table.rows;
+    let error: string | null = null;
+    if (deferred.trim()) {
+      try {
+        rows = rows.filter(compileRowFilter(deferred, table.columns));
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    }
+    if (sort) {
+      const { col, desc } = sort;
+      rows = [...rows].sort((a, b) => {
+        const c = compareCells(a[col], b[col]);
+        // Nulls stay last either way.
+        const na = a[col] === null || a[col] === undefined;
+        const nb = b[col] === null || b[col] === undefined;
+        return na || nb ? c : desc ? -c : c;
+      });
+    }
+    return { rows, error };
+  }, [table, deferred, sort]);
+
+  const index = useMemo(() => new Map((table?.rows ?? []).map((r, i) => [r, i])), [table]);
+  const hasMedia = useMemo(() => (table?.rows.slice(0, 50) ?? []).some((r) => Object.values(r).some(isMedia)), [table]);
+  const rowHeight = hasMedia ? 96 : 34;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 10 });
+
+  if (!path) return <div className="muted">This table has no file.</div>;
+  if (q.isPending) return <div className="loading">Loading table…</div>;
+  if (q.isError) return <div className="filter-error">Could not load the table: {(q.error as Error).message}</div>;
+  const columns = q.data.columns;
+  const template = `48px repeat(${columns.length}, minmax(120px, 1fr))`;
+  const exportCsv = (): void => {
+    const url = URL.createObjectURL(new Blob([toCsv(columns, rows)], { type: "text/csv" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${props.name.replace(/[^\w.-]+/g, "_")}.csv`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const clickSort = (col: string): void => setSort((s) => (s?.col !== col ? { col, desc: false } : s.desc ? null : { col, desc: true }));
+  return (
+    <div className="table-viewer" data-testid="table-viewer">
+      <div className="toolbar">
+        <input
+          className={`filter${error ? " invalid" : ""}`}
+          placeholder={`Filter rows, e.g. row["${columns[columns.length - 1] ?? "column"}"] < 0.5 and row["${columns[0] ?? "column"}"] != "x"`}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="filter table rows"
+          data-testid="table-filter"
+        />
+        <span className="muted" data-testid="table-count">
+          {rows.length === q.data.rows.length ? `${rows.length} rows` : `${rows.length} of ${q.data.rows.length} rows`}
+        </span>
+        <button type="button" onClick={exportCsv} data-testid="table-csv">
+          Export CSV
+        </button>
+      </div>
+      {error && (
+        <div className="filter-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="tv-scroll" ref={scroller}>
+        <div className="tv-head" style={{ gridTemplateColumns: template }}>
+          <div className="tv-cell muted">#</div>
+          {columns.map((c) => (
+            <button key={c} type="button" className="tv-cell tv-th" onClick={() => clickSort(c)} data-testid="table-th" data-column={c} aria-sort={sort?.col === c ? (sort.desc ? "descending" : "ascending") : "none"}>
+              {c} {sort?.col === c ? (sort.desc ? "▼" : "▲") : ""}
+            </button>
+          ))}
+        </div>
+        <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {virtual.getVirtualItems().map((vi) => {
+            const row = rows[vi.index];
+            if (!row) return null;
+            return (
+              <div key={vi.key} className="tv-row" data-testid="table-row" style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${vi.start}px)` }}>
+                <div className="tv-cell muted">{index.get(row) ?? vi.index}</div>
+                {columns.map((c) => (
+                  <div key={c} className="tv-cell" data-column={c}>
+                    <Cell run={run} v={row[c]} />
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Cell({ run, v }: { run: RunRef; v: unknown }): React.JSX.Element {
+  if (isMedia(v)) {
+    const kind = mediaKind(v);
+    if (kind === "image" && v.path) return <ImageView src={fileUrl(run, v.path)} caption={v.caption ?? null} width={v.width} height={v.height} compact />;
+    if (kind === "audio" && v.path) return <audio controls preload="none" src={fileUrl(run, v.path)} />;
+    if (v.path)
+      return (
+        <a href={fileUrl(run, v.path)} target="_blank" rel="noreferrer">
+          [{v._type}]
+        </a>
+      );
+    return <span className="muted">[{v._type}]</span>;
+  }
+  return <span title={typeof v === "string" ? v : undefined}>{fmt(v)}</span>;
+}
