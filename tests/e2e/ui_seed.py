@@ -39,7 +39,8 @@ def seed_groups() -> None:
 
 
 def main() -> None:
-    for example in ("03_training_loop.py", "13_grouping_define_metric.py", "04_media.py", "05_table.py"):
+    # 04 twice: the workspace shows two runs' media side by side.
+    for example in ("03_training_loop.py", "13_grouping_define_metric.py", "04_media.py", "04_media.py", "05_table.py"):
         path = EXAMPLES / example
         if path.exists():
             subprocess.run([sys.executable, str(path)], check=True, timeout=120)

@@ -1,5 +1,6 @@
 // Logged media and tables in a real browser, over handbook examples 04 (images, a matplotlib figure,
-// audio at epochs 0, 10, 20) and 05 (a three-row table) run unchanged by the seed with the real SDK.
+// audio at epochs 0, 10, 20; run twice) and 05 (a three-row table) run unchanged by the seed with the
+// real SDK.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, shot, signedIn } from "./browser";
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 const card = (key: string) => page.locator(`[data-testid=media-card][data-key="${key}"]`);
 
-async function openOnlyRun(project: string): Promise<void> {
+async function openRun(project: string): Promise<void> {
   await page.goto(`/root/${project}`);
   await page.locator("[data-run] .run-link").first().click();
   await page.getByTestId("overview").waitFor();
@@ -33,7 +34,7 @@ async function openOnlyRun(project: string): Promise<void> {
 
 describe("media", () => {
   it("shows each image key at a step, with its caption, stepping with the keyboard", async () => {
-    await openOnlyRun("media-demo");
+    await openRun("media-demo");
     const image = card("examples/prediction_image");
     expect(await image.getAttribute("data-kind")).toBe("image");
     expect(await card("charts/confidence_curve").getAttribute("data-kind")).toBe("image");
@@ -80,7 +81,7 @@ describe("media", () => {
   });
 
   it("shows a logged table: sort by a column, filter with an expression, refuse unsafe ones", async () => {
-    await openOnlyRun("table-demo");
+    await openRun("table-demo");
     const table = card("validation/prediction_table");
     expect(await table.getAttribute("data-kind")).toBe("table");
     const rows = table.getByTestId("table-row");
@@ -120,5 +121,32 @@ describe("media", () => {
     const path = await download.path();
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(path, "utf8")).toBe("text,actual_label,predicted_label,confidence\r\nthe app crashes on launch on ios,bug,bug,0.93\r\n");
+  });
+
+  it("shows each media key in the workspace, the runs side by side, with a shared step slider", async () => {
+    await page.goto("/root/media-demo");
+    const section = page.getByTestId("media-section");
+    await section.waitFor();
+    const panel = section.locator('[data-testid=media-panel][data-key="examples/prediction_image"]');
+    const runs = panel.getByTestId("media-panel-run");
+    await expect.poll(() => runs.count()).toBe(2);
+    await expect.poll(() => panel.getByTestId("media-caption").allInnerTexts()).toEqual(["Epoch 20 sample", "Epoch 20 sample"]);
+    await panel.getByTestId("step-slider").focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => panel.getByTestId("media-caption").allInnerTexts()).toEqual(["Epoch 10 sample", "Epoch 10 sample"]);
+    expect(await panel.getByTestId("step-label").innerText()).toMatch(/^step 1\b/);
+    for (const img of await panel.getByTestId("media-img").all()) {
+      expect(await img.getAttribute("src")).toMatch(/prediction_image_1_[0-9a-f]+\.png$/);
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(128);
+    }
+    const audio = section.locator('[data-testid=media-panel][data-key="audio/sample_output"]');
+    await expect.poll(() => audio.getByTestId("media-audio").count()).toBe(2);
+    await shot(page, "workspace-media");
+
+    await page.goto("/root/table-demo");
+    const table = page.locator('[data-testid=media-panel][data-key="validation/prediction_table"]');
+    await expect.poll(() => table.innerText()).toContain("3 rows × 4 columns");
+    await table.getByRole("link", { name: "open" }).click();
+    await expect.poll(() => page.getByTestId("table-row").count()).toBe(3);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
+import { Link } from "../router";
 import { histogramBars, mediaKind, type MediaRef } from "../lib/media";
 
 export interface RunRef {
@@ -59,7 +60,7 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
     case "table":
       return (
         <div className="media-table-summary">
-          Table: {value.nrows ?? "?"} rows × {value.ncols ?? "?"} columns {props.tableLink && <a href={props.tableLink}>open</a>}
+          Table: {value.nrows ?? "?"} rows × {value.ncols ?? "?"} columns {props.tableLink && <Link to={props.tableLink}>open</Link>}
         </div>
       );
     default:

@@ -43,7 +43,7 @@ export function buildSections(keys: readonly string[], search = ""): Section[] {
     .map(([name, list]) => ({ name, keys: list.sort(collator.compare) }));
 }
 
-function searchMatcher(search: string): (key: string) => boolean {
+export function searchMatcher(search: string): (key: string) => boolean {
   const s = search.trim();
   if (!s) return () => true;
   try {

@@ -8,6 +8,7 @@ import type { SortingState } from "@tanstack/react-table";
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Empty } from "../components/Empty";
+import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
 import type { XAxis } from "../lib/chartdata";
@@ -134,6 +135,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys].filter((k) => !removedPanels.includes(k));
   }, [numericKeys, systemKeysQuery.data, removedPanels]);
   const sections = useMemo(() => buildSections(metricKeys, panelSearch), [metricKeys, panelSearch]);
+  const media = useWorkspaceMediaKeys(stablePlotted, live);
   const [openSections, setOpenSections] = useState<Record<string, boolean>>({});
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
@@ -279,7 +281,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               </button>
             )}
           </div>
-          {sections.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
+          {sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
           {sections.map((s) => {
             const open = openSections[s.name] ?? true;
             return (
@@ -297,6 +299,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               </section>
             );
           })}
+          <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} />
         </div>
       </div>
     </div>

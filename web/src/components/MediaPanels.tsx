@@ -1,0 +1,121 @@
+/**
+ * The workspace's Media section: one panel per media key, showing each plotted run's value side by
+ * side (images, audio players, table summaries, ...) at a step chosen with a slider the panel
+ * shares across its runs; each run shows its last value at or before that step.
+ */
+import { useQueries } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, type HistoryKeys } from "../api/client";
+import { atStep, mediaKeys, mediaSteps, type MediaKind, type MediaStep } from "../lib/media";
+import { searchMatcher } from "../lib/panels";
+import { Link, paths } from "../router";
+import { StepSlider } from "./MediaTab";
+import { MediaView } from "./MediaView";
+import type { PanelRun } from "./MetricPanel";
+
+/** Runs whose media the workspace shows: media panels are heavier than lines, so fewer of them. */
+export const MAX_MEDIA_RUNS = 10;
+
+export interface WorkspaceMediaKey {
+  key: string;
+  kind: MediaKind;
+  runs: PanelRun[];
+}
+
+/** Media keys over the plotted runs (history keys per run, shared with the run page's cache). */
+export function useWorkspaceMediaKeys(runs: readonly PanelRun[], live: boolean): WorkspaceMediaKey[] {
+  const shown = runs.slice(0, MAX_MEDIA_RUNS);
+  return useQueries({
+    queries: shown.map((r) => ({
+      queryKey: ["keys", r.entity, r.project, r.id, "history"],
+      queryFn: () => api.historyKeys(r.entity, r.project, r.id),
+      refetchInterval: live ? 10_000 : (false as const),
+    })),
+    combine: (results) => {
+      const by = new Map<string, WorkspaceMediaKey>();
+      results.forEach((res, i) => {
+        const run = shown[i];
+        const data: HistoryKeys | undefined = res.data;
+        if (!run || !data) return;
+        for (const m of mediaKeys(data.keys)) {
+          let entry = by.get(m.key);
+          if (!entry) by.set(m.key, (entry = { key: m.key, kind: m.kind, runs: [] }));
+          entry.runs.push(run);
+        }
+      });
+      return [...by.values()];
+    },
+  });
+}
+
+export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string; totalRuns: number }): React.JSX.Element | null {
+  const [open, setOpen] = useState(true);
+  const match = searchMatcher(props.search);
+  const keys = props.keys.filter((k) => match(k.key));
+  if (keys.length === 0) return null;
+  return (
+    <section className="section" data-testid="media-section" data-section="media">
+      <h2 onClick={() => setOpen(!open)}>
+        <span className="caret">{open ? "▾" : "▸"}</span> media <span className="muted">{keys.length}</span>
+        {props.totalRuns > MAX_MEDIA_RUNS && <span className="muted"> · first {MAX_MEDIA_RUNS} runs</span>}
+      </h2>
+      {open && (
+        <div className="panel-grid media-panels">
+          {keys.map((k) => (
+            <MediaPanel key={k.key} mkey={k} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function MediaPanel({ mkey }: { mkey: WorkspaceMediaKey }): React.JSX.Element {
+  const [step, setStep] = useState<number | null>(null);
+  const results = useQueries({
+    queries: mkey.runs.map((r) => ({
+      queryKey: ["mediaKeyRows", r.entity, r.project, r.id, mkey.key],
+      queryFn: () => api.historyRows(r.entity, r.project, r.id, [mkey.key], 2000),
+      staleTime: 30_000,
+    })),
+  });
+  const perRun: (MediaStep[] | null)[] = results.map((res) => (res.data ? mediaSteps(res.data, mkey.key) : null));
+  const allSteps = [...new Set(perRun.flatMap((s) => (s ?? []).map((x) => x.step)))].sort((a, b) => a - b);
+  const wide = mkey.kind === "html";
+  return (
+    <div className={`panel media-panel${wide ? " wide" : ""}`} data-testid="media-panel" data-key={mkey.key} data-kind={mkey.kind}>
+      <div className="panel-head">
+        <span className="panel-title" title={mkey.key}>
+          {mkey.key}
+        </span>
+        <span className="muted">{mkey.kind}</span>
+      </div>
+      <StepSlider steps={allSteps} value={step === null ? null : (atStep(allSteps.map((s) => ({ step: s })), step)?.step ?? null)} onChange={setStep} />
+      <div className="media-panel-runs">
+        {mkey.runs.map((r, i) => {
+          const res = results[i];
+          const steps = perRun[i];
+          const shown = steps ? atStep(steps, step) : undefined;
+          return (
+            <div key={r.key} className="media-panel-run" data-testid="media-panel-run" data-run={r.name}>
+              <div className="run-name">
+                <span className="swatch" style={{ background: r.color }} />
+                <Link to={paths.run(r.entity, r.project, r.id, "media")}>{r.name}</Link>
+                {shown && <span className="muted">@{shown.step}</span>}
+              </div>
+              {res?.isError ? (
+                <div className="filter-error">{(res.error as Error).message}</div>
+              ) : !steps ? (
+                <div className="muted">Loading…</div>
+              ) : shown ? (
+                <MediaView run={r} value={shown.ref} compact={mkey.kind !== "image" && mkey.kind !== "audio"} tableLink={paths.run(r.entity, r.project, r.id, "media")} />
+              ) : (
+                <div className="muted">Nothing logged</div>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
