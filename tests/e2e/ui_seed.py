@@ -38,13 +38,56 @@ def seed_groups() -> None:
         run.finish()
 
 
+def seed_media_kinds() -> None:
+    """One run with the media kinds the handbook examples do not log: a gallery, a histogram, HTML
+    (with a script that must not run) and a table whose cells are images and audio."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    run = wandb.init(project="media-kinds", name="kinds")
+    for step in range(2):
+        table = wandb.Table(columns=["id", "image", "audio", "score", "label"])
+        for i in range(30):
+            pixels = rng.integers(0, 255, size=(16, 16, 3), dtype=np.uint8)
+            sound = (
+                wandb.Audio(rng.uniform(-0.1, 0.1, 800).astype(np.float32), sample_rate=8000)
+                if i < 2
+                else None
+            )
+            table.add_data(
+                i, wandb.Image(pixels, caption=f"cell {i}"), sound, i / 30, ["cat", "dog", "bird"][i % 3]
+            )
+        run.log(
+            {
+                "gallery": [
+                    wandb.Image(rng.integers(0, 255, size=(8, 8, 3), dtype=np.uint8), caption=f"digit {i}")
+                    for i in range(6)
+                ],
+                "weights": wandb.Histogram(np_histogram=([1, 4, 2], [0.0, 1.0, 2.0, 3.0])),
+                "report": wandb.Html(
+                    f"<h1>Report {step}</h1><script>document.body.innerHTML = 'script ran'</script>"
+                ),
+                "samples": table,
+            },
+            step=step,
+        )
+    run.finish()
+
+
 def main() -> None:
     # 04 twice: the workspace shows two runs' media side by side.
-    for example in ("03_training_loop.py", "13_grouping_define_metric.py", "04_media.py", "04_media.py", "05_table.py"):
+    for example in (
+        "03_training_loop.py",
+        "13_grouping_define_metric.py",
+        "04_media.py",
+        "04_media.py",
+        "05_table.py",
+    ):
         path = EXAMPLES / example
         if path.exists():
             subprocess.run([sys.executable, str(path)], check=True, timeout=120)
     seed_groups()
+    seed_media_kinds()
 
 
 if __name__ == "__main__":

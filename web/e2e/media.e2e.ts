@@ -149,4 +149,35 @@ describe("media", () => {
     await table.getByRole("link", { name: "open" }).click();
     await expect.poll(() => page.getByTestId("table-row").count()).toBe(3);
   });
+
+  it("shows galleries, histograms, sandboxed HTML and media cells in tables", async () => {
+    await openRun("media-kinds");
+    const gallery = card("gallery");
+    await expect.poll(() => gallery.getByTestId("media-img").count()).toBe(6);
+    expect(await gallery.getByTestId("media-caption").allInnerTexts()).toEqual(["digit 0", "digit 1", "digit 2", "digit 3", "digit 4", "digit 5"]);
+    // 8x8 images are scaled up by a whole factor with sharp pixels.
+    const first = gallery.getByTestId("media-img").first();
+    expect(await first.evaluate((el) => getComputedStyle(el).imageRendering)).toBe("pixelated");
+
+    const bars = card("weights").locator("[data-testid=media-histogram] rect");
+    await expect.poll(() => bars.count()).toBe(3);
+    const heights = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute("height"))));
+    expect(heights[1]).toBeGreaterThan(heights[2] ?? 0);
+    expect(heights[2]).toBeGreaterThan(heights[0] ?? 0);
+
+    // The HTML renders, but in a sandbox without scripts or the app's origin.
+    const frame = card("report").getByTestId("media-html");
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    const report = () => page.frames().find((f) => f.url().includes("/files/media/html/report_1_"));
+    await expect.poll(async () => (await report()?.locator("body").innerText()) ?? "").toBe("Report 1");
+
+    const table = card("samples");
+    await expect.poll(() => table.getByTestId("table-count").innerText()).toBe("30 rows");
+    await expect.poll(() => table.locator("[data-testid=table-row] [data-column=image] img").first().evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(16);
+    expect(await table.locator("[data-testid=table-row] [data-column=audio] audio").count()).toBe(2);
+    await table.getByTestId("table-filter").fill('row["label"] == "dog" and row["score"] > 0.5');
+    // ids 16, 19, 22, 25, 28 have label dog (i % 3 == 1) and score i/30 > 0.5.
+    await expect.poll(() => table.locator('[data-testid=table-row] [data-column="id"]').allInnerTexts()).toEqual(["16", "19", "22", "25", "28"]);
+    await shot(page, "run-media-kinds");
+  });
 });

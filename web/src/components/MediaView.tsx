@@ -26,7 +26,7 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
       return (
         <div className="media-gallery" data-testid="media-gallery">
           {(value.filenames ?? []).map((f, i) => (
-            <ImageView key={f} src={fileUrl(run, f)} caption={value.captions?.[i] ?? null} width={value.width} height={value.height} compact />
+            <ImageView key={f} src={fileUrl(run, f)} caption={value.captions?.[i] ?? null} width={value.width} height={value.height} compact target={96} />
           ))}
         </div>
       );
@@ -73,12 +73,25 @@ function Missing(): React.JSX.Element {
 }
 
 /** An image with its caption; a click opens it at its exact pixels (1×, 2×, 4×, no smoothing). */
-export function ImageView(props: { src: string; caption: string | null; width?: number | undefined; height?: number | undefined; compact?: boolean | undefined }): React.JSX.Element {
+export function ImageView(props: { src: string; caption: string | null; width?: number | undefined; height?: number | undefined; compact?: boolean | undefined; target?: number }): React.JSX.Element {
   const [zoom, setZoom] = useState(false);
+  // Small images (a 28×28 digit, a 128×128 sample) are scaled up by a whole factor, pixels kept sharp.
+  const { width: w, height: h } = props;
+  const target = props.target ?? (props.compact ? 64 : 256);
+  const scale = w && h ? Math.min(8, Math.max(1, Math.floor(target / Math.max(w, h)))) : 1;
   return (
     <figure className={`media-image${props.compact ? " compact" : ""}`}>
       <button type="button" className="media-img-btn" onClick={() => setZoom(true)} title="Click to view at exact pixels">
-        <img src={props.src} alt={props.caption ?? ""} width={props.width} height={props.height} data-testid="media-img" loading="lazy" />
+        <img
+          src={props.src}
+          alt={props.caption ?? ""}
+          width={w}
+          height={h}
+          className={scale > 1 ? "pixelated" : undefined}
+          style={scale > 1 && w && h ? { width: w * scale, height: h * scale } : undefined}
+          data-testid="media-img"
+          loading="lazy"
+        />
       </button>
       {props.caption && <figcaption data-testid="media-caption">{props.caption}</figcaption>}
       {zoom && <ZoomView src={props.src} caption={props.caption} width={props.width} height={props.height} onClose={() => setZoom(false)} />}
@@ -143,7 +156,7 @@ export function Histogram({ value, compact }: { value: MediaRef; compact?: boole
   const x = (v: number): number => pad + ((v - lo) / (hi - lo || 1)) * (W - 2 * pad);
   const fmt = (v: number): string => String(Number(v.toPrecision(3)));
   return (
-    <svg className="media-histogram" viewBox={`0 0 ${W} ${H}`} width={W} height={H} data-testid="media-histogram" role="img" aria-label="histogram">
+    <svg className="media-histogram" viewBox={`0 0 ${W} ${H}`} style={{ maxWidth: W }} data-testid="media-histogram" role="img" aria-label="histogram">
       {bars.map((b, i) => {
         const h = (b.count / top) * (H - 2 * pad);
         return (

@@ -52,7 +52,7 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
 
   const index = useMemo(() => new Map((table?.rows ?? []).map((r, i) => [r, i])), [table]);
   const hasMedia = useMemo(() => (table?.rows.slice(0, 50) ?? []).some((r) => Object.values(r).some(isMedia)), [table]);
-  const rowHeight = hasMedia ? 96 : 34;
+  const rowHeight = hasMedia ? 92 : 34;
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 10 });
 
