@@ -48,7 +48,7 @@ export function useWorkspaceMediaKeys(runs: readonly PanelRun[], live: boolean):
   });
 }
 
-export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string; totalRuns: number }): React.JSX.Element | null {
+export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string; totalRuns: number; live: boolean }): React.JSX.Element | null {
   const [open, setOpen] = useState(true);
   const match = searchMatcher(props.search);
   const keys = props.keys.filter((k) => match(k.key));
@@ -62,7 +62,7 @@ export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string;
       {open && (
         <div className="panel-grid media-panels">
           {keys.map((k) => (
-            <MediaPanel key={k.key} mkey={k} />
+            <MediaPanel key={k.key} mkey={k} live={props.live} />
           ))}
         </div>
       )}
@@ -70,13 +70,14 @@ export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string;
   );
 }
 
-function MediaPanel({ mkey }: { mkey: WorkspaceMediaKey }): React.JSX.Element {
+function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }): React.JSX.Element {
   const [step, setStep] = useState<number | null>(null);
   const results = useQueries({
     queries: mkey.runs.map((r) => ({
       queryKey: ["mediaKeyRows", r.entity, r.project, r.id, mkey.key],
       queryFn: () => api.historyRows(r.entity, r.project, r.id, [mkey.key], 2000),
       staleTime: 30_000,
+      refetchInterval: live ? 10_000 : (false as const),
     })),
   });
   const perRun: (MediaStep[] | null)[] = results.map((res) => (res.data ? mediaSteps(res.data, mkey.key) : null));

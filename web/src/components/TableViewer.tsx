@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
-import { compareCells, isMedia, mediaKind, parseTable, toCsv, type MediaRef } from "../lib/media";
+import { cellText, compareCells, isMedia, mediaKind, parseTable, toCsv, type MediaRef } from "../lib/media";
 import { compileRowFilter } from "../lib/rowexpr";
 import { value as fmt } from "../lib/format";
 import { fileUrl, ImageView, type RunRef } from "./MediaView";
@@ -53,6 +53,14 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
   const index = useMemo(() => new Map((table?.rows ?? []).map((r, i) => [r, i])), [table]);
   const hasMedia = useMemo(() => (table?.rows.slice(0, 50) ?? []).some((r) => Object.values(r).some(isMedia)), [table]);
   const rowHeight = hasMedia ? 92 : 34;
+  // Long-text columns get more of the width than ids and numbers.
+  const widths = useMemo(() => {
+    const sample = table?.rows.slice(0, 50) ?? [];
+    return (table?.columns ?? []).map((c) => {
+      const avg = sample.reduce((n, r) => n + (isMedia(r[c]) ? 20 : cellText(r[c]).length), 0) / Math.max(1, sample.length);
+      return Math.min(4, Math.max(1, Math.round(avg / 15)));
+    });
+  }, [table]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 10 });
 
@@ -60,7 +68,7 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
   if (q.isPending) return <div className="loading">Loading table…</div>;
   if (q.isError) return <div className="filter-error">Could not load the table: {(q.error as Error).message}</div>;
   const columns = q.data.columns;
-  const template = `48px repeat(${columns.length}, minmax(120px, 1fr))`;
+  const template = `64px ${widths.map((w) => `minmax(120px, ${w}fr)`).join(" ")}`;
   const exportCsv = (): void => {
     const url = URL.createObjectURL(new Blob([toCsv(columns, rows)], { type: "text/csv" }));
     const a = document.createElement("a");
@@ -69,13 +77,18 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
     a.click();
     URL.revokeObjectURL(url);
   };
+  const first = q.data.rows[0] ?? {};
+  const numCol = columns.find((c) => typeof first[c] === "number");
+  const strCol = columns.find((c) => typeof first[c] === "string" && String(first[c]).length <= 16) ?? columns.find((c) => typeof first[c] === "string");
+  const example = [numCol && `row[${JSON.stringify(numCol)}] < 0.5`, strCol && `row[${JSON.stringify(strCol)}] != ${JSON.stringify(String(first[strCol]).slice(0, 20))}`].filter(Boolean).join(" and ");
+  const placeholder = `Filter rows${example ? `, e.g. ${example}` : ': row["column"] == "value" and/or/not ...'}`;
   const clickSort = (col: string): void => setSort((s) => (s?.col !== col ? { col, desc: false } : s.desc ? null : { col, desc: true }));
   return (
     <div className="table-viewer" data-testid="table-viewer">
       <div className="toolbar">
         <input
           className={`filter${error ? " invalid" : ""}`}
-          placeholder={`Filter rows, e.g. row["${columns[columns.length - 1] ?? "column"}"] < 0.5 and row["${columns[0] ?? "column"}"] != "x"`}
+          placeholder={placeholder}
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           aria-label="filter table rows"

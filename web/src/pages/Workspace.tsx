@@ -299,7 +299,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               </section>
             );
           })}
-          <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} />
+          <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} live={live} />
         </div>
       </div>
     </div>
