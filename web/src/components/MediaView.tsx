@@ -57,6 +57,14 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
       return value.path ? <iframe className="media-html" sandbox="" src={fileUrl(run, value.path)} title={value.path} data-testid="media-html" /> : <Missing />;
     case "histogram":
       return <Histogram value={value} compact={compact} />;
+    case "file":
+      return value.path ? (
+        <a href={fileUrl(run, value.path)} download data-testid="media-file">
+          Download {value.path.split("/").pop()} ({value._type})
+        </a>
+      ) : (
+        <Missing />
+      );
     case "table":
       return (
         <div className="media-table-summary">

@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
-import { cellText, compareCells, isMedia, mediaKind, parseTable, toCsv, type MediaRef } from "../lib/media";
+import { cellText, isMedia, mediaKind, parseTable, sortRows, toCsv, type MediaRef } from "../lib/media";
 import { compileRowFilter } from "../lib/rowexpr";
 import { value as fmt } from "../lib/format";
 import { fileUrl, ImageView, type RunRef } from "./MediaView";
@@ -37,16 +37,7 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
         error = (e as Error).message;
       }
     }
-    if (sort) {
-      const { col, desc } = sort;
-      rows = [...rows].sort((a, b) => {
-        const c = compareCells(a[col], b[col]);
-        // Nulls stay last either way.
-        const na = a[col] === null || a[col] === undefined;
-        const nb = b[col] === null || b[col] === undefined;
-        return na || nb ? c : desc ? -c : c;
-      });
-    }
+    if (sort) rows = sortRows(rows, sort.col, sort.desc);
     return { rows, error };
   }, [table, deferred, sort]);
 

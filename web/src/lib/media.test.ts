@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryKey } from "../api/client";
-import { atStep, compareCells, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, toCsv, valueAt } from "./media";
+import { atStep, compareCells, sortRows, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, toCsv, valueAt } from "./media";
 
 const key = (k: string, kind: "number" | "other", last: unknown): HistoryKey => ({ key: k, kind, count: 1, last });
 
@@ -14,6 +14,8 @@ describe("media detection", () => {
     expect(mediaKind({ _type: "html-file", path: "x.html" })).toBe("html");
     expect(mediaKind({ _type: "video-file", path: "x.mp4" })).toBe("video");
     expect(mediaKind({ _type: "something-else" })).toBeNull();
+    expect(mediaKind({ _type: "object3D-file", path: "media/object3D/a.glb" })).toBe("file");
+    expect(mediaKind({ _type: "plotly-file" })).toBeNull(); // no file to offer
     expect(mediaKind("image-file")).toBeNull();
     expect(mediaKind([{ _type: "image-file" }])).toBeNull();
     expect(mediaKind(null)).toBeNull();
@@ -63,6 +65,9 @@ describe("tables", () => {
     expect(toCsv(t.columns, t.rows)).toBe('text,confidence,img\r\n"a, ""b""",0.5,media/images/x.png\r\nc,,\r\n');
     expect([null, 3, "b", 1, "a"].sort(compareCells)).toEqual([1, 3, "a", "b", null]);
     expect(() => parseTable({ rows: [] })).toThrow(/no columns/);
+    const rows = [{ c: 0.5 }, { c: null }, { c: 0.9 }, { c: 0.1 }];
+    expect(sortRows(rows, "c", false).map((r) => r.c)).toEqual([0.1, 0.5, 0.9, null]);
+    expect(sortRows(rows, "c", true).map((r) => r.c)).toEqual([0.9, 0.5, 0.1, null]);
   });
 
   it("turns histograms into bars from edges or packed bins", () => {

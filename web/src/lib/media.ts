@@ -5,7 +5,7 @@
  */
 import type { HistoryKey } from "../api/client";
 
-export type MediaKind = "image" | "gallery" | "audio" | "video" | "html" | "table" | "histogram";
+export type MediaKind = "image" | "gallery" | "audio" | "video" | "html" | "table" | "histogram" | "file";
 
 export interface MediaRef {
   _type: string;
@@ -41,7 +41,9 @@ const KINDS: Record<string, MediaKind> = {
 export function mediaKind(v: unknown): MediaKind | null {
   if (!v || typeof v !== "object" || Array.isArray(v)) return null;
   const t = (v as { _type?: unknown })._type;
-  return typeof t === "string" ? (KINDS[t] ?? null) : null;
+  if (typeof t !== "string") return null;
+  // Other file-backed media (object3D-file, plotly-file, molecule-file, ...) are offered as files.
+  return KINDS[t] ?? (t.endsWith("-file") && typeof (v as { path?: unknown }).path === "string" ? "file" : null);
 }
 
 export function isMedia(v: unknown): v is MediaRef {
@@ -53,7 +55,7 @@ export interface MediaKey {
   kind: MediaKind;
 }
 
-const ORDER: MediaKind[] = ["image", "gallery", "video", "audio", "table", "html", "histogram"];
+const ORDER: MediaKind[] = ["image", "gallery", "video", "audio", "table", "html", "histogram", "file"];
 
 /** History keys that hold media: kind "other" with a media reference as the last value. Sorted by
  * kind (images first), then by name. */
@@ -143,6 +145,18 @@ export function cellText(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (isMedia(v)) return v.path ?? v.caption ?? `[${v._type}]`;
   return JSON.stringify(v);
+}
+
+/** Rows sorted by one column (stable); empty cells stay last in either direction. */
+export function sortRows<R extends Readonly<Record<string, unknown>>>(rows: readonly R[], col: string, desc: boolean): R[] {
+  const empty = (v: unknown): boolean => v === null || v === undefined;
+  return [...rows].sort((a, b) => {
+    const x = a[col];
+    const y = b[col];
+    if (empty(x) || empty(y)) return Number(empty(x)) - Number(empty(y));
+    const c = compareCells(x, y);
+    return desc ? -c : c;
+  });
 }
 
 /** RFC 4180 CSV of the rows as shown; media cells become their file path. */

@@ -182,7 +182,16 @@ function RunCharts({ run, stream }: { run: RunOut; stream: "history" | "system" 
   );
   const sections = buildSections((keys.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key));
   if (keys.isPending) return <div className="loading">Loading…</div>;
-  if (sections.length === 0) return <Empty title={stream === "system" ? "No system metrics" : "No metrics logged"} />;
+  if (sections.length === 0)
+    return (
+      <Empty title={stream === "system" ? "No system metrics" : "No metrics logged"}>
+        {stream === "history" && (keys.data?.keys ?? []).some((k) => k.kind === "other") && (
+          <p>
+            This run logged other values: see its <Link to={paths.run(run.entity, run.project, run.id, "media")}>media and tables</Link>.
+          </p>
+        )}
+      </Empty>
+    );
   return (
     <div className="panels">
       {sections.map((s) => (
