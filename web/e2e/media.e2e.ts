@@ -53,6 +53,11 @@ describe("media", () => {
     await expect.poll(() => image.getByTestId("media-caption").innerText()).toBe("Epoch 20 sample");
     await page.keyboard.press("ArrowLeft");
     await expect.poll(() => image.getByTestId("media-caption").innerText()).toBe("Epoch 10 sample");
+    // The step is in the URL: a reload (or a shared link) shows the same image.
+    expect(decodeURIComponent(page.url())).toContain("step:examples/prediction_image=1");
+    await page.reload();
+    await expect.poll(() => card("examples/prediction_image").getByTestId("media-caption").innerText()).toBe("Epoch 10 sample");
+    expect(await card("charts/confidence_curve").getByTestId("step-label").innerText()).toMatch(/step 2/);
     await shot(page, "run-media");
   });
 
@@ -104,6 +109,11 @@ describe("media", () => {
     await filter.fill('row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]');
     await expect.poll(() => rows.count()).toBe(1);
     await shot(page, "run-table-filtered");
+    // Filter and sort are part of the link.
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await filter.inputValue()).toBe('row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]');
+    expect(await header.getAttribute("aria-sort")).toBe("descending");
 
     await filter.fill('__import__("os")');
     await expect.poll(() => table.getByRole("alert").innerText()).toContain("function calls are not allowed");

@@ -2,7 +2,7 @@
  * A deliberately tiny router: every view is a URL (path + query string), so any view can be shared
  * as a link, and back/forward work. The URL is the state; components read it with `useRoute`.
  */
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
+import { useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 export type Route =
   | { page: "projects" }
@@ -59,6 +59,14 @@ export function setParams(params: Record<string, string | null>, opts: { push?: 
     else url.searchParams.set(k, v);
   }
   navigate(url.pathname + url.search, { replace: !opts.push });
+}
+
+/** One query parameter as state (null when absent); with `name` null, plain component state. */
+export function useParamState(name: string | null): [string | null, (v: string | null) => void] {
+  const { search } = useLocation();
+  const [local, setLocal] = useState<string | null>(null);
+  if (name === null) return [local, setLocal];
+  return [search.get(name), (v) => setParams({ [name]: v })];
 }
 
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }): React.JSX.Element {

@@ -8,7 +8,7 @@ import { useState } from "react";
 import { api, type HistoryKeys } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKind, type MediaStep } from "../lib/media";
 import { searchMatcher } from "../lib/panels";
-import { Link, paths } from "../router";
+import { Link, paths, useParamState } from "../router";
 import { StepSlider } from "./MediaTab";
 import { MediaView } from "./MediaView";
 import type { PanelRun } from "./MetricPanel";
@@ -71,7 +71,8 @@ export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string;
 }
 
 function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }): React.JSX.Element {
-  const [step, setStep] = useState<number | null>(null);
+  const [stepParam, setStepParam] = useParamState(`mstep:${mkey.key}`);
+  const step = stepParam !== null && stepParam !== "" && Number.isFinite(Number(stepParam)) ? Number(stepParam) : null;
   const results = useQueries({
     queries: mkey.runs.map((r) => ({
       queryKey: ["mediaKeyRows", r.entity, r.project, r.id, mkey.key],
@@ -91,7 +92,7 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
         </span>
         <span className="muted">{mkey.kind}</span>
       </div>
-      <StepSlider steps={allSteps} value={step === null ? null : (atStep(allSteps.map((s) => ({ step: s })), step)?.step ?? null)} onChange={setStep} />
+      <StepSlider steps={allSteps} value={step === null ? null : (atStep(allSteps.map((s) => ({ step: s })), step)?.step ?? null)} onChange={(s) => setStepParam(s === allSteps[allSteps.length - 1] ? null : String(s))} />
       <div className="media-panel-runs">
         {mkey.runs.map((r, i) => {
           const res = results[i];

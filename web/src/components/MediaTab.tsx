@@ -3,9 +3,10 @@
  * the value at a chosen step (slider; left/right arrow keys step through), tables in the viewer.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { api, type RunOut } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
+import { useParamState } from "../router";
 import { Empty } from "./Empty";
 import { MediaView, type RunRef } from "./MediaView";
 import { TableViewer } from "./TableViewer";
@@ -50,7 +51,10 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
 }
 
 function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; steps: MediaStep[]; epochs?: ReadonlyMap<number, number> }): React.JSX.Element {
-  const [step, setStep] = useState<number | null>(null);
+  // The chosen step is in the URL (?step:<key>=<n>), so a link shows the same image.
+  const [stepParam, setStepParam] = useParamState(`step:${mkey.key}`);
+  const step = stepParam !== null && stepParam !== "" && Number.isFinite(Number(stepParam)) ? Number(stepParam) : null;
+  const setStep = (s: number): void => setStepParam(s === steps[steps.length - 1]?.step ? null : String(s));
   const shown = atStep(steps, step);
   const wide = mkey.kind === "table" || mkey.kind === "html";
   return (
@@ -62,7 +66,7 @@ function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; 
       <StepSlider steps={steps.map((s) => s.step)} value={shown?.step ?? null} onChange={setStep} epochs={epochs} />
       {shown ? (
         mkey.kind === "table" ? (
-          <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} />
+          <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} urlKey={mkey.key} />
         ) : (
           <MediaView run={run} value={shown.ref} />
         )

@@ -5,14 +5,16 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useDeferredValue, useMemo, useRef } from "react";
 import { api } from "../api/client";
 import { cellText, isMedia, mediaKind, parseTable, sortRows, toCsv, type MediaRef } from "../lib/media";
 import { compileRowFilter } from "../lib/rowexpr";
 import { value as fmt } from "../lib/format";
+import { useParamState } from "../router";
 import { fileUrl, ImageView, type RunRef } from "./MediaView";
 
-export function TableViewer(props: { run: RunRef; value: MediaRef; name: string }): React.JSX.Element {
+/** With `urlKey`, the filter and sort live in the URL (?filter:<key>=..., ?sort:<key>=-col). */
+export function TableViewer(props: { run: RunRef; value: MediaRef; name: string; urlKey?: string }): React.JSX.Element {
   const { run, value } = props;
   const path = value.path ?? "";
   const q = useQuery({
@@ -21,8 +23,11 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
     staleTime: Infinity,
     enabled: path !== "",
   });
-  const [sort, setSort] = useState<{ col: string; desc: boolean } | null>(null);
-  const [filter, setFilter] = useState("");
+  const [sortParam, setSortParam] = useParamState(props.urlKey === undefined ? null : `sort:${props.urlKey}`);
+  const [filterParam, setFilterParam] = useParamState(props.urlKey === undefined ? null : `filter:${props.urlKey}`);
+  const sort = sortParam ? { col: sortParam.replace(/^-/, ""), desc: sortParam.startsWith("-") } : null;
+  const filter = filterParam ?? "";
+  const setFilter = (v: string): void => setFilterParam(v || null);
   const deferred = useDeferredValue(filter);
   const table = q.data;
 
@@ -73,7 +78,7 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string 
   const strCol = columns.find((c) => typeof first[c] === "string" && String(first[c]).length <= 16) ?? columns.find((c) => typeof first[c] === "string");
   const example = [numCol && `row[${JSON.stringify(numCol)}] < 0.5`, strCol && `row[${JSON.stringify(strCol)}] != ${JSON.stringify(String(first[strCol]).slice(0, 20))}`].filter(Boolean).join(" and ");
   const placeholder = `Filter rows${example ? `, e.g. ${example}` : ': row["column"] == "value" and/or/not ...'}`;
-  const clickSort = (col: string): void => setSort((s) => (s?.col !== col ? { col, desc: false } : s.desc ? null : { col, desc: true }));
+  const clickSort = (col: string): void => setSortParam(sort?.col !== col ? col : sort.desc ? null : `-${col}`);
   return (
     <div className="table-viewer" data-testid="table-viewer">
       <div className="toolbar">
