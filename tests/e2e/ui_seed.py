@@ -74,6 +74,19 @@ def seed_media_kinds() -> None:
     run.finish()
 
 
+def seed_sparse_media() -> None:
+    """Images at two of 2,500 steps: history pages in between hold none of them."""
+    import numpy as np
+
+    run = wandb.init(project="sparse-media", name="sparse")
+    for step in range(2500):
+        row: dict[str, object] = {"loss": 1 / (step + 1)}
+        if step in (1500, 2400):
+            row["sample"] = wandb.Image(np.full((8, 8, 3), step % 256, dtype=np.uint8), caption=f"at {step}")
+        run.log(row, step=step)
+    run.finish()
+
+
 def main() -> None:
     # 04 twice: the workspace shows two runs' media side by side.
     for example in (
@@ -88,6 +101,7 @@ def main() -> None:
             subprocess.run([sys.executable, str(path)], check=True, timeout=120)
     seed_groups()
     seed_media_kinds()
+    seed_sparse_media()
 
 
 if __name__ == "__main__":

@@ -190,4 +190,17 @@ describe("media", () => {
     await expect.poll(() => table.locator('[data-testid=table-row] [data-column="id"]').allInnerTexts()).toEqual(["16", "19", "22", "25", "28"]);
     await shot(page, "run-media-kinds");
   });
+
+  it("finds media logged at a few of many steps", async () => {
+    await openRun("sparse-media");
+    const sample = card("sample");
+    await expect.poll(() => sample.getByTestId("step-label").innerText()).toMatch(/step 2400 \(2\/2\)/);
+    expect(await sample.getByTestId("media-caption").innerText()).toBe("at 2400");
+    await sample.getByTestId("step-slider").focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => sample.getByTestId("media-caption").innerText()).toBe("at 1500");
+    await page.goto("/root/sparse-media");
+    const panel = page.locator('[data-testid=media-panel][data-key="sample"]');
+    await expect.poll(() => panel.getByTestId("media-caption").allInnerTexts()).toEqual(["at 2400"]);
+  });
 });

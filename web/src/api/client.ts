@@ -122,16 +122,22 @@ export const api = {
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
   seriesQuery: (body: SeriesQueryRequest) =>
     chartSlot(() => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
-  /** Full-resolution history rows holding any of `keys` (pages of 1,000 followed up to `max` rows). */
-  async historyRows(e: string, p: string, r: string, keys: string[], max = 5000): Promise<Record<string, unknown>[]> {
+  /** Full-resolution history rows holding any of `keys`, up to `max` rows. A page covers a range of
+   * steps, so a page of a sparse key (an image every 1,000 steps) can be empty with more to come:
+   * only a null cursor ends the scan. */
+  async historyRows(e: string, p: string, r: string, keys: string[], max = 10000, range: { min?: number | null; max?: number | null } = {}): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
-    let min: number | null = null;
-    for (;;) {
-      const page: HistoryRows = await request<HistoryRows>("GET", `${runPath(e, p, r)}/history/rows${q({ keys: keys.join(","), min_step: min, limit: 1000 })}`);
+    let min: number | null = range.min ?? null;
+    for (let pages = 0; pages < 500; pages++) {
+      const page: HistoryRows = await request<HistoryRows>(
+        "GET",
+        `${runPath(e, p, r)}/history/rows${q({ keys: keys.join(","), min_step: min, max_step: range.max ?? null, limit: 10000 })}`,
+      );
       out.push(...page.rows);
-      if (page.next_min_step === null || page.next_min_step === undefined || out.length >= max || page.rows.length === 0) return out;
+      if (page.next_min_step === null || page.next_min_step === undefined || out.length >= max) break;
       min = page.next_min_step;
     }
+    return out;
   },
   /** A run file parsed as JSON (logged tables). */
   fileJson: (e: string, p: string, r: string, path: string) => request<unknown>("GET", `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`),

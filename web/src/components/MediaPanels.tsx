@@ -20,6 +20,8 @@ export interface WorkspaceMediaKey {
   key: string;
   kind: MediaKind;
   runs: PanelRun[];
+  /** Per run: the first step holding this key, where the scan starts. */
+  first: Map<string, number>;
 }
 
 /** Media keys over the plotted runs (history keys per run, shared with the run page's cache). */
@@ -39,8 +41,10 @@ export function useWorkspaceMediaKeys(runs: readonly PanelRun[], live: boolean):
         if (!run || !data) return;
         for (const m of mediaKeys(data.keys)) {
           let entry = by.get(m.key);
-          if (!entry) by.set(m.key, (entry = { key: m.key, kind: m.kind, runs: [] }));
+          if (!entry) by.set(m.key, (entry = { key: m.key, kind: m.kind, runs: [], first: new Map() }));
           entry.runs.push(run);
+          const first = data.keys.find((k) => k.key === m.key)?.first_step;
+          if (typeof first === "number") entry.first.set(run.key, first);
         }
       });
       return [...by.values()];
@@ -76,7 +80,7 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
   const results = useQueries({
     queries: mkey.runs.map((r) => ({
       queryKey: ["mediaKeyRows", r.entity, r.project, r.id, mkey.key],
-      queryFn: () => api.historyRows(r.entity, r.project, r.id, [mkey.key], 2000),
+      queryFn: () => api.historyRows(r.entity, r.project, r.id, [mkey.key], 2000, { min: mkey.first.get(r.key) ?? null }),
       staleTime: 30_000,
       refetchInterval: live ? 10_000 : (false as const),
     })),

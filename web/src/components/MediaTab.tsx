@@ -4,7 +4,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { api, type RunOut } from "../api/client";
+import { api, type HistoryKey, type RunOut } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
 import { useParamState } from "../router";
 import { Empty } from "./Empty";
@@ -23,7 +23,7 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
   const hasEpoch = (keysQ.data?.keys ?? []).some((k) => k.key === "epoch" && k.kind === "number");
   const rowsQ = useQuery({
     queryKey: ["mediaRows", run.entity, run.project, run.id, media.map((m) => m.key).join(","), hasEpoch, keysQ.data?.last_step],
-    queryFn: () => api.historyRows(run.entity, run.project, run.id, [...media.map((m) => m.key), ...(hasEpoch ? ["epoch"] : [])]),
+    queryFn: () => api.historyRows(run.entity, run.project, run.id, [...media.map((m) => m.key), ...(hasEpoch ? ["epoch"] : [])], 10000, stepRange(keysQ.data?.keys ?? [], media)),
     enabled: media.length > 0,
   });
   const epochs = useMemo(() => {
@@ -48,6 +48,16 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
       ))}
     </div>
   );
+}
+
+/** The steps that can hold media: from the first media step to the last, so a long run's scan skips
+ * the stretches before and after. */
+function stepRange(keys: readonly HistoryKey[], media: readonly MediaKey[]): { min: number | null; max: number | null } {
+  const wanted = new Set(media.map((m) => m.key));
+  const ks = keys.filter((k) => wanted.has(k.key));
+  const firsts = ks.map((k) => k.first_step).filter((v): v is number => typeof v === "number");
+  const lasts = ks.map((k) => k.last_step).filter((v): v is number => typeof v === "number");
+  return { min: firsts.length === ks.length && ks.length ? Math.min(...firsts) : null, max: lasts.length === ks.length && ks.length ? Math.max(...lasts) : null };
 }
 
 function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; steps: MediaStep[]; epochs?: ReadonlyMap<number, number> }): React.JSX.Element {
