@@ -6,7 +6,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Link } from "../router";
-import { histogramBars, mediaKind, type MediaRef } from "../lib/media";
+import { histogramBars, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
 
 export interface RunRef {
   entity: string;
@@ -14,7 +14,8 @@ export interface RunRef {
   id: string;
 }
 
-export const fileUrl = (run: RunRef, path: string): string => api.fileUrl(run.entity, run.project, run.id, path);
+/** The URL of a run file; a path that is not a plain relative path gives about:blank. */
+export const fileUrl = (run: RunRef, path: string): string => (isSafeFilePath(path) ? api.fileUrl(run.entity, run.project, run.id, path) : "about:blank");
 
 export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boolean; tableLink?: string }): React.JSX.Element {
   const { run, value, compact } = props;

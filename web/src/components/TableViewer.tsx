@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useDeferredValue, useMemo, useRef } from "react";
 import { api } from "../api/client";
-import { cellText, isMedia, mediaKind, parseTable, sortRows, toCsv, type MediaRef } from "../lib/media";
+import { cellText, isMedia, isSafeFilePath, mediaKind, parseTable, sortRows, toCsv, type MediaRef } from "../lib/media";
 import { compileRowFilter } from "../lib/rowexpr";
 import { value as fmt } from "../lib/format";
 import { useParamState } from "../router";
@@ -19,7 +19,10 @@ export function TableViewer(props: { run: RunRef; value: MediaRef; name: string;
   const path = value.path ?? "";
   const q = useQuery({
     queryKey: ["table", run.entity, run.project, run.id, path],
-    queryFn: async () => parseTable(await api.fileJson(run.entity, run.project, run.id, path)),
+    queryFn: async () => {
+      if (!isSafeFilePath(path)) throw new Error(`refusing the file path ${JSON.stringify(path)}`);
+      return parseTable(await api.fileJson(run.entity, run.project, run.id, path));
+    },
     staleTime: Infinity,
     enabled: path !== "",
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryKey } from "../api/client";
-import { atStep, compareCells, sortRows, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, toCsv, valueAt } from "./media";
+import { atStep, compareCells, isSafeFilePath, sortRows, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, toCsv, valueAt } from "./media";
 
 const key = (k: string, kind: "number" | "other", last: unknown): HistoryKey => ({ key: k, kind, count: 1, last });
 
@@ -68,6 +68,18 @@ describe("tables", () => {
     const rows = [{ c: 0.5 }, { c: null }, { c: 0.9 }, { c: 0.1 }];
     expect(sortRows(rows, "c", false).map((r) => r.c)).toEqual([0.1, 0.5, 0.9, null]);
     expect(sortRows(rows, "c", true).map((r) => r.c)).toEqual([0.9, 0.5, 0.1, null]);
+  });
+
+  it("keeps spreadsheet formulas inert in CSV exports, numbers as they are", () => {
+    const csv = toCsv(["a", "b"], [{ a: "=HYPERLINK(\"x\")", b: -1.5 }, { a: "-2", b: "@SUM(A1)" }, { a: "-x", b: "+1" }]);
+    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""x"")",-1.5\r\n-2,\'@SUM(A1)\r\n\'-x,\'+1\r\n');
+  });
+
+  it("refuses file paths that would resolve elsewhere", () => {
+    expect(isSafeFilePath("media/images/a_0_abc.png")).toBe(true);
+    expect(isSafeFilePath("media/table/t.table.json")).toBe(true);
+    for (const bad of ["../session", "media/../../x", "media/%2e%2e/x", "media/%2E./x", "/etc/passwd", "media//x", "a\\b", "", "./x", null, 3])
+      expect(isSafeFilePath(bad)).toBe(false);
   });
 
   it("turns histograms into bars from edges or packed bins", () => {

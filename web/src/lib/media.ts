@@ -159,11 +159,25 @@ export function sortRows<R extends Readonly<Record<string, unknown>>>(rows: read
   });
 }
 
+/** A logged file path the UI may request: relative, no empty, "." or ".." segments (which a browser
+ * would resolve, even percent-encoded, into another API path). */
+export function isSafeFilePath(path: unknown): path is string {
+  if (typeof path !== "string" || path === "" || path.startsWith("/") || path.includes("\\")) return false;
+  return path.split("/").every((seg) => seg !== "" && !/^(\.|%2e){1,2}$/i.test(seg));
+}
+
+/** Text a spreadsheet would run as a formula (=, +, @, or - not starting a number) gets a leading
+ * apostrophe, as OWASP advises for CSV exports; numbers stay numbers. */
+function defuse(s: string): string {
+  return /^[=+@\t\r]/.test(s) || /^-(?![\d.])/.test(s) ? `'${s}` : s;
+}
+
 /** RFC 4180 CSV of the rows as shown; media cells become their file path. */
 export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
   const esc = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [columns.map(esc).join(",")];
-  for (const r of rows) lines.push(columns.map((c) => esc(cellText(r[c]))).join(","));
+  const text = (v: unknown): string => (typeof v === "string" ? defuse(v) : cellText(v));
+  const lines = [columns.map((c) => esc(defuse(c))).join(",")];
+  for (const r of rows) lines.push(columns.map((c) => esc(text(r[c]))).join(","));
   return lines.join("\r\n") + "\r\n";
 }
 
