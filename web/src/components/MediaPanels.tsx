@@ -114,7 +114,7 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
               ) : !steps ? (
                 <div className="muted">Loading…</div>
               ) : shown ? (
-                <MediaView run={r} value={shown.ref} compact={mkey.kind !== "image" && mkey.kind !== "audio"} tableLink={paths.run(r.entity, r.project, r.id, "media")} />
+                <MediaView run={r} value={shown.ref} compact={mkey.kind !== "image" && mkey.kind !== "audio"} imageTarget={180} tableLink={paths.run(r.entity, r.project, r.id, "media")} />
               ) : (
                 <div className="muted">Nothing logged</div>
               )}

@@ -17,12 +17,16 @@ export interface RunRef {
 /** The URL of a run file; a path that is not a plain relative path gives about:blank. */
 export const fileUrl = (run: RunRef, path: string): string => (isSafeFilePath(path) ? api.fileUrl(run.entity, run.project, run.id, path) : "about:blank");
 
-export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boolean; tableLink?: string }): React.JSX.Element {
+export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boolean; tableLink?: string; imageTarget?: number }): React.JSX.Element {
   const { run, value, compact } = props;
   const kind = mediaKind(value);
   switch (kind) {
     case "image":
-      return value.path ? <ImageView src={fileUrl(run, value.path)} caption={value.caption ?? null} width={value.width} height={value.height} compact={compact} /> : <Missing />;
+      return value.path ? (
+        <ImageView src={fileUrl(run, value.path)} caption={value.caption ?? null} width={value.width} height={value.height} compact={compact} {...(props.imageTarget ? { target: props.imageTarget } : {})} />
+      ) : (
+        <Missing />
+      );
     case "gallery":
       return (
         <div className="media-gallery" data-testid="media-gallery">
