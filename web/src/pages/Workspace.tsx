@@ -155,6 +155,23 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       </Empty>
     );
 
+  const renderSection = (s: { name: string; keys: string[] }): React.JSX.Element => {
+    const open = openSections[s.name] ?? true;
+    return (
+      <section key={s.name} className="section" data-testid="section" data-section={s.name}>
+        <h2 onClick={() => setOpenSections({ ...openSections, [s.name]: !open })}>
+          <span className="caret">{open ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.keys.length}</span>
+        </h2>
+        {open && (
+          <div className="panel-grid">
+            {s.keys.map((k) => (
+              <MetricPanel key={k} metric={k} runs={stablePlotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
+            ))}
+          </div>
+        )}
+      </section>
+    );
+  };
   const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   return (
     <div className="workspace">
@@ -282,24 +299,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
             )}
           </div>
           {sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
-          {sections.map((s) => {
-            const open = openSections[s.name] ?? true;
-            return (
-              <section key={s.name} className="section" data-testid="section" data-section={s.name}>
-                <h2 onClick={() => setOpenSections({ ...openSections, [s.name]: !open })}>
-                  <span className="caret">{open ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.keys.length}</span>
-                </h2>
-                {open && (
-                  <div className="panel-grid">
-                    {s.keys.map((k) => (
-                      <MetricPanel key={k} metric={k} runs={stablePlotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
-                    ))}
-                  </div>
-                )}
-              </section>
-            );
-          })}
+          {sections.filter((s) => s.name !== "system").map(renderSection)}
           <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} live={live} />
+          {sections.filter((s) => s.name === "system").map(renderSection)}
         </div>
       </div>
     </div>
