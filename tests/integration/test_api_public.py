@@ -159,3 +159,14 @@ def test_overrides_and_bad_overrides(live_server: Any, tmp_path: Path) -> None:
         assert len(api.runs()) == 0  # the project from overrides; nothing logged there yet
     with pytest.raises(InvalidArgument, match="unknown Api override 'projekt'"):
         Api({"projekt": "x"}, settings=settings)
+
+
+def test_scan_history_finds_a_sparse_key_across_empty_pages(api: Api) -> None:
+    """An image every 1,000 steps: most pages of rows hold none of it, and scanning goes on."""
+    entity = api.default_entity
+    rows: list[dict[str, Any]] = [{"loss": 1.0 / (s + 1)} for s in range(3000)]
+    for step in (999, 1999, 2999):
+        rows[step]["sample"] = f"image-{step}"
+    seed_run(api.client, entity, "sparse", "s1", rows=rows)
+    found = list(api.run(f"{entity}/sparse/s1").scan_history(keys=["sample"], page_size=100))
+    assert [(r["_step"], r["sample"]) for r in found] == [(s, f"image-{s}") for s in (999, 1999, 2999)]

@@ -65,7 +65,9 @@ def scan_rows(
                 picked = {k: _get(row, k) for k in wanted}
                 if _has_all(picked, wanted):
                     yield {"_step": row.get("_step"), **picked}
-        if page.next_min_step is None or not page.rows:
+        # A page covers a range of steps and may hold none of the wanted keys while later pages
+        # do (an image every 1,000 steps): only the server's cursor says when the history ends.
+        if page.next_min_step is None or (cursor is not None and page.next_min_step <= cursor):
             return
         cursor = page.next_min_step
 
