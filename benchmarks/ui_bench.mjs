@@ -38,11 +38,22 @@ const out = {};
 const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
 
 // Cold open: page load, session, 1,000-run list, first chart drawn; then every chart on screen.
+// PROFILE=<file>: record a Chrome CPU profile of the cold open (load it in DevTools).
+const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
+if (cdp) {
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.start");
+}
 const t0 = Date.now();
 traceStart = t0;
 await page.goto(`/${entity}/${project}?max=${maxRuns}`);
 await page.waitForSelector(drawn, { timeout: 60000 });
 out.first_chart_ms = Date.now() - t0;
+if (cdp) {
+  const { profile } = await cdp.send("Profiler.stop");
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(process.env.PROFILE, JSON.stringify(profile));
+}
 if (process.env.TRACE) process.stderr.write(`first chart at ${out.first_chart_ms} ms\n${trace.join("\n")}\n`);
 await page.waitForFunction(() => {
   const panels = [...document.querySelectorAll("[data-testid=panel]")].filter((p) => {
