@@ -5,22 +5,12 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.fixtures.live_server import LiveServer
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("auth") / "data").start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 def test_health_and_server_info_are_open(server: LiveServer) -> None:

@@ -13,15 +13,6 @@ import pytest
 from tests.fixtures.live_server import LiveServer
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("files") / "data").start()
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
 @pytest.fixture
 def run_url(server: LiveServer) -> Iterator[str]:
     url = f"/api/v1/runs/me/files-test/{uuid.uuid4().hex[:10]}"

@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-
-from tests.fixtures.live_server import LiveServer
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("runs") / "data").start()
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as client:
-        yield client
 
 
 def _run_url(run_id: str, project: str = "runs-test") -> str:

@@ -48,6 +48,23 @@ _ROW_FIELDS = frozenset({"_step", "_timestamp", "_runtime"})
 
 
 @dataclass
+class _Columns:
+    """Consecutive history blocks with the same keys, merged as they arrive (one store append)."""
+
+    steps: list[int]
+    timestamps: list[float]
+    runtimes: list[float]
+    columns: dict[str, list[Any]]
+
+    def extend(self, record: HistoryBlockRecord, columns: dict[str, list[Any]]) -> None:
+        self.steps += record.steps
+        self.timestamps += record.timestamps
+        self.runtimes += record.runtimes
+        for key, values in columns.items():
+            self.columns[key] += values
+
+
+@dataclass
 class _Pending:
     """What one batch changes, gathered record by record and written once at the end."""
 
@@ -55,7 +72,7 @@ class _Pending:
     now: float
     changes: RunChanges
     # History in batch order: lists of rows and column-wise blocks, appended in this order.
-    history: list[list[HistoryRow] | HistoryColumns] = field(default_factory=list)
+    history: list[list[HistoryRow] | _Columns] = field(default_factory=list)
     history_rows: int = 0
     system: list[HistoryRow] = field(default_factory=list)
     output: list[OutputLine] = field(default_factory=list)
@@ -156,8 +173,9 @@ class RecordService:
     def _flush(self, conn: Any, pk: int, p: _Pending) -> None:
         db = self._db
         for segment in p.history:
-            if isinstance(segment, HistoryColumns):
-                db.history.append_columns(conn, pk, segment, "history")
+            if isinstance(segment, _Columns):
+                block = HistoryColumns(segment.steps, segment.timestamps, segment.runtimes, segment.columns)
+                db.history.append_columns(conn, pk, block, "history")
             else:
                 db.history.append(conn, pk, segment, "history")
         if p.history_rows:
@@ -224,25 +242,11 @@ def _add_history_block(p: _Pending, record: HistoryBlockRecord) -> None:
             "the rows were kept out of order"
         )
     last = p.history[-1] if p.history else None
-    if isinstance(last, HistoryColumns) and last.columns.keys() == columns.keys():
-        assert isinstance(last.steps, list) and isinstance(last.timestamps, list)
-        assert isinstance(last.runtimes, list)
-        last.steps.extend(record.steps)
-        last.timestamps.extend(record.timestamps)
-        last.runtimes.extend(record.runtimes)
-        for key, values in columns.items():
-            column = last.columns[key]
-            assert isinstance(column, list)
-            column.extend(values)
+    if isinstance(last, _Columns) and last.columns.keys() == columns.keys():
+        last.extend(record, columns)
     else:
-        p.history.append(
-            HistoryColumns(
-                list(record.steps),
-                list(record.timestamps),
-                list(record.runtimes),
-                {k: list(v) for k, v in columns.items()},
-            )
-        )
+        fresh = {k: list(v) for k, v in columns.items()}
+        p.history.append(_Columns(list(record.steps), list(record.timestamps), list(record.runtimes), fresh))
     p.history_rows += n
     p.last_step = highest if p.last_step is None else max(p.last_step, highest)
     p.runtime = max(p.runtime, max(record.runtimes))

@@ -8,7 +8,7 @@ live outside the database behind :class:`BlobStore`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
@@ -48,7 +48,7 @@ class HistoryColumns:
     steps: Sequence[int]
     timestamps: Sequence[float]
     runtimes: Sequence[float]
-    columns: dict[str, Sequence[Any]]
+    columns: Mapping[str, Sequence[Any]]
 
 
 @dataclass(frozen=True, slots=True)
