@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,24 @@ def create_engine(url: str) -> Engine:
         ) from None
 
 
+def _enable_wal(cursor: Any) -> None:
+    """Switch the database to WAL. The switch needs an exclusive lock, and SQLite answers a
+    conflicting one with an immediate ``database is locked`` instead of waiting in the busy handler
+    (so servers opening a fresh database at the same moment would fail). Retry with backoff for up
+    to the busy timeout; once the file is in WAL mode (persistent), the pragma takes no lock."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -147,7 +167,7 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(cursor)
             # WAL + NORMAL is durable across application crashes; only an OS crash can lose the
             # last transactions, never corrupt the database.
             cursor.execute("PRAGMA synchronous=NORMAL")
