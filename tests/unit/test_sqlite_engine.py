@@ -17,7 +17,11 @@ def test_many_servers_racing_to_create_one_fresh_sqlite_database_all_succeed(tmp
         errors: list[BaseException] = []
         start = threading.Barrier(3)
 
-        def open_one(url: str = url, errors: list[BaseException] = errors) -> None:
+        def open_one(
+            url: str = url,
+            errors: list[BaseException] = errors,
+            start: threading.Barrier = start,
+        ) -> None:
             start.wait()
             try:
                 open_database(url).close()
