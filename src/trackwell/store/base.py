@@ -273,6 +273,28 @@ class OutputStore(Protocol):
         """Lines ``offset..offset+limit`` and the total line count."""
 
 
+@dataclass(frozen=True, slots=True)
+class StoredLayout:
+    document: dict[str, Any]
+    updated_at: float
+
+
+class LayoutStore(Protocol):
+    """Workspace layouts (validated JSON documents), one per (user, entity, project)."""
+
+    def get_layout(
+        self, conn: Connection, user_id: int, entity: str, project: str
+    ) -> StoredLayout | None: ...
+
+    def put_layout(
+        self, conn: Connection, user_id: int, entity: str, project: str, document: dict[str, Any], now: float
+    ) -> None:
+        """Insert or replace the user's layout of the project."""
+
+    def delete_layout(self, conn: Connection, user_id: int, entity: str, project: str) -> bool:
+        """Remove it; False when there was none."""
+
+
 class Database(Protocol):
     """One SQL database holding metadata and history. ``begin()`` is a write transaction
     (SQLite: ``BEGIN IMMEDIATE``), ``read()`` a read-only one."""
@@ -292,6 +314,9 @@ class Database(Protocol):
 
     @property
     def history(self) -> HistoryStore: ...
+
+    @property
+    def layouts(self) -> LayoutStore: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

@@ -31,7 +31,8 @@ def query_series(
 
 def include_ui_routers(app: FastAPI) -> None:
     """Adds every UI router to the app (the server's one include line calls this)."""
-    from trackwell.server.routes import ui_session
+    from trackwell.server.routes import ui_layout, ui_session
 
     app.include_router(ui_session.router)
+    app.include_router(ui_layout.router)
     app.include_router(router)

@@ -26,6 +26,7 @@ from trackwell.store.history import SqlHistoryStore
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
+from trackwell.store.sql.layouts import SqlLayoutStore
 from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.users import SqlUserStore
 
@@ -44,6 +45,7 @@ class SqlDatabase:
         self.files = SqlFileIndex(self.dialect)
         self.output = SqlOutputStore(self.dialect)
         self.history: HistoryStore = SqlHistoryStore()
+        self.layouts = SqlLayoutStore(self.dialect)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

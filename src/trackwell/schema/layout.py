@@ -1,0 +1,127 @@
+"""The saved workspace layout: which panels a user added, moved, resized or removed in one project.
+
+A versioned JSON document, stored per (user, project). The UI merges it with the panels it creates by
+itself (one line chart per numeric metric): saved panels keep their place, size and settings, auto
+panels the user removed stay away (``removed``), and metrics that appear later get their own panel
+at the end of their section. Panel order is the order of ``panels``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_PANELS = 500
+MAX_LAYOUT_BYTES = 256 * 1024
+PANEL_TYPES = ("line", "bar", "scatter")
+
+Key = Annotated[str, Field(min_length=1, max_length=512)]
+PanelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-.:/]{1,200}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PanelSize(_Strict):
+    width: Literal["third", "half", "full"] = "third"
+    height: Literal["small", "medium", "large"] = "medium"
+
+
+class SmoothingSpec(_Strict):
+    kind: Literal["none", "ema", "gaussian", "average"] = "none"
+    param: float | None = Field(default=None, ge=0, le=1000)
+
+
+class _PanelBase(_Strict):
+    id: PanelId
+    section: str = Field(min_length=1, max_length=200, description="The section the panel sits in.")
+    size: PanelSize = Field(default_factory=PanelSize)
+    title: str | None = Field(default=None, max_length=200)
+
+
+class LinePanel(_PanelBase):
+    """Line chart of one or more history metrics over an x axis. ``auto`` marks the panel the
+    workspace created for a metric (moved or resized by the user, so it was saved)."""
+
+    type: Literal["line"] = "line"
+    metrics: list[Key] = Field(min_length=1, max_length=10)
+    x_axis: str | None = Field(
+        default=None,
+        max_length=512,
+        description="'step', 'wall', 'relative' or 'm:<metric>'; null follows the workspace setting.",
+    )
+    smoothing: SmoothingSpec | None = Field(default=None, description="null follows the workspace setting.")
+    log_scale: bool = False
+    auto: bool = False
+
+
+class BarPanel(_PanelBase):
+    """A summary metric across the visible runs, one bar per run in its colour."""
+
+    type: Literal["bar"] = "bar"
+    metric: Key = Field(description="A summary key, e.g. 'val/acc'.")
+    sort: Literal["desc", "asc", "none"] = "desc"
+
+
+class ScatterPanel(_PanelBase):
+    """One point per visible run: x and y are summary or config values (``summary.<key>`` or
+    ``config.<key>``)."""
+
+    type: Literal["scatter"] = "scatter"
+    x: Key = Field(pattern=r"^(summary|config)\.")
+    y: Key = Field(pattern=r"^(summary|config)\.")
+    log_x: bool = False
+    log_y: bool = False
+
+
+Panel = Annotated[LinePanel | BarPanel | ScatterPanel, Field(discriminator="type")]
+
+
+class WorkspaceLayout(_Strict):
+    """Body of ``PUT /api/v1/layouts/{entity}/{project}``."""
+
+    version: Literal[1] = 1
+    panels: list[Panel] = Field(default_factory=list, max_length=MAX_PANELS)
+    removed: list[Key] = Field(
+        default_factory=list,
+        max_length=5000,
+        description="Metrics whose auto-created panel the user removed.",
+    )
+    sections: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=1000, description="Section order the user chose (others follow)."
+    )
+
+    @field_validator("panels", mode="before")
+    @classmethod
+    def _known_panel_types(cls, panels: object) -> object:
+        # Pydantic's own message for an unknown tag is hard to read; this one names the fix.
+        if isinstance(panels, list):
+            for i, panel in enumerate(panels):
+                kind = panel.get("type") if isinstance(panel, dict) else None
+                if kind not in PANEL_TYPES:
+                    raise ValueError(
+                        f"panel {i} has type {kind!r}; a panel type must be one of {', '.join(PANEL_TYPES)}"
+                    )
+        return panels
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> WorkspaceLayout:
+        seen: set[str] = set()
+        for panel in self.panels:
+            if panel.id in seen:
+                raise ValueError(f"panel id {panel.id!r} appears twice; each panel needs its own id")
+            seen.add(panel.id)
+        return self
+
+
+class WorkspaceLayoutOut(BaseModel):
+    """The signed-in user's layout of a project. ``saved`` is false (and ``layout`` empty) for a user
+    who never changed it: the UI then shows the automatic layout."""
+
+    entity: str
+    project: str
+    saved: bool
+    updated_at: float | None = None
+    layout: WorkspaceLayout
