@@ -32,15 +32,23 @@ export function buildSections(keys: readonly string[], search = ""): Section[] {
     if (!list) by.set(s, (list = []));
     list.push(key);
   }
-  const rank = (s: string): number => {
-    if (s === "system") return 1000;
-    const i = SECTION_ORDER.indexOf(s);
-    return i >= 0 ? i : 100;
-  };
-  const collator = new Intl.Collator(undefined, { numeric: true });
   return [...by.entries()]
-    .sort(([a], [b]) => rank(a) - rank(b) || collator.compare(a, b))
+    .sort(([a], [b]) => compareSections(a, b))
     .map(([name, list]) => ({ name, keys: list.sort(collator.compare) }));
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true });
+
+function sectionRank(s: string): number {
+  if (s === "system") return 1000;
+  const i = SECTION_ORDER.indexOf(s);
+  return i >= 0 ? i : 100;
+}
+
+/** Section order: ungrouped "Charts" first, then train/val/eval/test, the rest alphabetically and
+ * system last. */
+export function compareSections(a: string, b: string): number {
+  return sectionRank(a) - sectionRank(b) || collator.compare(a, b);
 }
 
 export function searchMatcher(search: string): (key: string) => boolean {

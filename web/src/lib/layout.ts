@@ -1,0 +1,160 @@
+/**
+ * The workspace's panel layout, as pure functions over a saved document (`WorkspaceLayout` on the
+ * server, one per user and project).
+ *
+ * The document lists panels in order; a panel's `section` says where it sits, and the list order
+ * gives the order inside a section. The workspace still creates a line chart per numeric metric by
+ * itself: `materialize` adds those the document does not mention yet (at the end of their section,
+ * unless the user removed them), so new metrics keep appearing after a layout was saved. Every
+ * change the user makes goes through `materialize` first and then saves the whole list.
+ */
+import type { components } from "../api/generated/schema";
+import { buildSections, compareSections, searchMatcher, sectionOf } from "./panels";
+
+type S = components["schemas"];
+export type Width = S["PanelSize"]["width"];
+export type Height = S["PanelSize"]["height"];
+export interface PanelSize {
+  width: Width;
+  height: Height;
+}
+export type LinePanel = Omit<S["LinePanel"], "size"> & { size: PanelSize };
+export type BarPanel = Omit<S["BarPanel"], "size"> & { size: PanelSize };
+export type ScatterPanel = Omit<S["ScatterPanel"], "size"> & { size: PanelSize };
+export type PanelSpec = LinePanel | BarPanel | ScatterPanel;
+
+export interface Layout {
+  version: 1;
+  panels: PanelSpec[];
+  removed: string[];
+}
+
+export interface LayoutSection {
+  name: string;
+  panels: PanelSpec[];
+}
+
+export const WIDTHS: Width[] = ["third", "half", "full"];
+export const HEIGHTS: Height[] = ["small", "medium", "large"];
+export const HEIGHT_PX: Record<Height, number> = { small: 150, medium: 220, large: 360 };
+export const DEFAULT_SIZE: PanelSize = { width: "third", height: "medium" };
+export const EMPTY_LAYOUT: Layout = { version: 1, panels: [], removed: [] };
+
+export function autoPanelId(metric: string): string {
+  return `auto:${metric}`;
+}
+
+export function autoPanel(metric: string): LinePanel {
+  return { id: autoPanelId(metric), type: "line", section: sectionOf(metric), metrics: [metric], auto: true, log_scale: false, size: DEFAULT_SIZE };
+}
+
+/** A document from the server, with every panel's size filled in. */
+export function fromWire(doc: S["WorkspaceLayout"]): Layout {
+  return {
+    version: 1,
+    panels: (doc.panels ?? []).map((p) => ({ ...p, size: { ...DEFAULT_SIZE, ...p.size } }) as PanelSpec),
+    removed: doc.removed ?? [],
+  };
+}
+
+/** The saved panels plus an auto panel for every metric the layout has not seen, each appended to
+ * its section. Metrics whose auto panel was removed stay away. */
+export function materialize(saved: Layout, metricKeys: readonly string[]): Layout {
+  const known = new Set(saved.panels.map((p) => p.id));
+  const removed = new Set(saved.removed);
+  const fresh = buildSections(metricKeys)
+    .flatMap((s) => s.keys)
+    .filter((k) => !known.has(autoPanelId(k)) && !removed.has(k))
+    .map(autoPanel);
+  if (fresh.length === 0) return saved;
+  const panels = [...saved.panels];
+  for (const p of fresh) panels.splice(lastIndexIn(panels, p.section) + 1, 0, p);
+  return { ...saved, panels };
+}
+
+function lastIndexIn(panels: readonly PanelSpec[], section: string): number {
+  for (let i = panels.length - 1; i >= 0; i--) if (panels[i]?.section === section) return i;
+  return panels.length - 1;
+}
+
+/** What a panel is about, for the panel search and its default title. */
+export function panelKeys(p: PanelSpec): string[] {
+  if (p.type === "line") return p.metrics;
+  if (p.type === "bar") return [p.metric];
+  return [p.x, p.y];
+}
+
+export function panelTitle(p: PanelSpec): string {
+  if (p.title) return p.title;
+  if (p.type === "line") return p.metrics.join(", ");
+  if (p.type === "bar") return p.metric;
+  return `${p.y.replace(/^(summary|config)\./, "")} vs ${p.x.replace(/^(summary|config)\./, "")}`;
+}
+
+/** Sections to draw: Charts, train, val, eval, test, the rest alphabetically, system last. Auto
+ * panels of metrics no run has (any more) are left out, and `search` filters by panel title/keys. */
+export function viewSections(layout: Layout, metricKeys: readonly string[], search = ""): LayoutSection[] {
+  const have = new Set(metricKeys);
+  const match = searchMatcher(search);
+  const by = new Map<string, PanelSpec[]>();
+  for (const p of layout.panels) {
+    if (p.type === "line" && p.auto && !p.metrics.every((m) => have.has(m))) continue;
+    if (!match(panelTitle(p)) && !panelKeys(p).some(match)) continue;
+    let list = by.get(p.section);
+    if (!list) by.set(p.section, (list = []));
+    list.push(p);
+  }
+  return [...by.entries()].sort(([a], [b]) => compareSections(a, b)).map(([name, panels]) => ({ name, panels }));
+}
+
+export function addPanel(layout: Layout, panel: PanelSpec): Layout {
+  return { ...layout, panels: [...layout.panels, panel] };
+}
+
+/** Removing an auto panel remembers its metric, so it does not come back on the next load. */
+export function removePanel(layout: Layout, id: string): Layout {
+  const panel = layout.panels.find((p) => p.id === id);
+  if (!panel) return layout;
+  const removed = panel.type === "line" && panel.auto ? [...new Set([...layout.removed, ...panel.metrics])] : layout.removed;
+  return { ...layout, panels: layout.panels.filter((p) => p.id !== id), removed };
+}
+
+export function resizePanel(layout: Layout, id: string, size: Partial<PanelSize>): Layout {
+  return { ...layout, panels: layout.panels.map((p) => (p.id === id ? { ...p, size: { ...p.size, ...size } } : p)) };
+}
+
+export function updatePanel(layout: Layout, id: string, change: (p: PanelSpec) => PanelSpec): Layout {
+  return { ...layout, panels: layout.panels.map((p) => (p.id === id ? change(p) : p)) };
+}
+
+/** Move panel `id` to position `index` of `section` (counted among that section's panels without
+ * the moved one; past the end appends). Works within a section and across sections. */
+export function movePanel(layout: Layout, id: string, section: string, index: number): Layout {
+  const panel = layout.panels.find((p) => p.id === id);
+  if (!panel) return layout;
+  const rest = layout.panels.filter((p) => p.id !== id);
+  const moved = { ...panel, section };
+  const inSection = rest.map((p, i) => [p, i] as const).filter(([p]) => p.section === section);
+  let at: number;
+  if (index < inSection.length) at = inSection[Math.max(0, index)]?.[1] ?? rest.length;
+  else at = inSection.length ? (inSection[inSection.length - 1]?.[1] ?? rest.length - 1) + 1 : rest.length;
+  rest.splice(at, 0, moved);
+  return { ...layout, panels: rest };
+}
+
+/** Keyboard/menu move: one place earlier (-1) or later (+1) inside its section. */
+export function movePanelBy(layout: Layout, id: string, delta: number): Layout {
+  const panel = layout.panels.find((p) => p.id === id);
+  if (!panel) return layout;
+  const ids = layout.panels.filter((p) => p.section === panel.section).map((p) => p.id);
+  const to = ids.indexOf(id) + delta;
+  if (to < 0 || to >= ids.length) return layout;
+  return movePanel(layout, id, panel.section, to);
+}
+
+let counter = 0;
+/** A fresh panel id for a user-added panel. */
+export function newPanelId(type: PanelSpec["type"]): string {
+  counter += 1;
+  return `${type}-${Date.now().toString(36)}-${counter}`;
+}
