@@ -21,7 +21,7 @@ from trackwell.schema.records import RecordBatch
 from trackwell.server.crash_monitor import CrashMonitor
 from trackwell.server.deps import Services
 from trackwell.server.errors import install_error_handlers
-from trackwell.server.routes import files, health, history, projects, records, runs
+from trackwell.server.routes import files, health, history, projects, records, runs, tables
 from trackwell.server.routes.ui_workspace import include_ui_routers
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
@@ -79,7 +79,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (health, projects, runs, records, history, files):
+    for module in (health, projects, runs, records, history, files, tables):
         app.include_router(module.router)
     include_ui_routers(app)
     install_static(app, settings.static_dir)  # last: its catch-all route must not shadow the API

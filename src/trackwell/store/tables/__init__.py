@@ -1,0 +1,1 @@
+"""Logged tables as queryable columnar copies: the interface (``base``) and the DuckDB backend."""
