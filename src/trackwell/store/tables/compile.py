@@ -17,6 +17,7 @@ Every compiled condition is ``TRUE`` or ``FALSE``, never ``NULL``, so ``not`` is
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -149,4 +150,6 @@ def _truthy(operand: _Operand) -> str:
 def compile_filter(expr: Expr, columns: Mapping[str, SqlColumn]) -> tuple[str, dict[str, Any]]:
     """``(sql, params)``: a boolean SQL expression over the columnar copy and its parameters."""
     compiler = _Compiler(columns)
-    return compiler.condition(expr), compiler.params
+    sql = compiler.condition(expr)
+    used = set(re.findall(r"\$(p\d+)\b", sql))  # a comparison known to be false drops its operands
+    return sql, {k: v for k, v in compiler.params.items() if k in used}
