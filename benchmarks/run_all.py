@@ -23,6 +23,7 @@ MODULES = [
     "benchmarks.media_bench",
     "benchmarks.context_bench",
     "benchmarks.ui_bench",
+    "benchmarks.table_bench",
 ]
 
 
