@@ -203,6 +203,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{entity}/{project}/{run_id}/tables/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Table Csv */
+        get: operations["table_csv_api_v1_runs__entity___project___run_id__tables_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{entity}/{project}/{run_id}/tables/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Table Groups */
+        get: operations["table_groups_api_v1_runs__entity___project___run_id__tables_groups_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{entity}/{project}/{run_id}/tables/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Table Rows */
+        get: operations["table_rows_api_v1_runs__entity___project___run_id__tables_rows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{entity}/{project}/{run_id}/tables/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Table Stats */
+        get: operations["table_stats_api_v1_runs__entity___project___run_id__tables_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/series/query": {
         parameters: {
             query?: never;
@@ -384,6 +452,39 @@ export interface components {
             /** Warnings */
             warnings?: string[];
         };
+        /** ColumnStats */
+        ColumnStats: {
+            /**
+             * Count
+             * @description non-empty cells
+             */
+            count: number;
+            /** Distinct */
+            distinct?: number | null;
+            histogram?: components["schemas"]["HistogramBins"] | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "string" | "boolean" | "json";
+            /** Max */
+            max?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /** Mean */
+            mean?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /** Min */
+            min?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /** Name */
+            name: string;
+            /** Nulls */
+            nulls: number;
+            /** Std */
+            std?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /**
+             * Top
+             * @description most frequent values (not numbers)
+             */
+            top?: components["schemas"]["TopValue"][];
+        };
         /**
          * ConfigRecord
          * @description The whole config (replace).
@@ -457,6 +558,16 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HistogramBins */
+        HistogramBins: {
+            /** Counts */
+            counts: number[];
+            /**
+             * Edges
+             * @description bin edges, one more than counts
+             */
+            edges: number[];
         };
         /**
          * HistoryBlockRecord
@@ -661,6 +772,15 @@ export interface components {
              * @description min, max, mean, first, last, best, none
              */
             summary?: string[];
+        };
+        /** NumericAggregate */
+        NumericAggregate: {
+            /** Max */
+            max?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /** Mean */
+            mean?: number | ("NaN" | "Infinity" | "-Infinity") | null;
+            /** Min */
+            min?: number | ("NaN" | "Infinity" | "-Infinity") | null;
         };
         /** OutputLine */
         OutputLine: {
@@ -1237,6 +1357,93 @@ export interface components {
             values: {
                 [key: string]: unknown;
             };
+        };
+        /** TableColumn */
+        TableColumn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "string" | "boolean" | "json";
+            /** Name */
+            name: string;
+        };
+        /** TableGroup */
+        TableGroup: {
+            /**
+             * Aggregates
+             * @description per numeric column
+             */
+            aggregates: {
+                [key: string]: components["schemas"]["NumericAggregate"];
+            };
+            /** Count */
+            count: number;
+            /**
+             * Key
+             * @description the grouped column's value (null for empty cells)
+             */
+            key: unknown;
+        };
+        /** TableGroups */
+        TableGroups: {
+            /** By */
+            by: string;
+            /**
+             * Groups
+             * @description largest first, at most `limit`
+             */
+            groups: components["schemas"]["TableGroup"][];
+            /** Matched Rows */
+            matched_rows: number;
+            /** Path */
+            path: string;
+            /** Total Groups */
+            total_groups: number;
+        };
+        /**
+         * TableRows
+         * @description One window of the filtered and sorted rows; ``row_index`` is each row's place in the file.
+         */
+        TableRows: {
+            /** Columns */
+            columns: components["schemas"]["TableColumn"][];
+            /**
+             * Matched Rows
+             * @description rows that pass the filter
+             */
+            matched_rows: number;
+            /** Offset */
+            offset: number;
+            /** Path */
+            path: string;
+            /** Row Index */
+            row_index: number[];
+            /** Rows */
+            rows: unknown[][];
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Total Rows
+             * @description rows in the table
+             */
+            total_rows: number;
+        };
+        /** TableStats */
+        TableStats: {
+            /** Columns */
+            columns: components["schemas"]["ColumnStats"][];
+            /** Matched Rows */
+            matched_rows: number;
+            /** Path */
+            path: string;
+        };
+        /** TopValue */
+        TopValue: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: unknown;
         };
         /** ValidationError */
         ValidationError: {
@@ -1901,6 +2108,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchAck"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    table_csv_api_v1_runs__entity___project___run_id__tables_csv_get: {
+        parameters: {
+            query: {
+                /** @description the table-file reference's path, e.g. media/table/x.table.json */
+                path: string;
+                /** @description row expression, e.g. row["confidence"] < 0.5 */
+                filter?: string | null;
+                /** @description column to sort by, -column for descending; repeat */
+                sort?: string[];
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    table_groups_api_v1_runs__entity___project___run_id__tables_groups_get: {
+        parameters: {
+            query: {
+                /** @description the table-file reference's path, e.g. media/table/x.table.json */
+                path: string;
+                /** @description the column to group by */
+                by: string;
+                /** @description row expression, e.g. row["confidence"] < 0.5 */
+                filter?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableGroups"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    table_rows_api_v1_runs__entity___project___run_id__tables_rows_get: {
+        parameters: {
+            query: {
+                /** @description the table-file reference's path, e.g. media/table/x.table.json */
+                path: string;
+                /** @description row expression, e.g. row["confidence"] < 0.5 */
+                filter?: string | null;
+                /** @description column to sort by, -column for descending; repeat */
+                sort?: string[];
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableRows"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    table_stats_api_v1_runs__entity___project___run_id__tables_stats_get: {
+        parameters: {
+            query: {
+                /** @description the table-file reference's path, e.g. media/table/x.table.json */
+                path: string;
+                /** @description row expression, e.g. row["confidence"] < 0.5 */
+                filter?: string | null;
+                /** @description columns to describe; none = all */
+                columns?: string[];
+                bins?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableStats"];
                 };
             };
             /** @description Validation Error */
