@@ -10,6 +10,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     serverUrl: string;
     apiKey: string;
+    dataDir: string;
   }
 }
 
@@ -49,6 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const info = JSON.parse(readFileSync(join(dir, "server.json"), "utf8")) as { url: string };
   project.provide("serverUrl", info.url);
   project.provide("apiKey", readFileSync(join(dir, "local-api-key"), "utf8").trim());
+  project.provide("dataDir", dir);
   return async () => {
     if (!server) return;
     server.kill("SIGTERM");

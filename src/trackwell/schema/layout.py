@@ -89,9 +89,6 @@ class WorkspaceLayout(_Strict):
         max_length=5000,
         description="Metrics whose auto-created panel the user removed.",
     )
-    sections: list[Annotated[str, Field(max_length=200)]] = Field(
-        default_factory=list, max_length=1000, description="Section order the user chose (others follow)."
-    )
 
     @field_validator("panels", mode="before")
     @classmethod

@@ -47,12 +47,21 @@ function useNearViewport(): [React.RefObject<HTMLDivElement | null>, boolean] {
 
 export function MetricPanel(props: {
   metric: string;
+  /** More metrics in the same chart (a line per run and metric); `metric` is the first. */
+  metrics?: string[];
+  title?: string;
   runs: PanelRun[];
   settings: ChartSettings;
   height?: number;
   onRemove?: () => void;
+  /** Set: the log toggle is saved by the caller (the workspace layout) rather than kept here. */
+  onLogScale?: (on: boolean) => void;
+  /** Extra controls in the head (the layout's drag handle and menu). */
+  tools?: React.ReactNode;
 }): React.JSX.Element {
   const { metric, runs, settings } = props;
+  const keysId = (props.metrics?.length ? props.metrics : [metric]).join("\n");
+  const keys = useMemo(() => keysId.split("\n"), [keysId]);
   const [ref, near] = useNearViewport();
   const [range, setRange] = useState<[number, number] | null>(null);
   const [logScale, setLogScale] = useState<boolean | null>(null);
@@ -66,14 +75,14 @@ export function MetricPanel(props: {
   // The set of runs, not their table order: re-sorting the table must not refetch every chart.
   const runSet = useMemo(() => runs.map((r) => r.key).sort(), [runs]);
   const query = useQuery({
-    queryKey: ["series", settings.stream, metric, xMetric, samples, timestamps, stepZoom ? range : null, runSet],
+    queryKey: ["series", settings.stream, keysId, xMetric, samples, timestamps, stepZoom ? range : null, runSet],
     enabled: near && runs.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
     queryFn: () =>
       api.seriesQuery({
         runs: runs.map((r) => ({ entity: r.entity, project: r.project, run_id: r.id })),
-        keys: [metric],
+        keys,
         samples,
         x_key: xMetric,
         stream: settings.stream,
@@ -83,18 +92,25 @@ export function MetricPanel(props: {
       }),
   });
   const plot = useMemo(() => {
+    // With several metrics, each (run, metric) pair is a line of its own: the run's colour for the
+    // first metric, a colour of the pair's own for the others.
+    const many = keys.length > 1;
+    const lineKey = (run: string, key: string): string => (many ? `${run}\u0001${key}` : run);
     const byRun = new Map<string, { y?: RawSeries; x?: RawSeries }>();
     for (const r of query.data?.runs ?? []) {
-      const y = (r.series ?? []).find((s) => s.key === metric);
+      const run = `${r.entity}/${r.project}/${r.run_id}`;
       const x = xMetric ? (r.series ?? []).find((s) => s.key === xMetric) : undefined;
-      byRun.set(`${r.entity}/${r.project}/${r.run_id}`, {
-        ...(y ? { y: toRaw(y) } : {}),
-        ...(x ? { x: toRaw(x) } : {}),
-      });
+      for (const key of keys) {
+        const y = (r.series ?? []).find((s) => s.key === key);
+        byRun.set(lineKey(run, key), { ...(y ? { y: toRaw(y) } : {}), ...(x ? { x: toRaw(x) } : {}) });
+      }
     }
-    return buildPlot(runs, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
-  }, [query.data, runs, metric, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
-  const effectiveLog = logScale ?? settings.logScale;
+    const lines = many
+      ? runs.flatMap((r) => keys.map((k, i) => ({ ...r, key: lineKey(r.key, k), name: `${r.name} · ${k}`, color: i === 0 ? r.color : runColor(lineKey(r.key, k)) })))
+      : runs;
+    return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
+  }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
+  const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
   const chartOptions = useMemo(
     () => ({
       logScale: effectiveLog,
@@ -109,8 +125,8 @@ export function MetricPanel(props: {
   return (
     <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length}>
       <div className="panel-head">
-        <span className="panel-title" title={metric}>
-          {metric}
+        <span className="panel-title" title={keys.join(", ")}>
+          {props.title ?? keys.join(", ")}
         </span>
         <span className="panel-tools">
           {range && (
@@ -118,9 +134,10 @@ export function MetricPanel(props: {
               reset zoom
             </button>
           )}
-          <button className={`chip${effectiveLog ? " on" : ""}`} onClick={() => setLogScale(!effectiveLog)} title="Log scale">
+          <button className={`chip${effectiveLog ? " on" : ""}`} onClick={() => (props.onLogScale ? props.onLogScale(!effectiveLog) : setLogScale(!effectiveLog))} title="Log scale">
             log
           </button>
+          {props.tools}
           {props.onRemove && (
             <button className="icon" onClick={props.onRemove} title="Remove panel" aria-label="remove panel">
               ×

@@ -1,7 +1,8 @@
 /**
- * The project workspace: runs table on the left, auto-created chart panels on the right, arranged
- * in sections by metric prefix. Filter, grouping, sorting and chart settings live in the URL, so a
- * view is a link; hidden runs, columns and removed panels are remembered per user and project.
+ * The project workspace: runs table on the left, chart panels on the right, arranged in sections
+ * by metric prefix. Filter, grouping, sorting and chart settings live in the URL, so a view is a
+ * link; hidden runs and columns are remembered in the browser per user and project, and the panel
+ * layout (added, removed, resized, moved panels) on the server per user and project.
  */
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
@@ -9,26 +10,19 @@ import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
-import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
+import { AddPanelDialog } from "../components/AddPanelDialog";
+import type { PanelRun } from "../components/MetricPanel";
+import { PanelSections } from "../components/PanelLayout";
 import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
-import type { XAxis } from "../lib/chartdata";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { flatten } from "../lib/format";
-import { AXIS_KEYS, buildSections, runColor } from "../lib/panels";
-import { DEFAULT_SMOOTHING, type Smoothing, type SmoothingKind } from "../lib/smoothing";
+import { addPanel, viewSections } from "../lib/layout";
+import { useWorkspaceLayout } from "../lib/layoutSync";
+import { AXIS_KEYS, runColor } from "../lib/panels";
+import { parseSmoothing, parseX, useLineSettings } from "../lib/panelSettings";
+import type { SummaryRun } from "../lib/summaryPlots";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
-
-function parseX(v: string | null): XAxis {
-  if (v === "wall" || v === "relative") return v;
-  if (v?.startsWith("m:")) return { metric: v.slice(2) };
-  return "step";
-}
-function parseSmoothing(v: string | null): Smoothing {
-  const [kind = "none", param] = (v ?? "none").split(":");
-  const k = (["none", "ema", "gaussian", "average"].includes(kind) ? kind : "none") as SmoothingKind;
-  return { kind: k, param: param !== undefined && param !== "" ? Number(param) : DEFAULT_SMOOTHING[k] };
-}
 
 const NO_RUNS: PanelRun[] = [];
 
@@ -51,10 +45,10 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const [hiddenList, setHiddenList] = usePersisted<string[]>(`${store}:hidden`, []);
   const [pinned, setPinned] = usePersisted<string[]>(`${store}:pinned`, ["name"]);
   const [hiddenCols, setHiddenCols] = usePersisted<string[]>(`${store}:hiddenCols`, []);
-  const [removedPanels, setRemovedPanels] = usePersisted<string[]>(`${store}:removedPanels`, []);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [showPicker, setShowPicker] = useState(false);
+  const [addingPanel, setAddingPanel] = useState(false);
 
   const filterText = search.get("q") ?? "";
   const deferredFilter = useDeferredValue(filterText);
@@ -142,16 +136,22 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   });
   const metricKeys = useMemo(() => {
     const sys = (systemKeysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key);
-    return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys].filter((k) => !removedPanels.includes(k));
-  }, [numericKeys, systemKeysQuery.data, removedPanels]);
-  const sections = useMemo(() => buildSections(metricKeys, panelSearch), [metricKeys, panelSearch]);
+    return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys];
+  }, [numericKeys, systemKeysQuery.data]);
+  const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
+  const sections = useMemo(() => viewSections(panelLayout.layout, metricKeys, panelSearch), [panelLayout.layout, metricKeys, panelSearch]);
+  const sectionNames = useMemo(() => [...new Set(panelLayout.layout.panels.map((p) => p.section))], [panelLayout.layout]);
+  // Bar and scatter panels read the plotted runs' summaries and configs.
+  const summaryRuns: SummaryRun[] = useMemo(() => {
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return stablePlotted.map((p) => ({ key: p.key, name: p.name, color: p.color, config: byKey.get(p.key)?.config ?? {}, summary: byKey.get(p.key)?.summary ?? {} }));
+  }, [rows, stablePlotted]);
   // The media section's requests wait until the charts on screen have their data: on one server
   // process they would otherwise delay the charts a user looks at first (measured in ui_bench).
   const chartsFetching = useIsFetching({ queryKey: ["series"] });
   const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
   const mediaReady = useLatch(numericKeys.length === 0 || (chartsLoaded && chartsFetching === 0));
   const media = useWorkspaceMediaKeys(mediaReady ? stablePlotted : NO_RUNS, live);
-  const [openSections, setOpenSections] = useState<Record<string, boolean>>({});
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
@@ -159,7 +159,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), live }),
     [xParam, smoothParam, groupBy, live],
   );
-  const settingsFor = (section: string): ChartSettings => ({ ...baseSettings, stream: section === "system" ? "system" : "history" });
+  const lineSettings = useLineSettings(baseSettings);
 
   if (runsQuery.isPending) return <div className="loading">Loading runs…</div>;
   if (runsQuery.isError) return <Empty title="Could not load runs">{(runsQuery.error as Error).message}</Empty>;
@@ -170,22 +170,13 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       </Empty>
     );
 
-  const renderSection = (s: { name: string; keys: string[] }): React.JSX.Element => {
-    const open = openSections[s.name] ?? true;
-    return (
-      <section key={s.name} className="section" data-testid="section" data-section={s.name}>
-        <h2 onClick={() => setOpenSections({ ...openSections, [s.name]: !open })}>
-          <span className="caret">{open ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.keys.length}</span>
-        </h2>
-        {open && (
-          <div className="panel-grid">
-            {s.keys.map((k) => (
-              <MetricPanel key={k} metric={k} runs={stablePlotted} settings={settingsFor(s.name)} onRemove={() => setRemovedPanels([...removedPanels, k])} />
-            ))}
-          </div>
-        )}
-      </section>
-    );
+  const panelContext = {
+    runs: stablePlotted,
+    summaryRuns,
+    lineSettings,
+    sectionNames,
+    update: panelLayout.update,
+    onOpenRun: (key: string) => navigate(paths.run(entity, project, key.split("/")[2] ?? "")),
   };
   const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   return (
@@ -307,16 +298,29 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
                 ))}
               </select>
             </label>
-            {removedPanels.length > 0 && (
-              <button className="link" onClick={() => setRemovedPanels([])}>
-                restore {removedPanels.length} removed panels
+            <button onClick={() => setAddingPanel(true)} data-testid="add-panel">
+              + Panel
+            </button>
+            {panelLayout.saved && (
+              <button className="link" onClick={panelLayout.reset} data-testid="reset-layout" title="Forget your panel changes in this project: the automatic panels come back">
+                reset layout
               </button>
             )}
+            <span className={`layout-status${panelLayout.saveError ? " error" : ""}`} data-testid="layout-status" data-state={panelLayout.saveState} role={panelLayout.saveError ? "alert" : undefined}>
+              {panelLayout.saveError ? `Layout not saved: ${panelLayout.saveError}` : panelLayout.saveState === "saved" ? "" : "saving layout…"}
+            </span>
           </div>
           {sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
-          {sections.filter((s) => s.name !== "system").map(renderSection)}
+          <PanelSections sections={sections.filter((s) => s.name !== "system")} ctx={panelContext} />
           <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} live={live} />
-          {sections.filter((s) => s.name === "system").map(renderSection)}
+          <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
+          {addingPanel && (
+            <AddPanelDialog
+              choices={{ metrics: metricKeys, summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
+              onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
+              onClose={() => setAddingPanel(false)}
+            />
+          )}
         </div>
       </div>
     </div>

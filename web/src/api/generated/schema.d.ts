@@ -1488,11 +1488,6 @@ export interface components {
              */
             removed?: string[];
             /**
-             * Sections
-             * @description Section order the user chose (others follow).
-             */
-            sections?: string[];
-            /**
              * Version
              * @default 1
              * @constant

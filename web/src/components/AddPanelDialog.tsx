@@ -1,0 +1,186 @@
+/**
+ * "+ Panel": a line chart of chosen metrics against a chosen x axis, a bar chart of a summary metric
+ * across the visible runs, or a scatter of any two summary/config values.
+ */
+import { useEffect, useRef, useState } from "react";
+import { DEFAULT_SIZE, newPanelId, type PanelSpec } from "../lib/layout";
+import { sectionOf } from "../lib/panels";
+import "./panels.css";
+
+type Kind = PanelSpec["type"];
+
+export interface PanelChoices {
+  /** Numeric history metrics (line charts). */
+  metrics: string[];
+  /** Numeric summary keys (bar charts). */
+  summaryNumeric: string[];
+  /** `summary.<key>` and `config.<key>` fields (scatter axes). */
+  fields: string[];
+  sections: string[];
+}
+
+const NEW_SECTION = "\u0000new";
+
+export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoices; onAdd: (panel: PanelSpec) => void; onClose: () => void }): React.JSX.Element {
+  const [kind, setKind] = useState<Kind>("bar");
+  const [metrics, setMetrics] = useState<string[]>(choices.metrics.slice(0, 1));
+  const [xAxis, setXAxis] = useState("");
+  const [barMetric, setBarMetric] = useState(choices.summaryNumeric[0] ?? "");
+  const [sort, setSort] = useState<"desc" | "asc" | "none">("desc");
+  const [sx, setSx] = useState(choices.fields.find((f) => f.startsWith("config.")) ?? choices.fields[0] ?? "");
+  const [sy, setSy] = useState(choices.fields.find((f) => f.startsWith("summary.")) ?? choices.fields[1] ?? "");
+  const [section, setSection] = useState<string>("");
+  const [newSection, setNewSection] = useState("");
+  const [title, setTitle] = useState("");
+  const first = useRef<HTMLButtonElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    first.current?.focus();
+    const esc = (e: KeyboardEvent): void => {
+      if (e.key === "Escape") close.current();
+    };
+    document.addEventListener("keydown", esc);
+    return () => document.removeEventListener("keydown", esc);
+  }, []);
+
+  const defaultSection = kind === "line" && metrics[0] ? sectionOf(metrics[0]) : "Charts";
+  const chosenSection = section === NEW_SECTION ? newSection.trim() : section || defaultSection;
+  const problem =
+    kind === "line" && metrics.length === 0
+      ? "Pick at least one metric."
+      : kind === "line" && metrics.length > 10
+        ? "Pick at most 10 metrics."
+        : kind === "bar" && !barMetric
+          ? "This project has no numeric summary metric yet."
+          : kind === "scatter" && (!sx || !sy)
+            ? "Pick an x and a y value."
+            : !chosenSection
+              ? "Name the new section."
+              : null;
+
+  const build = (): PanelSpec => {
+    const common = { id: newPanelId(kind), section: chosenSection, size: DEFAULT_SIZE, title: title.trim() || null };
+    if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, log_scale: false, auto: false };
+    if (kind === "bar") return { ...common, type: "bar", metric: barMetric, sort };
+    return { ...common, type: "scatter", x: sx, y: sy, log_x: false, log_y: false };
+  };
+  const fieldOptions = choices.fields.map((f) => (
+    <option key={f} value={f}>
+      {f}
+    </option>
+  ));
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-panel-title" data-testid="add-panel-dialog">
+        <h2 id="add-panel-title">Add a panel</h2>
+        <div className="tabs" role="radiogroup" aria-label="panel type">
+          {(["line", "bar", "scatter"] as const).map((k, i) => (
+            <button key={k} ref={i === 0 ? first : undefined} role="radio" aria-checked={kind === k} className={`chip${kind === k ? " on" : ""}`} onClick={() => setKind(k)}>
+              {k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : "Scatter"}
+            </button>
+          ))}
+        </div>
+        {kind === "line" && (
+          <>
+            <label className="field">
+              Metrics (one or more; Ctrl/⌘-click to pick several)
+              <select multiple value={metrics} onChange={(e) => setMetrics([...e.target.selectedOptions].map((o) => o.value))} aria-label="metrics">
+                {choices.metrics.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              X axis
+              <select value={xAxis} onChange={(e) => setXAxis(e.target.value)} aria-label="x axis">
+                <option value="">as the workspace (X axis above)</option>
+                <option value="step">Step</option>
+                <option value="wall">Wall time</option>
+                <option value="relative">Relative time</option>
+                {choices.metrics.map((m) => (
+                  <option key={m} value={`m:${m}`}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        {kind === "bar" && (
+          <>
+            <label className="field">
+              Summary metric (one bar per visible run)
+              <select value={barMetric} onChange={(e) => setBarMetric(e.target.value)} aria-label="summary metric">
+                {choices.summaryNumeric.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Order
+              <select value={sort} onChange={(e) => setSort(e.target.value as typeof sort)} aria-label="order">
+                <option value="desc">largest first</option>
+                <option value="asc">smallest first</option>
+                <option value="none">as in the runs table</option>
+              </select>
+            </label>
+          </>
+        )}
+        {kind === "scatter" && (
+          <>
+            <label className="field">
+              X
+              <select value={sx} onChange={(e) => setSx(e.target.value)} aria-label="scatter x">
+                {fieldOptions}
+              </select>
+            </label>
+            <label className="field">
+              Y
+              <select value={sy} onChange={(e) => setSy(e.target.value)} aria-label="scatter y">
+                {fieldOptions}
+              </select>
+            </label>
+          </>
+        )}
+        <label className="field">
+          Section
+          <select value={section} onChange={(e) => setSection(e.target.value)} aria-label="section">
+            <option value="">{defaultSection}</option>
+            {choices.sections
+              .filter((s) => s !== defaultSection)
+              .map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            <option value={NEW_SECTION}>New section…</option>
+          </select>
+        </label>
+        {section === NEW_SECTION && (
+          <label className="field">
+            New section name
+            <input value={newSection} onChange={(e) => setNewSection(e.target.value)} maxLength={200} aria-label="new section name" />
+          </label>
+        )}
+        <label className="field">
+          Title (optional)
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} aria-label="title" />
+        </label>
+        {problem && <div className="error">{problem}</div>}
+        <div className="actions">
+          <button onClick={onClose}>Cancel</button>
+          <button
+            className="primary"
+            disabled={problem !== null}
+            onClick={() => {
+              onAdd(build());
+              onClose();
+            }}
+            data-testid="add-panel-submit"
+          >
+            Add panel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * The workspace's panels in their sections, as the saved layout orders and sizes them: line charts
+ * (MetricPanel), bar and scatter panels. Panels move by drag and drop (within and across sections;
+ * drop on a section's title to append there) or by the panel menu and arrow keys on the handle.
+ */
+import { useState } from "react";
+import { HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
+import { barData, scatterData, type SummaryRun } from "../lib/summaryPlots";
+import { MetricPanel, type ChartSettings, type PanelRun } from "./MetricPanel";
+import { DragHandle, PANEL_MIME, PanelMenu, type PanelActions } from "./PanelChrome";
+import { BarChart, ScatterChart } from "./SummaryCharts";
+import "./panels.css";
+
+export interface PanelContext {
+  runs: PanelRun[];
+  summaryRuns: SummaryRun[];
+  /** Settings of a line panel: the workspace's, with the panel's own x axis, smoothing and log scale. */
+  lineSettings: (panel: LinePanel) => ChartSettings;
+  onOpenRun: (runKey: string) => void;
+  update: (change: (layout: Layout) => Layout) => void;
+  /** Every section name, for "move to section". */
+  sectionNames: string[];
+}
+
+interface Drop {
+  section: string;
+  index: number;
+}
+
+const dragged = (e: React.DragEvent): boolean => e.dataTransfer.types.includes(PANEL_MIME);
+
+function actionsFor(p: PanelSpec, update: PanelContext["update"]): PanelActions {
+  return {
+    resize: (size) => update((l) => resizePanel(l, p.id, size)),
+    moveBy: (delta) => update((l) => movePanelBy(l, p.id, delta)),
+    moveToSection: (section) => update((l) => movePanel(l, p.id, section, Number.MAX_SAFE_INTEGER)),
+    remove: () => update((l) => removePanel(l, p.id)),
+  };
+}
+
+function SummaryPanel({ panel, ctx, tools }: { panel: Exclude<PanelSpec, LinePanel>; ctx: PanelContext; tools: React.ReactNode }): React.JSX.Element {
+  const height = HEIGHT_PX[panel.size.height];
+  const title = panelTitle(panel);
+  let body: React.JSX.Element;
+  let count: number;
+  if (panel.type === "bar") {
+    const bars = barData(ctx.summaryRuns, panel.metric, panel.sort);
+    count = bars.length;
+    body = <BarChart bars={bars} height={height} label={panel.metric} onOpen={ctx.onOpenRun} />;
+  } else {
+    const points = scatterData(ctx.summaryRuns, panel.x, panel.y, panel.log_x, panel.log_y);
+    count = points.length;
+    body = <ScatterChart points={points} height={height} xLabel={panel.x} yLabel={panel.y} logX={panel.log_x} logY={panel.log_y} onOpen={ctx.onOpenRun} />;
+  }
+  const flip = (field: "log_x" | "log_y") => () => ctx.update((l) => updatePanel(l, panel.id, (p) => (p.type === "scatter" ? { ...p, [field]: !p[field] } : p)));
+  return (
+    <div className="panel" data-testid="panel" data-panel-type={panel.type} data-count={count}>
+      <div className="panel-head">
+        <span className="panel-title" title={title}>
+          {title}
+        </span>
+        <span className="panel-tools">
+          {panel.type === "scatter" && (
+            <>
+              <button className={`chip${panel.log_x ? " on" : ""}`} onClick={flip("log_x")} title="Log scale on x">
+                log x
+              </button>
+              <button className={`chip${panel.log_y ? " on" : ""}`} onClick={flip("log_y")} title="Log scale on y">
+                log y
+              </button>
+            </>
+          )}
+          {tools}
+        </span>
+      </div>
+      {count === 0 ? <div className="panel-empty" style={{ height }}>{panel.type === "bar" ? `No visible run has a numeric ${panel.metric}` : "No visible run has both values as numbers"}</div> : body}
+    </div>
+  );
+}
+
+function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): React.JSX.Element {
+  const title = panelTitle(panel);
+  const tools = (
+    <>
+      <DragHandle id={panel.id} title={title} onMove={(d) => ctx.update((l) => movePanelBy(l, panel.id, d))} />
+      <PanelMenu title={title} size={panel.size} section={panel.section} sections={ctx.sectionNames} actions={actionsFor(panel, ctx.update)} />
+    </>
+  );
+  if (panel.type !== "line") return <SummaryPanel panel={panel} ctx={ctx} tools={tools} />;
+  return (
+    <MetricPanel
+      metric={panel.metrics[0] ?? ""}
+      metrics={panel.metrics}
+      title={panel.title ?? undefined}
+      runs={ctx.runs}
+      settings={ctx.lineSettings(panel)}
+      height={HEIGHT_PX[panel.size.height]}
+      onRemove={() => ctx.update((l) => removePanel(l, panel.id))}
+      onLogScale={(on) => ctx.update((l) => updatePanel(l, panel.id, (p) => ({ ...p, log_scale: on })))}
+      tools={tools}
+    />
+  );
+}
+
+export function PanelSections({ sections, ctx }: { sections: LayoutSection[]; ctx: PanelContext }): React.JSX.Element {
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const [drop, setDrop] = useState<Drop | null>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const finish = (e: React.DragEvent, target: Drop): void => {
+    e.preventDefault();
+    const id = e.dataTransfer.getData(PANEL_MIME);
+    setDrop(null);
+    setDragging(null);
+    if (id) ctx.update((l) => movePanel(l, id, target.section, target.index));
+  };
+  return (
+    <>
+      {sections.map((s) => {
+        const isOpen = open[s.name] ?? true;
+        const others = s.panels.filter((p) => p.id !== dragging);
+        return (
+          <section key={s.name} className="section layout-section" data-testid="section" data-section={s.name}>
+            <h2
+              className={drop?.section === s.name && drop.index >= others.length ? "drop-target" : undefined}
+              onClick={() => setOpen({ ...open, [s.name]: !isOpen })}
+              onDragOver={(e) => {
+                if (!dragged(e)) return;
+                e.preventDefault();
+                setDrop({ section: s.name, index: others.length });
+              }}
+              onDrop={(e) => finish(e, { section: s.name, index: Number.MAX_SAFE_INTEGER })}
+            >
+              <span className="caret">{isOpen ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.panels.length}</span>
+            </h2>
+            {isOpen && (
+              <div
+                className={`layout-grid${drop?.section === s.name && drop.index >= others.length ? " drop-end" : ""}`}
+                onDragOver={(e) => {
+                  if (!dragged(e) || e.target !== e.currentTarget) return;
+                  e.preventDefault();
+                  setDrop({ section: s.name, index: others.length });
+                }}
+                onDragLeave={(e) => e.target === e.currentTarget && setDrop(null)}
+                onDrop={(e) => finish(e, { section: s.name, index: Number.MAX_SAFE_INTEGER })}
+              >
+                {s.panels.map((p) => {
+                  const index = others.findIndex((o) => o.id === p.id);
+                  const here = drop?.section === s.name;
+                  const cls = [
+                    "panel-slot",
+                    `w-${p.size.width}`,
+                    p.id === dragging ? "dragging" : "",
+                    here && index >= 0 && drop.index === index ? "drop-before" : "",
+                    here && index >= 0 && drop.index === index + 1 && index === others.length - 1 ? "drop-after" : "",
+                  ];
+                  return (
+                    <div
+                      key={p.id}
+                      className={cls.filter(Boolean).join(" ")}
+                      data-testid="panel-slot"
+                      data-panel-id={p.id}
+                      data-width={p.size.width}
+                      data-height={p.size.height}
+                      onDragStart={() => setDragging(p.id)}
+                      onDragEnd={() => {
+                        setDragging(null);
+                        setDrop(null);
+                      }}
+                      onDragOver={(e) => {
+                        if (!dragged(e) || index < 0) return;
+                        e.preventDefault();
+                        const box = e.currentTarget.getBoundingClientRect();
+                        const after = e.clientX > box.left + box.width / 2;
+                        const at = after ? index + 1 : index;
+                        if (drop?.section !== s.name || drop.index !== at) setDrop({ section: s.name, index: at });
+                      }}
+                      onDrop={(e) => {
+                        e.stopPropagation();
+                        if (index < 0) return; // dropped on itself: stays
+                        finish(e, drop?.section === s.name ? drop : { section: s.name, index });
+                      }}
+                    >
+                      <PanelBody panel={p} ctx={ctx} />
+                    </div>
+                  );
+                })}
+              </div>
+            )}
+          </section>
+        );
+      })}
+    </>
+  );
+}

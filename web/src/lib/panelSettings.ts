@@ -1,0 +1,43 @@
+/**
+ * Chart settings of a line panel: the workspace's (x axis and smoothing in the URL), overridden by
+ * what the panel saved (its own x axis, smoothing, log scale). Settings objects are cached per
+ * distinct value so charts see the same object across renders and keep their data.
+ */
+import { useMemo } from "react";
+import type { ChartSettings } from "../components/MetricPanel";
+import type { XAxis } from "./chartdata";
+import type { LinePanel } from "./layout";
+import { DEFAULT_SMOOTHING, type Smoothing, type SmoothingKind } from "./smoothing";
+
+/** `step`, `wall`, `relative` or `m:<metric>` (URL and saved form) to an axis. */
+export function parseX(v: string | null | undefined): XAxis {
+  if (v === "wall" || v === "relative") return v;
+  if (v?.startsWith("m:")) return { metric: v.slice(2) };
+  return "step";
+}
+
+/** `kind[:param]` (URL form) to a smoothing. */
+export function parseSmoothing(v: string | null | undefined): Smoothing {
+  const [kind = "none", param] = (v ?? "none").split(":");
+  const k = (["none", "ema", "gaussian", "average"].includes(kind) ? kind : "none") as SmoothingKind;
+  return { kind: k, param: param !== undefined && param !== "" ? Number(param) : DEFAULT_SMOOTHING[k] };
+}
+
+export type BaseSettings = Omit<ChartSettings, "stream">;
+
+export function useLineSettings(base: BaseSettings): (panel: LinePanel) => ChartSettings {
+  return useMemo(() => {
+    const cache = new Map<string, ChartSettings>();
+    return (panel) => {
+      const stream = panel.metrics.every((m) => m.startsWith("system/")) ? "system" : "history";
+      const smoothing = panel.smoothing ? { kind: panel.smoothing.kind, param: panel.smoothing.param ?? DEFAULT_SMOOTHING[panel.smoothing.kind] } : null;
+      const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale]);
+      let s = cache.get(id);
+      if (!s) {
+        s = { ...base, stream, logScale: panel.log_scale, ...(panel.x_axis ? { xAxis: parseX(panel.x_axis) } : {}), ...(smoothing ? { smoothing } : {}) };
+        cache.set(id, s);
+      }
+      return s;
+    };
+  }, [base]);
+}
