@@ -139,7 +139,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys];
   }, [numericKeys, systemKeysQuery.data]);
   const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
-  const sections = useMemo(() => viewSections(panelLayout.layout, metricKeys, panelSearch), [panelLayout.layout, metricKeys, panelSearch]);
+  // Panels wait for the saved layout (asked for in parallel with the runs) rather than jump into place.
+  const sections = useMemo(
+    () => (panelLayout.loaded ? viewSections(panelLayout.layout, metricKeys, panelSearch) : []),
+    [panelLayout.loaded, panelLayout.layout, metricKeys, panelSearch],
+  );
   const sectionNames = useMemo(() => [...new Set(panelLayout.layout.panels.map((p) => p.section))], [panelLayout.layout]);
   // Bar and scatter panels read the plotted runs' summaries and configs.
   const summaryRuns: SummaryRun[] = useMemo(() => {
@@ -310,7 +314,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               {panelLayout.saveError ? `Layout not saved: ${panelLayout.saveError}` : panelLayout.saveState === "saved" ? "" : "saving layout…"}
             </span>
           </div>
-          {sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
+          {panelLayout.loaded && sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
           <PanelSections sections={sections.filter((s) => s.name !== "system")} ctx={panelContext} />
           <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} live={live} />
           <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
