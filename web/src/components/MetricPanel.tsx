@@ -106,7 +106,15 @@ export function MetricPanel(props: {
       }
     }
     const lines = many
-      ? runs.flatMap((r) => keys.map((k, i) => ({ ...r, key: lineKey(r.key, k), name: `${r.name} · ${k}`, color: i === 0 ? r.color : runColor(lineKey(r.key, k)) })))
+      ? runs.flatMap((r) =>
+          keys.map((k, i) => ({
+            ...r,
+            key: lineKey(r.key, k),
+            name: `${r.name} · ${k}`,
+            color: i === 0 ? r.color : runColor(lineKey(r.key, k)),
+            group: r.group === null || r.group === undefined ? r.group : `${r.group} · ${k}`,
+          })),
+        )
       : runs;
     return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
   }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
