@@ -76,7 +76,7 @@ function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; 
       <StepSlider steps={steps.map((s) => s.step)} value={shown?.step ?? null} onChange={setStep} epochs={epochs} />
       {shown ? (
         mkey.kind === "table" ? (
-          <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} urlKey={mkey.key} />
+          <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} urlKey={mkey.key} steps={steps} step={shown.step} />
         ) : (
           <MediaView run={run} value={shown.ref} />
         )
