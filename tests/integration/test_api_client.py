@@ -22,8 +22,9 @@ from trackwell.schema.records import (
     RecordBatch,
     SummaryRecord,
 )
-from trackwell.schema.runs import RunUpdate, RunUpsert
+from trackwell.schema.runs import RunUpdate
 from trackwell.sdk.api_client import ApiClient, TransportError
+from trackwell.sdk.wire import RunStart
 
 pytestmark = pytest.mark.usefixtures("live_server")
 
@@ -47,7 +48,7 @@ def seed_run(
         entity,
         project,
         run_id,
-        RunUpsert(session_id=session, resume="allow", config=config, display_name=display_name, tags=tags),
+        RunStart(session_id=session, resume="allow", config=config, display_name=display_name, tags=tags),
     )
     records: list[Any] = []
     seq = 0
@@ -117,13 +118,13 @@ def test_large_batch_is_gzipped_and_accepted(client: ApiClient) -> None:
 def test_sequence_gap_carries_expected_seq(client: ApiClient) -> None:
     entity = client.viewer().entity
     session = uuid.uuid4().hex
-    client.upsert_run(entity, "p-client", "gap", RunUpsert(session_id=session))
+    client.upsert_run(entity, "p-client", "gap", RunStart(session_id=session))
     batch = RecordBatch(session_id=session, records=[SummaryRecord(seq=5, values={"a": 1})])
     with pytest.raises(SequenceGap) as info:
         client.post_records(entity, "p-client", "gap", batch.model_dump_json().encode())
     assert info.value.expected_seq == 0
     with pytest.raises(Conflict):  # resume="never" on an existing run
-        client.upsert_run(entity, "p-client", "gap", RunUpsert(session_id="other"))
+        client.upsert_run(entity, "p-client", "gap", RunStart(session_id="other"))
 
 
 def test_files_roundtrip(client: ApiClient, tmp_path: Path) -> None:

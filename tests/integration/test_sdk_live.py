@@ -261,3 +261,29 @@ def test_example_02_without_finish_ends_finished_at_exit(
     (run,) = client.query_runs(client.viewer().entity, "my-project").runs
     assert run.state == "finished" and run.config["batch_size"] == 64
     assert f"Tracking run: {run.display_name}" in proc.stdout
+
+
+def test_an_online_run_never_imports_pydantic(env: dict[str, str], client: ApiClient, tmp_path: Path) -> None:
+    # init() has a 50 ms budget, less than importing pydantic: the SDK's write path (start, records,
+    # files, console, system metrics, finish) speaks plain dataclasses (sdk/wire.py).
+    (tmp_path / "weights.txt").write_text("w")
+    script = (
+        "import sys, trackwell\n"
+        f"run = trackwell.init(project='light', dir={str(tmp_path)!r}, config={{'lr': 0.1}})\n"
+        "print('hello')\n"
+        "for i in range(20):\n"
+        "    run.log({'loss': 1 / (i + 1)})\n"
+        f"run.save({str(tmp_path / 'weights.txt')!r}, base_path={str(tmp_path)!r})\n"
+        "run.notes = 'n'\n"
+        "run.finish()\n"
+        "print('RUN', run.entity, run.id, 'PYDANTIC', 'pydantic' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=os.environ
+    )
+    assert out.returncode == 0, out.stderr
+    _, entity, run_id, _, loaded = out.stdout.strip().splitlines()[-1].split()
+    assert loaded == "False"
+    got = client.get_run(entity, "light", run_id)
+    assert got.state == "finished" and got.history_count == 20 and got.notes == "n"
+    assert "weights.txt" in {f.path for f in client.list_files(entity, "light", run_id).files}

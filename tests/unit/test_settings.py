@@ -146,7 +146,7 @@ def test_api_key_is_never_shown(home: Path) -> None:
     assert s.api_key == secret
     assert secret not in repr(s)
     assert secret not in str(s)
-    assert "api_key" not in s.model_dump()
+    assert "api_key" not in s.as_dict()
     with pytest.raises(InvalidArgument) as info:
         Settings.resolve(env(home, WANDB_API_KEY="has space " + secret))
     assert secret not in str(info.value)

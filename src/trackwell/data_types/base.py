@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -89,6 +88,8 @@ def write_media_file(files_dir: Path, relative: str, payload: bytes) -> None:
     if target.exists() and target.stat().st_size == len(payload):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, not at the top: ``import trackwell`` loads this module
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:

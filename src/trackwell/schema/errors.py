@@ -11,28 +11,20 @@ Hierarchy::
     │   └── SequenceGap       (409) a record batch skipped sequence numbers; carries expected_seq
     └── PayloadTooLarge       (413)
 
-The server maps them to HTTP in one place (``server/errors.py``) with the body :class:`ErrorBody`;
-the SDK and ``Api`` rebuild the same exception from that body, so a caller sees one exception type
-whether the error was raised locally or remotely.
+The server maps them to HTTP in one place (``server/errors.py``) with the body
+:class:`~trackwell.schema.error_body.ErrorBody`; the SDK and ``Api`` rebuild the same exception from
+that body, so a caller sees one exception type whether the error was raised locally or remotely.
+
+No pydantic here: the SDK raises these on its start-up path, which must not pay pydantic's import
+(~100-200 ms); the body model is imported only when an error crosses the wire.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from trackwell.schema.base import WireModel
-
-
-class ErrorDetail(WireModel):
-    code: str
-    message: str
-    field: str | None = None
-    hint: str | None = None
-    expected_seq: int | None = None
-
-
-class ErrorBody(WireModel):
-    error: ErrorDetail
+if TYPE_CHECKING:
+    from trackwell.schema.error_body import ErrorBody
 
 
 class TrackwellError(Exception):
@@ -49,6 +41,8 @@ class TrackwellError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
     def to_body(self) -> ErrorBody:
+        from trackwell.schema.error_body import ErrorBody, ErrorDetail
+
         return ErrorBody(
             error=ErrorDetail(code=self.code, message=self.message, field=self.field, hint=self.hint)
         )
@@ -115,6 +109,8 @@ _BY_CODE: dict[str, type[TrackwellError]] = {
 
 def error_from_body(status: int, body: Any) -> TrackwellError:
     """Rebuild the domain exception from an HTTP error response (used by the SDK and ``Api``)."""
+    from trackwell.schema.error_body import ErrorBody
+
     try:
         detail = ErrorBody.model_validate(body).error
     except Exception:

@@ -7,13 +7,11 @@ from typing import Any, Literal
 from pydantic import Field
 
 from trackwell.schema.base import WireModel
+from trackwell.schema.names import NAME_PATTERN as NAME_PATTERN  # re-exported for routes
+from trackwell.schema.names import RUN_ID_PATTERN as RUN_ID_PATTERN
 
 RunState = Literal["running", "finished", "failed", "killed", "crashed"]
 ResumeMode = Literal["never", "allow", "must"]
-
-# Identifiers appear in URLs and file paths: keep them to a safe alphabet.
-RUN_ID_PATTERN = r"^[A-Za-z0-9_\-.]{1,64}$"
-NAME_PATTERN = r"^[A-Za-z0-9_\-.]{1,128}$"
 
 
 class RunError(WireModel):

@@ -11,7 +11,10 @@ whatever side raised it. Network failures, timeouts and 5xx/429 answers raise :c
 the one retryable error. The API key is sent only in the ``Authorization`` header and is scrubbed
 from every message this module produces.
 
-Imports: standard library, ``trackwell.schema``.
+Imports: the standard library and ``sdk/wire.py`` at module level. The pydantic models of
+``trackwell.schema`` are imported inside the reading methods (``Api``, the CLI): the methods a
+training run calls (:meth:`viewer_entity`, :meth:`upsert_run`, :meth:`post_records`,
+:meth:`put_file`) speak plain dataclasses, so ``init()`` never pays for importing pydantic.
 """
 
 from __future__ import annotations
@@ -21,25 +24,26 @@ import http.client
 import json
 import os
 import socket
-import ssl
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote, urlencode, urlsplit
 
-from pydantic import BaseModel
-
 from trackwell import __version__
-from trackwell.schema.auth import ServerInfo, Viewer
 from trackwell.schema.errors import InvalidArgument, TrackwellError, Unauthorized, error_from_body
-from trackwell.schema.files import RunFile, RunFileList
-from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
-from trackwell.schema.records import BatchAck, OutputPage
-from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
-from trackwell.schema.ui import LoginLink
+from trackwell.sdk.wire import RecordsAck, RunStart, StartedRun, StoredFile
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    import ssl
+
+    from trackwell.schema.auth import ServerInfo, Viewer
+    from trackwell.schema.files import RunFileList
+    from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
+    from trackwell.schema.records import OutputPage
+    from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate
+    from trackwell.schema.ui import LoginLink
+
 
 GZIP_THRESHOLD = 1024  # bytes; below this gzip costs more than it saves
 _CHUNK = 1 << 20
@@ -94,6 +98,8 @@ class ApiClient:
         # Loading the system's CA certificates costs ~25 ms: only https endpoints pay for it.
         self._ssl: ssl.SSLContext | None = None
         if self._https:
+            import ssl  # only for https: it costs ~5 ms to import, and a local server is http
+
             self._ssl = ssl.create_default_context()
             if not verify:  # login(verify=False): self-signed test servers
                 self._ssl.check_hostname = False
@@ -136,23 +142,41 @@ class ApiClient:
             return False
 
     def server_info(self) -> ServerInfo:
+        from trackwell.schema.auth import ServerInfo
+
         return ServerInfo.model_validate(self._json("GET", "/api/v1/server-info", auth=False))
 
     def viewer(self) -> Viewer:
+        from trackwell.schema.auth import Viewer
+
         return Viewer.model_validate(self._json("GET", "/api/v1/viewer"))
 
+    def viewer_entity(self) -> str:
+        """The key's default entity (``viewer().entity`` without the model, for ``init()``)."""
+        entity = self._json("GET", "/api/v1/viewer").get("entity")
+        if not isinstance(entity, str):
+            raise TrackwellError("the server's /api/v1/viewer answer has no entity")
+        return entity
+
     def list_projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:
+        from trackwell.schema.runs import ProjectList
+
         query = {"entity": entity, "search": search}
         return ProjectList.model_validate(self._json("GET", "/api/v1/projects", query=query))
 
-    def upsert_run(self, entity: str, project: str, run_id: str, body: RunUpsert) -> RunOut:
-        data = body.model_dump_json(exclude_none=True).encode()
-        return RunOut.model_validate(self._json("PUT", self._run(entity, project, run_id), body=data))
+    def upsert_run(self, entity: str, project: str, run_id: str, body: RunStart) -> StartedRun:
+        """Create or resume a run (``resume`` decides which; see ``schema.runs.RunUpsert``)."""
+        data = self._json("PUT", self._run(entity, project, run_id), body=body.to_json())
+        return StartedRun.from_dict(data)
 
     def get_run(self, entity: str, project: str, run_id: str) -> RunOut:
+        from trackwell.schema.runs import RunOut
+
         return RunOut.model_validate(self._json("GET", self._run(entity, project, run_id)))
 
     def update_run(self, entity: str, project: str, run_id: str, body: RunUpdate) -> RunOut:
+        from trackwell.schema.runs import RunOut
+
         data = body.model_dump_json(exclude_unset=True).encode()
         path = self._run(entity, project, run_id)
         return RunOut.model_validate(self._json("PATCH", path, body=data))
@@ -170,13 +194,15 @@ class ApiClient:
         offset: int = 0,
     ) -> RunList:
         """One page of a project's runs; ``filters`` is a MongoDB-style dict evaluated by the server."""
+        from trackwell.schema.runs import RunList
+
         query: dict[str, Any] = {"order": order, "limit": limit, "offset": offset}
         if filters:
             query["filters"] = json.dumps(filters)
         path = f"/api/v1/runs/{_q(entity)}/{_q(project)}"
         return RunList.model_validate(self._json("GET", path, query=query))
 
-    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> BatchAck:
+    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> RecordsAck:
         """Send one ``RecordBatch`` (already serialized); gzip-encoded when larger than 1 KiB."""
         headers = {"Content-Type": "application/json"}
         if len(batch_json) > GZIP_THRESHOLD:
@@ -184,9 +210,11 @@ class ApiClient:
             headers["Content-Encoding"] = "gzip"
         path = self._run(entity, project, run_id) + "/records"
         raw = self._request("POST", path, body=batch_json, headers=headers)
-        return BatchAck.model_validate(json.loads(raw))
+        return RecordsAck.from_dict(json.loads(raw))
 
-    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes | BinaryIO) -> RunFile:
+    def put_file(
+        self, entity: str, project: str, run_id: str, path: str, data: bytes | BinaryIO
+    ) -> StoredFile:
         """Upload one run file (``path`` relative to the run's files/, '/'-separated)."""
         url = self._run(entity, project, run_id) + "/files/" + quote(path, safe="/")
         headers = {"Content-Type": "application/octet-stream"}
@@ -198,9 +226,11 @@ class ApiClient:
             except (OSError, AttributeError, ValueError):
                 body = data.read()
         raw = self._request("PUT", url, body=body, headers=headers)
-        return RunFile.model_validate(json.loads(raw))
+        return StoredFile.from_dict(json.loads(raw))
 
     def list_files(self, entity: str, project: str, run_id: str) -> RunFileList:
+        from trackwell.schema.files import RunFileList
+
         path = self._run(entity, project, run_id) + "/files"
         return RunFileList.model_validate(self._json("GET", path))
 
@@ -222,6 +252,8 @@ class ApiClient:
         return dest
 
     def history_keys(self, entity: str, project: str, run_id: str, stream: str = "history") -> HistoryKeys:
+        from trackwell.schema.history import HistoryKeys
+
         path = self._run(entity, project, run_id) + "/history/keys"
         return HistoryKeys.model_validate(self._json("GET", path, query={"stream": stream}))
 
@@ -237,6 +269,8 @@ class ApiClient:
         samples: int = 1000,
         stream: str = "history",
     ) -> SeriesResponse:
+        from trackwell.schema.history import SeriesResponse
+
         query = {
             "keys": ",".join(keys),
             "min_step": min_step,
@@ -259,6 +293,8 @@ class ApiClient:
         limit: int = 1000,
         stream: str = "history",
     ) -> HistoryRows:
+        from trackwell.schema.history import HistoryRows
+
         query = {
             "keys": ",".join(keys) if keys else None,
             "min_step": min_step,
@@ -273,11 +309,15 @@ class ApiClient:
         self, entity: str, project: str, run_id: str, *, offset: int = 0, limit: int = 1000
     ) -> OutputPage:
         """Console lines ``offset..offset+limit`` (a rewritten progress-bar line appears once)."""
+        from trackwell.schema.records import OutputPage
+
         path = self._run(entity, project, run_id) + "/output"
         return OutputPage.model_validate(self._json("GET", path, query={"offset": offset, "limit": limit}))
 
     def login_link(self) -> LoginLink:
         """A one-time link that signs the browser in as this key's user (``trackwell ui``)."""
+        from trackwell.schema.ui import LoginLink
+
         return LoginLink.model_validate(self._json("POST", "/api/v1/session/login-link"))
 
     # --- plumbing ----------------------------------------------------------------------------

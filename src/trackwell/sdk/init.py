@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.schema.errors import Conflict, NotFound, TrackwellError, Unauthorized
-from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.sdk import active, exit_hooks, term
 from trackwell.sdk.api_client import ApiClient, TransportError
 from trackwell.sdk.config import Config, filter_keys
-from trackwell.sdk.context.metadata import ContextOptions
+from trackwell.sdk.context.options import ContextOptions
 from trackwell.sdk.context.session import ContextSession
 from trackwell.sdk.disabled import RunDisabled
 from trackwell.sdk.errors import CommError, UsageError
@@ -34,6 +33,7 @@ from trackwell.sdk.runlog import RunLogWriter, encode_record
 from trackwell.sdk.settings import Settings
 from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.uploader import Uploader
+from trackwell.sdk.wire import RunStart, StartedRun
 
 log = logging.getLogger("trackwell.sdk")
 log.addHandler(logging.NullHandler())
@@ -177,7 +177,7 @@ class _Connection:
         self.client: ApiClient | None = None
         self.app_url: str | None = None
         self.entity: str | None = None
-        self.out: RunOut | None = None
+        self.out: StartedRun | None = None
 
 
 def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bool) -> Run:
@@ -194,7 +194,7 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
     session_id = new_session_id()
     start_time = time.time()
     name = settings.run_name or new_run_name()
-    upsert = RunUpsert(
+    upsert = RunStart(
         session_id=session_id,
         resume=resume,
         display_name=name,
@@ -245,7 +245,7 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
     config._load(config_dict, emit=False)
 
     writer = RunLogWriter(run_dir / f"run-{run_id}.twlog")
-    header_upsert = upsert.model_dump(mode="json", exclude_none=True)
+    header_upsert = upsert.to_dict()
     header_upsert["resume"] = "allow"
     writer.append(
         encode_record(
@@ -322,7 +322,7 @@ def _start_context(run: Run, settings: Settings, run_dir: Path, start_time: floa
     run._on_finish.insert(0, lambda _: context.stop())
 
 
-def _connect(settings: Settings, project: str, run_id: str, upsert: RunUpsert) -> _Connection:
+def _connect(settings: Settings, project: str, run_id: str, upsert: RunStart) -> _Connection:
     conn = _Connection()
     try:
         endpoint = resolve_endpoint(settings)
@@ -338,7 +338,7 @@ def _connect(settings: Settings, project: str, run_id: str, upsert: RunUpsert) -
     client = endpoint.client(timeout=settings.http_timeout)
     conn.client, conn.app_url = client, endpoint.url
     try:
-        conn.entity = settings.entity or client.viewer().entity
+        conn.entity = settings.entity or client.viewer_entity()
         conn.out = client.upsert_run(conn.entity, project, run_id, upsert)
     except TransportError as exc:
         if upsert.resume == "must":

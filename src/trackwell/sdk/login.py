@@ -20,13 +20,16 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import TrackwellError, Unauthorized
 from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.credentials import CredentialStore, netrc_key
 from trackwell.sdk.local_server import ensure_local_server, read_local_key, running_server_url
 from trackwell.sdk.settings import Settings
+
+if TYPE_CHECKING:
+    from trackwell.schema.auth import Viewer
 
 
 @dataclass(frozen=True)

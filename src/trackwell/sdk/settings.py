@@ -18,22 +18,22 @@ A value of ``None`` in the explicit arguments means "not given" and never hides 
 Bad values raise :class:`~trackwell.schema.errors.InvalidArgument` naming where the value came from,
 e.g. ``WANDB_MODE='onlin' is not one of online, offline, disabled``.
 
-Imports: the standard library, pydantic and ``trackwell.schema`` only (``import trackwell`` stays fast).
+Imports: the standard library and pydantic-free parts of ``trackwell.schema`` only: settings are
+read at the top of ``init()``, whose whole budget (50 ms) is less than importing pydantic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any, ClassVar, Literal
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.runs import RUN_ID_PATTERN
+from trackwell.schema.names import RUN_ID_PATTERN
 
 Mode = Literal["online", "offline", "disabled"]
 Console = Literal["auto", "off"]
@@ -90,34 +90,35 @@ def _default_home() -> Path:
     return Path.home()
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True, init=False)
+class Settings:
     """Everything the SDK, ``Api`` and the CLI need to know about where and how to run.
 
     Build it with :meth:`resolve` at an entry point (see the module docstring for the precedence);
-    ``Settings(...)`` directly gives defaults plus the given fields only. Immutable: use
-    :meth:`updated` for a changed copy. The API key is left out of ``repr``/``str`` and of
-    ``model_dump()``, so logging a ``Settings`` never leaks it.
+    ``Settings(...)`` directly gives defaults plus the given fields only, coerced and checked like
+    the environment is. Immutable: use :meth:`updated` for a changed copy. The API key is left out
+    of ``repr``/``str`` and of :meth:`as_dict`, so logging a ``Settings`` never leaks it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    field_names: ClassVar[tuple[str, ...]]
 
     mode: Mode = "online"
     """online: upload while running; offline: write the run dir only (``trackwell sync`` later);
     disabled: every call is a no-op."""
     base_url: str | None = None
     """Server URL, e.g. ``https://trackwell.example.com``. None: the local server (started on demand)."""
-    api_key: str | None = Field(default=None, repr=False, exclude=True)
+    api_key: str | None = field(default=None, repr=False)
     """API key for ``base_url``. None: the stored credentials for the host, or the local server's key."""
     project: str | None = None
     entity: str | None = None
     """None: the viewer's default entity."""
-    root_dir: Path = Field(default_factory=Path.cwd)
+    root_dir: Path = field(default_factory=Path.cwd)
     """Parent of the ``trackwell/`` folder that holds run dirs (``TRACKWELL_DIR``/``WANDB_DIR``)."""
-    data_dir: Path = Field(default_factory=lambda: _default_home() / ".trackwell")
+    data_dir: Path = field(default_factory=lambda: _default_home() / ".trackwell")
     """The local server's data dir (``TRACKWELL_DATA_DIR``): database, blobs, server.json."""
-    config_dir: Path = Field(default_factory=lambda: _default_home() / ".config" / "trackwell")
+    config_dir: Path = field(default_factory=lambda: _default_home() / ".config" / "trackwell")
     """Holds settings.toml and credentials.json (``TRACKWELL_CONFIG_DIR``)."""
-    netrc_path: Path = Field(default_factory=lambda: _default_home() / ".netrc")
+    netrc_path: Path = field(default_factory=lambda: _default_home() / ".netrc")
     """Read (never written) for keys stored by ``wandb login`` (``NETRC``)."""
     run_id: str | None = None
     run_name: str | None = None
@@ -157,14 +158,27 @@ class Settings(BaseModel):
     save_code: bool = True
     """Save the main script's source as a run file (wandb defaults to False; reproducibility wins here)."""
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _coerce_field(cls, value: Any, info: Any) -> Any:
-        # Direct construction gets the same coercion and messages as the environment does.
-        return coerce(str(info.field_name), value, source=str(info.field_name))
+    _explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def __init__(self, **values: Any) -> None:
+        _reject_unknown(values)
+        for f in _FIELDS:
+            if f.name in values:
+                # Direct construction gets the same coercion and messages as the environment does.
+                value = coerce(f.name, values[f.name], source=f.name)
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            object.__setattr__(self, f.name, value)
+        object.__setattr__(self, "_explicit", frozenset(values))
 
     def __str__(self) -> str:
         return self.__repr__()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every setting but the API key (a secret), for logs and diagnostics."""
+        return {name: getattr(self, name) for name in self.field_names if name != "api_key"}
 
     @property
     def is_local(self) -> bool:
@@ -173,15 +187,15 @@ class Settings(BaseModel):
 
     def explicit(self) -> dict[str, Any]:
         """The fields given explicitly (API key included), for ``resolve(**settings.explicit())``."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        return {name: getattr(self, name) for name in self._explicit}
 
     def updated(self, **changes: Any) -> Settings:
         """A validated copy with ``changes`` applied (``None`` values are ignored)."""
-        merged = {name: getattr(self, name) for name in type(self).model_fields}
+        merged = {name: getattr(self, name) for name in self.field_names}
         for name, value in changes.items():
             if value is not None:
                 merged[name] = coerce(name, value, source=name)
-        explicit = self.model_fields_set | {k for k, v in changes.items() if v is not None}
+        explicit = self._explicit | {k for k, v in changes.items() if v is not None}
         return type(self)(**{k: v for k, v in merged.items() if k in explicit})
 
     @classmethod
@@ -196,13 +210,7 @@ class Settings(BaseModel):
             InvalidArgument: a value is malformed or a name is unknown; the message names the source.
         """
         env = os.environ if environ is None else environ
-        unknown = sorted(set(overrides) - set(cls.model_fields))
-        if unknown:
-            raise InvalidArgument(
-                f"unknown setting {unknown[0]!r}",
-                field=unknown[0],
-                hint="valid settings: " + ", ".join(cls.model_fields),
-            )
+        _reject_unknown(overrides)
         values: dict[str, Any] = {}
         home = Path(env["HOME"]) if env.get("HOME") else _default_home()
         values["data_dir"] = home / ".trackwell"
@@ -216,6 +224,20 @@ class Settings(BaseModel):
         return cls(**values)
 
 
+_FIELDS = tuple(f for f in dataclasses.fields(Settings) if f.name != "_explicit")
+Settings.field_names = tuple(f.name for f in _FIELDS)
+
+
+def _reject_unknown(values: Mapping[str, Any]) -> None:
+    unknown = sorted(set(values) - set(Settings.field_names))
+    if unknown:
+        raise InvalidArgument(
+            f"unknown setting {unknown[0]!r}",
+            field=unknown[0],
+            hint="valid settings: " + ", ".join(Settings.field_names),
+        )
+
+
 def _config_dir(env: Mapping[str, str], home: Path, explicit: Any) -> Path:
     if explicit is not None:
         return Path(explicit).expanduser()
@@ -227,6 +249,10 @@ def _config_dir(env: Mapping[str, str], home: Path, explicit: Any) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    import tomllib  # only when there is a file: it compiles regexes at import (~2 ms)
+
     try:
         with path.open("rb") as f:
             raw = tomllib.load(f)
@@ -248,11 +274,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
                 field="api_key",
                 hint="run `trackwell login` to store keys in credentials.json (mode 0600)",
             )
-        if key not in Settings.model_fields or key == "config_dir":
+        if key not in Settings.field_names or key == "config_dir":
             raise InvalidArgument(
                 f"unknown setting {key!r} in {path}",
                 field=key,
-                hint="valid settings: " + ", ".join(Settings.model_fields),
+                hint="valid settings: " + ", ".join(Settings.field_names),
             )
         values[key] = coerce(key, value, source=f"{key} in {path}")
     return values
@@ -263,7 +289,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     for var, name in WANDB_ALIASES.items():
         if var in env:
             values[name] = coerce(name, env[var], source=var)
-    for name in Settings.model_fields:
+    for name in Settings.field_names:
         var = "TRACKWELL_" + name.upper()
         if var in env and name != "config_dir":
             values[name] = coerce(name, env[var], source=var)

@@ -27,13 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
-from trackwell.schema.files import RunFile
-from trackwell.schema.records import BatchAck
-from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.sdk.api_client import TransportError
 from trackwell.sdk.runlog import read_frames
+from trackwell.sdk.wire import RecordsAck, RunStart, StartedRun, StoredFile
 
 T = TypeVar("T")
 log = logging.getLogger("trackwell.sdk")
@@ -47,10 +44,10 @@ BACKOFF_MAX = 5.0
 class RecordsClient(Protocol):
     """What the uploader needs from :class:`~trackwell.sdk.api_client.ApiClient`."""
 
-    def viewer(self) -> Viewer: ...
-    def upsert_run(self, entity: str, project: str, run_id: str, body: RunUpsert) -> RunOut: ...
-    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> BatchAck: ...
-    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes) -> RunFile: ...
+    def viewer_entity(self) -> str: ...
+    def upsert_run(self, entity: str, project: str, run_id: str, body: RunStart) -> StartedRun: ...
+    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> RecordsAck: ...
+    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes) -> StoredFile: ...
     def close(self) -> None: ...
 
 
@@ -131,7 +128,7 @@ class Uploader:
         upserted: bool = False,
         heartbeat: float = 15.0,
         log_closed: Callable[[], bool] | None = None,
-        on_ack: Callable[[BatchAck], None] | None = None,
+        on_ack: Callable[[RecordsAck], None] | None = None,
     ) -> None:
         self.log_path = log_path
         self.files_dir = log_path.parent / "files"
@@ -225,7 +222,7 @@ class Uploader:
             header = self.header
             assert header is not None
             if not header.get("entity"):
-                header["entity"] = self.client.viewer().entity
+                header["entity"] = self.client.viewer_entity()
             closed = self._log_closed()
             sent = self._send_some(final=closed)
             if sent:
@@ -284,7 +281,7 @@ class Uploader:
         # a run that exists would mark a finished run "running" again.
         header = self.header
         assert header is not None
-        body = RunUpsert.model_validate({**header.get("upsert", {}), "resume": "allow"})
+        body = RunStart.from_dict({**header.get("upsert", {}), "resume": "allow"})
         self.client.upsert_run(header["entity"], header["project"], header["run_id"], body)
         self._upserted = True
 

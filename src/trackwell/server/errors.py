@@ -18,9 +18,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from trackwell.schema.error_body import ErrorBody, ErrorDetail
 from trackwell.schema.errors import (
-    ErrorBody,
-    ErrorDetail,
     InvalidArgument,
     NotFound,
     TrackwellError,

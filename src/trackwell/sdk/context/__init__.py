@@ -12,15 +12,30 @@ Self-contained components that ``init()`` wires to the run's record queue throug
 Imports schema, psutil and the standard library (``pynvml`` lazily); never server, store or service.
 """
 
-from trackwell.sdk.context.console import ConsoleCapture
-from trackwell.sdk.context.files import FileSaver
-from trackwell.sdk.context.metadata import (
-    ContextOptions,
-    RunContext,
-    collect_metadata,
-    reproduce_instructions,
-)
-from trackwell.sdk.context.system_metrics import SystemMonitor
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Names resolve on first use (PEP 562): importing any submodule runs this file, and ``init()`` must
+# not pay for psutil, git and package metadata, which only the capture threads need.
+_WHERE = {
+    "ConsoleCapture": "console",
+    "ContextOptions": "options",
+    "ContextSession": "session",
+    "FileSaver": "files",
+    "RunContext": "metadata",
+    "SystemMonitor": "system_metrics",
+    "collect_metadata": "metadata",
+    "reproduce_instructions": "metadata",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+
 
 __all__ = [
     "ConsoleCapture",

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, TextIO, cast
 
-from trackwell.schema.records import OutputLine
 from trackwell.sdk.context.output_lines import LineAssembler, Stream
+from trackwell.sdk.wire import OutputLine
 
 log = logging.getLogger(__name__)
 

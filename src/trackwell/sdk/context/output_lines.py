@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from trackwell.schema.records import OutputLine
+from trackwell.sdk.wire import OutputLine
 
 Stream = Literal["stdout", "stderr"]
 MAX_LINE_CHARS = 16 * 1024  # longer lines are wrapped so one record never holds megabytes

@@ -22,11 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trackwell.schema.records import OutputLine
 from trackwell.sdk.context.console import ConsoleCapture, Mode
 from trackwell.sdk.context.files import FileSaver
-from trackwell.sdk.context.metadata import ContextOptions, collect_metadata
+from trackwell.sdk.context.options import ContextOptions
 from trackwell.sdk.context.system_metrics import SystemMonitor
+from trackwell.sdk.wire import OutputLine
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,9 @@ class ContextSession:
             self._meta_thread.join(METADATA_JOIN_S)
 
     def _collect(self) -> None:
+        # Imported here, on the metadata thread: git, psutil and package metadata cost init() ~30 ms.
+        from trackwell.sdk.context.metadata import collect_metadata
+
         try:
             context = collect_metadata(self._options, self._files_dir)
         except Exception:
@@ -94,7 +97,7 @@ class ContextSession:
         self._record({"kind": "meta", "metadata": context.metadata})
 
     def _on_lines(self, lines: list[OutputLine]) -> None:
-        self._record({"kind": "output", "lines": [line.model_dump() for line in lines]})
+        self._record({"kind": "output", "lines": [line.to_dict() for line in lines]})
 
     def _on_sample(self, timestamp: float, values: dict[str, float]) -> None:
         self._record(
