@@ -14,7 +14,7 @@ import { fileUrl, ImageView } from "./MediaView";
 import { TableStatsPopover } from "./TableStats";
 import { rowsKey } from "./TableView";
 
-export function TableGrid(props: { run: TableRef; ask: TableAsk; first: TableRows; sort: SortKey[]; setSort: (keys: SortKey[]) => void }): React.JSX.Element {
+export function TableGrid(props: { run: TableRef; ask: TableAsk; first: TableRows; sort: SortKey[]; setSort: (keys: SortKey[]) => void; narrow?: boolean }): React.JSX.Element {
   const { run, ask, first } = props;
   const columns = first.columns;
   const [statsFor, setStatsFor] = useState<string | null>(null);
@@ -27,8 +27,10 @@ export function TableGrid(props: { run: TableRef; ask: TableAsk; first: TableRow
       const avg = sample.reduce((n, r) => n + (isMedia(r[i]) ? 20 : cellText(r[i]).length), 0) / Math.max(1, sample.length);
       return Math.min(4, Math.max(1, Math.round(avg / 15)));
     });
-    return `64px ${widths.map((w) => `minmax(120px, ${w}fr)`).join(" ")}`;
-  }, [first, columns]);
+    // Side-by-side panes (compare) are narrower: smaller minimum widths keep every column in view.
+    const min = props.narrow ? 72 : 120;
+    return `${props.narrow ? 48 : 64}px ${widths.map((w) => `minmax(${min}px, ${w}fr)`).join(" ")}`;
+  }, [first, columns, props.narrow]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: first.matched_rows, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 10 });
   const items = virtual.getVirtualItems();

@@ -42,7 +42,7 @@ export function TableStatsPopover(props: { run: TableRef; ask: TableAsk; column:
 
 function StatsBody({ stats, filtered, matched }: { stats: ColumnStats; filtered: boolean; matched: number }): React.JSX.Element {
   const rows: [string, string][] = [
-    [filtered ? "rows (filtered)" : "rows", statNumber(matched)],
+    [filtered ? "matched" : "rows", statNumber(matched)],
     ["values", statNumber(stats.count)],
     ["empty", statNumber(stats.nulls)],
   ];

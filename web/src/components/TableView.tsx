@@ -97,7 +97,7 @@ export function TableView(props: { run: TableRef; path: string; name: string; st
           }}
         />
       ) : (
-        data && <TableGrid run={run} ask={ask} first={data} sort={state.sort} setSort={state.setSort} />
+        data && <TableGrid run={run} ask={ask} first={data} sort={state.sort} setSort={state.setSort} narrow={props.bar === false} />
       )}
     </div>
   );
