@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compileRowFilter, ExprError, parseExpr } from "./rowexpr";
+import { ExprError, parseExpr, type CmpOp, type Node } from "./rowexpr";
 
-const rows = [
-  { text: "refund", actual_label: "billing", predicted_label: "billing", confidence: 0.97 },
-  { text: "crash", actual_label: "bug", predicted_label: "bug", confidence: 0.93 },
-  { text: "dark mode", actual_label: "feature", predicted_label: "billing", confidence: 0.41 },
-];
 const cols = ["text", "actual_label", "predicted_label", "confidence"];
-const names = (src: string): string[] => rows.filter(compileRowFilter(src, cols)).map((r) => r.text);
+const col = (name: string): Node => ({ t: "col", name });
+const lit = (v: string | number | boolean | null): Node => ({ t: "lit", v });
+const cmp = (op: CmpOp, l: Node, r: Node): Node => ({ t: "cmp", op, l, r });
+const eq = (c: string, v: string): Node => cmp("==", col(c), lit(v));
 const err = (src: string): string => {
   try {
     parseExpr(src, cols);
@@ -19,37 +17,20 @@ const err = (src: string): string => {
 };
 
 describe("row filter expressions", () => {
-  it("compares numbers and strings from row[...] and literals", () => {
-    expect(names('row["confidence"] < 0.5')).toEqual(["dark mode"]);
-    expect(names('row["confidence"] >= 0.93')).toEqual(["refund", "crash"]);
-    expect(names("row['actual_label'] == 'bug'")).toEqual(["crash"]);
-    expect(names('row["actual_label"] != row["predicted_label"]')).toEqual(["dark mode"]);
-    expect(names('0.95 < row["confidence"]')).toEqual(["refund"]);
-    expect(names('row["confidence"] > -1e3')).toHaveLength(3);
-    expect(names('"mode" in row["text"]')).toEqual(["dark mode"]);
-    expect(names('"mode" not in row["text"]')).toEqual(["refund", "crash"]);
+  it("parses comparisons of row[...] and literals", () => {
+    expect(parseExpr('row["confidence"] < 0.5', cols)).toEqual(cmp("<", col("confidence"), lit(0.5)));
+    expect(parseExpr("row['actual_label'] == 'bug'", cols)).toEqual(eq("actual_label", "bug"));
+    expect(parseExpr('row["actual_label"] != row["predicted_label"]', cols)).toEqual(cmp("!=", col("actual_label"), col("predicted_label")));
+    expect(parseExpr('0.95 < row["confidence"]', cols)).toEqual(cmp("<", lit(0.95), col("confidence")));
+    expect(parseExpr('row["confidence"] > -1e3', cols)).toEqual(cmp(">", col("confidence"), lit(-1000)));
+    expect(parseExpr('"mode" not in row["text"]', cols)).toEqual(cmp("not in", lit("mode"), col("text")));
+    expect(parseExpr("True and not None")).toEqual({ t: "and", l: lit(true), r: { t: "not", e: lit(null) } });
   });
 
   it("and binds tighter than or, not tighter than and; parentheses override", () => {
-    // a or (b and c)
-    expect(names('row["text"] == "refund" or row["actual_label"] == "bug" and row["confidence"] < 0.5')).toEqual(["refund"]);
-    // (a or b) and c
-    expect(names('(row["text"] == "refund" or row["actual_label"] == "bug") and row["confidence"] < 0.95')).toEqual(["crash"]);
-    // (not a) and b
-    expect(names('not row["actual_label"] == "bug" and row["confidence"] > 0.9')).toEqual(["refund"]);
-    expect(names('not (row["actual_label"] == "bug" and row["confidence"] > 0.9)')).toEqual(["refund", "dark mode"]);
-    expect(names('row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]')).toEqual(["dark mode"]);
-    expect(names('row["confidence"] < 0.5 && !(row["text"] == "x") || false')).toEqual(["dark mode"]);
-    expect(names("True and not None")).toHaveLength(3);
-  });
-
-  it("orders only like with like: null and mixed types never match", () => {
-    const f = compileRowFilter('row["x"] < 1');
-    expect(f({ x: null })).toBe(false);
-    expect(f({ x: "0" })).toBe(false);
-    expect(f({ x: { _type: "image-file" } })).toBe(false);
-    expect(f({ x: 0 })).toBe(true);
-    expect(compileRowFilter('row["x"] == null')({})).toBe(true);
+    const [a, b, c] = [eq("text", "a"), eq("text", "b"), eq("text", "c")] as [Node, Node, Node];
+    expect(parseExpr('row["text"] == "a" or row["text"] == "b" and row["text"] == "c"')).toEqual({ t: "or", l: a, r: { t: "and", l: b, r: c } });
+    expect(parseExpr('(row["text"] == "a" || row["text"] == "b") && !row["text"] == "c"')).toEqual({ t: "and", l: { t: "or", l: a, r: b }, r: { t: "not", e: c } });
   });
 
   it("rejects unsafe or unknown syntax with a clear message", () => {

@@ -1,6 +1,8 @@
 /**
- * The table viewer's filter language: a small, safe expression over one row, parsed here and
- * evaluated by walking the tree — never eval or Function. What it accepts:
+ * The table viewer's filter language: a small, safe expression over one row. The server evaluates
+ * it (service/tables_expr.py parses the same grammar, store/tables/compile.py turns the tree into
+ * SQL with bound parameters); the viewer parses it here as it is typed, to point at a mistake at
+ * once and to send only expressions that parse. Never eval or Function. What it accepts:
  *
  *   row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]
  *   not (row["label"] == "cat" or row["label"] in "dog bird")
@@ -21,7 +23,6 @@ export class ExprError extends Error {
   }
 }
 
-export type Value = unknown;
 export type Node =
   | { t: "lit"; v: string | number | boolean | null }
   | { t: "col"; name: string }
@@ -243,64 +244,4 @@ function describe(t: Tok): string {
 /** Parses an expression; with `columns`, a row["x"] naming no column is an error too. */
 export function parseExpr(src: string, columns?: Iterable<string>): Node {
   return new Parser(tokenize(src), columns ? new Set(columns) : null).parse();
-}
-
-function truthy(v: Value): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === "") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  return typeof v !== "number" || !Number.isNaN(v);
-}
-
-function equal(a: Value, b: Value): boolean {
-  if (a === b) return true;
-  if (a === undefined) return b === null;
-  if (b === undefined) return a === null;
-  return false;
-}
-
-function compare(op: CmpOp, a: Value, b: Value): boolean {
-  switch (op) {
-    case "==":
-      return equal(a, b);
-    case "!=":
-      return !equal(a, b);
-    case "in":
-    case "not in": {
-      let r = false;
-      if (typeof b === "string" && typeof a === "string") r = b.includes(a);
-      else if (Array.isArray(b)) r = b.some((x) => equal(x, a));
-      return op === "in" ? r : !r;
-    }
-    default: {
-      // Ordering only between two numbers or two strings; anything else (null, media) is false.
-      const ok = (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
-      if (!ok) return false;
-      const x = a as number | string;
-      const y = b as number | string;
-      return op === "<" ? x < y : op === "<=" ? x <= y : op === ">" ? x > y : x >= y;
-    }
-  }
-}
-
-export function evaluate(n: Node, row: Readonly<Record<string, Value>>): Value {
-  switch (n.t) {
-    case "lit":
-      return n.v;
-    case "col":
-      return Object.prototype.hasOwnProperty.call(row, n.name) ? row[n.name] : null;
-    case "not":
-      return !truthy(evaluate(n.e, row));
-    case "and":
-      return truthy(evaluate(n.l, row)) && truthy(evaluate(n.r, row));
-    case "or":
-      return truthy(evaluate(n.l, row)) || truthy(evaluate(n.r, row));
-    case "cmp":
-      return compare(n.op, evaluate(n.l, row), evaluate(n.r, row));
-  }
-}
-
-/** Compiles a filter to a predicate over rows as {column: value}. Throws ExprError. */
-export function compileRowFilter(src: string, columns?: Iterable<string>): (row: Readonly<Record<string, Value>>) => boolean {
-  const ast = parseExpr(src, columns);
-  return (row) => truthy(evaluate(ast, row));
 }
