@@ -59,7 +59,7 @@ def test_column_names_with_quotes_and_brackets() -> None:
         ('row["confidence"] = 1', '"=" at 19: compare with ==', 18),
         ('row["confidence"] < 0.5 row["text"]', "join conditions with and/or", 24),
         ('(row["confidence"] < 0.5', 'expected ")" at 25, found end of expression', 24),
-        ('row["confidence"] <', "expression ends too early: expected a value", 19),
+        ('row["confidence"] <', "expression ends too early at 20: expected a value", 19),
         ('"open', "unterminated string starting at 1", 0),
         ("1 < 2 < 3", "chained comparison at 7", 6),
         ('row["text"]; DROP TABLE runs', 'unexpected character ";" at 12', 11),

@@ -237,7 +237,7 @@ class _Parser:
         if t.kind == "id":
             return self._name(t)
         if t.kind == "end":
-            raise ExprError("expression ends too early: expected a value", t.pos)
+            raise ExprError(f"expression ends too early at {t.pos + 1}: expected a value", t.pos)
         raise ExprError(f"unexpected {_describe(t)} at {t.pos + 1}", t.pos)
 
     def _name(self, t: Token) -> Expr:

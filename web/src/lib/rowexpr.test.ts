@@ -46,7 +46,7 @@ describe("row filter expressions", () => {
     expect(err('row["confidence"] = 1')).toMatch(/compare with ==/);
     expect(err('row["confidence"] < 0.5 row["text"]')).toMatch(/join conditions with and\/or/);
     expect(err('(row["confidence"] < 0.5')).toMatch(/expected "\)"/);
-    expect(err('row["confidence"] <')).toMatch(/ends too early/);
+    expect(err('row["confidence"] <')).toMatch(/ends too early at 20: expected a value/);
     expect(err('"open')).toMatch(/unterminated string/);
     expect(err("1 < 2 < 3")).toMatch(/chained comparison/);
     expect(err("row['a'] ; 1")).toMatch(/unexpected character ";"/);

@@ -223,7 +223,7 @@ class Parser {
       if (this.isOp("(")) throw new ExprError(`function calls are not allowed: "${t.v}(" at ${t.pos + 1} (${ALLOWED})`, t.pos);
       throw new ExprError(`unknown name "${t.v}" at ${t.pos + 1} (${ALLOWED})`, t.pos);
     }
-    if (t.k === "end") throw new ExprError("expression ends too early: expected a value", t.pos);
+    if (t.k === "end") throw new ExprError(`expression ends too early at ${t.pos + 1}: expected a value`, t.pos);
     throw new ExprError(`unexpected ${describe(t)} at ${t.pos + 1}`, t.pos);
   }
   private noCall(n: Node): Node {
