@@ -192,6 +192,7 @@ def test_csv_export_is_filtered_sorted_and_defused(api: httpx.Client, table_url:
         ({"filter": 'row["id"] = 1'}, "filter", "compare with =="),
         ({"sort": "-nope"}, "sort", "no such column"),
         ({"limit": 100000}, "limit", "out of range"),
+        ({"sort": ["id"] * 17}, "sort", "17 sort keys given"),
     ],
 )
 def test_bad_requests_name_the_field(

@@ -21,11 +21,16 @@ from trackwell.store.tables.base import ColumnarTable, TableQuery, TableStore
 MAX_PAGE = 5_000
 MAX_GROUPS = 1_000
 MAX_BINS = 100
+MAX_SORT_KEYS = 16
 
 
 def parse_sort(specs: Sequence[str]) -> list[TableSort]:
     """``["-confidence", "label"]``: a leading ``-`` sorts descending, a leading ``+`` ascending
     (write ``+-x`` for a column whose name starts with ``-``); anything else is the column name."""
+    if len(specs) > MAX_SORT_KEYS:
+        raise InvalidArgument(
+            f"{len(specs)} sort keys given", field="sort", hint=f"sort by at most {MAX_SORT_KEYS} columns"
+        )
     out = []
     for spec in specs:
         desc = spec.startswith("-")
@@ -92,7 +97,7 @@ class TableService:
         _check_range("bins", bins, 1, MAX_BINS)
         table, _ = self._open(key, path)
         query = self._query(table, filter)
-        chosen = list(columns) or [c.name for c in table.columns]
+        chosen = list(dict.fromkeys(columns)) or [c.name for c in table.columns]  # each column once
         stats = table.stats(query, chosen, bins)
         matched = table.rows(query, 0, 0).matched
         return TableStats(path=path, matched_rows=matched, columns=stats)
