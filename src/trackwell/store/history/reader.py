@@ -20,6 +20,7 @@ from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
 from trackwell.store.history.downsample import m4_indices
 from trackwell.store.history.values import loads, nest, wire_float, wire_value
 from trackwell.store.history.writer import check_stream
+from trackwell.store.sql.dialect import fetch_all
 from trackwell.store.sql.history_tables import (
     history_chunks,
     history_key_stats,
@@ -80,7 +81,7 @@ def _key_points(
         )
         .order_by(t.c.row_min)
     )
-    decoded = [chunks.decode_key_chunk(blob) for blob in conn.execute(stmt).scalars()]
+    decoded = [chunks.decode_key_chunk(blob) for (blob,) in fetch_all(conn, stmt)]
     if not decoded:
         return _EMPTY_I, _EMPTY_I, _EMPTY_F
     rows = np.concatenate([d[0] for d in decoded])
@@ -113,7 +114,7 @@ def _timestamps(conn: Connection, run_pk: int, stream: Stream, rownos: IntArray)
     which = np.searchsorted(starts, rownos, side="right") - 1
     needed = np.unique(which)
     ids = [metas[i].id for i in needed.tolist()]
-    blobs = {r.id: r.data for r in conn.execute(select(t.c.id, t.c.data).where(t.c.id.in_(ids)))}
+    blobs = dict(fetch_all(conn, select(t.c.id, t.c.data).where(t.c.id.in_(ids))))
     parts = [chunks.decode_timestamps(blobs[metas[i].id]) for i in needed.tolist()]
     all_ts = np.concatenate(parts)
     # offset of each needed chunk inside all_ts, looked up per row number

@@ -124,3 +124,20 @@ def any_element(
         return sa.exists().where(predicate(elements.c.value))
     each = sa.func.json_each(column).table_valued("value", name="elem")
     return sa.exists().where(predicate(each.c.value))
+
+
+def fetch_all(conn: sa.Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``stmt``, for reads that move many bytes (history chunks).
+
+    On PostgreSQL the rows come in binary format: psycopg's default text format sends ``bytea``
+    hex-encoded (twice the bytes, decoded in Python), which made a downsampled read of a
+    million-point series 3-4x slower than on SQLite. The statement runs on the same connection, so
+    inside the caller's transaction and snapshot.
+    """
+    if conn.dialect.name != "postgresql":
+        return [tuple(row) for row in conn.execute(stmt)]
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    driver: Any = conn.connection.driver_connection
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return list(cursor.fetchall())
