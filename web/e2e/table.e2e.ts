@@ -134,4 +134,20 @@ describe("server-side table viewer", () => {
     await card().getByTestId("table-compare-close").click();
     await expect.poll(() => card().getByTestId("table-viewer").count()).toBe(1);
   });
+
+  it("groups handbook example 05's table (seeded unchanged) by the predicted label", async () => {
+    await page.goto("/root/table-demo");
+    await page.locator("[data-run] .run-link").first().click();
+    await page.getByRole("link", { name: "Media", exact: true }).click();
+    const table = page.locator('[data-testid=media-card][data-key="validation/prediction_table"]');
+    await expect.poll(() => table.getByTestId("table-count").innerText()).toBe("3 rows");
+    await table.getByTestId("table-group-by").selectOption("predicted_label");
+    await expect.poll(() => table.getByTestId("table-group").count()).toBe(2);
+    expect(await table.getByTestId("table-group").evaluateAll((els) => els.map((e) => e.getAttribute("data-key")))).toEqual(["billing", "bug"]);
+    expect(await table.getByTestId("table-group-count").allInnerTexts()).toEqual(["2", "1"]);
+    // billing holds 0.97 and 0.41: mean 0.69
+    expect(await table.locator('[data-testid=table-group][data-key="billing"] [data-column="confidence"]').innerText()).toBe("0.69 (0.41 – 0.97)");
+    await shot(page, "table-handbook-grouped");
+    await table.getByTestId("table-group-by").selectOption("");
+  });
 });
