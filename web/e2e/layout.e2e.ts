@@ -72,7 +72,7 @@ async function addPanel(kind: "Bar chart" | "Scatter", fill: (dialog: ReturnType
 describe("workspace layout", () => {
   it("adds a bar chart of a summary metric, sorted, in run colours, with hover values", async () => {
     await page.goto("/root/e2e");
-    await page.locator('[data-testid=panel][data-metric="train/loss"] canvas').waitFor();
+    await slot(page, "auto:train/loss").locator("canvas").waitFor();
     expect(await page.getByTestId("reset-layout").count()).toBe(0); // nothing saved yet
     await addPanel("Bar chart", (d) => d.getByLabel("summary metric").selectOption("train/loss").then(() => undefined));
     const chart = typed(page, "bar").getByTestId("bar-chart");
@@ -96,6 +96,33 @@ describe("workspace layout", () => {
     await expect.poll(() => chart.getByTestId("chart-tooltip").innerText()).toMatch(/run-[abcd][\s\S]*config\.lr/);
     await saved(page);
     await shot(page, "layout-added");
+  });
+
+  it("adds a line chart of two metrics against epoch in a new section", async () => {
+    await page.getByTestId("add-panel").click();
+    const d = page.getByTestId("add-panel-dialog");
+    await d.getByRole("radio", { name: "Line chart" }).click();
+    await d.getByLabel("metrics").selectOption(["train/loss", "val/acc"]);
+    await d.getByLabel("x axis").selectOption("m:epoch");
+    await d.getByLabel("section", { exact: true }).selectOption({ label: "New section…" });
+    await d.getByLabel("new section name").fill("mine");
+    await d.getByTestId("add-panel-submit").click();
+    const chart = page.locator('[data-section="mine"] [data-testid=panel]');
+    await chart.scrollIntoViewIfNeeded(); // charts load when near the viewport
+    await chart.locator("canvas").waitFor();
+    // A line per run and metric: 4 runs x 2 metrics.
+    expect(await chart.getAttribute("data-lines")).toBe("8");
+    expect(await chart.locator(".panel-title").innerText()).toBe("train/loss, val/acc");
+    const over = chart.locator(".u-over");
+    const box = await over.boundingBox();
+    if (!box) throw new Error("no chart");
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+    // The x axis is epoch (step // 50): at epoch 3 the chart shows the first step with it, 150, where
+    // val/acc = 150/200 and run-d's train/loss = 4/151.
+    const tip = chart.locator(".chart-tooltip");
+    await expect.poll(async () => (await tip.innerText()).replace(/\s+/g, " ")).toMatch(/^3 .*run-a · val\/acc 0\.75\b/);
+    expect((await tip.innerText()).replace(/\s+/g, " ")).toMatch(/run-d · train\/loss 0\.02649\b/);
+    await saved(page);
   });
 
   it("resizes from the panel menu", async () => {
@@ -137,17 +164,18 @@ describe("workspace layout", () => {
   it("keeps the layout through a reload", async () => {
     const before = { charts: await slotIds(page, "Charts"), train: await slotIds(page, "train") };
     await page.reload();
-    await page.locator('[data-testid=panel][data-metric="train/loss"] canvas').waitFor();
+    await slot(page, "auto:train/loss").locator("canvas").waitFor();
     await expect.poll(() => slotIds(page, "Charts")).toEqual(before.charts);
     expect(await slotIds(page, "train")).toEqual(before.train);
     expect(await typed(page, "bar").getAttribute("data-width")).toBe("full");
     expect(await typed(page, "bar").getAttribute("data-height")).toBe("large");
+    expect(await page.locator('[data-section="mine"] [data-testid=panel]').getAttribute("data-metric")).toBe("train/loss");
     await expect.poll(() => typed(page, "bar").getByTestId("bar-chart").getAttribute("data-bars")).toContain("run-d=0.02");
     await shot(page, "layout-reloaded");
   });
 
   it("is per user: a second user sees the automatic layout", async () => {
-    const key = addUser("bob");
+    const key = addUser(`colleague-${process.pid}`); // unique: a reused server (E2E_SERVER_DIR) keeps users
     const other = await signedIn(browser, inject("serverUrl"), key);
     try {
       const p = await other.newPage();
@@ -156,6 +184,7 @@ describe("workspace layout", () => {
       expect(await slotIds(p, "train")).toEqual(["auto:train/loss"]);
       expect(await slotIds(p, "val")).toEqual(["auto:val/acc"]);
       expect(await p.locator("[data-panel-type]").count()).toBe(0);
+      expect(await p.locator('[data-section="mine"]').count()).toBe(0);
       expect(await p.getByTestId("reset-layout").count()).toBe(0);
       await shot(p, "layout-second-user");
     } finally {
@@ -177,6 +206,7 @@ describe("workspace layout", () => {
     await expect.poll(() => slotIds(page, "train")).toEqual(["auto:train/loss"]);
     expect(await slotIds(page, "val")).toEqual(["auto:val/acc"]);
     expect(await page.locator("[data-panel-type]").count()).toBe(0);
+    expect(await page.locator('[data-section="mine"]').count()).toBe(0);
     await saved(page);
     const r = await context.request.get(LAYOUT);
     expect(((await r.json()) as { saved: boolean }).saved).toBe(false);

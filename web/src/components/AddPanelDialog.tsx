@@ -12,6 +12,8 @@ type Kind = PanelSpec["type"];
 export interface PanelChoices {
   /** Numeric history metrics (line charts). */
   metrics: string[];
+  /** Metrics a line chart can use as its x axis (`epoch`, `global_step`, ...). */
+  axes: string[];
   /** Numeric summary keys (bar charts). */
   summaryNumeric: string[];
   /** `summary.<key>` and `config.<key>` fields (scatter axes). */
@@ -98,7 +100,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
                 <option value="step">Step</option>
                 <option value="wall">Wall time</option>
                 <option value="relative">Relative time</option>
-                {choices.metrics.map((m) => (
+                {choices.axes.map((m) => (
                   <option key={m} value={`m:${m}`}>
                     {m}
                   </option>

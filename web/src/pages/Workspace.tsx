@@ -320,7 +320,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
-              choices={{ metrics: metricKeys, summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
+              choices={{ metrics: metricKeys, axes: [...numericKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
               onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
               onClose={() => setAddingPanel(false)}
             />
