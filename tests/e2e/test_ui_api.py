@@ -48,7 +48,7 @@ def test_nothing_is_open_without_credentials(live_server: LiveServer) -> None:
 def test_sign_in_sets_a_strict_httponly_cookie_and_never_echoes_the_key(live_server: LiveServer) -> None:
     with httpx.Client(base_url=live_server.url) as browser:
         bad = browser.post("/api/v1/session", json={"api_key": "tw-" + "x" * 40})
-        assert bad.status_code == 401
+        assert bad.status_code == 401, (bad.status_code, bad.text)
         assert "tw-xxxx" not in bad.text
         r = browser.post("/api/v1/session", json={"api_key": live_server.api_key})
         assert r.status_code == 200, r.text

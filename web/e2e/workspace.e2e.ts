@@ -123,8 +123,20 @@ describe("workspace", () => {
     await page.getByRole("link", { name: "Charts" }).click();
     await page.locator('[data-testid=panel][data-metric="train/loss"] canvas').waitFor();
     expect(page.url()).toContain("tab=charts");
+    // Files as folders: the run's code is saved under code/, its packages at the root.
     await page.getByRole("link", { name: "Files" }).click();
-    await expect.poll(() => page.locator("[data-testid=files], [data-testid=empty]").count()).toBe(1);
+    const files = page.getByTestId("files");
+    await files.getByTestId("file-row").filter({ hasText: "requirements.txt" }).waitFor();
+    await files.getByTestId("folder-row").filter({ hasText: "code/" }).getByRole("button").click();
+    await expect.poll(() => page.url()).toContain("dir=code");
+    await files.getByTestId("file-row").filter({ hasText: "ui_seed.py" }).waitFor();
+    expect(await files.getByTestId("file-row").filter({ hasText: "requirements.txt" }).count()).toBe(0);
+    await shot(page, "run-files-folder");
+    const href = await files.getByTestId("file-row").first().getByRole("link", { name: "Download" }).getAttribute("href");
+    const download = await page.request.get(href ?? "");
+    expect(await download.text()).toContain("wandb.init(");
+    await page.goBack();
+    await files.getByTestId("folder-row").filter({ hasText: "code/" }).waitFor();
   });
 
   it("restores a view from its link, in the dark theme", async () => {

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, type RunOut } from "../api/client";
 import { Empty } from "../components/Empty";
+import { FileBrowser } from "../components/FileBrowser";
 import { RunMedia } from "../components/MediaTab";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import { StateBadge } from "../components/StateBadge";
@@ -45,7 +46,7 @@ export function RunPage(props: { entity: string; project: string; runId: string;
       {(tab === "charts" || tab === "system") && <RunCharts run={run} stream={tab === "system" ? "system" : "history"} />}
       {tab === "media" && <RunMedia run={run} />}
       {tab === "logs" && <Logs run={run} />}
-      {tab === "files" && <Files run={run} />}
+      {tab === "files" && <FileBrowser run={run} />}
     </div>
   );
 }
@@ -238,37 +239,6 @@ function Logs({ run }: { run: RunOut }): React.JSX.Element {
         </pre>
       )}
     </div>
-  );
-}
-
-function Files({ run }: { run: RunOut }): React.JSX.Element {
-  const q = useQuery({ queryKey: ["files", run.entity, run.project, run.id], queryFn: () => api.files(run.entity, run.project, run.id) });
-  if (q.isPending) return <div className="loading">Loading…</div>;
-  if (q.isError) return <Empty title="Could not list files">{(q.error as Error).message}</Empty>;
-  if (q.data.files.length === 0) return <Empty title="No files" />;
-  return (
-    <table className="grid-table" data-testid="files">
-      <thead>
-        <tr>
-          <th>Path</th>
-          <th className="num">Size</th>
-          <th>Updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {q.data.files.map((f) => (
-          <tr key={f.path}>
-            <td>
-              <a href={api.fileUrl(run.entity, run.project, run.id, f.path)} download>
-                {f.path}
-              </a>
-            </td>
-            <td className="num">{f.size.toLocaleString()} B</td>
-            <td>{dateTime(f.updated_at)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
