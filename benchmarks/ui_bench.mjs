@@ -10,10 +10,7 @@ const [url, apiKey, entity, project, bigProject, bigRun, maxRuns] = process.argv
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   headless: true,
-  // No GPU here: 2D canvases raster on the CPU (Skia) as they do on a GPU-less desktop; without
-  // the flag Chromium emulates a GPU in software (SwiftShader), which measured 300-700 ms per frame
-  // with 20 charts on screen and is what no user's browser does.
-  args: ["--no-sandbox", "--disable-gpu", "--disable-accelerated-2d-canvas", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
 await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
