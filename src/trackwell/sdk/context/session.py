@@ -65,13 +65,15 @@ class ContextSession:
         self.files = FileSaver(files_dir, self._on_file, cwd=options.cwd)
 
     def start(self) -> None:
-        if not self._disable_meta:
-            self._meta_thread = threading.Thread(target=self._collect, name="trackwell-metadata", daemon=True)
-            self._meta_thread.start()
         if self.console is not None:
             self.console.start()
         if self.monitor is not None:
             self.monitor.start()
+        # Last: this thread imports git/psutil/package-metadata code at once, and every thread
+        # started after it would wait for the GIL behind those imports inside init().
+        if not self._disable_meta:
+            self._meta_thread = threading.Thread(target=self._collect, name="trackwell-metadata", daemon=True)
+            self._meta_thread.start()
 
     def stop(self) -> None:
         """Stop console and monitor, save ``end`` files, and wait (bounded) for the metadata."""
