@@ -4,6 +4,7 @@
  * recognises them, finds which history keys hold them, and reads table files into rows.
  */
 import type { HistoryKey } from "../api/client";
+import type { OverlayRef } from "./mediaOverlays";
 
 export type MediaKind = "image" | "gallery" | "audio" | "video" | "html" | "table" | "histogram" | "file";
 
@@ -23,6 +24,9 @@ export interface MediaRef {
   values?: number[];
   bins?: number[];
   packedBins?: { min: number; size: number; count: number };
+  /** Images: segmentation masks and bounding-box sets by name (see mediaOverlays.ts). */
+  masks?: Record<string, OverlayRef>;
+  boxes?: Record<string, OverlayRef>;
 }
 
 const KINDS: Record<string, MediaKind> = {
@@ -185,6 +189,12 @@ export interface Bar {
   x0: number;
   x1: number;
   count: number;
+}
+
+/** Whether a video file is a GIF (the SDK's format for numpy frames without ffmpeg): browsers
+ * play those as images, not in a <video> element. */
+export function isGif(path: string | undefined): boolean {
+  return typeof path === "string" && /\.gif$/i.test(path);
 }
 
 /** Bars of a logged histogram: explicit bin edges, or wandb's packed bins. */
