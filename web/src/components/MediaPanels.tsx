@@ -7,9 +7,12 @@ import { useQueries } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type HistoryKeys } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKind, type MediaStep } from "../lib/media";
+import { chartSpecs } from "../lib/mediaCharts";
 import { searchMatcher } from "../lib/panels";
 import { Link, paths, useParamState } from "../router";
 import { StepSlider } from "./MediaTab";
+import { ChartView } from "./media/ChartView";
+import { HistogramSteps } from "./media/HistogramSteps";
 import { MediaView } from "./MediaView";
 import type { PanelRun } from "./MetricPanel";
 
@@ -85,16 +88,23 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
       refetchInterval: live ? 10_000 : (false as const),
     })),
   });
+  // A table may be a trackwell.plot chart: its spec is in the run's metadata (the run page's query).
+  const runQs = useQueries({
+    queries: mkey.runs.map((r) => ({ queryKey: ["run", r.entity, r.project, r.id], queryFn: () => api.run(r.entity, r.project, r.id), enabled: mkey.kind === "table", staleTime: 30_000 })),
+  });
+  const specs = runQs.map((q) => (q.data ? chartSpecs(q.data.metadata).get(mkey.key) : undefined));
+  const chartKey = specs.find((s) => s)?.key;
   const perRun: (MediaStep[] | null)[] = results.map((res) => (res.data ? mediaSteps(res.data, mkey.key) : null));
   const allSteps = [...new Set(perRun.flatMap((s) => (s ?? []).map((x) => x.step)))].sort((a, b) => a - b);
-  const wide = mkey.kind === "html";
+  const overSteps = mkey.kind === "histogram" && perRun.some((s) => s && s.length > 1);
+  const wide = mkey.kind === "html" || chartKey !== undefined || overSteps;
   return (
-    <div className={`panel media-panel${wide ? " wide" : ""}`} data-testid="media-panel" data-key={mkey.key} data-kind={mkey.kind}>
+    <div className={`panel media-panel${wide ? " wide" : ""}`} data-testid="media-panel" data-key={mkey.key} data-kind={chartKey ? "chart" : mkey.kind}>
       <div className="panel-head">
         <span className="panel-title" title={mkey.key}>
-          {mkey.key}
+          {chartKey ?? mkey.key}
         </span>
-        <span className="muted">{mkey.kind}</span>
+        <span className="muted">{chartKey ? "chart" : mkey.kind}</span>
       </div>
       <StepSlider steps={allSteps} value={step === null ? null : (atStep(allSteps.map((s) => ({ step: s })), step)?.step ?? null)} onChange={(s) => setStepParam(s === allSteps[allSteps.length - 1] ? null : String(s))} />
       <div className="media-panel-runs">
@@ -102,6 +112,7 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
           const res = results[i];
           const steps = perRun[i];
           const shown = steps ? atStep(steps, step) : undefined;
+          const spec = specs[i];
           return (
             <div key={r.key} className="media-panel-run" data-testid="media-panel-run" data-run={r.name}>
               <div className="run-name">
@@ -113,6 +124,10 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
                 <div className="filter-error">{(res.error as Error).message}</div>
               ) : !steps ? (
                 <div className="muted">Loading…</div>
+              ) : shown && spec ? (
+                <ChartView run={r} spec={spec} value={shown.ref} compact />
+              ) : shown && overSteps && steps.length > 1 ? (
+                <HistogramSteps steps={steps} selected={shown.step} compact />
               ) : shown ? (
                 <MediaView run={r} value={shown.ref} compact={mkey.kind !== "image" && mkey.kind !== "audio"} imageTarget={180} tableLink={paths.run(r.entity, r.project, r.id, "media")} />
               ) : (

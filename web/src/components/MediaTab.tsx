@@ -6,8 +6,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { api, type HistoryKey, type RunOut } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
+import { chartSpecs, type ChartSpec } from "../lib/mediaCharts";
 import { useParamState } from "../router";
 import { Empty } from "./Empty";
+import { ChartView } from "./media/ChartView";
+import { HistogramSteps } from "./media/HistogramSteps";
 import { MediaView, type RunRef } from "./MediaView";
 import { TableViewer } from "./TableViewer";
 
@@ -19,6 +22,8 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
     refetchInterval: live ? 5000 : false,
   });
   const media = useMemo(() => mediaKeys(keysQ.data?.keys ?? []), [keysQ.data]);
+  // trackwell.plot charts: their table keys (K_table) draw as the chart their spec names.
+  const specs = useMemo(() => chartSpecs(run.metadata), [run.metadata]);
   // The epoch, when logged, labels the steps ("step 1 · epoch 10").
   const hasEpoch = (keysQ.data?.keys ?? []).some((k) => k.key === "epoch" && k.kind === "number");
   const rowsQ = useQuery({
@@ -44,7 +49,7 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
   return (
     <div className="media-grid" data-testid="media">
       {media.map((m) => (
-        <MediaCard key={m.key} run={run} mkey={m} steps={mediaSteps(rowsQ.data, m.key)} epochs={epochs} />
+        <MediaCard key={m.key} run={run} mkey={m} steps={mediaSteps(rowsQ.data, m.key)} epochs={epochs} spec={m.kind === "table" ? specs.get(m.key) : undefined} />
       ))}
     </div>
   );
@@ -60,22 +65,26 @@ function stepRange(keys: readonly HistoryKey[], media: readonly MediaKey[]): { m
   return { min: firsts.length === ks.length && ks.length ? Math.min(...firsts) : null, max: lasts.length === ks.length && ks.length ? Math.max(...lasts) : null };
 }
 
-function MediaCard({ run, mkey, steps, epochs }: { run: RunRef; mkey: MediaKey; steps: MediaStep[]; epochs?: ReadonlyMap<number, number> }): React.JSX.Element {
+function MediaCard({ run, mkey, steps, epochs, spec }: { run: RunRef; mkey: MediaKey; steps: MediaStep[]; epochs?: ReadonlyMap<number, number>; spec?: ChartSpec | undefined }): React.JSX.Element {
   // The chosen step is in the URL (?step:<key>=<n>), so a link shows the same image.
   const [stepParam, setStepParam] = useParamState(`step:${mkey.key}`);
   const step = stepParam !== null && stepParam !== "" && Number.isFinite(Number(stepParam)) ? Number(stepParam) : null;
   const setStep = (s: number): void => setStepParam(s === steps[steps.length - 1]?.step ? null : String(s));
   const shown = atStep(steps, step);
-  const wide = mkey.kind === "table" || mkey.kind === "html";
+  const wide = (mkey.kind === "table" && !spec) || mkey.kind === "html";
   return (
-    <section className={`media-card${wide ? " wide" : ""}`} data-testid="media-card" data-key={mkey.key} data-kind={mkey.kind}>
+    <section className={`media-card${wide ? " wide" : ""}`} data-testid="media-card" data-key={mkey.key} data-kind={spec ? "chart" : mkey.kind} data-chart-key={spec?.key}>
       <div className="panel-head">
-        <span className="panel-title">{mkey.key}</span>
-        <span className="muted">{mkey.kind}</span>
+        <span className="panel-title">{spec ? spec.key : mkey.key}</span>
+        <span className="muted">{spec ? "chart" : mkey.kind}</span>
       </div>
       <StepSlider steps={steps.map((s) => s.step)} value={shown?.step ?? null} onChange={setStep} epochs={epochs} />
       {shown ? (
-        mkey.kind === "table" ? (
+        spec ? (
+          <ChartView run={run} spec={spec} value={shown.ref} />
+        ) : mkey.kind === "histogram" && steps.length > 1 ? (
+          <HistogramSteps steps={steps} selected={shown.step} />
+        ) : mkey.kind === "table" ? (
           <TableViewer key={`${shown.step}`} run={run} value={shown.ref} name={`${mkey.key}-${shown.step}`} urlKey={mkey.key} steps={steps} step={shown.step} />
         ) : (
           <MediaView run={run} value={shown.ref} />

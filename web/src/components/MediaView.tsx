@@ -6,7 +6,8 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Link } from "../router";
-import { histogramBars, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
+import { histogramBars, isGif, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
+import { OverlayImage } from "./media/ImageOverlays";
 
 export interface RunRef {
   entity: string;
@@ -22,6 +23,8 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
   const kind = mediaKind(value);
   switch (kind) {
     case "image":
+      if (value.path && value.width && value.height && (value.masks || value.boxes))
+        return <OverlayImage run={run} value={value} target={props.imageTarget ?? (compact ? 160 : 320)} />;
       return value.path ? (
         <ImageView src={fileUrl(run, value.path)} caption={value.caption ?? null} width={value.width} height={value.height} compact={compact} {...(props.imageTarget ? { target: props.imageTarget } : {})} />
       ) : (
@@ -49,9 +52,14 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
         <Missing />
       );
     case "video":
+      // Numpy frames are written as GIF unless ffmpeg is installed: a GIF plays as an image.
       return value.path ? (
         <figure className="media-video">
-          <video controls preload="metadata" src={fileUrl(run, value.path)} />
+          {isGif(value.path) ? (
+            <img src={fileUrl(run, value.path)} alt={value.caption ?? ""} width={value.width} height={value.height} style={gifSize(value, compact ? 160 : 256)} data-testid="media-video" />
+          ) : (
+            <video controls preload="metadata" src={fileUrl(run, value.path)} data-testid="media-video" />
+          )}
           {value.caption && <figcaption data-testid="media-caption">{value.caption}</figcaption>}
         </figure>
       ) : (
@@ -79,6 +87,13 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
     default:
       return <Missing />;
   }
+}
+
+/** Small GIFs scale up by a whole factor (a 32×32 rollout shows at 256×256), pixels kept sharp. */
+function gifSize(v: MediaRef, target: number): React.CSSProperties | undefined {
+  if (!v.width || !v.height) return undefined;
+  const s = Math.min(8, Math.max(1, Math.floor(target / Math.max(v.width, v.height))));
+  return s > 1 ? { width: v.width * s, height: v.height * s } : undefined;
 }
 
 function Missing(): React.JSX.Element {
