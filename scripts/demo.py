@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,8 +63,23 @@ def stop_previous_server() -> None:
         pass
 
 
+def free_port(preferred: str) -> str:
+    """The preferred port when nothing listens there, else "0" (any free port): a machine that
+    already runs a trackwell server on 7077 (any training script starts one) still gets a demo."""
+    if preferred == "0":
+        return preferred
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", int(preferred)))
+        except OSError:
+            print(f"port {preferred} is in use; the demo server takes a free port instead")
+            return "0"
+    return preferred
+
+
 def start_server() -> dict[str, str]:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    (DATA_DIR / "server.json").unlink(missing_ok=True)  # left by a server that is gone
     log = (DEMO / "server.log").open("ab")
     subprocess.Popen(
         [
@@ -74,7 +90,7 @@ def start_server() -> dict[str, str]:
             "--data-dir",
             str(DATA_DIR),
             "--port",
-            PORT,
+            free_port(PORT),
             "--host",
             "127.0.0.1",
         ],
