@@ -169,6 +169,9 @@ describe("media", () => {
     const first = gallery.getByTestId("media-img").first();
     expect(await first.evaluate((el) => getComputedStyle(el).imageRendering)).toBe("pixelated");
 
+    // Logged at two steps: a heat map over the steps first, the bars of one step a click away.
+    expect(await card("weights").getByTestId("histogram-steps").getAttribute("data-steps")).toBe("2");
+    await card("weights").getByTestId("hist-mode-step").click();
     const bars = card("weights").locator("[data-testid=media-histogram] rect");
     await expect.poll(() => bars.count()).toBe(3);
     const heights = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute("height"))));

@@ -5,8 +5,9 @@
  * is outlined.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { MediaStep } from "../../lib/media";
+import { atStep, type MediaStep } from "../../lib/media";
 import { countText, heatColor, histogramGrid, spreadIndices, type HistogramGrid } from "../../lib/mediaHistograms";
+import { Histogram } from "../MediaView";
 import "./media.css";
 
 const fmt = (v: number): string => String(Number(v.toPrecision(3)));
@@ -20,20 +21,22 @@ interface Hover {
 
 export function HistogramSteps({ steps, selected, compact }: { steps: readonly MediaStep[]; selected: number | null; compact?: boolean | undefined }): React.JSX.Element {
   const grid = useMemo(() => histogramGrid(steps), [steps]);
-  const [mode, setMode] = useState<"heatmap" | "ridge">("heatmap");
+  const [mode, setMode] = useState<"heatmap" | "ridge" | "step">("heatmap");
   const [hover, setHover] = useState<Hover | null>(null);
   if (grid.steps.length === 0) return <div className="muted">Empty histograms</div>;
   const at = (si: number, bin: number): Hover => ({ step: grid.steps[si] as number, lo: grid.edges[bin] as number, hi: grid.edges[bin + 1] as number, count: grid.counts[si]?.[bin] ?? 0 });
   return (
     <div className="media-hist-steps" data-testid="histogram-steps" data-mode={mode} data-bins={grid.edges.length - 1} data-steps={grid.steps.length}>
       <div className="hist-modes" role="group" aria-label="histogram view">
-        {(["heatmap", "ridge"] as const).map((m) => (
+        {(["heatmap", "ridge", "step"] as const).map((m) => (
           <button key={m} type="button" className={`chip${m === mode ? " on" : ""}`} aria-pressed={m === mode} onClick={() => setMode(m)} data-testid={`hist-mode-${m}`}>
-            {m === "heatmap" ? "heat map" : "ridge"}
+            {m === "heatmap" ? "heat map" : m === "ridge" ? "ridge" : "this step"}
           </button>
         ))}
       </div>
-      {mode === "heatmap" ? (
+      {mode === "step" ? (
+        <StepBars steps={steps} selected={selected} compact={compact} />
+      ) : mode === "heatmap" ? (
         <HeatMap grid={grid} selected={selected} compact={compact} onHover={(si, bin) => setHover(si === null ? null : at(si, bin))} />
       ) : (
         <Ridge grid={grid} compact={compact} onHover={(si, bin) => setHover(si === null ? null : at(si, bin))} />
@@ -51,6 +54,12 @@ export function HistogramSteps({ steps, selected, compact }: { steps: readonly M
       </div>
     </div>
   );
+}
+
+/** The histogram at the slider's step, as bars. */
+function StepBars({ steps, selected, compact }: { steps: readonly MediaStep[]; selected: number | null; compact?: boolean | undefined }): React.JSX.Element {
+  const shown = atStep(steps, selected);
+  return shown ? <Histogram value={shown.ref} compact={compact} /> : <div className="muted">Nothing logged</div>;
 }
 
 type OnHover = (stepIndex: number | null, bin: number) => void;
