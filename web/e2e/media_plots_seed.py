@@ -35,17 +35,23 @@ def main() -> None:
             "activations": wandb.Histogram(rng.normal(step * 0.2, 1.0, 2000)),
         }
         if step == 0:
-            row["confusion"] = wandb.plot.confusion_matrix(y_true=Y_TRUE, preds=PREDS, class_names=CLASSES, title="Confusions")
+            row["confusion"] = wandb.plot.confusion_matrix(
+                y_true=Y_TRUE, preds=PREDS, class_names=CLASSES, title="Confusions"
+            )
             row["roc"] = wandb.plot.roc_curve(LABELS, probas, labels=["neg", "pos"])
             row["pr"] = wandb.plot.pr_curve(LABELS, probas, labels=["neg", "pos"])
             row["squares"] = wandb.plot.line(line, "x", "y", title="Squares")
             row["counts"] = wandb.plot.bar(bars, "label", "value", title="Counts")
-            row["series"] = wandb.plot.line_series(xs=[0, 1, 2], ys=[[1, 2, 3], [3, 2, 1]], keys=["up", "down"], title="Two lines", xname="epoch")
+            row["series"] = wandb.plot.line_series(
+                xs=[0, 1, 2], ys=[[1, 2, 3], [3, 2, 1]], keys=["up", "down"], title="Two lines", xname="epoch"
+            )
             row["segmented"] = segmented_image()
             row["rollout"] = wandb.Video(moving_square(), fps=4, caption="a square moving right")
         if step == 19:
             # The matrix again: all correct now. The card's slider steps between the two.
-            row["confusion"] = wandb.plot.confusion_matrix(y_true=Y_TRUE, preds=Y_TRUE, class_names=CLASSES, title="Confusions")
+            row["confusion"] = wandb.plot.confusion_matrix(
+                y_true=Y_TRUE, preds=Y_TRUE, class_names=CLASSES, title="Confusions"
+            )
         run.log(row, step=step)
     run.finish()
 
@@ -58,8 +64,17 @@ def segmented_image() -> wandb.Image:
     mask[:24, 32:] = 1
     mask[24:, 32:] = 2
     boxes = [
-        {"position": {"minX": 0.5, "maxX": 1.0, "minY": 0.0, "maxY": 0.5}, "class_id": 1, "scores": {"score": 0.93}},
-        {"position": {"minX": 36, "maxX": 60, "minY": 28, "maxY": 44}, "domain": "pixel", "class_id": 2, "box_caption": "a dog"},
+        {
+            "position": {"minX": 0.5, "maxX": 1.0, "minY": 0.0, "maxY": 0.5},
+            "class_id": 1,
+            "scores": {"score": 0.93},
+        },
+        {
+            "position": {"minX": 36, "maxX": 60, "minY": 28, "maxY": 44},
+            "domain": "pixel",
+            "class_id": 2,
+            "box_caption": "a dog",
+        },
     ]
     return wandb.Image(
         pixels,
