@@ -119,6 +119,19 @@ describe("media plots", () => {
     await squares.getByTestId("chart-xy").locator(".u-over").waitFor();
     await hoverAt(squares, 0.31, 0.5);
     await expect.poll(async () => Object.fromEntries(await legend(squares))).toEqual({ x: "3", y: "9" });
+    // Drag from x = 2 to x = 4 zooms in: the middle is then x = 3; a double click zooms back out.
+    const over = await squares.locator(".u-over").boundingBox();
+    if (!over) throw new Error("no plotting area");
+    await page.mouse.move(over.x + over.width * 0.2, over.y + over.height * 0.9);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.3, over.y + over.height * 0.5, { steps: 4 });
+    await page.mouse.move(over.x + over.width * 0.4, over.y + over.height * 0.1, { steps: 4 });
+    await page.mouse.up();
+    await hoverAt(squares, 0.5, 0.5);
+    await expect.poll(async () => Object.fromEntries(await legend(squares))).toEqual({ x: "3", y: "9" });
+    await page.mouse.dblclick(over.x + over.width * 0.5, over.y + over.height * 0.5);
+    await hoverAt(squares, 0.51, 0.5);
+    await expect.poll(async () => Object.fromEntries(await legend(squares))).toEqual({ x: "5", y: "25" });
     const series = card("series_table");
     expect((await legend(series)).map((r) => r[0])).toEqual(["epoch", "up", "down"]);
     await hoverAt(series, 0, 0.5);
