@@ -83,6 +83,11 @@ describe("media plots", () => {
     await expect.poll(() => cm.getByTestId("chart-hover").innerText()).toBe("actual bird · predicted bird · count 2");
     await cm.scrollIntoViewIfNeeded();
     await shot(page, "plots-confusion");
+    // The chart's table opens in the table viewer, and back.
+    await cm.getByTestId("chart-as-table").click();
+    await expect.poll(() => cm.getByTestId("table-count").innerText()).toBe("9 rows");
+    await cm.getByTestId("chart-as-table").click();
+    await expect.poll(() => cm.getByTestId("confusion-cell").count()).toBe(9);
   });
 
   it("draws ROC and PR curves, a line per class, with hover values and legend toggles", async () => {

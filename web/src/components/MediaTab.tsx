@@ -3,7 +3,7 @@
  * the value at a chosen step (slider; left/right arrow keys step through), tables in the viewer.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { api, type HistoryKey, type RunOut } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
 import { chartSpecs, type ChartSpec } from "../lib/mediaCharts";
@@ -71,17 +71,26 @@ function MediaCard({ run, mkey, steps, epochs, spec }: { run: RunRef; mkey: Medi
   const step = stepParam !== null && stepParam !== "" && Number.isFinite(Number(stepParam)) ? Number(stepParam) : null;
   const setStep = (s: number): void => setStepParam(s === steps[steps.length - 1]?.step ? null : String(s));
   const shown = atStep(steps, step);
-  const wide = (mkey.kind === "table" && !spec) || mkey.kind === "html";
+  // A chart's table can be opened in the table viewer instead.
+  const [asTable, setAsTable] = useState(false);
+  const chart = asTable ? undefined : spec;
+  const wide = (mkey.kind === "table" && !chart) || mkey.kind === "html";
   return (
     <section className={`media-card${wide ? " wide" : ""}`} data-testid="media-card" data-key={mkey.key} data-kind={spec ? "chart" : mkey.kind} data-chart-key={spec?.key}>
       <div className="panel-head">
         <span className="panel-title">{spec ? spec.key : mkey.key}</span>
-        <span className="muted">{spec ? "chart" : mkey.kind}</span>
+        {spec ? (
+          <button type="button" className="chip" onClick={() => setAsTable(!asTable)} data-testid="chart-as-table" title={asTable ? "draw the chart" : "show the chart's table"}>
+            {asTable ? "chart" : "table"}
+          </button>
+        ) : (
+          <span className="muted">{mkey.kind}</span>
+        )}
       </div>
       <StepSlider steps={steps.map((s) => s.step)} value={shown?.step ?? null} onChange={setStep} epochs={epochs} />
       {shown ? (
-        spec ? (
-          <ChartView run={run} spec={spec} value={shown.ref} />
+        chart ? (
+          <ChartView run={run} spec={chart} value={shown.ref} />
         ) : mkey.kind === "histogram" && steps.length > 1 ? (
           <HistogramSteps steps={steps} selected={shown.step} />
         ) : mkey.kind === "table" ? (
