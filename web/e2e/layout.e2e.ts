@@ -192,6 +192,29 @@ describe("workspace layout", () => {
     }
   });
 
+  it("keeps a change on screen when saving fails, says why, and saves it with the next change", async () => {
+    let fail = true;
+    await page.route(`**${LAYOUT}`, (route) =>
+      fail && route.request().method() === "PUT"
+        ? route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "error", message: "database is busy" } }) })
+        : route.continue(),
+    );
+    const bar = typed(page, "bar");
+    await bar.getByTestId("panel-menu").click();
+    await bar.getByRole("menuitemradio", { name: "height small" }).click();
+    await expect.poll(() => page.getByTestId("layout-status").innerText()).toContain("Layout not saved: database is busy");
+    expect(await bar.getAttribute("data-height")).toBe("small");
+    fail = false;
+    await bar.getByRole("menuitemradio", { name: "height large" }).click();
+    await page.keyboard.press("Escape");
+    await saved(page);
+    expect(await page.getByTestId("layout-status").innerText()).toBe("");
+    await page.unroute(`**${LAYOUT}`);
+    const r = await context.request.get(LAYOUT);
+    const doc = (await r.json()) as { layout: { panels: { type: string; size: { height: string } }[] } };
+    expect(doc.layout.panels.find((p) => p.type === "bar")?.size.height).toBe("large");
+  });
+
   it("removes a panel, and 'reset layout' brings back the automatic one", async () => {
     await typed(page, "scatter").getByTestId("panel-menu").click();
     await typed(page, "scatter").getByRole("menuitem", { name: "Remove panel" }).click();

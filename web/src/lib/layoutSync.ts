@@ -76,7 +76,15 @@ export function useWorkspaceLayout(user: string, entity: string, project: string
     if (timer.current) clearTimeout(timer.current);
     if (pending.current) void save();
   }, [save]);
-  useEffect(() => flush, [flush]); // leaving the page (or switching project) saves what is pending
+  // Leaving the workspace (or switching project) saves what is pending; closing or reloading the tab
+  // tries to (the browser may cancel a request made while the page unloads).
+  useEffect(() => {
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, [flush]);
 
   const update = useCallback(
     (change: (l: Layout) => Layout) => {
