@@ -334,3 +334,25 @@ def test_series_without_timestamps_has_the_same_points(engine: Engine, store: Sq
         (bare,) = store.series(conn, RUN, SeriesQuery(keys=["loss"], samples=200, timestamps=False))
     assert (bare.steps, bare.values, bare.total_points) == (full.steps, full.values, full.total_points)
     assert bare.timestamps == [] and len(full.timestamps) == len(full.steps)
+
+
+def test_keys_of_runs_merge_a_projects_keys_without_decoding(engine: Engine, store: SqlHistoryStore) -> None:
+    # What the workspace charts: every key any run logged, how many runs logged it, numbers first
+    # (a key one run logged as a number and another as text is still a chart).
+    append(engine, store, [row(0, {"loss": 1.0, "val/loss": 0.5}), row(9, {"loss": 0.5})], run_pk=1)
+    append(engine, store, [row(0, {"loss": 2.0, "img": {"_type": "image-file", "path": "a.png"}})], run_pk=2)
+    append(engine, store, [row(3, {"val/loss": "n/a", "note": "text"})], run_pk=3)
+    append(engine, store, [row(0, {"cpu": 50.0})], run_pk=1, stream="system")
+    with engine.connect() as conn:
+        keys = {k.key: (k.kind, k.runs, k.last_step) for k in store.keys_of_runs(conn, [1, 2, 3])}
+        assert keys == {
+            "loss": ("number", 2, 9),
+            "val/loss": ("number", 2, 3),
+            "img": ("other", 1, 0),
+            "note": ("other", 1, 3),
+        }
+        assert [k.key for k in store.keys_of_runs(conn, [2])] == ["img", "loss"]
+        assert [k.key for k in store.keys_of_runs(conn, [1, 2], stream="system")] == ["cpu"]
+        assert store.keys_of_runs(conn, []) == []
+        # Many runs go in batches under the databases' parameter limits.
+        assert store.keys_of_runs(conn, [1, *range(1000, 3000)])[0].key == "loss"

@@ -175,6 +175,18 @@ def test_13_define_metric_summaries_group_and_tags(live_server: LiveServer, tmp_
         "ranking-system", filters={"group": "ablation-learning-rate", "config.batch_size": 128}
     )
     assert [r.id for r in filtered] == [run.id]
+    # The workspace charts what was logged, not what the summary holds ({"min": 0.42} is no metric).
+    with live_server.client() as http:
+        entity = http.get("/api/v1/viewer").json()["entity"]
+        keys = http.get(f"/api/v1/projects/{entity}/ranking-system/history-keys").json()
+        assert keys["runs"] == 1
+        assert {k["key"]: (k["kind"], k["runs"]) for k in keys["keys"]} == {
+            "epoch": ("number", 1),
+            "val/accuracy": ("number", 1),
+            "val/loss": ("number", 1),
+        }
+        missing = http.get(f"/api/v1/projects/{entity}/no-such-project/history-keys")
+        assert missing.status_code == 404 and "no runs" in missing.json()["error"]["message"]
 
 
 def test_14_explicit_steps_keep_every_aggregated_loss(

@@ -139,6 +139,16 @@ describe("workspace", () => {
     await files.getByTestId("folder-row").filter({ hasText: "code/" }).waitFor();
   });
 
+  it("charts what the runs logged, not their summaries (define_metric summary=min/max)", async () => {
+    // Handbook example 13: the summary holds {"min": 0.42}; the chart is val/loss with its one point.
+    await page.goto("/root/ranking-system");
+    await panel("val/loss").locator("canvas").waitFor();
+    const metrics = await page.getByTestId("panel").evaluateAll((els) => els.map((e) => e.getAttribute("data-metric")));
+    expect(metrics).toEqual(expect.arrayContaining(["val/loss", "val/accuracy"]));
+    expect(metrics.filter((m) => m?.endsWith(".min") || m?.endsWith(".max"))).toEqual([]);
+    await expect.poll(() => panel("val/loss").getAttribute("data-points")).toBe("1");
+  });
+
   it("restores a view from its link, in the dark theme", async () => {
     await page.goto("/root/e2e?q=run-b&group=group");
     await expect.poll(() => page.getByTestId("run-count").innerText()).toBe("1 of 4 runs");

@@ -58,3 +58,21 @@ class HistoryRows(WireModel):
 
     rows: list[dict[str, Any]]
     next_min_step: int | None = Field(description="Pass as min_step to read the next page; None at the end.")
+
+
+class KeyUsage(WireModel):
+    """One history key across a project's runs: what the workspace makes a chart of."""
+
+    key: str
+    kind: Literal["number", "other"] = Field(
+        description="number when any run logged a number under it (a line chart), else other (media, text)."
+    )
+    runs: int = Field(description="How many of the project's runs logged the key.")
+    last_step: int | None = Field(default=None, description="Highest step any run logged it at.")
+
+
+class ProjectHistoryKeys(WireModel):
+    """Answer of ``GET /api/v1/projects/{entity}/{project}/history-keys``."""
+
+    keys: list[KeyUsage]
+    runs: int = Field(description="Runs in the project.")

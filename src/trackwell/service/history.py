@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
+from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.schema.history import HistoryKeys, HistoryRows, ProjectHistoryKeys, SeriesResponse
 from trackwell.service.runs import run_not_found
 from trackwell.store.base import Database, RunKey, SeriesQuery, StoredRun
 
@@ -36,6 +36,19 @@ def flatten_values(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any
 class HistoryService:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def project_keys(self, entity: str, project: str, stream: Stream = "history") -> ProjectHistoryKeys:
+        """Every key the project's runs logged, from per-key counters: the workspace charts these
+        (a run's summary is no guide: ``define_metric(summary="min")`` turns it into a dict)."""
+        with self._db.read() as conn:
+            pks = self._db.runs.project_run_pks(conn, entity, project)
+            if not pks:
+                raise NotFound(
+                    f"project {entity}/{project} has no runs",
+                    hint="check the entity and project names, or log a run to it first",
+                )
+            keys = self._db.history.keys_of_runs(conn, pks, stream)
+        return ProjectHistoryKeys(keys=keys, runs=len(pks))
 
     def keys(self, key: RunKey, stream: Stream = "history") -> HistoryKeys:
         with self._db.read() as conn:

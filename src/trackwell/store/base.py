@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
     from sqlalchemy import Connection
 
-from trackwell.schema.history import HistoryKeys, HistoryRows, Series
+from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
 from trackwell.schema.records import OutputLine
 from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunState, RunUpsert
 
@@ -79,6 +79,11 @@ class HistoryStore(Protocol):
         """Append rows given column-wise; the same result as :meth:`append` of the same rows."""
 
     def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys: ...
+
+    def keys_of_runs(
+        self, conn: Connection, run_pks: Sequence[int], stream: Stream = "history"
+    ) -> list[KeyUsage]:
+        """Every key any of the runs logged, with how many of them logged it (a project's charts)."""
 
     def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
         """Columnar series per key, sorted by step, downsampled to ``query.samples`` points with
@@ -186,6 +191,9 @@ class RunStore(Protocol):
     def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
         """Primary keys and last steps of many runs at once (a workspace chart's runs); runs that
         do not exist are absent from the answer."""
+
+    def project_run_pks(self, conn: Connection, entity: str, project: str) -> list[int]:
+        """Primary keys of every run in the project (none when the project does not exist)."""
 
     def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
         """Create the run (and its entity and project when new). Raises ``Conflict`` if it exists."""

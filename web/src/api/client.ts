@@ -12,6 +12,7 @@ export type ProjectOut = S["ProjectOut"];
 export type SessionInfo = S["SessionInfo"];
 export type HistoryKeys = S["HistoryKeys"];
 export type HistoryKey = S["HistoryKey"];
+export type ProjectHistoryKeys = S["ProjectHistoryKeys"];
 export type Series = S["Series"];
 export type SeriesQueryRequest = S["SeriesQueryRequest"];
 export type SeriesQueryResponse = S["SeriesQueryResponse"];
@@ -118,6 +119,9 @@ export const api = {
   },
   run: (e: string, p: string, r: string) => request<RunOut>("GET", runPath(e, p, r)),
   updateRun: (e: string, p: string, r: string, body: RunUpdate) => request<RunOut>("PATCH", runPath(e, p, r), body),
+  /** Every key the project's runs logged (number or other) and how many runs logged it. */
+  projectHistoryKeys: (e: string, p: string, stream = "history") =>
+    request<ProjectHistoryKeys>("GET", `/api/v1/projects/${encodeURIComponent(e)}/${encodeURIComponent(p)}/history-keys${q({ stream })}`),
   historyKeys: (e: string, p: string, r: string, stream = "history") =>
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
   seriesQuery: (body: SeriesQueryRequest) =>

@@ -129,20 +129,30 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
   const stablePlotted = plottedRef.current;
   const live = plotted.some((p) => rows.find((r) => r.key === p.key)?.run.state === "running");
-  const systemKeysQuery = useQuery({
-    queryKey: ["systemKeys", plotted[0]?.key],
-    enabled: plotted.length > 0,
-    queryFn: () => api.historyKeys(plotted[0]?.entity ?? "", plotted[0]?.project ?? "", plotted[0]?.id ?? "", "system"),
+  // Charts are made of what the runs logged (per-key counters on the server, over every run of the
+  // project), not of their summaries: define_metric(summary="min") makes a summary {"min": x}.
+  const keysQuery = useQuery({
+    queryKey: ["projectKeys", entity, project, "history"],
+    queryFn: () => api.projectHistoryKeys(entity, project, "history"),
+    refetchInterval: live ? 15_000 : false,
   });
+  const systemKeysQuery = useQuery({
+    queryKey: ["projectKeys", entity, project, "system"],
+    queryFn: () => api.projectHistoryKeys(entity, project, "system"),
+    refetchInterval: live ? 15_000 : false,
+  });
+  const loggedKeys = useMemo(() => (keysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key), [keysQuery.data]);
   const metricKeys = useMemo(() => {
     const sys = (systemKeysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key);
-    return [...numericKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys];
-  }, [numericKeys, systemKeysQuery.data]);
+    return [...loggedKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys];
+  }, [loggedKeys, systemKeysQuery.data]);
+  const keysLoaded = !keysQuery.isPending && !systemKeysQuery.isPending;
   const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
-  // Panels wait for the saved layout (asked for in parallel with the runs) rather than jump into place.
+  // Panels wait for the saved layout and the keys (asked for in parallel with the runs) rather
+  // than jump into place.
   const sections = useMemo(
-    () => (panelLayout.loaded ? viewSections(panelLayout.layout, metricKeys, panelSearch) : []),
-    [panelLayout.loaded, panelLayout.layout, metricKeys, panelSearch],
+    () => (panelLayout.loaded && keysLoaded ? viewSections(panelLayout.layout, metricKeys, panelSearch) : []),
+    [panelLayout.loaded, keysLoaded, panelLayout.layout, metricKeys, panelSearch],
   );
   const sectionNames = useMemo(() => [...new Set(panelLayout.layout.panels.map((p) => p.section))], [panelLayout.layout]);
   // Bar and scatter panels read the plotted runs' summaries and configs.
@@ -154,7 +164,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // process they would otherwise delay the charts a user looks at first (measured in ui_bench).
   const chartsFetching = useIsFetching({ queryKey: ["series"] });
   const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
-  const mediaReady = useLatch(numericKeys.length === 0 || (chartsLoaded && chartsFetching === 0));
+  const mediaReady = useLatch((keysLoaded && loggedKeys.length === 0) || (chartsLoaded && chartsFetching === 0));
   const media = useWorkspaceMediaKeys(mediaReady ? stablePlotted : NO_RUNS, live);
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
@@ -266,7 +276,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
                 <option value="step">Step</option>
                 <option value="wall">Wall time</option>
                 <option value="relative">Relative time</option>
-                {numericKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k)).map((k) => (
+                {loggedKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k)).map((k) => (
                   <option key={k} value={`m:${k}`}>
                     {k}
                   </option>
@@ -320,7 +330,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
-              choices={{ metrics: metricKeys, axes: [...numericKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
+              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
               onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
               onClose={() => setAddingPanel(false)}
             />

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, Series
+from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage, Series
 from trackwell.store.base import SeriesQuery, Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
@@ -53,6 +53,33 @@ def read_keys(conn: Connection, run_pk: int, stream: Stream) -> HistoryKeys:
     if state is None:
         return HistoryKeys(keys=keys)
     return HistoryKeys(keys=keys, last_step=state.last_step, history_count=state.row_count)
+
+
+_KEYS_IN_BATCH = 500  # run pks per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+def read_keys_of_runs(conn: Connection, run_pks: Sequence[int], stream: Stream) -> list[KeyUsage]:
+    """Keys over many runs from the per-key counters (no chunk decoded), merged per key."""
+    check_stream(stream)
+    k = history_key_stats
+    merged: dict[str, list[Any]] = {}  # key -> [has numbers, runs, last step]
+    pks = list(dict.fromkeys(run_pks))
+    for start in range(0, len(pks), _KEYS_IN_BATCH):
+        stmt = (
+            select(k.c.key, func.max(k.c.num_count), func.count(), func.max(k.c.last_step))
+            .where(k.c.stream == stream, k.c.run_pk.in_(pks[start : start + _KEYS_IN_BATCH]))
+            .group_by(k.c.key)
+        )
+        for key, num, runs, last in conn.execute(stmt):
+            entry = merged.setdefault(key, [False, 0, None])
+            entry[0] = entry[0] or bool(num)
+            entry[1] += int(runs)
+            if last is not None and (entry[2] is None or last > entry[2]):
+                entry[2] = int(last)
+    return [
+        KeyUsage(key=key, kind="number" if num else "other", runs=runs, last_step=last)
+        for key, (num, runs, last) in sorted(merged.items())
+    ]
 
 
 def _step_range(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete
 
-from trackwell.schema.history import HistoryKeys, HistoryRows, Series
+from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
 from trackwell.store.base import HistoryColumns, HistoryRow, SeriesQuery, Stream
 from trackwell.store.history import reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
@@ -31,6 +31,11 @@ class SqlHistoryStore:
 
     def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys:
         return reader.read_keys(conn, run_pk, stream)
+
+    def keys_of_runs(
+        self, conn: Connection, run_pks: Sequence[int], stream: Stream = "history"
+    ) -> list[KeyUsage]:
+        return reader.read_keys_of_runs(conn, run_pks, stream)
 
     def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
         return reader.read_series(conn, run_pk, query)

@@ -105,6 +105,12 @@ class SqlRunStore:
                     found[RunKey(entity, project, row.run_id)] = RunHandle(pk=row.id, last_step=row.last_step)
         return found
 
+    def project_run_pks(self, conn: Connection, entity: str, project: str) -> list[int]:
+        project_id = self._project_id(conn, entity, project)
+        if project_id is None:
+            return []
+        return list(conn.execute(sa.select(runs.c.id).where(runs.c.project_id == project_id)).scalars())
+
     # -- writes ----------------------------------------------------------------------------------
 
     def _ensure_id(self, conn: Connection, stmt: Any, lookup: sa.Select[Any]) -> int:

@@ -46,6 +46,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{entity}/{project}/history-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Project History Keys */
+        get: operations["project_history_keys_api_v1_projects__entity___project__history_keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{entity}/{project}": {
         parameters: {
             query?: never;
@@ -685,6 +702,30 @@ export interface components {
             }[];
         };
         /**
+         * KeyUsage
+         * @description One history key across a project's runs: what the workspace makes a chart of.
+         */
+        KeyUsage: {
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @description number when any run logged a number under it (a line chart), else other (media, text).
+             * @enum {string}
+             */
+            kind: "number" | "other";
+            /**
+             * Last Step
+             * @description Highest step any run logged it at.
+             */
+            last_step?: number | null;
+            /**
+             * Runs
+             * @description How many of the project's runs logged the key.
+             */
+            runs: number;
+        };
+        /**
          * LinePanel
          * @description Line chart of one or more history metrics over an x axis. ``auto`` marks the panel the
          *     workspace created for a metric (moved or resized by the user, so it was saved).
@@ -844,6 +885,19 @@ export interface components {
              * @enum {string}
              */
             width: "third" | "half" | "full";
+        };
+        /**
+         * ProjectHistoryKeys
+         * @description Answer of ``GET /api/v1/projects/{entity}/{project}/history-keys``.
+         */
+        ProjectHistoryKeys: {
+            /** Keys */
+            keys: components["schemas"]["KeyUsage"][];
+            /**
+             * Runs
+             * @description Runs in the project.
+             */
+            runs: number;
         };
         /** ProjectList */
         ProjectList: {
@@ -1636,6 +1690,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    project_history_keys_api_v1_projects__entity___project__history_keys_get: {
+        parameters: {
+            query?: {
+                stream?: "history" | "system";
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectHistoryKeys"];
                 };
             };
             /** @description Validation Error */
