@@ -84,7 +84,7 @@ describe("workspace layout", () => {
     await saved(page);
   });
 
-  it("adds a scatter of a config value against a summary metric; hover names the run", async () => {
+  it("adds a scatter of a config value against a summary metric; hover names the run, click opens it", async () => {
     await addPanel("Scatter", async (d) => {
       await d.getByLabel("scatter x").selectOption("config.lr");
       await d.getByLabel("scatter y").selectOption("summary.train/loss");
@@ -96,6 +96,14 @@ describe("workspace layout", () => {
     await expect.poll(() => chart.getByTestId("chart-tooltip").innerText()).toMatch(/run-[abcd][\s\S]*config\.lr/);
     await saved(page);
     await shot(page, "layout-added");
+    // Clicking a point opens its run.
+    const name = (await chart.getByTestId("chart-tooltip").locator(".tt-name").first().innerText()).trim();
+    await chart.locator("circle.pt.hot").click();
+    await page.getByTestId("overview").waitFor();
+    expect(decodeURIComponent(page.url())).toMatch(/\/root\/e2e\/runs\//);
+    expect(await page.locator("h1").first().innerText()).toContain(name);
+    await page.goBack();
+    await typed(page, "scatter").getByTestId("scatter-chart").waitFor();
   });
 
   it("adds a line chart of two metrics against epoch in a new section", async () => {

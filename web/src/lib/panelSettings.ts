@@ -25,19 +25,22 @@ export function parseSmoothing(v: string | null | undefined): Smoothing {
 
 export type BaseSettings = Omit<ChartSettings, "stream">;
 
+/** Settings per line panel over the workspace's `base`; the same object for the same values. */
+export function lineSettingsFor(base: BaseSettings): (panel: LinePanel) => ChartSettings {
+  const cache = new Map<string, ChartSettings>();
+  return (panel) => {
+    const stream = panel.metrics.every((m) => m.startsWith("system/")) ? "system" : "history";
+    const smoothing = panel.smoothing ? { kind: panel.smoothing.kind, param: panel.smoothing.param ?? DEFAULT_SMOOTHING[panel.smoothing.kind] } : null;
+    const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale]);
+    let s = cache.get(id);
+    if (!s) {
+      s = { ...base, stream, logScale: panel.log_scale, ...(panel.x_axis ? { xAxis: parseX(panel.x_axis) } : {}), ...(smoothing ? { smoothing } : {}) };
+      cache.set(id, s);
+    }
+    return s;
+  };
+}
+
 export function useLineSettings(base: BaseSettings): (panel: LinePanel) => ChartSettings {
-  return useMemo(() => {
-    const cache = new Map<string, ChartSettings>();
-    return (panel) => {
-      const stream = panel.metrics.every((m) => m.startsWith("system/")) ? "system" : "history";
-      const smoothing = panel.smoothing ? { kind: panel.smoothing.kind, param: panel.smoothing.param ?? DEFAULT_SMOOTHING[panel.smoothing.kind] } : null;
-      const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale]);
-      let s = cache.get(id);
-      if (!s) {
-        s = { ...base, stream, logScale: panel.log_scale, ...(panel.x_axis ? { xAxis: parseX(panel.x_axis) } : {}), ...(smoothing ? { smoothing } : {}) };
-        cache.set(id, s);
-      }
-      return s;
-    };
-  }, [base]);
+  return useMemo(() => lineSettingsFor(base), [base]);
 }

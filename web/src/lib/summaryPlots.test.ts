@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { barData, numberOf, scaleOf, scatterData, type SummaryRun } from "./summaryPlots";
+import { barData, numberOf, numericFields, scaleOf, scatterData, type SummaryRun } from "./summaryPlots";
 
 const run = (key: string, summary: Record<string, unknown>, config: Record<string, unknown> = {}): SummaryRun => ({ key, name: key, color: "#000000", summary, config });
 const runs = [run("a", { acc: 0.5 }, { lr: 0.1 }), run("b", { acc: 0.9 }, { lr: 0.01 }), run("c", { acc: "NaN" }, { lr: 1 }), run("d", {}, { lr: "0.5" })];
@@ -33,4 +33,9 @@ it("scales pad the range, place values between 0 and 1 and give round ticks", ()
   expect(log.at(1)).toBeCloseTo(1);
   const flat = scaleOf([3, 3]);
   expect(flat.at(3)).toBeCloseTo(0.5);
+});
+
+it("offers as scatter axes only fields some run holds a number in", () => {
+  const rs = [run("a", { acc: 0.5, note: "x", _step: 3 }, { lr: 0.1, opt: "adam" }), run("b", { loss: 1 }, { layers: "4" })];
+  expect(numericFields(rs)).toEqual(["summary.acc", "summary.loss", "config.layers", "config.lr"]);
 });

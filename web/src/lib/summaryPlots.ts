@@ -44,6 +44,18 @@ export function fieldValue(run: SummaryRun, field: string): unknown {
   return run.summary[field];
 }
 
+/** `summary.<key>` and `config.<key>` fields that hold a number in at least one run: what a scatter
+ * can plot. Summary fields first, each group sorted. */
+export function numericFields(runs: readonly Pick<SummaryRun, "config" | "summary">[]): string[] {
+  const summary = new Set<string>();
+  const config = new Set<string>();
+  for (const r of runs) {
+    for (const [k, v] of Object.entries(r.summary)) if (!k.startsWith("_") && numberOf(v) !== null) summary.add(k);
+    for (const [k, v] of Object.entries(r.config)) if (!k.startsWith("_") && numberOf(v) !== null) config.add(k);
+  }
+  return [...[...summary].sort().map((k) => `summary.${k}`), ...[...config].sort().map((k) => `config.${k}`)];
+}
+
 /** Bars for `metric` (a summary key): runs without a numeric value are left out. */
 export function barData(runs: readonly SummaryRun[], metric: string, sort: "desc" | "asc" | "none"): Bar[] {
   const bars: Bar[] = [];

@@ -20,7 +20,7 @@ import { addPanel, viewSections } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { AXIS_KEYS, runColor } from "../lib/panels";
 import { parseSmoothing, parseX, useLineSettings } from "../lib/panelSettings";
-import type { SummaryRun } from "../lib/summaryPlots";
+import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 
@@ -330,7 +330,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
-              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: [...summaryKeys.map((k) => `summary.${k}`), ...configKeys.map((k) => `config.${k}`)], sections: sectionNames }}
+              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), sections: sectionNames }}
               onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
               onClose={() => setAddingPanel(false)}
             />
