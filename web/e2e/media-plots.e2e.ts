@@ -109,6 +109,9 @@ describe("media plots", () => {
     await neg.locator(".u-label").click();
     await expect.poll(() => neg.getAttribute("class")).not.toContain("u-off");
 
+    // A table file with bare NaN (Python's json) still loads; NaN points are not drawn.
+    await expect.poll(() => card("roc_one_class_table").getByTestId("media-chart").innerText()).toContain("No points to draw");
+
     const pr = card("pr_table");
     expect((await legend(pr)).map((r) => r[0])).toEqual(["Recall", "neg", "pos"]);
     // Interpolated precision: pos reaches 1 from recall 0.75 down, 0.667 above.

@@ -40,6 +40,8 @@ def main() -> None:
             )
             row["roc"] = wandb.plot.roc_curve(LABELS, probas, labels=["neg", "pos"])
             row["pr"] = wandb.plot.pr_curve(LABELS, probas, labels=["neg", "pos"])
+            # Only positives: the SDK writes NaN false positive rates (bare NaN in the JSON).
+            row["roc_one_class"] = wandb.plot.roc_curve([1, 1, 1], [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]])
             row["squares"] = wandb.plot.line(line, "x", "y", title="Squares")
             row["counts"] = wandb.plot.bar(bars, "label", "value", title="Counts")
             row["series"] = wandb.plot.line_series(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignXY, binValues, buildChart, chartSpecs, confusionLayout, nearestPoint, sortedByX, type ChartSpec } from "./mediaCharts";
+import { alignXY, binValues, buildChart, chartSpecs, confusionLayout, nearestPoint, parseJsonLoose, sortedByX, type ChartSpec } from "./mediaCharts";
 import { parseTable } from "./media";
 
 // The metadata the SDK writes for run.log({"cm": trackwell.plot.confusion_matrix(...)}) (abridged
@@ -102,6 +102,13 @@ describe("spec -> chart", () => {
 });
 
 describe("helpers", () => {
+  it("reads Python's bare NaN and Infinity in table files, leaving strings alone", () => {
+    expect(parseJsonLoose('{"data":[[1,NaN,0.5],[2,Infinity,-Infinity]],"s":"NaN \\" Infinity"}')).toEqual({ data: [[1, null, 0.5], [2, Infinity, -Infinity]], s: 'NaN " Infinity' });
+    // A class with no negatives: its ROC points have NaN rates and are left out.
+    const t = parseTable(parseJsonLoose('{"columns":["class","fpr","tpr"],"data":[[1,NaN,0.0],[1,NaN,1.0]]}'));
+    expect(buildChart(spec("wandb/area-under-curve/v0", { x: "fpr", y: "tpr", class: "class" }), t)).toMatchObject({ type: "xy", series: [] });
+  });
+
   it("bins values into equal-width bins, the maximum in the last", () => {
     expect(binValues([0, 1, 2, 3, 4, 10], 5)).toEqual([
       { x0: 0, x1: 2, count: 2 },

@@ -45,6 +45,13 @@ function tableKeyOf(cfg: Record<string, unknown>): string | null {
   return found?.[1] ? (JSON.parse(`"${found[1]}"`) as string) : null;
 }
 
+/** JSON as the SDK writes it, where a number may be a bare NaN or ±Infinity (Python's json does
+ * that: an ROC curve of a class with no negatives has NaN rates). NaN reads as null (a missing
+ * value), ±Infinity as ±Infinity; text inside strings is left alone. */
+export function parseJsonLoose(text: string): unknown {
+  return JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|(-?)Infinity|NaN/g, (m: string, sign: string | undefined) => (m.startsWith('"') ? m : m === "NaN" ? "null" : `${sign ?? ""}1e999`)));
+}
+
 export interface XYSeries {
   name: string;
   x: number[];

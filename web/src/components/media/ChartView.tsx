@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { api } from "../../api/client";
 import { isSafeFilePath, parseTable, type MediaRef } from "../../lib/media";
-import { buildChart, type ChartModel, type ChartSpec } from "../../lib/mediaCharts";
+import { buildChart, parseJsonLoose, type ChartModel, type ChartSpec } from "../../lib/mediaCharts";
 import { Histogram, type RunRef } from "../MediaView";
 import { ConfusionMatrix } from "./ConfusionMatrix";
 import { XYChart } from "./XYChart";
@@ -17,11 +17,15 @@ export function ChartView({ run, spec, value, compact }: { run: RunRef; spec: Ch
   const path = value.path;
   const tableQ = useQuery({
     queryKey: ["chartTable", run.entity, run.project, run.id, path],
-    queryFn: () => api.fileJson(run.entity, run.project, run.id, path as string),
+    queryFn: async () => {
+      const res = await fetch(api.fileUrl(run.entity, run.project, run.id, path as string), { credentials: "same-origin" });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return parseTable(parseJsonLoose(await res.text()));
+    },
     enabled: isSafeFilePath(path),
     staleTime: Infinity, // content-addressed: a path's table never changes
   });
-  const chart = useMemo(() => (tableQ.data === undefined ? null : buildChart(spec, parseTable(tableQ.data))), [spec, tableQ.data]);
+  const chart = useMemo(() => (tableQ.data === undefined ? null : buildChart(spec, tableQ.data)), [spec, tableQ.data]);
   if (!isSafeFilePath(path)) return <div className="muted">No table file</div>;
   if (tableQ.isError) return <div className="filter-error">Could not load the chart's table: {(tableQ.error as Error).message}</div>;
   if (!chart) return <div className="muted">Loading chart…</div>;
@@ -39,7 +43,7 @@ function ChartBody({ chart, compact }: { chart: ChartModel; compact?: boolean | 
   switch (chart.type) {
     case "xy":
       return chart.series.length === 0 ? (
-        <div className="muted">No points</div>
+        <div className="muted">No points to draw (x or y is never a finite number)</div>
       ) : (
         <XYChart series={chart.series} xLabel={chart.xLabel} yLabel={chart.yLabel} lines={chart.lines} unit={chart.unit} diagonal={chart.diagonal} height={compact ? 200 : 280} />
       );
