@@ -208,6 +208,16 @@ describe("media plots", () => {
     expect(await rect.evaluate((r) => ["x", "y", "width", "height"].map((a) => Number(r.getAttribute(a))))).toEqual([32, 0, 32, 24]);
     await image.scrollIntoViewIfNeeded();
     await shot(page, "plots-overlays");
+    // Exact pixels: at 8x the 64x48 image, its mask and its boxes are 512x384 (the box scrolls).
+    await image.locator('[data-testid=overlay-zoom][data-zoom="8"]').click();
+    const sizes = () => image.locator(".overlay-stack > *").evaluateAll((els) => els.map((e) => [Math.round(e.getBoundingClientRect().width), Math.round(e.getBoundingClientRect().height)]));
+    await expect.poll(sizes).toEqual([
+      [512, 384],
+      [512, 384],
+      [512, 384],
+    ]);
+    expect(await mask.evaluate((c) => getComputedStyle(c).imageRendering)).toBe("pixelated");
+    await image.locator('[data-testid=overlay-zoom][data-zoom="fit"]').click();
     const boxLayer = image.locator('[data-testid=overlay-layer][data-layer="boxes:detections"]');
     await boxLayer.locator('[data-testid=overlay-class][data-class="2"]').click();
     await expect.poll(() => boxes.count()).toBe(1);

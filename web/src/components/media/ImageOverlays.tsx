@@ -20,7 +20,10 @@ export function OverlayImage({ run, value, target }: { run: RunRef; value: Media
   const h = value.height ?? 0;
   const big = Math.max(w, h, 1);
   // Small images scale up by a whole factor (sharp pixels), large ones down to the target.
-  const scale = big <= target ? Math.min(8, Math.max(1, Math.floor(target / big))) : target / big;
+  const fit = big <= target ? Math.min(8, Math.max(1, Math.floor(target / big))) : target / big;
+  // 1×..8× shows exact pixels, masks and boxes scaled with them (the box scrolls).
+  const [zoom, setZoom] = useState<number | null>(null);
+  const scale = zoom ?? fit;
   const masks = Object.entries(value.masks ?? {}).filter(([, m]) => isSafeFilePath(m.path));
   const boxSets = Object.entries(value.boxes ?? {}).filter(([, b]) => isSafeFilePath(b.path));
   const boxFiles = useQueries({
@@ -40,23 +43,33 @@ export function OverlayImage({ run, value, target }: { run: RunRef; value: Media
   };
   return (
     <figure className="media-overlay" data-testid="media-overlay">
-      <div className="overlay-stack" style={{ width: w * scale, height: h * scale }}>
-        <img src={fileUrl(run, value.path ?? "")} alt={value.caption ?? ""} width={w * scale} height={h * scale} className={scale > 1 ? "pixelated" : undefined} data-testid="media-img" />
-        {masks.map(([name, m]) =>
-          off[`mask:${name}`] ? null : (
-            <MaskLayer key={name} name={name} src={fileUrl(run, m.path as string)} width={w} height={h} hidden={hidden[`mask:${name}`] ?? []} opacity={opacity} onClasses={(ids) => setMaskIds((cur) => (sameIds(cur[name], ids) ? cur : { ...cur, [name]: ids }))} />
-          ),
-        )}
-        <svg className="overlay-boxes" viewBox={`0 0 ${w} ${h}`} width={w * scale} height={h * scale}>
-          {boxSets.map(([name], i) => {
-            const file = boxFiles[i]?.data;
-            if (!file || off[`boxes:${name}`]) return null;
-            return <BoxLayer key={name} name={name} file={file} width={w} height={h} scale={scale} hidden={hidden[`boxes:${name}`] ?? []} />;
-          })}
-        </svg>
+      <div className="overlay-scroll">
+        <div className="overlay-stack" style={{ width: w * scale, height: h * scale }}>
+          <img src={fileUrl(run, value.path ?? "")} alt={value.caption ?? ""} width={w * scale} height={h * scale} className={scale > 1 ? "pixelated" : undefined} data-testid="media-img" />
+          {masks.map(([name, m]) =>
+            off[`mask:${name}`] ? null : (
+              <MaskLayer key={name} name={name} src={fileUrl(run, m.path as string)} width={w} height={h} hidden={hidden[`mask:${name}`] ?? []} opacity={opacity} onClasses={(ids) => setMaskIds((cur) => (sameIds(cur[name], ids) ? cur : { ...cur, [name]: ids }))} />
+            ),
+          )}
+          <svg className="overlay-boxes" viewBox={`0 0 ${w} ${h}`} width={w * scale} height={h * scale}>
+            {boxSets.map(([name], i) => {
+              const file = boxFiles[i]?.data;
+              if (!file || off[`boxes:${name}`]) return null;
+              return <BoxLayer key={name} name={name} file={file} width={w} height={h} scale={scale} hidden={hidden[`boxes:${name}`] ?? []} />;
+            })}
+          </svg>
+        </div>
       </div>
       {value.caption && <figcaption data-testid="media-caption">{value.caption}</figcaption>}
       <div className="overlay-controls">
+        <div className="overlay-layer" role="group" aria-label="zoom">
+          <span className="muted">zoom</span>
+          {[null, 1, 2, 4, 8].map((z) => (
+            <button key={String(z)} type="button" className={`chip${z === zoom ? " on" : ""}`} onClick={() => setZoom(z)} data-testid="overlay-zoom" data-zoom={z ?? "fit"}>
+              {z === null ? "fit" : `${z}×`}
+            </button>
+          ))}
+        </div>
         {masks.map(([name, m]) => (
           <LayerToggles key={`m-${name}`} layer={`mask:${name}`} title={`mask ${name}`} ids={classIds(m, maskIds[name])} labels={m.class_labels} off={!!off[`mask:${name}`]} hidden={hidden[`mask:${name}`] ?? []} onLayer={(v) => setOff({ ...off, [`mask:${name}`]: v })} onClass={toggle} />
         ))}
