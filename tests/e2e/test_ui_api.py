@@ -120,3 +120,34 @@ def test_series_query_returns_every_run_downsampled_with_the_x_metric(live_serve
         assert z["runs"][0]["series"][0]["steps"] == list(range(100, 200))
         bad = c.post("/api/v1/series/query", json={"runs": runs, "keys": ["loss"], "samples": 0})
         assert bad.status_code == 400 and bad.json()["error"]["field"] == "samples"
+
+
+def test_live_charts_read_only_the_tail_after_the_step_they_hold(live_server: LiveServer) -> None:
+    # A live chart refreshes with after_step = the last_step of its previous answer: a growing
+    # run answers with its new points only, a run with nothing newer answers with no series.
+    _seed(live_server, "growing", 300, project="live")
+    _seed(live_server, "done", 50, project="live")
+    entity = _entity(live_server)
+    refs = [{"entity": entity, "project": "live", "run_id": r} for r in ("growing", "done")]
+    with live_server.client() as c:
+        first = c.post("/api/v1/series/query", json={"runs": refs, "keys": ["loss"], "samples": 100}).json()
+        last = {r["run_id"]: r["last_step"] for r in first["runs"]}
+        assert last == {"growing": 299, "done": 49}
+        # The run goes on: 20 more steps arrive.
+        session = uuid.uuid4().hex
+        run_url = f"/api/v1/runs/{entity}/live/growing"
+        c.put(run_url, json={"session_id": session, "resume": "allow"}).raise_for_status()
+        more = [
+            {"kind": "history", "seq": i, "step": 300 + i, "timestamp": 2000.0 + i, "runtime": 300.0 + i,
+             "values": {"loss": 0.001}}
+            for i in range(20)
+        ]  # fmt: skip
+        c.post(run_url + "/records", json={"session_id": session, "records": more}).raise_for_status()
+        tail_refs = [{**ref, "after_step": last[ref["run_id"]]} for ref in refs]
+        tail = c.post(
+            "/api/v1/series/query", json={"runs": tail_refs, "keys": ["loss"], "samples": 100}
+        ).json()
+        by_id = {r["run_id"]: r for r in tail["runs"]}
+        assert by_id["growing"]["series"][0]["steps"] == list(range(300, 320))
+        assert by_id["growing"]["last_step"] == 319
+        assert by_id["done"]["series"] == [] and by_id["done"]["last_step"] == 49

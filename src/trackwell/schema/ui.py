@@ -42,6 +42,11 @@ class RunRef(BaseModel):
     entity: str = Field(pattern=NAME_PATTERN)
     project: str = Field(pattern=NAME_PATTERN)
     run_id: str = Field(pattern=RUN_ID_PATTERN)
+    after_step: int | None = Field(
+        default=None,
+        description="Only points after this step: the live tail of series a chart already holds "
+        "(pass the run's last_step from the previous answer). A run with nothing newer is not read.",
+    )
 
 
 class SeriesQueryRequest(BaseModel):

@@ -8,9 +8,11 @@ than ever shipping full resolution.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.ui import RunSeries, SeriesQueryRequest, SeriesQueryResponse
-from trackwell.store.base import Database, RunKey, SeriesQuery
+from trackwell.store.base import Database, RunHandle, RunKey, SeriesQuery
 
 # The total points one answer may carry: runs x keys x samples. 1,000 runs x 2 keys x 1,000
 # samples fits; asking every point of 1,000 runs does not.
@@ -57,7 +59,7 @@ class WorkspaceService:
         keys_of = [RunKey(ref.entity, ref.project, ref.run_id) for ref in req.runs]
         with self._db.read() as conn:
             handles = self._db.runs.find_runs(conn, keys_of)
-            for key in keys_of:
+            for ref, key in zip(req.runs, keys_of, strict=True):
                 base = RunSeries(entity=key.entity, project=key.project, run_id=key.run_id)
                 handle = handles.get(key)
                 if handle is None:
@@ -66,6 +68,18 @@ class WorkspaceService:
                     out.append(base)
                     continue
                 base.last_step = handle.last_step
-                base.series = self._db.history.series(conn, handle.pk, query)
+                tail = _after(query, ref.after_step, handle)
+                base.series = [] if tail is None else self._db.history.series(conn, handle.pk, tail)
                 out.append(base)
         return SeriesQueryResponse(runs=out)
+
+
+def _after(query: SeriesQuery, after_step: int | None, handle: RunHandle) -> SeriesQuery | None:
+    """The query for a live chart's tail: steps after ``after_step`` only; None when the run has
+    nothing newer (a finished run in a live chart costs no read at all)."""
+    if after_step is None:
+        return query
+    if handle.last_step is None or handle.last_step <= after_step:
+        return None
+    lo = after_step + 1 if query.min_step is None else max(query.min_step, after_step + 1)
+    return replace(query, min_step=lo)

@@ -3,10 +3,11 @@
  * outside React renders (memoized) and hands it to uPlot. Zooming on the step axis re-fetches the
  * zoomed range, so the server's min/max downsampling shows finer detail; live runs refresh.
  */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, num, type Series } from "../api/client";
+import { api, num, type Series, type SeriesQueryResponse } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import { afterSteps, FULL_EVERY, mergeTail } from "../lib/liveSeries";
 import { runColor } from "../lib/panels";
 import type { Smoothing } from "../lib/smoothing";
 import { UPlotChart } from "./UPlotChart";
@@ -74,22 +75,33 @@ export function MetricPanel(props: {
   const timestamps = settings.xAxis === "wall" || settings.xAxis === "relative";
   // The set of runs, not their table order: re-sorting the table must not refetch every chart.
   const runSet = useMemo(() => runs.map((r) => r.key).sort(), [runs]);
+  const queryClient = useQueryClient();
+  const refreshes = useRef(0);
+  const queryKey = ["series", settings.stream, keysId, xMetric, samples, timestamps, stepZoom ? range : null, runSet];
   const query = useQuery({
-    queryKey: ["series", settings.stream, keysId, xMetric, samples, timestamps, stepZoom ? range : null, runSet],
+    queryKey,
     enabled: near && runs.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
-    queryFn: () =>
-      api.seriesQuery({
-        runs: runs.map((r) => ({ entity: r.entity, project: r.project, run_id: r.id })),
-        keys,
-        samples,
-        x_key: xMetric,
-        stream: settings.stream,
-        timestamps,
-        min_step: stepZoom ? Math.floor(range[0]) : null,
-        max_step: stepZoom ? Math.ceil(range[1]) : null,
-      }),
+    queryFn: async () => {
+      const ask = (after: Map<string, number> | null) =>
+        api.seriesQuery({
+          runs: runs.map((r) => ({ entity: r.entity, project: r.project, run_id: r.id, after_step: after?.get(r.key) ?? null })),
+          keys,
+          samples,
+          x_key: xMetric,
+          stream: settings.stream,
+          timestamps,
+          min_step: stepZoom ? Math.floor(range[0]) : null,
+          max_step: stepZoom ? Math.ceil(range[1]) : null,
+        });
+      // Live refreshes read only the points after what this chart holds (lib/liveSeries.ts).
+      const prev = queryClient.getQueryData<SeriesQueryResponse>(queryKey);
+      refreshes.current += 1;
+      if (!settings.live || !prev || refreshes.current % FULL_EVERY === 0) return ask(null);
+      const merged = mergeTail(prev, await ask(afterSteps(prev)), 2 * samples + 500);
+      return merged ?? ask(null);
+    },
   });
   const plot = useMemo(() => {
     // With several metrics, each (run, metric) pair is a line of its own: the run's colour for the

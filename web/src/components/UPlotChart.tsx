@@ -177,7 +177,8 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
     const legend = legendRef.current;
     if (!el || !legend) return;
     // Rebuild only when the series set or the axis kind changes; otherwise just swap the data.
-    const key = JSON.stringify([data.lines.map((l) => [l.label, l.color, l.role]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
+    // (A live line that grows past SPARSE_POINTS changes shape too: it stops drawing its points.)
+    const key = JSON.stringify([data.lines.map((l) => [l.label, l.color, l.role, countPoints(l) <= SPARSE_POINTS]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();

@@ -1111,6 +1111,11 @@ export interface components {
         };
         /** RunRef */
         RunRef: {
+            /**
+             * After Step
+             * @description Only points after this step: the live tail of series a chart already holds (pass the run's last_step from the previous answer). A run with nothing newer is not read.
+             */
+            after_step?: number | null;
             /** Entity */
             entity: string;
             /** Project */
