@@ -158,6 +158,8 @@ describe("media plots", () => {
     const weights = card("weights").getByTestId("histogram-steps");
     expect(await weights.getAttribute("data-steps")).toBe("20");
     expect(await weights.getAttribute("data-bins")).toBe("10"); // every step shares the logged edges
+    // The slider's step (the latest) is outlined.
+    expect(await weights.getByTestId("hist-selected").getAttribute("data-step")).toBe("19");
     const heat = weights.getByTestId("hist-heatmap");
     await heat.scrollIntoViewIfNeeded();
     const box = await heat.boundingBox();

@@ -4,7 +4,7 @@
  * shares across its runs; each run shows its last value at or before that step.
  */
 import { useQueries } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { api, type HistoryKeys } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKind, type MediaStep } from "../lib/media";
 import { chartSpecs } from "../lib/mediaCharts";
@@ -94,7 +94,14 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
   });
   const specs = runQs.map((q) => (q.data ? chartSpecs(q.data.metadata).get(mkey.key) : undefined));
   const chartKey = specs.find((s) => s)?.key;
-  const perRun: (MediaStep[] | null)[] = results.map((res) => (res.data ? mediaSteps(res.data, mkey.key) : null));
+  // Steps per fetched page set, kept across renders (a slider move re-renders the panel).
+  const stepsCache = useRef(new WeakMap<object, MediaStep[]>());
+  const perRun: (MediaStep[] | null)[] = results.map((res) => {
+    if (!res.data) return null;
+    let steps = stepsCache.current.get(res.data);
+    if (!steps) stepsCache.current.set(res.data, (steps = mediaSteps(res.data, mkey.key)));
+    return steps;
+  });
   const allSteps = [...new Set(perRun.flatMap((s) => (s ?? []).map((x) => x.step)))].sort((a, b) => a - b);
   const overSteps = mkey.kind === "histogram" && perRun.some((s) => s && s.length > 1);
   const wide = mkey.kind === "html" || chartKey !== undefined || overSteps;

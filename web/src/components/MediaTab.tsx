@@ -36,6 +36,9 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
     for (const r of rowsQ.data ?? []) if (typeof r._step === "number" && typeof r.epoch === "number") m.set(r._step, r.epoch);
     return m;
   }, [rowsQ.data]);
+  // Each key's steps once per fetch, not per render: a slider move must not re-scan 10,000 rows
+  // (nor re-bin a histogram over thousands of steps).
+  const stepsByKey = useMemo(() => new Map(media.map((m) => [m.key, mediaSteps(rowsQ.data ?? [], m.key)])), [media, rowsQ.data]);
   if (keysQ.isPending) return <div className="loading">Loading…</div>;
   if (keysQ.isError) return <Empty title="Could not load history keys">{(keysQ.error as Error).message}</Empty>;
   if (media.length === 0)
@@ -49,11 +52,13 @@ export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
   return (
     <div className="media-grid" data-testid="media">
       {media.map((m) => (
-        <MediaCard key={m.key} run={run} mkey={m} steps={mediaSteps(rowsQ.data, m.key)} epochs={epochs} spec={m.kind === "table" ? specs.get(m.key) : undefined} />
+        <MediaCard key={m.key} run={run} mkey={m} steps={stepsByKey.get(m.key) ?? NO_STEPS} epochs={epochs} spec={m.kind === "table" ? specs.get(m.key) : undefined} />
       ))}
     </div>
   );
 }
+
+const NO_STEPS: MediaStep[] = [];
 
 /** The steps that can hold media: from the first media step to the last, so a long run's scan skips
  * the stretches before and after. */

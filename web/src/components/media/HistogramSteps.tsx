@@ -88,32 +88,49 @@ function HeatMap({ grid, selected, compact, onHover }: { grid: HistogramGrid; se
   const nSteps = grid.steps.length;
   const nBins = grid.edges.length - 1;
   const sel = selected === null ? nSteps - 1 : grid.steps.indexOf(selected);
+  // The cells once per grid and size: one pixel per (step, bin) in an image, scaled up without
+  // smoothing (thousands of steps draw in one call). The chosen step is an outline over it.
   useEffect(() => {
     const c = canvas.current;
     const ctx = c?.getContext("2d");
-    if (!c || !ctx) return;
+    if (!c || !ctx || nSteps === 0 || nBins <= 0) return;
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(W * dpr);
     c.height = Math.round(H * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, W, H);
-    const cw = W / nSteps;
-    const ch = H / nBins;
+    const img = new ImageData(nSteps, nBins);
     grid.counts.forEach((row, si) =>
       row.forEach((count, b) => {
         if (count <= 0) return;
         const [r, g, bl] = heatColor(grid.max > 0 ? count / grid.max : 0);
-        ctx.fillStyle = `rgb(${r},${g},${bl})`;
-        // Bin 0 at the bottom; cells overlap by a pixel fraction so no seams show.
-        ctx.fillRect(si * cw, H - (b + 1) * ch, cw + 0.5, ch + 0.5);
+        const i = ((nBins - 1 - b) * nSteps + si) * 4; // bin 0 at the bottom
+        img.data[i] = r;
+        img.data[i + 1] = g;
+        img.data[i + 2] = bl;
+        img.data[i + 3] = 255;
       }),
     );
-    if (sel >= 0) {
-      ctx.strokeStyle = "#ff4d4f";
-      ctx.lineWidth = 2;
-      ctx.strokeRect(sel * cw + 1, 1, Math.max(2, cw - 2), H - 2);
+    const cells = document.createElement("canvas");
+    cells.width = nSteps;
+    cells.height = nBins;
+    cells.getContext("2d")?.putImageData(img, 0, 0);
+    let source: HTMLCanvasElement = cells;
+    if (nSteps > c.width) {
+      // More steps than pixels: average the steps down first (nearest would drop whole steps),
+      // then stretch the bins without blurring them.
+      const narrow = document.createElement("canvas");
+      narrow.width = c.width;
+      narrow.height = nBins;
+      const nctx = narrow.getContext("2d");
+      if (nctx) {
+        nctx.imageSmoothingQuality = "high";
+        nctx.drawImage(cells, 0, 0, c.width, nBins);
+        source = narrow;
+      }
     }
-  }, [grid, W, H, nSteps, nBins, sel]);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, c.width, c.height);
+    ctx.drawImage(source, 0, 0, c.width, c.height);
+  }, [grid, W, H, nSteps, nBins]);
   const pick = (e: React.MouseEvent<HTMLCanvasElement>): void => {
     const r = e.currentTarget.getBoundingClientRect();
     const si = Math.min(nSteps - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * nSteps)));
@@ -127,7 +144,10 @@ function HeatMap({ grid, selected, compact, onHover }: { grid: HistogramGrid; se
         <span>{fmt(grid.edges[0] as number)}</span>
       </div>
       <div ref={box} className="hist-plot">
-        <canvas ref={canvas} style={{ width: W, height: H }} onMouseMove={pick} onMouseLeave={() => onHover(null, 0)} data-testid="hist-heatmap" />
+        <div className="hist-canvas" style={{ width: W, height: H }}>
+          <canvas ref={canvas} style={{ width: W, height: H }} onMouseMove={pick} onMouseLeave={() => onHover(null, 0)} data-testid="hist-heatmap" />
+          {sel >= 0 && <div className="hist-selected" style={{ left: (sel * W) / nSteps, width: Math.max(3, W / nSteps) }} data-testid="hist-selected" data-step={grid.steps[sel]} />}
+        </div>
         <div className="hist-xaxis" style={{ width: W }}>
           <span>step {grid.steps[0]}</span>
           <span>{grid.steps[nSteps - 1]}</span>
