@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,19 @@ def table_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> t
 def get(api: httpx.Client, table_url: tuple[str, str], what: str, **params: Any) -> httpx.Response:
     url, path = table_url
     return api.get(f"{url}/{what}", params={"path": path, **params})
+
+
+def test_the_columnar_copy_is_built_when_the_table_is_uploaded(
+    server: LiveServer, table_url: tuple[str, str]
+) -> None:
+    # Before anyone queries it (this test runs first): the first person to open a 100,000-row
+    # table must not wait ~0.5 s for its copy to be built.
+    cache = Path(server.data_dir, "cache", "tables")
+    deadline = time.monotonic() + 15
+    while not list(cache.rglob("*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(cache.rglob("*.parquet"))) == 1
+    assert len(list(cache.rglob("*.meta.json"))) == 1
 
 
 def test_first_page_in_file_order(api: httpx.Client, table_url: tuple[str, str]) -> None:

@@ -30,8 +30,10 @@ from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
+from trackwell.service.tables import TableService
 from trackwell.store.blobs.registry import open_blob_store
 from trackwell.store.sql.database import open_database
+from trackwell.store.tables.duckdb_store import DuckDBTableStore
 
 log = logging.getLogger("trackwell.server")
 
@@ -44,6 +46,7 @@ def build_services(settings: ServerSettings) -> Services:
     except BaseException:
         db.close()
         raise
+    files = FileService(db, blobs)
     return Services(
         settings=settings,
         db=db,
@@ -51,8 +54,10 @@ def build_services(settings: ServerSettings) -> Services:
         runs=RunService(db),
         records=RecordService(db, blobs),
         history=HistoryService(db),
-        files=FileService(db, blobs),
+        files=files,
         auth=AuthService(db),
+        # One DuckDB instance per process; its columnar copies live in <data_dir>/cache/tables.
+        tables=TableService(files, DuckDBTableStore(settings.data_dir / "cache" / "tables")),
     )
 
 
@@ -69,6 +74,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             yield
         finally:
             monitor.stop()
+            services.tables.close()
             services.db.close()
 
     app = FastAPI(

@@ -24,6 +24,7 @@ from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
+from trackwell.service.tables import TableService
 from trackwell.store.base import BlobStore, Database, RunKey, User
 
 
@@ -39,6 +40,7 @@ class Services:
     history: HistoryService
     files: FileService
     auth: AuthService
+    tables: TableService
 
 
 def get_services(request: Request) -> Services:

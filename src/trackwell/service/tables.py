@@ -8,6 +8,7 @@ to SQL by the store, never run as code.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 
 from trackwell.schema.errors import InvalidArgument
@@ -22,6 +23,9 @@ MAX_PAGE = 5_000
 MAX_GROUPS = 1_000
 MAX_BINS = 100
 MAX_SORT_KEYS = 16
+
+
+log = logging.getLogger(__name__)
 
 
 def parse_sort(specs: Sequence[str]) -> list[TableSort]:
@@ -47,6 +51,18 @@ class TableService:
     def __init__(self, files: FileService, store: TableStore) -> None:
         self._files = files
         self._store = store
+
+    def close(self) -> None:
+        self._store.close()
+
+    def prepare(self, key: RunKey, path: str) -> None:
+        """Build the columnar copy of an uploaded table now, so that the first person to open it
+        does not wait for it (100,000 rows: ~0.5 s). Runs after the upload has been answered; a
+        table that cannot be read is left for the query to report."""
+        try:
+            self._open(key, path)
+        except Exception:
+            log.warning("preparing table %s of run %s failed; a query will retry", path, key, exc_info=True)
 
     def _open(self, key: RunKey, path: str) -> tuple[ColumnarTable, str]:
         info, chunks = self._files.read(key, path)

@@ -6,7 +6,7 @@ import mimetypes
 from collections.abc import AsyncIterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.files import RunFile, RunFileList
@@ -17,6 +17,7 @@ from trackwell.server.responses import json_response
 router = APIRouter(prefix="/api/v1/runs", tags=["files"], dependencies=[Depends(current_user)])
 
 FILES = "/{entity}/{project}/{run_id}/files"
+TABLE_SUFFIX = ".table.json"  # how data_types.Table names its files
 
 
 async def upload_body(request: Request, services: ServicesDep) -> AsyncIterator[IO[bytes]]:
@@ -35,9 +36,17 @@ async def upload_body(request: Request, services: ServicesDep) -> AsyncIterator[
     },
 )
 def upload_file(
-    key: RunKeyDep, path: str, body: Annotated[IO[bytes], Depends(upload_body)], services: ServicesDep
+    key: RunKeyDep,
+    path: str,
+    body: Annotated[IO[bytes], Depends(upload_body)],
+    services: ServicesDep,
+    background: BackgroundTasks,
 ) -> Response:
-    return json_response(services.files.upload(key, path, body))
+    stored = services.files.upload(key, path, body)
+    if stored.path.endswith(TABLE_SUFFIX):
+        # A logged wandb.Table: build its columnar copy once the upload is answered.
+        background.add_task(services.tables.prepare, key, stored.path)
+    return json_response(stored)
 
 
 @router.get(FILES, response_model=RunFileList)

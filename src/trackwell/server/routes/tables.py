@@ -6,38 +6,27 @@ shows (``row["confidence"] < 0.5 and ...``); ``sort`` repeats, ``-column`` for d
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.tables import TableGroups, TableRows, TableStats
 from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
 from trackwell.server.responses import json_response
 from trackwell.service.tables import TableService
-from trackwell.store.tables.duckdb_store import DuckDBTableStore
 
 router = APIRouter(prefix="/api/v1/runs", tags=["tables"], dependencies=[Depends(current_user)])
 
 TABLES = "/{entity}/{project}/{run_id}/tables"
-_lock = threading.Lock()
 
 PathQ = Annotated[str, Query(description="the table-file reference's path, e.g. media/table/x.table.json")]
 FilterQ = Annotated[str | None, Query(description='row expression, e.g. row["confidence"] < 0.5')]
 SortQ = Annotated[list[str], Query(description="column to sort by, -column for descending; repeat")]
 
 
-def _tables(request: Request, services: ServicesDep) -> TableService:
-    """One service (and one DuckDB instance) per app, made on first use; its copies live in
-    ``<data_dir>/cache/tables``."""
-    with _lock:
-        existing: TableService | None = getattr(request.app.state, "tables", None)
-        if existing is None:
-            store = DuckDBTableStore(services.settings.data_dir / "cache" / "tables")
-            existing = TableService(services.files, store)
-            request.app.state.tables = existing
-    return existing
+def _tables(services: ServicesDep) -> TableService:
+    return services.tables
 
 
 TablesDep = Annotated[TableService, Depends(_tables)]

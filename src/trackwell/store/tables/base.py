@@ -64,3 +64,6 @@ class TableStore(Protocol):
     def open(self, sha256: str, load: LoadBytes) -> ColumnarTable:
         """The table whose file has this sha256, building its columnar copy first when it is
         missing or unreadable. ``InvalidArgument`` when the bytes are not a table file."""
+
+    def close(self) -> None:
+        """Release the engine (the server calls this when it stops)."""
