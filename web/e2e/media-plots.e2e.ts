@@ -183,6 +183,11 @@ describe("media plots", () => {
     await acts.getByTestId("hist-mode-ridge").click();
     await expect.poll(() => acts.getByTestId("ridge-row").count()).toBe(20);
     expect(await acts.getAttribute("data-mode")).toBe("ridge");
+    // The latest step is in front: hovering its curve reads out its step, a bin and the bin's count.
+    const curve = await acts.locator('[data-testid=ridge-row][data-step="19"] path').boundingBox();
+    if (!curve) throw new Error("no ridge curve");
+    await page.mouse.move(curve.x + curve.width * 0.75, curve.y + curve.height - 2);
+    await expect.poll(() => acts.getByTestId("hist-hover").innerText()).toMatch(/^step 19 · \[-?[\d.]+, -?[\d.]+\) · count [\d.]+$/);
     await shot(page, "plots-histogram-ridge");
   });
 

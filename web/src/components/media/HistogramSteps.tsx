@@ -166,8 +166,23 @@ function Ridge({ grid, compact, onHover }: { grid: HistogramGrid; compact?: bool
   const H = amp + gap * (rows.length - 1) + 20;
   const nBins = grid.edges.length - 1;
   const x = (b: number): number => left + (b / nBins) * (W - left - 8);
+  // The curve under the cursor is the front-most one whose area holds it (later steps are in front).
+  const pick = (e: React.MouseEvent<SVGSVGElement>): void => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const px = ((e.clientX - box.left) / box.width) * W;
+    const py = ((e.clientY - box.top) / box.height) * H;
+    const bin = Math.floor(((px - left) / (W - left - 8)) * nBins);
+    if (bin < 0 || bin >= nBins) return onHover(null, 0);
+    for (let r = rows.length - 1; r >= 0; r--) {
+      const si = rows[r] as number;
+      const base = amp + gap * r;
+      const top = base - (grid.max > 0 ? ((grid.counts[si]?.[bin] ?? 0) / grid.max) * amp : 0);
+      if (py <= base && py >= top - 2) return onHover(si, bin);
+    }
+    onHover(null, 0);
+  };
   return (
-    <svg className="hist-ridge" viewBox={`0 0 ${W} ${H}`} style={{ maxWidth: W }} data-testid="hist-ridge" onMouseLeave={() => onHover(null, 0)}>
+    <svg className="hist-ridge" viewBox={`0 0 ${W} ${H}`} style={{ maxWidth: W }} data-testid="hist-ridge" onMouseMove={pick} onMouseLeave={() => onHover(null, 0)}>
       {rows.map((si, r) => {
         const base = amp + gap * r;
         const counts = grid.counts[si] ?? [];
@@ -180,19 +195,7 @@ function Ridge({ grid, compact, onHover }: { grid: HistogramGrid; compact?: bool
         const [cr, cg, cb] = heatColor(rows.length > 1 ? r / (rows.length - 1) : 1);
         return (
           <g key={si} data-testid="ridge-row" data-step={grid.steps[si]}>
-            <path
-              d={d}
-              fill={`rgba(${cr},${cg},${cb},0.55)`}
-              stroke={`rgb(${cr},${cg},${cb})`}
-              strokeWidth={1}
-              onMouseMove={(e) => {
-                const svg = e.currentTarget.ownerSVGElement;
-                const box = svg?.getBoundingClientRect();
-                if (!box) return;
-                const px = ((e.clientX - box.left) / box.width) * W;
-                onHover(si, Math.min(nBins - 1, Math.max(0, Math.floor(((px - left) / (W - left - 8)) * nBins))));
-              }}
-            />
+            <path d={d} fill={`rgba(${cr},${cg},${cb},0.55)`} stroke={`rgb(${cr},${cg},${cb})`} strokeWidth={1} />
             {(r === 0 || r === rows.length - 1 || r % 4 === 0) && (
               <text x={left - 6} y={base} textAnchor="end" className="tick">
                 {grid.steps[si]}
