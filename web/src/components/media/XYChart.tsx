@@ -53,7 +53,6 @@ function options(p: XYChartProps, width: number): uPlot.Options {
         (s, i): uPlot.Series => ({
           label: s.name,
           stroke: classColor(i),
-          fill: undefined,
           width: 1.75,
           spanGaps: true,
           value: (_u, v) => fmt(v),
