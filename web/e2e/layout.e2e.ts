@@ -114,6 +114,7 @@ describe("workspace layout", () => {
     await d.getByLabel("x axis").selectOption("m:epoch");
     await d.getByLabel("section", { exact: true }).selectOption({ label: "New section…" });
     await d.getByLabel("new section name").fill("mine");
+    await shot(page, "layout-add-dialog");
     await d.getByTestId("add-panel-submit").click();
     const chart = page.locator('[data-section="mine"] [data-testid=panel]');
     await chart.scrollIntoViewIfNeeded(); // charts load when near the viewport

@@ -76,7 +76,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-panel-title" data-testid="add-panel-dialog">
         <h2 id="add-panel-title">Add a panel</h2>
-        <div className="tabs" role="radiogroup" aria-label="panel type">
+        <div className="panel-kinds" role="radiogroup" aria-label="panel type">
           {(["line", "bar", "scatter"] as const).map((k, i) => (
             <button key={k} ref={i === 0 ? first : undefined} role="radio" aria-checked={kind === k} className={`chip${kind === k ? " on" : ""}`} onClick={() => setKind(k)}>
               {k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : "Scatter"}
