@@ -166,6 +166,16 @@ describe("workspace layout", () => {
     await slot(page, "auto:train/loss").getByTestId("drag-handle").focus();
     await page.keyboard.press("ArrowRight");
     await expect.poll(() => slotIds(page, "train")).toEqual(["auto:val/acc", "auto:train/loss"]);
+    // The menu does the same without dragging: to another section (at its end), then one place earlier.
+    const lossMenu = (): Promise<void> => slot(page, "auto:train/loss").getByTestId("panel-menu").click();
+    await lossMenu();
+    await slot(page, "auto:train/loss").getByLabel("move to section").selectOption("Charts");
+    await expect.poll(() => slotIds(page, "Charts")).toEqual([scatterId, barId, "auto:train/loss"]);
+    await lossMenu();
+    await slot(page, "auto:train/loss").getByRole("menuitem", { name: "Move earlier" }).click();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => slotIds(page, "Charts")).toEqual([scatterId, "auto:train/loss", barId]);
+    expect(await slotIds(page, "train")).toEqual(["auto:val/acc"]);
     await saved(page);
     await shot(page, "layout-arranged");
   });
@@ -181,6 +191,9 @@ describe("workspace layout", () => {
     expect(await page.locator('[data-section="mine"] [data-testid=panel]').getAttribute("data-metric")).toBe("train/loss");
     await expect.poll(() => typed(page, "bar").getByTestId("bar-chart").getAttribute("data-bars")).toContain("run-d=0.02");
     await shot(page, "layout-reloaded");
+    await page.getByTestId("theme").click();
+    await shot(page, "layout-reloaded-dark");
+    await page.getByTestId("theme").click();
   });
 
   it("is per user: a second user sees the automatic layout", async () => {

@@ -87,7 +87,7 @@ export function panelKeys(p: PanelSpec): string[] {
 export function panelTitle(p: PanelSpec): string {
   if (p.title) return p.title;
   if (p.type === "line") return p.metrics.join(", ");
-  if (p.type === "bar") return p.metric;
+  if (p.type === "bar") return `${p.metric} (summary)`;
   return `${p.y.replace(/^(summary|config)\./, "")} vs ${p.x.replace(/^(summary|config)\./, "")}`;
 }
 
