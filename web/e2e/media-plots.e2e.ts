@@ -150,6 +150,11 @@ describe("media plots", () => {
       ["dog", 5],
       ["bird", 1],
     ]);
+    const points = card("points_table");
+    await hoverAt(points, 0.5, 0.5);
+    await expect.poll(async () => Object.fromEntries(await legend(points))).toEqual({ a: "2", b: "4" });
+    // plot.histogram bins its column: 10 values in 5 equal bins over [1, 4].
+    expect(await card("spread_table").locator("[data-testid=media-histogram] rect title").allTextContents()).toEqual(["[1, 1.6): 1", "[1.6, 2.2): 2", "[2.2, 2.8): 0", "[2.8, 3.4): 3", "[3.4, 4): 4"]);
     await page.mouse.move(0, 0);
     await shot(page, "plots-charts");
   });

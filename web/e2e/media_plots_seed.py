@@ -44,6 +44,10 @@ def main() -> None:
             row["roc_one_class"] = wandb.plot.roc_curve([1, 1, 1], [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]])
             row["squares"] = wandb.plot.line(line, "x", "y", title="Squares")
             row["counts"] = wandb.plot.bar(bars, "label", "value", title="Counts")
+            points = wandb.Table(columns=["a", "b"], data=[[1, 1], [2, 4], [3, 9]])
+            row["points"] = wandb.plot.scatter(points, "a", "b", title="Points")
+            spread = wandb.Table(columns=["v"], data=[[v] for v in [1, 2, 2, 3, 3, 3, 4, 4, 4, 4]])
+            row["spread"] = wandb.plot.histogram(spread, "v", title="Spread")
             row["series"] = wandb.plot.line_series(
                 xs=[0, 1, 2], ys=[[1, 2, 3], [3, 2, 1]], keys=["up", "down"], title="Two lines", xname="epoch"
             )

@@ -32,6 +32,10 @@ function options(p: XYChartProps, width: number): uPlot.Options {
   const grid = css.getPropertyValue("--grid").trim() || "#eee";
   const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const unitRange: uPlot.Scale.Range = (_u, lo, hi) => [Math.min(0, lo), Math.max(1, hi)];
+  const padRange: uPlot.Scale.Range = (_u, lo, hi) => {
+    const pad = (hi - lo || Math.abs(lo) || 1) * 0.04;
+    return [lo - pad, hi + pad];
+  };
   return {
     width,
     height: p.height,
@@ -42,7 +46,8 @@ function options(p: XYChartProps, width: number): uPlot.Options {
       points: { size: 7 },
       drag: { x: true, y: true },
     },
-    scales: { x: { time: false, ...(p.unit ? { range: unitRange } : {}) }, y: p.unit ? { range: unitRange } : {} },
+    // Scatter points at the extremes would be cut in half by the plot's edge: pad x by 4%.
+    scales: { x: { time: false, ...(p.unit ? { range: unitRange } : p.lines ? {} : { range: padRange }) }, y: p.unit ? { range: unitRange } : {} },
     axes: [
       { ...axis, label: p.xLabel, labelSize: 20 },
       { ...axis, label: p.yLabel, labelSize: 20, size: 48 },
