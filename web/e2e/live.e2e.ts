@@ -10,8 +10,8 @@ const repo = join(import.meta.dirname, "..", "..");
 const python = process.env.TRACKWELL_PYTHON ?? join(repo, ".venv/bin/python");
 const TRAIN = `
 import time, trackwell as wandb
-run = wandb.init(project="live-e2e", name="still-training")
-for step in range(400):
+run = wandb.init(project="livecharts", name="still-training")
+for step in range(3000):
     wandb.log({"loss": 1.0 / (step + 1)})
     time.sleep(0.1)
 run.finish()
@@ -43,8 +43,8 @@ describe("live workspace", () => {
     });
     const loss = page.locator('[data-testid=panel][data-metric="loss"]');
     // Open the workspace once the run has logged its first points.
-    await expect.poll(async () => (await page.request.get("/api/v1/projects/root/live-e2e/history-keys")).status(), { timeout: 30_000 }).toBe(200);
-    await page.goto("/root/live-e2e");
+    await expect.poll(async () => (await page.request.get("/api/v1/projects/root/livecharts/history-keys")).status(), { timeout: 30_000 }).toBe(200);
+    await page.goto("/root/livecharts");
     await loss.locator("canvas").waitFor({ timeout: 20_000 });
     await expect.poll(async () => Number(await loss.getAttribute("data-points")), { timeout: 20_000 }).toBeGreaterThan(0);
     const before = Number(await loss.getAttribute("data-points"));

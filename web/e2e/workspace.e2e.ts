@@ -22,14 +22,20 @@ afterAll(async () => {
 
 const panel = (metric: string) => page.locator(`[data-testid=panel][data-metric="${metric}"]`);
 
-/** Hover the right edge of a chart (the last step) and read the tooltip rows. */
+/** Hover the right edge of a chart (the last step) and read the tooltip rows. The mouse moves again
+ * on every try: a chart whose new data (another x axis) arrives meanwhile is a new canvas that has
+ * not seen the first move. */
 async function hoverLast(metric: string): Promise<string> {
-  const over = panel(metric).locator(".u-over");
-  const box = await over.boundingBox();
-  if (!box) throw new Error(`no chart for ${metric}`);
-  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
   const tip = panel(metric).locator(".chart-tooltip");
-  await expect.poll(() => tip.isVisible()).toBe(true);
+  await expect
+    .poll(async () => {
+      const box = await panel(metric).locator(".u-over").boundingBox();
+      if (!box) return false;
+      await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+      return tip.isVisible();
+    })
+    .toBe(true);
   return (await tip.innerText()).replace(/\s+/g, " ");
 }
 

@@ -13,7 +13,7 @@ import {
   type VisibilityState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef } from "react";
+import { memo, useMemo, useRef } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
 import { runColor } from "../lib/panels";
@@ -83,7 +83,8 @@ interface Props {
   onSorting: (s: SortingState) => void;
 }
 
-export function RunsTable(p: Props): React.JSX.Element {
+/** Memoized: the workspace re-renders for chart and layout state that does not concern the table. */
+export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const columns = useMemo<ColumnDef<TableRun>[]>(
     () =>
       p.columnIds.map((id) => ({
@@ -215,7 +216,7 @@ export function RunsTable(p: Props): React.JSX.Element {
       </div>
     </div>
   );
-}
+});
 
 function renderCell(d: TableRun, id: string): React.ReactNode {
   const r = d.run;

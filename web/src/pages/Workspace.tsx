@@ -6,7 +6,7 @@
  */
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
@@ -25,6 +25,7 @@ import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 
 const NO_RUNS: PanelRun[] = [];
+const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
 
 /** True from the first render where ``value`` is true on (a one-way switch). */
 function useLatch(value: boolean): boolean {
@@ -34,7 +35,6 @@ function useLatch(value: boolean): boolean {
 }
 
 export function Workspace({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
-  const queryClient = useQueryClient();
   const { search } = useLocation();
   const store = `tw:${user}:${entity}/${project}`;
   const runsQuery = useQuery({
@@ -160,12 +160,6 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return stablePlotted.map((p) => ({ key: p.key, name: p.name, color: p.color, config: byKey.get(p.key)?.config ?? {}, summary: byKey.get(p.key)?.summary ?? {} }));
   }, [rows, stablePlotted]);
-  // The media section's requests wait until the charts on screen have their data: on one server
-  // process they would otherwise delay the charts a user looks at first (measured in ui_bench).
-  const chartsFetching = useIsFetching({ queryKey: ["series"] });
-  const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
-  const mediaReady = useLatch((keysLoaded && loggedKeys.length === 0) || (chartsLoaded && chartsFetching === 0));
-  const media = useWorkspaceMediaKeys(mediaReady ? stablePlotted : NO_RUNS, live);
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
@@ -175,6 +169,14 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   );
   const lineSettings = useLineSettings(baseSettings);
 
+  // The runs table re-renders only when its own props change (it is memoized), so its handlers and
+  // derived props keep their identity between renders.
+  const pinnedColumns = useMemo(() => pinned.filter((p) => columnIds.includes(p)), [pinned, columnIds]);
+  const onToggleHidden = useCallback((k: string) => setHiddenList(toggle(hiddenList, k)), [hiddenList, setHiddenList]);
+  const onToggleGroup = useCallback((l: string) => setCollapsed((s) => new Set(toggle([...s], l))), []);
+  const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
+  const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
+  const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
   if (runsQuery.isPending) return <div className="loading">Loading runs…</div>;
   if (runsQuery.isError) return <Empty title="Could not load runs">{(runsQuery.error as Error).message}</Empty>;
   if (rows.length === 0)
@@ -192,7 +194,6 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     update: panelLayout.update,
     onOpenRun: (key: string) => navigate(paths.run(entity, project, key.split("/")[2] ?? "")),
   };
-  const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   return (
     <div className="workspace">
       <div className="ws-toolbar">
@@ -251,17 +252,17 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           rows={filtered}
           columnIds={columnIds}
           visibility={visibility}
-          pinned={pinned.filter((p) => columnIds.includes(p))}
+          pinned={pinnedColumns}
           groupBy={groupBy}
           hidden={hidden}
           collapsed={collapsed}
-          onToggleHidden={(k) => setHiddenList(toggle(hiddenList, k))}
-          onToggleGroup={(l) => setCollapsed((s) => new Set(toggle([...s], l)))}
-          onTogglePin={(id) => setPinned(toggle(pinned, id))}
+          onToggleHidden={onToggleHidden}
+          onToggleGroup={onToggleGroup}
+          onTogglePin={onTogglePin}
           selected={selected}
-          onToggleSelected={(k) => setSelected((s) => new Set(toggle([...s], k)))}
+          onToggleSelected={onToggleSelected}
           sorting={sorting}
-          onSorting={(s) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null })}
+          onSorting={onSorting}
         />
         <div className="panels">
           <div className="panels-toolbar">
@@ -324,9 +325,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               {panelLayout.saveError ? `Layout not saved: ${panelLayout.saveError}` : panelLayout.saveState === "saved" ? "" : "saving layout…"}
             </span>
           </div>
-          {panelLayout.loaded && sections.length === 0 && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
           <PanelSections sections={sections.filter((s) => s.name !== "system")} ctx={panelContext} />
-          <MediaSection keys={media} search={panelSearch} totalRuns={stablePlotted.length} live={live} />
+          <WorkspaceMedia runs={stablePlotted} live={live} search={panelSearch} noCharts={keysLoaded && metricKeys.length === 0} showEmpty={panelLayout.loaded && sections.length === 0} />
           <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
@@ -338,5 +338,23 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         </div>
       </div>
     </div>
+  );
+}
+
+/** The workspace's media section. Its requests wait until the charts on screen have their data (on
+ * one server process they would otherwise delay the charts a user looks at first, measured in
+ * ui_bench). The wait subscribes to every chart's fetching state, so it lives here: in Workspace it
+ * re-rendered the whole page, runs table included, each time any chart started or finished a fetch. */
+function WorkspaceMedia(props: { runs: PanelRun[]; live: boolean; search: string; noCharts: boolean; showEmpty: boolean }): React.JSX.Element {
+  const queryClient = useQueryClient();
+  const chartsFetching = useIsFetching({ queryKey: ["series"] });
+  const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
+  const ready = useLatch(props.noCharts || (chartsLoaded && chartsFetching === 0));
+  const media = useWorkspaceMediaKeys(ready ? props.runs : NO_RUNS, props.live);
+  return (
+    <>
+      {props.showEmpty && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
+      <MediaSection keys={media} search={props.search} totalRuns={props.runs.length} live={props.live} />
+    </>
   );
 }
