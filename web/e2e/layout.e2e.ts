@@ -106,12 +106,13 @@ describe("workspace layout", () => {
     await typed(page, "scatter").getByTestId("scatter-chart").waitFor();
   });
 
-  it("adds a line chart of two metrics against epoch in a new section", async () => {
+  it("adds a smoothed line chart of two metrics against epoch in a new section", async () => {
     await page.getByTestId("add-panel").click();
     const d = page.getByTestId("add-panel-dialog");
     await d.getByRole("radio", { name: "Line chart" }).click();
     await d.getByLabel("metrics").selectOption(["train/loss", "val/acc"]);
     await d.getByLabel("x axis").selectOption("m:epoch");
+    await d.getByLabel("smoothing").selectOption("ema");
     await d.getByLabel("section", { exact: true }).selectOption({ label: "New section…" });
     await d.getByLabel("new section name").fill("mine");
     await shot(page, "layout-add-dialog");
@@ -119,18 +120,25 @@ describe("workspace layout", () => {
     const chart = page.locator('[data-section="mine"] [data-testid=panel]');
     await chart.scrollIntoViewIfNeeded(); // charts load when near the viewport
     await chart.locator("canvas").waitFor();
-    // A line per run and metric: 4 runs x 2 metrics.
-    expect(await chart.getAttribute("data-lines")).toBe("8");
+    // A line per run and metric (4 runs x 2 metrics), each smoothed with its raw line kept faint.
+    expect(await chart.getAttribute("data-lines")).toBe("16");
     expect(await chart.locator(".panel-title").innerText()).toBe("train/loss, val/acc");
     const over = chart.locator(".u-over");
     const box = await over.boundingBox();
     if (!box) throw new Error("no chart");
     await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
-    // The x axis is epoch (step // 50): at epoch 3 the chart shows the first step with it, 150, where
-    // val/acc = 150/200 and run-d's train/loss = 4/151.
+    // The x axis is epoch (step // 50). Every run logged the same val/acc (step/200), so its smoothed
+    // values agree across runs, and lie between 0 and the raw 0.75 at epoch 3's first step; run-d's
+    // train/loss (4/(step+1)) stays above run-a's (1/(step+1)).
     const tip = chart.locator(".chart-tooltip");
-    await expect.poll(async () => (await tip.innerText()).replace(/\s+/g, " ")).toMatch(/^3 .*run-a · val\/acc 0\.75\b/);
-    expect((await tip.innerText()).replace(/\s+/g, " ")).toMatch(/run-d · train\/loss 0\.02649\b/);
+    await expect.poll(async () => (await tip.innerText()).replace(/\s+/g, " ")).toMatch(/^3 .*run-a · val\/acc/);
+    const text = (await tip.innerText()).replace(/\s+/g, " ");
+    const value = (name: string): number => Number(new RegExp(`${name.replace("/", "\\/")} ([0-9.e-]+)`).exec(text)?.[1]);
+    const acc = ["run-a", "run-b", "run-c", "run-d"].map((r) => value(`${r} · val/acc`));
+    expect(new Set(acc).size).toBe(1);
+    expect(acc[0]).toBeGreaterThan(0);
+    expect(acc[0]).toBeLessThanOrEqual(0.75);
+    expect(value("run-d · train/loss")).toBeGreaterThan(value("run-a · train/loss"));
     await saved(page);
   });
 

@@ -27,6 +27,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
   const [kind, setKind] = useState<Kind>("bar");
   const [metrics, setMetrics] = useState<string[]>(choices.metrics.slice(0, 1));
   const [xAxis, setXAxis] = useState("");
+  const [smoothing, setSmoothing] = useState<"" | "none" | "ema" | "gaussian" | "average">("");
   const [barMetric, setBarMetric] = useState(choices.summaryNumeric[0] ?? "");
   const [sort, setSort] = useState<"desc" | "asc" | "none">("desc");
   const [sx, setSx] = useState(choices.fields.find((f) => f.startsWith("config.")) ?? choices.fields[0] ?? "");
@@ -63,7 +64,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
 
   const build = (): PanelSpec => {
     const common = { id: newPanelId(kind), section: chosenSection, size: DEFAULT_SIZE, title: title.trim() || null };
-    if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, log_scale: false, auto: false };
+    if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, smoothing: smoothing ? { kind: smoothing } : null, log_scale: false, auto: false };
     if (kind === "bar") return { ...common, type: "bar", metric: barMetric, sort };
     return { ...common, type: "scatter", x: sx, y: sy, log_x: false, log_y: false };
   };
@@ -105,6 +106,16 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
                     {m}
                   </option>
                 ))}
+              </select>
+            </label>
+            <label className="field">
+              Smoothing
+              <select value={smoothing} onChange={(e) => setSmoothing(e.target.value as typeof smoothing)} aria-label="smoothing">
+                <option value="">as the workspace (Smoothing above)</option>
+                <option value="none">none</option>
+                <option value="ema">time-weighted EMA</option>
+                <option value="gaussian">Gaussian</option>
+                <option value="average">running average</option>
               </select>
             </label>
           </>
