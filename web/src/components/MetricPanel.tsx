@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { api, num, type Series, type SeriesQueryResponse } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import { afterSteps, FULL_EVERY, mergeTail } from "../lib/liveSeries";
+import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { runColor } from "../lib/panels";
 import type { Smoothing } from "../lib/smoothing";
 import { UPlotChart } from "./UPlotChart";
@@ -104,30 +105,18 @@ export function MetricPanel(props: {
     },
   });
   const plot = useMemo(() => {
-    // With several metrics, each (run, metric) pair is a line of its own: the run's colour for the
-    // first metric, a colour of the pair's own for the others.
+    // With several metrics, each (run, metric) pair is a line of its own (lib/panelLines).
     const many = keys.length > 1;
-    const lineKey = (run: string, key: string): string => (many ? `${run}\u0001${key}` : run);
     const byRun = new Map<string, { y?: RawSeries; x?: RawSeries }>();
     for (const r of query.data?.runs ?? []) {
       const run = `${r.entity}/${r.project}/${r.run_id}`;
       const x = xMetric ? (r.series ?? []).find((s) => s.key === xMetric) : undefined;
       for (const key of keys) {
         const y = (r.series ?? []).find((s) => s.key === key);
-        byRun.set(lineKey(run, key), { ...(y ? { y: toRaw(y) } : {}), ...(x ? { x: toRaw(x) } : {}) });
+        byRun.set(lineKey(run, key, many), { ...(y ? { y: toRaw(y) } : {}), ...(x ? { x: toRaw(x) } : {}) });
       }
     }
-    const lines = many
-      ? runs.flatMap((r) =>
-          keys.map((k, i) => ({
-            ...r,
-            key: lineKey(r.key, k),
-            name: `${r.name} · ${k}`,
-            color: i === 0 ? r.color : runColor(lineKey(r.key, k)),
-            group: r.group === null || r.group === undefined ? r.group : `${r.group} · ${k}`,
-          })),
-        )
-      : runs;
+    const lines = linesForMetrics(runs, keys);
     return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
   }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
   const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
