@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from "react";
 import { DEFAULT_SIZE, newPanelId, type PanelSpec } from "../lib/layout";
 import { sectionOf } from "../lib/panels";
+import { SMOOTHING_CHOICES } from "../lib/panelSettings";
 import "./panels.css";
 
 type Kind = PanelSpec["type"];
@@ -112,10 +113,11 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
               Smoothing
               <select value={smoothing} onChange={(e) => setSmoothing(e.target.value as typeof smoothing)} aria-label="smoothing">
                 <option value="">as the workspace (Smoothing above)</option>
-                <option value="none">none</option>
-                <option value="ema">time-weighted EMA</option>
-                <option value="gaussian">Gaussian</option>
-                <option value="average">running average</option>
+                {SMOOTHING_CHOICES.map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
               </select>
             </label>
           </>

@@ -23,6 +23,14 @@ export function parseSmoothing(v: string | null | undefined): Smoothing {
   return { kind: k, param: param !== undefined && param !== "" ? Number(param) : DEFAULT_SMOOTHING[k] };
 }
 
+/** The smoothing kinds as the toolbar and the add-panel dialog offer them. */
+export const SMOOTHING_CHOICES: [SmoothingKind, string][] = [
+  ["none", "none"],
+  ["ema", "time-weighted EMA"],
+  ["gaussian", "Gaussian"],
+  ["average", "running average"],
+];
+
 export type BaseSettings = Omit<ChartSettings, "stream">;
 
 /** Settings per line panel over the workspace's `base`; the same object for the same values. */

@@ -19,7 +19,7 @@ import { flatten } from "../lib/format";
 import { addPanel, viewSections } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { AXIS_KEYS, runColor } from "../lib/panels";
-import { parseSmoothing, parseX, useLineSettings } from "../lib/panelSettings";
+import { parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
@@ -287,10 +287,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
             <label>
               Smoothing
               <select value={smoothing.kind} onChange={(e) => setParams({ smooth: e.target.value === "none" ? null : e.target.value })} data-testid="smoothing">
-                <option value="none">none</option>
-                <option value="ema">time-weighted EMA</option>
-                <option value="gaussian">Gaussian</option>
-                <option value="average">running average</option>
+                {SMOOTHING_CHOICES.map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
               </select>
             </label>
             {smoothing.kind !== "none" && (
