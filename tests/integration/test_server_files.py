@@ -91,3 +91,38 @@ def test_uploads_to_a_missing_run_are_404(server: LiveServer) -> None:
 def test_files_accept_wandb_basic_auth(server: LiveServer, run_url: str) -> None:
     httpx.put(f"{server.url}{run_url}/files/b.txt", content=b"bee", auth=server.auth).raise_for_status()
     assert httpx.get(f"{server.url}{run_url}/files/b.txt", auth=server.auth).content == b"bee"
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "want", "content_range"),
+    [
+        ("bytes=0-9", 206, (0, 10), "bytes 0-9/5000"),
+        ("bytes=4990-", 206, (4990, 5000), "bytes 4990-4999/5000"),
+        ("bytes=-5", 206, (4995, 5000), "bytes 4995-4999/5000"),
+        ("bytes=100-99999", 206, (100, 5000), "bytes 100-4999/5000"),  # the end is clipped
+        ("bytes=5000-", 416, None, "bytes */5000"),
+        ("bytes=0-1,5-6", 200, (0, 5000), None),  # several ranges: the whole file
+        ("items=0-5", 200, (0, 5000), None),
+        ("bytes=9-3", 200, (0, 5000), None),
+    ],
+)
+def test_byte_ranges_let_players_seek(
+    server: LiveServer,
+    run_url: str,
+    header: str,
+    status: int,
+    want: tuple[int, int] | None,
+    content_range: str | None,
+) -> None:
+    # Browsers seek in audio and video with Range requests; without them a click on a waveform or
+    # the video timeline cannot move playback.
+    data = bytes(i % 251 for i in range(5000))
+    with server.client() as api:
+        api.put(run_url + "/files/media/audio/clip.wav", content=data).raise_for_status()
+        r = api.get(run_url + "/files/media/audio/clip.wav", headers={"Range": header})
+    assert r.status_code == status
+    assert r.headers["accept-ranges"] == "bytes"
+    assert r.headers.get("content-range") == content_range
+    if want is not None:
+        assert r.content == data[want[0] : want[1]]
+        assert r.headers["content-length"] == str(want[1] - want[0])

@@ -83,6 +83,27 @@ describe("media", () => {
     expect(await audio.getByTestId("media-caption").innerText()).toBe("Epoch 20");
     // The browser reads the WAV the SDK wrote: one second at 16 kHz.
     await expect.poll(() => player.evaluate((el) => Math.round((el as HTMLAudioElement).duration))).toBe(1);
+    // Its waveform, decoded from the same file: noise the example draws in [-0.1, 0.1].
+    const wave = audio.getByTestId("waveform");
+    await wave.waitFor();
+    expect(await wave.getAttribute("data-duration")).toBe("1.000");
+    const peak = Number(await wave.getAttribute("data-peak"));
+    expect(peak).toBeGreaterThan(0.09);
+    expect(peak).toBeLessThanOrEqual(0.1001);
+    // A click halfway along plays from the middle.
+    const box = await wave.boundingBox();
+    if (!box) throw new Error("no waveform box");
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => player.evaluate((el) => Math.round((el as HTMLAudioElement).currentTime * 10) / 10)).toBe(0.5);
+    // The played half is drawn in the accent colour, the rest muted.
+    const colours = () =>
+      wave.evaluate((el) => {
+        const c = el as HTMLCanvasElement;
+        const px = (x: number) => Array.from(c.getContext("2d")?.getImageData(x, c.height / 2, 1, 1).data ?? []).join(",");
+        return [px(Math.floor(c.width * 0.25)), px(Math.floor(c.width * 0.75))];
+      });
+    await expect.poll(async () => new Set(await colours()).size).toBe(2);
+    await shot(page, "run-media-audio-waveform");
   });
 
   it("shows a logged table: sort by a column, filter with an expression, refuse unsafe ones", async () => {

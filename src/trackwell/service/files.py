@@ -76,15 +76,36 @@ class FileService:
             entries = self._db.files.list_files(conn, stored.pk)
         return RunFileList(files=[_run_file(key, e) for e in entries])
 
-    def read(self, key: RunKey, path: str) -> tuple[RunFile, Iterator[bytes]]:
-        """The file's description and an iterator over its bytes (streamed, never all in memory)."""
+    def describe(self, key: RunKey, path: str) -> RunFile:
+        """The file's path, size and content hash, without opening it."""
+        return _run_file(key, self._entry(key, path))
+
+    def read(
+        self, key: RunKey, path: str, byte_range: tuple[int, int] | None = None
+    ) -> tuple[RunFile, Iterator[bytes]]:
+        """The file's description and an iterator over its bytes (streamed, never all in memory):
+        all of them, or bytes ``first..last`` (inclusive) of ``byte_range``, which is how a browser
+        seeks in audio and video."""
+        entry = self._entry(key, path)
+        if byte_range is None:
+            return _run_file(key, entry), self._blobs.iter_chunks(entry.sha256)
+        first, last = byte_range
+        if not 0 <= first <= last < entry.size:
+            raise InvalidArgument(
+                f"bytes {first}-{last} are outside the file ({entry.size} bytes)",
+                field="range",
+                hint=f"ask for bytes between 0 and {entry.size - 1}",
+            )
+        return _run_file(key, entry), _byte_slice(self._blobs.open(entry.sha256), first, last)
+
+    def _entry(self, key: RunKey, path: str) -> FileEntry:
         path = sanitize_path(path)
         with self._db.read() as conn:
             stored = self._require(conn, key)
             entry = self._db.files.get_file(conn, stored.pk, path)
         if entry is None:
             raise NotFound(f"Run {key} has no file {path!r}", field="path")
-        return _run_file(key, entry), self._blobs.iter_chunks(entry.sha256)
+        return entry
 
     def _require(self, conn: Any, key: RunKey) -> StoredRun:
         stored = self._db.runs.get_run(conn, key)
@@ -101,3 +122,12 @@ def _run_file(key: RunKey, entry: FileEntry) -> RunFile:
         updated_at=entry.updated_at,
         url=file_url(key, entry.path),
     )
+
+
+def _byte_slice(handle: IO[bytes], first: int, last: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    with handle:
+        handle.seek(first)
+        left = last - first + 1
+        while left > 0 and (data := handle.read(min(chunk, left))):
+            left -= len(data)
+            yield data

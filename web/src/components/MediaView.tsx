@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Link } from "../router";
 import { histogramBars, isGif, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
+import { AudioPlayer } from "./media/AudioPlayer";
 import { OverlayImage } from "./media/ImageOverlays";
 
 export interface RunRef {
@@ -41,7 +42,7 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
     case "audio":
       return value.path ? (
         <figure className="media-audio">
-          <audio controls preload="metadata" src={fileUrl(run, value.path)} data-testid="media-audio" />
+          <AudioPlayer src={fileUrl(run, value.path)} sampleRate={value.sample_rate} />
           <figcaption>
             {value.caption && <span data-testid="media-caption">{value.caption}</span>}
             {value.duration !== undefined && <span className="muted"> {value.duration.toFixed(2)} s</span>}

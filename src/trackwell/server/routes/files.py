@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import AsyncIterator
-from typing import IO, Annotated
+from typing import IO, Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request
 from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.files import RunFile, RunFileList
@@ -55,14 +55,48 @@ def list_files(key: RunKeyDep, services: ServicesDep) -> Response:
 
 
 @router.get(FILES + "/{path:path}", response_class=StreamingResponse)
-def download_file(key: RunKeyDep, path: str, services: ServicesDep) -> StreamingResponse:
-    info, chunks = services.files.read(key, path)
-    media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"
+def download_file(
+    key: RunKeyDep, path: str, services: ServicesDep, range: Annotated[str | None, Header()] = None
+) -> Response:
+    info = services.files.describe(key, path)
     headers = {
-        "Content-Length": str(info.size),
+        "Accept-Ranges": "bytes",
         "ETag": f'"{info.sha256}"',
         # Run files are user content served from the UI's origin: never let them run as a page.
         "Content-Security-Policy": "sandbox",
         "X-Content-Type-Options": "nosniff",
     }
-    return StreamingResponse(chunks, media_type=media_type, headers=headers)
+    wanted = byte_range(range, info.size)
+    if wanted == "unsatisfiable":
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"})
+    media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"
+    if wanted is None:
+        _, chunks = services.files.read(key, path)
+        headers["Content-Length"] = str(info.size)
+        return StreamingResponse(chunks, media_type=media_type, headers=headers)
+    first, last = wanted
+    _, chunks = services.files.read(key, path, (first, last))
+    headers |= {"Content-Length": str(last - first + 1), "Content-Range": f"bytes {first}-{last}/{info.size}"}
+    return StreamingResponse(chunks, status_code=206, media_type=media_type, headers=headers)
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | Literal["unsatisfiable"] | None:
+    """The one byte range of a ``Range: bytes=...`` header (RFC 9110), as inclusive offsets.
+
+    None means "send the whole file": no header, another unit, several ranges (allowed to be
+    ignored), or a malformed one. Browsers send one range when they seek in audio and video."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first_text, dash, last_text = header[len("bytes=") :].strip().partition("-")
+    if not dash or not (first_text.isdigit() or last_text.isdigit()):
+        return None
+    if not first_text:  # bytes=-N: the last N bytes
+        n = int(last_text)
+        return (max(0, size - n), size - 1) if n > 0 and size > 0 else "unsatisfiable"
+    first = int(first_text)
+    if last_text and not last_text.isdigit():
+        return None
+    last = min(int(last_text), size - 1) if last_text else size - 1
+    if first >= size or (last_text and int(last_text) < first):
+        return "unsatisfiable" if first >= size else None
+    return first, last

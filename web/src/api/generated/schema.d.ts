@@ -1954,7 +1954,9 @@ export interface operations {
     download_file_api_v1_runs__entity___project___run_id__files__path__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                range?: string | null;
+            };
             path: {
                 path: string;
                 entity: string;
