@@ -106,7 +106,15 @@ describe("workspace", () => {
     expect(body.samples).toBeLessThanOrEqual(2000);
     await panel("train/loss").getByRole("button", { name: "reset zoom" }).waitFor();
     await shot(page, "workspace-zoomed");
+    // The zoom is part of the link: a reload (or a colleague opening it) asks for the same range.
+    // (A drag selects the same steps in every chart: their cursors are synchronized.)
+    await expect.poll(() => new URL(page.url()).searchParams.get("zoom") ?? "").toMatch(/(^|;)train%2Floss:\d+(\.\d+)?:\d+(\.\d+)?(;|$)/);
+    const again = page.waitForRequest((r) => r.url().endsWith("/api/v1/series/query") && (r.postData() ?? "").includes(`"min_step":${body.min_step}`));
+    await page.reload();
+    expect(JSON.parse((await again).postData() ?? "{}").max_step).toBe(body.max_step);
     await panel("train/loss").getByRole("button", { name: "reset zoom" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("zoom") ?? "").not.toContain("train%2Floss");
+    await page.goto(page.url().split("?")[0] ?? "/");
   });
 
   it("smooths with the raw line kept faint, and plots against another metric", async () => {

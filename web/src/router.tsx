@@ -61,6 +61,17 @@ export function setParams(params: Record<string, string | null>, opts: { push?: 
   navigate(url.pathname + url.search, { replace: !opts.push });
 }
 
+/** The value of one query parameter; re-renders only when that parameter changes (a chart reading
+ * its zoom must not re-render on every keystroke in the filter box). */
+export function useParam(name: string): string | null {
+  return useSyncExternalStore(subscribe, () => new URLSearchParams(window.location.search).get(name));
+}
+
+/** The current URL's value of one query parameter, read when called (for event handlers). */
+export function currentParam(name: string): string | null {
+  return new URLSearchParams(window.location.search).get(name);
+}
+
 /** One query parameter as state (null when absent); with `name` null, plain component state. */
 export function useParamState(name: string | null): [string | null, (v: string | null) => void] {
   const { search } = useLocation();

@@ -4,12 +4,14 @@
  * zoomed range, so the server's min/max downsampling shows finer detail; live runs refresh.
  */
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, num, type Series, type SeriesQueryResponse } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import { afterSteps, FULL_EVERY, mergeTail } from "../lib/liveSeries";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { runColor } from "../lib/panels";
+import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
+import { currentParam, setParams, useParam } from "../router";
 import type { Smoothing } from "../lib/smoothing";
 import { UPlotChart } from "./UPlotChart";
 
@@ -60,12 +62,21 @@ export function MetricPanel(props: {
   onLogScale?: (on: boolean) => void;
   /** Extra controls in the head (the layout's drag handle and menu). */
   tools?: React.ReactNode;
+  /** Names this panel's zoom in the URL; default: its metric keys. */
+  panelId?: string;
 }): React.JSX.Element {
   const { metric, runs, settings } = props;
   const keysId = (props.metrics?.length ? props.metrics : [metric]).join("\n");
   const keys = useMemo(() => keysId.split("\n"), [keysId]);
   const [ref, near] = useNearViewport();
-  const [range, setRange] = useState<[number, number] | null>(null);
+  // The zoom lives in the URL (`zoom=`), so a zoomed view is a link; one entry per panel.
+  const panelId = props.panelId ?? keysId;
+  const zoomParam = useParam("zoom");
+  const range = useMemo(() => parseZooms(zoomParam)[panelId] ?? null, [zoomParam, panelId]);
+  const setRange = useCallback(
+    (r: [number, number] | null) => setParams({ zoom: formatZooms(withZoom(parseZooms(currentParam("zoom")), panelId, r)) }),
+    [panelId],
+  );
   const [logScale, setLogScale] = useState<boolean | null>(null);
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
   const stepZoom = settings.xAxis === "step" && range !== null;

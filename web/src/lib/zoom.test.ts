@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { formatZooms, parseZooms, withZoom } from "./zoom";
+
+describe("zoom in the URL", () => {
+  it("round-trips several panels, keys with ':' and ';' included", () => {
+    const zooms = { "train/loss": [100, 250.5] as [number, number], "a:b;c": [-1, 2e6] as [number, number] };
+    const text = formatZooms(zooms);
+    expect(text).toBe("a%3Ab%3Bc:-1:2000000;train%2Floss:100:250.5");
+    expect(parseZooms(text)).toEqual(zooms);
+  });
+
+  it("keeps links short and ignores parts it cannot read", () => {
+    expect(formatZooms({ x: [1 / 3, 2 / 3] })).toBe("x:0.333333:0.666667");
+    expect(parseZooms("x:1:2;broken;y:5:1;z:a:b;w::3;%E0%A4%A:1:2")).toEqual({ x: [1, 2] });
+    expect(parseZooms(null)).toEqual({});
+    expect(formatZooms({})).toBeNull();
+  });
+
+  it("zooms one panel in or out without touching the others", () => {
+    const z = withZoom({ a: [0, 1] }, "b", [2, 3]);
+    expect(z).toEqual({ a: [0, 1], b: [2, 3] });
+    expect(withZoom(z, "a", null)).toEqual({ b: [2, 3] });
+  });
+});
