@@ -59,6 +59,11 @@ describe("media", () => {
     await expect.poll(() => card("examples/prediction_image").getByTestId("media-caption").innerText()).toBe("Epoch 10 sample");
     expect(await card("charts/confidence_curve").getByTestId("step-label").innerText()).toMatch(/step 2/);
     await shot(page, "run-media");
+    // Play steps through the logged images, from step 1 to the last one, then stops.
+    const again = card("examples/prediction_image");
+    await again.getByTestId("step-play").click();
+    await expect.poll(() => again.getByTestId("media-caption").innerText(), { timeout: 5000 }).toBe("Epoch 20 sample");
+    await expect.poll(() => again.getByTestId("step-play").getAttribute("aria-label")).toBe("play");
   });
 
   it("zooms an image to its exact pixels", async () => {

@@ -3,7 +3,7 @@
  * the value at a chosen step (slider; left/right arrow keys step through), tables in the viewer.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { api, type HistoryKey, type RunOut } from "../api/client";
 import { atStep, mediaKeys, mediaSteps, type MediaKey, type MediaStep } from "../lib/media";
 import { chartSpecs, type ChartSpec } from "../lib/mediaCharts";
@@ -110,11 +110,28 @@ function MediaCard({ run, mkey, steps, epochs, spec }: { run: RunRef; mkey: Medi
   );
 }
 
-/** Picks one of the logged steps: a slider over the steps that have a value, with left/right keys. */
+const PLAY_MS = 600;
+
+/** Picks one of the logged steps: a slider over the steps that have a value, with left/right keys,
+ * and a play button that steps through them. */
 export function StepSlider(props: { steps: number[]; value: number | null; onChange: (step: number) => void; epochs?: ReadonlyMap<number, number> | undefined }): React.JSX.Element | null {
   const { steps, value, onChange } = props;
-  if (steps.length === 0) return null;
+  const [playing, setPlaying] = useState(false);
   const i = Math.max(0, value === null ? steps.length - 1 : steps.indexOf(value));
+  // Play: one logged step every PLAY_MS, stopping at the last one.
+  useEffect(() => {
+    if (!playing) return;
+    if (i >= steps.length - 1) {
+      setPlaying(false);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const next = steps[i + 1];
+      if (next !== undefined) onChange(next);
+    }, PLAY_MS);
+    return () => clearTimeout(timer);
+  }, [playing, i, steps, onChange]);
+  if (steps.length === 0) return null;
   const epoch = props.epochs?.get(steps[i] ?? -1);
   const label = (
     <span className="muted step-label" data-testid="step-label">
@@ -145,6 +162,19 @@ export function StepSlider(props: { steps: number[]; value: number | null; onCha
         e.preventDefault();
       }}
     >
+      <button
+        type="button"
+        className="icon"
+        onClick={() => {
+          if (!playing && i >= steps.length - 1) go(0); // play again from the first step
+          setPlaying(!playing);
+        }}
+        aria-label={playing ? "pause" : "play"}
+        title={playing ? "Pause" : "Play through the steps"}
+        data-testid="step-play"
+      >
+        {playing ? "❚❚" : "▶"}
+      </button>
       <button type="button" className="icon" onClick={() => go(i - 1)} disabled={i === 0} aria-label="previous step">
         ‹
       </button>
