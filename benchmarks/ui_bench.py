@@ -125,7 +125,20 @@ def main(quick: bool) -> list[Result]:
             "ui", "points per series in chart answers (max)", out["max_points_per_series"], "points", "< 2001"
         ),
         Result(
-            "ui", "long run chart opens", out["big_run_chart_ms"], "ms", "< 500", f"one run, {big} points"
+            "ui",
+            "long run chart opens",
+            out["big_run_chart_ms"],
+            "ms",
+            "< 500",
+            f"one run, {big} points, opened from the big workspace (the server still busy with it)",
+        ),
+        Result(
+            "ui",
+            "long run chart opens, server idle",
+            out["big_run_chart_idle_ms"],
+            "ms",
+            "< 500",
+            f"one run, {big} points, fresh page",
         ),
     ]
 
