@@ -68,6 +68,16 @@ def seed_media_kinds() -> None:
                     f"<h1>Report {step}</h1><script>document.body.innerHTML = 'script ran'</script>"
                 ),
                 "samples": table,
+                # A plotly figure in its dict form (no plotly package needed to log one).
+                "curve": wandb.Plotly(
+                    {
+                        "data": [
+                            {"type": "scatter", "x": [0, 1, 2], "y": [1, 3, 2], "name": "train"},
+                            {"type": "bar", "x": [0, 1, 2], "y": [2, 1, 2 + step], "name": "val"},
+                        ],
+                        "layout": {"title": {"text": f"curve at step {step}"}},
+                    }
+                ),
             },
             step=step,
         )

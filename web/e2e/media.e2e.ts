@@ -218,6 +218,17 @@ describe("media", () => {
     // ids 16, 19, 22, 25, 28 have label dog (i % 3 == 1) and score i/30 > 0.5.
     await expect.poll(() => table.locator('[data-testid=table-row] [data-column="id"]').allInnerTexts()).toEqual(["16", "19", "22", "25", "28"]);
     await shot(page, "run-media-kinds");
+
+    // A Plotly figure is drawn by plotly.js (loaded only now), with its two traces and title.
+    const curve = card("curve");
+    expect(await curve.getAttribute("data-kind")).toBe("plotly");
+    const plot = curve.getByTestId("media-plotly");
+    await expect.poll(() => plot.getAttribute("data-traces"), { timeout: 15_000 }).toBe("2");
+    expect(await plot.locator(".legendtext").allTextContents()).toEqual(["train", "val"]);
+    expect(await plot.locator(".gtitle").textContent()).toBe("curve at step 1");
+    expect(await plot.locator(".barlayer .point").count()).toBe(3);
+    await curve.scrollIntoViewIfNeeded();
+    await shot(page, "run-media-plotly");
   });
 
   it("finds media logged at a few of many steps", async () => {

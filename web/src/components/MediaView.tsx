@@ -8,6 +8,7 @@ import { api } from "../api/client";
 import { Link } from "../router";
 import { histogramBars, isGif, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
 import { AudioPlayer } from "./media/AudioPlayer";
+import { PlotlyView } from "./media/PlotlyView";
 import { OverlayImage } from "./media/ImageOverlays";
 
 export interface RunRef {
@@ -71,6 +72,8 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
       return value.path ? <iframe className="media-html" sandbox="" src={fileUrl(run, value.path)} title={value.path} data-testid="media-html" /> : <Missing />;
     case "histogram":
       return <Histogram value={value} compact={compact} />;
+    case "plotly":
+      return value.path ? <PlotlyView src={fileUrl(run, value.path)} /> : <Missing />;
     case "file":
       return value.path ? (
         <a href={fileUrl(run, value.path)} download data-testid="media-file">
