@@ -107,6 +107,26 @@ def test_query_runs_with_filters_and_projects(api: httpx.Client) -> None:
     assert query_project["run_count"] == 3
 
 
+def test_run_lists_can_leave_out_the_run_context(api: httpx.Client) -> None:
+    # The workspace lists up to 1,000 runs per page; each run's context (git, host, environment,
+    # command line) is for the run page only.
+    session = uuid.uuid4().hex
+    _upsert(api, "ctx", project="ctx-test", session_id=session, config={"lr": 0.1}).raise_for_status()
+    meta = {
+        "kind": "meta",
+        "seq": 0,
+        "metadata": {"host": "gpu-7", "git": {"commit": "abc123"}, "args": ["--lr", "0.1"]},
+    }
+    summary = {"kind": "summary", "seq": 1, "values": {"loss": 0.5}}
+    records = {"session_id": session, "records": [meta, summary]}
+    api.post(_run_url("ctx", "ctx-test") + "/records", json=records).raise_for_status()
+    full = api.get("/api/v1/runs/me/ctx-test").json()["runs"][0]
+    assert full["metadata"]["git"] == {"commit": "abc123"}
+    light = api.get("/api/v1/runs/me/ctx-test", params={"metadata": "false"}).json()["runs"][0]
+    assert light["metadata"] == {}
+    assert (light["config"], light["summary"]) == ({"lr": 0.1}, {"loss": 0.5})
+
+
 def test_bad_filters_name_the_field(api: httpx.Client) -> None:
     response = api.get("/api/v1/runs/me/query-test", params={"filters": "{not json"})
     assert response.status_code == 400

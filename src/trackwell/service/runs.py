@@ -114,8 +114,12 @@ class RunService:
         order: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        *,
+        metadata: bool = True,
     ) -> RunList:
-        """Runs of a project; ``filters`` is a MongoDB-style JSON document (wandb's ``Api.runs``)."""
+        """Runs of a project; ``filters`` is a MongoDB-style JSON document (wandb's ``Api.runs``).
+        ``metadata=False`` leaves out each run's context: a 1,000-run list for the workspace table
+        does not need 1,000 copies of git state, host facts and environment."""
         parsed = parse_filters(filters)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE}, got {limit}", field="limit")
@@ -123,6 +127,8 @@ class RunService:
             raise InvalidArgument(f"offset must be >= 0, got {offset}", field="offset")
         with self._db.read() as conn:
             runs, total = self._db.runs.query_runs(conn, entity, project, parsed, order, limit, offset)
+        if not metadata:
+            runs = [r.model_copy(update={"metadata": {}}) for r in runs]
         return RunList(runs=runs, total=total, offset=offset, limit=limit)
 
     def projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:

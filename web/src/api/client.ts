@@ -106,12 +106,13 @@ export const api = {
   projects: (search?: string) =>
     request<{ projects: ProjectOut[] }>("GET", `/api/v1/projects${q({ search })}`),
   async allRuns(entity: string, project: string): Promise<RunOut[]> {
-    // Pages of 1,000 so a 10,000-run project loads in ten requests.
+    // Pages of 1,000 so a 10,000-run project loads in ten requests; without each run's context
+    // (git, host, environment), which only the run page shows.
     const out: RunOut[] = [];
     for (let offset = 0; ; offset += 1000) {
       const page = await request<{ runs: RunOut[]; total: number }>(
         "GET",
-        `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}${q({ order: "-created_at", limit: 1000, offset })}`,
+        `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}${q({ order: "-created_at", limit: 1000, offset, metadata: "false" })}`,
       );
       out.push(...page.runs);
       if (page.runs.length < 1000 || out.length >= page.total) return out;

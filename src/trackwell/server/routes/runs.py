@@ -47,8 +47,10 @@ def query_runs(
     order: str = "-created_at",
     limit: int = 50,
     offset: int = 0,
+    metadata: Annotated[bool, Query(description="false: leave out each run's context")] = True,
 ) -> Response:
-    return json_response(services.runs.query(entity, project, filters, order, limit, offset))
+    found = services.runs.query(entity, project, filters, order, limit, offset, metadata=metadata)
+    return json_response(found)
 
 
 @router.get(RUN + "/output", response_model=OutputPage)

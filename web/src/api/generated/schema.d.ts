@@ -1750,6 +1750,8 @@ export interface operations {
                 order?: string;
                 limit?: number;
                 offset?: number;
+                /** @description false: leave out each run's context */
+                metadata?: boolean;
             };
             header?: never;
             path: {
