@@ -356,3 +356,43 @@ def test_keys_of_runs_merge_a_projects_keys_without_decoding(engine: Engine, sto
         assert store.keys_of_runs(conn, []) == []
         # Many runs go in batches under the databases' parameter limits.
         assert store.keys_of_runs(conn, [1, *range(1000, 3000)])[0].key == "loss"
+
+
+def test_coarse_reads_of_long_series_use_sketches_and_keep_every_extreme(
+    engine: Engine, store: SqlHistoryStore
+) -> None:
+    # 200,000 points in full chunks (sketched) plus an open tail: a 1,000-point chart read must
+    # keep the global spike and dip, start and end on the real first and last points, count every
+    # point, and return only real points, the same way with or without a step range.
+    n = 200_000
+    rng = random.Random(5)
+    values = [math.sin(i / 5000) + rng.uniform(-0.01, 0.01) for i in range(n)]
+    values[123_457], values[77_777] = 50.0, -50.0
+    values[4_242] = math.nan
+    for start in range(0, n, 20_000):
+        with engine.begin() as conn:
+            store.append_columns(
+                conn,
+                RUN,
+                HistoryColumns(
+                    steps=list(range(start, start + 20_000)),
+                    timestamps=[T0 + s for s in range(start, start + 20_000)],
+                    runtimes=[float(s) for s in range(start, start + 20_000)],
+                    columns={"loss": values[start : start + 20_000]},
+                ),
+            )
+    with engine.connect() as conn:
+        sketched = conn.exec_driver_sql(
+            "SELECT count(*) FROM history_chunks WHERE sketch IS NOT NULL"
+        ).scalar_one()
+        assert sketched == n // 8192  # every full chunk, not the open one
+        for lo, hi in ((None, None), (10_000, 190_000)):
+            (s,) = store.series(conn, RUN, SeriesQuery(keys=["loss"], samples=1000, min_step=lo, max_step=hi))
+            first, last = lo or 0, hi if hi is not None else n - 1
+            assert s.total_points == last - first + 1
+            assert s.sampled and len(s.steps) <= 1000
+            assert s.steps[0] == first and s.steps[-1] == last
+            assert 50.0 in s.values and -50.0 in s.values
+            for step, value in zip(s.steps, s.values, strict=True):
+                assert value == values[step] or (value == "NaN" and math.isnan(values[step]))
+            assert s.timestamps[0] == T0 + first

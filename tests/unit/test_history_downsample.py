@@ -68,3 +68,20 @@ def test_vectorized_and_loop_m4_pick_the_same_points(seed: int, monkeypatch: pyt
     monkeypatch.setattr(downsample, "VECTOR_MAX_POINTS", 0)
     looped = downsample.m4_indices(steps, values, samples)
     assert vectorized.tolist() == looped.tolist()
+
+
+def test_sketch_keeps_each_groups_first_last_min_and_max() -> None:
+    from trackwell.store.history.sketch import GROUP, sketch_indices, use_sketches
+
+    values = np.arange(GROUP * 3 + 5, dtype=np.float64)
+    values[40] = 1000.0  # the maximum of group 1
+    values[70] = -5.0  # the minimum of group 2
+    values[10] = np.nan  # ignored when looking for extremes
+    keep = sketch_indices(values).tolist()
+    assert keep == sorted(set(keep))
+    assert {0, 31, 32, 63, 64, 95} <= set(keep)  # first and last of each group
+    assert {40, 70} <= set(keep)
+    assert set(range(96, 101)) <= set(keep)  # a short last group is kept whole
+    assert len(keep) <= 4 * 3 + 5
+    # Sketches stand in only when each final bucket spans many groups.
+    assert use_sketches(1_000_000, 1000) and not use_sketches(20_000, 1000) and not use_sketches(10**6, None)

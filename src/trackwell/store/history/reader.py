@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage, Series
@@ -18,6 +18,7 @@ from trackwell.store.base import SeriesQuery, Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
 from trackwell.store.history.downsample import m4_indices
+from trackwell.store.history.sketch import use_sketches
 from trackwell.store.history.values import loads, nest, wire_float, wire_value
 from trackwell.store.history.writer import check_stream
 from trackwell.store.sql.dialect import fetch_all
@@ -95,35 +96,52 @@ def _step_range(
 
 def _key_points(
     conn: Connection, run_pk: int, key: str, query: SeriesQuery
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """All points of one key in the step range, sorted by step (ties in row order)."""
+) -> tuple[IntArray, IntArray, FloatArray, int]:
+    """The points of one key in the step range, sorted by step (ties in row order), and how many
+    points the range holds. A coarse read of a long range (``sketch.use_sketches``) takes the
+    sketches of the chunks that lie wholly inside the range instead of their data."""
     t = history_chunks
-    stmt = (
-        select(t.c.data)
-        .where(
-            t.c.run_pk == run_pk,
-            t.c.stream == query.stream,
-            t.c.key == key,
-            *_step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
-        )
-        .order_by(t.c.row_min)
-    )
-    decoded = [chunks.decode_key_chunk(blob) for (blob,) in fetch_all(conn, stmt)]
-    if not decoded:
-        return _EMPTY_I, _EMPTY_I, _EMPTY_F
+    where = [
+        t.c.run_pk == run_pk,
+        t.c.stream == query.stream,
+        t.c.key == key,
+        *_step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
+    ]
+    inside: list[ColumnElement[bool]] = [t.c.sketch.isnot(None)]
+    if query.min_step is not None:
+        inside.append(t.c.step_min >= query.min_step)
+    if query.max_step is not None:
+        inside.append(t.c.step_max <= query.max_step)
+    coarse = False
+    if query.samples:
+        in_range = conn.execute(select(func.coalesce(func.sum(t.c.count), 0)).where(*where)).scalar_one()
+        coarse = use_sketches(int(in_range), query.samples)
+    if coarse:
+        use = and_(*inside)
+        stmt = select(case((use, t.c.sketch), else_=t.c.data), use, t.c.count)
+    else:
+        stmt = select(t.c.data, literal(False), t.c.count)
+    fetched = fetch_all(conn, stmt.where(*where).order_by(t.c.row_min))
+    if not fetched:
+        return _EMPTY_I, _EMPTY_I, _EMPTY_F, 0
+    decoded = [chunks.decode_key_chunk(blob) for blob, _, _ in fetched]
     rows = np.concatenate([d[0] for d in decoded])
     steps = np.concatenate([d[1] for d in decoded])
     values = np.concatenate([d[2].astype(np.float64, copy=False) for d in decoded])
+    # Points counted exactly: a sketched chunk lies wholly in range and holds `count` points.
+    sketched = sum(int(count) for _, is_sketch, count in fetched if is_sketch)
+    exact_points = sum(len(d[1]) for d, f in zip(decoded, fetched, strict=True) if not f[1])
     if query.min_step is not None or query.max_step is not None:
         lo = query.min_step if query.min_step is not None else np.iinfo(np.int64).min
         hi = query.max_step if query.max_step is not None else np.iinfo(np.int64).max
-        inside = (steps >= lo) & (steps <= hi)
-        if not inside.all():
-            rows, steps, values = rows[inside], steps[inside], values[inside]
+        keep = (steps >= lo) & (steps <= hi)
+        if not keep.all():
+            exact_points -= int((~keep).sum())  # sketched chunks lie inside: only data rows drop
+            rows, steps, values = rows[keep], steps[keep], values[keep]
     if len(steps) > 1 and bool(np.any(steps[1:] < steps[:-1])):
         order = np.argsort(steps, kind="stable")
         rows, steps, values = rows[order], steps[order], values[order]
-    return rows, steps, values
+    return rows, steps, values, sketched + exact_points
 
 
 def _timestamps(conn: Connection, run_pk: int, stream: Stream, rownos: IntArray) -> FloatArray:
@@ -158,8 +176,7 @@ def read_series(conn: Connection, run_pk: int, query: SeriesQuery) -> list[Serie
         raise InvalidArgument("samples must be >= 0", field="samples", hint="0 means full resolution")
     picked: list[tuple[str, IntArray, IntArray, FloatArray, int]] = []
     for key in dict.fromkeys(query.keys):
-        rows, steps, values = _key_points(conn, run_pk, key, query)
-        total = len(steps)
+        rows, steps, values, total = _key_points(conn, run_pk, key, query)
         if samples and total > samples:
             keep = m4_indices(steps, values, samples)
             rows, steps, values = rows[keep], steps[keep], values[keep]

@@ -19,6 +19,7 @@ from trackwell.schema.errors import InvalidArgument
 from trackwell.store.base import HistoryColumns, HistoryRow, Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import ChunkWrites, FloatArray, IntArray, OtherPayload
+from trackwell.store.history.sketch import encode_sketch
 from trackwell.store.history.values import dumps, is_number
 from trackwell.store.sql.history_tables import (
     KEY_LEN,
@@ -326,6 +327,10 @@ def _key_piece(rows: IntArray, steps: IntArray, vals: Any) -> Callable[[int, int
             "vmin": vmin,
             "vmax": vmax,
             "data": chunks.encode_key_chunk(rows[a:b], steps[a:b], vals[a:b]),
+            # Only a full chunk gets a sketch: it is written once, while an open one is rewritten.
+            "sketch": (
+                encode_sketch(rows[a:b], steps[a:b], vals[a:b]) if b - a == chunks.KEY_CHUNK_POINTS else None
+            ),
         }
 
     return piece

@@ -85,6 +85,9 @@ history_chunks = Table(
     Column("vmin", Float(precision=53), nullable=True),
     Column("vmax", Float(precision=53), nullable=True),
     Column("data", LargeBinary, nullable=False),
+    # A full chunk's first/last/min/max point of every 32 (same encoding as data, about 1/8 of it):
+    # coarse chart reads of long series decode these instead (see store/history/sketch.py).
+    Column("sketch", LargeBinary, nullable=True),
     Index("ix_history_chunks_key", "run_pk", "stream", "key", "row_min"),
 )
 
