@@ -79,7 +79,13 @@ class ApiClient:
     """
 
     def __init__(
-        self, base_url: str, api_key: str | None, *, timeout: float = 10.0, verify: bool = True
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        timeout: float = 10.0,
+        verify: bool = True,
+        compress: bool | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -91,6 +97,10 @@ class ApiClient:
         self.base_url = base_url.rstrip("/")
         self._https = parts.scheme == "https"
         self._host = parts.hostname
+        # gzip record batches over networks; to a server on this machine it is only CPU (None: decide
+        # by the host name).
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        self.compress = compress if compress is not None else not loopback
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
         self._api_key = api_key
@@ -205,7 +215,7 @@ class ApiClient:
     def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> RecordsAck:
         """Send one ``RecordBatch`` (already serialized); gzip-encoded when larger than 1 KiB."""
         headers = {"Content-Type": "application/json"}
-        if len(batch_json) > GZIP_THRESHOLD:
+        if len(batch_json) > GZIP_THRESHOLD and self.compress:
             batch_json = gzip.compress(batch_json, compresslevel=5)
             headers["Content-Encoding"] = "gzip"
         path = self._run(entity, project, run_id) + "/records"
