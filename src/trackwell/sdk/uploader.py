@@ -36,7 +36,12 @@ T = TypeVar("T")
 log = logging.getLogger("trackwell.sdk")
 
 BATCH_BYTES = 2 << 20
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.25  # the longest a logged value waits before it is sent
+# The uploader looks at the log this often, and sends at once when this much is waiting: a fast
+# loop's data goes out while the loop runs (finish() then has less left), while a slow trickle still
+# goes out as one batch per POLL_SECONDS, not as a request per look.
+EAGER_POLL_SECONDS = 0.05
+EAGER_BYTES = 64 << 10
 BACKOFF_MIN = 0.2
 BACKOFF_MAX = 5.0
 
@@ -224,6 +229,9 @@ class Uploader:
             if not header.get("entity"):
                 header["entity"] = self.client.viewer_entity()
             closed = self._log_closed()
+            if not closed and not self._finishing.is_set() and self._not_worth_sending_yet():
+                self._sleep(EAGER_POLL_SECONDS)
+                return False
             sent = self._send_some(final=closed)
             if sent:
                 self._failures = 0
@@ -233,7 +241,7 @@ class Uploader:
             if time.monotonic() - self._last_post > self.heartbeat:
                 self._post(b"[]", [])
                 self._failures = 0
-            self._sleep(POLL_SECONDS)
+            self._sleep(EAGER_POLL_SECONDS)
         except (TransportError, SequenceGap) as exc:
             if isinstance(exc, SequenceGap):
                 self._rewind(exc.expected_seq)
@@ -250,6 +258,9 @@ class Uploader:
                 f"run `trackwell sync {self.log_path.parent}` once that is fixed"
             ) from None
         return False
+
+    def _not_worth_sending_yet(self) -> bool:
+        return time.monotonic() - self._last_post < POLL_SECONDS and self.pending_bytes() < EAGER_BYTES
 
     def _sleep(self, seconds: float) -> None:
         if not self._finishing.is_set() or seconds > POLL_SECONDS:
