@@ -12,7 +12,6 @@ Run: ``.venv/bin/python -m benchmarks.table_bench [--quick]`` (or ``python -m be
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -49,13 +48,7 @@ run.finish()
 
 
 def _log_table(server: LiveServer, work: Path, rows: int) -> tuple[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_", "TRACKWELL_"))}
-    env |= {
-        "TRACKWELL_BASE_URL": server.url,
-        "TRACKWELL_API_KEY": server.api_key,
-        "TRACKWELL_CONFIG_DIR": str(work / "config"),
-        "TRACKWELL_SILENT": "true",
-    }
+    env = server.sdk_env(work / "config")
     script = work / "log_table.py"
     script.write_text(SCRIPT)
     proc = subprocess.run(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
 import time
@@ -50,13 +49,7 @@ def expected_rows() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def table_url(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     work = tmp_path_factory.mktemp("sdk")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_", "TRACKWELL_"))}
-    env |= {
-        "TRACKWELL_BASE_URL": server.url,
-        "TRACKWELL_API_KEY": server.api_key,
-        "TRACKWELL_CONFIG_DIR": str(work / "config"),
-        "TRACKWELL_SILENT": "true",
-    }
+    env = server.sdk_env(work / "config")
     script = work / "log_table.py"
     script.write_text(SCRIPT)
     proc = subprocess.run(

@@ -83,20 +83,24 @@ class FileService:
     def read(
         self, key: RunKey, path: str, byte_range: tuple[int, int] | None = None
     ) -> tuple[RunFile, Iterator[bytes]]:
-        """The file's description and an iterator over its bytes (streamed, never all in memory):
-        all of them, or bytes ``first..last`` (inclusive) of ``byte_range``, which is how a browser
-        seeks in audio and video."""
-        entry = self._entry(key, path)
+        """The file's description and an iterator over its bytes (see :meth:`stream`)."""
+        info = self.describe(key, path)
+        return info, self.stream(info, byte_range)
+
+    def stream(self, info: RunFile, byte_range: tuple[int, int] | None = None) -> Iterator[bytes]:
+        """The bytes of a file :meth:`describe` found (streamed, never all in memory): all of them,
+        or bytes ``first..last`` (inclusive) of ``byte_range``, which is how a browser seeks in
+        audio and video."""
         if byte_range is None:
-            return _run_file(key, entry), self._blobs.iter_chunks(entry.sha256)
+            return self._blobs.iter_chunks(info.sha256)
         first, last = byte_range
-        if not 0 <= first <= last < entry.size:
+        if not 0 <= first <= last < info.size:
             raise InvalidArgument(
-                f"bytes {first}-{last} are outside the file ({entry.size} bytes)",
+                f"bytes {first}-{last} are outside the file ({info.size} bytes)",
                 field="range",
-                hint=f"ask for bytes between 0 and {entry.size - 1}",
+                hint=f"ask for bytes between 0 and {info.size - 1}",
             )
-        return _run_file(key, entry), _byte_slice(self._blobs.open(entry.sha256), first, last)
+        return _byte_slice(self._blobs.open(info.sha256), first, last)
 
     def _entry(self, key: RunKey, path: str) -> FileEntry:
         path = sanitize_path(path)

@@ -70,12 +70,11 @@ def download_file(
     if wanted == "unsatisfiable":
         return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"})
     media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"
+    chunks = services.files.stream(info, wanted)  # the file found above: no second lookup
     if wanted is None:
-        _, chunks = services.files.read(key, path)
         headers["Content-Length"] = str(info.size)
         return StreamingResponse(chunks, media_type=media_type, headers=headers)
     first, last = wanted
-    _, chunks = services.files.read(key, path, (first, last))
     headers |= {"Content-Length": str(last - first + 1), "Content-Range": f"bytes {first}-{last}/{info.size}"}
     return StreamingResponse(chunks, status_code=206, media_type=media_type, headers=headers)
 
@@ -96,7 +95,8 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | Literal["unsa
     first = int(first_text)
     if last_text and not last_text.isdigit():
         return None
-    last = min(int(last_text), size - 1) if last_text else size - 1
-    if first >= size or (last_text and int(last_text) < first):
-        return "unsatisfiable" if first >= size else None
-    return first, last
+    if first >= size:
+        return "unsatisfiable"
+    if last_text and int(last_text) < first:
+        return None  # an invalid range is ignored
+    return first, min(int(last_text), size - 1) if last_text else size - 1
