@@ -75,7 +75,9 @@ def test_cookie_requests_that_change_things_need_the_csrf_header(live_server: Li
 
 def test_one_time_link_works_once_then_sign_out_ends_the_session(live_server: LiveServer) -> None:
     with live_server.client() as cli:
-        link = cli.post("/api/v1/session/login-link").json()
+        answer = cli.post("/api/v1/session/login-link")
+        assert answer.status_code == 200, (answer.status_code, answer.text)
+        link = answer.json()
     path = link["url"].removeprefix(live_server.url)
     with httpx.Client(base_url=live_server.url) as browser:
         r = browser.get(path)

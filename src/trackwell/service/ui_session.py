@@ -49,7 +49,8 @@ def load_or_create_secret(data_dir: Path) -> bytes:
     path = data_dir / SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.tmp")
+        # A name of its own per call: two threads of one process may get here at once.
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, secrets.token_hex(32).encode("ascii"))

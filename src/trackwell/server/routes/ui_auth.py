@@ -7,6 +7,8 @@ session's CSRF token in ``X-CSRF-Token``; safe requests need only the cookie.
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import Request
 
 from trackwell.service.ui_session import (
@@ -19,17 +21,19 @@ from trackwell.service.ui_session import (
 from trackwell.store.base import User
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_build_lock = threading.Lock()
 
 
 def session_service(request: Request) -> SessionService:
     """The process's session service, built on first use from the app's services."""
     state = request.app.state
-    existing: SessionService | None = getattr(state, "ui_sessions", None)
-    if existing is None:
-        services = state.services
-        secret = load_or_create_secret(services.settings.data_dir)
-        existing = SessionService(services.db, services.auth, secret)
-        state.ui_sessions = existing
+    with _build_lock:  # the first requests arrive together on the thread pool
+        existing: SessionService | None = getattr(state, "ui_sessions", None)
+        if existing is None:
+            services = state.services
+            secret = load_or_create_secret(services.settings.data_dir)
+            existing = SessionService(services.db, services.auth, secret)
+            state.ui_sessions = existing
     return existing
 
 
