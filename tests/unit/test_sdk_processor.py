@@ -35,6 +35,8 @@ def _calls() -> list[tuple[Any, ...]]:
 
     for i in range(1500):  # more than one block
         log({"loss": 1.0 / (i + 1), "acc": 0.5, "epoch": i // 100})
+    log({"x": 1})  # plain rows with other keys: a block each, one after the other
+    log({"y": 2})
     calls.append((OP_SUMMARY_DEL, "epoch"))  # deleted after rows that logged it: stays deleted
     log({"acc": 0.25, "nested": {"x": 1}})  # not plain: a row record of its own, the last acc
     log({"loss": 0.2})  # other keys: a new block
@@ -44,6 +46,9 @@ def _calls() -> list[tuple[Any, ...]]:
     log({"loss": 0.4})  # merges into the open row: not the fast path
     log({"loss": 0.5}, step=5000)
     log({"loss": 0.6})  # step=5000's row is open: merges, then commits
+    log({"a": 1}, commit=False)
+    log({"b": 1})  # a row of plain scalars from the regular path starts a block...
+    log({"a": 2, "b": 3})  # ...and a fast row joins it
     calls.append((OP_SUMMARY_SET, {"best": 1}))
     for i in range(10):
         log({"loss": float(i), "nan": math.nan, "big": 2**70, "none": None, "s": "é"})
@@ -75,11 +80,12 @@ def test_fast_path_writes_the_same_records(tmp_path: Path, monkeypatch: pytest.M
     assert json.dumps(fast) == json.dumps(slow)  # NaN compares equal only as text
     summary = next(r["values"] for r in reversed(fast) if r["kind"] == "summary")
     assert "epoch" not in summary and summary["acc"] == 0.25 and summary["other"] == 0.7
+    assert (summary["a"], summary["b"], summary["x"], summary["y"]) == (2, 3, 1, 2)
     assert summary["best"] == 1 and summary["loss"] == {"min": 6.0}
-    assert summary["_step"] == 5015 and summary["s"] == "é" and summary["big"] == 2**70
+    assert summary["_step"] == 5017 and summary["s"] == "é" and summary["big"] == 2**70
     blocks = [r for r in fast if r["kind"] == "history_block"]
     assert [len(b["steps"]) for b in blocks[:2]] == [1000, 500]
-    assert sum(len(b["steps"]) for b in blocks) + sum(r["kind"] == "history" for r in fast) == 1520
+    assert sum(len(b["steps"]) for b in blocks) + sum(r["kind"] == "history" for r in fast) == 1524
 
 
 @pytest.mark.parametrize(

@@ -165,6 +165,9 @@ class Processor:
                 before = len(queue)
                 handled = 0
                 while queue:
+                    handled += self._plain_rows(queue, deadline)
+                    if not queue or time.perf_counter() > deadline:
+                        break
                     self._handle(queue.popleft())
                     handled += 1
                     if self._stopping.is_set() or time.perf_counter() > deadline:
@@ -238,15 +241,6 @@ class Processor:
         self, data: dict[str, Any], step: int | None, commit: bool | None, ts: float, deferred: bool
     ) -> None:
         rows = self.rows
-        if step is None and commit is not False and not deferred and self.fast_rows and not rows.has_open_row:
-            summary = self.summary
-            if not (summary.exact or summary.globs):
-                for value in data.values():
-                    if type(value) not in _SCALAR_TYPES:
-                        break
-                else:
-                    self._fast_row(data, ts)
-                    return
         if deferred:
             target = step if step is not None and step >= rows.step else rows.step
             data = self._resolve_deferred(self._split_charts(data), target)
@@ -257,22 +251,48 @@ class Processor:
                 self._write_row(row)
             out.clear()
 
-    def _fast_row(self, data: dict[str, Any], ts: float) -> None:
-        """The common case, with what ``RowBuilder`` and ``_write_row`` would do inlined: a row of
-        plain scalars, committed at once (no ``step=``, no ``commit=False``, no open row), with no
+    def _plain_rows(self, queue: deque[tuple[Any, ...]], deadline: float) -> int:
+        """Take the plain rows at the head of the queue in one tight loop; returns how many.
+
+        The common case, with what ``_log``, ``RowBuilder`` and ``_write_row`` would do inlined: rows
+        of plain scalars committed at once (no ``step=``, no ``commit=False``, no open row), with no
         ``define_metric`` to apply. The summary takes in only the block's last row, later
-        (:meth:`_fold_summary`): the same result, since every row of a block has the same keys."""
+        (:meth:`_fold_summary`): the same result, since every row of a block has the same keys.
+        """
+        rows, summary = self.rows, self.summary
+        if not self.fast_rows or rows.has_open_row or summary.exact or summary.globs:
+            return 0
+        scalars = _SCALAR_TYPES
+        start, offset = self.start_time, self.runtime_offset
         block = self._block
-        if block is None or len(block.steps) >= BLOCK_MAX_ROWS or data.keys() != block.keys:
-            self._flush_block()
-            block = self._block = _Block(data.keys())
-        rows = self.rows
-        block.steps.append(rows.step)
-        rows.step += 1
-        block.timestamps.append(ts)
-        block.runtimes.append(ts - self.start_time + self.runtime_offset)
-        block.rows.append(data)
-        self._unfolded = block
+        taken = 0
+        while queue:
+            item = queue[0]
+            if item[0] != OP_LOG or item[2] is not None or item[3] is False or item[5]:
+                break
+            data = item[1]
+            plain = True
+            for value in data.values():
+                if type(value) not in scalars:
+                    plain = False
+                    break
+            if not plain:
+                break
+            if block is None or len(block.steps) >= BLOCK_MAX_ROWS or data.keys() != block.keys:
+                self._flush_block()
+                block = self._block = _Block(data.keys())
+            queue.popleft()
+            ts = item[4]
+            block.steps.append(rows.step)
+            rows.step += 1
+            block.timestamps.append(ts)
+            block.runtimes.append(ts - start + offset)
+            block.rows.append(data)
+            self._unfolded = block
+            taken += 1
+            if not taken & 31 and time.perf_counter() > deadline:
+                break
+        return taken
 
     def _fold_summary(self) -> None:
         """Give the summary the last fast-path row: before anything else reads or changes it."""
