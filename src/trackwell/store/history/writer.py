@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
@@ -42,6 +42,15 @@ def check_stream(stream: str) -> None:
         )
 
 
+class _Points(NamedTuple):
+    """One key's numbers in a batch: their rows (indices into the batch; None = every row), values
+    (int64 or float64) and the last value as logged (its stats keep the type: 5, not 5.0)."""
+
+    idx: IntArray | None
+    values: IntArray | FloatArray
+    last: Any
+
+
 @dataclass(slots=True)
 class _KeyStats:
     """What one batch adds to a key's stats."""
@@ -71,7 +80,7 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
     if not rows:
         return
     n = len(rows)
-    steps = np.fromiter((_step(r.step) for r in rows), np.int64, n)
+    steps = _steps([r.step for r in rows])
     ts = np.fromiter((r.timestamp for r in rows), np.float64, n)
     rt = np.fromiter((r.runtime for r in rows), np.float64, n)
     numeric: dict[str, tuple[list[int], list[Any]]] = {}
@@ -92,7 +101,11 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
                 odd[key] = value
         if odd is not None:
             odd_rows.append((i, odd))
-    _store(conn, run_pk, stream, steps, ts, rt, numeric, odd_rows)
+    points = {
+        key: _Points(np.array(idx, dtype=np.int64), np.array(vals), vals[-1])
+        for key, (idx, vals) in numeric.items()
+    }
+    _store(conn, run_pk, stream, steps, ts, rt, points, odd_rows)
 
 
 def append_columns(conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream) -> None:
@@ -103,29 +116,45 @@ def append_columns(conn: Connection, run_pk: int, block: HistoryColumns, stream:
         return
     if len(block.timestamps) != n or len(block.runtimes) != n:
         raise InvalidArgument("a history block needs one timestamp and one runtime per step", field="steps")
-    steps = np.fromiter((_step(s) for s in block.steps), np.int64, n)
+    steps = _steps(block.steps)
     ts = np.asarray(block.timestamps, dtype=np.float64)
     rt = np.asarray(block.runtimes, dtype=np.float64)
-    every_row = list(range(n))
-    numeric: dict[str, tuple[list[int], list[Any]]] = {}
+    points: dict[str, _Points] = {}
     odd_by_row: dict[int, dict[str, Any]] = {}
     for key, column in block.columns.items():
         if len(column) != n:
             raise InvalidArgument(f"column {key!r} has {len(column)} values for {n} steps", field="values")
-        kinds = set(map(type, column))
-        if kinds == {float} or (kinds <= {int, float} and all(map(is_number, column))):
-            numeric[key] = (every_row, list(column))
+        whole = _numeric_column(column)
+        if whole is not None:
+            points[key] = _Points(None, whole, column[-1])
             continue
+        idx: list[int] = []
+        vals: list[Any] = []
         for i, value in enumerate(column):
             if is_number(value):
-                entry = numeric.get(key)
-                if entry is None:
-                    entry = numeric[key] = ([], [])
-                entry[0].append(i)
-                entry[1].append(value)
+                idx.append(i)
+                vals.append(value)
             else:
                 odd_by_row.setdefault(i, {})[key] = value
-    _store(conn, run_pk, stream, steps, ts, rt, numeric, sorted(odd_by_row.items()))
+        if idx:
+            points[key] = _Points(np.array(idx, dtype=np.int64), np.array(vals), vals[-1])
+    _store(conn, run_pk, stream, steps, ts, rt, points, sorted(odd_by_row.items()))
+
+
+def _numeric_column(column: Sequence[Any]) -> IntArray | FloatArray | None:
+    """The column as one array when every value is a number (see ``is_number``), else None.
+    Type checks and conversion run in C: this is the hot path of ingest."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        return np.array(column, dtype=np.float64)
+    if kinds == {int}:
+        try:
+            return np.array(column, dtype=np.int64)
+        except OverflowError:  # a value past int64 stays exact in the row store
+            return None
+    if kinds == {int, float} and all(map(is_number, column)):
+        return np.array(column, dtype=np.float64)
+    return None
 
 
 def _store(
@@ -135,11 +164,11 @@ def _store(
     steps: IntArray,
     ts: FloatArray,
     rt: FloatArray,
-    numeric: dict[str, tuple[list[int], list[Any]]],
+    numeric: dict[str, _Points],
     odd_rows: list[tuple[int, dict[str, Any]]],
 ) -> None:
-    """Shared by both entry points: ``numeric`` maps key -> (row indices in the batch, values),
-    ``odd_rows`` holds each row's non-numeric values."""
+    """Shared by both entry points: ``numeric`` holds each key's numbers, ``odd_rows`` each row's
+    non-numeric values."""
     state = conn.execute(
         select(history_streams).where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
     ).first()
@@ -181,6 +210,16 @@ def _store(
             .where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
             .values(**values)
         )
+
+
+def _steps(steps: Sequence[Any]) -> IntArray:
+    """The steps as int64, checked in C; the first bad one is named by ``_step``."""
+    if set(map(type, steps)) == {int}:
+        try:
+            return np.array(steps, dtype=np.int64)
+        except OverflowError:
+            pass
+    return np.fromiter((_step(s) for s in steps), np.int64, len(steps))
 
 
 def _step(step: Any) -> int:
@@ -340,7 +379,7 @@ def _append_numeric(
     conn: Connection,
     run_pk: int,
     stream: Stream,
-    numeric: dict[str, tuple[list[int], list[Any]]],
+    numeric: dict[str, _Points],
     steps: IntArray,
     rownos: IntArray,
     existing: dict[str, Row[Any]],
@@ -354,15 +393,14 @@ def _append_numeric(
         )
         open_blobs.update((int(r.id), r.data) for r in conn.execute(stmt))
     writes = ChunkWrites(history_chunks)
-    for key, (idx_list, value_list) in numeric.items():
-        idx = np.array(idx_list, dtype=np.int64)
+    for key, (idx, key_values, last) in numeric.items():
         # ints stay int64 unless the batch mixes in floats (then the whole piece is float64)
-        vals = np.array(value_list)
-        k_rows, k_steps = rownos[idx], steps[idx]
+        vals: Any = key_values
+        k_rows, k_steps = (rownos, steps) if idx is None else (rownos[idx], steps[idx])
         ks = stats.get(key) or stats.setdefault(key, _KeyStats())
-        ks.num_count += len(idx)
+        ks.num_count += len(vals)
         ks.add_steps(int(k_steps.min()), int(k_steps.max()))
-        ks.add_last(int(k_rows[-1]), value_list[-1])
+        ks.add_last(int(k_rows[-1]), last)
         lo, hi = chunks.nan_extremes(vals)
         ks.vmin = lo if ks.vmin is None or lo is None else min(ks.vmin, lo)
         ks.vmax = hi if ks.vmax is None or hi is None else max(ks.vmax, hi)
