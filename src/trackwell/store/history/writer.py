@@ -9,22 +9,21 @@ Concurrent appends to one run must be serialized by the caller (the run row lock
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.base import HistoryColumns, HistoryRow, Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import ChunkWrites, FloatArray, IntArray, OtherPayload
 from trackwell.store.history.sketch import encode_sketch
-from trackwell.store.history.values import dumps, is_number
+from trackwell.store.history.values import is_number
+from trackwell.store.history.writer_stats import IN_BATCH, KeyStats, load_stats, max_opt, write_stats
 from trackwell.store.sql.history_tables import (
     KEY_LEN,
     history_chunks,
-    history_key_stats,
     history_other_chunks,
     history_row_chunks,
     history_streams,
@@ -32,7 +31,6 @@ from trackwell.store.sql.history_tables import (
 
 STREAMS: tuple[Stream, ...] = ("history", "system")
 _INT64 = (-(2**63), 2**63 - 1)
-_IN_BATCH = 500  # keys per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 
 
 def check_stream(stream: str) -> None:
@@ -49,30 +47,6 @@ class _Points(NamedTuple):
     idx: IntArray | None
     values: IntArray | FloatArray
     last: Any
-
-
-@dataclass(slots=True)
-class _KeyStats:
-    """What one batch adds to a key's stats."""
-
-    num_count: int = 0
-    other_count: int = 0
-    first_step: int | None = None
-    last_step: int | None = None
-    vmin: float | None = None
-    vmax: float | None = None
-    last_value: Any = None
-    last_row: int = -1
-    open_chunk: int | None = None
-    open_chunk_set: bool = False
-
-    def add_steps(self, lo: int, hi: int) -> None:
-        self.first_step = lo if self.first_step is None else min(self.first_step, lo)
-        self.last_step = hi if self.last_step is None else max(self.last_step, hi)
-
-    def add_last(self, row: int, value: Any) -> None:
-        if row > self.last_row:
-            self.last_row, self.last_value = row, value
 
 
 def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream) -> None:
@@ -183,22 +157,22 @@ def _store(
 
     open_row = _append_row_columns(conn, run_pk, stream, state, steps, ts, rt, rownos)
     open_other = _append_other(conn, run_pk, stream, state, other)
-    stats: dict[str, _KeyStats] = {}
+    stats: dict[str, KeyStats] = {}
     for row_no, step, values in zip(other.rows, other.steps, other.values, strict=True):
         for key, value in values.items():
-            ks = stats.get(key) or stats.setdefault(key, _KeyStats())
+            ks = stats.get(key) or stats.setdefault(key, KeyStats())
             ks.other_count += 1
             ks.add_steps(step, step)
             ks.add_last(row_no, value)
     for key in stats.keys() | numeric.keys():
         _check_key(key)
-    existing = _load_stats(conn, run_pk, stream, list(stats.keys() | numeric.keys()))
+    existing = load_stats(conn, run_pk, stream, list(stats.keys() | numeric.keys()))
     _append_numeric(conn, run_pk, stream, numeric, steps, rownos, existing, stats)
-    _write_stats(conn, run_pk, stream, existing, stats)
+    write_stats(conn, run_pk, stream, existing, stats)
 
     values = {
         "row_count": first_row + n,
-        "last_step": _max_opt(state.last_step if state is not None else None, int(steps.max())),
+        "last_step": max_opt(state.last_step if state is not None else None, int(steps.max())),
         "open_row_chunk": open_row,
         "open_other_chunk": open_other,
     }
@@ -239,10 +213,6 @@ def _check_key(key: Any) -> None:
             field="values",
             hint=f"keys must be non-empty strings of at most {KEY_LEN} characters",
         )
-
-
-def _max_opt(a: int | None, b: int) -> int:
-    return b if a is None else max(int(a), b)
 
 
 def _append_row_columns(
@@ -319,17 +289,6 @@ def _append_other(
     return writes.flush(conn).get("open", new_open)
 
 
-def _load_stats(conn: Connection, run_pk: int, stream: Stream, keys: list[str]) -> dict[str, Row[Any]]:
-    t = history_key_stats
-    found: dict[str, Row[Any]] = {}
-    for i in range(0, len(keys), _IN_BATCH):
-        stmt = select(t).where(
-            t.c.run_pk == run_pk, t.c.stream == stream, t.c.key.in_(keys[i : i + _IN_BATCH])
-        )
-        found.update((row.key, row) for row in conn.execute(stmt))
-    return found
-
-
 def _place_pieces(
     writes: ChunkWrites,
     cuts: Sequence[tuple[int, int]],
@@ -383,13 +342,13 @@ def _append_numeric(
     steps: IntArray,
     rownos: IntArray,
     existing: dict[str, Row[Any]],
-    stats: dict[str, _KeyStats],
+    stats: dict[str, KeyStats],
 ) -> None:
     open_ids = [int(existing[k].open_chunk) for k in numeric if k in existing and existing[k].open_chunk]
     open_blobs: dict[int, bytes] = {}
-    for i in range(0, len(open_ids), _IN_BATCH):
+    for i in range(0, len(open_ids), IN_BATCH):
         stmt = select(history_chunks.c.id, history_chunks.c.data).where(
-            history_chunks.c.id.in_(open_ids[i : i + _IN_BATCH])
+            history_chunks.c.id.in_(open_ids[i : i + IN_BATCH])
         )
         open_blobs.update((int(r.id), r.data) for r in conn.execute(stmt))
     writes = ChunkWrites(history_chunks)
@@ -397,7 +356,7 @@ def _append_numeric(
         # ints stay int64 unless the batch mixes in floats (then the whole piece is float64)
         vals: Any = key_values
         k_rows, k_steps = (rownos, steps) if idx is None else (rownos[idx], steps[idx])
-        ks = stats.get(key) or stats.setdefault(key, _KeyStats())
+        ks = stats.get(key) or stats.setdefault(key, KeyStats())
         ks.num_count += len(vals)
         ks.add_steps(int(k_steps.min()), int(k_steps.max()))
         ks.add_last(int(k_rows[-1]), last)
@@ -423,53 +382,3 @@ def _append_numeric(
         )
     for tag, chunk_id in writes.flush(conn).items():
         stats[str(tag)].open_chunk = chunk_id
-
-
-def _write_stats(
-    conn: Connection, run_pk: int, stream: Stream, existing: dict[str, Row[Any]], stats: dict[str, _KeyStats]
-) -> None:
-    t = history_key_stats
-    updates: list[dict[str, Any]] = []
-    inserts: list[dict[str, Any]] = []
-    for key, ks in stats.items():
-        old = existing.get(key)
-        values: dict[str, Any] = {
-            "num_count": ks.num_count,
-            "other_count": ks.other_count,
-            "first_step": ks.first_step,
-            "last_step": ks.last_step,
-            "vmin": ks.vmin,
-            "vmax": ks.vmax,
-            "last_value": dumps(ks.last_value),
-            "last_row": ks.last_row,
-            "open_chunk": ks.open_chunk,
-        }
-        if old is None:
-            inserts.append({"run_pk": run_pk, "stream": stream, "key": key, **values})
-            continue
-        values["num_count"] += old.num_count
-        values["other_count"] += old.other_count
-        values["first_step"] = _min_opt(old.first_step, ks.first_step)
-        values["last_step"] = (
-            _max_opt(old.last_step, ks.last_step) if ks.last_step is not None else old.last_step
-        )
-        values["vmin"] = _min_opt(old.vmin, ks.vmin)
-        values["vmax"] = (
-            old.vmax if ks.vmax is None else ks.vmax if old.vmax is None else max(old.vmax, ks.vmax)
-        )
-        if not ks.open_chunk_set:
-            values["open_chunk"] = old.open_chunk
-        updates.append({"b_key": key, **values})
-    if inserts:
-        conn.execute(insert(t), inserts)
-    if updates:
-        stmt = update(t).where(t.c.run_pk == run_pk, t.c.stream == stream, t.c.key == bindparam("b_key"))
-        conn.execute(stmt, updates)
-
-
-def _min_opt(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
