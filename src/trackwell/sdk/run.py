@@ -12,16 +12,15 @@ import logging
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from trackwell.sdk import term
 from trackwell.sdk.config import Config
 from trackwell.sdk.context.files import FileSaver
+from trackwell.sdk.ending import EXIT_FAILED, deliver, exit_state
 from trackwell.sdk.errors import UsageError
 from trackwell.sdk.processor import (
     OP_CONFIG,
@@ -39,10 +38,6 @@ from trackwell.sdk.values import SCALARS, copy_log_data
 
 log = logging.getLogger("trackwell.sdk")
 _now = time.time
-
-# Exit codes used when finish() infers the end state.
-EXIT_FAILED = 1
-EXIT_KILLED = 255
 
 
 @dataclass
@@ -65,30 +60,6 @@ class RunInfo:
     starting_step: int = 0
     start_time: float = field(default_factory=time.time)
     sweep_id: str | None = None
-
-
-def exit_state(exit_code: int | None, exc: BaseException | None) -> tuple[str, int, dict[str, Any] | None]:
-    """(state, exit code, error) for an ending run; ``exc`` is the exception ending it, if any."""
-    error: dict[str, Any] | None = None
-    if exc is not None and not isinstance(exc, SystemExit):
-        error = {
-            "type": type(exc).__name__,
-            "message": str(exc) or type(exc).__name__,
-            "traceback": "".join(traceback.format_exception(exc)),
-        }
-    if isinstance(exc, KeyboardInterrupt):
-        return "killed", EXIT_KILLED if exit_code is None else exit_code, error
-    if exit_code is None:
-        if isinstance(exc, SystemExit):
-            code = exc.code
-            exit_code = 0 if code is None else code if isinstance(code, int) else 1
-        else:
-            exit_code = 0 if exc is None else EXIT_FAILED
-    if exit_code == 0:
-        return "finished", 0, None
-    if error is None:
-        error = {"type": None, "message": f"the run ended with exit code {exit_code}", "traceback": None}
-    return "failed", exit_code, error
 
 
 class Run:
@@ -354,25 +325,9 @@ class Run:
                     log.exception("close hook failed")
 
     def _deliver(self, deadline: float, *, quiet: bool) -> None:
-        run_dir = self._info.run_dir
-        if self._uploader is None:
-            if not quiet:
-                term.termlog(f"offline run saved in {run_dir}\nupload it with: trackwell sync {run_dir}")
-            return
-        pending = self._uploader.pending_bytes()
-        left = max(0.0, deadline - time.monotonic())
-        if pending > 0 and not quiet:
-            term.termlog(f"uploading the last {_size(pending)} of run data (waiting up to {left:.0f}s)...")
-        delivered = self._uploader.finish(left)
-        if delivered:
-            if not quiet:
-                where = f": {self.url}" if self.url else ""
-                term.termlog(f"run {self._info.name} ({self._info.id}) synced{where}")
-            return
-        reason = self._uploader.error or "the server did not take everything in time"
-        term.termwarn(
-            f"{reason}\nthe rest of the run is safe in {run_dir}; upload it with: trackwell sync {run_dir}"
-        )
+        where = f": {self.url}" if self.url else ""
+        synced = f"run {self._info.name} ({self._info.id}) synced{where}"
+        deliver(self._uploader, self._info.run_dir, deadline, quiet=quiet, synced=synced)
 
     def __enter__(self) -> Run:
         return self
@@ -405,10 +360,6 @@ class Run:
 
     def unwatch(self, *args: Any, **kwargs: Any) -> None:
         """Accepted for compatibility."""
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):.1f} MiB"
 
 
 def _check_step(step: Any) -> int:
