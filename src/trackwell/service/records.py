@@ -3,10 +3,16 @@
 A batch is applied in ONE write transaction under the run's row lock, together with the session's
 ``applied_through`` bookkeeping, so a retried or overlapping batch is skipped record by record and
 two server processes never apply the same record twice (sequence rules: docs/architecture.md).
+
+The SDK keeps two batches in flight. The later one may reach ``apply`` first; while another request
+for the same run is still being read or applied in this process (:class:`Arrivals`), a batch that
+starts past ``applied_through + 1`` waits for it (up to ``GAP_WAIT`` s) instead of answering
+``SequenceGap`` at once. A gap nothing in flight can fill is answered at once, as before.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +51,48 @@ from trackwell.store.base import (
 
 # The row's own fields: kept out of a history row's values (the SDK may echo them there).
 _ROW_FIELDS = frozenset({"_step", "_timestamp", "_runtime"})
+# The longest a batch waits for an earlier one of the same run that is still in flight.
+GAP_WAIT = 10.0
+# How often a waiting batch looks again without being woken (another server process may apply).
+_GAP_POLL = 0.05
+
+
+class Arrivals:
+    """Record requests this process is handling, per run, from before their body is read until
+    they are answered; and a signal each time a batch is applied."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._count: dict[RunKey, int] = {}
+        self.generation = 0  # bumped (under the lock) after every applied batch
+
+    def enter(self, key: RunKey) -> None:
+        with self._cond:
+            self._count[key] = self._count.get(key, 0) + 1
+
+    def leave(self, key: RunKey) -> None:
+        with self._cond:
+            left = self._count.get(key, 1) - 1
+            if left:
+                self._count[key] = left
+            else:
+                self._count.pop(key, None)
+            self._cond.notify_all()
+
+    def applied(self) -> None:
+        with self._cond:
+            self.generation += 1
+            self._cond.notify_all()
+
+    def wait_for_earlier(self, key: RunKey, seen: int, timeout: float) -> bool:
+        """After a gap: False when no other request for ``key`` is in flight here (the gap is
+        real); else wait until a batch is applied, a request ends, or ``timeout``, and say True."""
+        with self._cond:
+            if self._count.get(key, 0) <= 1:
+                return False
+            if self.generation == seen:
+                self._cond.wait(timeout)
+            return True
 
 
 @dataclass
@@ -89,15 +137,32 @@ class RecordService:
         self._db = db
         self._blobs = blobs
         self._clock = clock
+        self.arrivals = Arrivals()
 
     def apply(self, key: RunKey, batch: RecordBatch) -> BatchAck:
         """Apply the batch's new records; an empty batch only refreshes the heartbeat.
 
         Raises ``SequenceGap`` (with ``expected_seq``) when the first new record is past the next
-        seq the server expects for this session, and ``InvalidArgument`` when the batch's own seqs
-        are not consecutive.
+        seq the server expects for this session and no earlier request for the run is in flight
+        here (see :class:`Arrivals`), and ``InvalidArgument`` when the batch's own seqs are not
+        consecutive.
         """
         _check_consecutive(batch.records)
+        give_up = time.monotonic() + GAP_WAIT
+        while True:
+            seen = self.arrivals.generation
+            try:
+                ack = self._apply_once(key, batch)
+            except SequenceGap:
+                left = give_up - time.monotonic()
+                if left <= 0 or not self.arrivals.wait_for_earlier(key, seen, min(left, _GAP_POLL)):
+                    raise
+                continue
+            if batch.records:
+                self.arrivals.applied()
+            return ack
+
+    def _apply_once(self, key: RunKey, batch: RecordBatch) -> BatchAck:
         now = self._clock()
         with self._db.begin() as conn:
             stored = self._db.runs.get_run(conn, key, lock=True)

@@ -1,7 +1,9 @@
 """Record batches: the SDK's upload endpoint (gzip allowed, NaN tokens allowed, size-limited).
 
 The body is read and decoded in an async dependency (I/O only, decoding in the thread pool), then
-applied in a plain ``def`` route, because applying it is blocking database work.
+applied in a plain ``def`` route, because applying it is blocking database work. The request counts
+as in flight for its run from before its body is read until it is answered, so a later batch of the
+same run waits for it rather than answering ``sequence_gap`` (``RecordService.arrivals``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from trackwell.server.responses import json_response
 router = APIRouter(prefix="/api/v1/runs", tags=["records"], dependencies=[Depends(current_user)])
 
 
-async def record_batch(request: Request, services: ServicesDep) -> RecordBatch:
+async def record_batch(request: Request, key: RunKeyDep, services: ServicesDep) -> RecordBatch:
     limit = services.settings.max_batch_bytes
-    raw = await read_body(request, limit)
-    data = await run_in_threadpool(decode_body, raw, request.headers.get("content-encoding"), limit)
-    return await run_in_threadpool(parse_model_json, RecordBatch, data)
+    services.records.arrivals.enter(key)  # left in post_records, or below when the body is refused
+    try:
+        raw = await read_body(request, limit)
+        data = await run_in_threadpool(decode_body, raw, request.headers.get("content-encoding"), limit)
+        return await run_in_threadpool(parse_model_json, RecordBatch, data)
+    except BaseException:
+        services.records.arrivals.leave(key)
+        raise
 
 
 @router.post(
@@ -40,4 +47,7 @@ async def record_batch(request: Request, services: ServicesDep) -> RecordBatch:
 def post_records(
     key: RunKeyDep, batch: Annotated[RecordBatch, Depends(record_batch)], services: ServicesDep
 ) -> Response:
-    return json_response(services.records.apply(key, batch))
+    try:
+        return json_response(services.records.apply(key, batch))
+    finally:
+        services.records.arrivals.leave(key)
