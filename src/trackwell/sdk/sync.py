@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from trackwell.sdk.uploader import Progress, RecordsClient, Uploader, read_session, sync_path
+from trackwell.sdk.upload_state import Progress, read_session, sync_path
+from trackwell.sdk.uploader import RecordsClient, Uploader
 
 log = logging.getLogger("trackwell.sdk")
 

@@ -9,27 +9,35 @@ second sync never duplicates anything.
 Rules: batches are capped in bytes; file records are preceded by the file's bytes (PUT); transport
 errors and 5xx answers are retried with exponential backoff and jitter; ``SequenceGap`` rewinds to
 the record the server expects; progress (byte offset, last applied seq) is persisted next to the log
-in ``run-<id>.twlog.sync``; an empty batch is sent as a heartbeat when idle for ``heartbeat`` s.
-Errors that retrying cannot fix (wrong key, run deleted) stop the uploader with one message: the
-log keeps everything for a later ``trackwell sync``.
+in ``run-<id>.twlog.sync`` (:mod:`upload_state`, about once a second and when the uploader stops);
+an empty batch is sent as a heartbeat when idle for ``heartbeat`` s. Errors that retrying cannot fix
+(wrong key, run deleted) stop the uploader with one message: the log keeps everything for a later
+``trackwell sync``.
+
+Pipelining: up to ``PIPELINE`` batches are in flight at once (:mod:`upload_lanes`), so the server
+applies batch n while batch n+1 is read, sent and parsed. Answers are taken in order; the server
+makes a batch that overtakes the one before it wait for it (docs/architecture.md, "Sequence
+rules"). When a batch fails, the answers of the batches after it are collected, reading restarts
+at the acknowledged offset, and the failure is handled as above, so nothing is skipped and nothing
+is applied twice. Until the server has acknowledged a batch (or the run is known to exist), one
+batch at a time: the first one may have to create the run.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
-from trackwell.sdk.api_client import TransportError
-from trackwell.sdk.runlog import read_frames
+from trackwell.sdk.transport import TransportError
+from trackwell.sdk.upload_lanes import Pipeline, Sent
+from trackwell.sdk.upload_state import Position, Progress, join_records, read_session, sync_path
 from trackwell.sdk.wire import RecordsAck, RunStart, StartedRun, StoredFile
 
 T = TypeVar("T")
@@ -44,6 +52,7 @@ EAGER_POLL_SECONDS = 0.05
 EAGER_BYTES = 64 << 10
 BACKOFF_MIN = 0.2
 BACKOFF_MAX = 5.0
+PIPELINE = 2  # record batches in flight at once
 
 
 class RecordsClient(Protocol):
@@ -57,69 +66,11 @@ class RecordsClient(Protocol):
 
 
 PAUSE_EVERY = 32
-_SESSION = b'{"kind":"session"'
 _FILE_KIND = b',"kind":"file",'
-_JOIN_CHUNK = 256
-
-
-def _seq(payload: bytes) -> int:
-    return int(payload[7 : payload.index(b",")])
-
-
-def _join(frames: list[tuple[int, bytes]]) -> bytes:
-    """The JSON array of the frames' records, built in slices that each yield the GIL."""
-    parts = []
-    for i in range(0, len(frames), _JOIN_CHUNK):
-        parts.append(b",".join([payload for _, payload in frames[i : i + _JOIN_CHUNK]]))
-        time.sleep(0)
-    return b"[" + b",".join(parts) + b"]"
-
-
-def sync_path(log_path: Path) -> Path:
-    return log_path.with_name(log_path.name + ".sync")
-
-
-@dataclass
-class Progress:
-    """What the server has acknowledged: persisted in ``run-<id>.twlog.sync``."""
-
-    session_id: str
-    applied_through: int = -1
-    offset: int = 0
-    finished: bool = False
-
-    @classmethod
-    def load(cls, path: Path, session_id: str) -> Progress:
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            return cls(session_id)
-        if not isinstance(data, dict) or data.get("session_id") != session_id:
-            return cls(session_id)
-        return cls(
-            session_id,
-            int(data.get("applied_through", -1)),
-            int(data.get("offset", 0)),
-            bool(data.get("finished", False)),
-        )
-
-    def save(self, path: Path) -> None:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.__dict__))
-        os.replace(tmp, path)
 
 
 class FatalUploadError(Exception):
     """Retrying cannot help (wrong key, permission, run gone); the log is kept for ``trackwell sync``."""
-
-
-def read_session(log_path: Path) -> dict[str, Any] | None:
-    """The session header (first record) of a run log, or None when the log has none yet."""
-    first = read_frames(log_path, 0, max_bytes=1, final=False).frames
-    if not first:
-        return None
-    header = json.loads(first[0][1])
-    return header if isinstance(header, dict) and header.get("kind") == "session" else None
 
 
 class Uploader:
@@ -147,7 +98,7 @@ class Uploader:
         self._finishing = threading.Event()
         self._thread: threading.Thread | None = None
         self.header: dict[str, Any] | None = None
-        self.progress: Progress | None = None
+        self.position: Position | None = None
         self.error: str | None = None
         self.corrupt: str | None = None
         self.caught_up = threading.Event()
@@ -155,6 +106,8 @@ class Uploader:
         self._last_post = time.monotonic()
         self._batch_bytes = BATCH_BYTES
         self._last_batch: list[tuple[int, bytes]] = []
+        self._pipeline = Pipeline(PIPELINE, "trackwell-upload-send")
+        self._acked_once = False
 
     # --- control ----------------------------------------------------------------------------
 
@@ -177,8 +130,12 @@ class Uploader:
         self._stop.set()
         self._wake.set()
 
+    @property
+    def progress(self) -> Progress | None:
+        return self.position.progress if self.position else None
+
     def pending_bytes(self) -> int:
-        offset = self.progress.offset if self.progress else 0
+        offset = self.position.progress.offset if self.position else 0
         try:
             return max(0, self.log_path.stat().st_size - offset)
         except OSError:
@@ -195,6 +152,8 @@ class Uploader:
                     return False
         except FatalUploadError as exc:
             self.error = str(exc)
+        finally:
+            self._wind_down()
         return False
 
     # --- loop -------------------------------------------------------------------------------
@@ -212,11 +171,21 @@ class Uploader:
             self.error = f"unexpected upload error: {exc!r}"
             log.exception("uploader crashed")
         finally:
+            self._wind_down()
             self.caught_up.set()
             try:
                 self.client.close()
             except Exception:  # pragma: no cover
                 log.exception("closing the client")
+
+    def _wind_down(self) -> None:
+        """Stop the sender threads (once their calls end) and write the last progress."""
+        self._pipeline.close()
+        try:
+            if self.position is not None:
+                self.position.save(force=True)
+        except OSError:  # pragma: no cover - the next sync resends, the server skips
+            log.warning("could not save upload progress for %s", self.log_path)
 
     def _step(self) -> bool:
         """One round: returns True when the log is closed and fully acknowledged."""
@@ -232,14 +201,14 @@ class Uploader:
             if not closed and not self._finishing.is_set() and self._not_worth_sending_yet():
                 self._sleep(EAGER_POLL_SECONDS)
                 return False
-            sent = self._send_some(final=closed)
-            if sent:
-                self._failures = 0
+            if self._send_some(final=closed):
                 return False
             if closed and self._finishing.is_set():
+                assert self.position is not None
+                self.position.save(force=True)
                 return True
             if time.monotonic() - self._last_post > self.heartbeat:
-                self._post(b"[]", [])
+                self._heartbeat()
                 self._failures = 0
             self._sleep(EAGER_POLL_SECONDS)
         except (TransportError, SequenceGap) as exc:
@@ -260,7 +229,13 @@ class Uploader:
         return False
 
     def _not_worth_sending_yet(self) -> bool:
-        return time.monotonic() - self._last_post < POLL_SECONDS and self.pending_bytes() < EAGER_BYTES
+        if time.monotonic() - self._last_post >= POLL_SECONDS:
+            return False
+        sent = self.position.read_from if self.position else 0
+        try:
+            return self.log_path.stat().st_size - sent < EAGER_BYTES
+        except OSError:
+            return True
 
     def _sleep(self, seconds: float) -> None:
         if not self._finishing.is_set() or seconds > POLL_SECONDS:
@@ -284,7 +259,9 @@ class Uploader:
         if header is None:
             return False
         self.header = header
-        self.progress = Progress.load(sync_path(self.log_path), str(header["session_id"]))
+        self.position = Position(
+            self.log_path, Progress.load(sync_path(self.log_path), str(header["session_id"]))
+        )
         return True
 
     def _upsert(self) -> None:
@@ -297,29 +274,44 @@ class Uploader:
         self._upserted = True
 
     def _send_some(self, *, final: bool) -> bool:
-        progress = self.progress
-        assert progress is not None
-        result = read_frames(
-            self.log_path, progress.offset, max_bytes=self._batch_bytes, final=final, pause_every=PAUSE_EVERY
+        """Take the answers that are in, then send the next batch when there is room, else wait for
+        the oldest answer. False only when nothing is in flight and nothing is left to send."""
+        pipeline, position = self._pipeline, self.position
+        assert position is not None
+        self._collect(block=False)
+        if len(pipeline) >= (PIPELINE if self._acked_once or self._upserted else 1):
+            self._collect(block=True)
+            return True
+        frames, end, problem = position.read_batch(
+            self._batch_bytes, final=final, pause_every=PAUSE_EVERY, in_flight=bool(pipeline)
         )
-        if result.problem and result.problem != self.corrupt:
-            self.corrupt = result.problem
-            log.warning("%s: %s", self.log_path, result.problem)
-        frames = result.frames
-        if frames and frames[0][1].startswith(_SESSION):  # only a log's first frame is a header
-            frames = frames[1:]
+        if problem and problem != self.corrupt:
+            self.corrupt = problem
+            log.warning("%s: %s", self.log_path, problem)
         if not frames:
-            if result.end > progress.offset:  # only the header: nothing to send, move past it
-                progress.offset = result.end
+            if pipeline:
+                self._collect(block=True)
+                return True
             return False
-        self._last_batch = frames
-        records = _join(frames)
+        records = join_records(frames)
         if _FILE_KIND in records:
             for _, payload in frames:
                 if payload.startswith(_FILE_KIND[1:], payload.index(b",") + 1):
                     self._put_file(payload)
-        self._post(records, frames, end=result.end)
+        self._submit(records, frames, end)
         return True
+
+    def _collect(self, *, block: bool) -> None:
+        """Answers in order; a failed batch restarts reading at the acknowledged offset, then its
+        error goes to ``_step`` (retry, rewind or give up, as for any request)."""
+        try:
+            self._pipeline.collect(self._acked, block=block)
+        except BaseException:
+            failed = self._pipeline.failed
+            self._last_batch = failed.frames if failed else []
+            if self.position is not None:
+                self.position.cursor = None
+            raise
 
     def _shrink_batch(self) -> None:
         # The server's body limit is smaller than our batch: send less at a time. A single record
@@ -327,10 +319,10 @@ class Uploader:
         if len(self._last_batch) > 1:
             self._batch_bytes = max(1, self._batch_bytes // 4)
             return
-        if self._last_batch and self.progress is not None:
+        if self._last_batch and self.position is not None:
             end, payload = self._last_batch[0]
             log.error("the server refused a %d-byte record as too large; skipping it", len(payload))
-            self.progress.offset = end
+            self.position.skip_to(end)
 
     def _put_file(self, payload: bytes) -> None:
         header = self.header
@@ -359,48 +351,47 @@ class Uploader:
             self._upsert()
             return call()
 
-    def _post(self, records_json: bytes, frames: list[tuple[int, bytes]], end: int | None = None) -> None:
-        header, progress = self.header, self.progress
-        assert header is not None and progress is not None
-        body = (
+    def _body(self, records_json: bytes) -> bytes:
+        assert self.position is not None
+        return (
             b'{"session_id":'
-            + json.dumps(progress.session_id).encode()
+            + json.dumps(self.position.progress.session_id).encode()
             + b',"records":'
             + records_json
             + b"}"
         )
+
+    def _submit(self, records_json: bytes, frames: list[tuple[int, bytes]], end: int) -> None:
+        header = self.header
+        assert header is not None
+        body = self._body(records_json)
+        entity, project, run_id = header["entity"], header["project"], header["run_id"]
+        self._pipeline.send(
+            lambda: self._on_run(lambda: self.client.post_records(entity, project, run_id, body)), frames, end
+        )
+        self._last_post = time.monotonic()
+
+    def _heartbeat(self) -> None:
+        header = self.header
+        assert header is not None
+        body = self._body(b"[]")
         ack = self._on_run(
             lambda: self.client.post_records(header["entity"], header["project"], header["run_id"], body)
         )
         self._last_post = time.monotonic()
-        if frames:
-            self._advance(ack.applied_through, frames, end)
         if self._on_ack is not None:
             self._on_ack(ack)
 
-    def _advance(self, applied: int, frames: list[tuple[int, bytes]], end: int | None) -> None:
-        # Records of a session are numbered consecutively, so the acknowledged frame is found by
-        # arithmetic instead of parsing every frame (this thread must not hold the GIL for long).
-        progress = self.progress
-        assert progress is not None
-        progress.applied_through = max(progress.applied_through, applied)
-        first = _seq(frames[0][1])
-        last = first + len(frames) - 1
-        if applied >= last:
-            progress.offset = max(frames[-1][0], end or 0)
-        elif applied >= first:
-            progress.offset = frames[applied - first][0]
-        progress.save(sync_path(self.log_path))
+    def _acked(self, ack: RecordsAck, sent: Sent) -> None:
+        assert self.position is not None
+        self._acked_once = True
+        self._failures = 0
+        self.position.advance(ack.applied_through, sent.frames, sent.end)
+        if self._on_ack is not None:
+            self._on_ack(ack)
 
     def _rewind(self, expected_seq: int) -> None:
         """The server lacks records before ours: restart from the frame numbered ``expected_seq``."""
-        progress = self.progress
-        assert progress is not None
-        start = 0
-        for end, payload in read_frames(self.log_path, 0, final=False).frames:
-            if not payload.startswith(_SESSION) and _seq(payload) >= expected_seq:
-                break
-            start = end
+        assert self.position is not None
+        start = self.position.rewind(expected_seq)
         log.info("server expects seq %d: resending from byte %d", expected_seq, start)
-        progress.offset = start
-        progress.applied_through = expected_seq - 1
