@@ -7,30 +7,27 @@ Why a thread: ``log()`` must return in microseconds, so the training thread only
 It works in slices of at most ~50 µs and yields the GIL (``time.sleep(0)``) between slices, so the
 training thread never waits long for the interpreter lock. Frames reach the OS at least every
 ~100 ms (a SIGKILL loses at most that), the summary is written as a SummaryRecord at most once a
-second while it changes and always at the end.
-
-Plain rows (scalars only, no ``step=``/``commit=False``, no ``define_metric``) take a fast path
-(:meth:`Processor._fast_row`, ~2 µs a row): a run's backlog at ``finish()`` is mostly such rows.
+second while it changes and always at the end. Plain rows (scalars only, no ``step=`` or
+``commit=False``, no ``define_metric``) take a fast path (:meth:`Processor._plain_rows`, ~1.5 µs a
+row): a fast loop's backlog at ``finish()`` is mostly such rows. Media: :mod:`processor_media`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, KeysView
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trackwell.data_types.convert import bind_value, split_charts
-from trackwell.data_types.custom_chart import CustomChart
+from trackwell.sdk.history_block import BLOCK_MAX_ROWS, Block
+from trackwell.sdk.processor_media import MediaBinder
 from trackwell.sdk.rows import Row, RowBuilder
 from trackwell.sdk.runlog import RunLogWriter, encode_record, use_fast_encoder
 from trackwell.sdk.summary_state import MetricDef, SummaryState
 from trackwell.sdk.term import warn_once
-from trackwell.sdk.values import Deferred
 
 log = logging.getLogger("trackwell.sdk")
 
@@ -41,30 +38,13 @@ FLUSH_SECONDS = 0.1
 SUMMARY_SECONDS = 1.0
 IDLE_WAIT_SECONDS = 0.05
 FLUSH_BYTES = 1 << 20
-BLOCK_MAX_ROWS = 1000  # rows per history block: ~50 KB of JSON for 5 scalars
 _SCALAR_TYPES = frozenset({int, float, str, bool, type(None)})
-
-
-class _Block:
-    """Committed rows waiting to be written as one ``history_block`` record (see schema)."""
-
-    __slots__ = ("keys", "rows", "runtimes", "started", "steps", "timestamps")
-
-    def __init__(self, keys: KeysView[str]) -> None:
-        self.keys = keys  # the first row's keys; every row of the block has the same set
-        self.steps: list[int] = []
-        self.timestamps: list[float] = []
-        self.runtimes: list[float] = []
-        self.rows: list[dict[str, Any]] = []  # turned into columns once, at flush
-        self.started = time.monotonic()
 
 
 class Processor:
     """Owns the row builder, the summary and the run-log writer; only its thread touches them."""
 
-    # Rows of plain scalars skip RowBuilder and the per-row summary update (``_fast_row``); tests
-    # turn this off to check that both paths write the same records.
-    fast_rows = True
+    fast_rows = True  # tests turn the fast path off to check that both paths write the same records
 
     def __init__(
         self,
@@ -80,7 +60,6 @@ class Processor:
         self.queue: deque[tuple[Any, ...]] = deque()
         self.writer = writer
         self.files_dir = files_dir
-        self._visualize: dict[str, Any] = {}
         self._urgent = False  # someone waits for the queue to drain: skip GIL yields
         self.start_time = start_time
         self.runtime_offset = runtime_offset
@@ -89,10 +68,11 @@ class Processor:
         self.seq = 0
         self.history_count = 0
         self._run_id = run_id
+        self.media = MediaBinder(files_dir, run_id, self._append)
         self._rows_out: list[Row] = []
-        self._block: _Block | None = None
+        self._block: Block | None = None
         # The block whose last row the summary has not taken in yet (rows on the fast path).
-        self._unfolded: _Block | None = None
+        self._unfolded: Block | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._done = threading.Event()  # set once the log is closed
@@ -211,7 +191,7 @@ class Processor:
             if op == OP_CONFIG:
                 self._append({"kind": "config", "values": item[1]})
             elif op == OP_SUMMARY_SET:
-                self.summary.set(self._resolve_deferred(item[1], "summary"))
+                self.summary.set(self.media.resolve(item[1], "summary"))
             elif op == OP_SUMMARY_DEL:
                 self.summary.delete(item[1])
             elif op == OP_METRIC:
@@ -243,7 +223,7 @@ class Processor:
         rows = self.rows
         if deferred:
             target = step if step is not None and step >= rows.step else rows.step
-            data = self._resolve_deferred(self._split_charts(data), target)
+            data = self.media.resolve(self.media.split_charts(data), target)
         out = self._rows_out
         rows.log(data, step, commit, ts, out)
         if out:
@@ -280,7 +260,7 @@ class Processor:
                 break
             if block is None or len(block.steps) >= BLOCK_MAX_ROWS or data.keys() != block.keys:
                 self._flush_block()
-                block = self._block = _Block(data.keys())
+                block = self._block = Block(data.keys())
             queue.popleft()
             ts = item[4]
             block.steps.append(rows.step)
@@ -345,7 +325,7 @@ class Processor:
         block = self._block
         if block is None or len(block.steps) >= BLOCK_MAX_ROWS or values.keys() != block.keys:
             self._flush_block()
-            block = self._block = _Block(values.keys())
+            block = self._block = Block(values.keys())
         block.steps.append(row.step)
         block.timestamps.append(row.timestamp)
         block.runtimes.append(runtime)
@@ -359,15 +339,7 @@ class Processor:
         if self._unfolded is not None:
             self._fold_summary()
         self._block = None
-        record = {
-            "seq": self.seq,
-            "kind": "history_block",
-            "steps": block.steps,
-            "timestamps": block.timestamps,
-            "runtimes": block.runtimes,
-            "columns": {key: [values[key] for values in block.rows] for key in block.keys},
-        }
-        self.writer.append(encode_record(record))
+        self.writer.append(encode_record(block.record(self.seq)))
         self.seq += 1
         self.history_count += len(block.steps)
 
@@ -405,63 +377,3 @@ class Processor:
                 item[1].set()
         if self.on_closed is not None:
             self.on_closed()
-
-    # --- media -------------------------------------------------------------------------------
-
-    def _resolve_deferred(self, data: dict[str, Any], step: int | str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in data.items():
-            resolved = self._resolve_value(key, value, step)
-            if resolved is not _DROP:
-                out[key] = resolved
-        return out
-
-    def _resolve_value(self, key: str, value: Any, step: int | str) -> Any:
-        if type(value) is dict:
-            return {
-                k: v
-                for k, v in ((k, self._resolve_value(f"{key}.{k}", v, step)) for k, v in value.items())
-                if v is not _DROP
-            }
-        if type(value) is list:
-            return [self._resolve_value(key, v, step) for v in value]
-        if type(value) is not Deferred:
-            return value
-        try:
-            json_value, files = bind_value(value.value, self.files_dir, key, step)
-            for path in files:
-                self._file_record(path)
-            return json_value
-        except Exception as exc:
-            log.exception("could not convert the value of %r", key)
-            warn_once(f"media-{self._run_id}-{key}", f"could not log the value of {key!r}: {exc}")
-        return _DROP
-
-    def _split_charts(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Charts (``trackwell.plot.*``) log their table as ``<key>_table``; their chart specs go to
-        the run's metadata under ``visualize`` (wandb keeps them in ``config._wandb.visualize``; we
-        keep the user's config free of our bookkeeping)."""
-        charts = {
-            k: v.value for k, v in data.items() if type(v) is Deferred and isinstance(v.value, CustomChart)
-        }
-        if not charts:
-            return data
-        row, visualize = split_charts({k: (charts.get(k, v)) for k, v in data.items()})
-        self._visualize.update(visualize)
-        self._append({"kind": "meta", "metadata": {"visualize": dict(self._visualize)}})
-        return {k: (Deferred(v) if k not in data else v) for k, v in row.items()}
-
-    def _file_record(self, relative: str) -> None:
-        data = (self.files_dir / relative).read_bytes()
-        self._append(
-            {
-                "kind": "file",
-                "path": relative,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "size": len(data),
-                "policy": "now",
-            }
-        )
-
-
-_DROP = object()
