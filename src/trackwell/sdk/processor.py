@@ -73,6 +73,7 @@ class Processor:
         self._block: Block | None = None
         # The block whose last row the summary has not taken in yet (rows on the fast path).
         self._unfolded: Block | None = None
+        self._fast_encoder = False
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._done = threading.Event()  # set once the log is closed
@@ -134,7 +135,6 @@ class Processor:
     def _loop(self) -> None:
         queue = self.queue
         try:
-            use_fast_encoder()
             while not self._stopping.is_set():
                 if not queue:
                     self._tick()
@@ -339,6 +339,9 @@ class Processor:
         if self._unfolded is not None:
             self._fold_summary()
         self._block = None
+        if not self._fast_encoder:  # loaded here, not at start: init() must not wait for the import
+            use_fast_encoder()
+            self._fast_encoder = True
         self.writer.append(encode_record(block.record(self.seq)))
         self.seq += 1
         self.history_count += len(block.steps)
