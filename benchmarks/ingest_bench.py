@@ -1,9 +1,10 @@
 """End-to-end ingest: how fast a run's logged points reach the database through the real path.
 
 An offline run of N rows x 5 scalars is written by the SDK, then ``trackwell sync``'s uploader sends
-its run log to a real server process (gzip batches over HTTP, parsed, sequenced, stored column-wise),
-once on SQLite and once on a throwaway PostgreSQL cluster. Points/s = 5N / wall time of the sync.
-Also reported: the SQLite database's size per stored point, everything included.
+its run log to a real server process (batches over HTTP, two in flight, not gzipped on loopback;
+parsed, sequenced, stored column-wise), once on SQLite and once on a throwaway PostgreSQL cluster.
+Points/s = 5N / wall time of the sync. Also reported: the SQLite database's size per stored point,
+everything included.
 
 Run: ``.venv/bin/python -m benchmarks.ingest_bench [--quick]``. Target (issue 2): >= 500,000 points/s
 into SQLite.
