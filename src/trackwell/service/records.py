@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,16 +60,20 @@ _GAP_POLL = 0.05
 
 class Arrivals:
     """Record requests this process is handling, per run, from before their body is read until
-    they are answered; and a signal each time a batch is applied."""
+    they are answered; a signal each time a batch is applied; and a lock per run, so two batches of
+    one run take turns here rather than in the database (SQLite's busy handler sleeps in steps of up
+    to 100 ms before it retries a locked write)."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._count: dict[RunKey, int] = {}
+        self._locks: dict[RunKey, threading.Lock] = {}
         self.generation = 0  # bumped (under the lock) after every applied batch
 
     def enter(self, key: RunKey) -> None:
         with self._cond:
             self._count[key] = self._count.get(key, 0) + 1
+            self._locks.setdefault(key, threading.Lock())
 
     def leave(self, key: RunKey) -> None:
         with self._cond:
@@ -77,7 +82,13 @@ class Arrivals:
                 self._count[key] = left
             else:
                 self._count.pop(key, None)
+                self._locks.pop(key, None)
             self._cond.notify_all()
+
+    def turn(self, key: RunKey) -> AbstractContextManager[Any]:
+        """Held while a batch of ``key`` is applied (a no-op for a request not counted here)."""
+        with self._cond:
+            return self._locks.get(key) or nullcontext()
 
     def applied(self) -> None:
         with self._cond:
@@ -152,7 +163,8 @@ class RecordService:
         while True:
             seen = self.arrivals.generation
             try:
-                ack = self._apply_once(key, batch)
+                with self.arrivals.turn(key):
+                    ack = self._apply_once(key, batch)
             except SequenceGap:
                 left = give_up - time.monotonic()
                 if left <= 0 or not self.arrivals.wait_for_earlier(key, seen, min(left, _GAP_POLL)):
