@@ -12,116 +12,145 @@ const browser = await chromium.launch({
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
-await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
-const page = await context.newPage();
 let maxPoints = 0;
-page.on("response", async (r) => {
-  if (!r.url().endsWith("/api/v1/series/query")) return;
-  try {
-    for (const run of (await r.json()).runs) for (const s of run.series ?? []) maxPoints = Math.max(maxPoints, s.steps.length);
-  } catch {
-    // a response body that is gone after navigation
-  }
-});
-// TRACE=1: print every API request's start and end (ms since the page was opened) to stderr.
-const trace = [];
-if (process.env.TRACE) {
-  page.on("requestfinished", (r) => {
-    if (!r.url().includes("/api/")) return;
-    const t = r.timing();
-    trace.push(`${Math.round(t.startTime - traceStart)}..${Math.round(t.startTime - traceStart + t.responseEnd)} ms ${r.method()} ${r.url().replace(url, "")}`);
+function watchSeries(page) {
+  page.on("response", async (r) => {
+    if (!r.url().endsWith("/api/v1/series/query")) return;
+    try {
+      for (const run of (await r.json()).runs) for (const s of run.series ?? []) maxPoints = Math.max(maxPoints, s.steps.length);
+    } catch {
+      // a response body that is gone after navigation
+    }
   });
 }
-let traceStart = Date.now();
 const out = {};
 const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
 
-// Cold open: page load, session, 1,000-run list, first chart drawn; then every chart on screen.
-// PROFILE=<file>: record a Chrome CPU profile of the cold open (load it in DevTools).
-const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
-if (cdp) {
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.start");
-}
-// CHROME_TRACE=<file>: record a Chrome timeline trace (layout, style, paint, scripts) of the cold
-// open: the CPU profile shows only JavaScript, and native rendering work appears there as "(program)".
-const tracer = process.env.CHROME_TRACE ? await page.context().newCDPSession(page) : null;
-const traceEvents = [];
-if (tracer) {
-  tracer.on("Tracing.dataCollected", (e) => traceEvents.push(...e.value));
-  await tracer.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,v8", transferMode: "ReportEvents" });
-}
-const t0 = Date.now();
-traceStart = t0;
-await page.goto(`/${entity}/${project}?max=${maxRuns}`);
-await page.waitForSelector(drawn, { timeout: 60000 });
-out.first_chart_ms = Date.now() - t0;
-if (cdp) {
-  const { profile } = await cdp.send("Profiler.stop");
+// Cold opens. PROFILE=<file>: a Chrome CPU profile of the first (default) cold open (load it in
+// DevTools). CHROME_TRACE=<file>: a Chrome timeline trace of it (layout, style, paint, scripts): the
+// CPU profile shows only JavaScript, and native rendering work appears there as "(program)".
+async function coldOpen(path, record) {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
+  await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
+  const page = await context.newPage();
+  watchSeries(page);
+  const cdp = record && process.env.PROFILE ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.start");
+  }
+  const tracer = record && process.env.CHROME_TRACE ? await context.newCDPSession(page) : null;
+  const traceEvents = [];
+  if (tracer) {
+    tracer.on("Tracing.dataCollected", (e) => traceEvents.push(...e.value));
+    await tracer.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,v8", transferMode: "ReportEvents" });
+  }
+  const trace = [];
+  const t0 = Date.now();
+  if (record && process.env.TRACE) {
+    page.on("requestfinished", (r) => {
+      if (!r.url().includes("/api/")) return;
+      const t = r.timing();
+      trace.push(`${Math.round(t.startTime - t0)}..${Math.round(t.startTime - t0 + t.responseEnd)} ms ${r.method()} ${r.url().replace(url, "")}`);
+    });
+  }
+  await page.goto(path);
+  await page.waitForSelector(drawn, { timeout: 120000 });
+  const first = Date.now() - t0;
   const { writeFileSync } = await import("node:fs");
-  writeFileSync(process.env.PROFILE, JSON.stringify(profile));
+  if (cdp) writeFileSync(process.env.PROFILE, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+  if (tracer) {
+    const done = new Promise((resolve) => tracer.once("Tracing.tracingComplete", resolve));
+    await tracer.send("Tracing.end");
+    await done;
+    writeFileSync(process.env.CHROME_TRACE, JSON.stringify({ traceEvents }));
+  }
+  await page.waitForFunction(() => {
+    const panels = [...document.querySelectorAll("[data-testid=panel]")].filter((p) => {
+      const r = p.getBoundingClientRect();
+      return r.top < window.innerHeight && r.bottom > 0;
+    });
+    return panels.length > 0 && panels.every((p) => p.getAttribute("data-points") !== "0" && p.querySelector("canvas"));
+  }, null, { timeout: 120000, polling: 16 });
+  const all = Date.now() - t0;
+  if (trace.length) process.stderr.write(`${path}: first chart at ${first} ms, all visible at ${all} ms\n${trace.join("\n")}\n`);
+  return { context, page, first, all };
 }
-if (tracer) {
-  const done = new Promise((resolve) => tracer.once("Tracing.tracingComplete", resolve));
-  await tracer.send("Tracing.end");
-  await done;
-  const { writeFileSync } = await import("node:fs");
-  writeFileSync(process.env.CHROME_TRACE, JSON.stringify({ traceEvents }));
-}
-if (process.env.TRACE) process.stderr.write(`first chart at ${out.first_chart_ms} ms\n${trace.join("\n")}\n`);
-await page.waitForFunction(() => {
-  const panels = [...document.querySelectorAll("[data-testid=panel]")].filter((p) => {
-    const r = p.getBoundingClientRect();
-    return r.top < window.innerHeight && r.bottom > 0;
-  });
-  return panels.length > 0 && panels.every((p) => p.getAttribute("data-points") !== "0" && p.querySelector("canvas"));
-}, null, { timeout: 60000, polling: 16 });
-out.all_visible_charts_ms = Date.now() - t0;
 
-// Filter and sort the runs table: from just before the input to the changed text, on the page's
-// clock (includes the automation round trip, so it overstates a little).
-async function timeUntilChange(selector, act) {
-  const before = await page.textContent(selector);
-  await page.evaluate(() => (window.__t0 = performance.now()));
-  await act();
-  await page.waitForFunction(([sel, b]) => document.querySelector(sel)?.textContent !== b, [selector, before], { polling: "raf" });
-  return page.evaluate(() => performance.now() - window.__t0);
+// Filter and sort the runs table, timed in the page from the input event to the first frame
+// painted after the table changed (what a user waits for), so the automation's own round trips
+// are not counted. `act` runs in the page: it types into the filter or clicks a column header.
+async function timeUntilChange(page, selector, act) {
+  return page.evaluate(
+    ([sel, action]) =>
+      new Promise((resolve) => {
+        const target = document.querySelector(sel);
+        const before = target.textContent;
+        const t0 = performance.now();
+        if (action.type === "input") {
+          const input = document.querySelector(action.selector);
+          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, action.value);
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        } else {
+          document.querySelector(action.selector).click();
+        }
+        const check = () => {
+          if (document.querySelector(sel)?.textContent !== before) requestAnimationFrame(() => resolve(performance.now() - t0));
+          else requestAnimationFrame(check);
+        };
+        check();
+      }),
+    [selector, act],
+  );
 }
-out.filter_ms = await timeUntilChange("[data-testid=run-count]", () => page.fill("[data-testid=filter]", "lr>0.5"));
-out.sort_ms = await timeUntilChange("[data-testid=runs-table]", () => page.click('.th-sort[data-col="s:train/m00"]'));
+// Columns are virtualized: scroll the table sideways (as a user would) until the column shows.
+async function revealColumn(page, col) {
+  for (let i = 0; i < 100 && !(await page.$(`.th-sort[data-col="${col}"]`)); i++) {
+    await page.evaluate(() => (document.querySelector("[data-testid=runs-table]").scrollLeft += 300));
+    await page.waitForTimeout(50);
+  }
+}
+async function filterAndSort(page) {
+  const filter = await timeUntilChange(page, "[data-testid=run-count]", { type: "input", selector: "[data-testid=filter]", value: "lr>0.5" });
+  // Let the charts follow the filter (they redraw for the new runs) before sorting.
+  await page.waitForTimeout(1500);
+  await revealColumn(page, "s:train/m00");
+  const sort = await timeUntilChange(page, "[data-testid=runs-table]", { type: "click", selector: '.th-sort[data-col="s:train/m00"]' });
+  return { filter, sort };
+}
 
-// One run with a very long metric: open its chart.
-const t1 = Date.now();
-await page.goto(`/${entity}/${bigProject}/runs/${bigRun}?tab=charts`);
-await page.waitForSelector(drawn, { timeout: 60000 });
-out.big_run_chart_ms = Date.now() - t1;
-out.max_points_per_series = maxPoints;
-// The same cold open with the workspace's default number of runs in charts (20), in a fresh
-// browser context so nothing is cached.
+// The workspace as it opens: the default number of runs in charts (20).
 {
-  const fresh = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
-  await fresh.request.post("/api/v1/session", { data: { api_key: apiKey } });
-  const p2 = await fresh.newPage();
-  const t2 = Date.now();
-  await p2.goto(`/${entity}/${project}`);
-  await p2.waitForSelector(drawn, { timeout: 60000 });
-  out.first_chart_default_ms = Date.now() - t2;
-  await fresh.close();
+  const { context, page, first, all } = await coldOpen(`/${entity}/${project}`, true);
+  out.first_chart_default_ms = first;
+  out.all_visible_charts_default_ms = all;
+  const t = await filterAndSort(page);
+  out.filter_ms = t.filter;
+  out.sort_ms = t.sort;
+  await context.close();
 }
-// The long run's chart again, in a fresh page once the server is idle: above, it is opened straight
-// from the 1,000-run workspace, whose queued chart and media requests the server still answers.
+// Every run in charts (`max=`): the stress case.
+{
+  const { context, page, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, false);
+  out.first_chart_ms = first;
+  out.all_visible_charts_ms = all;
+  const t = await filterAndSort(page);
+  out.filter_all_ms = t.filter;
+  out.sort_all_ms = t.sort;
+  // One run with a very long metric, opened straight from that busy workspace.
+  const t1 = Date.now();
+  await page.goto(`/${entity}/${bigProject}/runs/${bigRun}?tab=charts`);
+  await page.waitForSelector(drawn, { timeout: 120000 });
+  out.big_run_chart_ms = Date.now() - t1;
+  await context.close();
+}
+// The long run's chart in a fresh page once the server is idle.
 {
   await new Promise((r) => setTimeout(r, 3000));
-  const fresh = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
-  await fresh.request.post("/api/v1/session", { data: { api_key: apiKey } });
-  const p3 = await fresh.newPage();
-  const t3 = Date.now();
-  await p3.goto(`/${entity}/${bigProject}/runs/${bigRun}?tab=charts`);
-  await p3.waitForSelector(drawn, { timeout: 60000 });
-  out.big_run_chart_idle_ms = Date.now() - t3;
-  await fresh.close();
+  const { context, first } = await coldOpen(`/${entity}/${bigProject}/runs/${bigRun}?tab=charts`, false);
+  out.big_run_chart_idle_ms = first;
+  await context.close();
 }
-
+out.max_points_per_series = maxPoints;
 await browser.close();
 process.stdout.write(JSON.stringify(out) + "\n");
