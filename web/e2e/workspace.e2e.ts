@@ -77,6 +77,70 @@ describe("workspace", () => {
     await filter.fill("");
   });
 
+  it("sorts by a summary column out of view, pins and hides columns (columns are virtualized)", async () => {
+    const table = page.getByTestId("runs-table");
+    const header = (col: string) => page.locator(`.th-sort[data-col="${col}"]`);
+    const names = () => page.locator("[data-run] .run-link").allInnerTexts();
+    const reveal = async (col: string): Promise<void> => {
+      await table.evaluate((el) => (el.scrollLeft = 0));
+      await expect.poll(async () => {
+        if ((await header(col).count()) === 0) await table.evaluate((el) => (el.scrollLeft += 150));
+        return header(col).count();
+      }).toBe(1);
+    };
+    // Every column header met while scrolling the table from its left edge to its right edge.
+    const headersAcross = async (): Promise<Set<string>> => {
+      const seen = new Set<string>();
+      await table.evaluate((el) => (el.scrollLeft = 0));
+      for (let i = 0; i < 40; i++) {
+        await page.waitForTimeout(30);
+        for (const c of await page.locator(".rt-head .th-sort").evaluateAll((els) => els.map((e) => e.getAttribute("data-col") ?? ""))) seen.add(c);
+        if (await table.evaluate((el) => el.scrollLeft + el.clientWidth >= el.scrollWidth - 1)) break;
+        await table.evaluate((el) => (el.scrollLeft += 150));
+      }
+      return seen;
+    };
+    // Only the columns in view are in the page; scrolling sideways brings the others.
+    const rendered = await page.locator(".rt-head .th-sort").count();
+    await page.getByTestId("columns-button").click();
+    const all = await page.getByTestId("column-picker").locator("input").count();
+    await page.getByTestId("columns-button").click();
+    expect(rendered).toBeLessThan(all);
+    expect((await headersAcross()).size).toBe(all);
+    await reveal("s:train/loss");
+    // Final loss = scale / 200: run-a < run-b < run-c < run-d; numbers sort largest first on the
+    // first click. The name column is pinned, so it is still there, scrolled all the way right.
+    await header("s:train/loss").click();
+    await expect.poll(names).toEqual(["run-d", "run-c", "run-b", "run-a"]);
+    expect(new URL(page.url()).searchParams.get("sort")).toBe("-s:train/loss");
+    await header("s:train/loss").click();
+    await expect.poll(names).toEqual(["run-a", "run-b", "run-c", "run-d"]);
+    await shot(page, "workspace-sorted");
+    // Pin config.lr: it moves next to the name and stays in view however far the table scrolls.
+    await reveal("c:lr");
+    await page.locator('.rt-th:has(.th-sort[data-col="c:lr"]) .th-pin').click();
+    await table.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const lrCell = page.locator('[data-run="' + (await page.locator("[data-run]").first().getAttribute("data-run")) + '"] .rt-cell.pinned').nth(1);
+    await expect.poll(() => lrCell.innerText()).toBe("0.1"); // run-a, first in ascending loss
+    const tableBox = await table.boundingBox();
+    const cellBox = await lrCell.boundingBox();
+    expect(cellBox && tableBox && cellBox.x >= tableBox.x && cellBox.x + cellBox.width <= tableBox.x + tableBox.width).toBe(true);
+    await shot(page, "workspace-pinned");
+    await page.locator('.rt-th:has(.th-sort[data-col="c:lr"]) .th-pin').click();
+    // The column picker hides a column.
+    await table.evaluate((el) => (el.scrollLeft = 0));
+    await page.getByTestId("columns-button").click();
+    await page.getByTestId("column-picker").getByText("config.scale").click();
+    await page.getByTestId("columns-button").click();
+    const shown = await headersAcross();
+    expect(shown.has("s:train/loss") && shown.has("c:lr")).toBe(true);
+    expect(shown.has("c:scale")).toBe(false);
+    await page.getByTestId("columns-button").click();
+    await page.getByTestId("column-picker").getByText("config.scale").click();
+    await page.getByTestId("columns-button").click();
+    await page.goto("/root/e2e");
+  });
+
   it("groups runs: collapsible groups in the table, mean line with min-max band in charts", async () => {
     await page.getByTestId("group-by").selectOption("group");
     await expect.poll(() => page.getByTestId("group-row").count()).toBe(2);

@@ -4,12 +4,12 @@
  * zoomed range, so the server's min/max downsampling shows finer detail; live runs refresh.
  */
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, num, type Series, type SeriesQueryResponse } from "../api/client";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
-import { afterSteps, FULL_EVERY, mergeTail } from "../lib/liveSeries";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { runColor } from "../lib/panels";
+import { seriesQueryOptions } from "../lib/seriesQuery";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
 import type { Smoothing } from "../lib/smoothing";
@@ -34,20 +34,28 @@ function toRaw(s: Series): RawSeries {
   return { key: s.key, steps: s.steps, values: s.values.map(num), timestamps: s.timestamps };
 }
 
-/** Mounts its children only once scrolled near the viewport, so a workspace with 100 charts
- * fetches and draws the visible ones first. */
+/** True once the panel is on or near the screen, so a workspace with 100 charts fetches and draws
+ * the visible ones first. Checked once as the panel mounts (before the browser paints: waiting for
+ * the observer's first callback cost the first screen a frame), then by an IntersectionObserver. */
 function useNearViewport(): [React.RefObject<HTMLDivElement | null>, boolean] {
   const ref = useRef<HTMLDivElement>(null);
   const [near, setNear] = useState(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el || near) return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: "300px" });
+    const box = el.getBoundingClientRect();
+    if (box.top < window.innerHeight + MARGIN_PX && box.bottom > -MARGIN_PX) {
+      setNear(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: `${MARGIN_PX}px` });
     io.observe(el);
     return () => io.disconnect();
   }, [near]);
   return [ref, near];
 }
+
+const MARGIN_PX = 300;
 
 export function MetricPanel(props: {
   metric: string;
@@ -79,41 +87,12 @@ export function MetricPanel(props: {
   );
   const [logScale, setLogScale] = useState<boolean | null>(null);
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
-  const stepZoom = settings.xAxis === "step" && range !== null;
-  // A ~400 px chart needs no more than ~1,000 points per line; with many runs, fewer per run keeps
-  // one chart answer near 60k points so the first charts arrive quickly.
-  const samples = Math.max(150, Math.min(1000, Math.floor(60_000 / Math.max(1, runs.length))));
-  // Wall times are a second decode on the server: only time axes ask for them.
-  const timestamps = settings.xAxis === "wall" || settings.xAxis === "relative";
-  // The set of runs, not their table order: re-sorting the table must not refetch every chart.
-  const runSet = useMemo(() => runs.map((r) => r.key).sort(), [runs]);
   const queryClient = useQueryClient();
-  const refreshes = useRef(0);
-  const queryKey = ["series", settings.stream, keysId, xMetric, samples, timestamps, stepZoom ? range : null, runSet];
   const query = useQuery({
-    queryKey,
+    ...seriesQueryOptions(queryClient, { runs, keys, stream: settings.stream, xAxis: settings.xAxis, zoom: range, live: settings.live }),
     enabled: near && runs.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
-    queryFn: async () => {
-      const ask = (after: Map<string, number> | null) =>
-        api.seriesQuery({
-          runs: runs.map((r) => ({ entity: r.entity, project: r.project, run_id: r.id, after_step: after?.get(r.key) ?? null })),
-          keys,
-          samples,
-          x_key: xMetric,
-          stream: settings.stream,
-          timestamps,
-          min_step: stepZoom ? Math.floor(range[0]) : null,
-          max_step: stepZoom ? Math.ceil(range[1]) : null,
-        });
-      // Live refreshes read only the points after what this chart holds (lib/liveSeries.ts).
-      const prev = queryClient.getQueryData<SeriesQueryResponse>(queryKey);
-      refreshes.current += 1;
-      if (!settings.live || !prev || refreshes.current % FULL_EVERY === 0) return ask(null);
-      const merged = mergeTail(prev, await ask(afterSteps(prev)), 2 * samples + 500);
-      return merged ?? ask(null);
-    },
   });
   const plot = useMemo(() => {
     // With several metrics, each (run, metric) pair is a line of its own (lib/panelLines).

@@ -3,7 +3,7 @@
  * (MetricPanel), bar and scatter panels. Panels move by drag and drop (within and across sections;
  * drop on a section's title to append there) or by the panel menu and arrow keys on the handle.
  */
-import { useState } from "react";
+import { memo, useState } from "react";
 import { HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
 import { barData, scatterData, type SummaryRun } from "../lib/summaryPlots";
 import { MetricPanel, type ChartSettings, type PanelRun } from "./MetricPanel";
@@ -102,7 +102,8 @@ function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): Rea
   );
 }
 
-export function PanelSections({ sections, ctx }: { sections: LayoutSection[]; ctx: PanelContext }): React.JSX.Element {
+/** Memoized: the workspace re-renders for the runs table's sake (filter, sort, selection). */
+export const PanelSections = memo(function PanelSections({ sections, ctx }: { sections: LayoutSection[]; ctx: PanelContext }): React.JSX.Element {
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [drop, setDrop] = useState<Drop | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
@@ -191,4 +192,4 @@ export function PanelSections({ sections, ctx }: { sections: LayoutSection[]; ct
       })}
     </>
   );
-}
+});

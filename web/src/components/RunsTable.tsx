@@ -83,6 +83,8 @@ interface Props {
   onSorting: (s: SortingState) => void;
 }
 
+const CTRL_WIDTH = 64; // the checkbox and eye column
+
 /** Memoized: the workspace re-renders for chart and layout state that does not concern the table. */
 export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const columns = useMemo<ColumnDef<TableRun>[]>(
@@ -132,26 +134,52 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     estimateSize: () => 34,
     overscan: 12,
   });
+  // Columns are virtualized too: a project's runs have dozens of config and summary columns, and
+  // the table shows a handful at a time (rendering all of them was most of the table's cost).
+  // Pinned columns come first and always render; they stick to the left.
   const leaf = table.getVisibleLeafColumns();
+  const pinnedCols = leaf.filter((c) => c.getIsPinned());
+  const centerCols = leaf.filter((c) => !c.getIsPinned());
   const pinnedOffsets = new Map<string, number>();
-  let off = 64;
-  for (const c of leaf) {
-    if (c.getIsPinned()) {
-      pinnedOffsets.set(c.id, off);
-      off += c.getSize();
-    }
+  let off = CTRL_WIDTH;
+  for (const c of pinnedCols) {
+    pinnedOffsets.set(c.id, off);
+    off += c.getSize();
   }
-  const width = 64 + leaf.reduce((a, c) => a + c.getSize(), 0);
+  const columnsVirtual = useVirtualizer({
+    horizontal: true,
+    count: centerCols.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => centerCols[i]?.getSize() ?? 120,
+    paddingStart: off,
+    overscan: 2,
+  });
+  const shownCols = columnsVirtual.getVirtualItems();
+  const firstCol = shownCols[0];
+  const lastCol = shownCols[shownCols.length - 1];
+  const padLeft = firstCol ? firstCol.start - off : 0;
+  const padRight = lastCol ? columnsVirtual.getTotalSize() - lastCol.end : 0;
+  const shown = [...pinnedCols, ...shownCols.map((v) => centerCols[v.index]).filter((c) => c !== undefined)];
+  const width = off + centerCols.reduce((a, c) => a + c.getSize(), 0);
   const cellStyle = (id: string, size: number): React.CSSProperties => {
     const left = pinnedOffsets.get(id);
     return left === undefined ? { width: size } : { width: size, left, position: "sticky", zIndex: 1 };
   };
+  const spacers = (cells: React.ReactNode[]): React.ReactNode[] => [
+    ...cells.slice(0, pinnedCols.length),
+    padLeft > 0 ? <div key="pad-left" className="rt-pad" style={{ width: padLeft }} /> : null,
+    ...cells.slice(pinnedCols.length),
+    padRight > 0 ? <div key="pad-right" className="rt-pad" style={{ width: padRight }} /> : null,
+  ];
+  const headers = new Map(table.getHeaderGroups()[0]?.headers.map((h) => [h.id, h]));
 
   return (
     <div className="runs-table" ref={scroller} data-testid="runs-table">
       <div className="rt-head" style={{ width }}>
-        <div className="rt-cell rt-ctrl" style={{ width: 64, left: 0, position: "sticky", zIndex: 2 }} />
-        {table.getHeaderGroups()[0]?.headers.map((h) => {
+        <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0, position: "sticky", zIndex: 2 }} />
+        {spacers(shown.map((c) => {
+          const h = headers.get(c.id);
+          if (!h) return null;
           const sort = h.column.getIsSorted();
           return (
             <div
@@ -176,7 +204,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               </button>
             </div>
           );
-        })}
+        }))}
       </div>
       <div style={{ height: virtual.getTotalSize(), width, position: "relative" }}>
         {virtual.getVirtualItems().map((vi) => {
@@ -194,7 +222,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
           const isHidden = p.hidden.has(d.key);
           return (
             <div key={d.key} className={`rt-row${isHidden ? " is-hidden" : ""}`} style={style} data-run={d.run.id}>
-              <div className="rt-cell rt-ctrl" style={{ width: 64, left: 0, position: "sticky", zIndex: 1 }}>
+              <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0, position: "sticky", zIndex: 1 }}>
                 <input
                   type="checkbox"
                   checked={p.selected.has(d.key)}
@@ -205,11 +233,13 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
                   <span className="swatch" style={{ background: isHidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} />
                 </button>
               </div>
-              {leaf.map((c) => (
-                <div key={c.id} className={`rt-cell${c.getIsPinned() ? " pinned" : ""}`} style={cellStyle(c.id, c.getSize())}>
-                  {renderCell(d, c.id)}
-                </div>
-              ))}
+              {spacers(
+                shown.map((c) => (
+                  <div key={c.id} className={`rt-cell${c.getIsPinned() ? " pinned" : ""}`} style={cellStyle(c.id, c.getSize())}>
+                    {renderCell(d, c.id)}
+                  </div>
+                )),
+              )}
             </div>
           );
         })}

@@ -27,11 +27,17 @@ export function usePersisted<T>(key: string, initial: T): [T, (v: T) => void] {
 
 /** `value`, but only after it stopped changing for `ms`: charts follow the filter box without
  * re-fetching on every keystroke, while the table updates at once. */
-export function useDebounced<T>(value: T, ms: number): T {
+export function useDebounced<T>(value: T, ms: number, passThrough?: (settled: T) => boolean): T {
   const [settled, setSettled] = useState(value);
+  // `passThrough(settled)`: take the new value at once (e.g. the first data after an empty start).
+  const now = passThrough?.(settled) ?? false;
   useEffect(() => {
+    if (now) {
+      setSettled(value);
+      return;
+    }
     const t = setTimeout(() => setSettled(value), ms);
     return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
+  }, [value, ms, now]);
+  return now ? value : settled;
 }

@@ -6,21 +6,23 @@
  */
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { AddPanelDialog } from "../components/AddPanelDialog";
 import type { PanelRun } from "../components/MetricPanel";
-import { PanelSections } from "../components/PanelLayout";
+import { PanelSections, type PanelContext } from "../components/PanelLayout";
 import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { flatten } from "../lib/format";
-import { addPanel, viewSections } from "../lib/layout";
+import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { AXIS_KEYS, runColor } from "../lib/panels";
 import { parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
+import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
+import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 
@@ -103,11 +105,14 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
   // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
-  // table a moment later so typing in the filter box stays instant with many charts on screen.
-  const chartRows = useDebounced(filtered, 300);
+  // table a moment later so typing in the filter box stays instant with many charts on screen (but
+  // at once when the runs first arrive: that wait delayed the first chart by 300 ms).
+  const chartRows = useDebounced(filtered, 300, (settled) => settled.length === 0);
+  // Sorting likewise: the table re-sorts at once, the charts follow in a background render.
+  const chartSorting = useDeferredValue(sorting);
   const plotted: PanelRun[] = useMemo(() => {
     const order = [...chartRows];
-    for (const s of [...sorting].reverse()) {
+    for (const s of [...chartSorting].reverse()) {
       order.sort((a, b) => {
         const va = columnValue(a, s.id);
         const vb = columnValue(b, s.id);
@@ -123,7 +128,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         const g = groupBy ? columnValue(r, groupBy) : null;
         return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: g === null || g === undefined ? null : String(g) };
       });
-  }, [chartRows, hidden, maxRuns, groupBy, sorting]);
+  }, [chartRows, hidden, maxRuns, groupBy, chartSorting]);
   // Same runs, same array: sorting the table must not redraw every chart.
   const plottedRef = useRef<PanelRun[]>(plotted);
   if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
@@ -168,6 +173,23 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     [xParam, smoothParam, groupBy, live],
   );
   const lineSettings = useLineSettings(baseSettings);
+  // The first screen's charts are asked for now, while this page still has the runs table and
+  // every panel to render: their answers arrive during that work instead of after it.
+  const queryClient = useQueryClient();
+  const zoomParam = search.get("zoom");
+  const firstCharts = useMemo(() => {
+    const zooms = parseZooms(zoomParam);
+    const lines = sections
+      .filter((s) => s.name !== "system")
+      .flatMap((s) => s.panels)
+      .filter((p): p is LinePanel => p.type === "line")
+      .slice(0, FIRST_SCREEN_CHARTS);
+    return lines.map((p): SeriesParams => {
+      const settings = lineSettings(p);
+      return { runs: stablePlotted, keys: p.metrics, stream: settings.stream, xAxis: settings.xAxis, zoom: zooms[p.metrics.join("\n")] ?? null, live: settings.live };
+    });
+  }, [sections, stablePlotted, lineSettings, zoomParam]);
+  prefetchCharts(queryClient, firstCharts);
 
   // The runs table re-renders only when its own props change (it is memoized), so its handlers and
   // derived props keep their identity between renders.
@@ -177,6 +199,21 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
+  // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
+  // table must not re-render every chart.
+  const panelContext: PanelContext = useMemo(
+    () => ({
+      runs: stablePlotted,
+      summaryRuns,
+      lineSettings,
+      sectionNames,
+      update: panelLayout.update,
+      onOpenRun: (key: string) => navigate(paths.run(entity, project, key.split("/")[2] ?? "")),
+    }),
+    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project],
+  );
+  const chartSections = useMemo(() => sections.filter((s) => s.name !== "system"), [sections]);
+  const systemSections = useMemo(() => sections.filter((s) => s.name === "system"), [sections]);
   if (runsQuery.isPending) return <div className="loading">Loading runs…</div>;
   if (runsQuery.isError) return <Empty title="Could not load runs">{(runsQuery.error as Error).message}</Empty>;
   if (rows.length === 0)
@@ -186,14 +223,6 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       </Empty>
     );
 
-  const panelContext = {
-    runs: stablePlotted,
-    summaryRuns,
-    lineSettings,
-    sectionNames,
-    update: panelLayout.update,
-    onOpenRun: (key: string) => navigate(paths.run(entity, project, key.split("/")[2] ?? "")),
-  };
   return (
     <div className="workspace">
       <div className="ws-toolbar">
@@ -326,9 +355,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
               {panelLayout.saveError ? `Layout not saved: ${panelLayout.saveError}` : panelLayout.saveState === "saved" ? "" : "saving layout…"}
             </span>
           </div>
-          <PanelSections sections={sections.filter((s) => s.name !== "system")} ctx={panelContext} />
+          <PanelSections sections={chartSections} ctx={panelContext} />
           <WorkspaceMedia runs={stablePlotted} live={live} search={panelSearch} noCharts={keysLoaded && metricKeys.length === 0} showEmpty={panelLayout.loaded && sections.length === 0} />
-          <PanelSections sections={sections.filter((s) => s.name === "system")} ctx={panelContext} />
+          <PanelSections sections={systemSections} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
               choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), sections: sectionNames }}
@@ -346,7 +375,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
  * one server process they would otherwise delay the charts a user looks at first, measured in
  * ui_bench). The wait subscribes to every chart's fetching state, so it lives here: in Workspace it
  * re-rendered the whole page, runs table included, each time any chart started or finished a fetch. */
-function WorkspaceMedia(props: { runs: PanelRun[]; live: boolean; search: string; noCharts: boolean; showEmpty: boolean }): React.JSX.Element {
+const WorkspaceMedia = memo(function WorkspaceMedia(props: { runs: PanelRun[]; live: boolean; search: string; noCharts: boolean; showEmpty: boolean }): React.JSX.Element {
   const queryClient = useQueryClient();
   const chartsFetching = useIsFetching({ queryKey: ["series"] });
   const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
@@ -358,4 +387,4 @@ function WorkspaceMedia(props: { runs: PanelRun[]; live: boolean; search: string
       <MediaSection keys={media} search={props.search} totalRuns={props.runs.length} live={props.live} />
     </>
   );
-}
+});
