@@ -396,3 +396,39 @@ def test_coarse_reads_of_long_series_use_sketches_and_keep_every_extreme(
             for step, value in zip(s.steps, s.values, strict=True):
                 assert value == values[step] or (value == "NaN" and math.isnan(values[step]))
             assert s.timestamps[0] == T0 + first
+
+
+def test_many_runs_read_together_match_reading_each_run(engine: Engine, store: SqlHistoryStore) -> None:
+    # A workspace chart reads one key of many runs in one call: each run's answer must be exactly
+    # what reading that run alone gives, long runs (sketched chunks) and short ones alike, and a
+    # run without the key (or unknown to the store) answers empty series rather than going missing.
+    rng = random.Random(11)
+    lengths = {1: 30_000, 2: 50, 3: 9_000, 4: 0}
+    for run_pk, n in lengths.items():
+        if not n:
+            continue
+        with engine.begin() as conn:
+            store.append_columns(
+                conn,
+                run_pk,
+                HistoryColumns(
+                    steps=list(range(n)),
+                    timestamps=[T0 + s for s in range(n)],
+                    runtimes=[float(s) for s in range(n)],
+                    columns={"loss": [rng.random() for _ in range(n)], "acc": [float(s) for s in range(n)]},
+                ),
+            )
+    append(engine, store, [row(0, {"other": 1.0})], run_pk=5)
+    pks = [1, 2, 3, 4, 5, *range(1000, 1600)]  # past one IN (...) batch
+    with engine.connect() as conn:
+        for query in (
+            SeriesQuery(keys=("loss", "acc"), samples=200),
+            SeriesQuery(keys=("loss",), samples=2000, min_step=100, max_step=25_000, timestamps=False),
+            SeriesQuery(keys=("acc",), samples=None, min_step=8_990),
+        ):
+            many = store.series_many(conn, pks, query)
+            assert set(many) == set(pks)
+            for pk in pks:
+                assert many[pk] == store.series(conn, pk, query), (pk, query)
+            assert many[1][0].total_points > 0 and many[1][0].sampled == bool(query.samples)
+            assert all(s.steps == [] and s.total_points == 0 for s in many[5])

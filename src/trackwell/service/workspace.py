@@ -48,7 +48,7 @@ class WorkspaceService:
                 hint="lower samples, or split the runs over several requests",
             )
         query = SeriesQuery(
-            keys=keys,
+            keys=tuple(keys),  # hashable: runs are grouped by their query below
             min_step=req.min_step,
             max_step=req.max_step,
             samples=req.samples or None,
@@ -57,6 +57,9 @@ class WorkspaceService:
         )
         out: list[RunSeries] = []
         keys_of = [RunKey(ref.entity, ref.project, ref.run_id) for ref in req.runs]
+        # Runs that share one query (all of them, unless live tails start at different steps) are
+        # read together: statements per key rather than per run (store.series_many).
+        wanted: dict[SeriesQuery, list[int]] = {}
         with self._db.read() as conn:
             handles = self._db.runs.find_runs(conn, keys_of)
             for ref, key in zip(req.runs, keys_of, strict=True):
@@ -65,12 +68,24 @@ class WorkspaceService:
                 if handle is None:
                     # One deleted run must not blank a chart of 500 others.
                     base.error = f"run {key} does not exist"
-                    out.append(base)
-                    continue
-                base.last_step = handle.last_step
-                tail = _after(query, ref.after_step, handle)
-                base.series = [] if tail is None else self._db.history.series(conn, handle.pk, tail)
+                else:
+                    base.last_step = handle.last_step
+                    tail = _after(query, ref.after_step, handle)
+                    base.series = []
+                    if tail is not None:
+                        wanted.setdefault(tail, []).append(handle.pk)
                 out.append(base)
+            read = {
+                (q, pk): series
+                for q, pks in wanted.items()
+                for pk, series in self._db.history.series_many(conn, pks, q).items()
+            }
+        for ref, key, base in zip(req.runs, keys_of, out, strict=True):
+            handle = handles.get(key)
+            if handle is not None:
+                tail = _after(query, ref.after_step, handle)
+                if tail is not None:
+                    base.series = read[(tail, handle.pk)]
         return SeriesQueryResponse(runs=out)
 
 

@@ -36,7 +36,8 @@ def history_series(
     samples: Annotated[int, Query(description="Points per series; 0 = full resolution")] = 1000,
     stream: Stream = "history",
 ) -> Response:
-    return json_response(services.history.series(key, _split(keys), min_step, max_step, samples, stream))
+    series = services.history.series(key, _split(keys), min_step, max_step, samples, stream)
+    return json_response(series, wire_safe=True)
 
 
 @router.get(HISTORY + "/rows", response_model=HistoryRows)

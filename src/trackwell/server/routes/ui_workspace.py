@@ -26,7 +26,7 @@ def query_series(
     body: SeriesQueryRequest, _: CurrentUser, request: Request, services: ServicesDep
 ) -> Response:
     """Downsampled series of ``keys`` for each run in ``runs`` (min/max preserved per bucket)."""
-    return json_response(_workspace(request, services).query_series(body))
+    return json_response(_workspace(request, services).query_series(body), wire_safe=True)
 
 
 def include_ui_routers(app: FastAPI) -> None:

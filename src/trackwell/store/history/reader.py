@@ -10,18 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage, Series
-from trackwell.store.base import SeriesQuery, Stream
+from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage
+from trackwell.store.base import Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
-from trackwell.store.history.downsample import m4_indices
-from trackwell.store.history.sketch import use_sketches
 from trackwell.store.history.values import loads, nest, wire_float, wire_value
 from trackwell.store.history.writer import check_stream
-from trackwell.store.sql.dialect import fetch_all
 from trackwell.store.sql.history_tables import (
     history_chunks,
     history_key_stats,
@@ -83,127 +80,16 @@ def read_keys_of_runs(conn: Connection, run_pks: Sequence[int], stream: Stream) 
     ]
 
 
-def _step_range(
+def step_range(
     col_min: ColumnElement[Any], col_max: ColumnElement[Any], lo: int | None, hi: int | None
 ) -> list[ColumnElement[bool]]:
+    """Conditions for chunks whose steps overlap [lo, hi] (None: open on that side)."""
     cond: list[ColumnElement[bool]] = []
     if lo is not None:
         cond.append(col_max >= lo)
     if hi is not None:
         cond.append(col_min <= hi)
     return cond
-
-
-def _key_points(
-    conn: Connection, run_pk: int, key: str, query: SeriesQuery
-) -> tuple[IntArray, IntArray, FloatArray, int]:
-    """The points of one key in the step range, sorted by step (ties in row order), and how many
-    points the range holds. A coarse read of a long range (``sketch.use_sketches``) takes the
-    sketches of the chunks that lie wholly inside the range instead of their data."""
-    t = history_chunks
-    where = [
-        t.c.run_pk == run_pk,
-        t.c.stream == query.stream,
-        t.c.key == key,
-        *_step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
-    ]
-    inside: list[ColumnElement[bool]] = [t.c.sketch.isnot(None)]
-    if query.min_step is not None:
-        inside.append(t.c.step_min >= query.min_step)
-    if query.max_step is not None:
-        inside.append(t.c.step_max <= query.max_step)
-    coarse = False
-    if query.samples:
-        in_range = conn.execute(select(func.coalesce(func.sum(t.c.count), 0)).where(*where)).scalar_one()
-        coarse = use_sketches(int(in_range), query.samples)
-    if coarse:
-        use = and_(*inside)
-        stmt = select(case((use, t.c.sketch), else_=t.c.data), use, t.c.count)
-    else:
-        stmt = select(t.c.data, literal(False), t.c.count)
-    fetched = fetch_all(conn, stmt.where(*where).order_by(t.c.row_min))
-    if not fetched:
-        return _EMPTY_I, _EMPTY_I, _EMPTY_F, 0
-    decoded = [chunks.decode_key_chunk(blob) for blob, _, _ in fetched]
-    rows = np.concatenate([d[0] for d in decoded])
-    steps = np.concatenate([d[1] for d in decoded])
-    values = np.concatenate([d[2].astype(np.float64, copy=False) for d in decoded])
-    # Points counted exactly: a sketched chunk lies wholly in range and holds `count` points.
-    sketched = sum(int(count) for _, is_sketch, count in fetched if is_sketch)
-    exact_points = sum(len(d[1]) for d, f in zip(decoded, fetched, strict=True) if not f[1])
-    if query.min_step is not None or query.max_step is not None:
-        lo = query.min_step if query.min_step is not None else np.iinfo(np.int64).min
-        hi = query.max_step if query.max_step is not None else np.iinfo(np.int64).max
-        keep = (steps >= lo) & (steps <= hi)
-        if not keep.all():
-            exact_points -= int((~keep).sum())  # sketched chunks lie inside: only data rows drop
-            rows, steps, values = rows[keep], steps[keep], values[keep]
-    if len(steps) > 1 and bool(np.any(steps[1:] < steps[:-1])):
-        order = np.argsort(steps, kind="stable")
-        rows, steps, values = rows[order], steps[order], values[order]
-    return rows, steps, values, sketched + exact_points
-
-
-def _timestamps(conn: Connection, run_pk: int, stream: Stream, rownos: IntArray) -> FloatArray:
-    """Wall time of each row number, decoding only the row chunks that hold one of them."""
-    if len(rownos) == 0:
-        return _EMPTY_F
-    t = history_row_chunks
-    lo, hi = int(rownos.min()), int(rownos.max())
-    metas = conn.execute(
-        select(t.c.id, t.c.row_min, t.c.count)
-        .where(t.c.run_pk == run_pk, t.c.stream == stream, t.c.row_max >= lo, t.c.row_min <= hi)
-        .order_by(t.c.row_min)
-    ).all()
-    starts = np.array([m.row_min for m in metas], dtype=np.int64)
-    which = np.searchsorted(starts, rownos, side="right") - 1
-    needed = np.unique(which)
-    ids = [metas[i].id for i in needed.tolist()]
-    blobs = dict(fetch_all(conn, select(t.c.id, t.c.data).where(t.c.id.in_(ids))))
-    parts = [chunks.decode_timestamps(blobs[metas[i].id]) for i in needed.tolist()]
-    all_ts = np.concatenate(parts)
-    # offset of each needed chunk inside all_ts, looked up per row number
-    offsets = np.zeros(len(metas), dtype=np.int64)
-    offsets[needed] = np.cumsum([0] + [len(p) for p in parts[:-1]])
-    result: FloatArray = all_ts[offsets[which] + rownos - starts[which]]
-    return result
-
-
-def read_series(conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
-    check_stream(query.stream)
-    samples = query.samples or 0
-    if samples < 0:
-        raise InvalidArgument("samples must be >= 0", field="samples", hint="0 means full resolution")
-    picked: list[tuple[str, IntArray, IntArray, FloatArray, int]] = []
-    for key in dict.fromkeys(query.keys):
-        rows, steps, values, total = _key_points(conn, run_pk, key, query)
-        if samples and total > samples:
-            keep = m4_indices(steps, values, samples)
-            rows, steps, values = rows[keep], steps[keep], values[keep]
-        picked.append((key, rows, steps, values, total))
-    all_rows = np.concatenate([p[1] for p in picked]) if picked else _EMPTY_I
-    all_ts = _timestamps(conn, run_pk, query.stream, all_rows) if query.timestamps else None
-    out: list[Series] = []
-    at = 0
-    for key, rows, steps, values, total in picked:
-        ts = all_ts[at : at + len(rows)] if all_ts is not None else _EMPTY_F
-        at += len(rows)
-        wire: list[Any] = values.tolist()
-        for i in np.flatnonzero(~np.isfinite(values)).tolist():
-            wire[i] = wire_float(wire[i])
-        # model_construct: the lists are built here from typed arrays, and validating a million
-        # floats would cost more than reading them
-        out.append(
-            Series.model_construct(
-                key=key,
-                steps=steps.tolist(),
-                values=wire,
-                timestamps=ts.tolist(),
-                total_points=total,
-                sampled=len(steps) < total,
-            )
-        )
-    return out
 
 
 def read_rows(
@@ -244,7 +130,7 @@ def _page(
         .where(
             t.c.run_pk == run_pk,
             t.c.stream == stream,
-            *_step_range(t.c.step_min, t.c.step_max, min_step, max_step),
+            *step_range(t.c.step_min, t.c.step_max, min_step, max_step),
         )
         .order_by(t.c.step_min, t.c.row_min)
     ).all()

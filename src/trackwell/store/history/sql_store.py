@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
 from trackwell.store.base import HistoryColumns, HistoryRow, SeriesQuery, Stream
-from trackwell.store.history import reader, writer
+from trackwell.store.history import reader, series_reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
 
 
@@ -38,7 +38,12 @@ class SqlHistoryStore:
         return reader.read_keys_of_runs(conn, run_pks, stream)
 
     def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
-        return reader.read_series(conn, run_pk, query)
+        return series_reader.read_series(conn, run_pk, query)
+
+    def series_many(
+        self, conn: Connection, run_pks: Sequence[int], query: SeriesQuery
+    ) -> dict[int, list[Series]]:
+        return series_reader.read_series_many(conn, run_pks, query)
 
     def rows(
         self,
