@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from tests.fixtures.live_server import LiveServer
@@ -31,6 +32,18 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _wait_listening(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _child(n: int, env: dict[str, str], workdir: Path) -> dict[str, float]:
@@ -100,6 +113,7 @@ def main(quick: bool = False) -> list[Result]:
                     str(port),
                 ]
             )
+            _wait_listening(port)  # else init() may find nothing there and the run goes offline
             slow = {**env, "TRACKWELL_BASE_URL": f"http://127.0.0.1:{port}"}
             results += _results(f"slow ({SLOW_DELAY}s/request)", _child(n, slow, root / "slow"), n)
             down = {
