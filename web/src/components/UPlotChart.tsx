@@ -7,6 +7,7 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { nearestIndex } from "../lib/align";
 import type { PlotData } from "../lib/chartdata";
 
 export interface ChartOptions {
@@ -32,26 +33,50 @@ function alpha(color: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+/** Each line's value at the cursor: at the shared index (aligned data), or at each line's own
+ * nearest point (faceted), with the x that point has. */
+function valuesAtCursor(u: uPlot, data: PlotData): { x: number | undefined; rows: { label: string; color: string; v: number }[] } {
+  const rows: { label: string; color: string; v: number }[] = [];
+  const shown = (l: PlotData["lines"][number]): boolean => l.role !== "raw" && l.role !== "min" && l.role !== "max";
+  if (!data.faceted) {
+    const idx = u.cursor.idx as number;
+    data.lines.forEach((l, i) => {
+      const v = u.data[i + 1]?.[idx];
+      if (shown(l) && v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
+    });
+    return { x: data.x.length ? (u.data[0][idx] as number | undefined) : undefined, rows };
+  }
+  const at = u.posToVal(u.cursor.left ?? 0, "x");
+  // A line answers only near its own points: within 8 px of one.
+  const reach = Math.abs(u.posToVal(8, "x") - u.posToVal(0, "x"));
+  let best: number | undefined;
+  for (const l of data.lines) {
+    const xs = l.x;
+    if (!shown(l) || !xs?.length) continue;
+    const j = nearestIndex(xs, at);
+    const x = xs[j] as number;
+    const v = l.values[j];
+    if (Math.abs(x - at) > reach && (at < (xs[0] as number) || at > (xs[xs.length - 1] as number))) continue;
+    if (v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
+    if (best === undefined || Math.abs(x - at) < Math.abs(best - at)) best = x;
+  }
+  return { x: best, rows };
+}
+
 function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): uPlot.Plugin {
   return {
     hooks: {
       setCursor: (u) => {
         const idx = u.cursor.idx;
-        if (idx === null || idx === undefined || u.cursor.left === undefined || u.cursor.left < 0) {
+        const data = dataRef.current;
+        if ((!data.faceted && (idx === null || idx === undefined)) || u.cursor.left === undefined || u.cursor.left < 0) {
           legend.style.display = "none";
           return;
         }
-        const data = dataRef.current;
-        const x = u.data[0][idx];
-        const rows: { label: string; color: string; v: number }[] = [];
-        data.lines.forEach((l, i) => {
-          if (l.role === "raw" || l.role === "min" || l.role === "max") return;
-          const v = u.data[i + 1]?.[idx];
-          if (v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
-        });
+        const { x, rows } = valuesAtCursor(u, data);
         rows.sort((a, b) => b.v - a.v);
         const shown = rows.slice(0, 12);
-        const xText = data.x.length && x !== undefined ? (u.scales.x?.time ? new Date(x * 1000).toLocaleString() : fmt(x)) : "";
+        const xText = x !== undefined ? (u.scales.x?.time ? new Date(x * 1000).toLocaleString() : fmt(x)) : "";
         legend.replaceChildren();
         const head = document.createElement("div");
         head.className = "tt-head";
@@ -89,6 +114,12 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): 
 }
 
 const SPARSE_POINTS = 30;
+// Faceted plots (every line its own x): x sorted ascending, as the line path builder needs.
+const FACETS: uPlot.Series.Facet[] = [
+  { scale: "x", auto: true, sorted: 1 },
+  { scale: "y", auto: true },
+];
+const LINEAR = uPlot.paths.linear?.();
 // A line with more points than this draws 1 px wide. Why: a 1-device-pixel stroke is a hairline,
 // which canvas rasterizes ~10x faster than a 1.5 px one (measured in headless Chromium's software
 // raster: 5 ms vs 50 ms for 20 lines of 1,000 points), and a dense line is a band of ink anyway.
@@ -120,9 +151,11 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
     focus: { alpha: 0.35 },
     scales: { x: { time: o.xIsTime }, y: { distr: o.logScale ? 3 : 1 } },
     axes: [{ ...axis, label: undefined }, { ...axis, size: 56 }],
+    ...(data.faceted ? { mode: 2 as const } : {}),
     series: [
-      { label: o.xLabel },
+      data.faceted ? {} : { label: o.xLabel },
       ...data.lines.map((l, i): uPlot.Series => ({
+        ...(data.faceted ? { facets: FACETS, paths: LINEAR } : {}),
         label: l.label,
         stroke: l.role === "raw" ? alpha(l.color, 0.22) : l.role === "min" || l.role === "max" ? alpha(l.color, 0.0) : l.color,
         width: l.role === "raw" ? 1 : l.role === "min" || l.role === "max" ? 0 : densities[i] === "dense" ? 1 : 1.5,
@@ -155,6 +188,7 @@ function toUData(data: PlotData, logScale: boolean): uPlot.AlignedData {
   // A log axis cannot show values <= 0: they become gaps rather than breaking the scale.
   const fix = (vs: (number | null)[]): (number | null)[] =>
     vs.map((v) => (v === null || !Number.isFinite(v) || (logScale && v <= 0) ? null : v));
+  if (data.faceted) return [null, ...data.lines.map((l) => [l.x ?? [], fix(l.values)])] as unknown as uPlot.AlignedData;
   return [data.x, ...data.lines.map((l) => fix(l.values))] as uPlot.AlignedData;
 }
 
@@ -186,7 +220,7 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
     // (A live line that grows past SPARSE_POINTS or DENSE_POINTS changes shape too: it stops
     // drawing its points, or thins to a hairline.)
     const densities = data.lines.map(density);
-    const key = JSON.stringify([data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
+    const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignSeries, stepsToMetric } from "./align";
+import { alignSeries, nearestIndex, stepsToMetric } from "./align";
 import { bandOf, groupBy } from "./grouping";
 
 describe("alignSeries", () => {
@@ -53,5 +53,17 @@ describe("groupBy", () => {
       ["(none)", 1],
       ["b", 1],
     ]);
+  });
+});
+
+describe("nearestIndex", () => {
+  it("finds the point nearest to x in sorted x, ties to the left, ends clamped", () => {
+    const xs = [0, 10, 20, 40];
+    expect(nearestIndex(xs, 11)).toBe(1);
+    expect(nearestIndex(xs, 15)).toBe(1);
+    expect(nearestIndex(xs, 16)).toBe(2);
+    expect(nearestIndex(xs, -5)).toBe(0);
+    expect(nearestIndex(xs, 99)).toBe(3);
+    expect(nearestIndex([7], 3)).toBe(0);
   });
 });

@@ -94,3 +94,16 @@ export function stepsToMetric(
   }
   return out;
 }
+
+/** Index of the point of sorted `xs` nearest to `x`. */
+export function nearestIndex(xs: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs((xs[lo - 1] as number) - x) <= Math.abs((xs[lo] as number) - x)) return lo - 1;
+  return lo;
+}

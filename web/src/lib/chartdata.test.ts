@@ -18,18 +18,30 @@ it("plots one line per run against step", () => {
     ["e/p/b", { y: s([0, 1, 2], [5, 4, 3]) }],
   ]);
   const p = buildPlot(runs, byRun, "step", { kind: "none", param: 0 }, false);
-  expect(p.x).toEqual([0, 1, 2]);
-  expect(p.lines.map((l) => [l.label, l.role, l.values])).toEqual([
-    ["a", "line", [3, 2, 1]],
-    ["b", "line", [5, 4, 3]],
+  expect(p.faceted).toBe(true);
+  expect(p.lines.map((l) => [l.label, l.role, l.x, l.values])).toEqual([
+    ["a", "line", [0, 1, 2], [3, 2, 1]],
+    ["b", "line", [0, 1, 2], [5, 4, 3]],
   ]);
   expect(p.maxPoints).toBe(3);
 });
 
+it("draws each run from its own points: runs sampled at different steps are not aligned", () => {
+  const byRun = new Map([
+    ["e/p/a", { y: s([0, 10, 20], [3, 2, 1]) }],
+    ["e/p/b", { y: s([5, 15], [5, 4]) }],
+  ]);
+  const p = buildPlot(runs, byRun, "step", { kind: "none", param: 0 }, false);
+  expect(p.lines.map((l) => [l.x, l.values])).toEqual([
+    [[0, 10, 20], [3, 2, 1]],
+    [[5, 15], [5, 4]],
+  ]);
+});
+
 it("uses relative time and another metric as x", () => {
   const byRun = new Map([["e/p/a", { y: s([0, 1, 2], [3, 2, 1]), x: { ...s([0, 2], [0, 1]), key: "epoch" } }]]);
-  expect(buildPlot(runs, byRun, "relative", { kind: "none", param: 0 }, false).x).toEqual([0, 2, 4]);
-  expect(buildPlot(runs, byRun, { metric: "epoch" }, { kind: "none", param: 0 }, false).x).toEqual([0, 0.5, 1]);
+  expect(buildPlot(runs, byRun, "relative", { kind: "none", param: 0 }, false).lines[0]?.x).toEqual([0, 2, 4]);
+  expect(buildPlot(runs, byRun, { metric: "epoch" }, { kind: "none", param: 0 }, false).lines[0]?.x).toEqual([0, 0.5, 1]);
 });
 
 it("keeps the raw line when smoothing", () => {

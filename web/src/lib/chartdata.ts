@@ -3,7 +3,7 @@
  * line per run (or a mean line and a min-max band per group), smoothing with the raw line kept
  * faint. Pure, so it is tested without a browser and memoized outside React renders.
  */
-import { alignSeries, stepsToMetric, type XY } from "./align";
+import { alignSeries, stepsToMetric } from "./align";
 import { bandOf } from "./grouping";
 import { smooth, type Smoothing } from "./smoothing";
 
@@ -28,11 +28,19 @@ export interface PlotLine {
   color: string;
   role: "raw" | "line" | "mean" | "min" | "max";
   runKey?: string;
+  /** The line's own x values (a faceted plot); absent: the plot's shared `x`. */
+  x?: number[];
   values: (number | null)[];
 }
 
 export interface PlotData {
+  /** Shared x of every line (aligned data); empty when `faceted`. */
   x: number[];
+  /** Every line carries its own x: runs are drawn from their own points, never aligned to the
+   * union of every run's x (20 runs sampled at different steps made each line ~10x longer, and
+   * 1,000 runs made a chart of millions of mostly empty slots). Groups still align: their mean
+   * and band are taken across runs at shared x. */
+  faceted: boolean;
   lines: PlotLine[];
   /** Pairs of line indexes (max, min) to fill between: a group's band. */
   bands: [number, number][];
@@ -63,7 +71,7 @@ export function xValues(
   return stepsToMetric(s.steps, xMetric.steps, xMetric.values);
 }
 
-function sortedXY(xs: (number | null)[], ys: (number | null)[]): XY {
+function sortedXY(xs: (number | null)[], ys: (number | null)[]): { x: number[]; y: (number | null)[] } {
   const idx: number[] = [];
   for (let i = 0; i < xs.length; i++) if (xs[i] !== null && Number.isFinite(xs[i] as number)) idx.push(i);
   let sorted = true;
@@ -80,7 +88,7 @@ export function buildPlot(
   grouped: boolean,
   groupColor?: (label: string) => string,
 ): PlotData {
-  const present: { run: PlotRun; xy: XY }[] = [];
+  const present: { run: PlotRun; xy: { x: number[]; y: (number | null)[] } }[] = [];
   let maxPoints = 0;
   for (const run of runs) {
     const s = byRun.get(run.key);
@@ -88,23 +96,24 @@ export function buildPlot(
     maxPoints = Math.max(maxPoints, s.y.steps.length);
     present.push({ run, xy: sortedXY(xValues(s.y, axis, s.x), s.y.values) });
   }
-  const aligned = alignSeries(present.map((p) => p.xy));
-  const lines: PlotLine[] = [];
-  const bands: [number, number][] = [];
   const smoothed = smoothing.kind !== "none";
   if (!grouped) {
-    present.forEach((p, i) => {
-      const ys = aligned.ys[i] ?? [];
-      const base = { label: p.run.name, color: p.run.color, runKey: p.run.key };
+    const lines: PlotLine[] = [];
+    for (const p of present) {
+      const base = { label: p.run.name, color: p.run.color, runKey: p.run.key, x: p.xy.x };
+      const ys = p.xy.y;
       if (smoothed) {
         lines.push({ ...base, role: "raw", values: ys });
-        lines.push({ ...base, role: "line", values: smoothAligned(aligned.x, ys, smoothing) });
+        lines.push({ ...base, role: "line", values: smoothAligned(p.xy.x, ys, smoothing) });
       } else {
         lines.push({ ...base, role: "line", values: ys });
       }
-    });
-    return { x: aligned.x, lines, bands, maxPoints };
+    }
+    return { x: [], lines, bands: [], maxPoints, faceted: true };
   }
+  const aligned = alignSeries(present.map((p) => p.xy));
+  const lines: PlotLine[] = [];
+  const bands: [number, number][] = [];
   const groups = new Map<string, { color: string; ys: (number | null)[][] }>();
   present.forEach((p, i) => {
     const label = p.run.group ?? "(none)";
@@ -122,7 +131,7 @@ export function buildPlot(
     }
     lines.push({ label: `${label} (${g.ys.length})`, color: g.color, role: "mean", values: mean });
   }
-  return { x: aligned.x, lines, bands, maxPoints };
+  return { x: aligned.x, lines, bands, maxPoints, faceted: false };
 }
 
 function smoothAligned(x: number[], ys: (number | null)[], s: Smoothing): (number | null)[] {
