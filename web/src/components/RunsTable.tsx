@@ -13,7 +13,7 @@ import {
   type VisibilityState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useMemo, useRef } from "react";
+import { memo, useDeferredValue, useMemo, useRef } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
 import { runColor } from "../lib/panels";
@@ -84,9 +84,13 @@ interface Props {
 }
 
 const CTRL_WIDTH = 64; // the checkbox and eye column
+const NO_ROWS: TableRun[] = [];
 
 /** Memoized: the workspace re-renders for chart and layout state that does not concern the table. */
 export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
+  // The first render shows the header only and the rows follow in a background render: the
+  // workspace's first charts draw meanwhile instead of waiting for 1,000 rows' table model.
+  const rows = useDeferredValue(p.rows, NO_ROWS);
   const columns = useMemo<ColumnDef<TableRun>[]>(
     () =>
       p.columnIds.map((id) => ({
@@ -100,7 +104,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     [p.columnIds],
   );
   const table = useReactTable({
-    data: p.rows,
+    data: rows,
     columns,
     state: { sorting: p.sorting, columnVisibility: p.visibility, columnPinning: { left: p.pinned } },
     onSortingChange: (u) => p.onSorting(typeof u === "function" ? u(p.sorting) : u),
