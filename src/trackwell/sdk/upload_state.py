@@ -103,7 +103,8 @@ class Position:
     def read_batch(
         self, max_bytes: int, *, final: bool, pause_every: int, in_flight: bool
     ) -> tuple[list[tuple[int, bytes]], int, str | None]:
-        """The records after what is acknowledged or in flight: (frames, end offset, problem)."""
+        """The records after what is acknowledged or in flight: (frames, end offset, problem).
+        Reading does not move ``cursor``: a batch that could not be sent is read again."""
         start = self.read_from
         result = read_frames(self.log_path, start, max_bytes=max_bytes, final=final, pause_every=pause_every)
         frames = result.frames
@@ -114,8 +115,7 @@ class Position:
                 self.progress.offset = max(self.progress.offset, result.end)
                 self.cursor = None
             return [], start, result.problem
-        self.cursor = result.end
-        return frames, result.end, result.problem
+        return frames, result.end, result.problem  # the caller moves ``cursor`` once it sent them
 
     def advance(self, applied: int, frames: list[tuple[int, bytes]], end: int) -> None:
         """The server has applied through seq ``applied``; ``frames`` were the batch it answered."""

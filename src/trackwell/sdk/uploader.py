@@ -299,6 +299,7 @@ class Uploader:
                 if payload.startswith(_FILE_KIND[1:], payload.index(b",") + 1):
                     self._put_file(payload)
         self._submit(records, frames, end)
+        position.cursor = end
         return True
 
     def _collect(self, *, block: bool) -> None:
