@@ -13,7 +13,7 @@ import {
   type VisibilityState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useDeferredValue, useMemo, useRef } from "react";
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
 import { runColor } from "../lib/panels";
@@ -89,8 +89,11 @@ const NO_ROWS: TableRun[] = [];
 /** Memoized: the workspace re-renders for chart and layout state that does not concern the table. */
 export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   // The first render shows the header only and the rows follow in a background render: the
-  // workspace's first charts draw meanwhile instead of waiting for 1,000 rows' table model.
-  const rows = useDeferredValue(p.rows, NO_ROWS);
+  // workspace's first charts draw meanwhile instead of waiting for 1,000 rows' table model. Later
+  // changes (filter, sort) show at once.
+  const [filled, setFilled] = useState(false);
+  useEffect(() => startTransition(() => setFilled(true)), []);
+  const rows = filled ? p.rows : NO_ROWS;
   const columns = useMemo<ColumnDef<TableRun>[]>(
     () =>
       p.columnIds.map((id) => ({
