@@ -97,6 +97,32 @@ def seed_sparse_media() -> None:
     run.finish()
 
 
+MANY_RUNS = 2_150  # more than two pages of the UI's run list (1,000 per request)
+
+
+def seed_many_runs() -> None:
+    """A project of more runs than one page of the run list, written straight into the store in one
+    transaction: through HTTP each new run is its own commit, and the browser test only needs them
+    listed, not logged."""
+    import time
+
+    from trackwell.schema.runs import RunUpsert
+    from trackwell.store.base import RunKey
+    from trackwell.store.sql.database import open_database
+
+    entity = wandb.Api().default_entity
+    db = open_database(f"sqlite:///{os.environ['TRACKWELL_DATA_DIR']}/trackwell.db", migrate=False)
+    now = time.time()
+    try:
+        with db.begin() as conn:
+            for i in range(MANY_RUNS):
+                run_id = f"m{i:05d}"
+                fields = RunUpsert(session_id=f"s-{run_id}", display_name=run_id, config={"index": i})
+                db.runs.create_run(conn, RunKey(entity, "many", run_id), fields, now + i / 1000)
+    finally:
+        db.close()
+
+
 def main() -> None:
     # 04 twice: the workspace shows two runs' media side by side.
     for example in (
@@ -112,6 +138,7 @@ def main() -> None:
     seed_groups()
     seed_media_kinds()
     seed_sparse_media()
+    seed_many_runs()
 
 
 if __name__ == "__main__":
