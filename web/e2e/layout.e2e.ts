@@ -115,6 +115,9 @@ describe("workspace layout", () => {
     await d.getByLabel("smoothing").selectOption("ema");
     await d.getByLabel("section", { exact: true }).selectOption({ label: "New section…" });
     await d.getByLabel("new section name").fill("mine");
+    // The dialog covers the whole page, not only the panel area it is opened from.
+    const backdrop = await page.locator(".dialog-backdrop").boundingBox();
+    expect(backdrop).toEqual({ x: 0, y: 0, width: page.viewportSize()?.width, height: page.viewportSize()?.height });
     await shot(page, "layout-add-dialog");
     await d.getByTestId("add-panel-submit").click();
     const chart = page.locator('[data-section="mine"] [data-testid=panel]');
