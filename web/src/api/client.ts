@@ -136,7 +136,7 @@ export const api = {
   historyKeys: (e: string, p: string, r: string, stream = "history") =>
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
   seriesQuery: (body: SeriesQueryRequest) =>
-    chartSlot(() => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
+    chartSlot(body.runs.length > HEAVY_CHART_RUNS ? 2 : 1, () => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
   /** Full-resolution history rows holding any of `keys`, up to `max` rows. A page covers a range of
    * steps, so a page of a sparse key (an image every 1,000 steps) can be empty with more to come:
    * only a null cursor ends the scan. */
@@ -166,20 +166,37 @@ export const api = {
     ),
 };
 
-/** At most this many chart requests in flight. They compete for the server's CPU, so firing twenty
- * at once made the first chart arrive with the last; charts ask in mount order (top of the page first). */
-const MAX_CHART_REQUESTS = 2;
+/** At most this much chart work in flight. Requests compete for the server's CPU, so firing twenty
+ * at once made the first chart arrive with the last; charts ask in mount order (top of the page
+ * first). A small chart (a few runs) counts 1 and two go together, hiding each other's latency; a
+ * chart of hundreds of runs takes the server most of a second and counts 2, so the first chart is
+ * not slowed down by the second. */
+const CHART_CAPACITY = 2;
+const HEAVY_CHART_RUNS = 200;
 const RUNS_PAGE = 1000;
 let chartsInFlight = 0;
-const chartQueue: (() => void)[] = [];
+const chartQueue: { weight: number; go: () => void }[] = [];
 
-async function chartSlot<T>(fetch: () => Promise<T>): Promise<T> {
-  if (chartsInFlight >= MAX_CHART_REQUESTS) await new Promise<void>((resolve) => chartQueue.push(resolve));
-  chartsInFlight += 1;
+async function chartSlot<T>(weight: number, fetch: () => Promise<T>): Promise<T> {
+  if (chartsInFlight + weight > CHART_CAPACITY || chartQueue.length > 0) {
+    // Woken by startWaitingCharts with its weight already counted.
+    await new Promise<void>((go) => chartQueue.push({ weight, go }));
+  } else {
+    chartsInFlight += weight;
+  }
   try {
     return await fetch();
   } finally {
-    chartsInFlight -= 1;
-    chartQueue.shift()?.();
+    chartsInFlight -= weight;
+    startWaitingCharts();
+  }
+}
+
+/** Starts waiting charts in order while they fit. */
+function startWaitingCharts(): void {
+  for (let next = chartQueue[0]; next && chartsInFlight + next.weight <= CHART_CAPACITY; next = chartQueue[0]) {
+    chartQueue.shift();
+    chartsInFlight += next.weight;
+    next.go();
   }
 }
