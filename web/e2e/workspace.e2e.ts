@@ -150,6 +150,13 @@ describe("workspace", () => {
     // lr-low = run-c, run-d: mean of 3/200 and 4/200 = 0.0175.
     expect(tip).toMatch(/lr-low \(2\) 0\.0175/);
     await shot(page, "workspace-grouped");
+    // The band can span ± one standard deviation instead; it is part of the link.
+    await page.getByTestId("band").selectOption("std");
+    await expect.poll(() => new URL(page.url()).searchParams.get("band")).toBe("std");
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("6");
+    expect(await hoverLast("train/loss")).toMatch(/lr-low \(2\) 0\.0175/);
+    await shot(page, "workspace-grouped-std");
+    await page.getByTestId("band").selectOption("minmax");
     await page.getByTestId("group-row").first().click();
     await expect.poll(() => page.locator("[data-run]").count()).toBe(2);
     await page.getByTestId("group-by").selectOption("");

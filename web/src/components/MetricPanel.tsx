@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import type { BandKind } from "../lib/grouping";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { runColor } from "../lib/panels";
 import { seriesQueryOptions } from "../lib/seriesQuery";
@@ -20,6 +21,8 @@ export interface ChartSettings {
   smoothing: Smoothing;
   logScale: boolean;
   grouped: boolean;
+  /** A group's band: min to max (default) or ± one standard deviation. */
+  band?: BandKind;
   live: boolean;
   stream: "history" | "system";
 }
@@ -107,8 +110,8 @@ export function MetricPanel(props: {
       }
     }
     const lines = linesForMetrics(runs, keys);
-    return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`));
-  }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped]);
+    return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`), settings.band);
+  }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
   const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
   const chartOptions = useMemo(
     () => ({

@@ -43,6 +43,15 @@ describe("bandOf", () => {
     );
     expect(b).toEqual({ mean: [2, 5, 3], min: [1, 5, 3], max: [3, 5, 3] });
   });
+
+  it("spans one population standard deviation either side of the mean when asked", () => {
+    // values 2, 4, 4, 4, 5, 5, 7, 9: mean 5, population std dev 2
+    const ys = [2, 4, 4, 4, 5, 5, 7, 9].map((v) => [v, null]);
+    const b = bandOf([...ys, [null, 1]], 2, "std");
+    expect(b.mean).toEqual([5, 1]);
+    expect(b.min).toEqual([3, 1]);
+    expect(b.max).toEqual([7, 1]);
+  });
 });
 
 describe("groupBy", () => {

@@ -4,7 +4,7 @@
  * faint. Pure, so it is tested without a browser and memoized outside React renders.
  */
 import { alignSeries, stepsToMetric } from "./align";
-import { bandOf } from "./grouping";
+import { bandOf, type BandKind } from "./grouping";
 import { smooth, type Smoothing } from "./smoothing";
 
 export type XAxis = "step" | "wall" | "relative" | { metric: string };
@@ -87,6 +87,7 @@ export function buildPlot(
   smoothing: Smoothing,
   grouped: boolean,
   groupColor?: (label: string) => string,
+  band: BandKind = "minmax",
 ): PlotData {
   const present: { run: PlotRun; xy: { x: number[]; y: (number | null)[] } }[] = [];
   let maxPoints = 0;
@@ -122,11 +123,12 @@ export function buildPlot(
     g.ys.push(fillForward(aligned.ys[i] ?? []));
   });
   for (const [label, g] of groups) {
-    const band = bandOf(g.ys, aligned.x.length);
-    const mean = smoothed ? smoothAligned(aligned.x, band.mean, smoothing) : band.mean;
+    const spread = bandOf(g.ys, aligned.x.length, band);
+    const mean = smoothed ? smoothAligned(aligned.x, spread.mean, smoothing) : spread.mean;
     if (g.ys.length > 1) {
-      lines.push({ label: `${label} max`, color: g.color, role: "max", values: band.max });
-      lines.push({ label: `${label} min`, color: g.color, role: "min", values: band.min });
+      const [hi, lo] = band === "std" ? ["+1σ", "−1σ"] : ["max", "min"];
+      lines.push({ label: `${label} ${hi}`, color: g.color, role: "max", values: spread.max });
+      lines.push({ label: `${label} ${lo}`, color: g.color, role: "min", values: spread.min });
       bands.push([lines.length - 2, lines.length - 1]);
     }
     lines.push({ label: `${label} (${g.ys.length})`, color: g.color, role: "mean", values: mean });

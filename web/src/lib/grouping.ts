@@ -1,7 +1,11 @@
 /**
  * Grouped runs: the runs table groups by any column, and charts draw each group as a mean line
- * with a min-max band. Both builders are pure so the table and the charts agree on membership.
+ * with a band: min to max, or one standard deviation either side of the mean. Both builders are
+ * pure so the table and the charts agree on membership.
  */
+
+/** What a group's band spans: its runs' min to max, or the mean ± one (population) std dev. */
+export type BandKind = "minmax" | "std";
 
 export interface Band {
   mean: (number | null)[];
@@ -9,13 +13,15 @@ export interface Band {
   max: (number | null)[];
 }
 
-/** Mean, min and max across aligned y arrays at each x; null where no run has a value. */
-export function bandOf(ys: readonly (readonly (number | null)[])[], length: number): Band {
+/** Mean and band (min/max, or mean ± std dev as `min`/`max`) across aligned y arrays at each x;
+ * null where no run has a value. */
+export function bandOf(ys: readonly (readonly (number | null)[])[], length: number, kind: BandKind = "minmax"): Band {
   const mean = new Array<number | null>(length).fill(null);
   const min = new Array<number | null>(length).fill(null);
   const max = new Array<number | null>(length).fill(null);
   for (let i = 0; i < length; i++) {
     let sum = 0;
+    let squares = 0;
     let n = 0;
     let lo = Infinity;
     let hi = -Infinity;
@@ -23,14 +29,22 @@ export function bandOf(ys: readonly (readonly (number | null)[])[], length: numb
       const v = y[i];
       if (v === null || v === undefined || !Number.isFinite(v)) continue;
       sum += v;
+      squares += v * v;
       n++;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
     if (n > 0) {
-      mean[i] = sum / n;
-      min[i] = lo;
-      max[i] = hi;
+      const m = sum / n;
+      mean[i] = m;
+      if (kind === "std") {
+        const sd = Math.sqrt(Math.max(0, squares / n - m * m));
+        min[i] = m - sd;
+        max[i] = m + sd;
+      } else {
+        min[i] = lo;
+        max[i] = hi;
+      }
     }
   }
   return { mean, min, max };

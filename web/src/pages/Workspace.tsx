@@ -15,6 +15,7 @@ import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
 import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
+import type { BandKind } from "../lib/grouping";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
@@ -55,6 +56,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const filterText = search.get("q") ?? "";
   const deferredFilter = useDeferredValue(filterText);
   const groupBy = search.get("group");
+  const band: BandKind = search.get("band") === "std" ? "std" : "minmax";
   const xAxis = parseX(search.get("x"));
   const smoothing = parseSmoothing(search.get("smooth"));
   const panelSearch = search.get("panels") ?? "";
@@ -169,8 +171,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
   const baseSettings = useMemo(
-    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), live }),
-    [xParam, smoothParam, groupBy, live],
+    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, live }),
+    [xParam, smoothParam, groupBy, band, live],
   );
   const lineSettings = useLineSettings(baseSettings);
   // The first screen's charts are asked for now, while this page still has the runs table and
@@ -249,6 +251,15 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
             ))}
           </select>
         </label>
+        {groupBy && (
+          <label title="What the band around each group's mean line spans">
+            Band
+            <select value={band} onChange={(e) => setParams({ band: e.target.value === "std" ? "std" : null })} data-testid="band">
+              <option value="minmax">min – max</option>
+              <option value="std">± 1 std dev</option>
+            </select>
+          </label>
+        )}
         <button onClick={() => setShowPicker(!showPicker)} data-testid="columns-button">
           Columns
         </button>
