@@ -129,6 +129,15 @@ def main(quick: bool) -> list[Result]:
         Result("ui", "runs table filter", out["filter_ms"], "ms", "< 100", f"{runs} runs, in-page timing"),
         Result("ui", "runs table sort", out["sort_ms"], "ms", "< 100", f"{runs} runs, in-page timing"),
         Result(
+            "ui",
+            "runs table scroll, 95th percentile frame",
+            out["scroll"]["p95"],
+            "ms",
+            "-",
+            f"{runs} runs top to bottom, 120 px per frame, {out['scroll']['frames']} frames, "
+            f"longest {out['scroll']['max']:.0f} ms",
+        ),
+        Result(
             "ui", "workspace first chart drawn, every run in charts", out["first_chart_ms"], "ms", "-", every
         ),
         Result(

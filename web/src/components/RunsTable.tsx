@@ -170,7 +170,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const width = off + centerCols.reduce((a, c) => a + c.getSize(), 0);
   const cellStyle = (id: string, size: number): React.CSSProperties => {
     const left = pinnedOffsets.get(id);
-    return left === undefined ? { width: size } : { width: size, left, position: "sticky", zIndex: 1 };
+    return left === undefined ? { width: size } : { width: size, left };
   };
   const spacers = (cells: React.ReactNode[]): React.ReactNode[] => [
     ...cells.slice(0, pinnedCols.length),
@@ -179,11 +179,26 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     padRight > 0 ? <div key="pad-right" className="rt-pad" style={{ width: padRight }} /> : null,
   ];
   const headers = new Map(table.getHeaderGroups()[0]?.headers.map((h) => [h.id, h]));
+  // The rows' columns as plain data that keeps its identity while the table scrolls vertically,
+  // so rows already on screen (memoized) are not rendered again for each scrolled frame.
+  const columnsKey = JSON.stringify([shown.map((c) => [c.id, c.getSize(), pinnedOffsets.get(c.id) ?? null]), pinnedCols.length, padLeft, padRight]);
+  const rowColumns: RowColumns = useMemo(
+    () => ({
+      cells: shown.map((c) => ({ id: c.id, width: c.getSize(), left: pinnedOffsets.get(c.id) ?? null })),
+      pinned: pinnedCols.length,
+      padLeft,
+      padRight,
+    }),
+    [columnsKey], // those values, compared by content
+  );
 
   return (
-    <div className="runs-table" ref={scroller} data-testid="runs-table">
+    // Pinned cells stick (position: sticky, in CSS) only while the table is scrolled sideways: every
+    // sticky cell is a compositor layer, and ~90 of them made each frame of a vertical scroll spend
+    // ~12 ms laying out layers.
+    <div className={`runs-table${columnsVirtual.scrollOffset ? " scrolled-x" : ""}`} ref={scroller} data-testid="runs-table">
       <div className="rt-head" style={{ width }}>
-        <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0, position: "sticky", zIndex: 2 }} />
+        <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }} />
         {spacers(shown.map((c) => {
           const h = headers.get(c.id);
           if (!h) return null;
@@ -225,32 +240,69 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               </div>
             );
           }
-          const d = row.data;
-          const isHidden = p.hidden.has(d.key);
           return (
-            <div key={d.key} className={`rt-row${isHidden ? " is-hidden" : ""}`} style={style} data-run={d.run.id}>
-              <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0, position: "sticky", zIndex: 1 }}>
-                <input
-                  type="checkbox"
-                  checked={p.selected.has(d.key)}
-                  onChange={() => p.onToggleSelected(d.key)}
-                  aria-label={`select ${d.run.display_name}`}
-                />
-                <button className="eye" onClick={() => p.onToggleHidden(d.key)} title={isHidden ? "Show in charts" : "Hide from charts"} aria-label="toggle run visibility">
-                  <span className="swatch" style={{ background: isHidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} />
-                </button>
-              </div>
-              {spacers(
-                shown.map((c) => (
-                  <div key={c.id} className={`rt-cell${c.getIsPinned() ? " pinned" : ""}`} style={cellStyle(c.id, c.getSize())}>
-                    {renderCell(d, c.id)}
-                  </div>
-                )),
-              )}
-            </div>
+            <RunRow
+              key={row.data.key}
+              d={row.data}
+              top={vi.start}
+              height={vi.size}
+              width={width}
+              cols={rowColumns}
+              hidden={p.hidden.has(row.data.key)}
+              selected={p.selected.has(row.data.key)}
+              onToggleHidden={p.onToggleHidden}
+              onToggleSelected={p.onToggleSelected}
+            />
           );
         })}
       </div>
+    </div>
+  );
+});
+
+interface RowColumns {
+  /** Cells in order, pinned first; `left` is a pinned cell's sticky offset. */
+  cells: { id: string; width: number; left: number | null }[];
+  pinned: number;
+  padLeft: number;
+  padRight: number;
+}
+
+interface RunRowProps {
+  d: TableRun;
+  top: number;
+  height: number;
+  width: number;
+  cols: RowColumns;
+  hidden: boolean;
+  selected: boolean;
+  onToggleHidden: (key: string) => void;
+  onToggleSelected: (key: string) => void;
+}
+
+/** One run's row; memoized, so scrolling renders only the rows that come into view. */
+const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, selected, onToggleHidden, onToggleSelected }: RunRowProps): React.JSX.Element {
+  const cell = (c: RowColumns["cells"][number]) => (
+    <div
+      key={c.id}
+      className={`rt-cell${c.left !== null ? " pinned" : ""}`}
+      style={c.left === null ? { width: c.width } : { width: c.width, left: c.left }}
+    >
+      {renderCell(d, c.id)}
+    </div>
+  );
+  return (
+    <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id}>
+      <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
+        <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
+        <button className="eye" onClick={() => onToggleHidden(d.key)} title={hidden ? "Show in charts" : "Hide from charts"} aria-label="toggle run visibility">
+          <span className="swatch" style={{ background: hidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} />
+        </button>
+      </div>
+      {cols.cells.slice(0, cols.pinned).map(cell)}
+      {cols.padLeft > 0 && <div className="rt-pad" style={{ width: cols.padLeft }} />}
+      {cols.cells.slice(cols.pinned).map(cell)}
+      {cols.padRight > 0 && <div className="rt-pad" style={{ width: cols.padRight }} />}
     </div>
   );
 });
