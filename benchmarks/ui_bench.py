@@ -133,19 +133,19 @@ def main(quick: bool) -> list[Result]:
             "runs table scroll, 95th percentile frame",
             out["scroll"]["p95"],
             "ms",
-            "-",
+            "",
             f"{runs} runs top to bottom, 120 px per frame, {out['scroll']['frames']} frames, "
             f"longest {out['scroll']['max']:.0f} ms",
         ),
         Result(
-            "ui", "workspace first chart drawn, every run in charts", out["first_chart_ms"], "ms", "-", every
+            "ui", "workspace first chart drawn, every run in charts", out["first_chart_ms"], "ms", "", every
         ),
         Result(
             "ui",
             "workspace all visible charts drawn, every run in charts",
             out["all_visible_charts_ms"],
             "ms",
-            "-",
+            "",
             every,
         ),
         Result("ui", "runs table filter, every run in charts", out["filter_all_ms"], "ms", "< 100", every),
@@ -166,7 +166,7 @@ def main(quick: bool) -> list[Result]:
             "long run chart opens from a busy workspace",
             out["big_run_chart_ms"],
             "ms",
-            "-",
+            "",
             f"one run, {big} points, opened from the every-run workspace (its chart requests still queued)",
         ),
     ]
