@@ -131,6 +131,20 @@ def test_update_changes_only_the_given_fields(db: SqlDatabase) -> None:
     assert (run.tags, run.config) == (["keep"], {"a": 1})
 
 
+def test_config_and_summary_values_come_back_exactly(db: SqlDatabase) -> None:
+    # Integers past 64 bits (seeds, hashes) stay exact ints; floats keep every digit; strings that
+    # merely look like numbers stay strings; a non-finite float anywhere in a document comes back.
+    config = {"seed": 2**70, "neg": -(2**64), "lr": 0.0073139432630743295, "tiny": 1.2345678901234568e-300}
+    config |= {"id": "12345678901234567890", "nested": {"big": [2**63, 2**63 - 1]}, "plain": "NaN-ish"}
+    summary = {"loss": 0.1, "steps": 10**20, "deep": {"x": [1.5, math.inf]}}
+    stored = _create(db, "exact", config=config)
+    with db.begin() as conn:
+        db.runs.update_run(conn, stored.pk, RunChanges(summary=summary))
+    run = _get(db, "exact").run
+    assert run.config == config and isinstance(run.config["seed"], int)
+    assert run.summary["steps"] == 10**20 and run.summary["deep"]["x"][1] == math.inf
+
+
 def test_delete_removes_the_run_and_what_hangs_off_it(db: SqlDatabase) -> None:
     stored = _create(db, "r1")
     with db.begin() as conn:
