@@ -289,6 +289,21 @@ def test_filters_select_runs_in_sql(seeded: SqlDatabase) -> None:
     assert wrong == []
 
 
+def test_lists_without_metadata_leave_only_the_metadata_out(db: SqlDatabase) -> None:
+    _create(
+        db,
+        "m1",
+        config={"lr": 0.1},
+        changes=RunChanges(metadata={"git": {"commit": "abc"}, "python": "3.11"}),
+    )
+    with db.read() as conn:
+        (full,), _ = db.runs.query_runs(conn, "ent", "p", None, None, 10, 0)
+        (bare,), total = db.runs.query_runs(conn, "ent", "p", None, None, 10, 0, metadata=False)
+    assert full.metadata == {"git": {"commit": "abc"}, "python": "3.11"}
+    assert bare.metadata == {} and total == 1
+    assert bare == full.model_copy(update={"metadata": {}})
+
+
 @pytest.mark.parametrize(
     ("order", "expected"),
     [

@@ -126,9 +126,9 @@ class RunService:
         if offset < 0:
             raise InvalidArgument(f"offset must be >= 0, got {offset}", field="offset")
         with self._db.read() as conn:
-            runs, total = self._db.runs.query_runs(conn, entity, project, parsed, order, limit, offset)
-        if not metadata:
-            runs = [r.model_copy(update={"metadata": {}}) for r in runs]
+            runs, total = self._db.runs.query_runs(
+                conn, entity, project, parsed, order, limit, offset, metadata=metadata
+            )
         return RunList(runs=runs, total=total, offset=offset, limit=limit)
 
     def projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:

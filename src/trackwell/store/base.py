@@ -217,8 +217,11 @@ class RunStore(Protocol):
         order: str | None,
         limit: int,
         offset: int,
+        *,
+        metadata: bool = True,
     ) -> tuple[list[RunOut], int]:
-        """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count.
+        """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count;
+        ``metadata=False`` leaves each run's metadata empty without reading it.
 
         Fields: ``state, display_name, group, job_type, tags, created_at, updated_at, heartbeat_at,
         host, sweep_id, config.<path>, summary_metrics.<path>`` (wandb's camelCase names such as

@@ -24,6 +24,7 @@ from trackwell.store.sql.tables import entities, projects, run_sessions, runs
 # RunChanges fields whose column has another name.
 _COLUMN_OF = {"group": "group_name"}
 _RUN_COLUMNS = [c for c in runs.c if c.name not in ("project_id",)]
+_RUN_COLUMNS_BUT_METADATA = [c for c in _RUN_COLUMNS if c.name != "metadata"]
 
 
 def _run_out(row: Row[Any], entity: str, project: str) -> RunOut:
@@ -198,6 +199,8 @@ class SqlRunStore:
         order: str | None,
         limit: int,
         offset: int,
+        *,
+        metadata: bool = True,
     ) -> tuple[list[RunOut], int]:
         where = self._filter.where(filters)
         order_by = self._filter.order_by(order)
@@ -206,12 +209,11 @@ class SqlRunStore:
             return [], 0
         scope = sa.and_(runs.c.project_id == project_id, where)
         total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(scope)).scalar_one()
+        # Without metadata the column is not even read: a run's context (environment, git state) is
+        # often the largest document in the row, and parsing 1,000 of them was for nothing.
+        columns = _RUN_COLUMNS if metadata else [*_RUN_COLUMNS_BUT_METADATA, sa.null().label("metadata")]
         stmt = (
-            sa.select(*_RUN_COLUMNS)
-            .where(scope)
-            .order_by(*order_by)
-            .limit(max(limit, 0))
-            .offset(max(offset, 0))
+            sa.select(*columns).where(scope).order_by(*order_by).limit(max(limit, 0)).offset(max(offset, 0))
         )
         return [_run_out(row, entity, project) for row in conn.execute(stmt)], int(total)
 
