@@ -2,9 +2,10 @@
 
 A workspace chart asks for one key of up to 1,000 runs at once. Reading run by run cost two SQL
 statements per run and key (most of a 1,000-run chart's time went to building and running them), so
-the runs are read together: per key, one statement lists the chunks of every run in the range (no
-blobs), the choice between a chunk's data and its sketch is made here, and one statement per kind
-fetches the chosen blobs by id. Each run's points are then decoded and downsampled on their own.
+the runs are read together: per key, one aggregate statement counts every run's points in the range
+(no blobs), which decides per run whether sketches may stand in for data, and one statement per kind
+of run reads the blobs (sketch or data chosen per chunk in SQL). Each run's points are then decoded
+and downsampled on their own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.history import Series
@@ -40,65 +41,54 @@ def _batches(values: Sequence[int]) -> list[list[int]]:
     return [list(values[i : i + _IN_BATCH]) for i in range(0, len(values), _IN_BATCH)]
 
 
-def _blobs(conn: Connection, column: ColumnElement[bytes], ids: list[int]) -> dict[int, bytes]:
-    t = history_chunks
-    out: dict[int, bytes] = {}
-    for batch in _batches(ids):
-        out.update(
-            (int(i), bytes(b)) for i, b in fetch_all(conn, select(t.c.id, column).where(t.c.id.in_(batch)))
-        )
-    return out
-
-
 def _key_points_many(
     conn: Connection, run_pks: Sequence[int], key: str, query: SeriesQuery
 ) -> dict[int, Points]:
     """Every run's points of ``key`` in the step range, sorted by step (ties in row order), and how
     many points the range holds. A coarse read of a long range (``sketch.use_sketches``) takes the
-    sketches of the chunks that lie wholly inside the range instead of their data."""
+    sketches of the chunks that lie wholly inside the range instead of their data: first one
+    aggregate statement counts each run's points in the range (no blobs), then one statement per
+    kind of run reads the blobs, choosing sketch or data per chunk in SQL."""
     t = history_chunks
-    metas: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)  # run -> (chunk id, count, inside)
+    where = [
+        t.c.stream == query.stream,
+        t.c.key == key,
+        *step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
+    ]
+    coarse: list[int] = []
+    exact: list[int] = []
     for batch in _batches(run_pks):
-        stmt = (
-            select(t.c.run_pk, t.c.id, t.c.count, t.c.step_min, t.c.step_max, t.c.sketch.isnot(None))
-            .where(
-                t.c.run_pk.in_(batch),
-                t.c.stream == query.stream,
-                t.c.key == key,
-                *step_range(t.c.step_min, t.c.step_max, query.min_step, query.max_step),
-            )
-            .order_by(t.c.run_pk, t.c.row_min)
+        totals = (
+            select(t.c.run_pk, func.sum(t.c.count)).where(t.c.run_pk.in_(batch), *where).group_by(t.c.run_pk)
         )
-        for run_pk, chunk_id, count, step_min, step_max, has_sketch in conn.execute(stmt):
-            inside = (
-                bool(has_sketch)
-                and (query.min_step is None or step_min >= query.min_step)
-                and (query.max_step is None or step_max <= query.max_step)
-            )
-            metas[int(run_pk)].append((int(chunk_id), int(count), inside))
-    # Per run: sketches stand in for data only when the run's range is long enough for them.
-    plans: dict[int, list[tuple[int, int, bool]]] = {}
-    sketch_ids: list[int] = []
-    data_ids: list[int] = []
-    for run_pk, chunk_list in metas.items():
-        coarse = bool(query.samples) and use_sketches(sum(c for _, c, _ in chunk_list), query.samples)
-        plan = [(cid, count, coarse and inside) for cid, count, inside in chunk_list]
-        plans[run_pk] = plan
-        for cid, _, sketched in plan:
-            (sketch_ids if sketched else data_ids).append(cid)
-    blobs = _blobs(conn, t.c.data, data_ids)
-    blobs.update(_blobs(conn, t.c.sketch, sketch_ids))
-    return {run_pk: _decode_points(plan, blobs, query) for run_pk, plan in plans.items()}
+        for run_pk, points in conn.execute(totals):
+            (coarse if use_sketches(int(points), query.samples) else exact).append(int(run_pk))
+    inside: list[ColumnElement[bool]] = [t.c.sketch.isnot(None)]
+    if query.min_step is not None:
+        inside.append(t.c.step_min >= query.min_step)
+    if query.max_step is not None:
+        inside.append(t.c.step_max <= query.max_step)
+    use = and_(*inside)
+    parts: dict[int, list[tuple[bytes, bool, int]]] = defaultdict(list)  # run -> (blob, is sketch, count)
+    for pks, columns in (
+        (coarse, (case((use, t.c.sketch), else_=t.c.data), use)),
+        (exact, (t.c.data, literal(False))),
+    ):
+        for batch in _batches(pks):
+            stmt = select(t.c.run_pk, *columns, t.c.count).where(t.c.run_pk.in_(batch), *where)
+            for run_pk, blob, is_sketch, count in fetch_all(conn, stmt.order_by(t.c.run_pk, t.c.row_min)):
+                parts[int(run_pk)].append((blob, bool(is_sketch), int(count)))
+    return {run_pk: _decode_points(chunk_list, query) for run_pk, chunk_list in parts.items()}
 
 
-def _decode_points(plan: list[tuple[int, int, bool]], blobs: dict[int, bytes], query: SeriesQuery) -> Points:
-    decoded = [chunks.decode_key_chunk(blobs[cid]) for cid, _, _ in plan]
+def _decode_points(plan: list[tuple[bytes, bool, int]], query: SeriesQuery) -> Points:
+    decoded = [chunks.decode_key_chunk(blob) for blob, _, _ in plan]
     rows = np.concatenate([d[0] for d in decoded])
     steps = np.concatenate([d[1] for d in decoded])
     values = np.concatenate([d[2].astype(np.float64, copy=False) for d in decoded])
     # Points counted exactly: a sketched chunk lies wholly in range and holds `count` points.
-    sketched = sum(count for _, count, is_sketch in plan if is_sketch)
-    exact_points = sum(len(d[1]) for d, p in zip(decoded, plan, strict=True) if not p[2])
+    sketched = sum(count for _, is_sketch, count in plan if is_sketch)
+    exact_points = sum(len(d[1]) for d, p in zip(decoded, plan, strict=True) if not p[1])
     if query.min_step is not None or query.max_step is not None:
         lo = query.min_step if query.min_step is not None else np.iinfo(np.int64).min
         hi = query.max_step if query.max_step is not None else np.iinfo(np.int64).max
