@@ -60,32 +60,30 @@ class WorkspaceService:
         # Runs that share one query (all of them, unless live tails start at different steps) are
         # read together: statements per key rather than per run (store.series_many).
         wanted: dict[SeriesQuery, list[int]] = {}
+        to_fill: list[tuple[RunSeries, SeriesQuery, int]] = []  # answer, its query, run pk
         with self._db.read() as conn:
             handles = self._db.runs.find_runs(conn, keys_of)
             for ref, key in zip(req.runs, keys_of, strict=True):
                 base = RunSeries(entity=key.entity, project=key.project, run_id=key.run_id)
+                out.append(base)
                 handle = handles.get(key)
                 if handle is None:
                     # One deleted run must not blank a chart of 500 others.
                     base.error = f"run {key} does not exist"
-                else:
-                    base.last_step = handle.last_step
-                    tail = _after(query, ref.after_step, handle)
-                    base.series = []
-                    if tail is not None:
-                        wanted.setdefault(tail, []).append(handle.pk)
-                out.append(base)
+                    continue
+                base.last_step = handle.last_step
+                base.series = []
+                tail = _after(query, ref.after_step, handle)
+                if tail is not None:
+                    wanted.setdefault(tail, []).append(handle.pk)
+                    to_fill.append((base, tail, handle.pk))
             read = {
                 (q, pk): series
                 for q, pks in wanted.items()
                 for pk, series in self._db.history.series_many(conn, pks, q).items()
             }
-        for ref, key, base in zip(req.runs, keys_of, out, strict=True):
-            handle = handles.get(key)
-            if handle is not None:
-                tail = _after(query, ref.after_step, handle)
-                if tail is not None:
-                    base.series = read[(tail, handle.pk)]
+        for base, tail, pk in to_fill:
+            base.series = read[(tail, pk)]
         return SeriesQueryResponse(runs=out)
 
 

@@ -15,6 +15,7 @@ import { ChartView } from "./media/ChartView";
 import { HistogramSteps } from "./media/HistogramSteps";
 import { MediaView } from "./MediaView";
 import type { PanelRun } from "./MetricPanel";
+import { runKeysQuery, runQuery } from "../lib/queries";
 
 /** Runs whose media the workspace shows: media panels are heavier than lines, so fewer of them. */
 export const MAX_MEDIA_RUNS = 10;
@@ -32,8 +33,7 @@ export function useWorkspaceMediaKeys(runs: readonly PanelRun[], live: boolean):
   const shown = runs.slice(0, MAX_MEDIA_RUNS);
   return useQueries({
     queries: shown.map((r) => ({
-      queryKey: ["keys", r.entity, r.project, r.id, "history"],
-      queryFn: () => api.historyKeys(r.entity, r.project, r.id),
+      ...runKeysQuery(r.entity, r.project, r.id, "history"),
       refetchInterval: live ? 10_000 : (false as const),
     })),
     combine: (results) => {
@@ -90,7 +90,7 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
   });
   // A table may be a trackwell.plot chart: its spec is in the run's metadata (the run page's query).
   const runQs = useQueries({
-    queries: mkey.runs.map((r) => ({ queryKey: ["run", r.entity, r.project, r.id], queryFn: () => api.run(r.entity, r.project, r.id), enabled: mkey.kind === "table", staleTime: 30_000 })),
+    queries: mkey.runs.map((r) => ({ ...runQuery(r.entity, r.project, r.id), enabled: mkey.kind === "table", staleTime: 30_000 })),
   });
   const specs = runQs.map((q) => (q.data ? chartSpecs(q.data.metadata).get(mkey.key) : undefined));
   const chartKey = specs.find((s) => s)?.key;

@@ -13,12 +13,12 @@ import { ChartView } from "./media/ChartView";
 import { HistogramSteps } from "./media/HistogramSteps";
 import { MediaView, type RunRef } from "./MediaView";
 import { TableViewer } from "./TableViewer";
+import { runKeysQuery } from "../lib/queries";
 
 export function RunMedia({ run }: { run: RunOut }): React.JSX.Element {
   const live = run.state === "running";
   const keysQ = useQuery({
-    queryKey: ["keys", run.entity, run.project, run.id, "history"],
-    queryFn: () => api.historyKeys(run.entity, run.project, run.id),
+    ...runKeysQuery(run.entity, run.project, run.id, "history"),
     refetchInterval: live ? 5000 : false,
   });
   const media = useMemo(() => mediaKeys(keysQ.data?.keys ?? []), [keysQ.data]);

@@ -168,16 +168,6 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const padRight = lastCol ? columnsVirtual.getTotalSize() - lastCol.end : 0;
   const shown = [...pinnedCols, ...shownCols.map((v) => centerCols[v.index]).filter((c) => c !== undefined)];
   const width = off + centerCols.reduce((a, c) => a + c.getSize(), 0);
-  const cellStyle = (id: string, size: number): React.CSSProperties => {
-    const left = pinnedOffsets.get(id);
-    return left === undefined ? { width: size } : { width: size, left };
-  };
-  const spacers = (cells: React.ReactNode[]): React.ReactNode[] => [
-    ...cells.slice(0, pinnedCols.length),
-    padLeft > 0 ? <div key="pad-left" className="rt-pad" style={{ width: padLeft }} /> : null,
-    ...cells.slice(pinnedCols.length),
-    padRight > 0 ? <div key="pad-right" className="rt-pad" style={{ width: padRight }} /> : null,
-  ];
   const headers = new Map(table.getHeaderGroups()[0]?.headers.map((h) => [h.id, h]));
   // The rows' columns as plain data that keeps its identity while the table scrolls vertically,
   // so rows already on screen (memoized) are not rendered again for each scrolled frame.
@@ -199,15 +189,15 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     <div className={`runs-table${columnsVirtual.scrollOffset ? " scrolled-x" : ""}`} ref={scroller} data-testid="runs-table">
       <div className="rt-head" style={{ width }}>
         <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }} />
-        {spacers(shown.map((c) => {
+        {laidOut(rowColumns, (c) => {
           const h = headers.get(c.id);
           if (!h) return null;
           const sort = h.column.getIsSorted();
           return (
             <div
               key={h.id}
-              className={`rt-cell rt-th${h.column.getIsPinned() ? " pinned" : ""}`}
-              style={cellStyle(h.id, h.getSize())}
+              className={`rt-cell rt-th${c.left !== null ? " pinned" : ""}`}
+              style={cellStyle(c)}
               title={`${columnLabel(h.id)}: click to sort, shift-click adds a sort key`}
             >
               <button className="th-sort" onClick={h.column.getToggleSortingHandler()} data-col={h.id}>
@@ -226,7 +216,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               </button>
             </div>
           );
-        }))}
+        })}
       </div>
       <div style={{ height: virtual.getTotalSize(), width, position: "relative" }}>
         {virtual.getVirtualItems().map((vi) => {
@@ -260,12 +250,31 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   );
 });
 
+interface ColumnCell {
+  id: string;
+  width: number;
+  /** A pinned cell's sticky offset; null for the others. */
+  left: number | null;
+}
+
 interface RowColumns {
-  /** Cells in order, pinned first; `left` is a pinned cell's sticky offset. */
-  cells: { id: string; width: number; left: number | null }[];
+  /** Cells in order, pinned first. */
+  cells: ColumnCell[];
   pinned: number;
   padLeft: number;
   padRight: number;
+}
+
+const cellStyle = (c: ColumnCell): React.CSSProperties => (c.left === null ? { width: c.width } : { width: c.width, left: c.left });
+
+/** The cells of the header or of a row in order, with spacers standing for the columns out of view. */
+function laidOut(cols: RowColumns, cell: (c: ColumnCell) => React.ReactNode): React.ReactNode[] {
+  return [
+    ...cols.cells.slice(0, cols.pinned).map(cell),
+    cols.padLeft > 0 ? <div key="pad-left" className="rt-pad" style={{ width: cols.padLeft }} /> : null,
+    ...cols.cells.slice(cols.pinned).map(cell),
+    cols.padRight > 0 ? <div key="pad-right" className="rt-pad" style={{ width: cols.padRight }} /> : null,
+  ];
 }
 
 interface RunRowProps {
@@ -282,15 +291,6 @@ interface RunRowProps {
 
 /** One run's row; memoized, so scrolling renders only the rows that come into view. */
 const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, selected, onToggleHidden, onToggleSelected }: RunRowProps): React.JSX.Element {
-  const cell = (c: RowColumns["cells"][number]) => (
-    <div
-      key={c.id}
-      className={`rt-cell${c.left !== null ? " pinned" : ""}`}
-      style={c.left === null ? { width: c.width } : { width: c.width, left: c.left }}
-    >
-      {renderCell(d, c.id)}
-    </div>
-  );
   return (
     <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id}>
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
@@ -299,10 +299,11 @@ const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, selec
           <span className="swatch" style={{ background: hidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} />
         </button>
       </div>
-      {cols.cells.slice(0, cols.pinned).map(cell)}
-      {cols.padLeft > 0 && <div className="rt-pad" style={{ width: cols.padLeft }} />}
-      {cols.cells.slice(cols.pinned).map(cell)}
-      {cols.padRight > 0 && <div className="rt-pad" style={{ width: cols.padRight }} />}
+      {laidOut(cols, (c) => (
+        <div key={c.id} className={`rt-cell${c.left !== null ? " pinned" : ""}`} style={cellStyle(c)}>
+          {renderCell(d, c.id)}
+        </div>
+      ))}
     </div>
   );
 });

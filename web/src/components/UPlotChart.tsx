@@ -222,7 +222,10 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
     // Rebuild only when the series set or the axis kind changes; otherwise just swap the data.
     // (A live line that grows past SPARSE_POINTS or DENSE_POINTS changes shape too: it stops
     // drawing its points, or thins to a hairline.)
-    const densities = data.lines.map((l) => (data.lines.length > MANY_LINES && density(l) === "normal" ? "dense" : density(l)));
+    const densities = data.lines.map((l) => {
+      const d = density(l);
+      return d === "normal" && data.lines.length > MANY_LINES ? "dense" : d;
+    });
     const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {

@@ -1,17 +1,17 @@
 /** Compare runs side by side: config keys as rows, runs as columns, differing rows first. */
 import { useQueries } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { flatten, value } from "../lib/format";
 import { runColor } from "../lib/panels";
 import { Link, paths, useLocation } from "../router";
+import { runQuery } from "../lib/queries";
 
 export function Compare({ entity, project }: { entity: string; project: string }): React.JSX.Element {
   const { search } = useLocation();
   const ids = (search.get("runs") ?? "").split(",").filter(Boolean);
   const [onlyDiff, setOnlyDiff] = useState(true);
-  const results = useQueries({ queries: ids.map((id) => ({ queryKey: ["run", entity, project, id], queryFn: () => api.run(entity, project, id) })) });
+  const results = useQueries({ queries: ids.map((id) => runQuery(entity, project, id)) });
   const runs = results.map((r) => r.data).filter((r) => r !== undefined);
   const rows = useMemo(() => {
     const flats = runs.map((r) => flatten(r.config as Record<string, unknown>));

@@ -12,14 +12,14 @@ import { parseAnsi } from "../lib/ansi";
 import { dateTime, duration, flatten, value } from "../lib/format";
 import { buildSections, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
+import { runKeysQuery, runQuery } from "../lib/queries";
 
 const TABS = ["overview", "charts", "media", "system", "logs", "files"] as const;
 
 export function RunPage(props: { entity: string; project: string; runId: string; tab: string }): React.JSX.Element {
   const { entity, project, runId, tab } = props;
   const q = useQuery({
-    queryKey: ["run", entity, project, runId],
-    queryFn: () => api.run(entity, project, runId),
+    ...runQuery(entity, project, runId),
     refetchInterval: (s) => (s.state.data?.state === "running" ? 5000 : false),
   });
   if (q.isPending) return <div className="loading">Loading run…</div>;
@@ -172,7 +172,7 @@ function EditTags({ run }: { run: RunOut }): React.JSX.Element {
 }
 
 function RunCharts({ run, stream }: { run: RunOut; stream: "history" | "system" }): React.JSX.Element {
-  const keys = useQuery({ queryKey: ["keys", run.entity, run.project, run.id, stream], queryFn: () => api.historyKeys(run.entity, run.project, run.id, stream) });
+  const keys = useQuery(runKeysQuery(run.entity, run.project, run.id, stream));
   const runs: PanelRun[] = useMemo(
     () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`) }],
     [run.entity, run.project, run.id, run.display_name],

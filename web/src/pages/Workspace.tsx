@@ -7,7 +7,6 @@
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
 import { memo, useCallback, useMemo, useRef, useState } from "react";
-import { api } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { AddPanelDialog } from "../components/AddPanelDialog";
@@ -26,6 +25,7 @@ import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
+import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
 
 const NO_RUNS: PanelRun[] = [];
 const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
@@ -41,8 +41,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const { search } = useLocation();
   const store = `tw:${user}:${entity}/${project}`;
   const runsQuery = useQuery({
-    queryKey: ["runs", entity, project],
-    queryFn: () => api.allRuns(entity, project),
+    ...projectRunsQuery(entity, project),
     refetchInterval: (q) => (q.state.data?.some((r) => r.state === "running") ? 5000 : false),
   });
   const [hiddenList, setHiddenList] = usePersisted<string[]>(`${store}:hidden`, []);
@@ -53,9 +52,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const [showPicker, setShowPicker] = useState(false);
   const [addingPanel, setAddingPanel] = useState(false);
 
+  // Applied in the same render (not deferred): filtering 1,000 runs takes a few ms, and a deferred
+  // pass cost the table a frame.
   const filterText = search.get("q") ?? "";
-  // Not deferred: filtering 1,000 runs takes a few ms, and a deferred pass cost the table a frame.
-  const deferredFilter = filterText;
   const groupBy = search.get("group");
   const band: BandKind = search.get("band") === "std" ? "std" : "minmax";
   const xAxis = parseX(search.get("x"));
@@ -95,13 +94,13 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
 
   const { filtered, filterError } = useMemo(() => {
     try {
-      const f = compileFilter(parseQuickFilter(deferredFilter, { config: new Set(configKeys), summary: new Set(summaryKeys) }));
+      const f = compileFilter(parseQuickFilter(filterText, { config: new Set(configKeys), summary: new Set(summaryKeys) }));
       return { filtered: rows.filter((r) => f({ ...r.run, config: r.run.config as Record<string, unknown>, summary: r.run.summary as Record<string, unknown> })), filterError: null };
     } catch (e) {
       if (e instanceof FilterError || e instanceof SyntaxError) return { filtered: rows, filterError: e.message };
       throw e;
     }
-  }, [rows, deferredFilter, configKeys, summaryKeys]);
+  }, [rows, filterText, configKeys, summaryKeys]);
 
   const columnIds = useMemo(() => ["name", "state", "created", "runtime", "group", "job_type", "tags", "notes", ...configKeys.map((k) => `c:${k}`), ...summaryKeys.map((k) => `s:${k}`)], [configKeys, summaryKeys]);
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
@@ -140,13 +139,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Charts are made of what the runs logged (per-key counters on the server, over every run of the
   // project), not of their summaries: define_metric(summary="min") makes a summary {"min": x}.
   const keysQuery = useQuery({
-    queryKey: ["projectKeys", entity, project, "history"],
-    queryFn: () => api.projectHistoryKeys(entity, project, "history"),
+    ...projectKeysQuery(entity, project, "history"),
     refetchInterval: live ? 15_000 : false,
   });
   const systemKeysQuery = useQuery({
-    queryKey: ["projectKeys", entity, project, "system"],
-    queryFn: () => api.projectHistoryKeys(entity, project, "system"),
+    ...projectKeysQuery(entity, project, "system"),
     refetchInterval: live ? 15_000 : false,
   });
   const loggedKeys = useMemo(() => (keysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key), [keysQuery.data]);
