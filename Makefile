@@ -24,8 +24,8 @@ web: $(WEB_STAMP)
 	@if [ -f web/package.json ]; then $(BIN)/python scripts/build_web.py; fi
 
 lint: deps
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts examples
+	$(BIN)/ruff format --check src tests benchmarks scripts examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_module_size.py

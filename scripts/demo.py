@@ -1,5 +1,5 @@
-"""`make demo`: a fresh server on its own data directory, the handbook examples run into it, and
-the address to look at them.
+"""`make demo`: a fresh server on its own data directory, the product's examples (`examples/`, the
+handbook's flows) run into it, and the address to look at them.
 
 The examples run exactly as users run them (`python <example>.py`, `import trackwell as wandb`);
 the only thing set is TRACKWELL_DATA_DIR, so `init()` finds the demo server the zero-setup way.
@@ -20,32 +20,19 @@ from pathlib import Path
 from trackwell.sdk.api_client import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT.parent / "shared" / "handbook" / "examples"
+EXAMPLES = ROOT / "examples"
 DEMO = ROOT / ".demo"
 DATA_DIR = DEMO / "data"
 PORT = os.environ.get("TRACKWELL_DEMO_PORT", "7077")
 
-# (example, exit code it is meant to end with). Later issues add their examples here.
-RUNNABLE: list[tuple[str, int]] = [
-    ("01_login.py", 0),
-    ("02_init_config.py", 0),
-    ("03_training_loop.py", 0),
-    ("04_media.py", 0),
-    ("05_table.py", 0),
-    ("13_grouping_define_metric.py", 0),
-    ("14_pitfall_network.py", 0),
-    ("15_orphaned_run.py", 1),  # raises on purpose: its run must end as failed
-]
+# Every example runs, in name order (30_query_api reads back what the others logged). These end
+# with an error on purpose:
+FAILS_ON_PURPOSE = {"15_orphaned_run.py": "its run must end as failed"}
+# The handbook's other examples, by what they wait for.
 NOT_YET = {
-    "06_sweep_bayes.py": "sweeps",
-    "06_sweep_cli_train.py": "sweeps",
-    "07_sweep_random.py": "sweeps",
-    "08_artifact_log.py": "artifacts",
-    "09_artifact_use.py": "artifacts",
-    "10_hf_trainer.py": "framework integrations",
-    "11_lightning.py": "framework integrations",
-    "12_keras.py": "framework integrations",
-    "16_pitfall_artifact_bloat.py": "artifacts",
+    "handbook 06, 07": "sweeps",
+    "handbook 08, 09, 16": "artifacts",
+    "handbook 10, 11, 12": "framework integrations",
 }
 
 
@@ -111,10 +98,11 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
     results = []
     workdir = DEMO / "work"
     workdir.mkdir(parents=True, exist_ok=True)
-    for name, expected_rc in RUNNABLE:
+    for script in sorted(EXAMPLES.glob("*.py")):
+        name = script.name
         start = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, str(EXAMPLES / name)],
+            [sys.executable, str(script)],
             cwd=workdir,
             env=env,
             capture_output=True,
@@ -122,10 +110,9 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
             timeout=300,
         )
         took = time.monotonic() - start
-        ok = (proc.returncode == 0) == (expected_rc == 0)
-        note = f"{took:4.1f}s" + (
-            "" if expected_rc == 0 else "  (fails on purpose; its run is marked failed)"
-        )
+        why_it_fails = FAILS_ON_PURPOSE.get(name)
+        ok = (proc.returncode == 0) == (why_it_fails is None)
+        note = f"{took:4.1f}s" + ("" if why_it_fails is None else f"  (fails on purpose: {why_it_fails})")
         if not ok:
             note += "\n" + (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
         print(f"  {'ok ' if ok else 'FAIL'} {name:34s} {note}", flush=True)
@@ -135,7 +122,7 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
 
 def main() -> int:
     if not EXAMPLES.is_dir():
-        sys.exit(f"Handbook examples not found at {EXAMPLES}")
+        sys.exit(f"Examples not found at {EXAMPLES}: is this a complete checkout?")
     stop_previous_server()
     shutil.rmtree(DEMO, ignore_errors=True)
     DEMO.mkdir(parents=True)
@@ -144,10 +131,10 @@ def main() -> int:
     key = (DATA_DIR / "local-api-key").read_text().strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_", "TRACKWELL_"))}
     env.update(TRACKWELL_DATA_DIR=str(DATA_DIR), WANDB_API_KEY=key, PYTHONUNBUFFERED="1")
-    print(f"Trackwell demo server: {url} (data in {DATA_DIR})\nRunning the handbook examples:", flush=True)
+    print(f"Trackwell demo server: {url} (data in {DATA_DIR})\nRunning the examples (examples/):", flush=True)
     results = run_examples(env)
     for name, why in NOT_YET.items():
-        print(f"  skip {name:34s} needs {why}, not built yet")
+        print(f"  later {name:34s} needs {why}, not built yet")
     venv_bin = Path(sys.executable).parent
     with ApiClient(url, key) as client:
         login_link = client.login_link().url

@@ -1,4 +1,5 @@
-"""The handbook's tracking examples, run unchanged as users run them, read back exactly.
+"""The product's examples of the handbook's tracking flows (`examples/`), run as users run them,
+read back exactly.
 
 Each example is a subprocess (`python <example>.py`) with nothing configured but the local data
 directory of a real server on loopback: `init()` discovers that server the zero-setup way. What the
@@ -22,7 +23,7 @@ from tests.fixtures.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "handbook" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED_WRAPPER = (
     "import random, runpy, sys; random.seed(int(sys.argv[1])); "
     "runpy.run_path(sys.argv[2], run_name='__main__')"

@@ -1,6 +1,6 @@
-"""Seeds a server for the browser tests with the real SDK: handbook examples as they are (training loop,
-grouping, media, a table), and a project of four runs in two groups whose values the tests can check
-exactly.
+"""Seeds a server for the browser tests with the real SDK: the examples (`examples/`) as they are
+(training loop, grouping, media, a table), and a project of four runs in two groups whose values
+the tests can check exactly.
 
 Run as ``TRACKWELL_DATA_DIR=<dir> python tests/e2e/ui_seed.py`` against a running local server.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import trackwell as wandb
 
-EXAMPLES = Path(os.environ.get("TRACKWELL_HANDBOOK", "/work/shared/handbook/examples"))
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # name, group, learning rate, loss scale: loss at step s is scale / (s + 1).
 RUNS = [
@@ -132,9 +132,7 @@ def main() -> None:
         "04_media.py",
         "05_table.py",
     ):
-        path = EXAMPLES / example
-        if path.exists():
-            subprocess.run([sys.executable, str(path)], check=True, timeout=120)
+        subprocess.run([sys.executable, str(EXAMPLES / example)], check=True, timeout=120)
     seed_groups()
     seed_media_kinds()
     seed_sparse_media()
