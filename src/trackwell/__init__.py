@@ -30,7 +30,18 @@ from trackwell.sdk.term import termerror, termlog, termwarn
 
 if TYPE_CHECKING:
     from trackwell.apis import Api
-    from trackwell.data_types import Audio, Histogram, Html, Image, Plotly, Table, Video
+    from trackwell.data_types import (
+        Audio,
+        Histogram,
+        Html,
+        Image,
+        Molecule,
+        Object3D,
+        Plotly,
+        Table,
+        Video,
+        box3d,
+    )
 
 # name -> "module:attribute", imported on first access.
 _LAZY = {
@@ -42,6 +53,9 @@ _LAZY = {
     "Histogram": "trackwell.data_types:Histogram",
     "Table": "trackwell.data_types:Table",
     "Plotly": "trackwell.data_types:Plotly",
+    "Object3D": "trackwell.data_types:Object3D",
+    "Molecule": "trackwell.data_types:Molecule",
+    "box3d": "trackwell.data_types:box3d",
     "Classes": "trackwell.data_types:Classes",
     "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
     "plot_table": "trackwell.plot:plot_table",
@@ -59,6 +73,8 @@ __all__ = [
     "Histogram",
     "Html",
     "Image",
+    "Molecule",
+    "Object3D",
     "Plotly",
     "Run",
     "RunDisabled",
@@ -67,6 +83,7 @@ __all__ = [
     "Table",
     "UsageError",
     "Video",
+    "box3d",
     "config",
     "define_metric",
     "finish",

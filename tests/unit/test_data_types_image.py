@@ -208,3 +208,29 @@ def test_file_type_jpg(tmp_path: Path) -> None:
     assert ref.json["format"] == "jpg" and ref.json["path"].endswith(".jpg")
     with PILImage.open(io.BytesIO((tmp_path / ref.json["path"]).read_bytes())) as im:
         assert im.format == "JPEG" and im.mode == "RGB"
+
+
+def test_object_dtype_rows_of_a_dataframe_become_images(tmp_path: Path) -> None:
+    import pandas as pd
+
+    # An MNIST-style frame: a label column next to the pixels makes a row's values dtype=object.
+    pixels = np.random.default_rng(3).integers(0, 256, size=(2, 28 * 28))
+    frame = pd.DataFrame(pixels, columns=[f"p{i}" for i in range(28 * 28)])
+    frame.insert(0, "label", ["seven", "two"])
+    row = frame.iloc[1].values[1:].reshape(28, 28)
+    assert row.dtype == object
+    ref = Image(row).bind(tmp_path, "digit", 0)
+    np.testing.assert_array_equal(
+        decode(tmp_path, ref.json["path"]), pixels[1].reshape(28, 28).astype(np.uint8)
+    )
+    # Object arrays of floats in [0, 1] follow the float rule (scaled by 255), like float arrays.
+    floats = np.array([[0.0, 0.5], [1.0, 0.25]], dtype=object)
+    ref = Image(floats).bind(tmp_path, "f", 0)
+    np.testing.assert_array_equal(decode(tmp_path, ref.json["path"]), [[0, 128], [255, 64]])
+
+
+def test_object_dtype_with_non_numbers_names_the_element() -> None:
+    with pytest.raises(TypeError, match=r"element at \(1, 0\) is str 'cat', not a number"):
+        Image(np.array([[1, 2], ["cat", 4]], dtype=object))
+    with pytest.raises(TypeError, match=r"element at \(0, 1\) is NoneType None"):
+        Image(np.array([[1, None]], dtype=object))

@@ -91,3 +91,25 @@ def test_simple_charts_and_line_series() -> None:
     assert series.table.columns == ["step", "lineKey", "lineVal"]
     assert series.table.data == [[0, "train", 1.0], [1, "train", 2.0], [0, "val", 3.0], [1, "val", 4.0]]
     assert series.string_fields == {"title": "", "xname": "epoch"}
+
+
+def test_line_series_truncates_each_line_to_its_shorter_sequence_as_wandb() -> None:
+    # One shared x list longer than one line and shorter than the other: zip pairs what it can.
+    chart = plot.line_series([0, 1, 2], [[10, 11], [20, 21, 22, 23]])
+    assert chart.table.data == [
+        [0, "line_0", 10],
+        [1, "line_0", 11],
+        [0, "line_1", 20],
+        [1, "line_1", 21],
+        [2, "line_1", 22],
+    ]
+    # One x list per line, each cut to its own y.
+    per_line = plot.line_series([[0, 1, 2, 3], [5]], [[1.0, 2.0], [7.0, 8.0]], keys=["a", "b"])
+    assert per_line.table.data == [[0, "a", 1.0], [1, "a", 2.0], [5, "b", 7.0]]
+    # numpy arrays work the same way.
+    arrays = plot.line_series(np.arange(4), np.ones((2, 3)))
+    assert len(arrays.table.data) == 6
+    with pytest.raises(ValueError, match="got 3 x sequences for 2 y sequences"):
+        plot.line_series([[0], [1], [2]], [[1], [2]])
+    with pytest.raises(ValueError, match="got 1 keys for 2 lines"):
+        plot.line_series([0], [[1], [2]], keys=["only"])

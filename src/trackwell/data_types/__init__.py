@@ -1,4 +1,4 @@
-"""Media and tables (Image, Audio, Video, Table, Histogram, Html, plots).
+"""Media and tables (Image, Audio, Video, Table, Histogram, Html, Object3D, Molecule, plots).
 
 Each turns a value into a file in the run dir plus a small JSON reference in wandb's shapes.
 Imports schema only.
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from trackwell.data_types.html import Html
     from trackwell.data_types.image import Image
     from trackwell.data_types.image_overlays import Classes
+    from trackwell.data_types.molecule import Molecule
+    from trackwell.data_types.object_3d import Object3D, box3d
     from trackwell.data_types.plotly import Plotly
     from trackwell.data_types.table import Table
     from trackwell.data_types.video import Video
@@ -33,7 +35,10 @@ _WHERE = {
     "Image": "image",
     "Media": "base",
     "MediaRef": "base",
+    "Molecule": "molecule",
+    "Object3D": "object_3d",
     "Plotly": "plotly",
+    "box3d": "object_3d",
     "Table": "table",
     "Video": "video",
     "WBValue": "base",
@@ -48,10 +53,13 @@ __all__ = [
     "Image",
     "Media",
     "MediaRef",
+    "Molecule",
+    "Object3D",
     "Plotly",
     "Table",
     "Video",
     "WBValue",
+    "box3d",
 ]
 
 

@@ -15,10 +15,14 @@ from trackwell.data_types.audio import Audio
 from trackwell.data_types.base import Media, MediaRef
 from trackwell.data_types.html import Html
 from trackwell.data_types.image import Image
+from trackwell.data_types.molecule import Molecule
+from trackwell.data_types.object_3d import Object3D
 from trackwell.data_types.video import Video
 
 MAX_IMAGES = 108
-GALLERY_TYPES: tuple[type[Media], ...] = (Image, Audio, Video, Html)
+GALLERY_TYPES: tuple[type[Media], ...] = (Image, Audio, Video, Html, Object3D, Molecule)
+# wandb's ``seq_to_json`` shape for these: {"_type", "filenames", "count", "captions"}.
+_FILE_LISTS: dict[type[Media], str] = {Object3D: "object3D", Molecule: "molecule"}
 
 _log = logging.getLogger("trackwell")
 
@@ -72,6 +76,8 @@ class MediaGallery(Media):
             )
         elif self.kind is Video:
             json.update(_type="videos", videos=jsons)
+        elif self.kind in _FILE_LISTS:
+            json.update(_type=_FILE_LISTS[self.kind], filenames=[j["path"] for j in jsons])
         else:
             json.update(_type="html", html=jsons)
         if has_captions:

@@ -73,6 +73,29 @@ def to_uint8(array: Any) -> Any:
     return np.clip(array, 0, 255).astype(np.uint8)
 
 
+def _numeric_from_objects(array: Any) -> Any:
+    """An object-dtype array of numbers as a numeric array (``df.iloc[i].values`` is one).
+
+    wandb computes on such arrays as they are, which works while every element is a number; here
+    numpy infers the dtype from the elements (Python or numpy ints stay integers, floats floats),
+    and anything else is refused with the first element that is not a number.
+    """
+    import numbers
+
+    import numpy as np
+
+    flat = array.ravel()
+    for index, item in enumerate(flat):
+        if not isinstance(item, numbers.Real | np.bool_):
+            position = tuple(int(i) for i in np.unravel_index(index, array.shape))
+            raise TypeError(
+                f"Image: the array has dtype object and its element at {position} is "
+                f"{type(item).__name__} {item!r}, not a number; pass numbers (convert with "
+                "np.asarray(values, dtype=float)) or a PIL image"
+            )
+    return np.array(flat.tolist()).reshape(array.shape)
+
+
 class Image(Media):
     """An image logged to a run; JSON ``_type: "image-file"``, files under ``media/images/``."""
 
@@ -162,6 +185,8 @@ class Image(Media):
         array = to_numpy_copy(data)
         while array.ndim > 3 and array.shape[0] == 1:
             array = array[0]
+        if array.dtype.kind == "O":
+            array = _numeric_from_objects(array)
         if array.dtype.kind not in "biuf":
             raise TypeError(f"Image: pixel values must be numbers or booleans, got dtype {array.dtype}")
         self._layout = _layout(array.shape, channels_first)

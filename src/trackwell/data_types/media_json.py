@@ -45,6 +45,14 @@ def media_from_json(obj: dict[str, Any], files_root: Path) -> Media | dict[str, 
         from trackwell.data_types.plotly import Plotly
 
         return Plotly(json.loads(full.read_text("utf-8")))
+    if kind == "object3D-file":
+        from trackwell.data_types.object_3d import Object3D
+
+        return Object3D(full, caption=caption)
+    if kind == "molecule-file":
+        from trackwell.data_types.molecule import Molecule
+
+        return Molecule(full, caption=caption)
     if kind == "table-file":
         from trackwell.data_types.table import Table
 

@@ -49,7 +49,12 @@ def line_series(
     xname: str = "x",
     split_table: bool = False,
 ) -> CustomChart:
-    """Several lines in one chart; ``xs`` is one shared x sequence or one per line."""
+    """Several lines in one chart; ``xs`` is one shared x sequence or one per line.
+
+    As in wandb, each line pairs its x and y values with ``zip``: a line whose x and y sequences
+    differ in length is cut to the shorter one. Lines are named ``line_0``, ``line_1``, ... unless
+    ``keys`` names them.
+    """
     ys = [list(y) for y in ys]
     xs_list = list(xs)
     if xs_list and not _is_sequence(xs_list[0]):
@@ -57,17 +62,17 @@ def line_series(
     else:
         per_line = [list(x) for x in xs_list]
     if len(per_line) != len(ys):
-        raise ValueError(f"line_series: got {len(per_line)} x sequences for {len(ys)} lines")
-    names = list(keys) if keys is not None else [f"key_{i}" for i in range(len(ys))]
+        raise ValueError(
+            f"line_series: got {len(per_line)} x sequences for {len(ys)} y sequences; pass one x "
+            "sequence shared by every line, or one per line"
+        )
+    names = list(keys) if keys is not None else [f"line_{i}" for i in range(len(ys))]
     if len(names) != len(ys):
-        raise ValueError(f"line_series: got {len(names)} keys for {len(ys)} lines")
-    for i, (x, y) in enumerate(zip(per_line, ys, strict=True)):
-        if len(x) != len(y):
-            raise ValueError(f"line_series: line {names[i]!r} has {len(x)} x values and {len(y)} y values")
+        raise ValueError(f"line_series: got {len(names)} keys for {len(ys)} lines; pass one key per line")
     data = [
         [x, names[i], y]
         for i, (xx, yy) in enumerate(zip(per_line, ys, strict=True))
-        for x, y in zip(xx, yy, strict=True)
+        for x, y in zip(xx, yy, strict=False)  # wandb truncates to the shorter sequence
     ]
     table = Table(columns=["step", "lineKey", "lineVal"], data=data)
     fields = {"step": "step", "lineKey": "lineKey", "lineVal": "lineVal"}
