@@ -1,21 +1,41 @@
-"""Run-log framing: round trip, tailing a live log, corrupt tails reported and never raised."""
+"""Run-log framing: round trip, tailing a live log, corrupt tails reported and never raised; the
+record layout (seq first, kind second) that byte-level readers peek at."""
 
 from __future__ import annotations
 
 import json
+import math
+import typing
 from pathlib import Path
 
+import pytest
 from pydantic import TypeAdapter
 
 from trackwell.schema.records import Record
+from trackwell.sdk import processor as processor_module
+from trackwell.sdk import runlog
+from trackwell.sdk.processor import (
+    OP_CONFIG,
+    OP_FINISH,
+    OP_LOG,
+    OP_METRIC,
+    OP_RECORD,
+    OP_SUMMARY_SET,
+    Processor,
+)
 from trackwell.sdk.runlog import (
     HEADER,
+    RecordLayoutError,
     RunLogWriter,
     encode_record,
     iter_records,
-    payload_seq_kind,
+    numbered,
+    peek_seq_kind,
     read_frames,
 )
+from trackwell.sdk.summary_state import parse_metric
+
+T0 = 1_700_000_000.0
 
 
 def write_log(path: Path, n: int) -> None:
@@ -49,10 +69,103 @@ def test_round_trip_and_records_match_the_wire_schema(tmp_path: Path) -> None:
     assert parsed.kind == "history" and parsed.seq == 1
 
 
-def test_seq_and_kind_are_read_without_parsing(tmp_path: Path) -> None:
-    payload = encode_record({"seq": 17, "kind": "file", "path": "a"})
-    assert payload_seq_kind(payload) == (17, "file")
-    assert payload_seq_kind(encode_record({"kind": "session"})) == (-1, "session")
+def test_seq_and_kind_are_read_from_the_first_bytes() -> None:
+    payload = encode_record(numbered(17, {"kind": "file", "path": "a"}))
+    assert payload.startswith(b'{"seq":17,"kind":"file",')
+    assert peek_seq_kind(payload) == (17, "file")
+    session = encode_record({"kind": "session", "session_id": "s"})
+    assert peek_seq_kind(session) == (-1, "session")
+    assert peek_seq_kind(encode_record({"kind": "session"})) == (-1, "session")
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b'{"kind":"file","seq":3,"path":"a"}', (3, "file")),  # keys in another order: parsed whole
+        (b'{"seq":3,"path":"a","kind":"file"}', (3, "file")),
+        (b'{ "seq": 4, "kind": "exit" }', (4, "exit")),  # not compact
+        (b'{"seq":5,"kind":"a\\"b"}', (5, 'a"b')),  # an escaped quote in the kind
+        (b'{"session_id":"s","kind":"session"}', (-1, "session")),
+    ],
+)
+def test_a_record_off_the_layout_is_still_read_right(payload: bytes, expected: tuple[int, str]) -> None:
+    assert peek_seq_kind(payload) == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json",
+        b"[1,2]",
+        b'{"kind":"history"}',  # no seq, and not a session header
+        b'{"seq":"3","kind":"history"}',  # seq not an int
+        b'{"seq":3}',  # no kind
+        b'{"seq":3,"kind":7}',
+        b"",
+    ],
+)
+def test_a_payload_that_is_no_record_is_refused(payload: bytes) -> None:
+    with pytest.raises(RecordLayoutError, match="not a run-log record"):
+        peek_seq_kind(payload)
+
+
+def test_numbered_puts_seq_then_kind_first_whatever_the_fields_order() -> None:
+    record = numbered(2, {"path": "a", "kind": "file", "size": 1})
+    assert list(record) == ["seq", "kind", "path", "size"]
+    assert record["kind"] == "file"
+
+
+def _every_kind_of_record(tmp_path: Path, name: str) -> list[bytes]:
+    """A run log written by the real processor with one record of every kind the wire schema has."""
+    path = tmp_path / f"{name}.twlog"
+    writer = RunLogWriter(path)
+    writer.append(encode_record({"kind": "session", "session_id": "s", "entity": None, "project": "p"}))
+    processor = Processor(writer=writer, files_dir=tmp_path, start_time=T0)
+    submit = processor.submit
+    for i in range(3):  # plain rows: a history_block
+        submit((OP_LOG, {"loss": 1.0 / (i + 1), "nan": math.nan}, None, None, T0 + i, False))
+    submit((OP_LOG, {"loss": [1, 2], "inf": math.inf}, None, None, T0 + 4, False))  # a history record
+    submit((OP_CONFIG, {"lr": 0.1, "big": 2**70}))
+    submit((OP_SUMMARY_SET, {"best": 1}))
+    submit((OP_METRIC, parse_metric("loss", summary="min")))
+    # What the run's context capture, run.alert() and the media binder hand over (kind anywhere).
+    submit((OP_RECORD, {"kind": "meta", "metadata": {"host": "h"}}))
+    submit((OP_RECORD, {"kind": "output", "lines": [{"line": 0, "text": "x", "stream": "stdout"}]}))
+    submit((OP_RECORD, {"timestamp": T0, "runtime": 1.0, "values": {"cpu": 1.0}, "kind": "stats"}))
+    submit((OP_RECORD, {"path": "a.txt", "sha256": "0" * 64, "size": 1, "policy": "now", "kind": "file"}))
+    submit((OP_RECORD, {"kind": "alert", "title": "t", "text": "x", "level": "INFO", "wait_duration": 0}))
+    submit((OP_FINISH, {"state": "finished", "exit_code": 0, "error": None}))
+    processor.start()
+    assert processor.finish({}, timeout=30)
+    return [payload for _, payload in read_frames(path).frames]
+
+
+def _schema_kinds() -> set[str]:
+    union = typing.get_args(Record)[0]
+    return {model.model_fields["kind"].default for model in typing.get_args(union)}
+
+
+@pytest.mark.parametrize("encoder", ["orjson", "stdlib"])
+def test_the_writer_puts_seq_first_and_kind_second_in_every_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: str
+) -> None:
+    if encoder == "stdlib":  # orjson is loaded by the processor; keep it out
+        monkeypatch.setattr(runlog, "_fast_dumps", None)
+        monkeypatch.setattr(processor_module, "use_fast_encoder", lambda: None)
+    payloads = _every_kind_of_record(tmp_path, encoder)
+    assert (runlog._fast_dumps is None) == (encoder == "stdlib")
+    kinds = set()
+    for i, payload in enumerate(payloads):
+        record = json.loads(payload)
+        if i == 0:
+            assert list(record)[0] == "kind" and record["kind"] == "session"
+            assert peek_seq_kind(payload) == (-1, "session")
+            continue
+        assert list(record)[:2] == ["seq", "kind"], payload[:80]
+        assert record["seq"] == i - 1
+        assert peek_seq_kind(payload) == (record["seq"], record["kind"])
+        kinds.add(record["kind"])
+    assert _schema_kinds() <= kinds, f"no record of kind {_schema_kinds() - kinds} was written"
 
 
 def test_truncated_tail_is_reported_and_good_frames_kept(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from trackwell.sdk.history_block import BLOCK_MAX_ROWS, Block
 from trackwell.sdk.processor_media import MediaBinder
 from trackwell.sdk.rows import Row, RowBuilder
-from trackwell.sdk.runlog import RunLogWriter, encode_record, use_fast_encoder
+from trackwell.sdk.runlog import RunLogWriter, encode_record, numbered, use_fast_encoder
 from trackwell.sdk.summary_state import MetricDef, SummaryState
 from trackwell.sdk.term import warn_once
 
@@ -348,8 +348,7 @@ class Processor:
 
     def _append(self, fields: dict[str, Any]) -> None:
         self._flush_block()
-        record = {"seq": self.seq, **fields}
-        self.writer.append(encode_record(record))
+        self.writer.append(encode_record(numbered(self.seq, fields)))
         self.seq += 1
 
     def _write_summary(self) -> None:

@@ -5,9 +5,16 @@ server outage or a killed process. The processor thread appends records here; th
 tails the file and ships what the server has not acknowledged; ``trackwell sync`` replays the same
 file later. One format, one reader, three users.
 
-Format (docs/architecture.md, "Run log format"): the header line ``TWLOG1\\n``, then frames
-``length u32 LE | crc32 u32 LE | payload``; the payload is the UTF-8 JSON of one record with ``seq``
-as its first key, so readers can route a frame (``seq``, ``kind``) without parsing the JSON.
+Format (also in docs/architecture.md, "Run log format"; this module is the one place that knows it):
+
+* the header line ``TWLOG1\\n`` (:data:`HEADER`), then frames ``length u32 LE | crc32 u32 LE |
+  payload``; a payload is the compact UTF-8 JSON of one record (:func:`encode_record`);
+* the first record is the session header ``{"kind":"session","session_id":...}`` (``kind`` its
+  first key; the only record without a ``seq``);
+* every other record is laid out ``{"seq":<int>,"kind":"<kind>",...}``: ``seq`` the first key,
+  ``kind`` the second (:func:`numbered` builds records that way). Readers that must not parse every
+  payload (the uploader tells file records apart, finds a frame by its seq, skips the header) read
+  these two from the first bytes through :func:`peek_seq_kind`, and nowhere else.
 
 A reader stops at the first frame that is incomplete or fails its CRC. While the writer is alive an
 incomplete last frame is simply not written yet; once the run has ended it is a corrupt tail, which
@@ -30,8 +37,10 @@ HEADER = b"TWLOG1\n"
 _FRAME = struct.Struct("<II")
 # A frame longer than this is a corrupt length field, not a real record (media go to files).
 MAX_FRAME = 64 * 1024 * 1024
+SESSION_KIND = "session"  # the header record's kind; the only record without a seq
+_SESSION_PREFIX = b'{"kind":"session",'
 _SEQ_PREFIX = b'{"seq":'
-_KIND_PREFIX = b',"kind":"'
+_KIND_INFIX = b',"kind":"'
 
 
 # Built once: json.dumps() with arguments builds a new encoder per call, which costs as much again.
@@ -53,7 +62,8 @@ def use_fast_encoder() -> None:
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
-    """Compact JSON with NaN/±Infinity as bare tokens; ``record`` must have ``seq`` as its first key.
+    """Compact JSON with NaN/±Infinity as bare tokens, keys in the record's order (which must be the
+    layout above: build records with :func:`numbered`).
 
     orjson writes NaN and ±Infinity as ``null``, and refuses what it cannot write exactly (ints past 64
     bits, non-string keys, float subclasses): a record whose output holds ``null`` (or that orjson
@@ -75,16 +85,55 @@ def frame(payload: bytes) -> bytes:
     return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
 
 
-def payload_seq_kind(payload: bytes) -> tuple[int, str]:
-    """``(seq, kind)`` of an encoded record, read from its first bytes (-1 for a session header)."""
-    if not payload.startswith(_SEQ_PREFIX):
-        return -1, "session"
-    comma = payload.index(b",", len(_SEQ_PREFIX))
-    seq = int(payload[len(_SEQ_PREFIX) : comma])
-    if payload.startswith(_KIND_PREFIX, comma):
-        start = comma + len(_KIND_PREFIX)
-        return seq, payload[start : payload.index(b'"', start)].decode()
-    return seq, ""
+class RecordLayoutError(ValueError):
+    """A payload that is not a run-log record: not a JSON object with an int ``seq`` and a string
+    ``kind`` (or a session header)."""
+
+
+def numbered(seq: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """The record ``fields`` (which hold its ``kind``) numbered ``seq``, keys in the order the run
+    log requires: ``seq``, ``kind``, then the rest in their order."""
+    return {"seq": seq, "kind": fields["kind"], **fields}
+
+
+def peek_seq_kind(payload: bytes) -> tuple[int, str]:
+    """``(seq, kind)`` of an encoded record, ``(-1, "session")`` for the session header.
+
+    Read from the payload's first bytes (no JSON parsing: the uploader calls this per frame) when
+    the record follows the layout above; a payload that does not is parsed whole, and one that is
+    no record at all raises :class:`RecordLayoutError`.
+    """
+    if payload.startswith(_SESSION_PREFIX):
+        return -1, SESSION_KIND
+    if payload.startswith(_SEQ_PREFIX):
+        comma = payload.find(b",", len(_SEQ_PREFIX))
+        if comma > 0 and payload.startswith(_KIND_INFIX, comma):
+            start = comma + len(_KIND_INFIX)
+            end = payload.find(b'"', start)
+            digits = payload[len(_SEQ_PREFIX) : comma]
+            if end > 0 and digits.isdigit() and b"\\" not in payload[start:end]:
+                return int(digits), payload[start:end].decode()
+    return _parse_seq_kind(payload)
+
+
+def _parse_seq_kind(payload: bytes) -> tuple[int, str]:
+    try:
+        record = json.loads(payload)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        raise RecordLayoutError(f"not a run-log record (not a JSON object): {payload[:60]!r}")
+    seq, kind = record.get("seq", -1 if record.get("kind") == SESSION_KIND else None), record.get("kind")
+    if type(seq) is not int or not isinstance(kind, str):
+        raise RecordLayoutError(f"not a run-log record (no int 'seq' and string 'kind'): {payload[:60]!r}")
+    return seq, kind
+
+
+def mentions_kind(data: bytes, kind: str) -> bool:
+    """False when no record in ``data`` (one encoded record, or many joined) is of ``kind``: a test
+    in C before :func:`peek_seq_kind` is called on each. Both encoders write ``"kind":"<kind>"``
+    with no spaces, so this never misses one."""
+    return b'"kind":"' + kind.encode() + b'"' in data
 
 
 class RunLogWriter:

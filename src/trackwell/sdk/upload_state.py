@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trackwell.sdk.runlog import read_frames
+from trackwell.sdk.runlog import SESSION_KIND, peek_seq_kind, read_frames
 
 
 def sync_path(log_path: Path) -> Path:
@@ -60,12 +60,10 @@ def read_session(log_path: Path) -> dict[str, Any] | None:
     if not first:
         return None
     header = json.loads(first[0][1])
-    return header if isinstance(header, dict) and header.get("kind") == "session" else None
+    return header if isinstance(header, dict) and header.get("kind") == SESSION_KIND else None
 
 
 SAVE_SECONDS = 1.0  # the progress file is written at most this often while the upload runs
-_SESSION = b'{"kind":"session"'
-
 
 _JOIN_CHUNK = 256
 
@@ -77,11 +75,6 @@ def join_records(frames: list[tuple[int, bytes]]) -> bytes:
         parts.append(b",".join([payload for _, payload in frames[i : i + _JOIN_CHUNK]]))
         time.sleep(0)
     return b"[" + b",".join(parts) + b"]"
-
-
-def frame_seq(payload: bytes) -> int:
-    """The seq of an encoded record (its first key), read without parsing the JSON."""
-    return int(payload[7 : payload.index(b",")])
 
 
 class Position:
@@ -108,7 +101,7 @@ class Position:
         start = self.read_from
         result = read_frames(self.log_path, start, max_bytes=max_bytes, final=final, pause_every=pause_every)
         frames = result.frames
-        if frames and frames[0][1].startswith(_SESSION):  # only a log's first frame is a header
+        if frames and peek_seq_kind(frames[0][1])[1] == SESSION_KIND:  # only a log's first frame is one
             frames = frames[1:]
         if not frames:
             if result.end > start and not in_flight:  # only the header: nothing to send, move past it
@@ -123,7 +116,7 @@ class Position:
         # arithmetic instead of parsing every frame (this thread must not hold the GIL for long).
         progress = self.progress
         progress.applied_through = max(progress.applied_through, applied)
-        first = frame_seq(frames[0][1])
+        first = peek_seq_kind(frames[0][1])[0]
         last = first + len(frames) - 1
         if applied >= last:
             progress.offset = max(progress.offset, frames[-1][0], end)
@@ -142,7 +135,8 @@ class Position:
         returns that frame's offset."""
         start = 0
         for end, payload in read_frames(self.log_path, 0, final=False).frames:
-            if not payload.startswith(_SESSION) and frame_seq(payload) >= expected_seq:
+            seq, kind = peek_seq_kind(payload)
+            if kind != SESSION_KIND and seq >= expected_seq:
                 break
             start = end
         self.skip_to(start)

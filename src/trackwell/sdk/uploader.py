@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
+from trackwell.sdk.runlog import mentions_kind, peek_seq_kind
 from trackwell.sdk.transport import TransportError
 from trackwell.sdk.upload_lanes import Pipeline, Sent
 from trackwell.sdk.upload_state import Position, Progress, join_records, read_session, sync_path
@@ -66,7 +67,6 @@ class RecordsClient(Protocol):
 
 
 PAUSE_EVERY = 32
-_FILE_KIND = b',"kind":"file",'
 
 
 class FatalUploadError(Exception):
@@ -108,6 +108,7 @@ class Uploader:
         self._last_batch: list[tuple[int, bytes]] = []
         self._pipeline = Pipeline(PIPELINE, "trackwell-upload-send")
         self._acked_once = False
+        self.acked_at: float | None = None  # wall time of the last acknowledged batch (run.status())
 
     # --- control ----------------------------------------------------------------------------
 
@@ -294,9 +295,9 @@ class Uploader:
                 return True
             return False
         records = join_records(frames)
-        if _FILE_KIND in records:
+        if mentions_kind(records, "file"):
             for _, payload in frames:
-                if payload.startswith(_FILE_KIND[1:], payload.index(b",") + 1):
+                if peek_seq_kind(payload)[1] == "file":
                     self._put_file(payload)
         self._submit(records, frames, end)
         position.cursor = end
@@ -386,6 +387,7 @@ class Uploader:
     def _acked(self, ack: RecordsAck, sent: Sent) -> None:
         assert self.position is not None
         self._acked_once = True
+        self.acked_at = time.time()
         self._failures = 0
         self.position.advance(ack.applied_through, sent.frames, sent.end)
         if self._on_ack is not None:
