@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"  # before the imports below: the HTTP client sends it
 
-from trackwell.sdk.active import define_metric, finish, log, mark_preempting, save, unwatch, watch
+from trackwell.sdk.active import alert, define_metric, finish, log, mark_preempting, save, unwatch, watch
 from trackwell.sdk.config import Config
 from trackwell.sdk.disabled import RunDisabled
 from trackwell.sdk.errors import CommError, ConfigError, Error, UsageError
@@ -27,6 +27,10 @@ from trackwell.sdk.run import Run
 from trackwell.sdk.settings import Settings
 from trackwell.sdk.summary import Summary
 from trackwell.sdk.term import termerror, termlog, termwarn
+from trackwell.sdk.wandb_alerts import AlertLevel
+from trackwell.sdk.wandb_setup import require, setup, teardown
+
+join = finish  # wandb's old name for finish()
 
 if TYPE_CHECKING:
     from trackwell.apis import Api
@@ -60,9 +64,14 @@ _LAZY = {
     "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
     "plot_table": "trackwell.plot:plot_table",
     "restore": "trackwell.sdk.restore:restore",
+    # wandb's modules that code reaches as attributes (``wandb.util.generate_id()``, ``wandb.errors``).
+    "util": "trackwell.util",
+    "errors": "trackwell.errors",
+    "apis": "trackwell.apis",  # with its ``public`` module (``wandb.apis.public.Api``)
 }
 
 __all__ = [
+    "AlertLevel",
     "Api",
     "Audio",
     "Classes",
@@ -84,10 +93,15 @@ __all__ = [
     "UsageError",
     "Video",
     "box3d",
+    "alert",
     "config",
     "define_metric",
     "finish",
     "init",
+    "join",
+    "require",
+    "setup",
+    "teardown",
     "log",
     "plot",
     "plot_table",
@@ -115,6 +129,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'trackwell' has no attribute {name!r}")
     module_name, _, attribute = target.partition(":")
     module = import_module(module_name)
+    if name == "apis":
+        import_module("trackwell.apis.public")
     value = getattr(module, attribute) if attribute else module
     if name not in ("run", "config", "summary"):
         globals()[name] = value  # later accesses skip __getattr__

@@ -203,65 +203,8 @@ SEED: list[dict[str, Any]] = [
     },
 ]
 
-FILTER_CASES: list[tuple[dict[str, Any], set[str]]] = [
-    ({}, {"r1", "r2", "r3", "r4"}),
-    ({"state": "finished"}, {"r1", "r4"}),
-    ({"state": {"$eq": "running"}}, {"r2"}),
-    ({"state": {"$ne": "finished"}}, {"r2", "r3"}),
-    ({"state": {"$in": ["crashed", "running"]}}, {"r2", "r3"}),
-    ({"state": {"$nin": ["crashed", "running"]}}, {"r1", "r4"}),
-    ({"displayName": {"$regex": "^bert-"}}, {"r1", "r2"}),
-    ({"name": {"$regex": "TINY", "$options": "i"}}, {"r4"}),
-    ({"display_name": "gpt-small"}, {"r3"}),
-    ({"group": "g1"}, {"r1", "r4"}),
-    ({"group": None}, {"r2", "r3"}),
-    ({"group": {"$exists": False}}, {"r2", "r3"}),
-    ({"jobType": {"$exists": True}}, {"r1", "r4"}),
-    ({"job_type": {"$ne": "train"}}, {"r2", "r3", "r4"}),
-    ({"host": "h1"}, {"r1"}),
-    ({"sweep": "sw1"}, {"r3"}),
-    ({"sweep_id": {"$exists": True}}, {"r3"}),
-    ({"tags": "bert"}, {"r1", "r2"}),
-    ({"tags": {"$in": ["baseline", "nothing"]}}, {"r1"}),
-    ({"tags": {"$nin": ["bert"]}}, {"r3", "r4"}),
-    ({"tags": {"$ne": "baseline"}}, {"r2", "r3", "r4"}),
-    ({"tags": {"$regex": "^base"}}, {"r1"}),
-    ({"tags": {"$exists": False}}, {"r3", "r4"}),
-    ({"created_at": {"$gte": 2000}}, {"r2", "r3", "r4"}),
-    ({"createdAt": {"$lt": "1970-01-01T00:50:00"}}, {"r1", "r2"}),
-    ({"createdAt": {"$gt": "1970-01-01T01:00:00+01:00", "$lte": 2000.0}}, {"r1", "r2"}),
-    ({"heartbeatAt": {"$gt": 2500}}, {"r3", "r4"}),
-    # numbers inside JSON compare numerically (as text "9" > "128"), strings never match numbers
-    ({"config.batch": {"$gt": 30}}, {"r1", "r2", "r4"}),
-    ({"config.batch": {"$lte": 9}}, {"r3"}),
-    ({"config.lr": {"$lt": 0.05}}, {"r2", "r4"}),
-    ({"config.lr": "auto"}, {"r3"}),
-    ({"config.lr": {"$gt": "a"}}, {"r3"}),
-    ({"config.lr": {"$regex": "^au"}}, {"r3"}),
-    ({"config.lr": 0.1}, {"r1"}),
-    ({"config.batch": {"$in": [9, 64]}}, {"r2", "r3"}),
-    ({"config.batch": {"$nin": [9, 64]}}, {"r1", "r4"}),
-    ({"config.batch": {"$ne": 32}}, {"r2", "r3", "r4"}),
-    # wandb's wrapped form: config.lr.value means config.lr unless lr really holds "value"
-    ({"config.lr.value": {"$lt": 0.05}}, {"r2", "r4"}),
-    ({"config.wrapped.value": 5}, {"r1"}),
-    ({"config.opt.name": "adam"}, {"r1"}),
-    ({"config.opt.name.value": "sgd"}, {"r2"}),
-    ({"config.amp": True}, {"r1"}),
-    ({"config.amp": False}, {"r2"}),
-    ({"config.amp": {"$exists": True}}, {"r1", "r2"}),
-    ({"config.note": None}, {"r3", "r1", "r2", "r4"}),
-    ({"config.note": {"$exists": True}}, {"r3"}),
-    ({"config.missing": {"$exists": False}}, {"r1", "r2", "r3", "r4"}),
-    ({"summary_metrics.loss": {"$lt": 0.4}}, {"r2"}),
-    ({"summary_metrics.acc": {"$gte": 0.7}}, {"r1", "r4"}),
-    ({"summary_metrics.acc": "n/a"}, {"r3"}),
-    ({"$or": [{"state": "crashed"}, {"config.batch": {"$gt": 100}}]}, {"r3", "r4"}),
-    ({"$and": [{"tags": "bert"}, {"state": "finished"}]}, {"r1"}),
-    ({"$nor": [{"state": "finished"}, {"tags": "bert"}]}, {"r3"}),
-    ({"$or": []}, set()),
-    ({"$and": [{"$or": [{"group": "g1"}, {"host": "h2"}]}, {"config.lr": {"$lt": 0.05}}]}, {"r2", "r4"}),
-]
+# What filters select is in tests/cases/run_filters.json (test_run_filter_cases.py runs it here
+# and the browser's suite runs it too); SEED serves the ordering and paging tests below.
 
 
 @pytest.fixture
@@ -278,15 +221,6 @@ def _ids(db: SqlDatabase, filters: dict[str, Any] | None, order: str | None = No
             conn, "ent", "p", filters, order, kw.get("limit", 100), kw.get("offset", 0)
         )
     return [r.id for r in runs]
-
-
-def test_filters_select_runs_in_sql(seeded: SqlDatabase) -> None:
-    wrong = []
-    for filters, expected in FILTER_CASES:
-        got = set(_ids(seeded, filters))
-        if got != expected:
-            wrong.append(f"{filters}: got {sorted(got)}, expected {sorted(expected)}")
-    assert wrong == []
 
 
 def test_lists_without_metadata_leave_only_the_metadata_out(db: SqlDatabase) -> None:

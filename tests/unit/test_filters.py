@@ -33,7 +33,7 @@ def _params(dialect: Dialect, filters: dict[str, Any]) -> list[Any]:
     ("dialect", "fragments"),
     [
         ("sqlite", ["json_type(runs.config", "json_extract(runs.config", "REGEXP"]),
-        ("postgresql", ["jsonb_typeof(", "jsonb_extract_path_text(runs.config", " ~ "]),
+        ("postgresql", ["jsonb_typeof(", "runs.config -> ", "runs.summary ->> ", " ~ "]),
     ],
 )
 def test_json_paths_and_regex_compile_to_each_dialects_functions(

@@ -33,6 +33,7 @@ from trackwell.sdk.runlog import RunLogWriter, encode_record
 from trackwell.sdk.settings import Settings
 from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.uploader import Uploader
+from trackwell.sdk.wandb_setup import setup_overrides
 from trackwell.sdk.wire import RunStart, StartedRun
 
 log = logging.getLogger("trackwell.sdk")
@@ -107,7 +108,7 @@ def init(
 
 
 def _settings(given: Any, **args: Any) -> Settings:
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = setup_overrides()  # trackwell.setup(settings=...), if called
     if isinstance(given, Settings):
         overrides.update(given.explicit())
     elif isinstance(given, dict):
@@ -288,6 +289,8 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
     if uploader is not None:
         uploader.start()
     _start_context(run, settings, run_dir, start_time)
+    if settings.save_code and settings.code_dir:
+        run.log_code(settings.code_dir)  # wandb: Settings(code_dir=...) saves that directory's code
     exit_hooks.install()
     if not settings.quiet:
         where = f" → {run.url}" if run.url else f" (offline, in {run_dir})" if offline else ""

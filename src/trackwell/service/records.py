@@ -21,6 +21,7 @@ from typing import Any
 
 from trackwell.schema.errors import InvalidArgument, SequenceGap
 from trackwell.schema.records import (
+    AlertRecord,
     BatchAck,
     ConfigRecord,
     ExitRecord,
@@ -37,6 +38,7 @@ from trackwell.schema.records import (
     SummaryRecord,
 )
 from trackwell.schema.runs import RunOut
+from trackwell.service.alerts import apply_alerts
 from trackwell.service.files import sanitize_path
 from trackwell.service.history import flatten_values
 from trackwell.service.runs import run_not_found
@@ -136,6 +138,7 @@ class _Pending:
     system: list[HistoryRow] = field(default_factory=list)
     output: list[OutputLine] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
+    alerts: list[AlertRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     last_step: int | None = None
     runtime: float = 0.0
@@ -229,6 +232,8 @@ class RecordService:
             p.runtime = max(p.runtime, record.runtime)
         elif isinstance(record, FileRecord):
             self._add_file(p, record)
+        elif isinstance(record, AlertRecord):
+            p.alerts.append(record)
         elif isinstance(record, ExitRecord):
             p.changes.state = record.state
             p.changes.exit_code = record.exit_code
@@ -264,6 +269,8 @@ class RecordService:
             db.output.write_lines(conn, pk, p.output)
         for entry in p.files:
             db.files.put_file(conn, pk, entry)
+        if p.alerts:
+            apply_alerts(db.alerts, conn, pk, p.alerts)
         if p.metrics is not None:
             p.changes.metric_definitions = p.metrics
         if p.metadata is not None:

@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from trackwell.schema.alerts import AlertList
 from trackwell.schema.errors import Conflict, InvalidArgument, NotFound
 from trackwell.schema.records import OutputPage
 from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
+from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
 from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
 
@@ -145,6 +147,15 @@ class RunService:
             stored = self._require(conn, key)
             lines, total = self._db.output.read_lines(conn, stored.pk, offset, limit)
         return OutputPage(lines=lines, total=total, offset=offset)
+
+    def alerts(self, key: RunKey, limit: int = MAX_PAGE) -> AlertList:
+        """The run's alerts (``run.alert``), oldest first."""
+        if not 1 <= limit <= MAX_PAGE * 10:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE * 10}, got {limit}", field="limit")
+        with self._db.read() as conn:
+            stored = self._require(conn, key)
+            found = self._db.alerts.list_alerts(conn, stored.pk, limit)
+        return AlertList(alerts=[alert_out(a) for a in found])
 
     def mark_crashed(self, now: float, timeout: float) -> list[RunKey]:
         """Runs still ``running`` with no batch or heartbeat for ``timeout`` seconds become ``crashed``."""

@@ -291,6 +291,43 @@ class OutputStore(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class StoredAlert:
+    """An alert as stored: ``id`` orders a run's alerts (oldest first)."""
+
+    id: int
+    title: str
+    text: str
+    level: str
+    wait_duration: float
+    created_at: float
+    suppressed: int = 0
+
+
+class AlertStore(Protocol):
+    """Alerts raised by runs (``run.alert``); the rate limit is the service's rule, not the store's."""
+
+    def add_alert(
+        self,
+        conn: Connection,
+        run_pk: int,
+        title: str,
+        text: str,
+        level: str,
+        wait_duration: float,
+        created_at: float,
+    ) -> StoredAlert: ...
+
+    def latest_alert(self, conn: Connection, run_pk: int, title: str) -> StoredAlert | None:
+        """The run's most recent stored alert with this title (by ``created_at``), if any."""
+
+    def add_suppressed(self, conn: Connection, alert_id: int, count: int) -> None:
+        """Count ``count`` more repeats suppressed by the rate limit on that alert."""
+
+    def list_alerts(self, conn: Connection, run_pk: int, limit: int) -> list[StoredAlert]:
+        """The run's alerts, oldest first, at most ``limit``."""
+
+
+@dataclass(frozen=True, slots=True)
 class StoredLayout:
     document: dict[str, Any]
     updated_at: float
@@ -334,6 +371,9 @@ class Database(Protocol):
 
     @property
     def layouts(self) -> LayoutStore: ...
+
+    @property
+    def alerts(self) -> AlertStore: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

@@ -1,10 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { compileFilter, FilterError, parseQuickFilter, type FilterableRun } from "./filters";
+import shared from "../../../tests/cases/run_filters.json";
+import { compileFilter, FilterError, parseQuickFilter, type Filter, type FilterableRun } from "./filters";
+
+// The rule's cases, shared with the server's suite (tests/contract/test_run_filter_cases.py runs the
+// same file against SQLite and PostgreSQL): the same runs selected, the same filters refused.
+describe("shared run filter cases (tests/cases/run_filters.json)", () => {
+  const docs = shared.runs as unknown as FilterableRun[];
+  for (const c of shared.cases as { filter: Filter; ids?: string[]; error?: string[] }[]) {
+    it(JSON.stringify(c.filter), () => {
+      if (c.error) {
+        let message = "";
+        try {
+          compileFilter(c.filter);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FilterError);
+          message = (e as Error).message;
+        }
+        for (const words of c.error) expect(message).toContain(words);
+      } else {
+        expect(docs.filter(compileFilter(c.filter)).map((r) => r.id).sort()).toEqual(c.ids);
+      }
+    });
+  }
+});
 
 const runs: FilterableRun[] = [
   { id: "a", display_name: "baseline", state: "finished", tags: ["base"], created_at: 1, config: { lr: 0.1, model: { depth: 2 } }, summary: { acc: 0.9 } },
   { id: "b", display_name: "wide-lr", state: "running", tags: ["sweep", "wide"], created_at: 2, config: { lr: 0.01 }, summary: { acc: 0.7 } },
-  { id: "c", display_name: "crashy", state: "crashed", created_at: 3, config: { lr: { value: 0.5, desc: "x" } }, summary: {} },
+  { id: "c", display_name: "crashy", state: "crashed", created_at: 3, config: { lr: 0.5 }, summary: {} },
 ];
 const ids = (f: Parameters<typeof compileFilter>[0]) => runs.filter(compileFilter(f)).map((r) => r.id);
 
@@ -22,7 +45,7 @@ describe("mongo filters", () => {
     expect(ids({ "summary_metrics.acc": { $exists: false } })).toEqual(["c"]);
   });
   it("names the field and the fix for unknown fields and operators", () => {
-    expect(() => compileFilter({ lr: 1 })).toThrow(/unknown filter field "lr".*config\.<key>/);
+    expect(() => compileFilter({ lr: 1 })).toThrow(/unknown filter field 'lr'.*config\.<path>/);
     expect(() => compileFilter({ state: { $like: "x" } })).toThrow(FilterError);
   });
 });

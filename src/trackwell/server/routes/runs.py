@@ -1,4 +1,4 @@
-"""Runs: create or resume, read, edit, delete, query; and their console output."""
+"""Runs: create or resume, read, edit, delete, query; and their console output and alerts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
+from trackwell.schema.alerts import AlertList
 from trackwell.schema.records import OutputPage
 from trackwell.schema.runs import NAME_PATTERN, RunList, RunOut, RunUpdate, RunUpsert
 from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
@@ -56,3 +57,8 @@ def query_runs(
 @router.get(RUN + "/output", response_model=OutputPage)
 def read_output(key: RunKeyDep, services: ServicesDep, offset: int = 0, limit: int = 1000) -> Response:
     return json_response(services.runs.output(key, offset, limit))
+
+
+@router.get(RUN + "/alerts", response_model=AlertList)
+def read_alerts(key: RunKeyDep, services: ServicesDep, limit: int = 1000) -> Response:
+    return json_response(services.runs.alerts(key, limit))

@@ -87,11 +87,13 @@ def _sqlite_json_value(column: ColumnElement[Any], keys: Sequence[str], fallback
 
 def _pg_json_value(column: ColumnElement[Any], keys: Sequence[str], fallback: bool) -> JsonValue:
     def at(path: Sequence[str]) -> tuple[ColumnElement[Any], ColumnElement[str]]:
-        args = [sa.cast(sa.literal(key), sa.Text) for key in path]
-        return (
-            sa.func.jsonb_extract_path(column, *args, type_=JSONB),
-            sa.func.jsonb_extract_path_text(column, *args, type_=sa.Text),
-        )
+        # "->" with a text key, not jsonb_extract_path: that one also indexes arrays ("layers.0"),
+        # which SQLite's JSON paths (and the browser's filter) do not.
+        parent: ColumnElement[Any] = column
+        for key in path[:-1]:
+            parent = parent.op("->", return_type=JSONB)(sa.cast(sa.literal(key), sa.Text))
+        last = sa.cast(sa.literal(path[-1]), sa.Text)
+        return parent.op("->", return_type=JSONB)(last), parent.op("->>", return_type=sa.Text)(last)
 
     value, text = at(keys)
     if fallback and len(keys) > 1:

@@ -19,7 +19,6 @@ import math
 import re
 import sqlite3
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from trackwell.schema.errors import InvalidArgument
+from trackwell.store.sql.regex import sqlite_regexp
 
 # Execution option that marks a connection's transaction as a write transaction.
 WRITE_OPTION = "trackwell_write"
@@ -80,18 +80,6 @@ def loads_json(text: str | bytes) -> Any:
     if any(mark in text for mark in marks):  # type: ignore[operator]
         return _decode(value)
     return value
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def sqlite_regexp(pattern: str | None, value: str | None) -> bool | None:
-    """SQLite's ``value REGEXP pattern`` calls ``regexp(pattern, value)``; Python ``re.search``."""
-    if pattern is None or value is None:
-        return None
-    return _compiled(pattern).search(str(value)) is not None
 
 
 def parse_database_url(url: str) -> URL:

@@ -17,7 +17,6 @@ runs that lack the field), which is why leaves are wrapped in ``coalesce(..., fa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.sql.dialect import Dialect, JsonValue, any_element, json_value
+from trackwell.store.sql.regex import filter_regex
 from trackwell.store.sql.tables import runs
 
 ColumnKind = Literal["string", "number", "time"]
@@ -45,6 +45,7 @@ _COLUMNS: dict[str, tuple[str, ColumnKind]] = {
     "job_type": ("job_type", "string"),
     "jobType": ("job_type", "string"),
     "host": ("host", "string"),
+    "notes": ("notes", "string"),
     "sweep_id": ("sweep_id", "string"),
     "sweep": ("sweep_id", "string"),
     "created_at": ("created_at", "time"),
@@ -66,7 +67,8 @@ _COMPARISONS = {"$gt": "__gt__", "$gte": "__ge__", "$lt": "__lt__", "$lte": "__l
 _FIELD_OPERATORS = ("$eq", "$ne", *_COMPARISONS, "$in", "$nin", "$regex", "$exists")
 _LOGICAL_OPERATORS = ("$and", "$or", "$nor")
 VALID_FIELDS_HINT = (
-    "valid fields: state, display_name (displayName, name), run_id, group, job_type (jobType), tags, host, "
+    "valid fields: state, display_name (displayName, name), run_id (id), group, job_type (jobType), tags, "
+    "notes, host, "
     "sweep_id (sweep), created_at (createdAt), updated_at, heartbeat_at (heartbeatAt), finished_at, "
     "runtime (duration), exit_code, last_step, history_count, config.<path>, summary_metrics.<path>"
 )
@@ -78,19 +80,6 @@ def _definite(expr: ColumnElement[Any]) -> ColumnElement[bool]:
 
 def _bad(message: str, hint: str) -> InvalidArgument:
     return InvalidArgument(message, field="filters", hint=hint)
-
-
-def _regex(pattern: Any, options: Any) -> str:
-    if not isinstance(pattern, str):
-        raise _bad(f"$regex needs a string pattern, got {pattern!r}", 'e.g. {"$regex": "^bert-"}')
-    if options not in (None, "", "i"):
-        raise _bad(f"unsupported $options {options!r}", 'only "i" (case-insensitive) is supported')
-    full: str = "(?i)" + pattern if options == "i" else pattern
-    try:
-        re.compile(full)
-    except re.error as exc:
-        raise _bad(f"invalid $regex {pattern!r}: {exc}", "fix the regular expression") from None
-    return full
 
 
 class _Target(Protocol):
@@ -107,6 +96,12 @@ class _Target(Protocol):
     def order(self, descending: bool) -> list[UnaryExpression[Any]]: ...
 
 
+def _bytewise(dialect: Dialect, expr: ColumnElement[str]) -> ColumnElement[str]:
+    """Strings order by code point, as MongoDB and the browser compare them: PostgreSQL would use the
+    database's collation (in en_US, "beta" < "Beta" < "c"); SQLite compares bytes already."""
+    return expr.collate("C") if dialect == "postgresql" else expr
+
+
 def _direction(expr: ColumnElement[Any], descending: bool) -> UnaryExpression[Any]:
     return (expr.desc() if descending else expr.asc()).nulls_last()
 
@@ -116,6 +111,7 @@ class _ColumnTarget:
     name: str
     column: ColumnElement[Any]
     kind: ColumnKind
+    dialect: Dialect
 
     def _operand(self, value: Any) -> Any:
         if self.kind == "string" and isinstance(value, str):
@@ -139,7 +135,8 @@ class _ColumnTarget:
         return _definite(self.column == self._operand(value))
 
     def compare(self, op: str, value: Any) -> ColumnElement[bool]:
-        return _definite(getattr(self.column, _COMPARISONS[op])(self._operand(value)))
+        column = _bytewise(self.dialect, self.column) if self.kind == "string" else self.column
+        return _definite(getattr(column, _COMPARISONS[op])(self._operand(value)))
 
     def regex(self, pattern: str) -> ColumnElement[bool]:
         if self.kind != "string":
@@ -186,6 +183,7 @@ class _TagsTarget:
 class _JsonTarget:
     name: str
     value: JsonValue
+    dialect: Dialect
 
     def eq(self, value: Any) -> ColumnElement[bool]:
         if value is None:
@@ -205,7 +203,7 @@ class _JsonTarget:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return _definite(getattr(self.value.number, _COMPARISONS[op])(float(value)))
         if isinstance(value, str):
-            return _definite(getattr(self.value.string, _COMPARISONS[op])(value))
+            return _definite(getattr(_bytewise(self.dialect, self.value.string), _COMPARISONS[op])(value))
         raise _bad(f"{self.name}: {op} needs a number or a string, got {value!r}", "change the value")
 
     def regex(self, pattern: str) -> ColumnElement[bool]:
@@ -252,7 +250,7 @@ class RunFilter:
     def target(self, name: str) -> _Target:
         if name in _COLUMNS:
             column, kind = _COLUMNS[name]
-            return _ColumnTarget(name, self._table.c[column], kind)
+            return _ColumnTarget(name, self._table.c[column], kind, self._dialect)
         if name == "tags":
             return _TagsTarget(self._dialect)
         prefix, _, path = name.partition(".")
@@ -266,7 +264,7 @@ class RunFilter:
                 keys,
                 fallback_to_parent=prefix == "config" and keys[-1] == "value",
             )
-            return _JsonTarget(name, value)
+            return _JsonTarget(name, value, self._dialect)
         raise _bad(f"unknown filter field {name!r}", VALID_FIELDS_HINT)
 
     def _document(self, doc: dict[str, Any]) -> ColumnElement[bool]:
@@ -320,7 +318,7 @@ class RunFilter:
             matches = sa.or_(sa.false(), *(target.eq(v) for v in members))
             return matches if op == "$in" else sa.not_(matches)
         if op == "$regex":
-            return target.regex(_regex(value, options))
+            return target.regex(filter_regex(value, options))
         if op == "$exists":
             if not isinstance(value, bool):
                 raise _bad(f"{name}: $exists needs true or false, got {value!r}", '{"$exists": true}')
