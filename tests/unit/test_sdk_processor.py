@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from trackwell.sdk import runlog
-from trackwell.sdk.processor import (
-    OP_FINISH,
-    OP_LOG,
-    OP_METRIC,
-    OP_RECORD,
-    OP_SUMMARY_DEL,
-    OP_SUMMARY_SET,
-    Processor,
+from trackwell.sdk.processor import Processor
+from trackwell.sdk.processor_messages import (
+    AppendRecord,
+    DefineMetric,
+    Finish,
+    Message,
+    SummaryDelete,
+    SummarySet,
 )
 from trackwell.sdk.runlog import RunLogWriter, encode_record, iter_records
 from trackwell.sdk.summary_state import parse_metric
@@ -26,21 +26,21 @@ from trackwell.sdk.summary_state import parse_metric
 T0 = 1_700_000_000.0
 
 
-def _calls() -> list[tuple[Any, ...]]:
+def _calls() -> list[Message]:
     """A mix of what a training script does: plain rows (fast path) around everything that is not."""
-    calls: list[tuple[Any, ...]] = []
+    calls: list[Message] = []
 
     def log(data: dict[str, Any], step: int | None = None, commit: bool | None = None) -> None:
-        calls.append((OP_LOG, data, step, commit, T0 + len(calls) * 0.001, False))
+        calls.append((data, step, commit, T0 + len(calls) * 0.001, False))
 
     for i in range(1500):  # more than one block
         log({"loss": 1.0 / (i + 1), "acc": 0.5, "epoch": i // 100})
     log({"x": 1})  # plain rows with other keys: a block each, one after the other
     log({"y": 2})
-    calls.append((OP_SUMMARY_DEL, "epoch"))  # deleted after rows that logged it: stays deleted
+    calls.append(SummaryDelete("epoch"))  # deleted after rows that logged it: stays deleted
     log({"acc": 0.25, "nested": {"x": 1}})  # not plain: a row record of its own, the last acc
     log({"loss": 0.2})  # other keys: a new block
-    calls.append((OP_SUMMARY_DEL, "other"))
+    calls.append(SummaryDelete("other"))
     log({"loss": 0.3, "other": 0.7})  # logs "other" after its deletion: back in the summary
     log({"part": 1}, commit=False)
     log({"loss": 0.4})  # merges into the open row: not the fast path
@@ -49,14 +49,14 @@ def _calls() -> list[tuple[Any, ...]]:
     log({"a": 1}, commit=False)
     log({"b": 1})  # a row of plain scalars from the regular path starts a block...
     log({"a": 2, "b": 3})  # ...and a fast row joins it
-    calls.append((OP_SUMMARY_SET, {"best": 1}))
+    calls.append(SummarySet({"best": 1}))
     for i in range(10):
         log({"loss": float(i), "nan": math.nan, "big": 2**70, "none": None, "s": "é"})
-    calls.append((OP_RECORD, {"kind": "config", "values": {"lr": 0.1}}))
-    calls.append((OP_METRIC, parse_metric("loss", summary="min")))
+    calls.append(AppendRecord({"kind": "config", "values": {"lr": 0.1}}))
+    calls.append(DefineMetric(parse_metric("loss", summary="min")))
     for i in range(5):  # with a metric defined: the regular path
         log({"loss": 10.0 - i})
-    calls.append((OP_FINISH, {"state": "finished", "exit_code": 0, "error": None}))
+    calls.append(Finish({"state": "finished", "exit_code": 0, "error": None}))
     return calls
 
 
@@ -129,9 +129,9 @@ def test_plain_rows_skip_the_per_row_path(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(Processor, "_write_row", lambda self, row: (per_row.append(row), original(self, row)))
     processor = Processor(writer=RunLogWriter(tmp_path / "x.twlog"), files_dir=tmp_path, start_time=T0)
     for i in range(20_000):
-        processor.submit((OP_LOG, {"loss": 1.0 / (i + 1), "acc": 0.5}, None, None, T0 + i, False))
+        processor.submit(({"loss": 1.0 / (i + 1), "acc": 0.5}, None, None, T0 + i, False))
         if i % 5000 == 0:
-            processor.submit((OP_RECORD, {"kind": "config", "values": {"i": i}}))
+            processor.submit(AppendRecord({"kind": "config", "values": {"i": i}}))
     processor.start()
     assert processor.finish({}, timeout=30)
     assert per_row == []

@@ -14,14 +14,13 @@ from pydantic import TypeAdapter
 from trackwell.schema.records import Record
 from trackwell.sdk import processor as processor_module
 from trackwell.sdk import runlog
-from trackwell.sdk.processor import (
-    OP_CONFIG,
-    OP_FINISH,
-    OP_LOG,
-    OP_METRIC,
-    OP_RECORD,
-    OP_SUMMARY_SET,
-    Processor,
+from trackwell.sdk.processor import Processor
+from trackwell.sdk.processor_messages import (
+    AppendRecord,
+    ConfigChanged,
+    DefineMetric,
+    Finish,
+    SummarySet,
 )
 from trackwell.sdk.runlog import (
     HEADER,
@@ -123,18 +122,18 @@ def _every_kind_of_record(tmp_path: Path, name: str) -> list[bytes]:
     processor = Processor(writer=writer, files_dir=tmp_path, start_time=T0)
     submit = processor.submit
     for i in range(3):  # plain rows: a history_block
-        submit((OP_LOG, {"loss": 1.0 / (i + 1), "nan": math.nan}, None, None, T0 + i, False))
-    submit((OP_LOG, {"loss": [1, 2], "inf": math.inf}, None, None, T0 + 4, False))  # a history record
-    submit((OP_CONFIG, {"lr": 0.1, "big": 2**70}))
-    submit((OP_SUMMARY_SET, {"best": 1}))
-    submit((OP_METRIC, parse_metric("loss", summary="min")))
+        submit(({"loss": 1.0 / (i + 1), "nan": math.nan}, None, None, T0 + i, False))
+    submit(({"loss": [1, 2], "inf": math.inf}, None, None, T0 + 4, False))  # a history record
+    submit(ConfigChanged({"lr": 0.1, "big": 2**70}))
+    submit(SummarySet({"best": 1}))
+    submit(DefineMetric(parse_metric("loss", summary="min")))
     # What the run's context capture, run.alert() and the media binder hand over (kind anywhere).
-    submit((OP_RECORD, {"kind": "meta", "metadata": {"host": "h"}}))
-    submit((OP_RECORD, {"kind": "output", "lines": [{"line": 0, "text": "x", "stream": "stdout"}]}))
-    submit((OP_RECORD, {"timestamp": T0, "runtime": 1.0, "values": {"cpu": 1.0}, "kind": "stats"}))
-    submit((OP_RECORD, {"path": "a.txt", "sha256": "0" * 64, "size": 1, "policy": "now", "kind": "file"}))
-    submit((OP_RECORD, {"kind": "alert", "title": "t", "text": "x", "level": "INFO", "wait_duration": 0}))
-    submit((OP_FINISH, {"state": "finished", "exit_code": 0, "error": None}))
+    submit(AppendRecord({"kind": "meta", "metadata": {"host": "h"}}))
+    submit(AppendRecord({"kind": "output", "lines": [{"line": 0, "text": "x", "stream": "stdout"}]}))
+    submit(AppendRecord({"timestamp": T0, "runtime": 1.0, "values": {"cpu": 1.0}, "kind": "stats"}))
+    submit(AppendRecord({"path": "a.txt", "sha256": "0" * 64, "size": 1, "policy": "now", "kind": "file"}))
+    submit(AppendRecord({"kind": "alert", "title": "t", "text": "x", "level": "INFO", "wait_duration": 0}))
+    submit(Finish({"state": "finished", "exit_code": 0, "error": None}))
     processor.start()
     assert processor.finish({}, timeout=30)
     return [payload for _, payload in read_frames(path).frames]

@@ -1,8 +1,9 @@
 """The processor thread: turns queued ``log``/config/summary calls into records in the run log.
 
-Why a thread: ``log()`` must return in microseconds, so the training thread only appends to a deque
-(:meth:`Processor.submit`). This thread applies wandb's row semantics (:mod:`rows`), the summary
-(:mod:`summary_state`), numbers records (``seq``) and appends them, CRC-framed, to the run log.
+Why a thread: ``log()`` must return in microseconds, so the training thread only appends a message
+(:mod:`processor_messages`) to a deque (:meth:`Processor.submit`). This thread applies wandb's row
+semantics (:mod:`rows`), the summary (:mod:`summary_state`), numbers records (``seq``) and appends
+them, CRC-framed, to the run log.
 
 It works in slices of at most ~50 µs and yields the GIL (``time.sleep(0)``) between slices, so the
 training thread never waits long for the interpreter lock. Frames reach the OS at least every
@@ -24,14 +25,22 @@ from typing import Any
 
 from trackwell.sdk.history_block import BLOCK_MAX_ROWS, Block
 from trackwell.sdk.processor_media import MediaBinder
+from trackwell.sdk.processor_messages import (
+    AppendRecord,
+    Barrier,
+    ConfigChanged,
+    DefineMetric,
+    Finish,
+    Message,
+    SummaryDelete,
+    SummarySet,
+)
 from trackwell.sdk.rows import Row, RowBuilder
 from trackwell.sdk.runlog import RunLogWriter, encode_record, numbered, use_fast_encoder
-from trackwell.sdk.summary_state import MetricDef, SummaryState
+from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.term import warn_once
 
 log = logging.getLogger("trackwell.sdk")
-
-OP_LOG, OP_CONFIG, OP_SUMMARY_SET, OP_SUMMARY_DEL, OP_METRIC, OP_RECORD, OP_BARRIER, OP_FINISH = range(8)
 
 SLICE_SECONDS = 0.00005
 FLUSH_SECONDS = 0.1
@@ -57,7 +66,7 @@ class Processor:
         summary: SummaryState | None = None,
         run_id: str = "",
     ) -> None:
-        self.queue: deque[tuple[Any, ...]] = deque()
+        self.queue: deque[Message] = deque()
         self.writer = writer
         self.files_dir = files_dir
         self._urgent = False  # someone waits for the queue to drain: skip GIL yields
@@ -87,19 +96,19 @@ class Processor:
     def start(self) -> None:
         self._thread.start()
 
-    def submit(self, item: tuple[Any, ...]) -> None:
-        self.queue.append(item)
+    def submit(self, message: Message) -> None:
+        self.queue.append(message)
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until everything submitted so far is processed and written to the OS."""
         if self._done.is_set():
             return True
-        event = threading.Event()
-        self.queue.append((OP_BARRIER, event))
+        barrier = Barrier()
+        self.queue.append(barrier)
         self._urgent = True
         self._wake.set()
         try:
-            return event.wait(timeout)
+            return barrier.done.wait(timeout)
         finally:
             self._urgent = False
 
@@ -107,18 +116,17 @@ class Processor:
         """Run ``fn`` on the processor thread after everything submitted so far (None on timeout)."""
         if self._done.is_set():
             return fn()
-        event = threading.Event()
-        box: list[Any] = [None]
-        self.queue.append((OP_BARRIER, event, fn, box))
+        barrier = Barrier(fn)
+        self.queue.append(barrier)
         self._wake.set()
-        event.wait(timeout)
-        return box[0]
+        barrier.done.wait(timeout)
+        return barrier.result
 
     def finish(self, exit_fields: dict[str, Any], timeout: float = 30.0) -> bool:
         """Close the open row, write the summary and the ExitRecord, close the log."""
         if self._done.is_set():
             return True
-        self.queue.append((OP_FINISH, exit_fields))
+        self.queue.append(Finish(exit_fields))
         self._urgent = True  # the caller is blocked on us: no need to leave it the GIL
         self._wake.set()
         return self._done.wait(timeout)
@@ -180,41 +188,40 @@ class Processor:
             self.writer.flush()
             self._last_flush = now
 
-    def _handle(self, item: tuple[Any, ...]) -> None:
-        op = item[0]
+    def _handle(self, message: Message) -> None:
         try:
-            if op == OP_LOG:
-                self._log(item[1], item[2], item[3], item[4], item[5])
+            if type(message) is tuple:  # a LogCall
+                data, step, commit, timestamp, deferred = message
+                self._log(data, step, commit, timestamp, deferred)
                 return
-            if self._unfolded is not None:  # summary ops and records see every row before them
+            if self._unfolded is not None:  # summary changes and records see every row before them
                 self._fold_summary()
-            if op == OP_CONFIG:
-                self._append({"kind": "config", "values": item[1]})
-            elif op == OP_SUMMARY_SET:
-                self.summary.set(self.media.resolve(item[1], "summary"))
-            elif op == OP_SUMMARY_DEL:
-                self.summary.delete(item[1])
-            elif op == OP_METRIC:
-                metric: MetricDef = item[1]
-                self.summary.define(metric)
-                self._append(metric.record())
-            elif op == OP_RECORD:
-                self._append(item[1])
-            elif op == OP_BARRIER:
+            if isinstance(message, ConfigChanged):
+                self._append({"kind": "config", "values": message.values})
+            elif isinstance(message, SummarySet):
+                self.summary.set(self.media.resolve(message.values, "summary"))
+            elif isinstance(message, SummaryDelete):
+                self.summary.delete(message.key)
+            elif isinstance(message, DefineMetric):
+                self.summary.define(message.metric)
+                self._append(message.metric.record())
+            elif isinstance(message, AppendRecord):
+                self._append(message.fields)
+            elif isinstance(message, Barrier):
                 self._flush_block()
                 self.writer.flush()
-                if len(item) > 2:
-                    item[3][0] = item[2]()
-                item[1].set()
-            elif op == OP_FINISH:
-                self._finish(item[1])
+                if message.call is not None:
+                    message.result = message.call()
+                message.done.set()
+            elif isinstance(message, Finish):
+                self._finish(message.exit_fields)
         except Exception as exc:
-            # One bad item must never stop the run's logging; it is reported once and skipped.
-            log.exception("could not process a queued %s item", op)
+            # One bad message must never stop the run's logging; it is reported once and skipped.
+            log.exception("could not process a queued %s", type(message).__name__)
             warn_once(f"processor-error-{self._run_id}", f"could not record a logged value: {exc!r}")
-            if op == OP_BARRIER:
-                item[1].set()
-            elif op == OP_FINISH:
+            if isinstance(message, Barrier):
+                message.done.set()
+            elif isinstance(message, Finish):
                 self._stopping.set()
 
     def _log(
@@ -231,7 +238,7 @@ class Processor:
                 self._write_row(row)
             out.clear()
 
-    def _plain_rows(self, queue: deque[tuple[Any, ...]], deadline: float) -> int:
+    def _plain_rows(self, queue: deque[Message], deadline: float) -> int:
         """Take the plain rows at the head of the queue in one tight loop; returns how many.
 
         The common case, with what ``_log``, ``RowBuilder`` and ``_write_row`` would do inlined: rows
@@ -247,10 +254,12 @@ class Processor:
         block = self._block
         taken = 0
         while queue:
-            item = queue[0]
-            if item[0] != OP_LOG or item[2] is not None or item[3] is False or item[5]:
+            call = queue[0]
+            if type(call) is not tuple:  # not a LogCall
                 break
-            data = item[1]
+            data, step, commit, ts, deferred = call
+            if step is not None or commit is False or deferred:
+                break
             plain = True
             for value in data.values():
                 if type(value) not in scalars:
@@ -262,7 +271,6 @@ class Processor:
                 self._flush_block()
                 block = self._block = Block(data.keys())
             queue.popleft()
-            ts = item[4]
             block.steps.append(rows.step)
             rows.step += 1
             block.timestamps.append(ts)
@@ -374,8 +382,8 @@ class Processor:
         self._done.set()
         # Whoever waits on a barrier queued after the finish must not hang.
         while self.queue:
-            item = self.queue.popleft()
-            if item[0] == OP_BARRIER:
-                item[1].set()
+            message = self.queue.popleft()
+            if isinstance(message, Barrier):
+                message.done.set()
         if self.on_closed is not None:
             self.on_closed()

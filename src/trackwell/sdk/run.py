@@ -22,16 +22,14 @@ from trackwell.sdk.config import Config
 from trackwell.sdk.context.files import FileSaver
 from trackwell.sdk.ending import EXIT_FAILED, deliver, exit_state
 from trackwell.sdk.errors import UsageError
-from trackwell.sdk.processor import (
-    OP_CONFIG,
-    OP_LOG,
-    OP_METRIC,
-    OP_RECORD,
-    OP_SUMMARY_DEL,
-    OP_SUMMARY_SET,
-    Processor,
+from trackwell.sdk.processor import Processor
+from trackwell.sdk.processor_messages import (
+    AppendRecord,
+    ConfigChanged,
+    DefineMetric,
+    SummaryDelete,
+    SummarySet,
 )
-from trackwell.sdk.run_extras import RunExtras
 from trackwell.sdk.summary import Summary
 from trackwell.sdk.summary_state import parse_metric
 from trackwell.sdk.uploader import Uploader
@@ -63,9 +61,8 @@ class RunInfo:
     sweep_id: str | None = None
 
 
-class Run(RunExtras):
-    """A live run. Attributes and methods follow wandb's ``Run`` (see the wandb reference, 1.3);
-    alerts, ``log_code``, ``status`` and ``config_static`` are in :class:`RunExtras`."""
+class Run:
+    """A live run. Attributes and methods follow wandb's ``Run`` (see the wandb reference, 1.3)."""
 
     def __init__(
         self,
@@ -123,7 +120,7 @@ class Run(RunExtras):
             step = _check_step(step)
         if commit is not None and type(commit) is not bool:
             commit = bool(commit)
-        self._submit((OP_LOG, data, step, commit, _now(), deferred))
+        self._submit((data, step, commit, _now(), deferred))  # a LogCall
 
     # --- identity ------------------------------------------------------------------------------
 
@@ -251,11 +248,11 @@ class Run(RunExtras):
     ) -> Any:
         """wandb's ``define_metric`` (legacy ``goal=`` and ``summary="best"`` accepted)."""
         metric = parse_metric(name, step_metric, step_sync, hidden, summary, goal)
-        self._submit((OP_METRIC, metric))
+        self._submit(DefineMetric(metric))
         return metric
 
     def _config_changed(self, values: dict[str, Any]) -> None:
-        self._submit((OP_CONFIG, values))
+        self._submit(ConfigChanged(values))
 
     def _read_summary(self) -> dict[str, Any]:
         processor = self._processor
@@ -265,14 +262,14 @@ class Run(RunExtras):
         return result if result is not None else {}
 
     def _write_summary(self, values: dict[str, Any]) -> None:
-        self._submit((OP_SUMMARY_SET, values))
+        self._submit(SummarySet(values))
 
     def _delete_summary(self, key: str) -> None:
-        self._submit((OP_SUMMARY_DEL, key))
+        self._submit(SummaryDelete(key))
 
     def _meta(self, **fields: Any) -> None:
         if not self._finished:
-            self._submit((OP_RECORD, {"kind": "meta", **fields}))
+            self._submit(AppendRecord({"kind": "meta", **fields}))
 
     def _record(self, fields: dict[str, Any]) -> None:
         """Queue a record built elsewhere (console output, system stats, files): the context seam.
@@ -281,7 +278,7 @@ class Run(RunExtras):
         context capture, and what it hands over then (the metadata of a run that lasted a few
         milliseconds, the last console lines) still belongs before the exit record."""
         if not self._processor.closed:
-            self._submit((OP_RECORD, fields))
+            self._submit(AppendRecord(fields))
 
     # --- ending ------------------------------------------------------------------------------
 
