@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from trackwell.schema.alerts import DEFAULT_WAIT_SECONDS, AlertLevel
 from trackwell.schema.base import WireModel
 from trackwell.schema.runs import RunError, RunState
 
@@ -130,6 +131,17 @@ class FileRecord(_Record):
     policy: Literal["live", "now", "end"] = "now"
 
 
+class AlertRecord(_Record):
+    """``run.alert(...)``: stored by the server, rate-limited per title (see ``schema/alerts.py``)."""
+
+    kind: Literal["alert"] = "alert"
+    title: str
+    text: str
+    level: AlertLevel = "INFO"
+    wait_duration: float = Field(DEFAULT_WAIT_SECONDS, ge=0, description="Seconds (wandb sends ms).")
+    timestamp: float
+
+
 class ExitRecord(_Record):
     """The run ended. Last record of a session."""
 
@@ -150,6 +162,7 @@ Record = Annotated[
     | OutputRecord
     | StatsRecord
     | FileRecord
+    | AlertRecord
     | ExitRecord,
     Field(discriminator="kind"),
 ]

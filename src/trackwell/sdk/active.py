@@ -69,6 +69,11 @@ def save(glob_str: str | None = None, base_path: str | None = None, policy: str 
     return _need("save").save(glob_str, base_path, policy)
 
 
+def alert(title: str, text: str, level: Any = None, wait_duration: Any = None) -> None:
+    """Raise an alert on the current run (``wandb.alert``); see :meth:`Run.alert`."""
+    _need("alert").alert(title, text, level, wait_duration)
+
+
 def mark_preempting() -> None:
     _need("mark_preempting").mark_preempting()
 

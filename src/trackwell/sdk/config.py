@@ -192,3 +192,32 @@ def filter_keys(
         drop = set(exclude)
         return {k: v for k, v in config.items() if k not in drop}
     return dict(config)
+
+
+class ConfigStatic:
+    """``run.config_static``: a read-only snapshot of the config with attribute access (wandb's).
+
+    Taken when read: later config changes do not show in it; setting anything raises."""
+
+    def __init__(self, config: Config) -> None:
+        object.__setattr__(self, "__dict__", config.as_dict())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Error: wandb.run.config_static is a readonly object")
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise AttributeError("Error: wandb.run.config_static is a readonly object")
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__dict__[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.__dict__
+
+    def keys(self) -> KeysView[str]:
+        return self.__dict__.keys()
+
+    def __str__(self) -> str:
+        return str(self.__dict__)
+
+    __repr__ = __str__

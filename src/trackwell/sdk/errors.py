@@ -9,8 +9,13 @@ Hierarchy::
 
     Error                 base of everything the SDK raises on purpose
     ├── UsageError        the call was wrong (log before init, resume="must" for a missing run, ...)
-    ├── CommError         the server could not be reached or refused us (wrong API key, ...)
+    │   └── UnsupportedError   a wandb feature Trackwell does not have (``require("x")``)
+    ├── CommError         the server could not be reached or refused us
+    │   └── AuthenticationError   the API key was refused
     └── ConfigError       a config value was changed without allow_val_change=True
+
+As in wandb, every error has ``message`` and ``CommError`` has ``exc`` (the cause, if any).
+``trackwell.errors`` is the public module of these names (wandb's ``wandb.errors``).
 """
 
 from __future__ import annotations
@@ -19,13 +24,31 @@ from __future__ import annotations
 class Error(Exception):
     """Base of the SDK's own errors (``wandb.Error``)."""
 
+    def __init__(self, message: object = "", context: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if context:
+            self.context = context
+
 
 class UsageError(Error):
     """The SDK was used the wrong way; the message says how to use it."""
 
 
+class UnsupportedError(UsageError):
+    """A wandb feature Trackwell does not support."""
+
+
 class CommError(Error):
     """Talking to the server failed in a way retrying will not fix (for example a rejected key)."""
+
+    def __init__(self, msg: object = "", exc: BaseException | None = None) -> None:
+        super().__init__(msg)
+        self.exc = exc
+
+
+class AuthenticationError(CommError):
+    """The server refused the API key."""
 
 
 class ConfigError(Error):

@@ -33,6 +33,7 @@ from typing import Any, ClassVar, Literal
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.settings_coerce import coerce
+from trackwell.sdk.settings_wandb import alias_of, translate
 
 Mode = Literal["online", "offline", "disabled"]
 Console = Literal["auto", "off"]
@@ -148,10 +149,13 @@ class Settings:
     """Save neither the uncommitted diff nor the main script; the commit is still recorded."""
     save_code: bool = True
     """Save the main script's source as a run file (wandb defaults to False; reproducibility wins here)."""
+    code_dir: str | None = None
+    """With ``save_code``, ``init()`` also saves this directory's source files (``run.log_code``)."""
 
     _explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __init__(self, **values: Any) -> None:
+        values = translate(values, self.field_names)  # wandb's field names too (settings_wandb.py)
         _reject_unknown(values)
         for f in _FIELDS:
             if f.name in values:
@@ -166,6 +170,13 @@ class Settings:
 
     def __str__(self) -> str:
         return self.__repr__()
+
+    def __getattr__(self, name: str) -> Any:
+        # wandb's name of a setting Trackwell has under its own (``settings.x_disable_stats``).
+        target = alias_of(name) if not name.startswith("__") else None
+        if target is None:
+            raise AttributeError(f"'Settings' object has no attribute {name!r}")
+        return getattr(self, target)
 
     def as_dict(self) -> dict[str, Any]:
         """Every setting but the API key (a secret), for logs and diagnostics."""
@@ -201,6 +212,7 @@ class Settings:
             InvalidArgument: a value is malformed or a name is unknown; the message names the source.
         """
         env = os.environ if environ is None else environ
+        overrides = translate(overrides, cls.field_names)
         _reject_unknown(overrides)
         values: dict[str, Any] = {}
         home = Path(env["HOME"]) if env.get("HOME") else _default_home()

@@ -51,6 +51,25 @@ class HistoryColumns:
     columns: Mapping[str, Sequence[Any]]
 
 
+@dataclass(slots=True)
+class HistoryFrame:
+    """A page of full-resolution history, column-wise (what the columnar export reads).
+
+    Row ``i`` is ``steps[i]``, ``timestamps[i]``, ``runtimes[i]`` (numpy arrays), sorted by step.
+    ``numbers[key] = (values, present)``: an int64 or float64 array as long as the page and a bool
+    array saying which rows hold the key (None: every row does). ``others[key]`` maps row index to
+    each value that is not a number of that one type (strings, bools, lists, media references,
+    None, or ints where the key's chunks hold floats). Keys are flat (``a.b``).
+    """
+
+    steps: Any
+    timestamps: Any
+    runtimes: Any
+    numbers: dict[str, tuple[Any, Any]]
+    others: dict[str, dict[int, Any]]
+    next_min_step: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class SeriesQuery:
     keys: Sequence[str]
@@ -106,6 +125,18 @@ class HistoryStore(Protocol):
         stream: Stream = "history",
     ) -> HistoryRows:
         """Full-resolution rows (values re-nested on '.'), with ``_step``, ``_timestamp``, ``_runtime``."""
+
+    def frame(
+        self,
+        conn: Connection,
+        run_pk: int,
+        keys: Sequence[str] | None,
+        min_step: int | None,
+        max_step: int | None,
+        limit: int,
+        stream: Stream = "history",
+    ) -> HistoryFrame:
+        """The rows :meth:`rows` reads, column-wise and not re-nested, paged by the same cursor."""
 
     def delete_run(self, conn: Connection, run_pk: int) -> None: ...
 

@@ -169,6 +169,11 @@ class FileSaver:
                 self._start_poller()
         return [str(self._files_dir / relative) for relative, _ in matches]
 
+    def save_file(self, relative: str, source: Path) -> None:
+        """Copy one file to ``files/<relative>`` and report it once (``run.log_code``)."""
+        with self._lock:
+            self._report(relative, source, "now", force=True)
+
     def _report(self, relative: str, source: Path, policy: str, *, force: bool) -> None:
         try:
             stat = source.stat()

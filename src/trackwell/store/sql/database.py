@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine
 from trackwell.store import migrations
 from trackwell.store.base import HistoryStore
 from trackwell.store.history import SqlHistoryStore
+from trackwell.store.sql.alerts import SqlAlertStore
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
@@ -46,6 +47,7 @@ class SqlDatabase:
         self.output = SqlOutputStore(self.dialect)
         self.history: HistoryStore = SqlHistoryStore()
         self.layouts = SqlLayoutStore(self.dialect)
+        self.alerts = SqlAlertStore()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

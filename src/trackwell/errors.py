@@ -1,0 +1,15 @@
+"""``trackwell.errors``: the SDK's exceptions under wandb's module name (``wandb.errors``).
+
+``except wandb.errors.CommError`` and ``from wandb.errors import UsageError`` work unchanged.
+"""
+
+from trackwell.sdk.errors import (
+    AuthenticationError,
+    CommError,
+    ConfigError,
+    Error,
+    UnsupportedError,
+    UsageError,
+)
+
+__all__ = ["AuthenticationError", "CommError", "ConfigError", "Error", "UnsupportedError", "UsageError"]

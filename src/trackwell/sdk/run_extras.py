@@ -1,0 +1,141 @@
+"""The parts of wandb's ``Run`` beyond logging: alerts, code saving, sync status, static config.
+
+A mixin of :class:`~trackwell.sdk.run.Run`, kept apart so ``run.py`` stays the hot path and its
+lifecycle. Each method follows wandb 0.31's signature and meaning; where Trackwell lacks the
+feature behind it (artifacts, sweeps in the UI) the method says what it does instead.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trackwell.sdk.config import ConfigStatic
+from trackwell.sdk.errors import UsageError
+from trackwell.sdk.log_code import CODE_PREFIX, code_files, exclude_run_dirs, is_py_requirements_or_dockerfile
+from trackwell.sdk.term import termwarn
+from trackwell.sdk.wandb_alerts import AlertLevel, alert_record
+
+if TYPE_CHECKING:
+    from trackwell.sdk.config import Config
+    from trackwell.sdk.context.files import FileSaver
+    from trackwell.sdk.processor import Processor
+    from trackwell.sdk.run import RunInfo
+    from trackwell.sdk.uploader import Uploader
+
+
+@dataclass
+class RunStatus:
+    """``run.status()`` (wandb's ``RunStatus``): how much of the run the server has.
+
+    ``sync_items_total``: records this session wrote to the run log; ``sync_items_pending``: those
+    the server has not acknowledged yet (all of them offline); ``sync_time``: when the server last
+    acknowledged a batch (None before the first, and offline)."""
+
+    sync_items_total: int = field(default=0)
+    sync_items_pending: int = field(default=0)
+    sync_time: datetime | None = field(default=None)
+
+
+_NOTHING_TO_SAVE = (
+    "No relevant files were detected in the specified directory. No code will be logged to your run."
+)
+
+
+class RunExtras:
+    # Set by Run.__init__ (declared here for the type checker).
+    _info: RunInfo
+    _processor: Processor
+    _uploader: Uploader | None
+    _settings: Any
+    _finished: bool
+    _file_saver: FileSaver | None
+    config: Config
+
+    def _record(self, fields: dict[str, Any]) -> None:
+        raise NotImplementedError  # Run's: queue a record for the run log
+
+    def _refuse_if_finished(self, what: str) -> None:
+        if self._finished:
+            raise UsageError(
+                f"Run ({self._info.id}) is finished. The call to `{what}` will be ignored. "
+                "Please make sure that you are using an active run."
+            )
+
+    @property
+    def config_static(self) -> ConfigStatic:
+        """A read-only snapshot of the config with attribute access (``run.config_static.lr``)."""
+        return ConfigStatic(self.config)
+
+    @property
+    def sweep_url(self) -> str | None:
+        """wandb's link to the run's sweep: None, since Trackwell has no sweep pages yet."""
+        return None
+
+    def alert(
+        self,
+        title: str,
+        text: str,
+        level: str | AlertLevel | None = None,
+        wait_duration: int | float | Any | None = None,
+    ) -> None:
+        """Raise an alert: stored with the run and shown on its page (wandb's ``run.alert``).
+
+        ``level``: ``AlertLevel`` or "INFO" (default), "WARN", "ERROR". ``wait_duration``: seconds
+        or a ``timedelta`` (default one minute); a repeat of the same title sooner than that is not
+        a new alert (the server counts it on the earlier one). Delivery by e-mail or webhook is
+        not part of this."""
+        self._refuse_if_finished("alert")
+        # Through Run._record, like every record built outside the processor (one queueing path).
+        self._record(alert_record(title, text, level, wait_duration, time.time()))
+
+    def status(self) -> RunStatus:
+        """Sync information (wandb's ``run.status()``): records written, not yet acknowledged, and
+        when the server last acknowledged some. Waits for the records queued so far to be written."""
+        self._refuse_if_finished("status")
+        self._processor.drain()
+        total = self._processor.seq
+        uploader = self._uploader
+        if uploader is None:
+            return RunStatus(sync_items_total=total, sync_items_pending=total)
+        progress = uploader.progress
+        applied = progress.applied_through + 1 if progress is not None else 0
+        synced_at = uploader.acked_at
+        return RunStatus(
+            sync_items_total=total,
+            sync_items_pending=max(0, total - applied),
+            sync_time=datetime.fromtimestamp(synced_at) if synced_at is not None else None,
+        )
+
+    def log_code(
+        self,
+        root: str | os.PathLike[str] | None = ".",
+        name: str | None = None,
+        include_fn: Callable[..., Any] = is_py_requirements_or_dockerfile,
+        exclude_fn: Callable[..., Any] = exclude_run_dirs,
+    ) -> None:
+        """Save the source files under ``root`` with the run, as run files ``code/<relative path>``.
+
+        Files are chosen as wandb chooses them (``include_fn``/``exclude_fn``, called with
+        ``(path, root)`` or ``(path)``; default: ``*.py``, ``requirements.txt``, ``Dockerfile*``).
+        wandb returns a ``code`` artifact; Trackwell has no artifacts yet, so this returns None and
+        ``name`` (the artifact's name) is accepted and unused."""
+        self._refuse_if_finished("log_code")
+        saver = self._file_saver
+        if saver is None:
+            raise UsageError("run.log_code() needs a run started by trackwell.init()")
+        if root is None:
+            termwarn(_NOTHING_TO_SAVE)
+            return None
+        saved = 0
+        for relative, path in code_files(os.fspath(root), include_fn, exclude_fn):
+            saver.save_file(f"{CODE_PREFIX}/{relative}", Path(path))
+            saved += 1
+        if not saved:
+            termwarn(_NOTHING_TO_SAVE)
+        return None
