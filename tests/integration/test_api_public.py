@@ -98,7 +98,7 @@ def test_history_and_scan_history(api: Api, seeded: str) -> None:
     scanned = list(run.scan_history(page_size=7))
     assert [r["_step"] for r in scanned] == list(range(30))
     window = list(run.scan_history(keys=["acc"], min_step=10, max_step=14))
-    assert [r["_step"] for r in window] == [10, 11, 12, 13, 14]
+    assert [r["_step"] for r in window] == [10, 11, 12, 13]  # max_step exclusive, as in wandb
     assert window[0]["acc"] == 0.1
 
 

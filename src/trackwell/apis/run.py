@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from trackwell.apis.history import sampled_rows, scan_rows, to_frame
+from trackwell.apis.history import read_history, scan_rows
 from trackwell.data_types.table import Table
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.files import RunFile
@@ -217,19 +217,25 @@ class Run:
 
     def history(
         self,
-        samples: int = 500,
+        samples: int | None = 500,
         keys: list[str] | None = None,
         x_axis: str = "_step",
         pandas: bool = True,
         stream: str = "default",
     ) -> Any:
-        """About ``samples`` history rows; a pandas DataFrame when pandas is installed, else dicts."""
+        """About ``samples`` history rows (every row with ``samples=None``); a pandas DataFrame when
+        pandas is installed, else dicts."""
         if stream not in _STREAMS:
             raise InvalidArgument(f"stream={stream!r} is not one of default, system", field="stream")
-        rows = sampled_rows(
-            self._client, self._key, keys, samples=samples, x_axis=x_axis, stream=_STREAMS[stream]
+        return read_history(
+            self._client,
+            self._key,
+            keys,
+            samples=samples,
+            x_axis=x_axis,
+            pandas=pandas,
+            stream=_STREAMS[stream],
         )
-        return to_frame(rows, pandas)
 
     def scan_history(
         self,
@@ -238,9 +244,15 @@ class Run:
         min_step: int | None = None,
         max_step: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every history row at full resolution, streamed page by page."""
+        """Every history row at full resolution with ``min_step <= _step < max_step`` (wandb's
+        bounds: ``max_step`` is exclusive), streamed page by page."""
         return scan_rows(
-            self._client, self._key, keys, page_size=page_size, min_step=min_step, max_step=max_step
+            self._client,
+            self._key,
+            keys,
+            page_size=page_size,
+            min_step=min_step,
+            max_step=None if max_step is None else max_step - 1,
         )
 
     def table(self, key: str, step: int | None = None, root: str | Path | None = None) -> Table:
@@ -252,7 +264,7 @@ class Run:
         if step is None:
             ref = self.summary.get(key)
         else:
-            rows = list(self.scan_history(keys=[key], min_step=step, max_step=step))
+            rows = list(self.scan_history(keys=[key], min_step=step, max_step=step + 1))
             ref = rows[-1].get(key) if rows else None
         if not isinstance(ref, dict) or ref.get("_type") != "table-file":
             where = f"at step {step}" if step is not None else "in the summary"

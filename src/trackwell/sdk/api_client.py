@@ -222,6 +222,30 @@ class ApiClient(HttpTransport):
         path = self._run(entity, project, run_id) + "/history/rows"
         return HistoryRows.model_validate(self._json("GET", path, query=query))
 
+    def history_arrow(
+        self,
+        entity: str,
+        project: str,
+        run_id: str,
+        keys: list[str] | None = None,
+        *,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        limit: int | None = None,
+        stream: str = "history",
+    ) -> bytes:
+        """One page of full-resolution history as an Arrow IPC stream (``trackwell.apis.frames``
+        reads it); its buffers are zstd-compressed unless the server is on this machine."""
+        query = {
+            "keys": ",".join(keys) if keys else None,
+            "min_step": min_step,
+            "max_step": max_step,
+            "limit": limit,
+            "stream": stream,
+            "compression": "zstd" if self.compress else None,
+        }
+        return self._request("GET", self._run(entity, project, run_id) + "/history/arrow", query=query)
+
     def read_output(
         self, entity: str, project: str, run_id: str, *, offset: int = 0, limit: int = 1000
     ) -> OutputPage:

@@ -11,12 +11,14 @@ from typing import Any, Literal
 
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.history import HistoryKeys, HistoryRows, ProjectHistoryKeys, SeriesResponse
+from trackwell.service.history_arrow import Compression, frame_to_ipc
 from trackwell.service.runs import run_not_found
 from trackwell.store.base import Database, RunKey, SeriesQuery, StoredRun
 
 Stream = Literal["history", "system"]
 MAX_SERIES_KEYS = 100
 MAX_ROWS = 10_000
+MAX_FRAME_ROWS = 1_000_000  # rows per columnar page (the store caps it further for wide runs)
 
 
 def flatten_values(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -101,6 +103,28 @@ class HistoryService:
         with self._db.read() as conn:
             stored = self._require(conn, key)
             return self._db.history.rows(conn, stored.pk, keys or None, min_step, max_step, limit, stream)
+
+    def arrow(
+        self,
+        key: RunKey,
+        keys: Sequence[str] | None = None,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        limit: int = MAX_FRAME_ROWS,
+        stream: Stream = "history",
+        compression: Compression = "none",
+    ) -> bytes:
+        """A page of full-resolution rows as an Arrow IPC stream (``service.history_arrow``)."""
+        if not 1 <= limit <= MAX_FRAME_ROWS:
+            raise InvalidArgument(
+                f"limit must be between 1 and {MAX_FRAME_ROWS}, got {limit}",
+                field="limit",
+                hint="read further pages from the trackwell.next_min_step schema metadata",
+            )
+        with self._db.read() as conn:
+            stored = self._require(conn, key)
+            frame = self._db.history.frame(conn, stored.pk, keys or None, min_step, max_step, limit, stream)
+        return frame_to_ipc(frame, compression)
 
     def _require(self, conn: Any, key: RunKey) -> StoredRun:
         stored = self._db.runs.get_run(conn, key)

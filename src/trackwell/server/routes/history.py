@@ -1,4 +1,5 @@
-"""History reads: key list, columnar series for charts, full rows for export."""
+"""History reads: key list, columnar series for charts, full rows (JSON pages, or Arrow streams
+for bulk reads and export)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from starlette.responses import Response
 from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
 from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
 from trackwell.server.responses import json_response
+from trackwell.service.history import MAX_FRAME_ROWS
+from trackwell.service.history_arrow import ARROW_STREAM, Compression
 
 router = APIRouter(prefix="/api/v1/runs", tags=["history"], dependencies=[Depends(current_user)])
 
@@ -51,3 +54,25 @@ def history_rows(
     stream: Stream = "history",
 ) -> Response:
     return json_response(services.history.rows(key, _split(keys), min_step, max_step, limit, stream))
+
+
+@router.get(
+    HISTORY + "/arrow",
+    response_class=Response,
+    responses={200: {"content": {ARROW_STREAM: {}}, "description": "An Arrow IPC stream"}},
+)
+def history_arrow(
+    key: RunKeyDep,
+    services: ServicesDep,
+    keys: Annotated[
+        str | None, Query(description="Comma-separated keys; rows holding none are left out")
+    ] = None,
+    min_step: int | None = None,
+    max_step: Annotated[int | None, Query(description="Inclusive")] = None,
+    limit: Annotated[int, Query(description="Rows per page; wide runs get fewer")] = MAX_FRAME_ROWS,
+    stream: Stream = "history",
+    compression: Compression = "none",
+) -> Response:
+    """Full-resolution rows column-wise; the next page's ``min_step`` is in the schema metadata."""
+    body = services.history.arrow(key, _split(keys), min_step, max_step, limit, stream, compression)
+    return Response(body, media_type=ARROW_STREAM)

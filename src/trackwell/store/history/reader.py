@@ -16,19 +16,16 @@ from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage
 from trackwell.store.base import Stream
 from trackwell.store.history import chunks
-from trackwell.store.history.chunks import FloatArray, IntArray, OtherPayload
+from trackwell.store.history.chunks import IntArray, OtherPayload
+from trackwell.store.history.pages import read_page
 from trackwell.store.history.values import loads, nest, wire_float, wire_value
 from trackwell.store.history.writer import check_stream
 from trackwell.store.sql.history_tables import (
     history_chunks,
     history_key_stats,
     history_other_chunks,
-    history_row_chunks,
     history_streams,
 )
-
-_EMPTY_I: IntArray = np.empty(0, dtype=np.int64)
-_EMPTY_F: FloatArray = np.empty(0, dtype=np.float64)
 
 
 def read_keys(conn: Connection, run_pk: int, stream: Stream) -> HistoryKeys:
@@ -104,8 +101,7 @@ def read_rows(
     check_stream(stream)
     if limit < 1:
         raise InvalidArgument(f"limit must be >= 1, got {limit}", field="limit", hint="pass e.g. limit=1000")
-    page = _page(conn, run_pk, min_step, max_step, limit, stream)
-    rows, steps, ts, rt, next_min_step = page
+    rows, steps, ts, rt, next_min_step = read_page(conn, run_pk, min_step, max_step, limit, stream)
     if len(rows) == 0:
         return HistoryRows(rows=[], next_min_step=next_min_step)
     wanted = set(keys) if keys is not None else None
@@ -117,57 +113,6 @@ def read_rows(
             continue  # a row without any of the requested keys
         out.append({"_step": step, "_timestamp": t, "_runtime": r, **nest(vals)})
     return HistoryRows.model_construct(rows=out, next_min_step=next_min_step)
-
-
-def _page(
-    conn: Connection, run_pk: int, min_step: int | None, max_step: int | None, limit: int, stream: Stream
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray, int | None]:
-    """The next page of rows sorted by (step, row): never splits one step across two pages, so
-    ``next_min_step`` is an exact cursor even with duplicate steps."""
-    t = history_row_chunks
-    metas = conn.execute(
-        select(t.c.id, t.c.row_min, t.c.step_min)
-        .where(
-            t.c.run_pk == run_pk,
-            t.c.stream == stream,
-            *step_range(t.c.step_min, t.c.step_max, min_step, max_step),
-        )
-        .order_by(t.c.step_min, t.c.row_min)
-    ).all()
-    lo = min_step if min_step is not None else np.iinfo(np.int64).min
-    hi = max_step if max_step is not None else np.iinfo(np.int64).max
-    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
-    boundary: int | None = None
-    for i, meta in enumerate(metas):
-        blob = conn.execute(select(t.c.data).where(t.c.id == meta.id)).scalar_one()
-        steps, ts, rt = chunks.decode_row_chunk(blob)
-        inside = (steps >= lo) & (steps <= hi)
-        rows = meta.row_min + np.flatnonzero(inside)
-        parts.append((rows, steps[inside], ts[inside], rt[inside]))
-        # chunks come by step_min: no later chunk holds a step below the next one's step_min
-        boundary = int(metas[i + 1].step_min) if i + 1 < len(metas) else None
-        if boundary is not None and sum(int((p[1] < boundary).sum()) for p in parts) > limit:
-            break
-    if not parts:
-        return _EMPTY_I, _EMPTY_I, _EMPTY_F, _EMPTY_F, None
-    rows, steps, ts, rt = (np.concatenate([p[j] for p in parts]) for j in range(4))
-    if boundary is not None:
-        below = steps < boundary
-        rows, steps, ts, rt = rows[below], steps[below], ts[below], rt[below]
-    order = np.lexsort((rows, steps))
-    rows, steps, ts, rt = rows[order], steps[order], ts[order], rt[order]
-    next_min_step = boundary
-    if len(steps) > limit:
-        cut_step = int(steps[limit])
-        k = int(np.searchsorted(steps, cut_step, side="left"))
-        next_min_step = cut_step
-        if k == 0:  # more than `limit` rows share the first step: return them all at once
-            k = int(np.searchsorted(steps, cut_step, side="right"))
-            next_min_step = int(steps[k]) if k < len(steps) else boundary
-        rows, steps, ts, rt = rows[:k], steps[:k], ts[:k], rt[:k]
-    if next_min_step is not None and max_step is not None and next_min_step > max_step:
-        next_min_step = None
-    return rows, steps, ts, rt, next_min_step
 
 
 def _page_values(

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
-from trackwell.store.base import HistoryColumns, HistoryRow, SeriesQuery, Stream
-from trackwell.store.history import reader, series_reader, writer
+from trackwell.store.base import HistoryColumns, HistoryFrame, HistoryRow, SeriesQuery, Stream
+from trackwell.store.history import frame_reader, reader, series_reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
 
 
@@ -56,6 +56,18 @@ class SqlHistoryStore:
         stream: Stream = "history",
     ) -> HistoryRows:
         return reader.read_rows(conn, run_pk, keys, min_step, max_step, limit, stream)
+
+    def frame(
+        self,
+        conn: Connection,
+        run_pk: int,
+        keys: Sequence[str] | None,
+        min_step: int | None,
+        max_step: int | None,
+        limit: int,
+        stream: Stream = "history",
+    ) -> HistoryFrame:
+        return frame_reader.read_frame(conn, run_pk, keys, min_step, max_step, limit, stream)
 
     def delete_run(self, conn: Connection, run_pk: int) -> None:
         for table in HISTORY_TABLES:

@@ -1,5 +1,5 @@
 """Value rules of the history store: what counts as a number, non-finite floats on the wire, and
-re-nesting flat keys for export.
+re-nesting flat keys (``nest``, shared with the client in ``trackwell.schema.nesting``).
 
 Kept apart from the SQL code because readers and writers must agree on these rules exactly.
 """
@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 import math
 from typing import Any, Literal
+
+from trackwell.schema.nesting import nest
+
+__all__ = ["dumps", "is_number", "loads", "nest", "wire_float", "wire_value"]
 
 NonFinite = Literal["NaN", "Infinity", "-Infinity"]
 
@@ -48,25 +52,3 @@ def dumps(value: Any) -> str:
 
 def loads(text: str) -> Any:
     return json.loads(text)
-
-
-def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """``{"a.b": 1, "a.c": 2}`` -> ``{"a": {"b": 1, "c": 2}}``.
-
-    When a key is both a value and a parent (``{"a": 1, "a.b": 2}``), the value keeps ``a`` and the
-    child stays flat as ``"a.b"``, so nothing is lost.
-    """
-    out: dict[str, Any] = {}
-    # Shallow keys first: a parent that holds a value is known before its would-be children.
-    for key in sorted(flat, key=lambda k: k.count(".")):
-        parts = key.split(".")
-        node = out
-        for i, part in enumerate(parts[:-1]):
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                node[".".join(parts[i:])] = flat[key]
-                break
-            node = child
-        else:
-            node[parts[-1]] = flat[key]
-    return out

@@ -1,0 +1,191 @@
+"""Full-resolution history through the server's Arrow pages (``GET .../history/arrow``, described
+in ``trackwell.service.history_arrow``): fetched page by page, decoded in bulk, and turned into
+wandb's row dicts lazily or into one pandas DataFrame without any dicts.
+
+Why: a row dict per history row is the slow part of reading history back; here numbers stay numpy
+arrays until the last moment, and ``scan_history()`` builds dicts one slice of a page at a time, so
+memory stays one page (bounded by the server) plus one slice.
+
+The rows are the ones the JSON rows endpoint gives (``GET .../history/rows``): the same keys per
+row (a key a row does not hold is absent, not None), ints as ints, NaN and ±inf as floats,
+non-numeric values decoded from their JSON text, dotted keys re-nested (``schema.nesting``).
+
+Imports: numpy and pyarrow, both on first use of a full-resolution read; pandas only when a
+DataFrame is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from trackwell.schema.nesting import nest
+from trackwell.sdk.api_client import ApiClient
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Row = dict[str, Any]
+SLICE_ROWS = 8192  # rows turned into dicts at a time
+_ENCODING = b"trackwell.encoding"
+_NEXT_MIN_STEP = b"trackwell.next_min_step"
+
+
+def pages(
+    client: ApiClient,
+    path: tuple[str, str, str],
+    keys: list[str] | None,
+    *,
+    min_step: int | None,
+    max_step: int | None,
+    stream: str,
+    page_rows: int | None = None,
+) -> Iterator[pa.Table]:
+    """Every page of the step range (``max_step`` inclusive), one request each."""
+    import pyarrow as pa
+
+    cursor = min_step
+    while True:
+        data = client.history_arrow(
+            *path, keys, min_step=cursor, max_step=max_step, limit=page_rows, stream=stream
+        )
+        table = pa.ipc.open_stream(data).read_all()
+        yield table
+        following = (table.schema.metadata or {}).get(_NEXT_MIN_STEP)
+        if following is None or (cursor is not None and int(following) <= cursor):
+            return
+        cursor = int(following)
+
+
+def _is_json(field: pa.Field) -> bool:
+    return bool(field.metadata) and field.metadata.get(_ENCODING) == b"json"
+
+
+def _values(array: pa.Array, is_json: bool) -> list[Any]:
+    """The non-null values of a column as Python objects (ints stay ints)."""
+    if is_json:
+        return [json.loads(text) for text in array.to_pylist()]
+    values: list[Any] = array.to_numpy(zero_copy_only=False).tolist()
+    return values
+
+
+def _column(array: pa.Array, is_json: bool) -> tuple[list[Any], list[int] | None]:
+    """``(values, positions)``: positions of the rows holding a value, None when every row does."""
+    if array.null_count == 0:
+        return _values(array, is_json), None
+    positions: list[int] = array.is_valid().to_numpy(zero_copy_only=False).nonzero()[0].tolist()
+    return _values(array.drop_null(), is_json), positions
+
+
+def _slice_rows(table: pa.Table, nested: bool) -> list[Row]:
+    n = table.num_rows
+    dense_names: list[str] = []
+    dense: list[list[Any]] = []
+    sparse: list[tuple[str, list[Any], list[int]]] = []
+    for field, chunked in zip(table.schema, table.columns, strict=True):
+        values, positions = _column(chunked.combine_chunks(), _is_json(field))
+        if positions is None:
+            dense_names.append(field.name)
+            dense.append(values)
+        else:
+            sparse.append((field.name, values, positions))
+    rows = [dict(zip(dense_names, vals, strict=True)) for vals in zip(*dense, strict=True)] if dense else []
+    if len(rows) < n:
+        rows = [{} for _ in range(n)]
+    for name, values, positions in sparse:
+        for at, value in zip(positions, values, strict=True):
+            rows[at][name] = value
+    if nested and any("." in name for name in table.schema.names):
+        rows = [nest(row) for row in rows]
+    return rows
+
+
+def rows_of(table: pa.Table, nested: bool = True) -> Iterator[Row]:
+    """The page's rows, built one slice at a time as they are consumed; ``nested``: dotted keys
+    re-nested (whole rows), else left flat (rows picked by ``keys``, as wandb returns them)."""
+    for start in range(0, table.num_rows, SLICE_ROWS):
+        yield from _slice_rows(table.slice(start, SLICE_ROWS), nested)
+
+
+def _holding_all(table: pa.Table, keys: list[str]) -> pa.Table | None:
+    """``_step`` and ``keys`` of the rows holding every key with a value other than None (wandb's
+    rule for reads with ``keys``); None when some key is not in the page at all."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if any(k not in table.schema.names for k in keys):
+        return None
+    mask = pa.array([True] * table.num_rows, pa.bool_())
+    for key in keys:
+        column = table.column(key)
+        held = pc.is_valid(column)
+        if _is_json(table.schema.field(key)):
+            held = pc.and_(held, pc.not_equal(column, "null"))
+        mask = pc.and_(mask, held)
+    return table.select(list(dict.fromkeys(["_step", *keys]))).filter(mask)
+
+
+def scan(
+    client: ApiClient,
+    path: tuple[str, str, str],
+    keys: list[str] | None,
+    *,
+    min_step: int | None,
+    max_step: int | None,
+    stream: str = "history",
+    page_rows: int | None = None,
+) -> Iterator[Row]:
+    """Every row of the range, page by page; with ``keys``, ``_step`` and those keys of the rows
+    holding all of them."""
+    wanted = list(keys) if keys else None
+    for table in pages(
+        client, path, wanted, min_step=min_step, max_step=max_step, stream=stream, page_rows=page_rows
+    ):
+        if wanted is None:
+            yield from rows_of(table)
+        elif (picked := _holding_all(table, wanted)) is not None:
+            yield from rows_of(picked, nested=False)
+
+
+def _page_frame(table: pa.Table) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for field, chunked in zip(table.schema, table.columns, strict=True):
+        array = chunked.combine_chunks()
+        if not _is_json(field):
+            data[field.name] = array.to_numpy(zero_copy_only=False)  # nulls: NaN, as from dicts
+            continue
+        cells = np.full(table.num_rows, np.nan, dtype=object)
+        values, positions = _column(array, True)
+        if positions is None:
+            cells[:] = values
+        else:
+            cells[positions] = values
+        data[field.name] = pd.Series(cells, dtype=object).infer_objects()
+    return pd.DataFrame(data)
+
+
+def frame(
+    client: ApiClient,
+    path: tuple[str, str, str],
+    keys: list[str] | None,
+    *,
+    stream: str,
+) -> Any:
+    """Every row as one DataFrame, equal to ``pandas.DataFrame.from_records`` of the rows (with
+    dotted keys, whose cells are nested dicts, it is built from the rows)."""
+    import pandas as pd
+
+    tables = list(pages(client, path, keys or None, min_step=None, max_step=None, stream=stream))
+    if keys:
+        tables = [t for t in (_holding_all(t, keys) for t in tables) if t is not None]
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return pd.DataFrame.from_records([])
+    if not keys and any("." in name for t in tables for name in t.schema.names):
+        return pd.DataFrame.from_records([row for t in tables for row in rows_of(t)])
+    frames = [_page_frame(t) for t in tables]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
