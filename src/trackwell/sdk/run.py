@@ -30,6 +30,7 @@ from trackwell.sdk.processor_messages import (
     SummaryDelete,
     SummarySet,
 )
+from trackwell.sdk.run_extras import RunExtras
 from trackwell.sdk.summary import Summary
 from trackwell.sdk.summary_state import parse_metric
 from trackwell.sdk.uploader import Uploader
@@ -61,8 +62,9 @@ class RunInfo:
     sweep_id: str | None = None
 
 
-class Run:
-    """A live run. Attributes and methods follow wandb's ``Run`` (see the wandb reference, 1.3)."""
+class Run(RunExtras):
+    """A live run. Attributes and methods follow wandb's ``Run`` (see the wandb reference, 1.3);
+    alerts, ``log_code``, ``status`` and ``config_static`` are in :class:`RunExtras`."""
 
     def __init__(
         self,
