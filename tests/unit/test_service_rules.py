@@ -7,8 +7,8 @@ import re
 import pytest
 
 from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.file_paths import sanitize_path
 from trackwell.service.auth import generate_api_key, hash_api_key
-from trackwell.service.files import sanitize_path
 from trackwell.service.history import flatten_values
 from trackwell.service.runs import parse_filters
 

@@ -55,6 +55,9 @@ class RunUpdate(WireModel):
     tags: list[str] | None = None
     notes: str | None = None
     summary: dict[str, Any] | None = Field(default=None, description="Keys to set in the summary (merge).")
+    summary_remove: list[str] | None = Field(default=None, description="Summary keys to remove.")
+    config: dict[str, Any] | None = Field(default=None, description="Config keys to set (merge).")
+    config_remove: list[str] | None = Field(default=None, description="Config keys to remove.")
 
 
 class RunOut(WireModel):

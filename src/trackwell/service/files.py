@@ -13,39 +13,10 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.schema.file_paths import sanitize_path
 from trackwell.schema.files import RunFile, RunFileList
 from trackwell.service.runs import run_not_found
 from trackwell.store.base import BlobStore, Database, FileEntry, RunKey, StoredRun
-
-MAX_PATH_LENGTH = 1024
-
-
-def sanitize_path(path: str) -> str:
-    """Return ``path`` if it is a safe relative '/'-separated path, else raise ``InvalidArgument``."""
-
-    def refuse(why: str) -> InvalidArgument:
-        return InvalidArgument(
-            f"file path {path[:200]!r} is not allowed: {why}",
-            field="path",
-            hint="use a relative path inside the run's files folder, like 'media/images/a.png'",
-        )
-
-    if not path:
-        raise refuse("it is empty")
-    if len(path) > MAX_PATH_LENGTH:
-        raise refuse(f"it is longer than {MAX_PATH_LENGTH} characters")
-    if "\x00" in path:
-        raise refuse("it contains a NUL character")
-    if "\\" in path:
-        raise refuse("it contains a backslash; separate folders with '/'")
-    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
-        raise refuse("it is absolute")
-    for segment in path.split("/"):
-        if segment == "":
-            raise refuse("it has an empty segment ('//' or a trailing '/')")
-        if segment in (".", ".."):
-            raise refuse(f"it contains a '{segment}' segment")
-    return path
 
 
 def file_url(key: RunKey, path: str) -> str:

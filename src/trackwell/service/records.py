@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trackwell.schema.errors import InvalidArgument, SequenceGap
+from trackwell.schema.file_paths import sanitize_path
 from trackwell.schema.records import (
     AlertRecord,
     BatchAck,
@@ -39,8 +40,8 @@ from trackwell.schema.records import (
 )
 from trackwell.schema.runs import RunOut
 from trackwell.service.alerts import apply_alerts
-from trackwell.service.files import sanitize_path
 from trackwell.service.history import flatten_values
+from trackwell.service.run_edits import resolve_sdk_writes
 from trackwell.service.runs import run_not_found
 from trackwell.store.base import (
     BlobStore,
@@ -203,6 +204,7 @@ class RecordService:
                 pending.changes.state = "running"
             for record in fresh:
                 self._apply_one(pending, record)
+            resolve_sdk_writes(pending.changes, stored.edits)  # Api write-backs the SDK left alone
             self._flush(conn, stored.pk, pending)
             if fresh:
                 applied = fresh[-1].seq

@@ -17,6 +17,7 @@ from trackwell.schema.records import OutputPage
 from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUpsert
 from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
+from trackwell.service.run_edits import edit_values, merged_sdk_config
 from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
 
 MAX_PAGE = 1000
@@ -83,21 +84,20 @@ class RunService:
             return self._require(conn, key).run
 
     def update(self, key: RunKey, update: RunUpdate) -> RunOut:
-        """Edits from the UI or ``Api``: identity fields replace, summary keys merge."""
+        """Edits from the UI or ``Api``: identity fields replace; config and summary keys are set or
+        removed one by one and remembered, so that the SDK's later records keep them unless the SDK
+        itself writes those keys (``service.run_edits``)."""
         with self._db.begin() as conn:
             stored = self._require(conn, key, lock=True)
-            summary = None
-            if update.summary is not None:
-                summary = {**stored.run.summary, **update.summary}
             changes = RunChanges(
                 display_name=update.display_name,
                 group=update.group,
                 job_type=update.job_type,
                 tags=update.tags,
                 notes=update.notes,
-                summary=summary,
                 updated_at=self._clock(),
             )
+            edit_values(stored, update, changes)
             self._db.runs.update_run(conn, stored.pk, changes)
             return self._require(conn, key).run
 
@@ -190,9 +190,9 @@ def parse_filters(filters: str | None) -> dict[str, Any] | None:
 
 
 def _resume_changes(existing: StoredRun, fields: RunUpsert, now: float) -> RunChanges:
-    config = None
-    if fields.config:
-        config = {**existing.run.config, **fields.config}
+    config = edits = None
+    if fields.config:  # merged over the stored config; Api edits of keys it leaves alone stay
+        config, edits = merged_sdk_config(existing, fields.config)
     return RunChanges(
         state="running",
         display_name=fields.display_name,
@@ -201,6 +201,7 @@ def _resume_changes(existing: StoredRun, fields: RunUpsert, now: float) -> RunCh
         tags=fields.tags,  # wandb: tags given on resume replace the old ones
         notes=fields.notes,
         config=config,
+        edits=edits,
         heartbeat_at=now,
         updated_at=now,
     )

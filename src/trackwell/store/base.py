@@ -186,6 +186,8 @@ class RunKey:
 class StoredRun:
     pk: int
     run: RunOut
+    # Api write-backs still in force over the SDK's config/summary (``service.run_edits``).
+    edits: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ class RunChanges:
     notes: str | None = None
     config: dict[str, Any] | None = None
     summary: dict[str, Any] | None = None
+    edits: dict[str, Any] | None = None  # {} clears them
     metadata: dict[str, Any] | None = None
     metric_definitions: list[dict[str, Any]] | None = None
     heartbeat_at: float | None = None

@@ -86,7 +86,9 @@ class SqlRunStore:
             # transactions (BEGIN IMMEDIATE) are already serialized.
             stmt = stmt.with_for_update()
         row = conn.execute(stmt).first()
-        return None if row is None else StoredRun(pk=row.id, run=_run_out(row, key.entity, key.project))
+        if row is None:
+            return None
+        return StoredRun(pk=row.id, run=_run_out(row, key.entity, key.project), edits=row.edits or None)
 
     def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
         # One query per project (a chart's runs are usually all in one), no JSON decoded.

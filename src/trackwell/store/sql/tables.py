@@ -116,6 +116,8 @@ runs = Table(
     Column("error", Json, nullable=True),
     Column("last_step", BigInteger, nullable=True),
     Column("history_count", BigInteger, nullable=False),
+    # Config and summary keys written back through the Api, with their bases (service/run_edits.py).
+    Column("edits", Json, nullable=True),
     UniqueConstraint("project_id", "run_id", name="uq_runs_project_id_run_id"),
     # The runs table's default view: a project's runs, newest first.
     Index("ix_runs_project_created", "project_id", "created_at"),
