@@ -1,8 +1,8 @@
 """``create_app(settings)``: the FastAPI application of one server process.
 
-The lifespan opens the database and the blob store, builds the services, makes sure the local
-user and its key exist, and runs the crash monitor; shutdown undoes it in reverse. Any number of
-processes may serve one database: all shared state lives in it.
+The lifespan builds the services (:mod:`trackwell.server.services`: database, blob store and every
+service, once), makes sure the local user and its key exist, and runs the crash monitor; shutdown
+undoes it in reverse. Any number of processes may serve one database: all shared state lives in it.
 """
 
 from __future__ import annotations
@@ -19,46 +19,14 @@ from pydantic.json_schema import models_json_schema
 import trackwell
 from trackwell.schema.records import RecordBatch
 from trackwell.server.crash_monitor import CrashMonitor
-from trackwell.server.deps import Services
 from trackwell.server.errors import install_error_handlers
 from trackwell.server.routes import files, health, history, projects, records, runs, tables
 from trackwell.server.routes.ui_workspace import include_ui_routers
+from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
-from trackwell.service.auth import AuthService
-from trackwell.service.files import FileService
-from trackwell.service.history import HistoryService
-from trackwell.service.records import RecordService
-from trackwell.service.runs import RunService
-from trackwell.service.tables import TableService
-from trackwell.store.blobs.registry import open_blob_store
-from trackwell.store.sql.database import open_database
-from trackwell.store.tables.duckdb_store import DuckDBTableStore
 
 log = logging.getLogger("trackwell.server")
-
-
-def build_services(settings: ServerSettings) -> Services:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = open_database(settings.resolved_database_url)
-    try:
-        blobs = open_blob_store(settings.resolved_blob_url)
-    except BaseException:
-        db.close()
-        raise
-    files = FileService(db, blobs)
-    return Services(
-        settings=settings,
-        db=db,
-        blobs=blobs,
-        runs=RunService(db),
-        records=RecordService(db, blobs),
-        history=HistoryService(db),
-        files=files,
-        auth=AuthService(db),
-        # One DuckDB instance per process; its columnar copies live in <data_dir>/cache/tables.
-        tables=TableService(files, DuckDBTableStore(settings.data_dir / "cache" / "tables")),
-    )
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -74,8 +42,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             yield
         finally:
             monitor.stop()
-            services.tables.close()
-            services.db.close()
+            services.close()
 
     app = FastAPI(
         title="Trackwell",

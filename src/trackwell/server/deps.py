@@ -1,4 +1,5 @@
-"""What routes receive: the process's services, the caller, the run addressed by the path.
+"""What routes receive: the process's services (built once: :mod:`trackwell.server.services`), the
+caller, the run addressed by the path.
 
 Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
 wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``).
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -18,37 +18,11 @@ from fastapi import Depends, Path, Request
 from trackwell.schema.errors import Unauthorized
 from trackwell.schema.runs import NAME_PATTERN, RUN_ID_PATTERN
 from trackwell.server.routes.ui_auth import session_user
-from trackwell.server.settings import ServerSettings
-from trackwell.service.auth import AuthService
-from trackwell.service.files import FileService
-from trackwell.service.history import HistoryService
-from trackwell.service.records import RecordService
-from trackwell.service.runs import RunService
-from trackwell.service.tables import TableService
-from trackwell.store.base import BlobStore, Database, RunKey, User
+from trackwell.server.services import Services, services_of
+from trackwell.store.base import RunKey, User
 
-
-@dataclass(frozen=True)
-class Services:
-    """Everything one server process shares between requests; built by the app's lifespan."""
-
-    settings: ServerSettings
-    db: Database
-    blobs: BlobStore
-    runs: RunService
-    records: RecordService
-    history: HistoryService
-    files: FileService
-    auth: AuthService
-    tables: TableService
-
-
-def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
+# Every service a route needs: ``services: ServicesDep``, then ``services.<name>`` (server/services.py).
+ServicesDep = Annotated[Services, Depends(services_of)]
 
 
 def api_key_from_header(authorization: str | None) -> str | None:

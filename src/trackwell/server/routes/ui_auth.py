@@ -7,34 +7,13 @@ session's CSRF token in ``X-CSRF-Token``; safe requests need only the cookie.
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import Request
 
-from trackwell.service.ui_session import (
-    CSRF_HEADER,
-    SESSION_COOKIE,
-    Session,
-    SessionService,
-    load_or_create_secret,
-)
+from trackwell.server.services import services_of
+from trackwell.service.ui_session import CSRF_HEADER, SESSION_COOKIE, Session
 from trackwell.store.base import User
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_build_lock = threading.Lock()
-
-
-def session_service(request: Request) -> SessionService:
-    """The process's session service, built on first use from the app's services."""
-    state = request.app.state
-    with _build_lock:  # the first requests arrive together on the thread pool
-        existing: SessionService | None = getattr(state, "ui_sessions", None)
-        if existing is None:
-            services = state.services
-            secret = load_or_create_secret(services.settings.data_dir)
-            existing = SessionService(services.db, services.auth, secret)
-            state.ui_sessions = existing
-    return existing
 
 
 def current_session(request: Request) -> Session | None:
@@ -42,7 +21,7 @@ def current_session(request: Request) -> Session | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    return session_service(request).resolve(cookie)
+    return services_of(request).sessions.resolve(cookie)
 
 
 def session_user(request: Request) -> User | None:
@@ -51,5 +30,5 @@ def session_user(request: Request) -> User | None:
     if session is None:
         return None
     if request.method not in _SAFE_METHODS:
-        session_service(request).check_csrf(session, request.headers.get(CSRF_HEADER))
+        services_of(request).sessions.check_csrf(session, request.headers.get(CSRF_HEADER))
     return session.user

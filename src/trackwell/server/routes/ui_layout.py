@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from trackwell.schema.layout import WorkspaceLayout, WorkspaceLayoutOut
 from trackwell.schema.runs import NAME_PATTERN
 from trackwell.server.deps import CurrentUser, ServicesDep
 from trackwell.server.responses import json_response
-from trackwell.service.layouts import LayoutService
 
 router = APIRouter(prefix="/api/v1/layouts", tags=["ui-layout"])
 
@@ -20,20 +19,10 @@ Project = Annotated[str, Path(pattern=NAME_PATTERN)]
 PROJECT = "/{entity}/{project}"
 
 
-def _layouts(request: Request, services: ServicesDep) -> LayoutService:
-    existing: LayoutService | None = getattr(request.app.state, "ui_layouts", None)
-    if existing is None:
-        existing = LayoutService(services.db)
-        request.app.state.ui_layouts = existing
-    return existing
-
-
 @router.get(PROJECT, response_model=WorkspaceLayoutOut)
-def get_layout(
-    entity: Entity, project: Project, user: CurrentUser, request: Request, services: ServicesDep
-) -> Response:
+def get_layout(entity: Entity, project: Project, user: CurrentUser, services: ServicesDep) -> Response:
     """Your layout of the project; ``saved: false`` with no panels when you never changed it."""
-    return json_response(_layouts(request, services).get(user, entity, project))
+    return json_response(services.layouts.get(user, entity, project))
 
 
 @router.put(PROJECT, response_model=WorkspaceLayoutOut)
@@ -42,17 +31,14 @@ def put_layout(
     project: Project,
     body: WorkspaceLayout,
     user: CurrentUser,
-    request: Request,
     services: ServicesDep,
 ) -> Response:
     """Replace your layout of the project (at most 256 KiB; unknown panel types are refused)."""
-    return json_response(_layouts(request, services).put(user, entity, project, body))
+    return json_response(services.layouts.put(user, entity, project, body))
 
 
 @router.delete(PROJECT, status_code=204)
-def reset_layout(
-    entity: Entity, project: Project, user: CurrentUser, request: Request, services: ServicesDep
-) -> Response:
+def reset_layout(entity: Entity, project: Project, user: CurrentUser, services: ServicesDep) -> Response:
     """Forget your layout: the workspace shows its automatic panels again."""
-    _layouts(request, services).reset(user, entity, project)
+    services.layouts.reset(user, entity, project)
     return Response(status_code=204)

@@ -14,10 +14,10 @@ from starlette.responses import RedirectResponse, Response
 
 from trackwell.schema.errors import Unauthorized
 from trackwell.schema.ui import LoginLink, SessionCreate, SessionInfo
-from trackwell.server.deps import CurrentUser
+from trackwell.server.deps import CurrentUser, ServicesDep
 from trackwell.server.responses import json_response
-from trackwell.server.routes.ui_auth import current_session, session_service
-from trackwell.service.ui_session import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS, SessionService
+from trackwell.server.routes.ui_auth import current_session
+from trackwell.service.ui_session import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS
 
 router = APIRouter(prefix="/api/v1/session", tags=["ui-session"])
 
@@ -39,27 +39,27 @@ def _not_signed_in() -> Unauthorized:
 
 
 @router.post("", response_model=SessionInfo)
-def sign_in(body: SessionCreate, request: Request) -> Response:
-    cookie, info = session_service(request).sign_in_with_key(body.api_key)
+def sign_in(body: SessionCreate, request: Request, services: ServicesDep) -> Response:
+    cookie, info = services.sessions.sign_in_with_key(body.api_key)
     response = json_response(info)
     _set_cookie(response, request, cookie)
     return response
 
 
 @router.get("", response_model=SessionInfo)
-def get_session(request: Request) -> Response:
+def get_session(request: Request, services: ServicesDep) -> Response:
     session = current_session(request)
     if session is None:
         raise _not_signed_in()
-    return json_response(session_service(request).info(session))
+    return json_response(services.sessions.info(session))
 
 
 @router.delete("", status_code=204)
-def sign_out(request: Request) -> Response:
+def sign_out(request: Request, services: ServicesDep) -> Response:
     session = current_session(request)
     response = Response(status_code=204)
     if session is not None:
-        sessions: SessionService = session_service(request)
+        sessions = services.sessions
         # Signing out is a change: a cross-site page must not be able to sign a user out either.
         sessions.check_csrf(session, request.headers.get(CSRF_HEADER))
         sessions.sign_out(session)
@@ -70,10 +70,11 @@ def sign_out(request: Request) -> Response:
 @router.get("/login", include_in_schema=True, response_class=RedirectResponse, status_code=303)
 def login_with_token(
     request: Request,
+    services: ServicesDep,
     token: Annotated[str, Query(description="One-time sign-in token from the link.")] = "",
     next: Annotated[str, Query(description="Where to go after signing in (a path in the UI).")] = "/",
 ) -> Response:
-    cookie, _ = session_service(request).redeem_login_token(token)
+    cookie, _ = services.sessions.redeem_login_token(token)
     # Only local paths: an open redirect would let a link send a fresh session anywhere.
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
@@ -82,8 +83,8 @@ def login_with_token(
 
 
 @router.post("/login-link", response_model=LoginLink)
-def create_login_link(user: CurrentUser, request: Request) -> Response:
+def create_login_link(user: CurrentUser, request: Request, services: ServicesDep) -> Response:
     """A one-time sign-in link for the caller (``trackwell ui`` asks with the local API key)."""
-    token, expires_at = session_service(request).login_token(user)
+    token, expires_at = services.sessions.login_token(user)
     url = str(request.base_url).rstrip("/") + f"/api/v1/session/login?token={token}"
     return json_response(LoginLink(url=url, expires_at=expires_at))

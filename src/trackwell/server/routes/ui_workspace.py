@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from trackwell.schema.ui import SeriesQueryRequest, SeriesQueryResponse
 from trackwell.server.deps import CurrentUser, ServicesDep
 from trackwell.server.responses import json_response
-from trackwell.service.workspace import WorkspaceService
 
 router = APIRouter(prefix="/api/v1", tags=["ui-workspace"])
 
 
-def _workspace(request: Request, services: ServicesDep) -> WorkspaceService:
-    existing: WorkspaceService | None = getattr(request.app.state, "ui_workspace", None)
-    if existing is None:
-        existing = WorkspaceService(services.db)
-        request.app.state.ui_workspace = existing
-    return existing
-
-
 @router.post("/series/query", response_model=SeriesQueryResponse)
-def query_series(
-    body: SeriesQueryRequest, _: CurrentUser, request: Request, services: ServicesDep
-) -> Response:
+def query_series(body: SeriesQueryRequest, _: CurrentUser, services: ServicesDep) -> Response:
     """Downsampled series of ``keys`` for each run in ``runs`` (min/max preserved per bucket)."""
-    return json_response(_workspace(request, services).query_series(body), wire_safe=True)
+    return json_response(services.workspace.query_series(body), wire_safe=True)
 
 
 def include_ui_routers(app: FastAPI) -> None:

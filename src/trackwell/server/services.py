@@ -1,0 +1,88 @@
+"""The services of one server process: built once, when the app starts, and held on ``app.state``.
+
+This is the one place that builds them; routes never build, cache or look up services themselves.
+A route takes ``services: ServicesDep`` (:mod:`trackwell.server.deps`) and calls
+``services.<name>.<method>(...)``. To add a service: a field on :class:`Services`, one line in
+:func:`build_services` (and in :meth:`Services.close` when it holds resources), then use it from
+the routes as above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from trackwell.server.settings import ServerSettings
+from trackwell.service.auth import AuthService
+from trackwell.service.files import FileService
+from trackwell.service.history import HistoryService
+from trackwell.service.layouts import LayoutService
+from trackwell.service.records import RecordService
+from trackwell.service.runs import RunService
+from trackwell.service.tables import TableService
+from trackwell.service.ui_session import SessionService, load_or_create_secret
+from trackwell.service.workspace import WorkspaceService
+from trackwell.store.base import BlobStore, Database
+from trackwell.store.blobs.registry import open_blob_store
+from trackwell.store.sql.database import open_database
+from trackwell.store.tables.duckdb_store import DuckDBTableStore
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything one server process shares between requests."""
+
+    settings: ServerSettings
+    db: Database
+    blobs: BlobStore
+    runs: RunService
+    records: RecordService
+    history: HistoryService
+    files: FileService
+    auth: AuthService
+    tables: TableService
+    sessions: SessionService  # the web UI's sign-in cookies
+    layouts: LayoutService
+    workspace: WorkspaceService
+
+    def close(self) -> None:
+        """Release what the services hold, in reverse order of :func:`build_services`."""
+        try:
+            self.tables.close()
+        finally:
+            self.db.close()
+
+
+def build_services(settings: ServerSettings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_database(settings.resolved_database_url)
+    try:
+        blobs = open_blob_store(settings.resolved_blob_url)
+        files = FileService(db, blobs)
+        auth = AuthService(db)
+        sessions = SessionService(db, auth, load_or_create_secret(settings.data_dir))
+        return Services(
+            settings=settings,
+            db=db,
+            blobs=blobs,
+            runs=RunService(db),
+            records=RecordService(db, blobs),
+            history=HistoryService(db),
+            files=files,
+            auth=auth,
+            # One DuckDB instance per process; its columnar copies live in <data_dir>/cache/tables.
+            tables=TableService(files, DuckDBTableStore(settings.data_dir / "cache" / "tables")),
+            sessions=sessions,
+            layouts=LayoutService(db),
+            workspace=WorkspaceService(db),
+        )
+    except BaseException:
+        db.close()
+        raise
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    """The services of the app serving this request (see :data:`trackwell.server.deps.ServicesDep`)."""
+    services: Services = connection.app.state.services
+    return services
