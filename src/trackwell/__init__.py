@@ -63,7 +63,7 @@ _LAZY = {
     "Classes": "trackwell.data_types:Classes",
     "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
     "plot_table": "trackwell.plot:plot_table",
-    "restore": "trackwell.sdk.restore:restore",
+    "restore": "trackwell.apis.restore:restore",
     # wandb's modules that code reaches as attributes (``wandb.util.generate_id()``, ``wandb.errors``).
     "util": "trackwell.util",
     "errors": "trackwell.errors",

@@ -1,9 +1,21 @@
 """The public query API (Api, runs, history, files) over HTTP.
 
-Imports schema and the SDK's settings and transport.
+Imports schema and the SDK's settings and transport; the SDK never imports this package (an
+import-linter contract), so the two cannot import each other in a circle.
 """
 
 from trackwell.apis.api import Api, Project, Runs
-from trackwell.apis.run import File, FileAlreadyExistsError, Run, Summary
+from trackwell.apis.downloads import UnsafeDownloadError
+from trackwell.apis.run import File, FileAlreadyExistsError, Run, RunArtifacts, Summary
 
-__all__ = ["Api", "File", "FileAlreadyExistsError", "Project", "Run", "Runs", "Summary"]
+__all__ = [
+    "Api",
+    "File",
+    "FileAlreadyExistsError",
+    "Project",
+    "Run",
+    "RunArtifacts",
+    "Runs",
+    "Summary",
+    "UnsafeDownloadError",
+]

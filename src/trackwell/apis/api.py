@@ -12,9 +12,12 @@ Imports: ``trackwell.schema`` and the SDK's settings, login (endpoint resolution
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping
 from typing import Any, overload
+from urllib.parse import quote
 
+from trackwell.apis.files import iso_time
 from trackwell.apis.run import Run
 from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import InvalidArgument
@@ -25,19 +28,38 @@ from trackwell.sdk.settings import Settings
 
 
 class Project:
-    """One project (``Api().projects()``)."""
+    """One project (``Api().project(name)``, ``Api().projects()``), with wandb's attributes.
 
-    def __init__(self, out: ProjectOut) -> None:
-        self.name = out.name
-        self.entity = out.entity
-        self.run_count = out.run_count
-        self.running_count = out.running_count
-        self.created_at = out.created_at
-        self.last_activity = out.last_activity
+    ``created_at`` is an ISO 8601 string as in wandb (None for a project that has no runs yet);
+    ``run_count``, ``running_count`` and ``last_activity`` are trackwell's extras.
+    """
+
+    def __init__(self, api: Api, entity: str, name: str, out: ProjectOut | None = None) -> None:
+        self._api = api
+        self.name = name
+        self.entity = entity
+        self.run_count = out.run_count if out else 0
+        self.running_count = out.running_count if out else 0
+        self.created_at = iso_time(out.created_at) if out else None
+        self.last_activity = iso_time(out.last_activity) if out else None
+
+    @property
+    def id(self) -> str:
+        """The project's id across entities, in wandb's format (base64 of ``Project:v1:...``)."""
+        return base64.b64encode(f"Project:v1:{self.name}:{self.entity}".encode()).decode()
 
     @property
     def path(self) -> list[str]:
         return [self.entity, self.name]
+
+    @property
+    def url(self) -> str:
+        """The project's page in the UI (wandb: ``<app>/<entity>/<project>/workspace``)."""
+        return f"{self._api.base_url}/{quote(self.entity, safe='')}/{quote(self.name, safe='')}"
+
+    def sweeps(self) -> list[Any]:
+        """The project's sweeps: none, trackwell has no sweeps yet."""
+        return []
 
     def __repr__(self) -> str:
         return f"<Project {self.entity}/{self.name}>"
@@ -170,20 +192,36 @@ class Api:
         """wandb clears its caches here; trackwell caches nothing but the viewer."""
         self._viewer = None
 
-    def projects(self, entity: str | None = None) -> list[Project]:
+    def projects(self, entity: str | None = None, per_page: int = 50) -> list[Project]:
+        """The entity's projects (default: the viewer's), newest activity first."""
         entity = entity or self.default_entity
-        return [Project(p) for p in self.client.list_projects(entity).projects]
+        return [Project(self, p.entity, p.name, p) for p in self.client.list_projects(entity).projects]
+
+    def project(self, name: str, entity: str | None = None) -> Project:
+        """One project by name. Like wandb, a project that has no runs yet is not an error."""
+        entity = entity or self.default_entity
+        found = self.client.list_projects(entity, search=name).projects
+        out = next((p for p in found if p.name == name and p.entity == entity), None)
+        return Project(self, entity, name, out)
 
     def runs(
         self,
         path: str | None = None,
         filters: Mapping[str, Any] | None = None,
-        order: str = "-created_at",
+        order: str = "+created_at",
         per_page: int = 50,
+        include_sweeps: bool = True,
+        lazy: bool = True,
     ) -> Runs:
-        """Runs of a project ("entity/project" or "project"), filtered MongoDB-style and ordered."""
+        """Runs of a project ("entity/project" or "project"), filtered MongoDB-style and ordered.
+
+        ``order`` is wandb's: ``[+|-]created_at``, ``heartbeat_at``, ``config.<key>`` (or
+        ``config.<key>.value``), ``summary_metrics.<key>``; ``+`` (or no sign) ascending, ``-``
+        descending; default oldest first. Runs are fetched ``per_page`` at a time as they are
+        iterated. ``include_sweeps`` and ``lazy`` are accepted for wandb code and change nothing.
+        """
         entity, project = self._project_path(path)
-        return Runs(self, entity, project, filters, order, per_page)
+        return Runs(self, entity, project, filters, order or "+created_at", per_page)
 
     def run(self, path: str) -> Run:
         """One run: "entity/project/run_id", "project/run_id" or "entity/project/runs/run_id"."""

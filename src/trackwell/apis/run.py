@@ -2,105 +2,60 @@
 
 Why a wrapper over ``RunOut``: wandb code reads ``run.summary["loss"]``, ``run.config``,
 ``run.history()``, ``run.file(name).download()`` and writes back with ``run.summary.update()`` or
-``run.tags.append(...); run.update()``. This module maps those to the HTTP API; reads work while a run
-is still running (``load()`` refreshes).
+``run.config["x"] = v; run.tags.append(...); run.update()``. This module maps those to the HTTP API;
+reads work while a run is still running (``load()`` refreshes). Stored values are decoded by
+``apis.values`` (NaN and infinities come back as floats); a write-back sends only the config and
+summary keys that changed since the run was read (``service.run_edits`` has the server's rule).
 
 Imports: standard library, ``trackwell.schema`` and the SDK's HTTP client.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
 import json
 import tempfile
 import time
-from collections.abc import Iterator, MutableMapping
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from trackwell.apis.downloads import download_target
+from trackwell.apis.files import File, FileAlreadyExistsError, iso_time
 from trackwell.apis.history import read_history, scan_rows
+from trackwell.apis.summary import Summary, changes
+from trackwell.apis.values import decode
 from trackwell.data_types.table import Table
 from trackwell.schema.errors import InvalidArgument, NotFound
-from trackwell.schema.files import RunFile
 from trackwell.schema.runs import RunOut, RunUpdate
 from trackwell.sdk.api_client import ApiClient
 
 _STREAMS = {"default": "history", "history": "history", "system": "system", "events": "system"}
 
 
-class FileAlreadyExistsError(FileExistsError, ValueError):
-    """Raised by ``File.download`` when the target exists; wandb raises ValueError here."""
+__all__ = ["File", "FileAlreadyExistsError", "Run", "RunArtifacts", "Summary"]
+
+# Config keys wandb keeps out of ``run.config`` (they stay in ``run.rawconfig``).
+INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
+_iso = iso_time
 
 
-def _iso(ts: float | None) -> str | None:
-    # wandb returns timestamps as ISO 8601 strings in UTC.
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+class RunArtifacts(Sequence[Any]):
+    """``run.logged_artifacts()``/``run.used_artifacts()``: trackwell has no artifacts yet, so always
+    empty, but iterable, sized and indexable like wandb's paginator."""
 
-
-class Summary(MutableMapping[str, Any]):
-    """A run's summary. Item assignment and ``update()`` are written to the server at once."""
-
-    def __init__(self, run: Run, values: dict[str, Any]) -> None:
-        self._run = run
-        self._values = dict(values)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.update({key: value})
-
-    def __delitem__(self, key: str) -> None:
-        raise InvalidArgument(
-            f"cannot delete summary key {key!r} through the API", field=key, hint="set it to None instead"
-        )
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
 
     def __len__(self) -> int:
-        return len(self._values)
+        return 0
+
+    def __getitem__(self, index: Any) -> Any:
+        return [][index]
 
     def __repr__(self) -> str:
-        return repr(self._values)
-
-    def update(self, other: Any = (), /, **kwargs: Any) -> None:
-        changes = dict(other, **kwargs)
-        if changes:
-            self._run._patch(RunUpdate(summary=changes))
-
-
-class File:
-    """One run file (``run.files()``/``run.file(name)``)."""
-
-    def __init__(self, client: ApiClient, path: tuple[str, str, str], info: RunFile) -> None:
-        self._client = client
-        self._path = path
-        self.name = info.path
-        self.size = info.size
-        self.sha256 = info.sha256
-        self.updated_at = _iso(info.updated_at)
-        self.url = info.url
-
-    def __repr__(self) -> str:
-        return f"<File {self.name} ({self.size} bytes)>"
-
-    def download(self, root: str | Path = ".", replace: bool = False, exist_ok: bool = False) -> Path:
-        """Save to ``root/name`` and return that path.
-
-        Raises:
-            FileAlreadyExistsError: the file exists and neither ``replace`` nor ``exist_ok`` is set.
-        """
-        dest = Path(root) / self.name
-        if dest.exists() and not replace:
-            if exist_ok:
-                return dest
-            raise FileAlreadyExistsError(
-                f"File already exists: {dest}; pass replace=True to overwrite or exist_ok=True to keep it"
-            )
-        return self._client.download_file(*self._path, self.name, dest)
+        return f"<RunArtifacts {self.mode} (none)>"
 
 
 class Run:
@@ -121,7 +76,13 @@ class Run:
         self.notes = out.notes
         self.group = out.group
         self.job_type = out.job_type
-        self.summary = Summary(self, out.summary)
+        self.sweep = None  # wandb: a Sweep object for sweep runs; trackwell has no sweeps yet
+        config = decode(out.config)
+        self._config = {k: v for k, v in config.items() if k not in INTERNAL_CONFIG_KEYS}
+        self._internal_config = {k: v for k, v in config.items() if k in INTERNAL_CONFIG_KEYS}
+        self._synced_config = copy.deepcopy(self._config)
+        self.summary = Summary(decode(out.summary), self._write_summary)
+        self._system_metrics: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"<Run {self.entity}/{self.project}/{self.id} ({self.state})>"
@@ -154,8 +115,54 @@ class Run:
         return self._out.state
 
     @property
+    def storage_id(self) -> str:
+        """The run's id across entities and projects, in wandb's format (base64 of ``Run:v1:...``)."""
+        return base64.b64encode(f"Run:v1:{self.id}:{self.project}:{self.entity}".encode()).decode()
+
+    @property
     def config(self) -> dict[str, Any]:
-        return dict(self._out.config)
+        """The config, without wandb's internal keys; change it and call ``update()`` to write back."""
+        return self._config
+
+    @property
+    def rawconfig(self) -> dict[str, Any]:
+        """The config including internal keys (``_wandb``)."""
+        return {**self._internal_config, **self._config}
+
+    @property
+    def json_config(self) -> str:
+        """The config as wandb's JSON string: ``{"key": {"value": v, "desc": null}}``."""
+        wrapped: dict[str, Any] = {}
+        if "_wandb" in self._internal_config:
+            wrapped["_wandb"] = {"value": self._internal_config["_wandb"], "desc": None}
+        for key, value in self._config.items():
+            wrapped[key] = {"value": value, "desc": None}
+        return json.dumps(wrapped)
+
+    @property
+    def summary_metrics(self) -> dict[str, Any]:
+        """The summary as a plain dict (the same dict as ``run.summary._json_dict``)."""
+        return self.summary._json_dict
+
+    @property
+    def system_metrics(self) -> dict[str, Any]:
+        """The latest value of each system metric (CPU, memory, GPU, ...) the run recorded."""
+        if self._system_metrics is None:
+            answer = self._client.history_keys(*self._key, stream="system")
+            self._system_metrics = {k.key: decode(k.last) for k in answer.keys if k.last is not None}
+        return self._system_metrics
+
+    @property
+    def sweep_name(self) -> str | None:
+        return self._out.sweep_id
+
+    def logged_artifacts(self, per_page: int = 100) -> RunArtifacts:
+        """Artifacts this run logged (none: trackwell has no artifacts yet)."""
+        return RunArtifacts("logged")
+
+    def used_artifacts(self, per_page: int = 100) -> RunArtifacts:
+        """Artifacts this run used (none: trackwell has no artifacts yet)."""
+        return RunArtifacts("used")
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -271,10 +278,10 @@ class Run:
             raise NotFound(f"run {'/'.join(self.path)} has no table under {key!r} {where}", field="key")
         folder = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="trackwell-table-"))
         self.file(ref["path"]).download(root=folder, replace=True)
-        obj = json.loads((folder / ref["path"]).read_text("utf-8"))
+        obj = json.loads(download_target(folder, ref["path"]).read_text("utf-8"))
         media = {c["path"] for row in obj.get("data", []) for c in row if isinstance(c, dict) and "path" in c}
         for path in sorted(media):
-            if not (folder / path).exists():
+            if not download_target(folder, path).exists():
                 self.file(path).download(root=folder, replace=True)
         return Table.from_json(obj, files_root=folder)
 
@@ -311,20 +318,40 @@ class Run:
     # --- writes --------------------------------------------------------------------------------
 
     def update(self) -> None:
-        """Write name, tags, notes, group, job type and summary back to the server."""
-        self._patch(
-            RunUpdate(
-                display_name=self.display_name,
-                tags=list(self.tags),
-                notes=self.notes,
-                group=self.group,
-                job_type=self.job_type,
-                summary=dict(self.summary) or None,
-            )
-        )
+        """Write name, tags, notes, group, job type, config and summary back to the server.
+
+        Config and summary: the keys set, changed or deleted since the run was read are sent (as
+        wandb's ``run.update()`` does for its whole config and summary); a running run's training
+        process keeps the other keys and its later writes of them.
+        """
+        config_set, config_removed = changes(self._synced_config, self._config)
+        summary_set, summary_removed = changes(self.summary._synced, self.summary._json_dict)
+        fields: dict[str, Any] = {
+            "display_name": self.display_name,
+            "tags": list(self.tags),
+            "notes": self.notes,
+            "group": self.group,
+            "job_type": self.job_type,
+        }
+        for name, value in (
+            ("config", config_set),
+            ("config_remove", config_removed),
+            ("summary", summary_set),
+            ("summary_remove", summary_removed),
+        ):
+            if value:
+                fields[name] = value
+        self._set(self._client.update_run(*self._key, RunUpdate(**fields)))
+
+    def save(self) -> None:
+        """wandb's alias of ``update()``."""
+        self.update()
 
     def delete(self) -> None:
         self._client.delete_run(*self._key)
 
-    def _patch(self, body: RunUpdate) -> None:
-        self._set(self._client.update_run(*self._key, body))
+    def _write_summary(self, set_keys: dict[str, Any], removed: list[str]) -> dict[str, Any]:
+        """``run.summary.update()``: write summary changes only (other local edits stay local)."""
+        body = RunUpdate(summary=set_keys or None, summary_remove=removed or None)
+        self._out = self._client.update_run(*self._key, body)
+        return dict(decode(self._out.summary))

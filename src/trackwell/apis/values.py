@@ -58,3 +58,15 @@ def decode_column(values: Iterable[Any]) -> list[Any]:
 def decode_row(row: dict[str, Any]) -> dict[str, Any]:
     """One history row, decoded (a new dict only when a value changed)."""
     return decode(row)  # type: ignore[no-any-return]
+
+
+def encode(value: Any) -> Any:
+    """The way back: non-finite floats as their strings, at any depth (what the server stores)."""
+    kind = type(value)
+    if kind is float and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if kind is dict:
+        return {k: encode(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [encode(v) for v in value]
+    return value
