@@ -19,6 +19,9 @@ from tests.fixtures.live_server import LiveServer
 N = 2000
 LABELS = ["cat", "dog", "bird", "fish"]
 
+# Cells of the last column: CSV-injection payloads (and a number written as text) for the export.
+CELLS = {3: "-1+1+cmd|' /C calc'!A0", 4: "-.5+A1", 5: "=cmd", 6: "\t=1+1", 8: "-1.5", 9: "@SUM(1)"}
+
 SCRIPT = f"""
 import trackwell as wandb
 run = wandb.init(project="tables-it", id="tbl1")
@@ -27,7 +30,7 @@ for i in range({N}):
     actual = {LABELS!r}[i % 4]
     predicted = {LABELS!r}[(i // 3) % 4]
     conf = None if i % 100 == 7 else round((i * 37 % 1000) / 1000, 3)
-    table.add_data(i, conf, actual, predicted, i % 2 == 0, "=cmd" if i == 5 else f"t{{i}}")
+    table.add_data(i, conf, actual, predicted, i % 2 == 0, {CELLS!r}.get(i, f"t{{i}}"))
 run.log({{"preds": table}})
 run.finish()
 """
@@ -186,6 +189,16 @@ def test_csv_export_is_filtered_sorted_and_defused(api: httpx.Client, table_url:
     assert [line[0] for line in lines[1:]] == [str(i) for i in range(9, -1, -1)]
     five = lines[1 + 4]
     assert five[5] == "'=cmd" and five[4] == "false"  # a formula is never live in a spreadsheet
+    by_id = {int(line[0]): line[5] for line in lines[1:]}
+    assert by_id == {
+        **{i: f"t{i}" for i in range(10)},
+        3: "'-1+1+cmd|' /C calc'!A0",
+        4: "'-.5+A1",
+        5: "'=cmd",
+        6: "'\t=1+1",
+        8: "-1.5",  # a number stays a number
+        9: "'@SUM(1)",
+    }
     assert lines[1 + 2][1] == ""  # id 7: empty confidence
 
 

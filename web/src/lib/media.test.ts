@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryKey } from "../api/client";
-import { atStep, compareCells, isSafeFilePath, sortRows, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, toCsv, valueAt } from "./media";
+import { atStep, compareCells, isSafeFilePath, sortRows, histogramBars, mediaKeys, mediaKind, mediaSteps, parseTable, valueAt } from "./media";
 
 const key = (k: string, kind: "number" | "other", last: unknown): HistoryKey => ({ key: k, kind, count: 1, last });
 
@@ -59,21 +59,15 @@ describe("media detection", () => {
 });
 
 describe("tables", () => {
-  it("parses a table file, sorts cells and exports CSV", () => {
+  it("parses a table file and sorts cells", () => {
     const t = parseTable({ columns: ["text", "confidence", "img"], data: [["a, \"b\"", 0.5, { _type: "image-file", path: "media/images/x.png" }], ["c", null, null]] });
     expect(t.columns).toEqual(["text", "confidence", "img"]);
     expect(t.rows[0]?.confidence).toBe(0.5);
-    expect(toCsv(t.columns, t.rows)).toBe('text,confidence,img\r\n"a, ""b""",0.5,media/images/x.png\r\nc,,\r\n');
     expect([null, 3, "b", 1, "a"].sort(compareCells)).toEqual([1, 3, "a", "b", null]);
     expect(() => parseTable({ rows: [] })).toThrow(/no columns/);
     const rows = [{ c: 0.5 }, { c: null }, { c: 0.9 }, { c: 0.1 }];
     expect(sortRows(rows, "c", false).map((r) => r.c)).toEqual([0.1, 0.5, 0.9, null]);
     expect(sortRows(rows, "c", true).map((r) => r.c)).toEqual([0.9, 0.5, 0.1, null]);
-  });
-
-  it("keeps spreadsheet formulas inert in CSV exports, numbers as they are", () => {
-    const csv = toCsv(["a", "b"], [{ a: "=HYPERLINK(\"x\")", b: -1.5 }, { a: "-2", b: "@SUM(A1)" }, { a: "-x", b: "+1" }]);
-    expect(csv).toBe('a,b\r\n"\'=HYPERLINK(""x"")",-1.5\r\n-2,\'@SUM(A1)\r\n\'-x,\'+1\r\n');
   });
 
   it("refuses file paths that would resolve elsewhere", () => {

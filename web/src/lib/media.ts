@@ -171,21 +171,6 @@ export function isSafeFilePath(path: unknown): path is string {
   return path.split("/").every((seg) => seg !== "" && !/^(\.|%2e){1,2}$/i.test(seg));
 }
 
-/** Text a spreadsheet would run as a formula (=, +, @, or - not starting a number) gets a leading
- * apostrophe, as OWASP advises for CSV exports; numbers stay numbers. */
-function defuse(s: string): string {
-  return /^[=+@\t\r]/.test(s) || /^-(?![\d.])/.test(s) ? `'${s}` : s;
-}
-
-/** RFC 4180 CSV of the rows as shown; media cells become their file path. */
-export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
-  const esc = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const text = (v: unknown): string => (typeof v === "string" ? defuse(v) : cellText(v));
-  const lines = [columns.map((c) => esc(defuse(c))).join(",")];
-  for (const r of rows) lines.push(columns.map((c) => esc(text(r[c]))).join(","));
-  return lines.join("\r\n") + "\r\n";
-}
-
 export interface Bar {
   x0: number;
   x1: number;
