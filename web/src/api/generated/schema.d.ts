@@ -1146,6 +1146,18 @@ export interface components {
          * @description Body of ``PATCH /api/v1/runs/{entity}/{project}/{run_id}``: edits from the UI or ``Api``.
          */
         RunUpdate: {
+            /**
+             * Config
+             * @description Config keys to set (merge).
+             */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Config Remove
+             * @description Config keys to remove.
+             */
+            config_remove?: string[] | null;
             /** Display Name */
             display_name?: string | null;
             /** Group */
@@ -1161,6 +1173,11 @@ export interface components {
             summary?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Summary Remove
+             * @description Summary keys to remove.
+             */
+            summary_remove?: string[] | null;
             /** Tags */
             tags?: string[] | null;
         };
