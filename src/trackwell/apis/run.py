@@ -185,7 +185,8 @@ class Run:
         """``{"keys": {key: {"typeCounts": ...}}, "lastStep": n}`` in wandb's shape."""
         answer = self._client.history_keys(*self._key)
         keys = {
-            k.key: {"typeCounts": [{"type": k.kind, "count": k.count}], "last": k.last} for k in answer.keys
+            k.key: {"typeCounts": [{"type": k.kind, "count": k.count}], "last": decode(k.last)}
+            for k in answer.keys
         }
         return {"keys": keys, "lastStep": answer.last_step}
 
