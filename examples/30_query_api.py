@@ -36,7 +36,8 @@ for run in finished:
     print(f"{run.name:24s} {run.state:9s} train/accuracy={run.summary.get('train/accuracy')}")
 
 # The full-resolution loss curve of the newest run that logged one, as a DataFrame.
+# api.runs() lists oldest first (wandb's default order "+created_at"), so the newest is the last.
 with_loss = [run for run in api.runs("my-project") if "train/loss" in run.summary]
 if with_loss:
-    history = with_loss[0].history(keys=["train/loss"], pandas=True)
+    history = with_loss[-1].history(keys=["train/loss"], pandas=True)
     print(history.tail())
