@@ -135,7 +135,8 @@ def test_bad_filters_name_the_field(api: httpx.Client) -> None:
 
 
 def test_invalid_ids_and_bodies_are_400_naming_the_field(api: httpx.Client) -> None:
-    response = api.put("/api/v1/runs/me/p/bad%20id", json={"session_id": "s"})
+    # wandb allows spaces in a run id but not / \ # ? % : (schema/names.py)
+    response = api.put("/api/v1/runs/me/p/bad%3Aid", json={"session_id": "s"})
     assert response.status_code == 400 and response.json()["error"]["field"] == "run_id"
     response = api.put(_run_url("ok1"), json={"resume": "sometimes"})
     error = response.json()["error"]

@@ -12,8 +12,21 @@ export type Route =
   | { page: "compare"; entity: string; project: string }
   | { page: "notfound" };
 
+/** A path segment decoded; null when it is not valid percent-encoding (a hand-typed "100%"). */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Names may hold spaces, any script and punctuation other than / \\ # ? % : (as in wandb), so
+ * every segment of a link is percent-encoded (`paths` below) and decoded here. */
 export function parseRoute(pathname: string, search: URLSearchParams): Route {
-  const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const decoded = pathname.split("/").filter(Boolean).map(decodeSegment);
+  if (decoded.some((p) => p === null)) return { page: "notfound" };
+  const parts = decoded as string[];
   if (parts.length === 0) return { page: "projects" };
   if (parts.length === 1 && parts[0] === "signin") return { page: "signin" };
   const [entity = "", project = "", kind, runId] = parts;
@@ -101,3 +114,14 @@ export const paths = {
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };
+
+/** The run ids of a compare link (`paths.compare`): split on the literal commas of the raw query
+ * string and only then decoded, so an id holding a comma (wandb allows one) stays whole. */
+export function compareRunIds(rawSearch: string): string[] {
+  const match = /(?:^|[?&])runs=([^&]*)/.exec(rawSearch);
+  if (!match?.[1]) return [];
+  return match[1]
+    .split(",")
+    .map((id) => decodeSegment(id.replace(/\+/g, " ")))
+    .filter((id): id is string => !!id);
+}

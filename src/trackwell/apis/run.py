@@ -28,6 +28,7 @@ from trackwell.apis.summary import Summary, changes
 from trackwell.apis.values import decode
 from trackwell.data_types.table import Table
 from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.schema.names import url_path
 from trackwell.schema.runs import RunOut, RunUpdate
 from trackwell.sdk.api_client import ApiClient
 
@@ -108,7 +109,7 @@ class Run:
 
     @property
     def url(self) -> str:
-        return f"{self._base_url}/{self.entity}/{self.project}/runs/{self.id}"
+        return f"{self._base_url}/{url_path(self.entity, self.project, 'runs', self.id)}"
 
     @property
     def state(self) -> str:

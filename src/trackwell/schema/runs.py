@@ -7,8 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from trackwell.schema.base import WireModel
-from trackwell.schema.names import NAME_PATTERN as NAME_PATTERN  # re-exported for routes
-from trackwell.schema.names import RUN_ID_PATTERN as RUN_ID_PATTERN
+from trackwell.schema.name_types import DisplayName, Label, Tag
 
 RunState = Literal["running", "finished", "failed", "killed", "crashed"]
 ResumeMode = Literal["never", "allow", "must"]
@@ -34,10 +33,10 @@ class RunUpsert(WireModel):
         description="Random id of this writer process; records are sequenced per session."
     )
     resume: ResumeMode = "never"
-    display_name: str | None = None
-    group: str | None = None
-    job_type: str | None = None
-    tags: list[str] | None = None
+    display_name: DisplayName | None = None
+    group: Label | None = None
+    job_type: Label | None = None
+    tags: list[Tag] | None = None
     notes: str | None = None
     config: dict[str, Any] | None = None
     host: str | None = None
@@ -49,10 +48,10 @@ class RunUpsert(WireModel):
 class RunUpdate(WireModel):
     """Body of ``PATCH /api/v1/runs/{entity}/{project}/{run_id}``: edits from the UI or ``Api``."""
 
-    display_name: str | None = None
-    group: str | None = None
-    job_type: str | None = None
-    tags: list[str] | None = None
+    display_name: DisplayName | None = None
+    group: Label | None = None
+    job_type: Label | None = None
+    tags: list[Tag] | None = None
     notes: str | None = None
     summary: dict[str, Any] | None = Field(default=None, description="Keys to set in the summary (merge).")
     summary_remove: list[str] | None = Field(default=None, description="Summary keys to remove.")

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from trackwell.schema.history import Series
-from trackwell.schema.runs import NAME_PATTERN, RUN_ID_PATTERN
+from trackwell.schema.name_types import EntityName, ProjectName, RunId
 
 
 class SessionCreate(BaseModel):
@@ -39,9 +39,9 @@ class LoginLink(BaseModel):
 
 
 class RunRef(BaseModel):
-    entity: str = Field(pattern=NAME_PATTERN)
-    project: str = Field(pattern=NAME_PATTERN)
-    run_id: str = Field(pattern=RUN_ID_PATTERN)
+    entity: EntityName
+    project: ProjectName
+    run_id: RunId
     after_step: int | None = Field(
         default=None,
         description="Only points after this step: the live tail of series a chart already holds "

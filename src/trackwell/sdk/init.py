@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from trackwell.schema.errors import Conflict, NotFound, TrackwellError, Unauthorized
+from trackwell.schema.errors import Conflict, InvalidArgument, NotFound, TrackwellError, Unauthorized
 from trackwell.sdk import active, exit_hooks, term
 from trackwell.sdk.api_client import ApiClient, TransportError
 from trackwell.sdk.config import Config, filter_keys
@@ -72,29 +72,42 @@ def init(
     """Start a run (wandb's ``init``); see the wandb reference section 1.2 for every argument."""
     if resume_from is not None or fork_from is not None:
         raise UsageError("init(resume_from=/fork_from=) is not supported yet; use resume='allow' with id=")
-    resolved = _settings(
-        settings,
-        entity=entity,
-        project=project,
-        root_dir=dir,
-        run_id=id,
-        run_name=name,
-        notes=notes,
-        tags=tags,
-        run_group=group,
-        job_type=job_type,
-        mode=mode,
-        resume=resume,
-        save_code=save_code,
-    )
+    try:
+        resolved = _settings(
+            settings,
+            entity=entity,
+            project=project,
+            root_dir=dir,
+            run_id=id,
+            run_name=name,
+            notes=notes,
+            tags=tags,
+            run_group=group,
+            job_type=job_type,
+            mode=mode,
+            resume=resume,
+            save_code=save_code,
+        )
+    except InvalidArgument as exc:
+        # wandb raises UsageError for a bad setting (e.g. "Invalid project name"), before anything
+        # is created or logged.
+        raise UsageError(str(exc)) from None
     term.set_silent(resolved.silent)
-    previous = active.current()
-    if previous is not None:
-        policy = _reinit_policy(reinit)
+    policy = reinit_policy(reinit if reinit is not None else getattr(resolved, "reinit", None))
+    previous = _still_active()
+    if previous:
+        latest = previous[-1]
         if policy == "return_previous":
-            return previous
+            term.termwarn(
+                f"init() was called while run {latest.name} ({latest.id}) is active: returning that "
+                "run, the new arguments are ignored; call finish() first, or pass "
+                "reinit='finish_previous' (or 'create_new') to start another run"
+            )
+            return latest
         if policy == "finish_previous":
-            previous.finish()
+            for run_ in previous:
+                term.termlog(f"finishing run {run_.name} ({run_.id}) before starting a new one (reinit)")
+                run_.finish()
     config_dict = filter_keys(_config_mapping(config), config_include_keys, config_exclude_keys)
     if resolved.mode == "disabled":
         run: Run | RunDisabled = RunDisabled(
@@ -102,9 +115,23 @@ def init(
         )
     else:
         run = _start(resolved, config_dict, bool(allow_val_change))
-    if _reinit_policy(reinit) != "create_new" or previous is None:
+    _started.append(run)
+    # wandb: a run made with reinit="create_new" does not become wandb.run (unless there is none).
+    if policy != "create_new" or active.current() is None:
         active.set_current(run)
     return run
+
+
+# Runs this process started, oldest first; the finished ones are dropped when looked at.
+_started: list[Run | RunDisabled] = []
+
+
+def _still_active() -> list[Run | RunDisabled]:
+    current = active.current()
+    _started[:] = [r for r in _started if (not r._finished if isinstance(r, Run) else r is current)]
+    if current is not None and current not in _started:
+        _started.append(current)
+    return list(_started)
 
 
 def _settings(given: Any, **args: Any) -> Settings:
@@ -123,16 +150,37 @@ def _settings(given: Any, **args: Any) -> Settings:
     return Settings.resolve(None, **overrides)
 
 
-def _reinit_policy(reinit: bool | str | None) -> str:
+def reinit_policy(reinit: bool | str | None) -> str:
+    """What ``init()`` does while a run is active, as wandb 0.31's ``reinit`` setting says.
+
+    ``"default"`` (or unset): ``"finish_previous"`` in a notebook, ``"return_previous"`` in a script;
+    ``True`` is the legacy spelling of ``"finish_previous"``, ``False`` of ``"return_previous"``.
+    """
+    if reinit is None or reinit == "default":
+        return "finish_previous" if _in_notebook() else "return_previous"
     if reinit is True:
         return "finish_previous"
-    if reinit in (None, False, "default", "return_previous"):
+    if reinit is False:
         return "return_previous"
-    if reinit in ("finish_previous", "create_new"):
+    if reinit in ("return_previous", "finish_previous", "create_new"):
         return str(reinit)
-    raise ValueError(
-        f"init(reinit={reinit!r}) must be one of 'return_previous', 'finish_previous', 'create_new' or True"
+    raise UsageError(
+        f"init(reinit={reinit!r}) must be one of 'default', 'return_previous', 'finish_previous', "
+        "'create_new' (or True/False)"
     )
+
+
+def _in_notebook() -> bool:
+    """A Jupyter kernel (wandb's ``"default"`` finishes the previous run there: cells are re-run)."""
+    shell = sys.modules.get("IPython")
+    get_ipython = getattr(shell, "get_ipython", None) if shell is not None else None
+    if get_ipython is None:
+        return False
+    try:
+        kernel = get_ipython()
+    except Exception:
+        return False
+    return kernel is not None and type(kernel).__name__ in ("ZMQInteractiveShell", "Shell")
 
 
 def _config_mapping(config: Any) -> dict[str, Any]:
@@ -194,11 +242,13 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
         raise UsageError("init(resume='must') needs the server; it cannot be used with mode='offline'")
     session_id = new_session_id()
     start_time = time.time()
+    # Only a name the user gave is sent: the server names a new run ("swift-river-7") and keeps the
+    # stored name of a resumed one (wandb keeps it; the SDK cannot know which case it is in).
     name = settings.run_name or new_run_name()
     upsert = RunStart(
         session_id=session_id,
         resume=resume,
-        display_name=name,
+        display_name=settings.run_name,
         group=settings.run_group,
         job_type=settings.job_type,
         tags=list(settings.tags) or None,
@@ -241,13 +291,21 @@ def _start(settings: Settings, config_dict: dict[str, Any], allow_val_change: bo
             info.starting_step = out.last_step + 1 if out.last_step is not None else 0
             runtime_offset = out.runtime
             summary.last.update(out.summary)
+            # What the user did not pass on resume is what the server kept.
             info.tags = tuple(out.tags) if settings.tags == () else info.tags
+            info.group = settings.run_group or out.group
+            info.job_type = settings.job_type or out.job_type
+            info.notes = settings.notes if settings.notes is not None else out.notes
         config._load(out.config, emit=False)
     config._load(config_dict, emit=False)
 
     writer = RunLogWriter(run_dir / f"run-{run_id}.twlog")
     header_upsert = upsert.to_dict()
     header_upsert["resume"] = "allow"
+    if out is None and user_id is None:
+        # A new run the server has not seen (offline, or the server was away): `trackwell sync`
+        # creates it with the name printed now. With a user's id it may be a resume: no name.
+        header_upsert["display_name"] = name
     writer.append(
         encode_record(
             {

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from trackwell.schema.names import url_path
 from trackwell.sdk.config import Config
 from trackwell.sdk.context.files import FileSaver
 from trackwell.sdk.ending import EXIT_FAILED, deliver, exit_state
@@ -157,13 +158,13 @@ class Run(RunExtras):
     def url(self) -> str | None:
         if not self._app_url or self._info.entity is None:
             return None
-        return f"{self._app_url}/{self._info.entity}/{self._info.project}/runs/{self._info.id}"
+        return f"{self._app_url}/{url_path(self._info.entity, self._info.project, 'runs', self._info.id)}"
 
     @property
     def project_url(self) -> str | None:
         if not self._app_url or self._info.entity is None:
             return None
-        return f"{self._app_url}/{self._info.entity}/{self._info.project}"
+        return f"{self._app_url}/{url_path(self._info.entity, self._info.project)}"
 
     @property
     def dir(self) -> str:

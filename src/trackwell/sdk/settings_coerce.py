@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.names import RUN_ID_PATTERN
+from trackwell.schema.names import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_LABEL_LENGTH,
+    check_label,
+    check_name,
+    check_run_id,
+    check_tags,
+)
 
 _MODES = ("online", "offline", "disabled")
 # wandb's legacy and alternative spellings, accepted so that old scripts keep working.
@@ -95,10 +102,23 @@ def _base_url(source: str, value: Any) -> str | None:
 def _run_id(source: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
-    text = str(value)
-    if not re.match(RUN_ID_PATTERN, text):
-        raise _bad(source, value, "not a valid run id (1-64 of letters, digits, '_', '-', '.')")
-    return text
+    return check_run_id(source, str(value))
+
+
+def _identifier(source: str, value: Any) -> str | None:
+    """Entity and project: wandb's rule (schema/names.py); unset when empty."""
+    if value is None or value == "":
+        return None
+    return check_name(source, value)
+
+
+def _label(max_length: int) -> Callable[[str, Any], str | None]:
+    def parse(source: str, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return check_label(source, value, max_length=max_length)
+
+    return parse
 
 
 def _resume(source: str, value: Any) -> str | None:
@@ -123,10 +143,7 @@ def _tags(source: str, value: Any) -> tuple[str, ...]:
     else:
         raise _bad(source, value, "not a comma-separated list of tags")
     tags = tuple(str(t).strip() for t in items if str(t).strip())
-    for tag in tags:
-        if len(tag) > 64:
-            raise _bad(source, tag, "longer than 64 characters (tags must be short labels)")
-    return tags
+    return tuple(check_tags(source, list(tags)))
 
 
 def _path(source: str, value: Any) -> Path:
@@ -142,6 +159,11 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "base_url": _base_url,
     "api_key": _api_key,
     "run_id": _run_id,
+    "project": _identifier,
+    "entity": _identifier,
+    "run_name": _label(MAX_DISPLAY_NAME_LENGTH),
+    "run_group": _label(MAX_LABEL_LENGTH),
+    "job_type": _label(MAX_LABEL_LENGTH),
     "tags": _tags,
     "root_dir": _path,
     "data_dir": _path,

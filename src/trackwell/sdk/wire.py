@@ -63,6 +63,9 @@ class StartedRun:
     project: str
     display_name: str
     state: str
+    group: str | None = None
+    job_type: str | None = None
+    notes: str | None = None
     resumed: bool = False
     last_step: int | None = None
     runtime: float = 0.0

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from trackwell.schema.errors import Unauthorized
-from trackwell.schema.runs import NAME_PATTERN, RUN_ID_PATTERN
+from trackwell.schema.name_types import EntityName, ProjectName, RunId
 from trackwell.server.routes.ui_auth import session_user
 from trackwell.server.services import Services, services_of
 from trackwell.store.base import RunKey, User
@@ -60,11 +60,14 @@ def current_user(request: Request, services: ServicesDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def run_key(
-    entity: Annotated[str, Path(pattern=NAME_PATTERN)],
-    project: Annotated[str, Path(pattern=NAME_PATTERN)],
-    run_id: Annotated[str, Path(pattern=RUN_ID_PATTERN)],
-) -> RunKey:
+# Path segments arrive percent-decoded ("wandb%20tutorial" -> "wandb tutorial") and are checked
+# by the same rule as the SDK's settings (schema/names.py).
+EntityPath = Annotated[EntityName, Path()]
+ProjectPath = Annotated[ProjectName, Path()]
+RunIdPath = Annotated[RunId, Path()]
+
+
+def run_key(entity: EntityPath, project: ProjectPath, run_id: RunIdPath) -> RunKey:
     return RunKey(entity=entity, project=project, run_id=run_id)
 
 

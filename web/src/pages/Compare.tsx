@@ -4,12 +4,12 @@ import { useMemo, useState } from "react";
 import { Empty } from "../components/Empty";
 import { flatten, value } from "../lib/format";
 import { runColor } from "../lib/panels";
-import { Link, paths, useLocation } from "../router";
+import { Link, compareRunIds, paths, useLocation } from "../router";
 import { runQuery } from "../lib/queries";
 
 export function Compare({ entity, project }: { entity: string; project: string }): React.JSX.Element {
-  const { search } = useLocation();
-  const ids = (search.get("runs") ?? "").split(",").filter(Boolean);
+  useLocation(); // re-render when the URL changes
+  const ids = compareRunIds(window.location.search);
   const [onlyDiff, setOnlyDiff] = useState(true);
   const results = useQueries({ queries: ids.map((id) => runQuery(entity, project, id)) });
   const runs = results.map((r) => r.data).filter((r) => r !== undefined);

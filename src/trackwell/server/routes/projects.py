@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from trackwell.schema.history import ProjectHistoryKeys
-from trackwell.schema.runs import NAME_PATTERN, ProjectList
-from trackwell.server.deps import ServicesDep, current_user
+from trackwell.schema.runs import ProjectList
+from trackwell.server.deps import EntityPath, ProjectPath, ServicesDep, current_user
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1", tags=["projects"], dependencies=[Depends(current_user)])
@@ -22,8 +22,8 @@ def list_projects(services: ServicesDep, entity: str | None = None, search: str 
 
 @router.get("/projects/{entity}/{project}/history-keys", response_model=ProjectHistoryKeys)
 def project_history_keys(
-    entity: Annotated[str, Path(pattern=NAME_PATTERN)],
-    project: Annotated[str, Path(pattern=NAME_PATTERN)],
+    entity: EntityPath,
+    project: ProjectPath,
     services: ServicesDep,
     stream: Literal["history", "system"] = "history",
 ) -> Response:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from trackwell.schema.alerts import AlertList
 from trackwell.schema.records import OutputPage
-from trackwell.schema.runs import NAME_PATTERN, RunList, RunOut, RunUpdate, RunUpsert
-from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
+from trackwell.schema.runs import RunList, RunOut, RunUpdate, RunUpsert
+from trackwell.server.deps import EntityPath, ProjectPath, RunKeyDep, ServicesDep, current_user
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"], dependencies=[Depends(current_user)])
@@ -41,8 +41,8 @@ def delete_run(key: RunKeyDep, services: ServicesDep) -> Response:
 
 @router.get("/{entity}/{project}", response_model=RunList)
 def query_runs(
-    entity: Annotated[str, Path(pattern=NAME_PATTERN)],
-    project: Annotated[str, Path(pattern=NAME_PATTERN)],
+    entity: EntityPath,
+    project: ProjectPath,
     services: ServicesDep,
     filters: Annotated[str | None, Query(description="MongoDB-style JSON filter")] = None,
     order: str = "-created_at",

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from trackwell.schema.layout import WorkspaceLayout, WorkspaceLayoutOut
-from trackwell.schema.runs import NAME_PATTERN
-from trackwell.server.deps import CurrentUser, ServicesDep
+from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1/layouts", tags=["ui-layout"])
 
-Entity = Annotated[str, Path(pattern=NAME_PATTERN)]
-Project = Annotated[str, Path(pattern=NAME_PATTERN)]
+Entity = EntityPath
+Project = ProjectPath
 PROJECT = "/{entity}/{project}"
 
 
