@@ -6,6 +6,10 @@ that keeps its data in ``data_dir`` (docs/architecture.md, "Local server"). The 
 ``GET /healthz`` answers. Starting happens under ``flock(server.lock)`` so that two training
 processes started at once never start two servers on one database.
 
+The port: the one the server for ``data_dir`` had last time (``<data_dir>/server-port``, written by
+the server once it is bound) while it is free, else 7077 while free, else any free port; so the run
+links printed by earlier runs keep working across restarts.
+
 Imports: standard library and the SDK's HTTP client.
 """
 
@@ -30,6 +34,7 @@ LOCK_FILE = "server.lock"
 DEFAULT_PORT = 7077  # the port `trackwell server` uses by default
 LOG_FILE = "server.log"
 KEY_FILE = "local-api-key"
+PORT_FILE = "server-port"  # the port the last server of this data dir was bound to (server/process.py)
 _POLL = 0.05
 _HEALTH_TIMEOUT = 2.0
 
@@ -121,6 +126,9 @@ class _Locked:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As the server binds (SO_REUSEADDR): a port whose old connections sit in TIME_WAIT after
+        # a stop is free for it, and must count as free here too.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -128,11 +136,42 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def remembered_port(data_dir: Path) -> int | None:
+    """The port the last server for ``data_dir`` was bound to, if recorded."""
+    try:
+        port = int((data_dir / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return port if 0 < port < 65536 else None
+
+
+def choose_port(data_dir: Path) -> int:
+    """The remembered port while it is free, else 7077 while free, else 0 (any free port)."""
+    for candidate in (remembered_port(data_dir), DEFAULT_PORT):
+        if candidate is not None and _port_free(candidate):
+            return candidate
+    return 0
+
+
+class _ExitedAtStart(LocalServerError):
+    """The server process ended before it answered (e.g. its port was taken meanwhile)."""
+
+
 def _start(data_dir: Path, deadline: float) -> str:
+    port = choose_port(data_dir)
+    try:
+        return _spawn(data_dir, port, deadline)
+    except _ExitedAtStart:
+        if port == 0:
+            raise
+        # Someone took the port between the check and the server's bind: any free port will do.
+        return _spawn(data_dir, 0, deadline)
+
+
+def _spawn(data_dir: Path, port: int, deadline: float) -> str:
     (data_dir / SERVER_JSON).unlink(missing_ok=True)  # stale: its server did not answer
     log_path = data_dir / LOG_FILE
-    port = str(DEFAULT_PORT) if _port_free(DEFAULT_PORT) else "0"  # a stable UI address when we can
-    command = [sys.executable, "-m", "trackwell", "server", "--data-dir", str(data_dir), "--port", port]
+    command = [sys.executable, "-m", "trackwell", "server", "--data-dir", str(data_dir), "--port", str(port)]
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             command,
@@ -147,7 +186,7 @@ def _start(data_dir: Path, deadline: float) -> str:
     threading.Thread(target=proc.wait, name="trackwell-local-server-reaper", daemon=True).start()
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise LocalServerError(
+            raise _ExitedAtStart(
                 f"the local server exited with code {proc.returncode} at start-up: {_tail(log_path)}",
                 hint=f"see {log_path}",
             )

@@ -2,7 +2,9 @@
 
 The socket is bound here rather than by uvicorn so that ``--port 0`` works and the real port is
 known. ``<data_dir>/server.json`` is written only once the server answers ``/healthz`` (clients
-that started it wait for that file) and removed on a clean stop (SIGTERM/SIGINT).
+that started it wait for that file) and removed on a clean stop (SIGTERM/SIGINT). A server on
+loopback also records its port in ``<data_dir>/server-port``, which stays after it stops: the SDK
+starts the next server of this data dir on the same port while it is free (sdk/local_server.py).
 """
 
 from __future__ import annotations
@@ -58,6 +60,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+PORT_FILE = "server-port"  # read by trackwell.sdk.local_server (the SDK cannot import the server)
+
+
+def remember_port(data_dir: Path, port: int) -> None:
+    """Record the port so the next auto-started server of this data dir takes it again."""
+    tmp = data_dir / f".{PORT_FILE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(f"{port}\n", encoding="utf-8")
+        os.replace(tmp, data_dir / PORT_FILE)
+    except OSError:
+        log.warning("could not record the port in %s", data_dir / PORT_FILE)
+
+
 def url_for(host: str, port: int) -> str:
     if host in ("0.0.0.0", ""):
         host = "127.0.0.1"
@@ -85,6 +101,8 @@ def serve(settings: ServerSettings, host: str, port: int, announce: Callable[[st
     signal.signal(signal.SIGINT, stop)
     sock = bind_socket(host, port)
     url = url_for(host, sock.getsockname()[1])
+    if host in LOOPBACK_HOSTS:
+        remember_port(data_dir, sock.getsockname()[1])
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings),
