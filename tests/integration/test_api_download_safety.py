@@ -39,6 +39,7 @@ RUN = {
     "state": "finished",
     "created_at": 1.0,
     "updated_at": 1.0,
+    "summary": {"preds": {"_type": "table-file", "path": "../../evil.txt"}},
 }
 
 
@@ -132,6 +133,15 @@ def test_downloading_all_files_stops_at_the_first_hostile_name(
     with pytest.raises(UnsafeDownloadError):
         for f in api.run("e/p/r1").files():
             f.download(root=root, replace=True)
+    assert written_outside(tmp_path, root) == []
+
+
+def test_run_table_refuses_a_table_path_that_leaves_the_folder(
+    api: Api, folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, _ = folders
+    with pytest.raises(UnsafeDownloadError):
+        api.run("e/p/r1").table("preds", root=root)
     assert written_outside(tmp_path, root) == []
 
 
