@@ -1,0 +1,58 @@
+"""Storage interfaces, one module per concern; import them from here (``trackwell.store.base``).
+
+The metadata store (runs, projects, users, keys, files index) and the metric-history store share
+one SQL database (:class:`Database`) so that a record batch is applied in one transaction: the
+sequence bookkeeping and the data it guards commit together, which is what makes retries
+idempotent. Blobs (file bytes) live outside the database behind :class:`BlobStore`.
+
+Modules: ``history`` (rows, blocks, series queries, :class:`HistoryStore`), ``blobs``, ``runs``
+(:class:`RunKey`, :class:`RunChanges`, :class:`RunStore`), ``users``, ``files`` (the files index),
+``output`` (console lines), ``alerts``, ``layouts``, and ``database`` (:class:`Database`, which holds
+one store of each). Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
+"""
+
+from __future__ import annotations
+
+from trackwell.store.base.alerts import AlertStore, StoredAlert
+from trackwell.store.base.blobs import BlobInfo, BlobStore, BlobWriteResult
+from trackwell.store.base.database import Database
+from trackwell.store.base.files import FileEntry, FileIndex
+from trackwell.store.base.history import (
+    HistoryColumns,
+    HistoryFrame,
+    HistoryRow,
+    HistoryStore,
+    SeriesQuery,
+    Stream,
+)
+from trackwell.store.base.layouts import LayoutStore, StoredLayout
+from trackwell.store.base.output import OutputStore
+from trackwell.store.base.runs import RunChanges, RunHandle, RunKey, RunStore, StoredRun
+from trackwell.store.base.users import User, UserStore
+
+__all__ = [
+    "AlertStore",
+    "BlobInfo",
+    "BlobStore",
+    "BlobWriteResult",
+    "Database",
+    "FileEntry",
+    "FileIndex",
+    "HistoryColumns",
+    "HistoryFrame",
+    "HistoryRow",
+    "HistoryStore",
+    "LayoutStore",
+    "OutputStore",
+    "RunChanges",
+    "RunHandle",
+    "RunKey",
+    "RunStore",
+    "SeriesQuery",
+    "StoredAlert",
+    "StoredLayout",
+    "StoredRun",
+    "Stream",
+    "User",
+    "UserStore",
+]

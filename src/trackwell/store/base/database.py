@@ -1,0 +1,53 @@
+"""The one SQL database that holds a store of each concern (runs, users, files, output, history, ...)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
+    from sqlalchemy import Connection
+
+from trackwell.store.base.alerts import AlertStore
+from trackwell.store.base.files import FileIndex
+from trackwell.store.base.history import HistoryStore
+from trackwell.store.base.layouts import LayoutStore
+from trackwell.store.base.output import OutputStore
+from trackwell.store.base.runs import RunStore
+from trackwell.store.base.users import UserStore
+
+
+class Database(Protocol):
+    """One SQL database holding metadata and history. ``begin()`` is a write transaction
+    (SQLite: ``BEGIN IMMEDIATE``), ``read()`` a read-only one."""
+
+    # Read-only members (properties), so an implementation may declare its concrete store types.
+    @property
+    def runs(self) -> RunStore: ...
+
+    @property
+    def users(self) -> UserStore: ...
+
+    @property
+    def files(self) -> FileIndex: ...
+
+    @property
+    def output(self) -> OutputStore: ...
+
+    @property
+    def history(self) -> HistoryStore: ...
+
+    @property
+    def layouts(self) -> LayoutStore: ...
+
+    @property
+    def alerts(self) -> AlertStore: ...
+
+    @property
+    def dialect(self) -> str: ...  # "sqlite" | "postgresql"
+
+    def begin(self) -> AbstractContextManager[Connection]: ...
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,133 @@
+"""Metric history: rows and column-wise blocks as the store receives them, chart queries, and
+the :class:`HistoryStore` interface."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
+    from sqlalchemy import Connection
+
+from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
+
+Stream = Literal["history", "system"]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One committed row as the history store receives it.
+
+    ``values`` is flat: nested dicts were joined with '.' by the caller (``a.b``), so each key is one
+    series. Numbers (int, float incl. NaN/±Inf; not bool) go to compressed columnar chunks; every
+    other value (str, bool, None, lists, media references) to the row store, so full rows can be
+    rebuilt for export.
+    """
+
+    step: int
+    timestamp: float
+    runtime: float
+    values: dict[str, Any]
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryColumns:
+    """Rows given column-wise (what a fast training loop sends): row ``i`` is ``steps[i]``,
+    ``timestamps[i]``, ``runtimes[i]`` and ``{key: columns[key][i]}``. Keys are flat."""
+
+    steps: Sequence[int]
+    timestamps: Sequence[float]
+    runtimes: Sequence[float]
+    columns: Mapping[str, Sequence[Any]]
+
+
+@dataclass(slots=True)
+class HistoryFrame:
+    """A page of full-resolution history, column-wise (what the columnar export reads).
+
+    Row ``i`` is ``steps[i]``, ``timestamps[i]``, ``runtimes[i]`` (numpy arrays), sorted by step.
+    ``numbers[key] = (values, present)``: an int64 or float64 array as long as the page and a bool
+    array saying which rows hold the key (None: every row does). ``others[key]`` maps row index to
+    each value that is not a number of that one type (strings, bools, lists, media references,
+    None, or ints where the key's chunks hold floats). Keys are flat (``a.b``).
+    """
+
+    steps: Any
+    timestamps: Any
+    runtimes: Any
+    numbers: dict[str, tuple[Any, Any]]
+    others: dict[str, dict[int, Any]]
+    next_min_step: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesQuery:
+    keys: Sequence[str]
+    min_step: int | None = None  # inclusive
+    max_step: int | None = None  # inclusive
+    samples: int | None = 1000  # point budget per series; None = full resolution
+    stream: Stream = "history"
+    # Wall times cost a second decode (row chunks); charts on a step or metric x axis skip them.
+    timestamps: bool = True
+
+
+class HistoryStore(Protocol):
+    """Metric history of runs, addressed by the run's integer primary key ``run_pk``.
+
+    Every method works inside the caller's transaction (``conn``) and never commits.
+    """
+
+    def append(
+        self, conn: Connection, run_pk: int, rows: Sequence[HistoryRow], stream: Stream = "history"
+    ) -> None:
+        """Append rows. Steps need not be increasing (out-of-order rows are kept)."""
+
+    def append_columns(
+        self, conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream = "history"
+    ) -> None:
+        """Append rows given column-wise; the same result as :meth:`append` of the same rows."""
+
+    def keys(self, conn: Connection, run_pk: int, stream: Stream = "history") -> HistoryKeys: ...
+
+    def keys_of_runs(
+        self, conn: Connection, run_pks: Sequence[int], stream: Stream = "history"
+    ) -> list[KeyUsage]:
+        """Every key any of the runs logged, with how many of them logged it (a project's charts)."""
+
+    def series(self, conn: Connection, run_pk: int, query: SeriesQuery) -> list[Series]:
+        """Columnar series per key, sorted by step, downsampled to ``query.samples`` points with
+        a min/max-preserving method when the range holds more."""
+
+    def series_many(
+        self, conn: Connection, run_pks: Sequence[int], query: SeriesQuery
+    ) -> dict[int, list[Series]]:
+        """``series`` of many runs at once (a workspace chart): far fewer statements than a call
+        per run. Every run in ``run_pks`` has an entry (empty series for runs without the keys)."""
+
+    def rows(
+        self,
+        conn: Connection,
+        run_pk: int,
+        keys: Sequence[str] | None,
+        min_step: int | None,
+        max_step: int | None,
+        limit: int,
+        stream: Stream = "history",
+    ) -> HistoryRows:
+        """Full-resolution rows (values re-nested on '.'), with ``_step``, ``_timestamp``, ``_runtime``."""
+
+    def frame(
+        self,
+        conn: Connection,
+        run_pk: int,
+        keys: Sequence[str] | None,
+        min_step: int | None,
+        max_step: int | None,
+        limit: int,
+        stream: Stream = "history",
+    ) -> HistoryFrame:
+        """The rows :meth:`rows` reads, column-wise and not re-nested, paged by the same cursor."""
+
+    def delete_run(self, conn: Connection, run_pk: int) -> None: ...

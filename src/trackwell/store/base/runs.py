@@ -1,0 +1,119 @@
+"""Runs: their key, what is stored and what a change sets, and the :class:`RunStore` interface (runs,
+projects, writer-session bookkeeping, crash detection).
+
+Every method works inside the caller's transaction (``conn``) and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
+    from sqlalchemy import Connection
+
+from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunState, RunUpsert
+
+
+@dataclass(frozen=True, slots=True)
+class RunKey:
+    entity: str
+    project: str
+    run_id: str
+
+    def __str__(self) -> str:
+        return f"{self.entity}/{self.project}/{self.run_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    pk: int
+    run: RunOut
+    # Api write-backs still in force over the SDK's config/summary (``service.run_edits``).
+    edits: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunHandle:
+    """What a reader of a run's history needs, without decoding the run's config and summary."""
+
+    pk: int
+    last_step: int | None
+
+
+@dataclass(slots=True)
+class RunChanges:
+    """Fields to change on a run; ``None`` means "leave as is"."""
+
+    state: RunState | None = None
+    display_name: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    config: dict[str, Any] | None = None
+    summary: dict[str, Any] | None = None
+    edits: dict[str, Any] | None = None  # {} clears them
+    metadata: dict[str, Any] | None = None
+    metric_definitions: list[dict[str, Any]] | None = None
+    heartbeat_at: float | None = None
+    finished_at: float | None = None
+    runtime: float | None = None
+    exit_code: int | None = None
+    error: RunError | None = None
+    last_step: int | None = None
+    history_count: int | None = None
+    updated_at: float | None = None
+
+
+class RunStore(Protocol):
+    def get_run(self, conn: Connection, key: RunKey, *, lock: bool = False) -> StoredRun | None:
+        """``lock=True`` takes a row lock (PostgreSQL ``FOR UPDATE``) so concurrent batches for one
+        run are applied one after the other, also across server processes."""
+
+    def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
+        """Primary keys and last steps of many runs at once (a workspace chart's runs); runs that
+        do not exist are absent from the answer."""
+
+    def project_run_pks(self, conn: Connection, entity: str, project: str) -> list[int]:
+        """Primary keys of every run in the project (none when the project does not exist)."""
+
+    def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
+        """Create the run (and its entity and project when new). Raises ``Conflict`` if it exists."""
+
+    def update_run(self, conn: Connection, pk: int, changes: RunChanges) -> None: ...
+
+    def delete_run(self, conn: Connection, pk: int) -> None: ...
+
+    def query_runs(
+        self,
+        conn: Connection,
+        entity: str,
+        project: str,
+        filters: dict[str, Any] | None,
+        order: str | None,
+        limit: int,
+        offset: int,
+        *,
+        metadata: bool = True,
+    ) -> tuple[list[RunOut], int]:
+        """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count;
+        ``metadata=False`` leaves each run's metadata empty without reading it.
+
+        Fields: ``state, display_name, group, job_type, tags, created_at, updated_at, heartbeat_at,
+        host, sweep_id, config.<path>, summary_metrics.<path>`` (wandb's camelCase names such as
+        ``createdAt``, ``displayName``, ``jobType`` are accepted too). Operators: ``$and $or $nor $eq $ne
+        $gt $gte $lt $lte $in $nin $regex $exists``. ``order``: ``[+|-]field``, default ``-created_at``.
+        Unknown fields or operators raise ``InvalidArgument`` naming them."""
+
+    def list_projects(self, conn: Connection, entity: str | None, search: str | None) -> list[ProjectOut]: ...
+
+    def session_applied(self, conn: Connection, run_pk: int, session_id: str) -> int:
+        """Highest seq applied for this writer session, -1 when none."""
+
+    def set_session_applied(self, conn: Connection, run_pk: int, session_id: str, seq: int) -> None: ...
+
+    def mark_stale_runs_crashed(self, conn: Connection, heartbeat_before: float, now: float) -> list[RunKey]:
+        """Runs still ``running`` whose last heartbeat is older than ``heartbeat_before`` become
+        ``crashed``. Safe to call from several server processes at once."""
