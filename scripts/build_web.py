@@ -17,7 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 STATIC = ROOT / "src" / "trackwell" / "server" / "static"
 STAMP = STATIC / ".build-stamp"
-INPUTS = ("src", "index.html", "package-lock.json", "vite.config.ts", "tsconfig.json", "public")
+INPUTS = (
+    "src",
+    "index.html",
+    "viewer.html",
+    "package-lock.json",
+    "vite.config.ts",
+    "tsconfig.json",
+    "public",
+)
 
 
 def source_hash() -> str:

@@ -13,6 +13,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    // Two pages: the app, and the sandboxed media viewer (Plotly, 3D, molecules) that the app frames.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL("index.html", import.meta.url)),
+        viewer: fileURLToPath(new URL("viewer.html", import.meta.url)),
+      },
+    },
   },
   server: {
     // `npm run dev` proxies the API to a running `trackwell server` (TRACKWELL_DEV_API, default :8765).

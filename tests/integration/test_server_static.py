@@ -51,3 +51,23 @@ def test_without_a_ui_build_the_root_is_404(tmp_path: Path) -> None:
     settings = ServerSettings(data_dir=tmp_path / "data", static_dir=tmp_path / "no-ui")
     (root,) = _get_all(settings, ["/"])
     assert root.status_code == 404
+
+
+def test_the_media_viewer_page_is_sandboxed_and_its_assets_load_from_an_opaque_origin(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    (static / "assets").mkdir(parents=True)
+    (static / "index.html").write_text("<html>app</html>")
+    (static / "viewer.html").write_text("<html>viewer</html>")
+    (static / "assets" / "viewer-1.js").write_text("draw()")
+    settings = ServerSettings(data_dir=tmp_path / "data", static_dir=static)
+
+    viewer, asset, index = _get_all(settings, ["/viewer.html", "/assets/viewer-1.js", "/"])
+    # Opened on its own or framed, the viewer's scripts run in an opaque origin and fetch nothing.
+    csp = viewer.headers["content-security-policy"]
+    assert csp.startswith("sandbox allow-scripts;") and "allow-same-origin" not in csp
+    assert "frame-ancestors 'self'" in csp and "connect-src data: blob:" in csp
+    # Module scripts from an opaque origin are CORS requests: public assets answer them.
+    assert asset.headers["access-control-allow-origin"] == "*"
+    assert (
+        "content-security-policy" not in index.headers and "access-control-allow-origin" not in index.headers
+    )

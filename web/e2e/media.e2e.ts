@@ -219,11 +219,15 @@ describe("media", () => {
     await expect.poll(() => table.locator('[data-testid=table-row] [data-column="id"]').allInnerTexts()).toEqual(["16", "19", "22", "25", "28"]);
     await shot(page, "run-media-kinds");
 
-    // A Plotly figure is drawn by plotly.js (loaded only now), with its two traces and title.
+    // A Plotly figure is drawn by plotly.js in the sandboxed viewer (loaded only now), with its two
+    // traces and title (media-3d.e2e.ts checks that the frame cannot reach the app).
     const curve = card("curve");
     expect(await curve.getAttribute("data-kind")).toBe("plotly");
-    const plot = curve.getByTestId("media-plotly");
-    await expect.poll(() => plot.getAttribute("data-traces"), { timeout: 15_000 }).toBe("2");
+    const viewer = curve.getByTestId("media-viewer");
+    await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 15_000 }).toBe("drawn");
+    expect(JSON.parse((await viewer.getAttribute("data-detail")) ?? "{}")).toMatchObject({ traces: 2 });
+    const plot = (await (await viewer.getByTestId("media-viewer-frame").elementHandle())?.contentFrame())?.locator("body");
+    if (!plot) throw new Error("no viewer frame");
     expect(await plot.locator(".legendtext").allTextContents()).toEqual(["train", "val"]);
     expect(await plot.locator(".gtitle").textContent()).toBe("curve at step 1");
     expect(await plot.locator(".barlayer .point").count()).toBe(3);

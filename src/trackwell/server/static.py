@@ -15,6 +15,12 @@ from trackwell.schema.errors import NotFound
 
 _NOT_UI = ("api/", "openapi.json", "healthz", "docs")
 
+# The media viewer draws user-controlled files (Plotly JSON, 3D objects, molecules). The app frames
+# it with sandbox="allow-scripts"; this header sandboxes it the same way when opened on its own, so
+# its scripts always run in an opaque origin, away from the session. Only the app may frame it, and
+# it may fetch nothing (the app posts it the file): data:/blob: only, for embedded glTF buffers.
+VIEWER_CSP = "sandbox allow-scripts; frame-ancestors 'self'; connect-src data: blob:"
+
 
 def install_static(app: FastAPI, static_dir: Path) -> None:
     root = static_dir.resolve()
@@ -28,7 +34,16 @@ def install_static(app: FastAPI, static_dir: Path) -> None:
             raise NotFound(f"No such endpoint: /{path}")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            # Hashed asset names change with their content: cache them; never cache index.html.
-            cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{path}" else "no-cache"
-            return FileResponse(candidate, headers={"Cache-Control": cache})
+            headers: dict[str, str] = {"Cache-Control": "no-cache"}
+            if "/assets/" in f"/{path}":
+                # Hashed asset names change with their content: cache them; never cache index.html.
+                # Public code and styles, readable cross-origin: the sandboxed viewer's opaque
+                # origin loads its module scripts in CORS mode.
+                headers = {
+                    "Cache-Control": "public, max-age=31536000, immutable",
+                    "Access-Control-Allow-Origin": "*",
+                }
+            elif candidate.name == "viewer.html":
+                headers["Content-Security-Policy"] = VIEWER_CSP
+            return FileResponse(candidate, headers=headers)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

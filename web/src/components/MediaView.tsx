@@ -1,6 +1,7 @@
 /**
  * Renders one logged media reference: images (click to zoom at exact pixels), galleries, audio and
- * video players, HTML in a fully sandboxed iframe, histograms as bars, and table summaries. Files
+ * video players, HTML in a fully sandboxed iframe, Plotly figures, 3D objects and molecules in the
+ * sandboxed viewer (media/Sandboxed.tsx), histograms as bars, and table summaries. Files
  * come straight from the run's file endpoint (cookie-authenticated, served with CSP sandbox).
  */
 import { useEffect, useState } from "react";
@@ -8,7 +9,7 @@ import { api } from "../api/client";
 import { Link } from "../router";
 import { histogramBars, isGif, isSafeFilePath, mediaKind, type MediaRef } from "../lib/media";
 import { AudioPlayer } from "./media/AudioPlayer";
-import { PlotlyView } from "./media/PlotlyView";
+import { SandboxedViewer, SandboxFrame, ViewerButton } from "./media/Sandboxed";
 import { OverlayImage } from "./media/ImageOverlays";
 
 export interface RunRef {
@@ -69,11 +70,27 @@ export function MediaView(props: { run: RunRef; value: MediaRef; compact?: boole
       );
     case "html":
       // No allow-scripts, no allow-same-origin: logged HTML can neither run code nor read the session.
-      return value.path ? <iframe className="media-html" sandbox="" src={fileUrl(run, value.path)} title={value.path} data-testid="media-html" /> : <Missing />;
+      return value.path ? <SandboxFrame className="media-html" scripts={false} src={fileUrl(run, value.path)} title={value.path} testid="media-html" /> : <Missing />;
     case "histogram":
       return <Histogram value={value} compact={compact} />;
     case "plotly":
-      return value.path ? <PlotlyView src={fileUrl(run, value.path)} /> : <Missing />;
+      return value.path ? <SandboxedViewer kind="plotly" src={fileUrl(run, value.path)} name={value.path} /> : <Missing />;
+    case "object3d":
+    case "molecule": {
+      // One file, or wandb's list shape ({"filenames": [...], "captions": [...]}).
+      const files = value.path ? [value.path] : (value.filenames ?? []);
+      if (files.length === 0) return <Missing />;
+      const caption = (i: number): string | null | undefined => (value.path ? value.caption : value.captions?.[i]);
+      if (compact || files.length > 1)
+        return (
+          <div className="media-viewer-list">
+            {files.map((f, i) => (
+              <ViewerButton key={f} kind={kind} src={fileUrl(run, f)} name={f} caption={caption(i) ?? (files.length > 1 ? `#${i + 1}` : null)} />
+            ))}
+          </div>
+        );
+      return <SandboxedViewer kind={kind} src={fileUrl(run, files[0]!)} name={files[0]!} caption={caption(0)} />;
+    }
     case "file":
       return value.path ? (
         <a href={fileUrl(run, value.path)} download data-testid="media-file">

@@ -11,6 +11,7 @@ import { cellText, isMedia, mediaKind } from "../lib/media";
 import { value as fmt } from "../lib/format";
 import { PAGE_SIZE, pagesFor, tableApi, toggleSort, type SortKey, type TableAsk, type TableRef, type TableRows } from "../lib/tableQuery";
 import { fileUrl, ImageView } from "./MediaView";
+import { ViewerButton } from "./media/Sandboxed";
 import { TableStatsPopover } from "./TableStats";
 import { rowsKey } from "./TableView";
 
@@ -103,6 +104,7 @@ function Cell({ run, v }: { run: TableRef; v: unknown }): React.JSX.Element {
     const kind = mediaKind(v);
     if (kind === "image" && v.path) return <ImageView src={fileUrl(run, v.path)} caption={v.caption ?? null} width={v.width} height={v.height} compact />;
     if (kind === "audio" && v.path) return <audio controls preload="none" src={fileUrl(run, v.path)} />;
+    if ((kind === "object3d" || kind === "molecule" || kind === "plotly") && v.path) return <ViewerButton kind={kind} src={fileUrl(run, v.path)} name={v.path} caption={v.caption ?? null} />;
     if (v.path)
       return (
         <a href={fileUrl(run, v.path)} target="_blank" rel="noreferrer">

@@ -14,9 +14,11 @@ describe("media detection", () => {
     expect(mediaKind({ _type: "html-file", path: "x.html" })).toBe("html");
     expect(mediaKind({ _type: "video-file", path: "x.mp4" })).toBe("video");
     expect(mediaKind({ _type: "something-else" })).toBeNull();
-    expect(mediaKind({ _type: "object3D-file", path: "media/object3D/a.glb" })).toBe("file");
+    expect(mediaKind({ _type: "object3D-file", path: "media/object3D/a.glb" })).toBe("object3d");
+    expect(mediaKind({ _type: "object3D", filenames: ["media/object3D/a.pts.json"] })).toBe("object3d");
+    expect(mediaKind({ _type: "molecule-file", path: "media/molecule/m.pdb" })).toBe("molecule");
+    expect(mediaKind({ _type: "graph-file", path: "media/graph/g.graph.json" })).toBe("file");
     expect(mediaKind({ _type: "plotly-file", path: "media/plotly/c.plotly.json" })).toBe("plotly");
-    expect(mediaKind({ _type: "molecule-file" })).toBeNull(); // no file to offer
     expect(mediaKind("image-file")).toBeNull();
     expect(mediaKind([{ _type: "image-file" }])).toBeNull();
     expect(mediaKind(null)).toBeNull();

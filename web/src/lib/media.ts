@@ -6,7 +6,7 @@
 import type { HistoryKey } from "../api/client";
 import type { OverlayRef } from "./mediaOverlays";
 
-export type MediaKind = "image" | "gallery" | "audio" | "video" | "html" | "table" | "histogram" | "plotly" | "file";
+export type MediaKind = "image" | "gallery" | "audio" | "video" | "html" | "table" | "histogram" | "plotly" | "object3d" | "molecule" | "file";
 
 export interface MediaRef {
   _type: string;
@@ -37,6 +37,10 @@ const KINDS: Record<string, MediaKind> = {
   "html-file": "html",
   "table-file": "table",
   "plotly-file": "plotly",
+  "object3D-file": "object3d",
+  object3D: "object3d",
+  "molecule-file": "molecule",
+  molecule: "molecule",
   "partitioned-table": "table",
   "joined-table": "table",
   histogram: "histogram",
@@ -47,7 +51,7 @@ export function mediaKind(v: unknown): MediaKind | null {
   if (!v || typeof v !== "object" || Array.isArray(v)) return null;
   const t = (v as { _type?: unknown })._type;
   if (typeof t !== "string") return null;
-  // Other file-backed media (object3D-file, molecule-file, ...) are offered as files.
+  // Other file-backed media (graph-file, bokeh-file, ...) are offered as files.
   return KINDS[t] ?? (t.endsWith("-file") && typeof (v as { path?: unknown }).path === "string" ? "file" : null);
 }
 
@@ -60,7 +64,7 @@ export interface MediaKey {
   kind: MediaKind;
 }
 
-const ORDER: MediaKind[] = ["image", "gallery", "video", "audio", "table", "plotly", "html", "histogram", "file"];
+const ORDER: MediaKind[] = ["image", "gallery", "video", "audio", "table", "plotly", "object3d", "molecule", "html", "histogram", "file"];
 
 /** History keys that hold media: kind "other" with a media reference as the last value. Sorted by
  * kind (images first), then by name. */
