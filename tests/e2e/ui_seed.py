@@ -1,6 +1,6 @@
 """Seeds a server for the browser tests with the real SDK: the examples (`examples/`) as they are
 (training loop, grouping, media, a table), and a project of four runs in two groups whose values
-the tests can check exactly.
+the tests can check exactly (one of them raised alerts).
 
 Run as ``TRACKWELL_DATA_DIR=<dir> python tests/e2e/ui_seed.py`` against a running local server.
 """
@@ -35,6 +35,11 @@ def seed_groups() -> None:
             run.log(
                 {"train/loss": scale / (step + 1), "val/acc": step / STEPS, "epoch": step // 50}, step=step
             )
+        if name == "run-c":  # the run page's alerts (web/e2e/alerts.e2e.ts)
+            run.alert("Learning rate low", "lr=0.001: the loss falls slowly", level=wandb.AlertLevel.INFO)
+            run.alert("Loss plateau", "train/loss stopped improving after step 150", level="WARN")
+            run.alert("Loss plateau", "still flat", level="WARN")  # within a minute: held back
+            run.alert("Diverged", "val/acc fell to 0.0 at step 199", level=wandb.AlertLevel.ERROR)
         run.finish()
 
 

@@ -20,6 +20,7 @@ export type RunSeries = S["RunSeries"];
 export type RunFile = S["RunFile"];
 export type RunUpdate = S["RunUpdate"];
 export type HistoryRows = S["HistoryRows"];
+export type AlertOut = S["AlertOut"];
 export interface ErrorDetail {
   code: string;
   message: string;
@@ -159,6 +160,8 @@ export const api = {
   files: (e: string, p: string, r: string) => request<{ files: RunFile[] }>("GET", `${runPath(e, p, r)}/files`),
   fileUrl: (e: string, p: string, r: string, path: string) =>
     `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`,
+  /** The alerts the run raised (`run.alert`), oldest first. */
+  alerts: (e: string, p: string, r: string) => request<{ alerts: AlertOut[] }>("GET", `${runPath(e, p, r)}/alerts`),
   output: (e: string, p: string, r: string, offset = 0, limit = 5000) =>
     request<{ lines: { line: number; stream: string; text: string }[]; total: number }>(
       "GET",

@@ -1,11 +1,12 @@
 /** One run: overview (state, timing, host, command, git, config, summary, editable tags and
- * notes), its charts, logged media and tables, system metrics, console output and files. The tab is part of the URL. */
+ * notes, alerts), its charts, logged media and tables, system metrics, console output and files. The tab is part of the URL. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, type RunOut } from "../api/client";
 import { Empty } from "../components/Empty";
 import { FileBrowser } from "../components/FileBrowser";
 import { RunMedia } from "../components/MediaTab";
+import { RunAlerts } from "../components/RunAlerts";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import { StateBadge } from "../components/StateBadge";
 import { parseAnsi } from "../lib/ansi";
@@ -92,6 +93,7 @@ function Overview({ run }: { run: RunOut }): React.JSX.Element {
           {run.error.traceback && <pre>{run.error.traceback}</pre>}
         </div>
       )}
+      <RunAlerts run={run} />
       {typeof meta.reproduce === "string" && (
         <section className="reproduce" data-testid="reproduce">
           <h2>Reproduce</h2>

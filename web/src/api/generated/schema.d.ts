@@ -100,6 +100,23 @@ export interface paths {
         patch: operations["update_run_api_v1_runs__entity___project___run_id__patch"];
         trace?: never;
     };
+    "/api/v1/runs/{entity}/{project}/{run_id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Alerts */
+        get: operations["read_alerts_api_v1_runs__entity___project___run_id__alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{entity}/{project}/{run_id}/files": {
         parameters: {
             query?: never;
@@ -128,6 +145,26 @@ export interface paths {
         get: operations["download_file_api_v1_runs__entity___project___run_id__files__path__get"];
         /** Upload File */
         put: operations["upload_file_api_v1_runs__entity___project___run_id__files__path__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{entity}/{project}/{run_id}/history/arrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History Arrow
+         * @description Full-resolution rows column-wise; the next page's ``min_step`` is in the schema metadata.
+         */
+        get: operations["history_arrow_api_v1_runs__entity___project___run_id__history_arrow_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -419,6 +456,76 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AlertList
+         * @description Answer of ``GET /api/v1/runs/{entity}/{project}/{run_id}/alerts``: oldest first.
+         */
+        AlertList: {
+            /** Alerts */
+            alerts: components["schemas"]["AlertOut"][];
+        };
+        /**
+         * AlertOut
+         * @description One stored alert.
+         */
+        AlertOut: {
+            /**
+             * Created At
+             * @description When the SDK raised it (seconds since the epoch).
+             */
+            created_at: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "INFO" | "WARN" | "ERROR";
+            /**
+             * Suppressed
+             * @description Repeats within wait_duration, counted, not stored as alerts.
+             * @default 0
+             */
+            suppressed: number;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /**
+             * Wait Duration
+             * @description Seconds: sooner repeats of this title were suppressed.
+             */
+            wait_duration: number;
+        };
+        /**
+         * AlertRecord
+         * @description ``run.alert(...)``: stored by the server, rate-limited per title (see ``schema/alerts.py``).
+         */
+        AlertRecord: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "alert";
+            /**
+             * Level
+             * @default INFO
+             * @enum {string}
+             */
+            level: "INFO" | "WARN" | "ERROR";
+            /** Seq */
+            seq: number;
+            /** Text */
+            text: string;
+            /** Timestamp */
+            timestamp: number;
+            /** Title */
+            title: string;
+            /**
+             * Wait Duration
+             * @description Seconds (wandb sends ms).
+             * @default 60
+             */
+            wait_duration: number;
+        };
         /**
          * BarPanel
          * @description A summary metric across the visible runs, one bar per run in its colour.
@@ -930,7 +1037,7 @@ export interface components {
          */
         RecordBatch: {
             /** Records */
-            records?: (components["schemas"]["HistoryRecord"] | components["schemas"]["HistoryBlockRecord"] | components["schemas"]["SummaryRecord"] | components["schemas"]["ConfigRecord"] | components["schemas"]["MetricRecord"] | components["schemas"]["RunMetaRecord"] | components["schemas"]["OutputRecord"] | components["schemas"]["StatsRecord"] | components["schemas"]["FileRecord"] | components["schemas"]["ExitRecord"])[];
+            records?: (components["schemas"]["HistoryRecord"] | components["schemas"]["HistoryBlockRecord"] | components["schemas"]["SummaryRecord"] | components["schemas"]["ConfigRecord"] | components["schemas"]["MetricRecord"] | components["schemas"]["RunMetaRecord"] | components["schemas"]["OutputRecord"] | components["schemas"]["StatsRecord"] | components["schemas"]["FileRecord"] | components["schemas"]["AlertRecord"] | components["schemas"]["ExitRecord"])[];
             /** Session Id */
             session_id: string;
         };
@@ -1937,6 +2044,41 @@ export interface operations {
             };
         };
     };
+    read_alerts_api_v1_runs__entity___project___run_id__alerts_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_files_api_v1_runs__entity___project___run_id__files_get: {
         parameters: {
             query?: never;
@@ -2029,6 +2171,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunFile"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    history_arrow_api_v1_runs__entity___project___run_id__history_arrow_get: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated keys; rows holding none are left out */
+                keys?: string | null;
+                min_step?: number | null;
+                /** @description Inclusive */
+                max_step?: number | null;
+                /** @description Rows per page; wide runs get fewer */
+                limit?: number;
+                stream?: "history" | "system";
+                compression?: "none" | "zstd" | "lz4";
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Arrow IPC stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.arrow.stream": unknown;
                 };
             };
             /** @description Validation Error */
