@@ -78,6 +78,17 @@ def _column(array: pa.Array, is_json: bool) -> tuple[list[Any], list[int] | None
     return _values(array.drop_null(), is_json), positions
 
 
+def column_values(table: pa.Table, name: str, missing: Any = None) -> list[Any]:
+    """One column as Python values (JSON cells decoded), ``missing`` where a row has none."""
+    values, positions = _column(table.column(name).combine_chunks(), _is_json(table.schema.field(name)))
+    if positions is None:
+        return values
+    out = [missing] * table.num_rows
+    for at, value in zip(positions, values, strict=True):
+        out[at] = value
+    return out
+
+
 def _slice_rows(table: pa.Table, nested: bool) -> list[Row]:
     n = table.num_rows
     dense_names: list[str] = []

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
+from trackwell.cli import export_cmd, login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
 from trackwell.schema.errors import TrackwellError
 
 EPILOG = """\
@@ -29,6 +29,8 @@ examples:
   trackwell runs ls mnist --filter '{"config.lr": {"$gt": 0.01}}' --order -summary_metrics.acc
   trackwell runs show my-team/mnist/1a2b3c  config, summary, state and files of one run
   trackwell runs reproduce mnist/1a2b3c     git checkout, git apply <patch> and the command line
+  trackwell export mnist --format parquet --out mnist-export
+                                            every run's config, summary and history as files
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
@@ -50,7 +52,7 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         importlib.import_module("trackwell.cli.server_cmd").register(subparsers)
     else:
         subparsers.add_parser("server", help="run the trackwell server (see `trackwell server --help`)")
-    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, ui_cmd):
+    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, export_cmd, ui_cmd):
         module.register(subparsers)
     return parser
 

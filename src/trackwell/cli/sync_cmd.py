@@ -1,7 +1,8 @@
 """``trackwell sync PATH... | --all``: upload offline or interrupted runs from their run logs.
 
 The work is the SDK's (``trackwell.sdk.sync``: replay each ``.twlog`` through the same uploader);
-this module resolves the server and key once and hands the SDK a client factory.
+this module resolves the server and key once and hands the SDK a client factory. On a terminal a
+progress line shows runs done, bytes sent, rate and time left (``sdk.progress``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.login import resolve_endpoint
+from trackwell.sdk.progress import Progress
 from trackwell.sdk.settings import Settings
-from trackwell.sdk.sync import SyncResult, find_run_dirs, sync_run_dirs
+from trackwell.sdk.sync import SyncResult, find_run_dirs, run_logs, sync_run_dirs, unsent_bytes
 
 
 def find_unsynced(root: Path) -> list[Path]:
@@ -33,6 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--all", action="store_true", help="every unsynced run dir under --dir")
     parser.add_argument("--dir", type=Path, help="folder holding run dirs (default: ./trackwell)")
     parser.add_argument("--parallel", type=int, default=4, help="runs uploaded at once (default 4)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     parser.set_defaults(func=run)
 
 
@@ -53,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         paths = list(args.paths)
     endpoint = resolve_endpoint(settings)
     factory: Callable[[], ApiClient] = lambda: endpoint.client(timeout=settings.http_timeout)  # noqa: E731
-    results = sync_run_dirs(paths, factory, parallel=max(1, args.parallel))
+    total = sum(unsent_bytes(log) for path in paths for log in run_logs(path))
+    quiet = args.quiet or settings.silent or settings.quiet
+    with Progress(
+        "syncing", total_items=len(paths), total_bytes=total, enabled=False if quiet else None
+    ) as bar:
+        results = sync_run_dirs(paths, factory, parallel=max(1, args.parallel), progress=bar)
     return _report(results)
 
 

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.sdk import term
+from trackwell.sdk.progress import Progress
 from trackwell.sdk.uploader import Uploader
 
 # Exit codes used when finish() infers the end state.
 EXIT_FAILED = 1
 EXIT_KILLED = 255
+PROGRESS_AFTER_S = 2.0
 
 
 def exit_state(exit_code: int | None, exc: BaseException | None) -> tuple[str, int, dict[str, Any] | None]:
@@ -52,9 +54,15 @@ def deliver(uploader: Uploader | None, run_dir: Path, deadline: float, *, quiet:
         return
     pending = uploader.pending_bytes()
     left = max(0.0, deadline - time.monotonic())
+    quiet = quiet or term.is_silent()
     if pending > 0 and not quiet:
         term.termlog(f"uploading the last {_size(pending)} of run data (waiting up to {left:.0f}s)...")
-    if uploader.finish(left):
+    # A wait past PROGRESS_AFTER_S shows what is left to send, on a terminal only.
+    bar = Progress("sending", total_bytes=pending, enabled=False if quiet else None, delay=PROGRESS_AFTER_S)
+    with bar:
+        bar.watch(lambda: pending - uploader.pending_bytes())
+        done = uploader.finish(left)
+    if done:
         if not quiet:
             term.termlog(synced)
         return

@@ -10,12 +10,14 @@ reported and the good records before it are still uploaded.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from trackwell.sdk.progress import Progress as ProgressLine
 from trackwell.sdk.upload_state import Progress, read_session, sync_path
 from trackwell.sdk.uploader import RecordsClient, Uploader
 
@@ -36,17 +38,45 @@ def run_logs(run_dir: Path) -> list[Path]:
     return sorted(run_dir.glob("run-*.twlog"))
 
 
-def is_synced(log_path: Path) -> bool:
-    """True when the saved progress says the server has taken the whole (closed) log."""
+def unsent_bytes(log_path: Path) -> int:
+    """Bytes of the log past what the saved progress says the server has taken."""
     header = read_session(log_path)
     if header is None:
-        return True
+        return 0
     progress = Progress.load(sync_path(log_path), str(header["session_id"]))
     try:
         size = log_path.stat().st_size
     except OSError:
-        return True
-    return progress.offset >= size
+        return 0
+    return max(0, size - progress.offset)
+
+
+def is_synced(log_path: Path) -> bool:
+    """True when the saved progress says the server has taken the whole (closed) log."""
+    return unsent_bytes(log_path) == 0
+
+
+class SentBytes:
+    """Bytes sent so far by the uploaders of one sync (read by the progress line's thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: dict[int, tuple[Uploader, int]] = {}
+        self._done = 0
+
+    def begin(self, uploader: Uploader, unsent: int) -> None:
+        with self._lock:
+            self._active[id(uploader)] = (uploader, unsent)
+
+    def end(self, uploader: Uploader) -> None:
+        with self._lock:
+            _, unsent = self._active.pop(id(uploader))
+            self._done += max(0, unsent - uploader.pending_bytes())
+
+    def __call__(self) -> int:
+        with self._lock:
+            live = sum(max(0, unsent - u.pending_bytes()) for u, unsent in self._active.values())
+            return self._done + live
 
 
 def find_run_dirs(root: Path, unsynced_only: bool = True) -> Iterator[Path]:
@@ -64,7 +94,9 @@ def find_run_dirs(root: Path, unsynced_only: bool = True) -> Iterator[Path]:
         yield path
 
 
-def sync_run_dir(run_dir: Path, client_factory: Callable[[], RecordsClient]) -> SyncResult:
+def sync_run_dir(
+    run_dir: Path, client_factory: Callable[[], RecordsClient], sent: SentBytes | None = None
+) -> SyncResult:
     """Upload every run log in ``run_dir``; never raises for a problem with the data."""
     logs = run_logs(run_dir)
     if not logs:
@@ -73,10 +105,14 @@ def sync_run_dir(run_dir: Path, client_factory: Callable[[], RecordsClient]) -> 
     for log_path in logs:
         client = client_factory()
         uploader = Uploader(log_path, client)
+        if sent is not None:
+            sent.begin(uploader, unsent_bytes(log_path))
         try:
             done = uploader.run_until_done(deadline=time.monotonic() + SYNC_TIMEOUT)
         finally:
             client.close()
+            if sent is not None:
+                sent.end(uploader)
         corrupt = corrupt or uploader.corrupt
         if not done:
             return SyncResult(run_dir, False, error=uploader.error or "timed out", corrupt=corrupt)
@@ -84,21 +120,35 @@ def sync_run_dir(run_dir: Path, client_factory: Callable[[], RecordsClient]) -> 
 
 
 def sync_run_dirs(
-    paths: Iterable[Path], client_factory: Callable[[], RecordsClient], parallel: int = 4
+    paths: Iterable[Path],
+    client_factory: Callable[[], RecordsClient],
+    parallel: int = 4,
+    progress: ProgressLine | None = None,
 ) -> list[SyncResult]:
-    """Sync several run dirs, ``parallel`` at a time; results in the order of ``paths``."""
+    """Sync several run dirs, ``parallel`` at a time; results in the order of ``paths``.
+    ``progress`` (runs done, bytes sent) is advanced as runs finish and polled while they upload."""
     paths = [Path(p) for p in paths]
+    sent = SentBytes()
+    if progress is not None:
+        progress.watch(sent)
+
+    def one(path: Path) -> SyncResult:
+        result = _safe_sync(path, client_factory, sent)
+        if progress is not None:
+            progress.advance(items=1)
+        return result
+
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="trackwell-sync") as pool:
-        results = list(pool.map(lambda p: _safe_sync(p, client_factory), paths))
+        results = list(pool.map(one, paths))
     for result in results:
         if result.corrupt:
             log.warning("%s: %s", result.path, result.corrupt)
     return results
 
 
-def _safe_sync(path: Path, client_factory: Callable[[], RecordsClient]) -> SyncResult:
+def _safe_sync(path: Path, client_factory: Callable[[], RecordsClient], sent: SentBytes) -> SyncResult:
     try:
-        return sync_run_dir(path, client_factory)
+        return sync_run_dir(path, client_factory, sent)
     except Exception as exc:  # one broken dir must not stop the others
         log.exception("sync of %s failed", path)
         return SyncResult(path, False, error=str(exc))

@@ -19,6 +19,11 @@ def set_silent(silent: bool) -> None:
     _state["silent"] = silent
 
 
+def is_silent() -> bool:
+    """Whether SDK output is muted (settings ``silent``, ``TRACKWELL_SILENT``/``WANDB_SILENT``)."""
+    return _state["silent"]
+
+
 def _write(text: str) -> None:
     if _state["silent"]:
         return
