@@ -11,6 +11,11 @@ Errors: an HTTP error answer is turned back into the domain exception the server
 whatever side raised it. Network failures, timeouts and 5xx/429 answers raise :class:`TransportError`,
 the one retryable error. The API key is sent only in the ``Authorization`` header and is scrubbed
 from every message this module produces.
+
+Proxies and CA bundles (:mod:`trackwell.sdk.network`): ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``
+and ``REQUESTS_CA_BUNDLE``/``SSL_CERT_FILE`` as ``requests`` reads them. An https server is reached
+through the proxy with a ``CONNECT`` tunnel (TLS end to end, the certificate checked against the
+server's name); an http server with absolute-form requests. Loopback is never proxied.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import os
 import socket
 import threading
 from collections.abc import Mapping
@@ -26,6 +32,7 @@ from urllib.parse import urlencode, urlsplit
 
 from trackwell import __version__
 from trackwell.schema.errors import InvalidArgument, TrackwellError, Unauthorized, error_from_body
+from trackwell.sdk.network import Proxy, ca_bundle, parse_proxy, proxy_for
 
 if TYPE_CHECKING:
     import ssl
@@ -60,7 +67,12 @@ class HttpTransport:
         timeout: float = 10.0,
         verify: bool = True,
         compress: bool | None = None,
+        proxy: str | None = None,
+        ca_certs: str | None = None,
     ) -> None:
+        """``proxy``: an http:// proxy URL for every request (default: the environment's, see
+        :mod:`trackwell.sdk.network`); ``ca_certs``: a CA bundle file or directory to trust instead
+        of the system's (default: ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``)."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidArgument(
@@ -77,6 +89,10 @@ class HttpTransport:
         self.compress = compress if compress is not None else not loopback
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
+        self._proxy: Proxy | None = parse_proxy(proxy, source="proxy") if proxy else proxy_for(base_url)
+        # Through a proxy, a plain-http request names the whole URL (absolute form).
+        origin = f"http://{parts.netloc.rpartition('@')[2]}"
+        self._url_origin = origin if self._proxy is not None and not self._https else ""
         self._api_key = api_key
         self.timeout = timeout
         # Loading the system's CA certificates costs ~25 ms: only https endpoints pay for it.
@@ -84,7 +100,13 @@ class HttpTransport:
         if self._https:
             import ssl  # only for https: it costs ~5 ms to import, and a local server is http
 
-            self._ssl = ssl.create_default_context()
+            bundle = ca_certs or ca_bundle()
+            if bundle is None:
+                self._ssl = ssl.create_default_context()
+            elif os.path.isdir(bundle):
+                self._ssl = ssl.create_default_context(capath=bundle)
+            else:
+                self._ssl = ssl.create_default_context(cafile=bundle)
             if not verify:  # login(verify=False): self-signed test servers
                 self._ssl.check_hostname = False
                 self._ssl.verify_mode = ssl.CERT_NONE
@@ -137,10 +159,17 @@ class HttpTransport:
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn, True
-        if self._https:
+        proxy = self._proxy
+        if proxy is None and self._https:
             conn = _NoDelayHTTPSConnection(self._host, self._port, timeout=self.timeout, context=self._ssl)
-        else:
+        elif proxy is None:
             conn = _NoDelayHTTPConnection(self._host, self._port, timeout=self.timeout)
+        elif self._https:
+            conn = _NoDelayHTTPSConnection(proxy.host, proxy.port, timeout=self.timeout, context=self._ssl)
+            auth = {"Proxy-Authorization": proxy.authorization} if proxy.authorization else None
+            conn.set_tunnel(self._host, self._port or 443, headers=auth)
+        else:
+            conn = _NoDelayHTTPConnection(proxy.host, proxy.port, timeout=self.timeout)
         self._local.conn = conn
         with self._lock:
             self._all.append(conn)
@@ -167,7 +196,7 @@ class HttpTransport:
         auth: bool = True,
         sink: BinaryIO | None = None,
     ) -> bytes:
-        url = self._prefix + path
+        url = self._url_origin + self._prefix + path
         params = {k: v for k, v in (query or {}).items() if v is not None}
         if params:
             url += "?" + urlencode(params)
@@ -175,6 +204,8 @@ class HttpTransport:
         all_headers.update(headers or {})
         if auth and self._api_key:
             all_headers["Authorization"] = f"Bearer {self._api_key}"
+        if self._url_origin and self._proxy is not None and self._proxy.authorization:
+            all_headers["Proxy-Authorization"] = self._proxy.authorization
         start = body.tell() if body is not None and not isinstance(body, bytes | bytearray) else 0
         for attempt in (0, 1):
             conn, reused = self._connection()
@@ -219,8 +250,9 @@ class HttpTransport:
 
     def _transport_error(self, method: str, path: str, exc: BaseException) -> TransportError:
         reason = self._scrub(str(exc) or type(exc).__name__)
+        via = f" (through the proxy {self._proxy.host}:{self._proxy.port})" if self._proxy else ""
         return TransportError(
-            f"{method} {self.base_url}{path.split('?')[0]} failed: {reason}",
+            f"{method} {self.base_url}{path.split('?')[0]}{via} failed: {reason}",
             hint="is the server running and reachable? the SDK retries; `trackwell sync` uploads later",
         )
 
