@@ -110,6 +110,15 @@ def test_status_of_an_offline_run_counts_every_record_as_pending(tmp_path: Path)
         run.status()
 
 
+def test_a_disabled_run_has_the_same_surface(tmp_path: Path) -> None:
+    run = trackwell.init(mode="disabled", config={"lr": 0.1})
+    assert run.config_static.lr == 0.1 and run.sweep_url is None
+    assert run.status() == trackwell.sdk.wandb_run.RunStatus()
+    run.alert("t", "x", level=trackwell.AlertLevel.WARN)
+    assert run.log_code(".") is None
+    run.finish()
+
+
 def test_sweep_url_is_none_and_join_finishes_the_run(tmp_path: Path) -> None:
     run = offline(tmp_path)
     assert run.sweep_url is None
@@ -168,7 +177,8 @@ def test_the_new_names_keep_import_trackwell_light() -> None:
         "import sys, json, trackwell\n"
         "names = ['alert', 'AlertLevel', 'join', 'setup', 'teardown', 'require']\n"
         "present = all(hasattr(trackwell, n) for n in names)\n"
-        "mods = ['pydantic', 'numpy', 'trackwell.apis', 'trackwell.util', 'trackwell.errors', 'difflib']\n"
+        "mods = ['pydantic', 'numpy', 'trackwell.apis', 'trackwell.util', 'trackwell.errors', 'difflib',\n"
+        "        'trackwell.sdk.run_status']\n"
         "print(json.dumps({'present': present, 'loaded': [m for m in mods if m in sys.modules]}))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -112,3 +112,9 @@ def test_init_settings_dict_with_wandb_names_switches_system_metrics_off(tmp_pat
     off.finish()
     assert off.settings.disable_stats is True
     assert "stats" not in _kinds(off)
+
+
+def test_wandb_variables_for_these_settings(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "WANDB__DISABLE_STATS": "true", "WANDB_CODE_DIR": "src"}
+    s = trackwell.Settings.resolve(env)
+    assert s.disable_stats is True and s.code_dir == "src"

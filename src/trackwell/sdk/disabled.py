@@ -82,6 +82,21 @@ class RunDisabled:
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
         self._finish(exit_code, None)
 
+    @property
+    def config_static(self) -> Any:
+        from trackwell.sdk.config import ConfigStatic
+
+        return ConfigStatic(self.config)
+
+    @property
+    def sweep_url(self) -> str | None:
+        return None
+
+    def status(self) -> Any:
+        from trackwell.sdk.run_status import RunStatus
+
+        return RunStatus()
+
     def __getattr__(self, name: str) -> Any:
         # Any other wandb method (alert, log_artifact, use_artifact, save, watch, ...) is a no-op.
         if name.startswith("__"):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,20 +24,8 @@ if TYPE_CHECKING:
     from trackwell.sdk.context.files import FileSaver
     from trackwell.sdk.processor import Processor
     from trackwell.sdk.run import RunInfo
+    from trackwell.sdk.run_status import RunStatus
     from trackwell.sdk.uploader import Uploader
-
-
-@dataclass
-class RunStatus:
-    """``run.status()`` (wandb's ``RunStatus``): how much of the run the server has.
-
-    ``sync_items_total``: records this session wrote to the run log; ``sync_items_pending``: those
-    the server has not acknowledged yet (all of them offline); ``sync_time``: when the server last
-    acknowledged a batch (None before the first, and offline)."""
-
-    sync_items_total: int = field(default=0)
-    sync_items_pending: int = field(default=0)
-    sync_time: datetime | None = field(default=None)
 
 
 _NOTHING_TO_SAVE = (
@@ -98,6 +84,10 @@ class RunExtras:
         """Sync information (wandb's ``run.status()``): records written, not yet acknowledged, and
         when the server last acknowledged some. Waits for the records queued so far to be written."""
         self._refuse_if_finished("status")
+        from datetime import datetime
+
+        from trackwell.sdk.run_status import RunStatus  # a dataclass: built on first use, not at import
+
         self._processor.drain()
         total = self._processor.seq
         uploader = self._uploader

@@ -68,6 +68,11 @@ WANDB_ALIASES: dict[str, str] = {
     "WANDB_X_STATS_SAMPLING_INTERVAL": "stats_interval",
     "WANDB_X_DISABLE_STATS": "disable_stats",
     "WANDB_X_DISABLE_META": "disable_meta",
+    # wandb's private spelling WANDB__X for setting x_X, and its code_dir variable
+    "WANDB__DISABLE_STATS": "disable_stats",
+    "WANDB__DISABLE_META": "disable_meta",
+    "WANDB__STATS_SAMPLING_INTERVAL": "stats_interval",
+    "WANDB_CODE_DIR": "code_dir",
 }
 
 # Fields whose TRACKWELL_* name is not TRACKWELL_<FIELD>.
