@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Frame, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium } from "playwright-core";
 import { launch, shot, signedIn } from "./browser";
 
 let browser: Browser;
@@ -178,8 +179,60 @@ describe("3D objects and molecules", () => {
   });
 });
 
+describe("loading", () => {
+  it("loads no 3D code until a 3D drawing is opened (workspace panels offer a button)", async () => {
+    const urls: string[] = [];
+    const onRequest = (r: { url(): string }): void => {
+      urls.push(r.url());
+    };
+    page.on("request", onRequest);
+    try {
+      await page.goto("/root/media-3d");
+      const panel = page.locator('[data-testid=media-panel][data-key="cloud"]');
+      await expect.poll(() => panel.getByTestId("media-viewer-open").count(), { timeout: 30_000 }).toBe(1);
+      const threeOrMol = (): string[] => urls.filter((u) => /\/assets\/(object3d|3Dmol|molecule)-/.test(u));
+      expect(threeOrMol()).toEqual([]);
+      await panel.getByTestId("media-viewer-open").click();
+      const cloud = await drawn(page.getByTestId("media-viewer-dialog").getByTestId("media-viewer"));
+      if (webgl) expect(cloud.points).toBe(800);
+      // three.js came with the viewer, inside its frame; 3Dmol.js still has not.
+      expect(threeOrMol().some((u) => u.includes("/assets/object3d-"))).toBe(true);
+      expect(threeOrMol().some((u) => u.includes("/assets/3Dmol-"))).toBe(false);
+      await page.keyboard.press("Escape");
+    } finally {
+      page.off("request", onRequest);
+    }
+  });
+});
+
+describe("without WebGL", () => {
+  it("says so in place of the drawing and keeps the file downloadable", async () => {
+    const noGl = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-webgl2"] });
+    try {
+      const ctx = await signedIn(noGl, inject("serverUrl"), inject("apiKey"));
+      const p = await ctx.newPage();
+      await p.goto("/root/media-3d");
+      await p.locator("[data-run] .run-link").first().click();
+      await p.getByRole("link", { name: "Media", exact: true }).click();
+      const viewer = p.locator('[data-testid=media-card][data-key="cloud"]').getByTestId("media-viewer");
+      await expect.poll(() => viewer.getAttribute("data-state"), { timeout: 30_000 }).toBe("no-webgl");
+      expect(await viewer.getByTestId("media-viewer-status").innerText()).toBe("3D needs WebGL, which this browser has off");
+      const frame = await (await viewer.getByTestId("media-viewer-frame").elementHandle())?.contentFrame();
+      expect(await frame?.locator(".viewer-note").innerText()).toContain("cannot draw 3D here (WebGL is off or unavailable)");
+      expect(await viewer.getByRole("link", { name: "download" }).getAttribute("href")).toMatch(/\/files\/media\/object3D\/cloud_0_[0-9a-f]+\.pts\.json$/);
+      const mol = p.locator('[data-testid=media-card][data-key="molecule"]').getByTestId("media-viewer");
+      await expect.poll(() => mol.getAttribute("data-state"), { timeout: 30_000 }).toBe("no-webgl");
+      await viewer.scrollIntoViewIfNeeded();
+      await shot(p, "media-3d-no-webgl");
+    } finally {
+      await noGl.close();
+    }
+  });
+});
+
 describe("Plotly figures with script payloads", () => {
   it("draws the chart in the sandbox, where its scripts cannot reach the app", async () => {
+    await openRun();
     await page.evaluate(() => {
       (window as unknown as { __pwned?: string }).__pwned = undefined;
     });
