@@ -4,6 +4,8 @@ Accepted inputs (all copied at construction, encoded at bind time on the SDK's t
 
 * numpy arrays ``(H, W)``, ``(H, W, C)`` or ``(C, H, W)`` with C in 1, 3, 4 (a leading batch axis of
   size 1 is dropped); torch tensors the same, read as ``(C, H, W)`` first (torchvision's layout).
+* object-dtype arrays of numbers (``df.iloc[i].values`` of a frame with a text column): numpy infers
+  the dtype from the elements, as wandb's arithmetic on them does; anything else is refused.
 * PIL images, matplotlib figures (rendered to PNG immediately; the figure itself is not changed or
   closed), and file paths (copied byte for byte; ``format`` is the file's extension).
 
