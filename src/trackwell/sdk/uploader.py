@@ -12,7 +12,8 @@ the record the server expects; progress (byte offset, last applied seq) is persi
 in ``run-<id>.twlog.sync`` (:mod:`upload_state`, about once a second and when the uploader stops);
 an empty batch is sent as a heartbeat when idle for ``heartbeat`` s. Errors that retrying cannot fix
 (wrong key, run deleted) stop the uploader with one message: the log keeps everything for a later
-``trackwell sync``.
+``trackwell sync``. The requests themselves (and creating a run the server does not know yet) are
+:mod:`upload_calls`; where the upload stands in the log, :mod:`upload_state`.
 
 Pipelining: up to ``PIPELINE`` batches are in flight at once (:mod:`upload_lanes`), so the server
 applies batch n while batch n+1 is read, sent and parsed. Answers are taken in order; the server
@@ -25,23 +26,24 @@ batch at a time: the first one may have to create the run.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from trackwell.schema.errors import NotFound, PayloadTooLarge, SequenceGap, TrackwellError
+from trackwell.schema.errors import PayloadTooLarge, SequenceGap, TrackwellError
 from trackwell.sdk.runlog import mentions_kind, peek_seq_kind
 from trackwell.sdk.transport import TransportError
+from trackwell.sdk.upload_calls import RecordsClient, RunCalls, records_body
 from trackwell.sdk.upload_lanes import Pipeline, Sent
 from trackwell.sdk.upload_state import Position, Progress, join_records, read_session, sync_path
-from trackwell.sdk.wire import RecordsAck, RunStart, StartedRun, StoredFile
+from trackwell.sdk.wire import RecordsAck
 
-T = TypeVar("T")
+__all__ = ["FatalUploadError", "RecordsClient", "Uploader"]
+
 log = logging.getLogger("trackwell.sdk")
 
 BATCH_BYTES = 2 << 20
@@ -54,16 +56,6 @@ EAGER_BYTES = 64 << 10
 BACKOFF_MIN = 0.2
 BACKOFF_MAX = 5.0
 PIPELINE = 2  # record batches in flight at once
-
-
-class RecordsClient(Protocol):
-    """What the uploader needs from :class:`~trackwell.sdk.api_client.ApiClient`."""
-
-    def viewer_entity(self) -> str: ...
-    def upsert_run(self, entity: str, project: str, run_id: str, body: RunStart) -> StartedRun: ...
-    def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> RecordsAck: ...
-    def put_file(self, entity: str, project: str, run_id: str, path: str, data: bytes) -> StoredFile: ...
-    def close(self) -> None: ...
 
 
 PAUSE_EVERY = 32
@@ -99,6 +91,7 @@ class Uploader:
         self._thread: threading.Thread | None = None
         self.header: dict[str, Any] | None = None
         self.position: Position | None = None
+        self._calls: RunCalls | None = None  # once the header is read
         self.error: str | None = None
         self.corrupt: str | None = None
         self.caught_up = threading.Event()
@@ -263,24 +256,17 @@ class Uploader:
         self.position = Position(
             self.log_path, Progress.load(sync_path(self.log_path), str(header["session_id"]))
         )
+        self._calls = RunCalls(self.client, header, self.files_dir, upserted=self._upserted)
         return True
-
-    def _upsert(self) -> None:
-        # Only when the server does not know the run (offline run, server down at init): upserting
-        # a run that exists would mark a finished run "running" again.
-        header = self.header
-        assert header is not None
-        body = RunStart.from_dict({**header.get("upsert", {}), "resume": "allow"})
-        self.client.upsert_run(header["entity"], header["project"], header["run_id"], body)
-        self._upserted = True
 
     def _send_some(self, *, final: bool) -> bool:
         """Take the answers that are in, then send the next batch when there is room, else wait for
         the oldest answer. False only when nothing is in flight and nothing is left to send."""
-        pipeline, position = self._pipeline, self.position
-        assert position is not None
+        pipeline, position, calls = self._pipeline, self.position, self._calls
+        assert position is not None and calls is not None
         self._collect(block=False)
-        if len(pipeline) >= (PIPELINE if self._acked_once or self._upserted else 1):
+        # Until the run is known to exist, one batch at a time: the first may have to create it.
+        if len(pipeline) >= (PIPELINE if self._acked_once or calls.upserted else 1):
             self._collect(block=True)
             return True
         frames, end, problem = position.read_batch(
@@ -298,8 +284,8 @@ class Uploader:
         if mentions_kind(records, "file"):
             for _, payload in frames:
                 if peek_seq_kind(payload)[1] == "file":
-                    self._put_file(payload)
-        self._submit(records, frames, end)
+                    calls.put_file(payload)
+        self._submit(calls, records, frames, end)
         position.cursor = end
         return True
 
@@ -326,60 +312,20 @@ class Uploader:
             log.error("the server refused a %d-byte record as too large; skipping it", len(payload))
             self.position.skip_to(end)
 
-    def _put_file(self, payload: bytes) -> None:
-        header = self.header
-        assert header is not None
-        record = json.loads(payload)
-        path = self.files_dir / record["path"]
-        try:
-            data = path.read_bytes()
-        except OSError:
-            log.warning("run file %s is gone; sending its record without the bytes", path)
-            return
-        self._on_run(
-            lambda: self.client.put_file(
-                header["entity"], header["project"], header["run_id"], record["path"], data
-            )
-        )
-
-    def _on_run(self, call: Callable[[], T]) -> T:
-        """``call`` a run route; when the server does not know the run yet (an offline run, or the
-        server was down at init), create it once and call again. Files can come before any record."""
-        try:
-            return call()
-        except NotFound:
-            if self._upserted:
-                raise
-            self._upsert()
-            return call()
-
     def _body(self, records_json: bytes) -> bytes:
         assert self.position is not None
-        return (
-            b'{"session_id":'
-            + json.dumps(self.position.progress.session_id).encode()
-            + b',"records":'
-            + records_json
-            + b"}"
-        )
+        return records_body(self.position.progress.session_id, records_json)
 
-    def _submit(self, records_json: bytes, frames: list[tuple[int, bytes]], end: int) -> None:
-        header = self.header
-        assert header is not None
+    def _submit(
+        self, calls: RunCalls, records_json: bytes, frames: list[tuple[int, bytes]], end: int
+    ) -> None:
         body = self._body(records_json)
-        entity, project, run_id = header["entity"], header["project"], header["run_id"]
-        self._pipeline.send(
-            lambda: self._on_run(lambda: self.client.post_records(entity, project, run_id, body)), frames, end
-        )
+        self._pipeline.send(lambda: calls.post_records(body), frames, end)
         self._last_post = time.monotonic()
 
     def _heartbeat(self) -> None:
-        header = self.header
-        assert header is not None
-        body = self._body(b"[]")
-        ack = self._on_run(
-            lambda: self.client.post_records(header["entity"], header["project"], header["run_id"], body)
-        )
+        assert self._calls is not None
+        ack = self._calls.post_records(self._body(b"[]"))
         self._last_post = time.monotonic()
         if self._on_ack is not None:
             self._on_ack(ack)
