@@ -12,6 +12,7 @@ import pytest
 
 from trackwell.sdk import runlog
 from trackwell.sdk.processor import Processor
+from trackwell.sdk.processor_history import HistoryWriter
 from trackwell.sdk.processor_messages import (
     AppendRecord,
     DefineMetric,
@@ -61,7 +62,7 @@ def _calls() -> list[Message]:
 
 
 def _records(tmp_path: Path, name: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    monkeypatch.setattr(Processor, "fast_rows", fast)
+    monkeypatch.setattr(HistoryWriter, "fast_rows", fast)
     path = tmp_path / f"{name}.twlog"
     processor = Processor(writer=RunLogWriter(path), files_dir=tmp_path, start_time=T0)
     for call in _calls():
@@ -123,10 +124,12 @@ def test_fast_encoder_falls_back_for_what_orjson_refuses() -> None:
 
 def test_plain_rows_skip_the_per_row_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Speed is measured in benchmarks/sdk_bench.py; this guards the reason for it: plain rows never
-    # go through RowBuilder and _write_row (~5x slower a row), whatever else is in the queue.
+    # go through RowBuilder and write_row (~5x slower a row), whatever else is in the queue.
     per_row: list[Any] = []
-    original = Processor._write_row
-    monkeypatch.setattr(Processor, "_write_row", lambda self, row: (per_row.append(row), original(self, row)))
+    original = HistoryWriter.write_row
+    monkeypatch.setattr(
+        HistoryWriter, "write_row", lambda self, row: (per_row.append(row), original(self, row))
+    )
     processor = Processor(writer=RunLogWriter(tmp_path / "x.twlog"), files_dir=tmp_path, start_time=T0)
     for i in range(20_000):
         processor.submit(({"loss": 1.0 / (i + 1), "acc": 0.5}, None, None, T0 + i, False))

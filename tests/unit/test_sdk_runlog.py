@@ -12,8 +12,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from trackwell.schema.records import Record
-from trackwell.sdk import processor as processor_module
-from trackwell.sdk import runlog
+from trackwell.sdk import processor_history, runlog
 from trackwell.sdk.processor import Processor
 from trackwell.sdk.processor_messages import (
     AppendRecord,
@@ -150,7 +149,7 @@ def test_the_writer_puts_seq_first_and_kind_second_in_every_record(
 ) -> None:
     if encoder == "stdlib":  # orjson is loaded by the processor; keep it out
         monkeypatch.setattr(runlog, "_fast_dumps", None)
-        monkeypatch.setattr(processor_module, "use_fast_encoder", lambda: None)
+        monkeypatch.setattr(processor_history, "use_fast_encoder", lambda: None)
     payloads = _every_kind_of_record(tmp_path, encoder)
     assert (runlog._fast_dumps is None) == (encoder == "stdlib")
     kinds = set()

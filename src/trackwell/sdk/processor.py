@@ -8,9 +8,8 @@ them, CRC-framed, to the run log.
 It works in slices of at most ~50 µs and yields the GIL (``time.sleep(0)``) between slices, so the
 training thread never waits long for the interpreter lock. Frames reach the OS at least every
 ~100 ms (a SIGKILL loses at most that), the summary is written as a SummaryRecord at most once a
-second while it changes and always at the end. Plain rows (scalars only, no ``step=`` or
-``commit=False``, no ``define_metric``) take a fast path (:meth:`Processor._plain_rows`, ~1.5 µs a
-row): a fast loop's backlog at ``finish()`` is mostly such rows. Media: :mod:`processor_media`.
+second while it changes and always at the end. History rows (and their fast path for plain rows):
+:mod:`processor_history`; media: :mod:`processor_media`.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trackwell.sdk.history_block import BLOCK_MAX_ROWS, Block
+from trackwell.sdk.processor_history import FLUSH_SECONDS, HistoryWriter, RecordSink
 from trackwell.sdk.processor_media import MediaBinder
 from trackwell.sdk.processor_messages import (
     AppendRecord,
@@ -35,25 +34,21 @@ from trackwell.sdk.processor_messages import (
     SummaryDelete,
     SummarySet,
 )
-from trackwell.sdk.rows import Row, RowBuilder
-from trackwell.sdk.runlog import RunLogWriter, encode_record, numbered, use_fast_encoder
+from trackwell.sdk.rows import RowBuilder
+from trackwell.sdk.runlog import RunLogWriter
 from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.term import warn_once
 
 log = logging.getLogger("trackwell.sdk")
 
 SLICE_SECONDS = 0.00005
-FLUSH_SECONDS = 0.1
 SUMMARY_SECONDS = 1.0
 IDLE_WAIT_SECONDS = 0.05
 FLUSH_BYTES = 1 << 20
-_SCALAR_TYPES = frozenset({int, float, str, bool, type(None)})
 
 
 class Processor:
-    """Owns the row builder, the summary and the run-log writer; only its thread touches them."""
-
-    fast_rows = True  # tests turn the fast path off to check that both paths write the same records
+    """Owns the history writer, the summary and the run-log writer; only its thread touches them."""
 
     def __init__(
         self,
@@ -72,17 +67,19 @@ class Processor:
         self._urgent = False  # someone waits for the queue to drain: skip GIL yields
         self.start_time = start_time
         self.runtime_offset = runtime_offset
-        self.rows = RowBuilder(starting_step)
         self.summary = summary or SummaryState()
-        self.seq = 0
-        self.history_count = 0
         self._run_id = run_id
+        self.sink = RecordSink(writer)
         self.media = MediaBinder(files_dir, run_id, self._append)
-        self._rows_out: list[Row] = []
-        self._block: Block | None = None
-        # The block whose last row the summary has not taken in yet (rows on the fast path).
-        self._unfolded: Block | None = None
-        self._fast_encoder = False
+        self.history = HistoryWriter(
+            self.sink,
+            self.summary,
+            self.media,
+            start_time=start_time,
+            runtime_offset=runtime_offset,
+            starting_step=starting_step,
+            run_id=run_id,
+        )
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._done = threading.Event()  # set once the log is closed
@@ -135,13 +132,26 @@ class Processor:
     def closed(self) -> bool:
         return self._done.is_set()
 
+    @property
+    def seq(self) -> int:
+        """The seq the next record gets (= records written so far, the session header aside)."""
+        return self.sink.seq
+
+    @property
+    def rows(self) -> RowBuilder:
+        return self.history.rows
+
+    @property
+    def history_count(self) -> int:
+        return self.history.count
+
     def runtime(self, now: float | None = None) -> float:
         return (time.time() if now is None else now) - self.start_time + self.runtime_offset
 
     # --- processor thread -------------------------------------------------------------------
 
     def _loop(self) -> None:
-        queue = self.queue
+        queue, take_plain_rows = self.queue, self.history.take_plain_rows
         try:
             while not self._stopping.is_set():
                 if not queue:
@@ -153,7 +163,7 @@ class Processor:
                 before = len(queue)
                 handled = 0
                 while queue:
-                    handled += self._plain_rows(queue, deadline)
+                    handled += take_plain_rows(queue, deadline)
                     if not queue or time.perf_counter() > deadline:
                         break
                     self._handle(queue.popleft())
@@ -173,12 +183,8 @@ class Processor:
             self._close()
 
     def _tick(self) -> None:
-        if self._unfolded is not None:
-            self._fold_summary()
         now = time.monotonic()
-        block = self._block
-        if block is not None and now - block.started >= FLUSH_SECONDS:
-            self._flush_block()
+        self.history.tick(now)
         if self.summary.dirty and now - self._last_summary >= SUMMARY_SECONDS:
             self._write_summary()
             self._last_summary = now
@@ -192,10 +198,9 @@ class Processor:
         try:
             if type(message) is tuple:  # a LogCall
                 data, step, commit, timestamp, deferred = message
-                self._log(data, step, commit, timestamp, deferred)
+                self.history.log(data, step, commit, timestamp, deferred)
                 return
-            if self._unfolded is not None:  # summary changes and records see every row before them
-                self._fold_summary()
+            self.history.fold_summary()  # summary changes and records see every row before them
             if isinstance(message, ConfigChanged):
                 self._append({"kind": "config", "values": message.values})
             elif isinstance(message, SummarySet):
@@ -208,7 +213,7 @@ class Processor:
             elif isinstance(message, AppendRecord):
                 self._append(message.fields)
             elif isinstance(message, Barrier):
-                self._flush_block()
+                self.history.flush_block()
                 self.writer.flush()
                 if message.call is not None:
                     message.result = message.call()
@@ -224,151 +229,16 @@ class Processor:
             elif isinstance(message, Finish):
                 self._stopping.set()
 
-    def _log(
-        self, data: dict[str, Any], step: int | None, commit: bool | None, ts: float, deferred: bool
-    ) -> None:
-        rows = self.rows
-        if deferred:
-            target = step if step is not None and step >= rows.step else rows.step
-            data = self.media.resolve(self.media.split_charts(data), target)
-        out = self._rows_out
-        rows.log(data, step, commit, ts, out)
-        if out:
-            for row in out:
-                self._write_row(row)
-            out.clear()
-
-    def _plain_rows(self, queue: deque[Message], deadline: float) -> int:
-        """Take the plain rows at the head of the queue in one tight loop; returns how many.
-
-        The common case, with what ``_log``, ``RowBuilder`` and ``_write_row`` would do inlined: rows
-        of plain scalars committed at once (no ``step=``, no ``commit=False``, no open row), with no
-        ``define_metric`` to apply. The summary takes in only the block's last row, later
-        (:meth:`_fold_summary`): the same result, since every row of a block has the same keys.
-        """
-        rows, summary = self.rows, self.summary
-        if not self.fast_rows or rows.has_open_row or summary.exact or summary.globs:
-            return 0
-        scalars = _SCALAR_TYPES
-        start, offset = self.start_time, self.runtime_offset
-        block = self._block
-        taken = 0
-        while queue:
-            call = queue[0]
-            if type(call) is not tuple:  # not a LogCall
-                break
-            data, step, commit, ts, deferred = call
-            if step is not None or commit is False or deferred:
-                break
-            plain = True
-            for value in data.values():
-                if type(value) not in scalars:
-                    plain = False
-                    break
-            if not plain:
-                break
-            if block is None or len(block.steps) >= BLOCK_MAX_ROWS or data.keys() != block.keys:
-                self._flush_block()
-                block = self._block = Block(data.keys())
-            queue.popleft()
-            block.steps.append(rows.step)
-            rows.step += 1
-            block.timestamps.append(ts)
-            block.runtimes.append(ts - start + offset)
-            block.rows.append(data)
-            self._unfolded = block
-            taken += 1
-            if not taken & 7 and time.perf_counter() > deadline:  # a slice overruns by <= 8 rows
-                break
-        return taken
-
-    def _fold_summary(self) -> None:
-        """Give the summary the last fast-path row: before anything else reads or changes it."""
-        block = self._unfolded
-        if block is not None:
-            self._unfolded = None
-            self.summary.update_row(block.rows[-1], block.steps[-1], block.timestamps[-1], block.runtimes[-1])
-
-    def _write_row(self, row: Row) -> None:
-        if self._unfolded is not None:
-            self._fold_summary()
-        runtime = row.timestamp - self.start_time + self.runtime_offset
-        summary = self.summary
-        if summary.exact or summary.globs:
-            summary.step_sync(row.values)
-        if row.out_of_order:
-            summary.update_out_of_order(row.values)
-            warn_once(
-                f"out-of-order-{self._run_id}",
-                f"Tried to log to step {row.step} that is less than the current step {self.rows.step}. "
-                "Steps should increase monotonically; wandb would drop this data, trackwell keeps it as "
-                "an out-of-order row. Log without step= or with larger steps to avoid this. "
-                "(This warning is shown once per run.)",
-            )
-        else:
-            summary.update_row(row.values, row.step, row.timestamp, runtime)
-            for value in row.values.values():
-                if type(value) not in _SCALAR_TYPES:
-                    break
-            else:  # a row of plain scalars goes into a column-wise block (the fast path)
-                self._add_to_block(row, runtime)
-                return
-        self._flush_block()  # first: the block takes the next seq, this row the one after
-        record = {
-            "seq": self.seq,
-            "kind": "history",
-            "step": row.step,
-            "timestamp": row.timestamp,
-            "runtime": runtime,
-            "values": row.values,
-        }
-        if row.out_of_order:
-            record["out_of_order"] = True
-        self.writer.append(encode_record(record))
-        self.seq += 1
-        self.history_count += 1
-
-    def _add_to_block(self, row: Row, runtime: float) -> None:
-        values = row.values
-        block = self._block
-        if block is None or len(block.steps) >= BLOCK_MAX_ROWS or values.keys() != block.keys:
-            self._flush_block()
-            block = self._block = Block(values.keys())
-        block.steps.append(row.step)
-        block.timestamps.append(row.timestamp)
-        block.runtimes.append(runtime)
-        block.rows.append(values)
-
-    def _flush_block(self) -> None:
-        """Write the pending block. Called before any other record, so records stay in order."""
-        block = self._block
-        if block is None:
-            return
-        if self._unfolded is not None:
-            self._fold_summary()
-        self._block = None
-        if not self._fast_encoder:  # loaded here, not at start: init() must not wait for the import
-            use_fast_encoder()
-            self._fast_encoder = True
-        self.writer.append(encode_record(block.record(self.seq)))
-        self.seq += 1
-        self.history_count += len(block.steps)
-
     def _append(self, fields: dict[str, Any]) -> None:
-        self._flush_block()
-        self.writer.append(encode_record(numbered(self.seq, fields)))
-        self.seq += 1
+        self.history.flush_block()  # first: records stay in the order of their calls
+        self.sink.append(fields)
 
     def _write_summary(self) -> None:
         self._append({"kind": "summary", "values": self.summary.snapshot()})
         self.summary.dirty = False
 
     def _finish(self, exit_fields: dict[str, Any]) -> None:
-        out = self._rows_out
-        self.rows.flush(out)
-        for row in out:
-            self._write_row(row)
-        out.clear()
+        self.history.finish()
         self._write_summary()
         self._append({"kind": "exit", "runtime": self.runtime(), **exit_fields})
         self._stopping.set()
