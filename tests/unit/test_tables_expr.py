@@ -1,5 +1,5 @@
-"""The server's parser of the table filter language: the same grammar, precedence and error
-messages as the viewer's ``web/src/lib/rowexpr.ts`` (whose Vitest cases these mirror)."""
+"""The table filter language's one parser (the viewer shows its errors as they are): grammar,
+precedence, and refusals that name the position and what was expected."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The table viewer's row filter language, parsed on the server (the same grammar as the UI's
-``web/src/lib/rowexpr.ts``)::
+"""The table viewer's row filter language: its one parser. The viewer sends what was typed and shows
+this parser's error (position and what was expected) as it is::
 
     row["confidence"] < 0.5 and row["actual_label"] != row["predicted_label"]
     not (row["label"] == "cat" or row["label"] in "dog bird")

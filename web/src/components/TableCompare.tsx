@@ -7,8 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type RunOut } from "../api/client";
 import { atStep, mediaSteps, type MediaStep } from "../lib/media";
-import { rowsKey, useSentFilter } from "./TableView";
-import { TableView } from "./TableView";
+import { rowsKey, TableView, useTableFirstPage } from "./TableView";
 import { filterPlaceholder, TableToolbar, type TableViewState } from "./TableToolbar";
 import type { RunRef } from "./MediaView";
 import { tableApi } from "../lib/tableQuery";
@@ -36,7 +35,8 @@ export function TableCompare(props: { run: RunRef; runName: string; mediaKey: st
     enabled: firstPath !== "",
   });
   const columns = columnsQ.data?.columns ?? [];
-  const { error } = useSentFilter(state.filter, columnsQ.data?.columns);
+  // The first pane asks the same (a shared query): the server's answer says whether the filter parses.
+  const { error } = useTableFirstPage(run, firstPath, state.filter, state.sort);
   const add = (choice: string): void => {
     if (choice.startsWith("step:")) setPanes([...panes, { run, label: props.runName, step: Number(choice.slice(5)) }]);
     else if (choice.startsWith("run:")) {

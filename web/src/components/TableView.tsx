@@ -1,53 +1,54 @@
 /**
- * One logged table queried on the server: the filter (checked here as you type, sent after a pause),
- * sort and group-by come from `state`; the first page arrives first, later pages as the grid scrolls
- * to them; while a new answer is on its way the previous rows stay on screen. With `bar={false}` the
- * filter box belongs to a comparison around this pane and only the count and export show here.
+ * One logged table queried on the server: the filter (sent after a pause), sort and group-by come
+ * from `state`; the first page arrives first, later pages as the grid scrolls to them; while a new
+ * answer is on its way the previous rows stay on screen. With `bar={false}` the filter box belongs to
+ * a comparison around this pane and only the count and export show here.
  */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { ExprError, parseExpr } from "../lib/rowexpr";
 import { useDebounced } from "../lib/storage";
-import { encodeSortParam, filterError, groupFilter, tableApi, type TableAsk, type TableColumn, type TableRef } from "../lib/tableQuery";
+import { encodeSortParam, filterError, groupFilter, tableApi, type SortKey, type TableAsk, type TableRef, type TableRows } from "../lib/tableQuery";
 import { TableGrid } from "./TableGrid";
 import { TableGroupsView } from "./TableGroups";
 import { filterPlaceholder, TableToolbar, type TableViewState } from "./TableToolbar";
 
 export const rowsKey = (run: TableRef, ask: TableAsk, page: number): unknown[] => ["tableRows", run.entity, run.project, run.id, ask.path, ask.filter, encodeSortParam(ask.sort), page];
 
-/** The filter to send: the typed one once it parses against the columns, else the last good one. */
-export function useSentFilter(typed: string, columns: readonly TableColumn[] | undefined): { sent: string; error: string | null } {
+const firstPage = (run: TableRef, ask: TableAsk, enabled: boolean) => ({
+  queryKey: rowsKey(run, ask, 0),
+  queryFn: () => tableApi.rows(run, ask, 0),
+  placeholderData: keepPreviousData,
+  staleTime: Infinity,
+  retry: false,
+  enabled,
+});
+
+/**
+ * The first page of rows for what was typed in the filter box, asked for after a pause. The server
+ * parses the filter (service/tables_expr.py: the one implementation of the language) and answers a
+ * mistake with a 400 naming its position and what was expected; while it refuses what was typed,
+ * that message is the error and the rows of the last filter it accepted stay on screen.
+ */
+export function useTableFirstPage(run: TableRef, path: string, typed: string, sort: readonly SortKey[]): { ask: TableAsk; first: UseQueryResult<TableRows>; error: string | null } {
   const debounced = useDebounced(typed, 250);
-  const [sent, setSent] = useState(debounced);
-  const error = useMemo(() => {
-    if (!debounced.trim() || !columns) return null;
-    try {
-      parseExpr(debounced, columns.map((c) => c.name));
-      return null;
-    } catch (e) {
-      return e instanceof ExprError ? e.message : String(e);
-    }
-  }, [debounced, columns]);
+  const typedAsk: TableAsk = useMemo(() => ({ path, filter: debounced, sort }), [path, debounced, sort]);
+  const attempt = useQuery(firstPage(run, typedAsk, path !== ""));
+  const error = filterError(attempt.error);
+  const [accepted, setAccepted] = useState("");
+  const answered = attempt.isSuccess && !attempt.isPlaceholderData;
   useEffect(() => {
-    if (!error) setSent(debounced);
-  }, [debounced, error]);
-  return { sent: error ? sent : debounced, error };
+    if (answered) setAccepted(debounced);
+  }, [answered, debounced]);
+  const acceptedAsk: TableAsk = useMemo(() => ({ path, filter: accepted, sort }), [path, accepted, sort]);
+  const fallback = useQuery(firstPage(run, acceptedAsk, path !== "" && error !== null));
+  return error === null ? { ask: typedAsk, first: attempt, error } : { ask: acceptedAsk, first: fallback, error };
 }
 
 export function TableView(props: { run: TableRef; path: string; name: string; state: TableViewState; bar?: boolean; label?: React.ReactNode; children?: React.ReactNode }): React.JSX.Element {
   const { run, path, state } = props;
-  const [columns, setColumns] = useState<TableColumn[] | undefined>(undefined);
-  const { sent, error: typedError } = useSentFilter(state.filter, columns);
-  const ask: TableAsk = useMemo(() => ({ path, filter: sent, sort: state.sort }), [path, sent, state.sort]);
-  const first = useQuery({
-    queryKey: rowsKey(run, ask, 0),
-    queryFn: () => tableApi.rows(run, ask, 0),
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-    retry: false,
-    enabled: path !== "",
-  });
+  const { ask, first, error } = useTableFirstPage(run, path, state.filter, state.sort);
   const data = first.data;
+  const [columns, setColumns] = useState<TableRows["columns"] | undefined>(undefined);
   useEffect(() => {
     if (data && data.path === path) setColumns(data.columns);
   }, [data, path]);
@@ -55,9 +56,8 @@ export function TableView(props: { run: TableRef; path: string; name: string; st
   if (!path) return <div className="muted">This table has no file.</div>;
   if (!data) {
     if (first.isError && !filterError(first.error)) return <div className="filter-error">Could not load the table: {(first.error as Error).message}</div>;
-    if (!first.isError) return <div className="loading">Loading table…</div>;
+    if (!first.isError && !error) return <div className="loading">Loading table…</div>;
   }
-  const error = typedError ?? filterError(first.error);
   const cols = data?.columns ?? columns ?? [];
   const count = data ? (data.matched_rows === data.total_rows ? `${data.total_rows.toLocaleString()} rows` : `${data.matched_rows.toLocaleString()} of ${data.total_rows.toLocaleString()} rows`) : "";
   const extras = (
@@ -92,7 +92,7 @@ export function TableView(props: { run: TableRef; path: string; name: string; st
           by={state.groupBy}
           columns={cols}
           onPick={(key) => {
-            state.setFilter(groupFilter(sent, state.groupBy ?? "", key));
+            state.setFilter(groupFilter(ask.filter, state.groupBy ?? "", key));
             state.setGroupBy(null);
           }}
         />

@@ -3,8 +3,7 @@ expression with bound parameters.
 
 Nothing from the user reaches the SQL text: literals become named parameters (``$p0``), and a
 ``row["column"]`` becomes the columnar copy's own identifier for that column (``"c3"``), looked up
-by exact name among the table's columns (an unknown name is an ``InvalidArgument``). The result
-has the semantics of the UI's ``rowexpr.ts`` evaluator:
+by exact name among the table's columns (an unknown name is an ``InvalidArgument``). Semantics:
 
 * ``==``/``!=`` are strict: values of different kinds are never equal, except two empties;
 * ``< <= > >=`` hold only between two numbers or two strings, and are false with an empty cell;
