@@ -25,7 +25,8 @@ def main() -> int:
         if lines > HARD_LIMIT and rel not in ALLOWED:
             failures.append(f"{rel}: {lines} lines (hard limit {HARD_LIMIT}); split it by responsibility")
         elif lines > SOFT_LIMIT:
-            print(f"note: {rel} has {lines} lines (soft limit {SOFT_LIMIT}): split by responsibility, not trimmed")
+            hint = "split it by responsibility, never trim it to fit"
+            print(f"note: {rel} has {lines} lines (soft limit {SOFT_LIMIT}): {hint}")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0
