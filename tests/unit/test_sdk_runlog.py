@@ -208,3 +208,37 @@ def test_bounded_reads_resume_where_they_stopped(tmp_path: Path) -> None:
         seen += [json.loads(p).get("seq", -1) for _, p in result.frames]
         offset = result.end
     assert seen == [-1, *range(50)]
+
+
+def test_a_real_run_writes_every_record_in_the_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same through ``trackwell.init()`` (offline): the session header ``init`` writes, and what
+    Run, Config, Summary and the context capture queue, all read from their first bytes."""
+    import os
+
+    import trackwell
+
+    for name in list(os.environ):
+        if name.startswith(("WANDB_", "TRACKWELL_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    run = trackwell.init(project="p", mode="offline", dir=tmp_path, config={"lr": 0.1})
+    try:
+        run.config.update({"bs": 4})
+        run.define_metric("loss", summary="min")
+        for i in range(3):
+            run.log({"loss": 1 / (i + 1), "nested": {"x": i}, "nan": math.nan})
+        run.summary["best"] = 1
+    finally:
+        run.finish()
+    (log_path,) = Path(run.sync_dir).glob("run-*.twlog")
+    payloads = [payload for _, payload in read_frames(log_path).frames]
+    assert payloads[0].startswith(b'{"kind":"session",')
+    for seq, payload in enumerate(payloads[1:]):
+        record = json.loads(payload)
+        assert payload.startswith(b'{"seq":%d,"kind":"%s"' % (seq, record["kind"].encode())), payload[:80]
+        assert peek_seq_kind(payload) == (seq, record["kind"])
+    kinds = {json.loads(p)["kind"] for p in payloads}
+    assert {"session", "config", "metric", "history", "summary", "meta", "exit"} <= kinds
