@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import trackwell
+from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk import term
 from trackwell.sdk.init import reinit_policy
 from trackwell.sdk.runlog import iter_records
@@ -36,7 +37,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def start(tmp_path: Path, **kwargs: Any) -> Any:
-    return trackwell.init(project="p", mode="offline", dir=tmp_path, settings={"quiet": True}, **kwargs)
+    kwargs.setdefault("settings", {"quiet": True})
+    return trackwell.init(project="p", mode="offline", dir=tmp_path, **kwargs)
 
 
 def finished(run: Any) -> bool:
@@ -100,5 +102,23 @@ def test_the_default_in_a_notebook_finishes_the_previous_run(
 
 def test_an_unknown_reinit_value_is_a_usage_error(tmp_path: Path) -> None:
     start(tmp_path)
-    with pytest.raises(trackwell.UsageError, match=r"init\(reinit='yes please'\) must be one of 'default'"):
+    with pytest.raises(
+        trackwell.UsageError, match="reinit='yes please' is not one of default, return_previous"
+    ):
         start(tmp_path, reinit="yes please")
+    with pytest.raises(InvalidArgument, match="reinit='sometimes' is not one of"):
+        trackwell.Settings(reinit="sometimes")
+
+
+def test_reinit_from_settings_and_setup_as_wandbs_docs_show(tmp_path: Path) -> None:
+    # wandb's docs for several runs in one process: wandb.setup(wandb.Settings(reinit="create_new"))
+    trackwell.setup(trackwell.Settings(reinit="create_new"))
+    try:
+        first = start(tmp_path)
+        second = start(tmp_path)
+        assert second is not first and trackwell.run is first and not finished(first)
+        third = start(tmp_path, settings={"reinit": "finish_previous", "quiet": True})
+        assert finished(first) and finished(second) and trackwell.run is third
+        assert start(tmp_path, reinit="return_previous") is third  # the argument wins over setup()
+    finally:
+        trackwell.teardown()

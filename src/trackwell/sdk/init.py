@@ -31,6 +31,7 @@ from trackwell.sdk.processor import Processor
 from trackwell.sdk.run import Run, RunInfo
 from trackwell.sdk.runlog import RunLogWriter, encode_record
 from trackwell.sdk.settings import Settings
+from trackwell.sdk.settings_coerce import coerce
 from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.uploader import Uploader
 from trackwell.sdk.wandb_setup import setup_overrides
@@ -93,7 +94,7 @@ def init(
         # is created or logged.
         raise UsageError(str(exc)) from None
     term.set_silent(resolved.silent)
-    policy = reinit_policy(reinit if reinit is not None else getattr(resolved, "reinit", None))
+    policy = reinit_policy(reinit if reinit is not None else resolved.reinit)
     previous = _still_active()
     if previous:
         latest = previous[-1]
@@ -156,18 +157,13 @@ def reinit_policy(reinit: bool | str | None) -> str:
     ``"default"`` (or unset): ``"finish_previous"`` in a notebook, ``"return_previous"`` in a script;
     ``True`` is the legacy spelling of ``"finish_previous"``, ``False`` of ``"return_previous"``.
     """
-    if reinit is None or reinit == "default":
+    try:
+        policy = str(coerce("reinit", reinit, source="reinit"))
+    except InvalidArgument as exc:
+        raise UsageError(str(exc)) from None
+    if policy == "default":
         return "finish_previous" if _in_notebook() else "return_previous"
-    if reinit is True:
-        return "finish_previous"
-    if reinit is False:
-        return "return_previous"
-    if reinit in ("return_previous", "finish_previous", "create_new"):
-        return str(reinit)
-    raise UsageError(
-        f"init(reinit={reinit!r}) must be one of 'default', 'return_previous', 'finish_previous', "
-        "'create_new' (or True/False)"
-    )
+    return policy
 
 
 def _in_notebook() -> bool:

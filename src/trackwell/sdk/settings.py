@@ -38,6 +38,7 @@ from trackwell.sdk.settings_wandb import alias_of, translate
 Mode = Literal["online", "offline", "disabled"]
 Console = Literal["auto", "off"]
 Resume = Literal["allow", "must", "never", "auto"]
+Reinit = Literal["default", "return_previous", "finish_previous", "create_new"]
 
 
 # WANDB_* variable -> field. Only the names wandb documents; WANDB_DATA_DIR is wandb's staging
@@ -156,6 +157,9 @@ class Settings:
     """Save the main script's source as a run file (wandb defaults to False; reproducibility wins here)."""
     code_dir: str | None = None
     """With ``save_code``, ``init()`` also saves this directory's source files (``run.log_code``)."""
+    reinit: Reinit = "default"
+    """What ``init()`` does while a run is active (wandb's ``reinit``; ``True``/``False`` are read as
+    ``finish_previous``/``return_previous``): see docs/sdk.md."""
 
     _explicit: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 

@@ -29,6 +29,7 @@ _MODE_ALIASES = {"dryrun": "offline", "run": "online", "shared": "online"}
 _CONSOLES = ("auto", "off")
 _CONSOLE_ALIASES = {"wrap": "auto", "redirect": "auto", "wrap_raw": "auto", "wrap_emu": "auto"}
 _RESUMES = ("allow", "must", "never", "auto")
+_REINITS = ("default", "return_previous", "finish_previous", "create_new")
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f", ""}
 
@@ -135,6 +136,20 @@ def _resume(source: str, value: Any) -> str | None:
     return str(_choice(_RESUMES, {})(source, value))
 
 
+def _reinit(source: str, value: Any) -> str:
+    """wandb 0.31's ``reinit``: one of the four policies, or the legacy booleans."""
+    if value is None or value == "":
+        return "default"
+    if value is True or (isinstance(value, str) and value.strip().lower() in _TRUE):
+        return "finish_previous"
+    if value is False or (isinstance(value, str) and value.strip().lower() in _FALSE):
+        return "return_previous"
+    text = str(value).strip().lower()
+    if text not in _REINITS:
+        raise _bad(source, value, "not one of " + ", ".join(_REINITS) + " (or True/False)")
+    return text
+
+
 def _tags(source: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         items = value.split(",")
@@ -156,6 +171,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "mode": _choice(_MODES, _MODE_ALIASES),
     "console": _choice(_CONSOLES, _CONSOLE_ALIASES),
     "resume": _resume,
+    "reinit": _reinit,
     "base_url": _base_url,
     "api_key": _api_key,
     "run_id": _run_id,

@@ -64,7 +64,7 @@ NO_EFFECT = frozenset(
     git_remote_url git_root host http_proxy https_proxy identity_token_file ignore_globs
     insecure_disable_ssl job_name job_source label_disable launch launch_config_path login_timeout
     max_end_of_run_history_metrics max_end_of_run_summary_metrics notebook_name organization
-    program program_abspath program_relpath reinit relogin resume_from resumed sagemaker_disable
+    program program_abspath program_relpath relogin resume_from resumed sagemaker_disable
     settings_system show_colors show_emoji show_errors show_info show_warnings stop_fn
     stop_on_fatal_error strict summary_timeout summary_warnings sweep_param_path symlink
     sync_tensorboard table_raise_on_max_row_limit_exceeded use_dot_wandb username x_cli_only_mode
