@@ -68,6 +68,7 @@ _LAZY = {
     "util": "trackwell.util",
     "errors": "trackwell.errors",
     "apis": "trackwell.apis",  # with its ``public`` module (``wandb.apis.public.Api``)
+    "wandb_sdk": "trackwell.sdk",  # wandb's alias of ``sdk`` (``wandb.wandb_sdk.wandb_run.Run`` in hints)
 }
 
 __all__ = [

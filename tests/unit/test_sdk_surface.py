@@ -161,6 +161,7 @@ def test_wandb_module_paths_import() -> None:
 
     assert Api is trackwell.Api and Run is trackwell.apis.Run and Runs and Project
     assert SdkRun is OldRun is trackwell.Run is trackwell.sdk.wandb_run.Run
+    assert trackwell.wandb_sdk.wandb_run.Run is trackwell.Run  # annotations evaluated at def time
     assert Settings is trackwell.Settings and RunDisabled is trackwell.RunDisabled
     assert AlertLevel is trackwell.AlertLevel and AlertLevel.WARN.value == "WARN"
     assert issubclass(AuthenticationError, CommError) and issubclass(CommError, Error) is True
