@@ -20,6 +20,8 @@ from trackwell.sdk.term import termwarn
 from trackwell.sdk.wandb_alerts import AlertLevel, alert_record
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from trackwell.sdk.config import Config
     from trackwell.sdk.context.files import FileSaver
     from trackwell.sdk.processor import Processor
@@ -68,7 +70,7 @@ class RunExtras:
         title: str,
         text: str,
         level: str | AlertLevel | None = None,
-        wait_duration: int | float | Any | None = None,
+        wait_duration: int | float | timedelta | None = None,
     ) -> None:
         """Raise an alert: stored with the run and shown on its page (wandb's ``run.alert``).
 
