@@ -92,7 +92,8 @@ def test_every_field_writes_back_on_a_finished_run(api: Api) -> None:
     del run.summary["scratch"]
     run.update()
 
-    again = Api(settings=api.settings).run(f"{entity}/wb/done1")
+    with Api(settings=api.settings) as fresh:  # a new client: nothing cached on this side
+        again = fresh.run(f"{entity}/wb/done1")
     assert again.config == {"lr": 0.05, "batch": 32, "note": "tuned"}
     assert (again.name, again.group, again.job_type) == ("after", "sweep-a", "eval")
     assert again.tags == ["reviewed"] and again.notes == "looked at it"
@@ -100,11 +101,16 @@ def test_every_field_writes_back_on_a_finished_run(api: Api) -> None:
     assert again.state == "finished"
 
     # wandb's summary.update(): merge the given keys and write every local change.
+    again = api.run("wb/done1")
     again.summary.update({"best": 0.9})
     del again.summary["verdict"]
     again.summary.update()
     third = api.run("wb/done1")
     assert third.summary._json_dict == {"acc": 0.5, "loss": 0.2, "best": 0.9}
+    # overwrite=False (wandb's signature) leaves the keys set explicitly on this summary alone.
+    again.summary.update({"best": 0.1, "acc": 0.6}, overwrite=False)
+    assert api.run("wb/done1").summary._json_dict == {"acc": 0.6, "loss": 0.2, "best": 0.9}
+    third = api.run("wb/done1")
     # A local change that nobody wrote is not on the server (wandb writes on update()).
     third.summary["unsaved"] = 1
     assert "unsaved" not in api.run("wb/done1").summary

@@ -37,6 +37,7 @@ class Summary(MutableMapping[str, Any]):
     def __init__(self, values: Mapping[str, Any], writer: Writer) -> None:
         self._writer = writer
         self._json_dict: dict[str, Any] = {}
+        self._locked: set[str] = set()  # keys set explicitly (wandb's ``_locked_keys``)
         self._reset(values)
 
     def _reset(self, values: Mapping[str, Any]) -> None:
@@ -50,6 +51,7 @@ class Summary(MutableMapping[str, Any]):
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._json_dict[key.strip()] = value
+        self._locked.add(key.strip())
 
     def __delitem__(self, key: str) -> None:
         del self._json_dict[key.strip()]
@@ -66,10 +68,21 @@ class Summary(MutableMapping[str, Any]):
     def __repr__(self) -> str:
         return repr(self._json_dict)
 
-    def update(self, other: Any = None, /, **kwargs: Any) -> None:
-        """Merge ``other``/``kwargs`` into the summary and write every change since it was read."""
-        for key, value in dict(other or {}, **kwargs).items():
-            self._json_dict[key.strip()] = value
+    def update(  # type: ignore[override]
+        self, key_vals: Any = None, overwrite: bool = True, **kwargs: Any
+    ) -> None:
+        """Merge ``key_vals``/``kwargs`` into the summary and write every change since it was read.
+
+        wandb's signature and rule: ``overwrite=False`` leaves alone the keys set explicitly on this
+        object (item assignment, or ``update()`` with ``overwrite=True``).
+        """
+        for key, value in dict(key_vals or {}, **kwargs).items():
+            key = key.strip()
+            if overwrite:
+                self._locked.add(key)
+            elif key in self._locked:
+                continue
+            self._json_dict[key] = value
         self._flush()
 
     def _flush(self) -> None:
