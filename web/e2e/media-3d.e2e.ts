@@ -179,6 +179,31 @@ describe("3D objects and molecules", () => {
   });
 });
 
+describe("dark theme", () => {
+  it("draws on the app's dark background", async () => {
+    await openRun();
+    await page.getByTestId("theme").click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    try {
+      await page.reload();
+      await page.getByTestId("media").waitFor();
+      const viewer = card("molecule").getByTestId("media-viewer");
+      const mol = await drawn(viewer);
+      const frame = await viewerFrame(viewer);
+      expect(await frame.evaluate(() => document.body.className)).toBe("dark");
+      // Counted against the dark background: the molecule, not the whole canvas.
+      if (webgl) expect(mol.painted).toBeGreaterThan(100);
+      if (webgl) expect(mol.painted).toBeLessThan(20_000);
+      await card("molecule").scrollIntoViewIfNeeded();
+      await painted();
+      await shot(page, "media-3d-dark");
+    } finally {
+      await page.getByTestId("theme").click();
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+    }
+  });
+});
+
 describe("loading", () => {
   it("loads no 3D code until a 3D drawing is opened (workspace panels offer a button)", async () => {
     const urls: string[] = [];

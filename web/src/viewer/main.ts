@@ -4,6 +4,7 @@
  * chunk, loaded only when a file of that kind arrives, so neither the app's bundle nor this page
  * carries what it does not draw.
  */
+import { DARK, LIGHT } from "./pixels";
 import type { DrawMessage, DrawnDetail, ViewerMessage } from "./protocol";
 import "./viewer.css";
 
@@ -24,16 +25,18 @@ export function showNote(text: string): void {
 
 async function draw(message: DrawMessage): Promise<ViewerMessage> {
   root.replaceChildren();
+  const background = message.dark === true ? DARK : LIGHT;
+  document.body.classList.toggle("dark", message.dark === true);
   let detail: DrawnDetail | "no-webgl";
   if (message.kind === "plotly") {
     const { drawPlotly } = await import("./plotly");
-    detail = await drawPlotly(root, message.bytes);
+    detail = await drawPlotly(root, message.bytes, message.dark === true);
   } else if (message.kind === "object3d") {
     const { drawObject3D } = await import("./object3d");
-    detail = await drawObject3D(root, message.name, message.bytes);
+    detail = await drawObject3D(root, message.name, message.bytes, background);
   } else {
     const { drawMolecule } = await import("./molecule");
-    detail = await drawMolecule(root, message.name, message.bytes);
+    detail = await drawMolecule(root, message.name, message.bytes, background);
   }
   if (detail === "no-webgl") {
     showNote("This browser cannot draw 3D here (WebGL is off or unavailable). Download the file to view it.");

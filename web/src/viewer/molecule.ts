@@ -2,7 +2,7 @@
  * A logged `trackwell.Molecule` drawn with 3Dmol.js: small molecules as sticks and balls, proteins
  * (many atoms) as a cartoon with their ligands as sticks. Drag to turn, wheel to zoom.
  */
-import { paintedPixels } from "./pixels";
+import { LIGHT, paintedPixels, type Background } from "./pixels";
 import type { DrawnDetail } from "./protocol";
 
 /** 3Dmol's format name for each file type the SDK accepts. */
@@ -32,12 +32,12 @@ function hasWebGL(): boolean {
   }
 }
 
-export async function drawMolecule(root: HTMLElement, name: string, bytes: ArrayBuffer): Promise<DrawnDetail | "no-webgl"> {
+export async function drawMolecule(root: HTMLElement, name: string, bytes: ArrayBuffer, background: Background = LIGHT): Promise<DrawnDetail | "no-webgl"> {
   const format = moleculeFormat(name);
   if (!format) throw new Error(`no molecule reader for ${name.split("/").pop() ?? name}`);
   if (!hasWebGL()) return "no-webgl";
   const $3Dmol = await import("3dmol");
-  const viewer = $3Dmol.createViewer(root, { backgroundColor: "white" });
+  const viewer = $3Dmol.createViewer(root, { backgroundColor: background.css });
   const data = format === "mmtf" ? new Uint8Array(bytes) : new TextDecoder().decode(bytes);
   // keepH: 3Dmol drops hydrogens by default; from_smiles adds them on purpose (as wandb does).
   const model = viewer.addModel(data, format, { keepH: true });
@@ -53,5 +53,5 @@ export async function drawMolecule(root: HTMLElement, name: string, bytes: Array
   viewer.render();
   const canvas = root.querySelector("canvas");
   canvas?.setAttribute("data-testid", "viewer-canvas");
-  return { atoms, painted: paintedPixels(canvas) };
+  return { atoms, painted: paintedPixels(canvas, background) };
 }

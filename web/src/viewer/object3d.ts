@@ -7,7 +7,7 @@
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { parsePointFile, boxEdges, type Scene } from "./pointcloud";
-import { paintedPixels } from "./pixels";
+import { LIGHT, paintedPixels, type Background } from "./pixels";
 import type { DrawnDetail } from "./protocol";
 
 /** The renderer, or null where the browser has no WebGL (the caller shows a note instead). */
@@ -20,10 +20,10 @@ function makeRenderer(): THREE.WebGLRenderer | null {
   }
 }
 
-export async function drawObject3D(root: HTMLElement, name: string, bytes: ArrayBuffer): Promise<DrawnDetail | "no-webgl"> {
+export async function drawObject3D(root: HTMLElement, name: string, bytes: ArrayBuffer, background: Background = LIGHT): Promise<DrawnDetail | "no-webgl"> {
   const lower = name.toLowerCase();
   const scene = new THREE.Scene();
-  scene.background = new THREE.Color(0xffffff);
+  scene.background = new THREE.Color(background.hex);
   const detail: DrawnDetail = {};
   if (lower.endsWith(".pts.json")) {
     const parsed = parsePointFile(JSON.parse(new TextDecoder().decode(bytes)));
@@ -54,7 +54,7 @@ export async function drawObject3D(root: HTMLElement, name: string, bytes: Array
   controls.addEventListener("change", render);
   new ResizeObserver(resize).observe(root);
   resize();
-  detail.painted = paintedPixels(renderer.domElement);
+  detail.painted = paintedPixels(renderer.domElement, background);
   return detail;
 }
 

@@ -15,6 +15,8 @@ export interface DrawMessage {
   kind: ViewerKind;
   name: string;
   bytes: ArrayBuffer;
+  /** The app's theme when it asked: the drawing's background follows it. */
+  dark: boolean;
 }
 
 /** What the viewer drew, for the app's status line and tests. */

@@ -62,7 +62,8 @@ export function SandboxedViewer(props: { kind: ViewerKind; src: string; name: st
         if (posted) return;
         posted = true;
         void bytes.then((b) => {
-          const draw: DrawMessage = { trackwellViewer: "draw", kind, name, bytes: b };
+          const dark = document.documentElement.dataset.theme === "dark";
+          const draw: DrawMessage = { trackwellViewer: "draw", kind, name, bytes: b, dark };
           // An opaque origin has no name to target: "*" (the frame is ours, checked by source above).
           win.postMessage(draw, "*", [b]);
         });
