@@ -284,3 +284,26 @@ def test_no_proxy_rules_as_requests_reads_them() -> None:
     with pytest.raises(InvalidArgument, match="HTTPS_PROXY must be an http:// proxy URL") as info:
         proxy_for("https://server.example", {"HTTPS_PROXY": "socks5://user:secret@proxy:1080"})
     assert "secret" not in str(info.value)
+
+
+def test_wandbs_proxy_settings_are_used_by_init_and_api(
+    clean_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    backend: LiveServer,
+    tls_front: TlsFront,
+    proxy: RecordingProxy,
+    ca_file: Path,
+) -> None:
+    # wandb.Settings(https_proxy=...): no proxy variable in the environment at all
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_file))
+    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    url = f"https://{HOST}:{tls_front.port}"
+    settings = trackwell.Settings(base_url=url, api_key=backend.api_key, https_proxy=proxy.url)
+    run = trackwell.init(project="proxy-setting", dir=tmp_path, settings=settings)
+    run.log({"x": 1})
+    run.finish()
+    api = trackwell.Api(settings=settings)
+    assert api.run(f"{run.entity}/proxy-setting/{run.id}").summary["x"] == 1
+    assert {(m, t) for m, t, _ in proxy.seen} == {("CONNECT", f"{HOST}:{tls_front.port}")}

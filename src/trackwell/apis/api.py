@@ -22,7 +22,6 @@ from trackwell.apis.run import Run
 from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.runs import ProjectOut, RunOut
-from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.settings import Settings
 
@@ -163,7 +162,7 @@ class Api:
         self.settings = base.updated(api_key=api_key, http_timeout=timeout, **overrides)
         endpoint = resolve_endpoint(self.settings)
         self.base_url = endpoint.url
-        self.client = ApiClient(endpoint.url, endpoint.api_key, timeout=self.settings.http_timeout)
+        self.client = endpoint.client(timeout=self.settings.http_timeout)
         self._viewer: Viewer | None = None
 
     def __repr__(self) -> str:

@@ -39,9 +39,15 @@ class Endpoint:
     url: str
     api_key: str | None = field(repr=False)
     local: bool
+    proxy: str | None = field(default=None, repr=False)
+    """wandb's ``http_proxy``/``https_proxy`` setting for this URL; None: the environment's proxy."""
 
     def client(self, *, timeout: float = 10.0, verify: bool = True) -> ApiClient:
-        return ApiClient(self.url, self.api_key, timeout=timeout, verify=verify)
+        return ApiClient(self.url, self.api_key, timeout=timeout, verify=verify, proxy=self.proxy)
+
+
+def _proxy_setting(settings: Settings, url: str) -> str | None:
+    return settings.https_proxy if url.lower().startswith("https:") else settings.http_proxy
 
 
 def stored_key(settings: Settings, base_url: str) -> str | None:
@@ -77,7 +83,7 @@ def resolve_endpoint(settings: Settings, *, start_local: bool = True) -> Endpoin
             f"no API key for {settings.base_url}",
             hint="run `trackwell login --host URL KEY`, call trackwell.login(key=...) or set WANDB_API_KEY",
         )
-    return Endpoint(settings.base_url, key, local=False)
+    return Endpoint(settings.base_url, key, local=False, proxy=_proxy_setting(settings, settings.base_url))
 
 
 def _running_local(settings: Settings) -> Endpoint | None:
@@ -133,7 +139,8 @@ def login(
         key = settings.api_key or stored_key(settings, url)
     if key is None:
         key = _prompt(url)
-    viewer = _verify(Endpoint(url, key, local=False), http_timeout, verify, settings)
+    endpoint = Endpoint(url, key, local=False, proxy=_proxy_setting(settings, url))
+    viewer = _verify(endpoint, http_timeout, verify, settings)
     CredentialStore(settings.config_dir).set(url, key, username=viewer.username)
     if host is not None:
         remember_base_url(settings.config_dir, url)

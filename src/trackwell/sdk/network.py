@@ -92,8 +92,12 @@ def bypassed(host: str, port: int | None, no_proxy: str | None) -> bool:
     return False
 
 
-def proxy_for(url: str, environ: Mapping[str, str] | None = None) -> Proxy | None:
-    """The proxy a request to ``url`` goes through, or None for a direct connection."""
+def proxy_for(
+    url: str, environ: Mapping[str, str] | None = None, *, explicit: str | None = None
+) -> Proxy | None:
+    """The proxy a request to ``url`` goes through, or None for a direct connection. ``explicit``
+    (wandb's ``http_proxy``/``https_proxy`` setting) replaces the environment's proxy variables;
+    loopback and ``NO_PROXY`` are never proxied either way."""
     environ = os.environ if environ is None else environ
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -102,6 +106,8 @@ def proxy_for(url: str, environ: Mapping[str, str] | None = None) -> Proxy | Non
     if bypassed(host, parts.port, _env(environ, "no_proxy")):
         return None
     scheme = parts.scheme.lower()
+    if explicit:
+        return parse_proxy(explicit, source=f"{scheme}_proxy")
     raw = _env(environ, f"{scheme}_proxy") or _env(environ, "all_proxy")
     if raw is None:
         return None

@@ -157,6 +157,10 @@ class Settings:
     """Save the main script's source as a run file (wandb defaults to False; reproducibility wins here)."""
     code_dir: str | None = None
     """With ``save_code``, ``init()`` also saves this directory's source files (``run.log_code``)."""
+    http_proxy: str | None = None
+    """wandb's setting: the proxy for an http ``base_url`` (default: ``HTTP_PROXY`` from the environment)."""
+    https_proxy: str | None = None
+    """wandb's setting: the proxy for an https ``base_url`` (default: ``HTTPS_PROXY``)."""
     reinit: Reinit = "default"
     """What ``init()`` does while a run is active (wandb's ``reinit``; ``True``/``False`` are read as
     ``finish_previous``/``return_previous``): see docs/sdk.md."""

@@ -61,7 +61,7 @@ NO_EFFECT = frozenset(
     azure_account_url_to_access_key capture_loggers config_paths console_chunk_max_bytes
     console_chunk_max_seconds console_multipart credentials_file disable_git_fork_point
     disable_job_creation docker email finish_timeout_raises force fork_from git_commit git_remote
-    git_remote_url git_root host http_proxy https_proxy identity_token_file ignore_globs
+    git_remote_url git_root host identity_token_file ignore_globs
     insecure_disable_ssl job_name job_source label_disable launch launch_config_path login_timeout
     max_end_of_run_history_metrics max_end_of_run_summary_metrics notebook_name organization
     program program_abspath program_relpath relogin resume_from resumed sagemaker_disable

@@ -32,7 +32,7 @@ from urllib.parse import urlencode, urlsplit
 
 from trackwell import __version__
 from trackwell.schema.errors import InvalidArgument, TrackwellError, Unauthorized, error_from_body
-from trackwell.sdk.network import Proxy, ca_bundle, parse_proxy, proxy_for
+from trackwell.sdk.network import Proxy, ca_bundle, proxy_for
 
 if TYPE_CHECKING:
     import ssl
@@ -70,9 +70,9 @@ class HttpTransport:
         proxy: str | None = None,
         ca_certs: str | None = None,
     ) -> None:
-        """``proxy``: an http:// proxy URL for every request (default: the environment's, see
-        :mod:`trackwell.sdk.network`); ``ca_certs``: a CA bundle file or directory to trust instead
-        of the system's (default: ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``)."""
+        """``proxy``: an http:// proxy URL to use instead of the environment's (loopback and
+        ``NO_PROXY`` still go direct; see :mod:`trackwell.sdk.network`); ``ca_certs``: a CA bundle
+        file or directory to trust instead of the system's (default: ``REQUESTS_CA_BUNDLE``)."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidArgument(
@@ -89,7 +89,7 @@ class HttpTransport:
         self.compress = compress if compress is not None else not loopback
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
-        self._proxy: Proxy | None = parse_proxy(proxy, source="proxy") if proxy else proxy_for(base_url)
+        self._proxy: Proxy | None = proxy_for(base_url, explicit=proxy)
         # Through a proxy, a plain-http request names the whole URL (absolute form).
         origin = f"http://{parts.netloc.rpartition('@')[2]}"
         self._url_origin = origin if self._proxy is not None and not self._https else ""
