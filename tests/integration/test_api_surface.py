@@ -22,6 +22,7 @@ import trackwell as wandb
 from tests.fixtures.live_server import LiveServer
 from tests.integration.test_api_client import seed_run
 from trackwell.apis import Api
+from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.records import RecordBatch, StatsRecord
 from trackwell.sdk.settings import Settings
 
@@ -165,3 +166,17 @@ def test_history_x_axis(api: Api, project: str) -> None:
     assert [r["epoch"] for r in rows][:4] == [0, 0, 1, 1]
     frame = run.history(keys=["loss"], x_axis="epoch")
     assert {"epoch", "loss"} <= set(frame.columns)
+
+
+def test_files_by_names_or_like_pattern(api: Api, project: str) -> None:
+    for name in ("config.yaml", "media/a.json", "media/b.json", "notes_1.txt", "notes_10.txt"):
+        api.client.put_file(project, "surf", "r2", name, b"x")
+    run = api.run("surf/r2")
+    assert sorted(f.name for f in run.files(pattern="%.json")) == ["media/a.json", "media/b.json"]
+    assert [f.name for f in run.files(pattern="notes\\__.txt")] == ["notes_1.txt"]  # "\\_": a "_"
+    assert sorted(f.name for f in run.files(pattern="notes%")) == ["notes_1.txt", "notes_10.txt"]
+    assert [f.name for f in run.files(pattern="notes__.txt")] == ["notes_1.txt"]
+    assert [f.name for f in run.files(names=["config.yaml"])] == ["config.yaml"]
+    assert len(run.files(names=[])) == 5  # wandb: empty names means every file
+    with pytest.raises(InvalidArgument, match="not both"):
+        run.files(names=["config.yaml"], pattern="%")

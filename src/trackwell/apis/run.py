@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -40,6 +41,24 @@ __all__ = ["File", "FileAlreadyExistsError", "Run", "RunArtifacts", "Summary"]
 # Config keys wandb keeps out of ``run.config`` (they stay in ``run.rawconfig``).
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
 _iso = iso_time
+_LIKE = {"%": ".*", "_": "."}  # SQL LIKE wildcards as regular expressions
+
+
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    """MySQL's ``LIKE``: ``%`` and ``_`` are wildcards, a backslash makes the next character literal."""
+    parts: list[str] = []
+    escaped = False
+    for char in pattern:
+        if escaped:
+            parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(_LIKE.get(char, re.escape(char)))
+    if escaped:
+        parts.append(re.escape("\\"))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 class RunArtifacts(Sequence[Any]):
@@ -299,9 +318,18 @@ class Run:
             offset = page.lines[-1].line + 1
         return lines if limit is None else lines[:limit]
 
-    def files(self, names: list[str] | None = None) -> list[File]:
+    def files(
+        self, names: list[str] | None = None, pattern: str | None = None, per_page: int = 50
+    ) -> list[File]:
+        """The run's files: all, those named in ``names``, or those matching ``pattern`` (wandb's
+        MySQL ``LIKE`` syntax: ``%`` any run of characters, ``_`` one, e.g. ``"%.json"``)."""
+        if names and pattern is not None:
+            raise InvalidArgument("pass names or pattern to run.files(), not both", field="pattern")
         listed = self._client.list_files(*self._key).files
-        return [File(self._client, self._key, f) for f in listed if names is None or f.path in names]
+        if pattern is not None:
+            like = _like_regex(pattern)
+            return [File(self._client, self._key, f) for f in listed if like.fullmatch(f.path)]
+        return [File(self._client, self._key, f) for f in listed if not names or f.path in names]
 
     def file(self, name: str) -> File:
         for f in self._client.list_files(*self._key).files:
