@@ -98,6 +98,7 @@ def test_the_server_answers_others_while_a_hostile_filter_runs(server: LiveServe
         ("(?i)a", ['$options: "i"']),
         ("\\bword", ["\\b", "([^A-Za-z0-9_]|$)"]),
         ("a{1,1000}", ["above 255"]),
+        ("(.*){255}", ["too large once compiled"]),
     ],
 )
 def test_patterns_no_linear_engine_can_run_are_a_clear_400(

@@ -19,6 +19,7 @@ from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunUpsert
 from trackwell.store.base import RunChanges, RunHandle, RunKey, StoredRun
 from trackwell.store.sql.dialect import Dialect, insert, upsert
 from trackwell.store.sql.filters import RunFilter
+from trackwell.store.sql.regex import bounded_regex_query
 from trackwell.store.sql.tables import entities, projects, run_sessions, runs
 
 # RunChanges fields whose column has another name.
@@ -210,14 +211,16 @@ class SqlRunStore:
         if project_id is None:
             return [], 0
         scope = sa.and_(runs.c.project_id == project_id, where)
-        total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(scope)).scalar_one()
         # Without metadata the column is not even read: a run's context (environment, git state) is
         # often the largest document in the row, and parsing 1,000 of them was for nothing.
         columns = _RUN_COLUMNS if metadata else [*_RUN_COLUMNS_BUT_METADATA, sa.null().label("metadata")]
         stmt = (
             sa.select(*columns).where(scope).order_by(*order_by).limit(max(limit, 0)).offset(max(offset, 0))
         )
-        return [_run_out(row, entity, project) for row in conn.execute(stmt)], int(total)
+        with bounded_regex_query(conn, filters):
+            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(scope)).scalar_one()
+            rows = list(conn.execute(stmt))
+        return [_run_out(row, entity, project) for row in rows], int(total)
 
     def list_projects(self, conn: Connection, entity: str | None, search: str | None) -> list[ProjectOut]:
         stats = (
