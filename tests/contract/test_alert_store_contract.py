@@ -3,6 +3,8 @@ with it (``service/alerts.py``): what a run's ``alert()`` calls leave in the dat
 
 from __future__ import annotations
 
+import random
+import string
 from collections.abc import Iterator
 
 import pytest
@@ -92,3 +94,15 @@ def test_deleting_the_run_deletes_its_alerts(db: SqlDatabase) -> None:
         db.runs.delete_run(conn, pk)
     with db.read() as conn:
         assert db.alerts.list_alerts(conn, pk, 100) == []
+
+
+def test_a_title_of_any_length_is_stored(db: SqlDatabase) -> None:
+    pk = _run(db)
+    # 20,000 random characters: past PostgreSQL's B-tree entry limit (~2.7 kB) even compressed,
+    # were the title indexed
+    title = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=20_000))
+    with db.begin() as conn:
+        apply_alerts(db.alerts, conn, pk, [_alert(0, title, 1.0), _alert(1, title, 2.0)])
+    with db.read() as conn:
+        (stored,) = db.alerts.list_alerts(conn, pk, 10)
+    assert stored.title == title and stored.suppressed == 1

@@ -1,8 +1,9 @@
 """``AlertStore`` on SQL: the alerts runs raised, one row each, deleted with their run.
 
-Alerts are few per run (wandb rate-limits them per title), so one table with an index on
-``(run_pk, title, created_at)`` serves both reads: the run page's list and the rate limit's
-"latest alert with this title".
+Alerts are few per run (wandb rate-limits them per title), so one index on ``(run_pk, created_at)``
+serves both reads: the run page's list and the rate limit's "latest alert with this title". The
+title is deliberately not indexed: a title may be any length, and PostgreSQL refuses B-tree
+entries over ~2.7 kB, which would fail the whole record batch.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ run_alerts = Table(
     Column("wait_duration", Double, nullable=False),
     Column("created_at", Double, nullable=False),
     Column("suppressed", Integer, nullable=False, server_default="0"),
-    Index("ix_run_alerts_run_title", "run_pk", "title", "created_at"),
+    Index("ix_run_alerts_run_created", "run_pk", "created_at"),
 )
 
 

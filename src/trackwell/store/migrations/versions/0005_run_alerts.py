@@ -37,9 +37,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.Double(), nullable=False),
         sa.Column("suppressed", sa.Integer(), nullable=False, server_default="0"),
     )
-    op.create_index("ix_run_alerts_run_title", "run_alerts", ["run_pk", "title", "created_at"])
+    op.create_index("ix_run_alerts_run_created", "run_alerts", ["run_pk", "created_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_run_alerts_run_title", table_name="run_alerts")
+    op.drop_index("ix_run_alerts_run_created", table_name="run_alerts")
     op.drop_table("run_alerts")
