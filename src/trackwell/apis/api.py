@@ -15,12 +15,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator, Mapping
 from typing import Any, overload
-from urllib.parse import quote
 
 from trackwell.apis.files import iso_time
 from trackwell.apis.run import Run
 from trackwell.schema.auth import Viewer
 from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.names import url_path
 from trackwell.schema.runs import ProjectOut, RunOut
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.settings import Settings
@@ -54,7 +54,7 @@ class Project:
     @property
     def url(self) -> str:
         """The project's page in the UI (wandb: ``<app>/<entity>/<project>/workspace``)."""
-        return f"{self._api.base_url}/{quote(self.entity, safe='')}/{quote(self.name, safe='')}"
+        return f"{self._api.base_url}/{url_path(self.entity, self.name)}"
 
     def sweeps(self) -> list[Any]:
         """The project's sweeps: none, trackwell has no sweeps yet."""
