@@ -106,3 +106,15 @@ def test_a_title_of_any_length_is_stored(db: SqlDatabase) -> None:
     with db.read() as conn:
         (stored,) = db.alerts.list_alerts(conn, pk, 10)
     assert stored.title == title and stored.suppressed == 1
+
+
+def test_a_nul_character_does_not_fail_the_batch(db: SqlDatabase) -> None:
+    pk = _run(db)
+    record = AlertRecord.model_validate(
+        {"seq": 0, "title": "bad\x00title", "text": "a\x00b", "level": "ERROR", "timestamp": 1.0}
+    )
+    with db.begin() as conn:
+        apply_alerts(db.alerts, conn, pk, [record])
+    with db.read() as conn:
+        (stored,) = db.alerts.list_alerts(conn, pk, 10)
+    assert (stored.title, stored.text) == ("bad\ufffdtitle", "a\ufffdb")

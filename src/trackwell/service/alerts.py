@@ -23,17 +23,23 @@ def apply_alerts(store: AlertStore, conn: Any, run_pk: int, records: Sequence[Al
     latest: dict[str, StoredAlert | None] = {}
     suppressed: dict[int, int] = {}
     for record in records:
-        if record.title not in latest:
-            latest[record.title] = store.latest_alert(conn, run_pk, record.title)
-        previous = latest[record.title]
+        title, text = _storable(record.title), _storable(record.text)
+        if title not in latest:
+            latest[title] = store.latest_alert(conn, run_pk, title)
+        previous = latest[title]
         if previous is not None and abs(record.timestamp - previous.created_at) < record.wait_duration:
             suppressed[previous.id] = suppressed.get(previous.id, 0) + 1
             continue
-        latest[record.title] = store.add_alert(
-            conn, run_pk, record.title, record.text, record.level, record.wait_duration, record.timestamp
+        latest[title] = store.add_alert(
+            conn, run_pk, title, text, record.level, record.wait_duration, record.timestamp
         )
     for alert_id, count in suppressed.items():
         store.add_suppressed(conn, alert_id, count)
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL text cannot hold NUL; one in an alert must not fail the run's record batch."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def alert_out(alert: StoredAlert) -> AlertOut:
