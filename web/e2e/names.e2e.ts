@@ -90,6 +90,17 @@ describe("names with spaces and other scripts", () => {
     expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/${run.entity}/模型 über`);
   });
 
+  it("compares runs whose ids hold a space (the compare link encodes each id)", async () => {
+    const run = logged[1]!;
+    const ids = [run.id, "no such, run"].map(encodeURIComponent).join(","); // a comma inside an id
+    await page.goto(`/${encodeURIComponent(run.entity)}/${encodeURIComponent(run.project)}/compare?runs=${ids}`);
+    await expect.poll(() => heading()).toContain("compare 2 runs");
+    const header = page.getByTestId("compare").locator("thead a");
+    await expect.poll(() => header.allTextContents()).toEqual([run.name]);
+    expect(await header.getAttribute("href")).toBe(`/${encodeURIComponent(run.entity)}/${encodeURIComponent(run.project)}/runs/${encodeURIComponent(run.id)}`);
+    await shot(page, "names-compare");
+  });
+
   it("shows not-found for a malformed address instead of failing", async () => {
     await page.goto("/someone/100%zz");
     await expect.poll(() => page.locator("body").innerText()).toMatch(/not found/i);
