@@ -130,6 +130,17 @@ def test_a_run_id_with_spaces_and_unicode_is_stored_and_read_back(
     assert trackwell.Api().run(f"{run.entity}/wandb tutorial/{run_id}").id == run_id
 
 
+def test_a_run_id_of_128_characters_fits_every_backend(
+    env: dict[str, str], client: ApiClient, tmp_path: Path
+) -> None:
+    run_id = "é" * 60 + "-" + "x" * 67  # 128 characters, 188 bytes in UTF-8
+    run = trackwell.init(project="long ids", id=run_id, dir=tmp_path, name="n" * 256)
+    run.log({"x": 1})
+    run.finish()
+    out = client.get_run(run.entity, "long ids", run_id)
+    assert out.id == run_id and out.display_name == "n" * 256 and out.history_count == 1
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -150,6 +161,8 @@ def test_a_run_id_with_spaces_and_unicode_is_stored_and_read_back(
         ("id", "."),
         ("group", "g\x07"),
         ("tags", ["t" * 65]),
+        ("id", "x" * 129),
+        ("name", "n" * 257),
     ],
 )
 def test_refused_names_fail_at_init_naming_the_field_before_anything_is_logged(
@@ -158,7 +171,7 @@ def test_refused_names_fail_at_init_naming_the_field_before_anything_is_logged(
     with pytest.raises(trackwell.UsageError) as info:
         trackwell.init(**{"project": "ok", field: value}, dir=tmp_path)
     message = str(info.value)
-    source = {"id": "run_id", "group": "run_group"}.get(field, field)  # the setting it became
+    source = {"id": "run_id", "group": "run_group", "name": "run_name"}.get(field, field)  # the setting
     assert message.startswith(f"{source}=") and "not a valid" in message
     assert trackwell.run is None
     assert not (tmp_path / "trackwell").exists()  # no run dir, no run log

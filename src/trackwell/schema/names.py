@@ -28,7 +28,7 @@ FORBIDDEN_CHARS = "/\\#?%:"
 MAX_NAME_LENGTH = 128  # entity, project and run id: wandb refuses a project name over 128 characters
 MAX_TAG_LENGTH = 64  # wandb: "tags must be between 1 and 64 characters"
 MAX_LABEL_LENGTH = 128  # group and job type
-MAX_DISPLAY_NAME_LENGTH = 1024
+MAX_DISPLAY_NAME_LENGTH = 256  # what the runs table holds (display_name VARCHAR(256))
 # A run id is part of the run's folder name on disk (``offline-run-<stamp>-<id>-<n>``, 255 bytes at
 # most on common file systems): capped in UTF-8 bytes as well as in characters.
 MAX_RUN_ID_BYTES = 200

@@ -38,7 +38,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 NAME_LEN = 128
-RUN_ID_LEN = 64
+RUN_ID_LEN = 128  # wandb allows long run ids (schema/names.py); migration 0007
 SHA256_LEN = 64
 
 
