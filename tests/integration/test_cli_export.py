@@ -7,6 +7,7 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,15 @@ def _rows(i: int) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def seeded(live_server: Any, tmp_path: Path) -> Api:
+def seeded(live_server: Any, tmp_path: Path) -> Iterator[Api]:
     settings = Settings.resolve(
         {"HOME": str(tmp_path)}, base_url=live_server.url, api_key=live_server.api_key
     )
-    api = Api(settings=settings)
+    with Api(settings=settings) as api:
+        yield _seed(api)
+
+
+def _seed(api: Api) -> Api:
     for i in range(3):
         seed_run(
             api.client,

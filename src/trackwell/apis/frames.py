@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from trackwell.schema.nesting import nest
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 SLICE_ROWS = 8192  # rows turned into dicts at a time
+FRAME_PAGE_ROWS = 250_000  # a DataFrame read in a few pages: the server reads one while the last arrives
 _ENCODING = b"trackwell.encoding"
 _NEXT_MIN_STEP = b"trackwell.next_min_step"
 
@@ -42,20 +45,32 @@ def pages(
     stream: str,
     page_rows: int | None = None,
 ) -> Iterator[pa.Table]:
-    """Every page of the step range (``max_step`` inclusive), one request each."""
+    """Every page of the step range (``max_step`` inclusive), one request each. The next page is
+    requested as soon as a page arrives, so the server reads it while the caller uses this one
+    (at most two pages in memory)."""
     import pyarrow as pa
 
-    cursor = min_step
-    while True:
+    def fetch(cursor: int | None) -> pa.Table:
         data = client.history_arrow(
             *path, keys, min_step=cursor, max_step=max_step, limit=page_rows, stream=stream
         )
-        table = pa.ipc.open_stream(data).read_all()
-        yield table
-        following = (table.schema.metadata or {}).get(_NEXT_MIN_STEP)
-        if following is None or (cursor is not None and int(following) <= cursor):
-            return
-        cursor = int(following)
+        return pa.ipc.open_stream(data).read_all()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="trackwell-history") as pool:
+        try:
+            cursor = min_step
+            coming = pool.submit(fetch, cursor)
+            while True:
+                table = coming.result()
+                following = (table.schema.metadata or {}).get(_NEXT_MIN_STEP)
+                if following is None or (cursor is not None and int(following) <= cursor):
+                    yield table
+                    return
+                cursor = int(following)
+                coming = pool.submit(fetch, cursor)
+                yield table
+        finally:
+            pool.submit(client.release_thread_connection)
 
 
 def _is_json(field: pa.Field) -> bool:
@@ -101,7 +116,10 @@ def _slice_rows(table: pa.Table, nested: bool) -> list[Row]:
             dense.append(values)
         else:
             sparse.append((field.name, values, positions))
-    rows = [dict(zip(dense_names, vals, strict=True)) for vals in zip(*dense, strict=True)] if dense else []
+    # map/zip run in C: the cheapest way to a dict per row (~0.8 us for 8 keys); columns are equal-length
+    rows: list[Row] = (
+        list(map(dict, map(zip, repeat(dense_names), zip(*dense, strict=False)))) if dense else []
+    )
     if len(rows) < n:
         rows = [{} for _ in range(n)]
     for name, values, positions in sparse:
@@ -115,8 +133,8 @@ def _slice_rows(table: pa.Table, nested: bool) -> list[Row]:
 def rows_of(table: pa.Table, nested: bool = True) -> Iterator[Row]:
     """The page's rows, built one slice at a time as they are consumed; ``nested``: dotted keys
     re-nested (whole rows), else left flat (rows picked by ``keys``, as wandb returns them)."""
-    for start in range(0, table.num_rows, SLICE_ROWS):
-        yield from _slice_rows(table.slice(start, SLICE_ROWS), nested)
+    slices = (table.slice(start, SLICE_ROWS) for start in range(0, table.num_rows, SLICE_ROWS))
+    return chain.from_iterable(_slice_rows(part, nested) for part in slices)
 
 
 def _holding_all(table: pa.Table, keys: list[str]) -> pa.Table | None:
@@ -150,13 +168,13 @@ def scan(
     """Every row of the range, page by page; with ``keys``, ``_step`` and those keys of the rows
     holding all of them."""
     wanted = list(keys) if keys else None
-    for table in pages(
+    tables = pages(
         client, path, wanted, min_step=min_step, max_step=max_step, stream=stream, page_rows=page_rows
-    ):
-        if wanted is None:
-            yield from rows_of(table)
-        elif (picked := _holding_all(table, wanted)) is not None:
-            yield from rows_of(picked, nested=False)
+    )
+    if wanted is None:
+        return chain.from_iterable(map(rows_of, tables))
+    picked = (_holding_all(table, wanted) for table in tables)
+    return chain.from_iterable(rows_of(t, nested=False) for t in picked if t is not None)
 
 
 def _page_frame(table: pa.Table) -> Any:
@@ -190,7 +208,11 @@ def frame(
     dotted keys, whose cells are nested dicts, it is built from the rows)."""
     import pandas as pd
 
-    tables = list(pages(client, path, keys or None, min_step=None, max_step=None, stream=stream))
+    tables = list(
+        pages(
+            client, path, keys or None, min_step=None, max_step=None, stream=stream, page_rows=FRAME_PAGE_ROWS
+        )
+    )
     if keys:
         tables = [t for t in (_holding_all(t, keys) for t in tables) if t is not None]
     tables = [t for t in tables if t.num_rows]

@@ -222,6 +222,11 @@ class ApiClient(HttpTransport):
         path = self._run(entity, project, run_id) + "/history/rows"
         return HistoryRows.model_validate(self._json("GET", path, query=query))
 
+    def release_thread_connection(self) -> None:
+        """Close the calling thread's connection: a worker thread that ends must not leave its
+        keep-alive socket open until the client is closed."""
+        self._drop_connection()
+
     def history_arrow(
         self,
         entity: str,
