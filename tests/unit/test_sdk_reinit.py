@@ -20,7 +20,7 @@ import pytest
 import trackwell
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk import term
-from trackwell.sdk.init import reinit_policy
+from trackwell.sdk.reinit import reinit_policy
 from trackwell.sdk.runlog import iter_records
 
 

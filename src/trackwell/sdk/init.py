@@ -28,10 +28,10 @@ from trackwell.sdk.errors import CommError, UsageError
 from trackwell.sdk.ids import new_run_id, new_run_name, new_session_id
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.processor import Processor
+from trackwell.sdk.reinit import before_init, reinit_policy, started
 from trackwell.sdk.run import Run, RunInfo
 from trackwell.sdk.runlog import RunLogWriter, encode_record
 from trackwell.sdk.settings import Settings
-from trackwell.sdk.settings_coerce import coerce
 from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.uploader import Uploader
 from trackwell.sdk.wandb_setup import setup_overrides
@@ -95,20 +95,9 @@ def init(
         raise UsageError(str(exc)) from None
     term.set_silent(resolved.silent)
     policy = reinit_policy(reinit if reinit is not None else resolved.reinit)
-    previous = _still_active()
-    if previous:
-        latest = previous[-1]
-        if policy == "return_previous":
-            term.termwarn(
-                f"init() was called while run {latest.name} ({latest.id}) is active: returning that "
-                "run, the new arguments are ignored; call finish() first, or pass "
-                "reinit='finish_previous' (or 'create_new') to start another run"
-            )
-            return latest
-        if policy == "finish_previous":
-            for run_ in previous:
-                term.termlog(f"finishing run {run_.name} ({run_.id}) before starting a new one (reinit)")
-                run_.finish()
+    previous = before_init(policy)
+    if previous is not None:
+        return previous
     config_dict = filter_keys(_config_mapping(config), config_include_keys, config_exclude_keys)
     if resolved.mode == "disabled":
         run: Run | RunDisabled = RunDisabled(
@@ -116,23 +105,8 @@ def init(
         )
     else:
         run = _start(resolved, config_dict, bool(allow_val_change))
-    _started.append(run)
-    # wandb: a run made with reinit="create_new" does not become wandb.run (unless there is none).
-    if policy != "create_new" or active.current() is None:
-        active.set_current(run)
+    started(run, policy)
     return run
-
-
-# Runs this process started, oldest first; the finished ones are dropped when looked at.
-_started: list[Run | RunDisabled] = []
-
-
-def _still_active() -> list[Run | RunDisabled]:
-    current = active.current()
-    _started[:] = [r for r in _started if (not r._finished if isinstance(r, Run) else r is current)]
-    if current is not None and current not in _started:
-        _started.append(current)
-    return list(_started)
 
 
 def _settings(given: Any, **args: Any) -> Settings:
@@ -149,34 +123,6 @@ def _settings(given: Any, **args: Any) -> Settings:
     if isinstance(overrides.get("tags"), str):
         overrides["tags"] = [overrides["tags"]]
     return Settings.resolve(None, **overrides)
-
-
-def reinit_policy(reinit: bool | str | None) -> str:
-    """What ``init()`` does while a run is active, as wandb 0.31's ``reinit`` setting says.
-
-    ``"default"`` (or unset): ``"finish_previous"`` in a notebook, ``"return_previous"`` in a script;
-    ``True`` is the legacy spelling of ``"finish_previous"``, ``False`` of ``"return_previous"``.
-    """
-    try:
-        policy = str(coerce("reinit", reinit, source="reinit"))
-    except InvalidArgument as exc:
-        raise UsageError(str(exc)) from None
-    if policy == "default":
-        return "finish_previous" if _in_notebook() else "return_previous"
-    return policy
-
-
-def _in_notebook() -> bool:
-    """A Jupyter kernel (wandb's ``"default"`` finishes the previous run there: cells are re-run)."""
-    shell = sys.modules.get("IPython")
-    get_ipython = getattr(shell, "get_ipython", None) if shell is not None else None
-    if get_ipython is None:
-        return False
-    try:
-        kernel = get_ipython()
-    except Exception:
-        return False
-    return kernel is not None and type(kernel).__name__ in ("ZMQInteractiveShell", "Shell")
 
 
 def _config_mapping(config: Any) -> dict[str, Any]:
