@@ -19,6 +19,7 @@ from benchmarks.common import Result, merge_results, write_results
 MODULES = [
     "benchmarks.sdk_bench",
     "benchmarks.history_bench",
+    "benchmarks.readback_bench",
     "benchmarks.ingest_bench",
     "benchmarks.media_bench",
     "benchmarks.context_bench",
