@@ -16,11 +16,17 @@ def _tty() -> tuple[io.TextIOWrapper, int]:
 
 
 def _read(master: int) -> str:
+    """Everything written to the terminal so far (a pty hands it over in pieces)."""
     os.set_blocking(master, False)
-    try:
-        return os.read(master, 65536).decode()
-    except BlockingIOError:
-        return ""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except BlockingIOError:
+            return b"".join(chunks).decode()
+        if not chunk:
+            return b"".join(chunks).decode()
+        chunks.append(chunk)
 
 
 def test_draws_on_a_terminal_with_counts_rate_and_time_left() -> None:
@@ -64,9 +70,13 @@ def test_delay_keeps_short_waits_silent_and_watch_polls_a_counter() -> None:
         assert _read(master) == ""  # finished before the delay: nothing drawn
         with Progress("sending", total_bytes=100, stream=stream, delay=0.05) as long:
             long.watch(lambda: sent[0], interval=0.01)
-            time.sleep(0.3)
+            shown = ""
+            deadline = time.monotonic() + 10
+            while "50 B/100 B" not in shown and time.monotonic() < deadline:  # drawn while waiting
+                time.sleep(0.01)
+                shown += _read(master)
             sent[0] = 100
-        shown = _read(master)
+        shown += _read(master)
     finally:
         stream.close()
         os.close(master)

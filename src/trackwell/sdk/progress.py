@@ -79,6 +79,7 @@ class Progress:
         self._lock = threading.Lock()
         self._watching: threading.Event | None = None
         self._done_bytes: Callable[[], int] | None = None
+        self._watcher: threading.Thread | None = None
 
     # --- counting ---------------------------------------------------------------------------
 
@@ -109,7 +110,8 @@ class Progress:
                 self._poll()
                 self._draw()
 
-        threading.Thread(target=loop, name="trackwell-progress", daemon=True).start()
+        self._watcher = threading.Thread(target=loop, name="trackwell-progress", daemon=True)
+        self._watcher.start()
 
     def _poll(self) -> None:
         if self._done_bytes is None:
@@ -170,6 +172,8 @@ class Progress:
         """Draw the final state and end the line (nothing when it was never drawn)."""
         if self._watching is not None:
             self._watching.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=1.0)  # its last tick must not overwrite the final count
         self._poll()
         if self._drawn:
             self._draw(force=True)
