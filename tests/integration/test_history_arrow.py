@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -227,3 +228,16 @@ def test_flat_run_frame_has_typed_columns(server: LiveServer, tmp_path: Path) ->
         table = pa.ipc.open_stream(raw).read_all()
         assert table.column_names == ["_step", "_timestamp", "_runtime", "x"]
         assert table.column("x").to_pylist() == [i * 0.5 for i in range(50)]
+
+
+def test_bad_requests_name_the_field(seeded: tuple[Api, list[int]], server: LiveServer) -> None:
+    api, _ = seeded
+    url = f"{server.url}/api/v1/runs/{api.default_entity}/{PROJECT}/{RUN}/history/arrow"
+    headers = {"Authorization": f"Bearer {server.api_key}"}
+    too_many = httpx.get(url, params={"limit": 2_000_000}, headers=headers)
+    assert too_many.status_code == 400 and "limit" in too_many.text and "next_min_step" in too_many.text
+    bad_stream = httpx.get(url, params={"stream": "events"}, headers=headers)
+    assert bad_stream.status_code in (400, 422) and "stream" in bad_stream.text
+    missing = httpx.get(url.replace(f"/{RUN}/", "/no-such-run/"), headers=headers)
+    assert missing.status_code == 404
+    assert httpx.get(url).status_code == 401  # the key is required, as for every read
