@@ -241,3 +241,14 @@ def test_bad_requests_name_the_field(seeded: tuple[Api, list[int]], server: Live
     missing = httpx.get(url.replace(f"/{RUN}/", "/no-such-run/"), headers=headers)
     assert missing.status_code == 404
     assert httpx.get(url).status_code == 401  # the key is required, as for every read
+
+
+def test_sampled_history_without_keys_picks_evenly_spaced_rows(seeded: tuple[Api, list[int]]) -> None:
+    api, steps = seeded
+    run = api.run(f"{PROJECT}/{RUN}")
+    every = _json_rows(api)
+    got = run.history(samples=7, pandas=False)
+    last = len(every) - 1
+    expected = [every[round(i * last / 6)] for i in range(7)]  # first and last included
+    assert [_same(r) for r in got] == [_same(r) for r in expected]
+    assert got[0]["_step"] == steps[0] and got[-1]["_step"] == steps[-1]

@@ -109,17 +109,22 @@ def _picks(total: int, samples: int) -> list[int]:
 
 
 def _thin_pages(client: ApiClient, path: tuple[str, str, str], samples: int, stream: str) -> list[Row]:
-    """Every key, about ``samples`` evenly spaced rows: only the picked rows become dicts."""
-    tables = list(frames.pages(client, path, None, min_step=None, max_step=None, stream=stream))
-    picks = _picks(sum(t.num_rows for t in tables), samples)
+    """Every key, about ``samples`` evenly spaced rows: pages are read one at a time (the run's row
+    count says which rows to pick) and only the picked rows become dicts."""
+    picks = _picks(client.history_keys(*path, stream=stream).history_count, samples)
     out: list[Row] = []
-    start = 0
-    for table in tables:
+    start = at = 0
+    for table in frames.pages(client, path, None, min_step=None, max_step=None, stream=stream):
         end = start + table.num_rows
-        local = [p - start for p in picks if start <= p < end]
+        local: list[int] = []
+        while at < len(picks) and picks[at] < end:
+            local.append(picks[at] - start)
+            at += 1
         if local:
             out.extend(frames.rows_of(table.take(local)))
         start = end
+        if at == len(picks):
+            break
     return out
 
 
