@@ -16,6 +16,14 @@ export async function launch(): Promise<Browser> {
 /** A browser context already signed in through the session endpoint (as the sign-in page does). */
 export async function signedIn(browser: Browser, url: string, apiKey: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1600, height: 1000 } });
+  // Playwright's defaults, stated: an action or a locator's wait may take 30 s on a loaded machine;
+  // a page load (the UI's bundle, parsed by a starved CPU) 60 s.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(60_000);
+  // E2E_CPU_THROTTLE=6 runs every page with its CPU six times slower (Chrome's CPU throttling): the
+  // frames of a loaded 2-core machine, on demand, to check a test waits on conditions only.
+  const throttle = Number(process.env.E2E_CPU_THROTTLE ?? 1);
+  if (throttle > 1) context.on("page", (page) => void context.newCDPSession(page).then((cdp) => cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle })));
   const r = await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
   if (!r.ok()) throw new Error(`sign-in failed: HTTP ${r.status()}`);
   return context;
