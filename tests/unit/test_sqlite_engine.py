@@ -34,3 +34,11 @@ def test_many_servers_racing_to_create_one_fresh_sqlite_database_all_succeed(tmp
         for t in threads:
             t.join()
         assert errors == [], f"attempt {attempt}: {errors!r}"
+
+
+def test_stored_json_turns_nul_into_a_replacement_character_but_keeps_a_literal_backslash_u0000() -> None:
+    from trackwell.store.sql.engine import dumps_json, loads_json
+
+    assert loads_json(dumps_json({"k\x00": ["a\x00b"]})) == {"k\ufffd": ["a\ufffdb"]}
+    # A user's text "\u0000" (backslash, u, digits) is no NUL: it stays as written.
+    assert loads_json(dumps_json("C:\\u0000 and \\\x00")) == "C:\\u0000 and \\\ufffd"

@@ -23,7 +23,7 @@ def apply_alerts(store: AlertStore, conn: Any, run_pk: int, records: Sequence[Al
     latest: dict[str, StoredAlert | None] = {}
     suppressed: dict[int, int] = {}
     for record in records:
-        title, text = _storable(record.title), _storable(record.text)
+        title, text = record.title, record.text
         if title not in latest:
             latest[title] = store.latest_alert(conn, run_pk, title)
         previous = latest[title]
@@ -35,11 +35,6 @@ def apply_alerts(store: AlertStore, conn: Any, run_pk: int, records: Sequence[Al
         )
     for alert_id, count in suppressed.items():
         store.add_suppressed(conn, alert_id, count)
-
-
-def _storable(text: str) -> str:
-    """PostgreSQL text cannot hold NUL; one in an alert must not fail the run's record batch."""
-    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def alert_out(alert: StoredAlert) -> AlertOut:

@@ -9,19 +9,20 @@ entries over ~2.7 kB, which would fail the whole record batch.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy import Column, Connection, Double, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Connection, Double, ForeignKey, Index, Integer, String, Table
 
 from trackwell.store.base import StoredAlert
 from trackwell.store.sql.metadata import metadata
 from trackwell.store.sql.tables import Id
+from trackwell.store.sql.text_type import NulSafeText
 
 run_alerts = Table(
     "run_alerts",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("run_pk", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
-    Column("title", Text, nullable=False),
-    Column("text", Text, nullable=False),
+    Column("title", NulSafeText, nullable=False),
+    Column("text", NulSafeText, nullable=False),
     Column("level", String(8), nullable=False),
     Column("wait_duration", Double, nullable=False),
     Column("created_at", Double, nullable=False),

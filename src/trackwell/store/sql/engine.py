@@ -42,6 +42,11 @@ _NON_FINITE_MARKS_B = (b'"NaN"', b'Infinity"')
 # An integer of 19 digits or more (not the fraction or exponent of a float).
 _LONG_DIGITS = re.compile(r"(?<![\d.eE+-])-?\d{19,}(?![\d.eE])")
 _LONG_DIGITS_B = re.compile(rb"(?<![\d.eE+-])-?\d{19,}(?![\d.eE])")
+# PostgreSQL refuses NUL in text and in JSON documents (jsonb has no \u0000), which would fail a
+# whole record batch over one character. A NUL in a stored string becomes U+FFFD on every backend
+# (so both read back the same): here for JSON documents, in `NulSafeText` for text columns. The
+# pattern skips an escaped backslash followed by "u0000" (a user's literal text).
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 _URL_HINT = "use sqlite:///path/to/trackwell.db or postgresql://user@host:5432/dbname"
 
 
@@ -66,7 +71,8 @@ def _decode(value: Any) -> Any:
 
 
 def dumps_json(value: Any) -> str:
-    return json.dumps(_encode(value), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    text = json.dumps(_encode(value), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    return _JSON_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 
 def loads_json(text: str | bytes) -> Any:

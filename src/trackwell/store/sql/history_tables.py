@@ -28,10 +28,10 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    Text,
 )
 
 from trackwell.store.sql.metadata import metadata
+from trackwell.store.sql.text_type import NulSafeText
 
 # SQLite only makes INTEGER PRIMARY KEY columns auto-increment; PostgreSQL wants BIGINT for growth.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -119,7 +119,7 @@ history_key_stats = Table(
     Column("vmin", Float(precision=53), nullable=True),
     Column("vmax", Float(precision=53), nullable=True),
     # last appended value, JSON (non-finite floats as NaN/Infinity tokens)
-    Column("last_value", Text, nullable=True),
+    Column("last_value", NulSafeText, nullable=True),
     Column("last_row", BigInteger, nullable=True),
     # id of this key's numeric chunk still open for appends
     Column("open_chunk", BigInteger, nullable=True),

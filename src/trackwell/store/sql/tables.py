@@ -26,16 +26,17 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from trackwell.store.sql.metadata import metadata
+from trackwell.store.sql.text_type import NulSafeText
 
 # SQLite only auto-increments INTEGER PRIMARY KEY columns; PostgreSQL gets BIGINT for growth.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 Json = JSON().with_variant(JSONB(), "postgresql")
+
 
 NAME_LEN = 128
 RUN_ID_LEN = 128  # wandb allows long run ids (schema/names.py); migration 0007
@@ -99,13 +100,13 @@ runs = Table(
     Column("group_name", String(NAME_LEN * 2), nullable=True),
     Column("job_type", String(NAME_LEN), nullable=True),
     Column("tags", Json, nullable=False),
-    Column("notes", Text, nullable=True),
+    Column("notes", NulSafeText, nullable=True),
     Column("config", Json, nullable=False),
     Column("summary", Json, nullable=False),
     Column("metadata", Json, nullable=False),
     Column("metric_definitions", Json, nullable=False),
     Column("host", String(255), nullable=True),
-    Column("program", Text, nullable=True),
+    Column("program", NulSafeText, nullable=True),
     Column("sweep_id", String(NAME_LEN), nullable=True),
     Column("created_at", Double, nullable=False),
     Column("updated_at", Double, nullable=False),
@@ -154,7 +155,7 @@ output_lines = Table(
     Column("line", BigInteger, nullable=False),
     Column("stream", String(8), nullable=False),
     Column("timestamp", Double, nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", NulSafeText, nullable=False),
     PrimaryKeyConstraint("run_pk", "line"),
 )
 
