@@ -18,22 +18,12 @@ import pytest
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 
 
 @pytest.fixture
 def env(tmp_path: Path, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    values = {
-        "TRACKWELL_BASE_URL": live_server.url,
-        "TRACKWELL_API_KEY": live_server.api_key,
-        "TRACKWELL_CONFIG_DIR": str(tmp_path / "config"),
-        "TRACKWELL_SILENT": "true",
-    }
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    yield values
+    yield point_sdk_at(live_server, tmp_path, monkeypatch)
     trackwell.finish()
 
 

@@ -20,6 +20,7 @@ import pytest
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 from trackwell.sdk.api_client import ApiClient
 
 PROJECTS = [
@@ -49,18 +50,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def env(tmp_path: Path, server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    values = {
-        "TRACKWELL_BASE_URL": server.url,
-        "TRACKWELL_API_KEY": server.api_key,
-        "TRACKWELL_CONFIG_DIR": str(tmp_path / "config"),
-        "TRACKWELL_SILENT": "true",
-    }
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    yield values
+    yield point_sdk_at(server, tmp_path, monkeypatch)
     trackwell.finish()
 
 

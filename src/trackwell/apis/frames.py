@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
+from trackwell.apis.values import decode
 from trackwell.schema.nesting import nest
 from trackwell.sdk.api_client import ApiClient
 
@@ -80,7 +81,9 @@ def _is_json(field: pa.Field) -> bool:
 def _values(array: pa.Array, is_json: bool) -> list[Any]:
     """The non-null values of a column as Python objects (ints stay ints)."""
     if is_json:
-        return [json.loads(text) for text in array.to_pylist()]
+        # The cells hold the store's JSON (bare NaN tokens); `decode` applies the one rule every
+        # read shares (``trackwell.apis.values``), so a value reads back the same on every path.
+        return [decode(json.loads(text)) for text in array.to_pylist()]
     values: list[Any] = array.to_numpy(zero_copy_only=False).tolist()
     return values
 

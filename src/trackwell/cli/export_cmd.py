@@ -15,7 +15,6 @@ are defused by the same rule as the table viewer's CSV export (``service.tables_
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 from trackwell.apis import frames
 from trackwell.apis.values import decode
 from trackwell.cli.export_columns import Columns, rows_in_slices, runs_columns, runs_table
+from trackwell.cli.options import parse_filter_option
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.login import resolve_endpoint
@@ -49,24 +49,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default parquet)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into (created if missing)")
     parser.add_argument("--entity", help="the project's entity (default: yours)")
-    parser.add_argument("--filters", help='MongoDB-style JSON over runs, e.g. \'{"state": "finished"}\'')
+    parser.add_argument(
+        "--filters",
+        "--filter",
+        dest="filters",
+        help='MongoDB-style JSON over runs, e.g. \'{"state": "finished"}\'',
+    )
     parser.add_argument("--keys", help="comma-separated history keys (default: every key)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     parser.set_defaults(func=run)
-
-
-def _filters(text: str | None) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise InvalidArgument(f"--filters is not valid JSON: {exc}", field="--filters") from None
-    if not isinstance(value, dict):
-        raise InvalidArgument(
-            "--filters must be a JSON object", field="--filters", hint='e.g. {"state": "finished"}'
-        )
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             project,
             args.out,
             args.format,
-            filters=_filters(args.filters),
+            filters=parse_filter_option(args.filters, "--filters"),
             keys=keys,
             quiet=quiet,
         )

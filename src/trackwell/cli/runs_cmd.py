@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.apis import Api, Run
+from trackwell.cli.options import parse_filter_option
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.context.metadata import PATCH_FILE, reproduce_instructions
 from trackwell.sdk.settings import Settings
@@ -37,20 +38,6 @@ def register(subparsers: Any) -> None:
     again.set_defaults(func=run_reproduce)
 
 
-def _filters(text: str | None) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise InvalidArgument(f"--filter is not valid JSON: {exc}", field="--filter") from None
-    if not isinstance(value, dict):
-        raise InvalidArgument(
-            "--filter must be a JSON object", field="--filter", hint='e.g. {"state": "running"}'
-        )
-    return value
-
-
 def _ago(iso: str | None) -> str:
     return (iso or "-").replace("T", " ").rstrip("Z")
 
@@ -71,7 +58,10 @@ def run_ls(args: argparse.Namespace) -> int:
         raise InvalidArgument(f"--limit {args.limit} must be at least 1", field="--limit")
     with Api(settings=Settings.resolve()) as api:
         runs = api.runs(
-            args.project, filters=_filters(args.filter), order=args.order, per_page=min(args.limit, 200)
+            args.project,
+            filters=parse_filter_option(args.filter),
+            order=args.order,
+            per_page=min(args.limit, 200),
         )
         rows = [["ID", "NAME", "STATE", "CREATED", "RUNTIME", "STEPS", "TAGS"]]
         for index, run in enumerate(runs):

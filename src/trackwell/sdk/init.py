@@ -24,7 +24,7 @@ from trackwell.sdk.config import Config, filter_keys
 from trackwell.sdk.context.options import ContextOptions
 from trackwell.sdk.context.session import ContextSession
 from trackwell.sdk.disabled import RunDisabled
-from trackwell.sdk.errors import CommError, UsageError
+from trackwell.sdk.errors import AuthenticationError, CommError, UsageError
 from trackwell.sdk.ids import new_run_id, new_run_name, new_session_id
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.processor import Processor
@@ -329,8 +329,8 @@ def _connect(settings: Settings, project: str, run_id: str, upsert: RunStart) ->
     conn = _Connection()
     try:
         endpoint = resolve_endpoint(settings)
-    except Unauthorized as exc:
-        raise CommError(str(exc)) from None
+    except Unauthorized as exc:  # wandb raises AuthenticationError (a CommError) for a refused key
+        raise AuthenticationError(str(exc)) from None
     except TrackwellError as exc:
         if upsert.resume == "must":
             raise CommError(f"resume='must' needs the server, which is not available: {exc}") from None
@@ -353,7 +353,7 @@ def _connect(settings: Settings, project: str, run_id: str, upsert: RunStart) ->
         )
     except Unauthorized as exc:
         client.close()
-        raise CommError(str(exc)) from None
+        raise AuthenticationError(str(exc)) from None
     except NotFound as exc:
         client.close()
         if upsert.resume == "must":
