@@ -57,7 +57,7 @@ const typed = (p: Page, type: string) => p.locator(`[data-testid=panel-slot]:has
 
 /** The PUT of a layout change has answered and nothing is pending. */
 async function saved(p: Page): Promise<void> {
-  await expect.poll(() => p.getByTestId("layout-status").getAttribute("data-state"), { timeout: 10_000 }).toBe("saved");
+  await expect.poll(() => p.getByTestId("layout-status").getAttribute("data-state")).toBe("saved");
 }
 
 async function addPanel(kind: "Bar chart" | "Scatter", fill: (dialog: ReturnType<Page["getByTestId"]>) => Promise<void>): Promise<void> {
@@ -124,7 +124,7 @@ describe("workspace layout", () => {
     await chart.scrollIntoViewIfNeeded(); // charts load when near the viewport
     await chart.locator("canvas").waitFor();
     // A line per run and metric (4 runs x 2 metrics), each smoothed with its raw line kept faint.
-    expect(await chart.getAttribute("data-lines")).toBe("16");
+    await expect.poll(() => chart.getAttribute("data-lines")).toBe("16");
     expect(await chart.locator(".panel-title").innerText()).toBe("train/loss, val/acc");
     const over = chart.locator(".u-over");
     const box = await over.boundingBox();
