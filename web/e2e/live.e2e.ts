@@ -45,13 +45,13 @@ describe("live workspace", () => {
     // Open the workspace once the run has logged its first points.
     await expect.poll(async () => (await page.request.get("/api/v1/projects/root/livecharts/history-keys")).status(), { timeout: 30_000 }).toBe(200);
     await page.goto("/root/livecharts");
-    await loss.locator("canvas").waitFor({ timeout: 20_000 });
+    await loss.locator("canvas").waitFor({ timeout: 60_000 }); // a first chart on a busy machine
     // The count the poll saw is the one compared with below (a second read could meet the chart
     // between two refreshes on a busy machine).
     let before = 0;
     await expect.poll(async () => (before = Number(await loss.getAttribute("data-points")))).toBeGreaterThan(0);
     // Two 5-second refreshes later the chart holds more points, and a refresh asked for a tail.
-    await expect.poll(async () => Number(await loss.getAttribute("data-points")), { timeout: 20_000, interval: 1000 }).toBeGreaterThan(before + 10);
+    await expect.poll(async () => Number(await loss.getAttribute("data-points")), { timeout: 40_000, interval: 1000 }).toBeGreaterThan(before + 10);
     const tails = bodies.filter((b) => b.runs.some((r) => typeof r.after_step === "number"));
     expect(tails.length).toBeGreaterThan(0);
     expect(await page.getByTestId("run-count").innerText()).toContain("1 of 1");
