@@ -22,7 +22,7 @@ from trackwell.sdk.login import login, resolve_endpoint
 from trackwell.sdk.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
-HANDBOOK = Path("/work/shared/handbook/examples/01_login.py")
+LOGIN_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "01_login.py"
 
 
 def fresh(tmp_path: Path, **variables: str) -> Settings:
@@ -99,7 +99,12 @@ def test_handbook_login_example(live_server: Any, tmp_path: Path) -> None:
         "WANDB_BASE_URL": live_server.url,
     }
     done = subprocess.run(
-        [sys.executable, str(HANDBOOK)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [sys.executable, str(LOGIN_EXAMPLE)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert live_server.api_key not in done.stdout + done.stderr

@@ -26,7 +26,7 @@ from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.runlog import history_rows, iter_records
 from trackwell.sdk.sync import find_run_dirs, sync_run_dirs
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "handbook" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
