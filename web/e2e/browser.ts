@@ -1,15 +1,16 @@
 // Launches Debian's Chromium through playwright-core. Test tools never download a browser.
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", ".test-artifacts", "e2e");
 
-export async function launch(): Promise<Browser> {
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...extraArgs],
   });
 }
 
@@ -34,4 +35,21 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Logs a project with a seed script of this folder (the real SDK into the e2e server), once per
+ * server: a reused E2E_SERVER_DIR that already holds the project's runs is not seeded again.
+ */
+export async function seedProjectOnce(context: BrowserContext, dataDir: string, project: string, script: string): Promise<void> {
+  const runs = (await (await context.request.get(`/api/v1/runs/root/${project}`)).json()) as { total?: number };
+  if (runs.total) return;
+  const python = process.env.TRACKWELL_PYTHON ?? join(import.meta.dirname, "..", "..", ".venv/bin/python");
+  const seed = spawnSync(python, [join(import.meta.dirname, script)], {
+    cwd: dataDir,
+    env: { ...process.env, TRACKWELL_DATA_DIR: dataDir, TRACKWELL_DIR: dataDir, WANDB_SILENT: "true" },
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 300_000, // a loaded machine
+  });
+  if (seed.status !== 0) throw new Error(`seeding ${project} with ${script} failed (exit ${seed.status})`);
 }

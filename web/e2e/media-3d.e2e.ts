@@ -1,19 +1,13 @@
 // Object3D, Molecule and Plotly in the sandboxed viewer, in a real browser. The run is logged by the
 // real SDK (media_3d_seed.py) into the e2e server.
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Frame, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium } from "playwright-core";
-import { launch, shot, signedIn } from "./browser";
+import { launch, seedProjectOnce, shot, signedIn } from "./browser";
 
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let webgl = false;
-
-const repo = join(import.meta.dirname, "..", "..");
-const python = process.env.TRACKWELL_PYTHON ?? join(repo, ".venv/bin/python");
 
 beforeAll(async () => {
   browser = await launch();
@@ -22,17 +16,7 @@ beforeAll(async () => {
   page.on("pageerror", (e) => {
     throw e;
   });
-  const runs = (await (await context.request.get("/api/v1/runs/root/media-3d")).json()) as { total?: number };
-  if (!runs.total) {
-    const dir = inject("dataDir");
-    const seed = spawnSync(python, [join(import.meta.dirname, "media_3d_seed.py")], {
-      cwd: dir,
-      env: { ...process.env, TRACKWELL_DATA_DIR: dir, TRACKWELL_DIR: dir, WANDB_SILENT: "true" },
-      stdio: ["ignore", "ignore", "inherit"],
-      timeout: 120_000,
-    });
-    if (seed.status !== 0) throw new Error(`seeding media-3d failed (exit ${seed.status})`);
-  }
+  await seedProjectOnce(context, inject("dataDir"), "media-3d", "media_3d_seed.py");
   await page.goto("/root/media-3d");
   // What this browser can do decides what the viewer must show: a drawing, or the no-WebGL note.
   webgl = await page.evaluate(() => !!document.createElement("canvas").getContext("webgl2"));
@@ -232,7 +216,7 @@ describe("loading", () => {
 
 describe("without WebGL", () => {
   it("says so in place of the drawing and keeps the file downloadable", async () => {
-    const noGl = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-webgl2"] });
+    const noGl = await launch(["--disable-webgl", "--disable-webgl2"]);
     try {
       const ctx = await signedIn(noGl, inject("serverUrl"), inject("apiKey"));
       const p = await ctx.newPage();

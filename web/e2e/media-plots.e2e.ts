@@ -1,17 +1,12 @@
 // trackwell.plot charts, histograms over steps, masks and boxes, and a numpy video in a real browser.
 // The runs are logged by the real SDK (media_plots_seed.py, fixed values) into the e2e server.
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, shot, signedIn } from "./browser";
+import { launch, seedProjectOnce, shot, signedIn } from "./browser";
 
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-const repo = join(import.meta.dirname, "..", "..");
-const python = process.env.TRACKWELL_PYTHON ?? join(repo, ".venv/bin/python");
 
 beforeAll(async () => {
   browser = await launch();
@@ -20,18 +15,7 @@ beforeAll(async () => {
   page.on("pageerror", (e) => {
     throw e;
   });
-  // Seed once per server (a reused E2E_SERVER_DIR keeps the runs).
-  const runs = (await (await context.request.get("/api/v1/runs/root/media-plots")).json()) as { total?: number };
-  if (!runs.total) {
-    const dir = inject("dataDir");
-    const seed = spawnSync(python, [join(import.meta.dirname, "media_plots_seed.py")], {
-      cwd: dir,
-      env: { ...process.env, TRACKWELL_DATA_DIR: dir, TRACKWELL_DIR: dir, WANDB_SILENT: "true" },
-      stdio: ["ignore", "ignore", "inherit"],
-      timeout: 120_000,
-    });
-    if (seed.status !== 0) throw new Error(`seeding media-plots failed (exit ${seed.status})`);
-  }
+  await seedProjectOnce(context, inject("dataDir"), "media-plots", "media_plots_seed.py");
 });
 afterAll(async () => {
   await browser.close();
