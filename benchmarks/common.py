@@ -12,6 +12,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +29,9 @@ class Result:
     unit: str
     target: str = ""
     note: str = ""
+    # The CPU and day of the run that measured it: a partial run keeps other sections as they were,
+    # measured perhaps on another machine of the same size.
+    measured_on: str = ""
 
     @property
     def meets(self) -> str:
@@ -87,6 +91,9 @@ def merge_results(results: list[Result]) -> list[Result]:
     """The stored results with every benchmark in ``results`` replaced by its new numbers, so a
     partial run (``run_all sdk``) refreshes its own sections and keeps the others."""
     fresh = {r.benchmark for r in results}
+    stamp = f"{machine_info()['cpu']}, {time.strftime('%Y-%m-%d')}"
+    for r in results:
+        r.measured_on = r.measured_on or stamp
     kept: list[Result] = []
     if RAW.exists():
         kept = [
@@ -103,7 +110,8 @@ def write_results(results: list[Result], command: str) -> None:
         "# Benchmark results",
         "",
         f"Reproduce with `{command}` (quick mode: `make bench QUICK=1`). Written by `benchmarks/run_all.py`;",
-        "numbers are from one run on the machine below, so compare runs only on the same machine.",
+        "a section names the CPU and day it was measured on (recorded since 2026-12-04; the table below",
+        "is the latest run's machine): compare numbers only within one machine.",
         "",
         "| machine | |",
         "|---|---|",
@@ -114,7 +122,10 @@ def write_results(results: list[Result], command: str) -> None:
     for r in results:
         by_bench.setdefault(r.benchmark, []).append(r)
     for bench, rows in by_bench.items():
-        lines += [f"## {bench}", "", "| metric | value | target | meets | note |", "|---|---:|---|---|---|"]
+        lines += [f"## {bench}", ""]
+        if rows[0].measured_on:
+            lines += [f"Measured on {rows[0].measured_on}.", ""]
+        lines += ["| metric | value | target | meets | note |", "|---|---:|---|---|---|"]
         for r in rows:
             value = f"{r.value:,.3f}".rstrip("0").rstrip(".") if r.value == r.value else "n/a"
             target = f"{r.target} {r.unit}" if r.target else ""
