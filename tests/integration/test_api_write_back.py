@@ -19,22 +19,17 @@ from typing import Any
 import pytest
 
 import trackwell
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from tests.integration.test_api_client import seed_run
 from trackwell.apis import Api
 from trackwell.sdk.settings import Settings
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    extra: list[str] = []
-    if request.param == "postgresql":
-        extra = ["--database-url", str(request.getfixturevalue("postgres_url"))]
-    live = LiveServer(tmp_path / "data", extra_args=extra).start()
-    try:
+    with server_on_backend(request, tmp_path / "data") as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

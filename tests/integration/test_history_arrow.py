@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from trackwell.apis import Api, frames
 from trackwell.apis.values import decode_row
@@ -79,22 +80,10 @@ def _seed(client: ApiClient, entity: str) -> list[int]:
     return steps
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    extra: list[str] = []
-    if request.param == "postgresql":
-        from tests.fixtures.postgres import postgres_available, start_cluster
-
-        if not postgres_available():
-            pytest.skip("PostgreSQL (initdb/pg_ctl) is not installed")
-        cluster = start_cluster()
-        request.addfinalizer(cluster.stop)
-        extra = ["--database-url", cluster.create_database("arrow")]
-    live = LiveServer(tmp_path_factory.mktemp(f"arrow-{request.param}") / "data", extra_args=extra).start()
-    try:
+    with server_on_backend(request, tmp_path_factory.mktemp(f"arrow-{request.param}") / "data") as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")

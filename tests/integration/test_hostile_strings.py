@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from trackwell.apis import Api
 from trackwell.sdk.settings import Settings
@@ -29,16 +30,10 @@ trackwell.finish()
 """
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    extra: list[str] = []
-    if request.param == "postgresql":
-        extra = ["--database-url", str(request.getfixturevalue("postgres_url"))]
-    live = LiveServer(tmp_path / "data", extra_args=extra).start()
-    try:
+    with server_on_backend(request, tmp_path / "data") as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_nul_characters_everywhere_are_stored_and_the_run_finishes(

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 import trackwell
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.sdk_env import point_sdk_at
 from trackwell.sdk.api_client import ApiClient
@@ -31,21 +32,10 @@ PROJECTS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    extra: list[str] = []
-    database = None
-    if request.param == "postgresql":
-        cluster = request.getfixturevalue("postgres_cluster")
-        database = "t_" + uuid.uuid4().hex[:12]
-        extra = ["--database-url", cluster.create_database(database)]
-    live = LiveServer(tmp_path_factory.mktemp(f"names-{request.param}") / "data", extra).start()
-    try:
+    with server_on_backend(request, tmp_path_factory.mktemp(f"names-{request.param}") / "data") as live:
         yield live
-    finally:
-        live.stop()
-        if database is not None:
-            request.getfixturevalue("postgres_cluster").drop_database(database)
 
 
 @pytest.fixture

@@ -14,13 +14,12 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
-from tests.fixtures.postgres import PostgresCluster
 
 HOSTILE = "a" * 50_000 + "b"
 # pattern -> the runs it selects: "plain" holds "aaa", "victim" 50,000 a's and a b.
@@ -33,23 +32,15 @@ CATASTROPHIC = {
 }
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    extra: list[str] = []
-    if request.param == "postgresql":
-        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-        extra = ["--database-url", cluster.create_database("regex_" + uuid.uuid4().hex[:8])]
-    data_dir: Path = tmp_path_factory.mktemp(f"regex-{request.param}") / "data"
-    live = LiveServer(data_dir, extra_args=extra).start()
-    try:
+    with server_on_backend(request, tmp_path_factory.mktemp(f"regex-{request.param}") / "data") as live:
         with live.client() as api:
             for run_id, value in [("victim", HOSTILE), ("plain", "aaa")]:
                 body = {"session_id": uuid.uuid4().hex, "display_name": value[:60], "notes": value}
                 body["config"] = {"s": value}
                 assert api.put(f"/api/v1/runs/me/regex/{run_id}", json=body).status_code == 200
         yield live
-    finally:
-        live.stop()
 
 
 def _ids(api: httpx.Client, filters: dict[str, object]) -> httpx.Response:
