@@ -142,6 +142,29 @@ class AlertRecord(_Record):
     timestamp: float
 
 
+class ArtifactRecord(_Record):
+    """``run.log_artifact(...)``: the version to save, kept in the run log so that ``trackwell sync``
+    can save it again (offline runs, or a process that died mid-upload). The SDK's artifact saver
+    uploads the blobs and creates the version (``ArtifactCreate``, idempotent per ``client_id``); the
+    server applies this record as a marker only (docs/artifacts.md)."""
+
+    kind: Literal["artifact"] = "artifact"
+    client_id: str
+    name: str
+    create: dict[str, Any] = Field(description="The ArtifactCreate body (schema/artifacts.py).")
+    local_paths: dict[str, str] = Field(
+        default_factory=dict, description="Entry path -> the staged or in-place file to upload from."
+    )
+
+
+class ArtifactUseRecord(_Record):
+    """``run.use_artifact(...)``: this run read that version (lineage), applied in order with the rest."""
+
+    kind: Literal["artifact_use"] = "artifact_use"
+    artifact_id: str
+    used_as: str | None = None
+
+
 class ExitRecord(_Record):
     """The run ended. Last record of a session."""
 
@@ -163,6 +186,8 @@ Record = Annotated[
     | StatsRecord
     | FileRecord
     | AlertRecord
+    | ArtifactRecord
+    | ArtifactUseRecord
     | ExitRecord,
     Field(discriminator="kind"),
 ]

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from trackwell.server.settings import ServerSettings
+from trackwell.service.artifacts import ArtifactService
 from trackwell.service.auth import AuthService
+from trackwell.service.blob_transfers import BlobTransferService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.layouts import LayoutService
@@ -45,6 +47,8 @@ class Services:
     sessions: SessionService  # the web UI's sign-in cookies
     layouts: LayoutService
     workspace: WorkspaceService
+    artifacts: ArtifactService
+    transfers: BlobTransferService  # blob uploads in parts, missing digests, download URLs
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -76,6 +80,8 @@ def build_services(settings: ServerSettings) -> Services:
             sessions=sessions,
             layouts=LayoutService(db),
             workspace=WorkspaceService(db),
+            artifacts=ArtifactService(db, blobs),
+            transfers=BlobTransferService(blobs),
         )
     except BaseException:
         db.close()
