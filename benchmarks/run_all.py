@@ -25,6 +25,7 @@ MODULES = [
     "benchmarks.context_bench",
     "benchmarks.ui_bench",
     "benchmarks.table_bench",
+    "benchmarks.artifacts_bench",
 ]
 
 

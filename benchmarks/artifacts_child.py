@@ -1,0 +1,98 @@
+"""One artifact benchmark step in a fresh interpreter, written as wandb user code would be.
+
+``python -m benchmarks.artifacts_child '{"mode": "log" | "download", ...}'`` prints one
+``RESULT {json}`` line for ``artifacts_bench``. A fresh process per step keeps what one step loaded
+(hash cache entries, open connections, the heap) from helping the next, and makes ``ru_maxrss`` the
+peak of this step alone. The caller points ``TRACKWELL_CACHE_DIR`` (and ``HOME``) at the folders it
+wants cold or warm.
+
+* ``log``: ``Artifact(name, type)``, ``add_dir`` or ``add_file``, ``run.log_artifact``, ``wait()``;
+  timed from the Artifact's creation to ``wait()`` returning (hashing through the hash cache, the
+  missing-digest query, uploads, the version's creation).
+* ``download``: ``run.use_artifact("name:latest")`` then ``download(root=...)``, each timed; the
+  placed files are counted (and their bytes summed) so a short download cannot pass as a fast one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _tree(root: Path) -> tuple[int, int]:
+    files = size = 0
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            files += 1
+            size += os.stat(os.path.join(dirpath, name)).st_size
+    return files, size
+
+
+def _log(wandb: Any, run: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    path = Path(spec["path"])
+    baseline = _rss_mib()
+    t0 = time.perf_counter()
+    art = wandb.Artifact(spec["name"], type=spec["type"])
+    if path.is_dir():
+        art.add_dir(str(path))
+    else:
+        art.add_file(str(path))
+    t_added = time.perf_counter()
+    run.log_artifact(art)
+    t_logged = time.perf_counter()
+    art.wait()
+    t_done = time.perf_counter()
+    return {
+        "seconds": t_done - t0,
+        "add_s": t_added - t0,
+        "log_artifact_s": t_logged - t_added,
+        "wait_s": t_done - t_logged,
+        "version": str(art.version),
+        "digest": str(art.digest),
+        "rss_baseline_mib": baseline,
+        "rss_peak_mib": _rss_mib(),
+        "children_rss_peak_mib": _rss_mib(resource.RUSAGE_CHILDREN),
+    }
+
+
+def _download(run: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    art = run.use_artifact(f"{spec['name']}:latest")
+    t_used = time.perf_counter()
+    where = art.download(root=spec["root"])
+    t_done = time.perf_counter()
+    files, size = _tree(Path(where))
+    return {
+        "seconds": t_done - t_used,
+        "use_artifact_s": t_used - t0,
+        "files": files,
+        "bytes": size,
+        "version": str(art.version),
+        "rss_peak_mib": _rss_mib(),
+    }
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    import trackwell as wandb
+
+    settings = wandb.Settings(console="off", disable_stats=True, quiet=True, silent=True)
+    run = wandb.init(project=spec["project"], dir=spec["workdir"], job_type=spec["mode"], settings=settings)
+    result = _log(wandb, run, spec) if spec["mode"] == "log" else _download(run, spec)
+    t0 = time.perf_counter()
+    run.finish()
+    result["finish_s"] = time.perf_counter() - t0
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

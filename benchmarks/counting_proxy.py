@@ -1,0 +1,92 @@
+"""A forwarding HTTP proxy that counts what the SDK sends: ``artifacts_bench`` puts it in front of the
+server while an unchanged artifact is logged again, to show that no file bytes cross the wire.
+
+It runs in a thread of the benchmark process (``CountingProxy(host, port).start()``), reads each
+request body whole (Content-Length or chunked), forwards it, and adds its size to ``blob_bytes`` when
+it is a blob upload (``PUT /api/v1/blobs/...``: a whole blob or one part of a multipart upload).
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import socketserver
+import threading
+from collections import Counter
+from typing import Any
+
+HOP_BY_HOP = ("transfer-encoding", "connection", "content-length", "keep-alive")
+BLOB_PREFIX = "/api/v1/blobs/"
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+class CountingProxy:
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.blob_bytes = 0
+        self.body_bytes = 0
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> CountingProxy:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _count(self, method: str, path: str, size: int) -> None:
+        route = path.split("?", 1)[0]
+        with self._lock:
+            self.body_bytes += size
+            self.requests[f"{method} {route.rsplit('/', 1)[0]}/..."] += 1
+            if method == "PUT" and route.startswith(BLOB_PREFIX):
+                self.blob_bytes += size
+
+    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _body(self) -> bytes:
+                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                    parts = []
+                    while size := int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16):
+                        parts.append(self.rfile.read(size))
+                        self.rfile.readline()
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(parts)
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def forward(self) -> None:
+                body = self._body()
+                proxy._count(self.command, self.path, len(body))
+                upstream = http.client.HTTPConnection(*proxy.target, timeout=300)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", *HOP_BY_HOP)}
+                headers["Content-Length"] = str(len(body))
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                answer = upstream.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in HOP_BY_HOP:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                upstream.close()
+
+            do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = do_HEAD = forward  # noqa: N815
+
+        return Handler
