@@ -21,7 +21,8 @@ and unique, 4x faster than ``os.urandom`` here); it is hashed and sent like any 
 
 Run: ``.venv/bin/python -m benchmarks.artifacts_bench [--quick]`` (quick: 100 MB of 100 files,
 2,000 small files, a 500 MB file). Needs ~20 GB free in full mode; with less, the big file shrinks
-and the results say so.
+and the results say so. ``ARTIFACTS_BENCH_PROFILE=/some/dir`` writes where each step's threads spent
+their time (sampled stacks, ``artifacts_child.py``) into that folder.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ class _Bench:
         if url is not None:
             env["TRACKWELL_BASE_URL"] = url
         spec |= {"mode": mode, "project": PROJECT, "workdir": str(work)}
+        if profiles := os.environ.get("ARTIFACTS_BENCH_PROFILE"):
+            Path(profiles).mkdir(parents=True, exist_ok=True)
+            spec["profile"] = str(Path(profiles) / f"{self._step:02d}-{mode}-{spec.get('name')}.txt")
         os.sync()  # writeback of the previous step's files must not land in this one's time
         proc = subprocess.run(
             [sys.executable, "-m", "benchmarks.artifacts_child", json.dumps(spec)],

@@ -11,6 +11,9 @@ wants cold or warm.
   missing-digest query, uploads, the version's creation).
 * ``download``: ``run.use_artifact("name:latest")`` then ``download(root=...)``, each timed; the
   placed files are counted (and their bytes summed) so a short download cannot pass as a fast one.
+
+With ``"profile": FILE`` in the spec, a sampler thread records every thread's stack each 5 ms (the
+saver's threads included, which ``cProfile`` would miss) and writes the most frequent frames to FILE.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +86,57 @@ def _download(run: Any, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Sampler:
+    """A poor man's py-spy: where every thread spends its time (self and cumulative samples)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.leaf: Counter[str] = Counter()
+        self.total: Counter[str] = Counter()
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        me = threading.get_ident()
+        while not self._stop.wait(0.005):
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                self.samples += 1
+                seen = set()
+                leaf = True
+                f: Any = frame
+                while f is not None:
+                    where = f"{f.f_code.co_filename.rsplit('site-packages/', 1)[-1]}:{f.f_code.co_name}"
+                    if leaf:
+                        self.leaf[where] += 1
+                        leaf = False
+                    if where not in seen:
+                        seen.add(where)
+                        self.total[where] += 1
+                    f = f.f_back
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        lines = [f"{self.samples} thread samples (5 ms apart; idle threads count too)", "", "self:"]
+        lines += [f"{n:7d} {where}" for where, n in self.leaf.most_common(30)]
+        lines += ["", "cumulative:"] + [f"{n:7d} {where}" for where, n in self.total.most_common(50)]
+        self.out.write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     spec = json.loads(sys.argv[1])
     import trackwell as wandb
 
     settings = wandb.Settings(console="off", disable_stats=True, quiet=True, silent=True)
     run = wandb.init(project=spec["project"], dir=spec["workdir"], job_type=spec["mode"], settings=settings)
+    sampler = _Sampler(Path(spec["profile"])) if spec.get("profile") else None
     result = _log(wandb, run, spec) if spec["mode"] == "log" else _download(run, spec)
+    if sampler is not None:
+        sampler.stop()
     t0 = time.perf_counter()
     run.finish()
     result["finish_s"] = time.perf_counter() - t0
