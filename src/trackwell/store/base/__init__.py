@@ -7,13 +7,24 @@ idempotent. Blobs (file bytes) live outside the database behind :class:`BlobStor
 
 Modules: ``history`` (rows, blocks, series queries, :class:`HistoryStore`), ``blobs``, ``runs``
 (:class:`RunKey`, :class:`RunChanges`, :class:`RunStore`), ``users``, ``files`` (the files index),
-``output`` (console lines), ``alerts``, ``layouts``, and ``database`` (:class:`Database`, which holds
-one store of each). Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
+``output`` (console lines), ``alerts``, ``layouts``, ``artifacts`` (collections, versions,
+manifests, lineage), and ``database`` (:class:`Database`, which holds one store of each).
+Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
 """
 
 from __future__ import annotations
 
 from trackwell.store.base.alerts import AlertStore, StoredAlert
+from trackwell.store.base.artifacts import (
+    ArtifactRace,
+    ArtifactStore,
+    NewVersion,
+    StoredCollection,
+    StoredEdge,
+    StoredEntry,
+    StoredVersion,
+    VersionChanges,
+)
 from trackwell.store.base.blobs import BlobInfo, BlobStore, BlobWriteResult
 from trackwell.store.base.database import Database
 from trackwell.store.base.files import FileEntry, FileIndex
@@ -32,6 +43,8 @@ from trackwell.store.base.users import User, UserStore
 
 __all__ = [
     "AlertStore",
+    "ArtifactRace",
+    "ArtifactStore",
     "BlobInfo",
     "BlobStore",
     "BlobWriteResult",
@@ -43,6 +56,7 @@ __all__ = [
     "HistoryRow",
     "HistoryStore",
     "LayoutStore",
+    "NewVersion",
     "OutputStore",
     "RunChanges",
     "RunHandle",
@@ -50,9 +64,14 @@ __all__ = [
     "RunStore",
     "SeriesQuery",
     "StoredAlert",
+    "StoredCollection",
+    "StoredEdge",
+    "StoredEntry",
     "StoredLayout",
     "StoredRun",
+    "StoredVersion",
     "Stream",
     "User",
     "UserStore",
+    "VersionChanges",
 ]

@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # only a type here: services use these Protocols without impo
     from sqlalchemy import Connection
 
 from trackwell.store.base.alerts import AlertStore
+from trackwell.store.base.artifacts import ArtifactStore
 from trackwell.store.base.files import FileIndex
 from trackwell.store.base.history import HistoryStore
 from trackwell.store.base.layouts import LayoutStore
@@ -42,6 +43,9 @@ class Database(Protocol):
 
     @property
     def alerts(self) -> AlertStore: ...
+
+    @property
+    def artifacts(self) -> ArtifactStore: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

@@ -24,6 +24,7 @@ from trackwell.store import migrations
 from trackwell.store.base import HistoryStore
 from trackwell.store.history import SqlHistoryStore
 from trackwell.store.sql.alerts import SqlAlertStore
+from trackwell.store.sql.artifacts import SqlArtifactStore
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
@@ -48,6 +49,7 @@ class SqlDatabase:
         self.history: HistoryStore = SqlHistoryStore()
         self.layouts = SqlLayoutStore(self.dialect)
         self.alerts = SqlAlertStore()
+        self.artifacts = SqlArtifactStore(self.dialect)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
