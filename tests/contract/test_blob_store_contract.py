@@ -91,7 +91,9 @@ def test_blobs_are_sharded_by_digest_prefix(tmp_path: Path) -> None:
     store = LocalBlobStore(tmp_path)
     sha = store.put(b"layout").info.sha256
     assert (tmp_path / sha[:2] / sha[2:4] / sha).read_bytes() == b"layout"
-    assert list((tmp_path / "tmp").iterdir()) == []  # no temporary files left behind
+    # No temporary files left behind: only the (empty) folder of upload sessions.
+    assert [p.name for p in (tmp_path / "tmp").iterdir()] == ["uploads"]
+    assert list((tmp_path / "tmp" / "uploads").iterdir()) == []
 
 
 def test_concurrent_writers_of_the_same_content(blobs: BlobStore) -> None:

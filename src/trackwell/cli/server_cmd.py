@@ -32,7 +32,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=7077, help="port (default 7077; 0 = any free port)")
     parser.add_argument("--data-dir", type=Path, help="default: $TRACKWELL_DATA_DIR or ~/.trackwell")
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
-    parser.add_argument("--blob-url", help="where file bytes go (default: <data-dir>/blobs)")
+    parser.add_argument(
+        "--blob-url",
+        help="where file bytes go: a directory, file:///path, s3://bucket/prefix (default <data-dir>/blobs)",
+    )
+    parser.add_argument(
+        "--upload-part-size",
+        type=int,
+        default=64 << 20,
+        help="bytes per part of resumable blob uploads (default 64 MiB, at least 5 MiB)",
+    )
     parser.add_argument(
         "--heartbeat-timeout",
         type=float,
@@ -62,6 +71,7 @@ def run_server(args: argparse.Namespace) -> int:
         data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
         database_url=args.database_url,
         blob_url=args.blob_url,
+        upload_part_size=args.upload_part_size,
         heartbeat_timeout=args.heartbeat_timeout,
         max_batch_bytes=args.max_batch_bytes,
         local=args.host in ("127.0.0.1", "localhost", "::1"),

@@ -81,7 +81,9 @@ def build_services(settings: ServerSettings) -> Services:
             layouts=LayoutService(db),
             workspace=WorkspaceService(db),
             artifacts=ArtifactService(db, blobs),
-            transfers=BlobTransferService(blobs),
+            transfers=BlobTransferService(
+                blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
+            ),
         )
     except BaseException:
         db.close()

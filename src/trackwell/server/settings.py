@@ -28,6 +28,14 @@ class ServerSettings(BaseModel):
         default=64 << 20, gt=0, description="Largest record batch accepted, after gzip decoding."
     )
     max_file_bytes: int = Field(default=16 << 30, gt=0, description="Largest single file upload.")
+    upload_part_size: int = Field(
+        default=64 << 20,
+        ge=5 << 20,
+        description="Part size of resumable blob uploads (raised when a blob would need over 10,000 parts).",
+    )
+    blob_url_expiry: int = Field(
+        default=6 * 3600, gt=0, le=7 * 24 * 3600, description="Seconds presigned S3 URLs stay valid."
+    )
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(
         default=True, description="Create the OS user and <data_dir>/local-api-key on first start."
