@@ -8,7 +8,8 @@ Hierarchy::
     ├── PermissionDenied      (403) authenticated, but not allowed
     ├── NotFound              (404)
     ├── Conflict              (409) e.g. a run that exists when resume="never"
-    │   └── SequenceGap       (409) a record batch skipped sequence numbers; carries expected_seq
+    │   ├── SequenceGap       (409) a record batch skipped sequence numbers; carries expected_seq
+    │   └── MissingBlobs      (409) an artifact version names blobs the server lacks (upload them first)
     └── PayloadTooLarge       (413)
 
 The server maps them to HTTP in one place (``server/errors.py``) with the body
@@ -93,6 +94,24 @@ class SequenceGap(Conflict):
         return body
 
 
+class MissingBlobs(Conflict):
+    """An artifact version names content the blob store lacks: upload those blobs, then create the
+    version again. ``missing_blobs(digests)`` builds it with the digests in the message."""
+
+    code = "missing_blobs"
+
+
+def missing_blobs(digests: list[str], shown: int = 50) -> MissingBlobs:
+    more = f" and {len(digests) - shown} more" if len(digests) > shown else ""
+    listed = ", ".join(digests[:shown]) + more
+    return MissingBlobs(
+        f"{len(digests)} blob(s) of this version are not on the server: {listed}",
+        field="manifest.contents",
+        hint="upload them first (POST /api/v1/blobs/missing says which the server lacks), then create "
+        "the version again",
+    )
+
+
 _BY_CODE: dict[str, type[TrackwellError]] = {
     cls.code: cls
     for cls in (
@@ -102,6 +121,7 @@ _BY_CODE: dict[str, type[TrackwellError]] = {
         PermissionDenied,
         NotFound,
         Conflict,
+        MissingBlobs,
         PayloadTooLarge,
     )
 }
