@@ -17,7 +17,22 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"  # before the imports below: the HTTP client sends it
 
-from trackwell.sdk.active import alert, define_metric, finish, log, mark_preempting, save, unwatch, watch
+from trackwell.sdk.active import (
+    alert,
+    define_metric,
+    finish,
+    link_artifact,
+    link_model,
+    log,
+    log_artifact,
+    log_model,
+    mark_preempting,
+    save,
+    unwatch,
+    use_artifact,
+    use_model,
+    watch,
+)
 from trackwell.sdk.config import Config
 from trackwell.sdk.disabled import RunDisabled
 from trackwell.sdk.errors import CommError, ConfigError, Error, UsageError
@@ -100,6 +115,12 @@ __all__ = [
     "finish",
     "init",
     "join",
+    "link_artifact",
+    "link_model",
+    "log_artifact",
+    "log_model",
+    "use_artifact",
+    "use_model",
     "require",
     "setup",
     "teardown",

@@ -74,6 +74,45 @@ def alert(title: str, text: str, level: Any = None, wait_duration: Any = None) -
     _need("alert").alert(title, text, level, wait_duration)
 
 
+def log_artifact(
+    artifact_or_path: Any,
+    name: str | None = None,
+    type: str | None = None,
+    aliases: list[str] | None = None,
+    tags: list[str] | None = None,
+) -> Any:
+    """``wandb.log_artifact``: :meth:`Run.log_artifact` on the current run."""
+    return _need("log_artifact").log_artifact(artifact_or_path, name, type, aliases, tags)
+
+
+def use_artifact(
+    artifact_or_name: Any,
+    type: str | None = None,
+    aliases: list[str] | None = None,
+    use_as: str | None = None,
+) -> Any:
+    """``wandb.use_artifact``: :meth:`Run.use_artifact` on the current run."""
+    return _need("use_artifact").use_artifact(artifact_or_name, type, aliases, use_as)
+
+
+def link_artifact(artifact: Any, target_path: str, aliases: list[str] | None = None) -> Any:
+    return _need("link_artifact").link_artifact(artifact, target_path, aliases)
+
+
+def log_model(path: Any, name: str | None = None, aliases: list[str] | None = None) -> Any:
+    return _need("log_model").log_model(path, name, aliases)
+
+
+def use_model(name: str) -> Any:
+    return _need("use_model").use_model(name)
+
+
+def link_model(
+    path: Any, registered_model_name: str, name: str | None = None, aliases: list[str] | None = None
+) -> Any:
+    return _need("link_model").link_model(path, registered_model_name, name, aliases)
+
+
 def mark_preempting() -> None:
     _need("mark_preempting").mark_preempting()
 

@@ -317,6 +317,13 @@ class Run(RunExtras):
                 log.exception("finish hook failed")
         self._processor.finish({"state": state, "exit_code": code, "error": error}, timeout=timeout)
         quiet = bool(quiet or getattr(self._settings, "quiet", False))
+        if getattr(self, "_artifact_jobs", None):
+            from trackwell.artifacts.run_ops import wait_for_saves
+
+            # Every pending artifact save, however long a big upload takes (only a stalled one is
+            # given up); the records were uploading meanwhile, so their wait starts afresh.
+            wait_for_saves(self, quiet=quiet)
+            deadline = max(deadline, time.monotonic() + min(timeout, 10.0))
         try:
             self._deliver(deadline, quiet=quiet)
         finally:

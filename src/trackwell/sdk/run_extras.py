@@ -115,8 +115,8 @@ class RunExtras:
 
         Files are chosen as wandb chooses them (``include_fn``/``exclude_fn``, called with
         ``(path, root)`` or ``(path)``; default: ``*.py``, ``requirements.txt``, ``Dockerfile*``).
-        wandb returns a ``code`` artifact; Trackwell has no artifacts yet, so this returns None and
-        ``name`` (the artifact's name) is accepted and unused."""
+        wandb returns a ``code`` artifact; here the code is saved as run files, so this returns None
+        and ``name`` (the artifact's name) is accepted and unused."""
         self._refuse_if_finished("log_code")
         saver = self._file_saver
         if saver is None:
@@ -131,3 +131,70 @@ class RunExtras:
         if not saved:
             termwarn(_NOTHING_TO_SAVE)
         return None
+
+    # --- artifacts: trackwell.artifacts.run_ops does the work (loaded on first use) -------------
+
+    def log_artifact(
+        self,
+        artifact_or_path: Any,
+        name: str | None = None,
+        type: str | None = None,
+        aliases: list[str] | None = None,
+        tags: list[str] | None = None,
+        cache: bool = True,
+    ) -> Any:
+        """Save an ``Artifact`` (or a file, folder or reference URI) as a new version; returns at
+        once, the upload runs on the saver thread (``artifact.wait()`` blocks on it). ``cache=False``
+        keeps the uploaded files out of the download cache (checkpoints that will not be reused)."""
+        self._refuse_if_finished("log_artifact")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.log_artifact(self, artifact_or_path, name, type, aliases, tags, cache=cache)  # type: ignore[arg-type]
+
+    def use_artifact(
+        self,
+        artifact_or_name: Any,
+        type: str | None = None,
+        aliases: list[str] | None = None,
+        use_as: str | None = None,
+    ) -> Any:
+        """Declare that this run reads an artifact version (``"name:alias"``, ``"name:v3"``,
+        ``"entity/project/name:alias"`` or an ``Artifact``); returns it, ready to ``download()``."""
+        self._refuse_if_finished("use_artifact")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.use_artifact(self, artifact_or_name, type, aliases, use_as)  # type: ignore[arg-type]
+
+    def link_artifact(self, artifact: Any, target_path: str, aliases: list[str] | None = None) -> Any:
+        """Link a logged artifact's version into the collection ``target_path`` (a registry)."""
+        self._refuse_if_finished("link_artifact")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.link_artifact(self, artifact, target_path, aliases)  # type: ignore[arg-type]
+
+    def log_model(self, path: Any, name: str | None = None, aliases: list[str] | None = None) -> Any:
+        """Log a file or folder as a ``model`` artifact (wandb's ``run.log_model``)."""
+        self._refuse_if_finished("log_model")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.log_model(self, path, name, aliases)  # type: ignore[arg-type]
+
+    def use_model(self, name: str) -> str:
+        """Use and download a ``model`` artifact; returns the path of its file (or folder)."""
+        self._refuse_if_finished("use_model")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.use_model(self, name)  # type: ignore[arg-type]
+
+    def link_model(
+        self,
+        path: Any,
+        registered_model_name: str,
+        name: str | None = None,
+        aliases: list[str] | None = None,
+    ) -> Any:
+        """Log ``path`` as a model and link it into ``model-registry/<registered_model_name>``."""
+        self._refuse_if_finished("link_model")
+        from trackwell.artifacts import run_ops
+
+        return run_ops.link_model(self, path, registered_model_name, name, aliases)  # type: ignore[arg-type]

@@ -102,6 +102,11 @@ class Uploader:
         self._pipeline = Pipeline(PIPELINE, "trackwell-upload-send")
         self._acked_once = False
         self.acked_at: float | None = None  # wall time of the last acknowledged batch (run.status())
+        # Set once the run is known to exist on the server (created at init, or by the first batch
+        # the server took): the artifact saver waits on it before it creates a version of the run.
+        self.run_exists = threading.Event()
+        if upserted:
+            self.run_exists.set()
 
     # --- control ----------------------------------------------------------------------------
 
@@ -327,12 +332,14 @@ class Uploader:
         assert self._calls is not None
         ack = self._calls.post_records(self._body(b"[]"))
         self._last_post = time.monotonic()
+        self.run_exists.set()
         if self._on_ack is not None:
             self._on_ack(ack)
 
     def _acked(self, ack: RecordsAck, sent: Sent) -> None:
         assert self.position is not None
         self._acked_once = True
+        self.run_exists.set()
         self.acked_at = time.time()
         self._failures = 0
         self.position.advance(ack.applied_through, sent.frames, sent.end)

@@ -1,0 +1,279 @@
+"""The artifact and blob routes of ``/api/v1`` as the SDK calls them (docs/artifacts.md, "HTTP API").
+
+Plain dicts in and out, never pydantic: ``run.log_artifact`` runs in a training process, which must
+not pay for importing pydantic (docs/architecture.md). The requests go through the run's own
+:class:`~trackwell.sdk.transport.HttpTransport` (keep-alive connection per thread, proxies, CA
+bundles, the API key scrubbed from errors, HTTP errors turned back into domain exceptions).
+
+Blob bytes may live elsewhere: ``POST /blobs/urls`` and multipart sessions can answer presigned S3
+URLs. Those are reached through a transport of their own per origin, *without* our API key (a
+presigned URL carries its own signature, and our key must never leave for a third party).
+
+Large bodies are streamed from their file through :class:`FileRange`, so no upload ever holds a
+whole file (or part) in memory.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import quote, urlsplit
+
+from trackwell.sdk.transport import HttpTransport, TransportError
+
+__all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "TransportError"]
+
+MAX_DIGESTS = 10_000  # BlobDigests' limit: one request per this many digests
+_SEND_CHUNK = 1 << 20  # http.client reads 8 KiB at a time from a body unless given more
+
+
+def _q(segment: str) -> str:
+    return quote(segment, safe="")
+
+
+class FileRange:
+    """``length`` bytes of ``path`` from ``offset``, as a request body read in 1 MiB chunks.
+
+    ``on_read(n)`` is told of every chunk sent (progress bars count bytes on the wire). ``tell``
+    and ``seek`` let the transport rewind it when it retries a stale keep-alive connection; the
+    rewind is reported as a negative count so that counters stay honest.
+    """
+
+    def __init__(
+        self, path: str | Path, offset: int, length: int, on_read: Callable[[int], None] | None = None
+    ) -> None:
+        self._file: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by close() / the caller
+        self._start = offset
+        self._end = offset + length
+        self._file.seek(offset)
+        self._pos = offset
+        self._on_read = on_read
+
+    def read(self, size: int = -1) -> bytes:
+        left = self._end - self._pos
+        if left <= 0:
+            return b""
+        data = self._file.read(min(left, max(size, _SEND_CHUNK)))
+        self._pos += len(data)
+        if self._on_read is not None and data:
+            self._on_read(len(data))
+        return data
+
+    def tell(self) -> int:
+        return self._pos - self._start
+
+    def seek(self, where: int, whence: int = 0) -> int:
+        if whence != 0:
+            raise ValueError("FileRange seeks from its start only")
+        target = self._start + where
+        if self._on_read is not None and target < self._pos:
+            self._on_read(target - self._pos)
+        self._file.seek(target)
+        self._pos = target
+        return where
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> FileRange:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ArtifactClient:
+    """The artifact routes for one server, over ``transport`` (shared with the run: its uploader
+    thread and this client's threads each get their own connection)."""
+
+    def __init__(self, transport: HttpTransport) -> None:
+        self.transport = transport
+        self.base_url = transport.base_url
+        self._external: dict[str, HttpTransport] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any = None) -> ArtifactClient:
+        """A client for the server the settings point at (outside a run: ``Api``, the CLI,
+        ``Artifact.save()``); starts the local server when none is configured, as ``init()`` does."""
+        from trackwell.sdk.login import resolve_endpoint
+        from trackwell.sdk.settings import Settings
+
+        settings = settings or Settings.resolve()
+        endpoint = resolve_endpoint(settings)
+        return cls(endpoint.client(timeout=settings.http_timeout))
+
+    def viewer_entity(self) -> str:
+        entity = self._get("/api/v1/viewer").get("entity")
+        return str(entity)
+
+    def release_thread_connection(self) -> None:
+        """Close the calling thread's sockets (a pool thread that ends must not leave them open)."""
+        drop = getattr(self.transport, "_drop_connection", None)
+        if drop is not None:
+            drop()
+        with self._lock:
+            externals = list(self._external.values())
+        for external in externals:
+            external._drop_connection()
+
+    def close(self) -> None:
+        with self._lock:
+            externals, self._external = list(self._external.values()), {}
+        for external in externals:
+            external.close()
+
+    # --- blobs ------------------------------------------------------------------------------
+
+    def missing_blobs(self, digests: Iterable[str]) -> set[str]:
+        """The digests the server lacks (one request per 10,000)."""
+        wanted = sorted(set(digests))
+        missing: set[str] = set()
+        for i in range(0, len(wanted), MAX_DIGESTS):
+            answer = self._post("/api/v1/blobs/missing", {"sha256": wanted[i : i + MAX_DIGESTS]})
+            missing.update(answer.get("sha256", []))
+        return missing
+
+    def put_blob(self, sha256: str, body: FileRange | bytes, size: int) -> dict[str, Any]:
+        """One request for a small blob; the server hashes it while storing and refuses a mismatch."""
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
+        raw = self.transport._request("PUT", f"/api/v1/blobs/{_q(sha256)}", body=body, headers=headers)
+        return _loads(raw)
+
+    def start_upload(self, sha256: str, size: int) -> dict[str, Any]:
+        """Start, or resume (same digest and size), a multipart upload: an ``UploadSession``."""
+        return self._post(f"/api/v1/blobs/{_q(sha256)}/uploads", {"size": size})
+
+    def put_part(self, upload_id: str, number: int, body: FileRange, size: int) -> dict[str, Any]:
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
+        path = f"/api/v1/blobs/uploads/{_q(upload_id)}/parts/{number}"
+        return _loads(self.transport._request("PUT", path, body=body, headers=headers))
+
+    def put_presigned(self, url: str, body: FileRange, size: int) -> str | None:
+        """PUT a part straight to a presigned URL (S3); returns its ETag. No API key is sent."""
+        transport, path = self._external_for(url)
+        headers = {"Content-Length": str(size), "User-Agent": "trackwell"}
+        conn, _ = transport._connection()
+        try:
+            conn.request("PUT", transport._url_origin + path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            transport._drop_connection()
+            raise transport._transport_error("PUT", path.split("?")[0], exc) from None
+        if response.will_close:
+            transport._drop_connection()
+        if response.status >= 400:
+            raise transport._http_error(response.status, data)
+        return response.getheader("ETag")
+
+    def complete_upload(self, upload_id: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._post(f"/api/v1/blobs/uploads/{_q(upload_id)}/complete", {"parts": parts})
+
+    def blob_urls(self, digests: Iterable[str]) -> dict[str, str]:
+        """Where to GET each blob (one request per 10,000 digests)."""
+        wanted = sorted(set(digests))
+        urls: dict[str, str] = {}
+        for i in range(0, len(wanted), MAX_DIGESTS):
+            answer = self._post("/api/v1/blobs/urls", {"sha256": wanted[i : i + MAX_DIGESTS]})
+            urls.update(answer.get("urls", {}))
+        return urls
+
+    def fetch(self, url: str, sink: BinaryIO) -> None:
+        """GET ``url`` into ``sink``: this server's paths with the API key, any other origin
+        (presigned S3, an http(s) reference) without it."""
+        if url.startswith("/"):
+            self.transport._request("GET", url, sink=sink)
+            return
+        if url.startswith(self.base_url + "/"):
+            self.transport._request("GET", url[len(self.base_url) :], sink=sink)
+            return
+        transport, path = self._external_for(url)
+        transport._request("GET", path, sink=sink, auth=False)
+
+    # --- artifacts --------------------------------------------------------------------------
+
+    def collection_path(self, entity: str, project: str, name: str) -> str:
+        return f"/api/v1/artifacts/{_q(entity)}/{_q(project)}/collections/{_q(name)}"
+
+    def version_path(self, entity: str, project: str, name: str, version: str) -> str:
+        return self.collection_path(entity, project, name) + f"/versions/{_q(version)}"
+
+    def create_version(self, entity: str, project: str, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST .../versions``: idempotent per ``client_id``; ``created`` is false when deduplicated."""
+        return self._post(self.collection_path(entity, project, name) + "/versions", body)
+
+    def get_version(self, entity: str, project: str, name: str, version: str) -> dict[str, Any]:
+        return self._get(self.version_path(entity, project, name, version))
+
+    def get_version_by_id(self, version_id: str) -> dict[str, Any]:
+        return self._get(f"/api/v1/artifacts/by-id/{_q(version_id)}")
+
+    def get_manifest(self, entity: str, project: str, name: str, version: str) -> dict[str, Any]:
+        return self._get(self.version_path(entity, project, name, version) + "/manifest")
+
+    def update_version(
+        self, entity: str, project: str, name: str, version: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return self._json("PATCH", self.version_path(entity, project, name, version), body)
+
+    def delete_version(
+        self, entity: str, project: str, name: str, version: str, *, delete_aliases: bool = False
+    ) -> None:
+        path = self.version_path(entity, project, name, version)
+        query = {"delete_aliases": "true" if delete_aliases else "false"}
+        self.transport._request("DELETE", path, query=query)
+
+    def link_version(
+        self, entity: str, project: str, name: str, version: str, target: str, aliases: list[str]
+    ) -> dict[str, Any]:
+        path = self.version_path(entity, project, name, version) + "/links"
+        return self._post(path, {"target": target, "aliases": aliases})
+
+    def used_by(self, entity: str, project: str, name: str, version: str) -> list[dict[str, Any]]:
+        answer = self._get(self.version_path(entity, project, name, version) + "/used-by")
+        return list(answer.get("runs", []))
+
+    def file_url(self, entity: str, project: str, name: str, version: str, path: str) -> str:
+        return self.base_url + self.version_path(entity, project, name, version) + "/files/" + quote(path)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _get(self, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        answer = self.transport._json("GET", path, query=query)
+        return answer if isinstance(answer, dict) else {}
+
+    def _post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return self._json("POST", path, body)
+
+    def _json(self, method: str, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        data = json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+        answer = self.transport._json(method, path, body=data)
+        return answer if isinstance(answer, dict) else {}
+
+    def _external_for(self, url: str) -> tuple[HttpTransport, str]:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise TransportError(f"cannot fetch {url[:200]!r}: not an http(s) URL")
+        origin = f"{parts.scheme}://{parts.netloc}"
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        with self._lock:
+            transport = self._external.get(origin)
+            if transport is None:
+                transport = HttpTransport(origin, None, timeout=self.transport.timeout, compress=False)
+                self._external[origin] = transport
+        return transport, path
+
+
+def _loads(raw: bytes) -> dict[str, Any]:
+    answer = json.loads(raw) if raw else {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def file_size(path: str | Path) -> int:
+    return os.stat(path).st_size
