@@ -14,8 +14,16 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
+from trackwell.apis import artifacts_query as _artifacts
+from trackwell.apis.artifacts import (
+    ArtifactCollection,
+    ArtifactCollections,
+    Artifacts,
+    ArtifactType,
+    ArtifactTypes,
+)
 from trackwell.apis.files import iso_time
 from trackwell.apis.run import Run
 from trackwell.schema.auth import Viewer
@@ -24,6 +32,9 @@ from trackwell.schema.names import url_path
 from trackwell.schema.runs import ProjectOut, RunOut
 from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.settings import Settings
+
+if TYPE_CHECKING:
+    from trackwell.artifacts.artifact import Artifact
 
 
 class Project:
@@ -236,6 +247,53 @@ class Api:
                 hint="e.g. 'my-team/mnist/1a2b3c'",
             )
         return self._wrap(self.client.get_run(*parts))
+
+    # --- artifacts (apis/artifacts.py, apis/artifacts_query.py) ---------------------------------
+
+    def artifact(self, name: str, type: str | None = None) -> Artifact:
+        """One version: "entity/project/name:alias", "project/name:v3" or "name:latest" (the
+        Api's entity and project, else wandb's "uncategorized"). Unknown -> ``CommError`` (also a
+        ``ValueError``) naming what exists; ``type`` given and different -> the same."""
+        return _artifacts.get_artifact(self, name, type)
+
+    def artifact_exists(self, name: str, type: str | None = None) -> bool:
+        return _artifacts.artifact_exists(self, name, type)
+
+    def artifact_collection_exists(self, name: str, type: str) -> bool:
+        try:
+            self.artifact_collection(type, name)
+        except _artifacts.ArtifactLookupError:
+            return False
+        return True
+
+    def artifacts(
+        self, type_name: str, name: str, per_page: int = 50, tags: str | list[str] | None = None
+    ) -> Artifacts:
+        """The versions of collection ``name`` ("[entity/][project/]name"), newest first."""
+        path = _artifacts.resolve_path(self, name)
+        return Artifacts(self.client, path.entity, path.project, path.name, type_name, per_page, tags)
+
+    def artifact_versions(self, type_name: str, name: str, per_page: int = 50) -> Artifacts:
+        """wandb's older name of :meth:`artifacts`."""
+        return self.artifacts(type_name, name, per_page=per_page)
+
+    def artifact_types(self, project: str | None = None) -> ArtifactTypes:
+        entity, project_name = self._project_path(project)
+        return ArtifactTypes(self.client, entity, project_name)
+
+    def artifact_type(self, type_name: str, project: str | None = None) -> ArtifactType:
+        entity, project_name = self._project_path(project)
+        return ArtifactType(self.client, entity, project_name, type_name)
+
+    def artifact_collections(
+        self, project_name: str, type_name: str, per_page: int = 50
+    ) -> ArtifactCollections:
+        entity, project = self._project_path(project_name)
+        return ArtifactCollections(self.client, entity, project, type_name, per_page)
+
+    def artifact_collection(self, type_name: str, name: str) -> ArtifactCollection:
+        path = _artifacts.resolve_path(self, name)
+        return ArtifactCollection(self.client, path.entity, path.project, path.name, type_name)
 
     def _project_path(self, path: str | None) -> tuple[str, str]:
         parts = [p for p in (path or "").strip("/").split("/") if p]

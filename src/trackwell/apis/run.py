@@ -18,10 +18,11 @@ import json
 import re
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from trackwell.apis.artifacts import RunArtifacts
 from trackwell.apis.downloads import download_target
 from trackwell.apis.files import File, FileAlreadyExistsError, iso_time
 from trackwell.apis.history import read_history, scan_rows
@@ -59,23 +60,6 @@ def _like_regex(pattern: str) -> re.Pattern[str]:
     if escaped:
         parts.append(re.escape("\\"))
     return re.compile("".join(parts), re.DOTALL)
-
-
-class RunArtifacts(Sequence[Any]):
-    """``run.logged_artifacts()``/``run.used_artifacts()``: trackwell has no artifacts yet, so always
-    empty, but iterable, sized and indexable like wandb's paginator."""
-
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-
-    def __len__(self) -> int:
-        return 0
-
-    def __getitem__(self, index: Any) -> Any:
-        return [][index]
-
-    def __repr__(self) -> str:
-        return f"<RunArtifacts {self.mode} (none)>"
 
 
 class Run:
@@ -177,12 +161,12 @@ class Run:
         return self._out.sweep_id
 
     def logged_artifacts(self, per_page: int = 100) -> RunArtifacts:
-        """Artifacts this run logged (none: trackwell has no artifacts yet)."""
-        return RunArtifacts("logged")
+        """The artifact versions this run logged (``run.log_artifact``), paged lazily."""
+        return RunArtifacts(self._client, self, "logged", per_page)
 
     def used_artifacts(self, per_page: int = 100) -> RunArtifacts:
-        """Artifacts this run used (none: trackwell has no artifacts yet)."""
-        return RunArtifacts("used")
+        """The artifact versions this run used (``run.use_artifact``), paged lazily."""
+        return RunArtifacts(self._client, self, "used", per_page)
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import export_cmd, login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
+from trackwell.cli import artifact_cmd, export_cmd, login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
 from trackwell.schema.errors import TrackwellError
 
 EPILOG = """\
@@ -31,6 +31,11 @@ examples:
   trackwell runs reproduce mnist/1a2b3c     git checkout, git apply <patch> and the command line
   trackwell export mnist --format parquet --out mnist-export
                                             every run's config, summary and history as files
+  trackwell artifact put ./data -n mnist/raw-data -t dataset -a best
+                                            upload a folder as a new version (deduplicated)
+  trackwell artifact get mnist/raw-data:best --root ./data
+  trackwell artifact ls mnist               each artifact's type, latest version, size and aliases
+  trackwell artifact cache cleanup 10GB     trim the download cache to 10 GB
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
@@ -52,7 +57,7 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         importlib.import_module("trackwell.cli.server_cmd").register(subparsers)
     else:
         subparsers.add_parser("server", help="run the trackwell server (see `trackwell server --help`)")
-    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, export_cmd, ui_cmd):
+    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, export_cmd, artifact_cmd, ui_cmd):
         module.register(subparsers)
     return parser
 

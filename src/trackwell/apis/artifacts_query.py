@@ -1,0 +1,126 @@
+"""The artifact calls of ``Api()`` (wandb's names): one artifact, its existence, and the bridge
+from a server answer to the SDK's :class:`~trackwell.artifacts.artifact.Artifact`.
+
+Why apart from the paginators (``apis/artifacts.py``): these resolve names (the Api's default
+entity and project, wandb's ``uncategorized``) and turn "not found" into the exception wandb users
+catch. wandb's ``Api.artifact()`` runs under ``normalize_exceptions``, so an unknown artifact
+reaches the caller as ``wandb.errors.CommError`` (wrapping ``ValueError("artifact membership
+... not found")``, and a raw ValueError under ``WANDB_DEBUG``): :class:`ArtifactLookupError` is both,
+so ``except CommError`` and ``except ValueError`` both work. ``artifact_exists`` answers False for
+it and lets a server that cannot be reached raise (wandb re-raises its timeouts too).
+
+Imports: ``trackwell.schema``, the SDK's HTTP client and errors; the Artifact class lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from trackwell.apis.artifacts_http import ArtifactRoutes, artifact_client
+from trackwell.schema.artifact_rules import LATEST, parse_artifact_path
+from trackwell.schema.artifacts import ArtifactVersionOut
+from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.sdk.api_client import ApiClient
+from trackwell.sdk.errors import CommError
+
+if TYPE_CHECKING:
+    from trackwell.apis.api import Api
+    from trackwell.artifacts.artifact import Artifact
+
+# wandb's project when neither the path nor the Api's settings name one.
+DEFAULT_PROJECT = "uncategorized"
+
+
+class ArtifactLookupError(CommError, ValueError):
+    """An artifact, collection or type that is not there (or not of the type asked for).
+
+    ``exc`` is the server's ``NotFound`` when it answered one; the message names what exists.
+    """
+
+
+@dataclass(frozen=True)
+class ArtifactPath:
+    entity: str
+    project: str
+    name: str
+    alias: str = LATEST
+
+    @property
+    def collection_path(self) -> str:
+        return f"{self.entity}/{self.project}/{self.name}"
+
+    def __str__(self) -> str:
+        return f"{self.collection_path}:{self.alias}"
+
+
+def resolve_path(api: Api, text: str, *, default_alias: str = LATEST) -> ArtifactPath:
+    """``[entity/][project/]name[:alias]`` with the Api's entity and project (else wandb's
+    ``uncategorized``) filled in."""
+    if not isinstance(text, str) or not text:
+        raise InvalidArgument(
+            "You must specify name= to fetch an artifact.",
+            field="name",
+            hint="e.g. 'my-project/dataset:latest'",
+        )
+    entity, project, name, alias = parse_artifact_path(text)
+    if ":" not in text:
+        alias = default_alias
+    return ArtifactPath(
+        entity=entity or api.default_entity,
+        project=project or api.settings.project or DEFAULT_PROJECT,
+        name=name,
+        alias=alias,
+    )
+
+
+def routes_for(client: ApiClient) -> ArtifactRoutes:
+    return ArtifactRoutes(client)
+
+
+def artifact_from(client: ApiClient, out: ArtifactVersionOut) -> Artifact:
+    """The SDK's ``Artifact`` for a stored version: what ``download()``, ``save()``,
+    ``logged_by()`` and ``used_by()`` work on."""
+    from trackwell.artifacts.artifact import Artifact
+
+    return Artifact._from_server(out.model_dump(mode="json"), client=artifact_client(client))
+
+
+def fetch_version(client: ApiClient, path: ArtifactPath, type_name: str | None = None) -> ArtifactVersionOut:
+    """The version ``path`` names, or :class:`ArtifactLookupError` saying what exists."""
+    try:
+        out = routes_for(client).version(path.entity, path.project, path.name, path.alias)
+    except NotFound as exc:
+        where = f"{path.entity}/{path.project}"
+        raise ArtifactLookupError(
+            f"artifact membership '{path.name}:{path.alias}' not found in '{where}': {exc}", exc
+        ) from None
+    if type_name is not None and out.type != type_name:
+        raise ArtifactLookupError(f"type {type_name} specified but this artifact is of type {out.type}")
+    return out
+
+
+def get_artifact(api: Api, name: str, type: str | None = None) -> Artifact:
+    """``Api().artifact("entity/project/name:alias", type=None)``."""
+    path = resolve_path(api, name)
+    return artifact_from(api.client, fetch_version(api.client, path, type))
+
+
+def artifact_exists(api: Api, name: str, type: str | None = None) -> bool:
+    try:
+        fetch_version(api.client, resolve_path(api, name), type)
+    except (ArtifactLookupError, InvalidArgument):
+        return False
+    return True
+
+
+def describe_collections(client: ApiClient, entity: str, project: str) -> str:
+    """ "types: dataset (raw-data, ...), model (...)": what a project holds, for error messages."""
+    try:
+        listed = routes_for(client).collections(entity, project, limit=20).collections
+    except NotFound:
+        listed = []
+    if not listed:
+        return f"project '{entity}/{project}' has no artifacts"
+    names = ", ".join(f"{c.name} ({c.type})" for c in listed)
+    return f"artifacts in '{entity}/{project}': {names}"
