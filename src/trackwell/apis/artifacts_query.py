@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from trackwell.apis.artifacts_http import ArtifactRoutes, artifact_client
+from trackwell.apis.artifacts_http import ArtifactRoutes
 from trackwell.schema.artifact_rules import LATEST, parse_artifact_path
 from trackwell.schema.artifacts import ArtifactVersionOut
 from trackwell.schema.errors import InvalidArgument, NotFound
@@ -83,7 +83,8 @@ def artifact_from(client: ApiClient, out: ArtifactVersionOut) -> Artifact:
     ``logged_by()`` and ``used_by()`` work on."""
     from trackwell.artifacts.artifact import Artifact
 
-    return Artifact._from_server(out.model_dump(mode="json"), client=artifact_client(client))
+    # The transport, as the SDK's use_artifact passes it (artifacts/run_ops.py).
+    return Artifact._from_server(out.model_dump(mode="json"), client=client)
 
 
 def fetch_version(client: ApiClient, path: ArtifactPath, type_name: str | None = None) -> ArtifactVersionOut:

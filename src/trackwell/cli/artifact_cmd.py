@@ -179,7 +179,10 @@ def run_ls(args: argparse.Namespace) -> int:
         rows = [["TYPE", "NAME", "LATEST", "SIZE", "UPDATED", "ALIASES"]]
         offset = 0
         while True:
-            page = routes.collections(entity, project, type_name=args.type, limit=200, offset=offset)
+            try:
+                page = routes.collections(entity, project, type_name=args.type, limit=200, offset=offset)
+            except NotFound:  # a project the server does not know holds no artifacts
+                break
             rows += [_latest_row(routes, entity, project, c) for c in page.collections]
             offset += len(page.collections)
             if not page.collections or offset >= page.total:
