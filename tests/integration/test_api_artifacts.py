@@ -245,3 +245,16 @@ def test_a_runs_logged_and_used_artifacts(api: Api, seeded: Seeded) -> None:
 def test_paginator_arguments_are_checked(api: Api) -> None:
     with pytest.raises(InvalidArgument, match="per_page"):
         api.artifact_collections(PROJECT, "dataset", per_page=0)
+
+
+def test_public_run_use_artifact_records_lineage(api: Api, server: LiveServer) -> None:
+    with ApiClient(server.url, server.api_key) as client:
+        seed_run(client, api.default_entity, PROJECT, "reader", display_name="analysis")
+    reader = api.run(f"{PROJECT}/reader")
+    model = api.artifact(f"{PROJECT}/net:v0")
+    assert reader.use_artifact(model, use_as="the model") is model
+    assert [a.name for a in reader.used_artifacts()] == ["net:v0"]
+    assert "analysis" in [r.name for r in model.used_by()]
+    assert api.run(f"{PROJECT}/reader").state == "finished"  # using is no sign of life
+    with pytest.raises(ValueError, match="Only existing artifacts"):
+        reader.use_artifact(object())

@@ -65,7 +65,8 @@ def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def cache_bytes(home: Path) -> int:
-    return sum(p.stat().st_size for p in (home / "cache").rglob("*") if p.is_file())
+    """Bytes of cached files ($TRACKWELL_CACHE_DIR/artifacts/obj, as in wandb's layout)."""
+    return sum(p.stat().st_size for p in (home / "cache" / "artifacts" / "obj").rglob("*") if p.is_file())
 
 
 def test_put_a_folder_then_get_ls_and_dedup(server: LiveServer, home: Path, entity: str) -> None:
@@ -125,7 +126,7 @@ def test_put_a_file_with_project_and_entity_flags(server: LiveServer, home: Path
     )
     assert out.strip().splitlines()[-1] == f"{entity}/{PROJECT}/weights.bin:v0"
     listing = ok(cli(server, home, "ls", PROJECT, "--type", "model"))
-    assert "weights.bin" in listing and "4.0KB" in listing and " raw " not in listing
+    assert "weights.bin" in listing and "4.1KB" in listing and " raw " not in listing
     rows = [line for line in listing.splitlines() if "weights.bin" in line]
     assert "a1" in rows[0] and "a2" in rows[0]
     # The project from WANDB_PROJECT when the name has none.

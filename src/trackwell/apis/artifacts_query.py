@@ -14,13 +14,15 @@ Imports: ``trackwell.schema``, the SDK's HTTP client and errors; the Artifact cl
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trackwell.apis.artifacts_http import ArtifactRoutes
 from trackwell.schema.artifact_rules import LATEST, parse_artifact_path
 from trackwell.schema.artifacts import ArtifactVersionOut
 from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.schema.records import ArtifactUseRecord, RecordBatch
 from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.errors import CommError
 
@@ -113,6 +115,24 @@ def artifact_exists(api: Api, name: str, type: str | None = None) -> bool:
     except (ArtifactLookupError, InvalidArgument):
         return False
     return True
+
+
+def mark_used(client: ApiClient, run_key: tuple[str, str, str], artifact: Any, use_as: str | None) -> Any:
+    """wandb's public ``Run.use_artifact(artifact, use_as=None)``: record that the run used a
+    stored version (a lineage edge). Sent as the ``artifact_use`` record a training run writes, in
+    a writer session of its own, so the server applies it through its one lineage path."""
+    version_id = getattr(artifact, "id", None)  # a draft Artifact raises (an AttributeError): None
+    if not isinstance(version_id, str) or not version_id:
+        raise ArtifactLookupError(
+            "Only existing artifacts are accepted by this api: pass one from Api().artifact(...)"
+            " (a new one is saved with run.log_artifact() or `trackwell artifact put`)"
+        )
+    record = ArtifactUseRecord(
+        seq=0, artifact_id=version_id, used_as=use_as or getattr(artifact, "name", None)
+    )
+    batch = RecordBatch(session_id=f"api-use-{uuid.uuid4().hex}", records=[record])
+    client.post_records(*run_key, batch.model_dump_json().encode())
+    return artifact
 
 
 def describe_collections(client: ApiClient, entity: str, project: str) -> str:

@@ -168,6 +168,13 @@ class Run:
         """The artifact versions this run used (``run.use_artifact``), paged lazily."""
         return RunArtifacts(self._client, self, "used", per_page)
 
+    def use_artifact(self, artifact: Any, use_as: str | None = None) -> Any:
+        """Mark a stored version (from ``Api().artifact(...)``) as used by this run: it appears in
+        ``used_artifacts()``, ``artifact.used_by()`` and the lineage graph. Returns the artifact."""
+        from trackwell.apis.artifacts_query import mark_used
+
+        return mark_used(self._client, self._key, artifact, use_as)
+
     @property
     def metadata(self) -> dict[str, Any]:
         return dict(self._out.metadata)

@@ -9,8 +9,10 @@ wandb's command does), so what it uploads is deduplicated and its lineage record
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +80,11 @@ def register(subparsers: Any) -> None:
 
 
 def human_size(num: float) -> str:
-    """``1.5MB``: wandb's ``to_human_size`` (powers of 1024)."""
+    """``1.5MB``: wandb's ``to_human_size``, in powers of 1000 as ``parse_size`` reads them."""
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(num) < 1024 or unit == "TB":
+        if abs(num) < 1000 or unit == "TB":
             return f"{num:.0f}{unit}" if unit == "B" else f"{num:.1f}{unit}"
-        num /= 1024
+        num /= 1000
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -195,19 +197,38 @@ def run_ls(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_cache_cleanup(args: argparse.Namespace) -> int:
-    from trackwell.artifacts.file_cache import FileCache, parse_size
+def _remove_temp(root: Path) -> int:
+    """Files left in the cache's ``tmp/`` by interrupted downloads (those idle for a minute: a
+    download writing now is spared)."""
+    freed = 0
+    folder = root / "tmp"
+    if folder.is_dir():
+        idle = time.time() - 60
+        for item in folder.iterdir():
+            with contextlib.suppress(OSError):
+                st = item.stat()
+                if item.is_file() and st.st_mtime < idle:
+                    item.unlink()
+                    freed += st.st_size
+    return freed
 
-    text = args.target_size or args.max_size
-    if text is None or (args.target_size and args.max_size and args.target_size != args.max_size):
+
+def run_cache_cleanup(args: argparse.Namespace) -> int:
+    from trackwell.artifacts.file_cache import FileCache
+    from trackwell.artifacts.storage_paths import parse_size
+
+    sizes = {s for s in (args.target_size, args.max_size) if s is not None}
+    if len(sizes) != 1:
         raise InvalidArgument(
-            "give the size to shrink the cache to once",
+            "give the size to shrink the cache to once (TARGET_SIZE or --max-size)",
             field="TARGET_SIZE",
             hint="e.g. trackwell artifact cache cleanup 10GB",
         )
-    target = parse_size(text)
-    cache = FileCache()
-    reclaimed = cache.cleanup(target, remove_temp=args.remove_temp)
+    target = parse_size(sizes.pop(), field="TARGET_SIZE")
+    cache = FileCache.default()
+    reclaimed = cache.cleanup(target)
+    if args.remove_temp:
+        reclaimed += _remove_temp(cache.root)
     print(f"Reclaimed {human_size(reclaimed)} of space")
-    _log(f"cache at {Path(cache.root)}")
+    _log(f"the cache ({cache.root}) now holds {human_size(cache.size())}")
     return 0
