@@ -1,5 +1,8 @@
 """``trackwell sync``: upload run dirs written offline, or cut off before their upload finished.
 
+Artifacts the run logged but did not save (offline, or a failed save) are saved after the run's
+records are delivered (:mod:`trackwell.artifacts.sync`).
+
 Each run dir's log is replayed through the same :class:`~trackwell.sdk.uploader.Uploader` the live
 run uses, starting from the progress saved in ``run-<id>.twlog.sync`` (or from the start). Syncing
 is idempotent: the records carry the original session id and sequence numbers, and the server skips
@@ -116,7 +119,25 @@ def sync_run_dir(
         corrupt = corrupt or uploader.corrupt
         if not done:
             return SyncResult(run_dir, False, error=uploader.error or "timed out", corrupt=corrupt)
+        problem = _save_artifacts(log_path, client_factory)
+        if problem:
+            return SyncResult(run_dir, False, error=problem, corrupt=corrupt)
     return SyncResult(run_dir, True, corrupt=corrupt)
+
+
+def _save_artifacts(log_path: Path, client_factory: Callable[[], RecordsClient]) -> str | None:
+    """Artifacts logged offline, or whose save failed, are saved now that the run exists."""
+    marker, tail = b'"kind":"artifact"', b""
+    with log_path.open("rb") as f:
+        while chunk := f.read(16 << 20):
+            if marker in tail + chunk:
+                break
+            tail = chunk[-len(marker) :]
+        else:
+            return None
+    from trackwell.artifacts.sync import save_artifacts  # only for logs that hold artifacts
+
+    return save_artifacts(log_path, client_factory)
 
 
 def sync_run_dirs(
