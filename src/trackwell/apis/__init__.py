@@ -5,11 +5,23 @@ import-linter contract), so the two cannot import each other in a circle.
 """
 
 from trackwell.apis.api import Api, Project, Runs
+from trackwell.apis.artifacts import (
+    ArtifactCollection,
+    ArtifactCollections,
+    Artifacts,
+    ArtifactType,
+    ArtifactTypes,
+)
 from trackwell.apis.downloads import UnsafeDownloadError
 from trackwell.apis.run import File, FileAlreadyExistsError, Run, RunArtifacts, Summary
 
 __all__ = [
     "Api",
+    "ArtifactCollection",
+    "ArtifactCollections",
+    "ArtifactType",
+    "ArtifactTypes",
+    "Artifacts",
     "File",
     "FileAlreadyExistsError",
     "Project",
