@@ -106,7 +106,8 @@ def log_artifact(
     # First pass builds the body only (nothing staged), to learn the digests to ask about.
     draft = artifact._to_record(client_id, run_id=run.id, aliases=aliases, tags=tags, missing=set())
     digests = _stored_digests(draft)
-    missing = _client(run).missing_blobs(digests) if online and digests else set(digests)
+    # Offline, every mutable file is staged (missing=None): the upload happens at `trackwell sync`.
+    missing = (_client(run).missing_blobs(digests) if digests else set()) if online else None
     record = artifact._to_record(client_id, run_id=run.id, aliases=aliases, tags=tags, missing=missing)
     run._record({"kind": "artifact", **record})
     if not online:
@@ -116,7 +117,7 @@ def log_artifact(
         entity=run._info.entity,
         project=run._info.project,
         record=record,
-        missing=missing,
+        missing=missing or set(),
         artifact=artifact,
         run_exists=run._uploader.run_exists if run._uploader is not None else None,
         saved_log=SavedLog.for_log(_log_path(run)),

@@ -220,11 +220,14 @@ def _add_to_cache(blobs: dict[str, tuple[str, int]]) -> None:
         return
     try:
         from trackwell.artifacts.file_cache import FileCache
+        from trackwell.artifacts.storage_paths import is_staged
 
         cache = FileCache.default()
         for digest, (path, size) in blobs.items():
             if cache.get(digest, size) is None:
-                cache.add_file(Path(path), digest)
+                # A staged copy is ours: linked into the cache. A user's file read in place is
+                # copied (linking would make it read-only, and share its later edits).
+                cache.add_file(Path(path), digest, link_ok=is_staged(Path(path)))
     except Exception as exc:  # the cache is an optimization: a full disk must not fail the save
         log.warning("could not add uploaded files to the artifact cache: %s", exc)
 
