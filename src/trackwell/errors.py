@@ -3,12 +3,6 @@
 ``except wandb.errors.CommError`` and ``from wandb.errors import UsageError`` work unchanged.
 """
 
-from trackwell.artifacts.exceptions import (
-    ArtifactFinalizedError,
-    ArtifactNotLoggedError,
-    ArtifactStatusError,
-    WaitTimeoutError,
-)
 from trackwell.sdk.errors import (
     AuthenticationError,
     CommError,
@@ -18,15 +12,4 @@ from trackwell.sdk.errors import (
     UsageError,
 )
 
-__all__ = [
-    "ArtifactFinalizedError",
-    "ArtifactNotLoggedError",
-    "ArtifactStatusError",
-    "AuthenticationError",
-    "CommError",
-    "ConfigError",
-    "Error",
-    "UnsupportedError",
-    "UsageError",
-    "WaitTimeoutError",
-]
+__all__ = ["AuthenticationError", "CommError", "ConfigError", "Error", "UnsupportedError", "UsageError"]

@@ -131,7 +131,7 @@ def test_aliases_are_unique_per_collection_and_move(db: SqlDatabase) -> None:
         coll = db.artifacts.get_collection(conn, "ent", "p", "data")
     assert found[v0.pk].aliases == () and found[v1.pk].aliases == ("prod",)
     assert found[other.pk].aliases == ("prod",)
-    assert coll is not None and coll.aliases == {"prod": v1.pk} and coll.version_count == 2
+    assert coll is not None and coll.aliases == {"prod": 1} and coll.version_count == 2
     with db.begin() as conn:
         db.artifacts.remove_alias(conn, v0.collection_pk, "prod")
     with db.read() as conn:

@@ -99,7 +99,9 @@ class ArtifactVersionOut(WireModel):
     updated_at: float
     logged_by: RunRef | None = None
     created: bool = Field(True, description="Only in the answer to a create: false when deduplicated.")
-    source: str | None = Field(None, description="For a linked (registry) version: the source version's qualified name.")
+    source: str | None = Field(
+        None, description="For a linked (registry) version: the source version's qualified name."
+    )
 
 
 class ArtifactVersionList(WireModel):
@@ -131,6 +133,12 @@ class ArtifactCollectionOut(WireModel):
     updated_at: float
 
 
+class ArtifactCollectionUpdate(WireModel):
+    """``PATCH`` of a collection. Absent fields stay."""
+
+    description: str | None = None
+
+
 class ArtifactCollectionList(WireModel):
     collections: list[ArtifactCollectionOut]
     total: int
@@ -151,6 +159,12 @@ class ArtifactLink(WireModel):
 
     target: str
     aliases: list[str] = Field(default_factory=list)
+
+
+class ArtifactUsedBy(WireModel):
+    """Answer of ``GET .../versions/{v}/used-by``: the runs that used the version, first use first."""
+
+    runs: list[RunRef]
 
 
 class ArtifactUseRecordBody(WireModel):

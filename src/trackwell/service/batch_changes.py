@@ -1,10 +1,10 @@
 """What one record batch changes, gathered record by record before anything is written.
 
 :class:`BatchChanges` takes in each new record of a batch (history rows and blocks, summary,
-config, metric definitions, run metadata, console output, system stats, alerts, the exit) and holds
-the run's changes and the rows to append; :mod:`records` then writes them all in the batch's one
-transaction. Consecutive history blocks with the same keys are merged here, so a batch of many
-blocks costs the history store one append.
+config, metric definitions, run metadata, console output, system stats, alerts, artifact uses, the
+exit) and holds the run's changes and the rows to append; :mod:`records` then writes them all in the
+batch's one transaction. Consecutive history blocks with the same keys are merged here, so a batch
+of many blocks costs the history store one append.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 
 from trackwell.schema.records import (
     AlertRecord,
+    ArtifactRecord,
+    ArtifactUseRecord,
     ConfigRecord,
     ExitRecord,
     HistoryBlockRecord,
@@ -65,6 +67,7 @@ class BatchChanges:
     output: list[OutputLine] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
     alerts: list[AlertRecord] = field(default_factory=list)
+    artifact_uses: list[ArtifactUseRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     last_step: int | None = None
     runtime: float = 0.0
@@ -95,6 +98,10 @@ class BatchChanges:
             self.runtime = max(self.runtime, record.runtime)
         elif isinstance(record, AlertRecord):
             self.alerts.append(record)
+        elif isinstance(record, ArtifactUseRecord):
+            self.artifact_uses.append(record)  # a lineage edge (service/artifacts_records.py)
+        elif isinstance(record, ArtifactRecord):
+            pass  # a marker: the SDK's saver creates the version (POST .../versions)
         elif isinstance(record, ExitRecord):
             self.changes.state = record.state
             self.changes.exit_code = record.exit_code

@@ -28,6 +28,7 @@ from trackwell.schema.records import (
     RecordBatch,
 )
 from trackwell.service.alerts import apply_alerts
+from trackwell.service.artifacts_records import apply_artifact_uses
 from trackwell.service.batch_changes import BatchChanges, HistoryBlocks
 from trackwell.service.record_arrivals import Arrivals
 from trackwell.service.run_edits import resolve_sdk_writes
@@ -144,6 +145,8 @@ class RecordService:
             db.files.put_file(conn, pk, entry)
         if p.alerts:
             apply_alerts(db.alerts, conn, pk, p.alerts)
+        if p.artifact_uses:
+            p.warnings += apply_artifact_uses(db.artifacts, conn, pk, p.artifact_uses, p.now)
         if p.metrics is not None:
             p.changes.metric_definitions = p.metrics
         if p.metadata is not None:

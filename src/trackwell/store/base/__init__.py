@@ -18,6 +18,8 @@ from trackwell.store.base.alerts import AlertStore, StoredAlert
 from trackwell.store.base.artifacts import (
     ArtifactRace,
     ArtifactStore,
+    CollectionKind,
+    EdgeKind,
     NewVersion,
     StoredCollection,
     StoredEdge,
@@ -48,7 +50,9 @@ __all__ = [
     "BlobInfo",
     "BlobStore",
     "BlobWriteResult",
+    "CollectionKind",
     "Database",
+    "EdgeKind",
     "FileEntry",
     "FileIndex",
     "HistoryColumns",

@@ -40,7 +40,7 @@ class StoredCollection:
     created_at: float
     updated_at: float
     version_count: int = 0
-    # Every alias in use in the collection -> the version pk it names (``latest`` included).
+    # Every alias in use in the collection -> the version number it names (``latest`` included).
     aliases: dict[str, int] = field(default_factory=dict)
 
 

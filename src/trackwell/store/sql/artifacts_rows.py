@@ -122,9 +122,14 @@ def read_collections(conn: Connection, stmt: sa.Select[Any]) -> list[StoredColle
             .group_by(_v.collection_id)
         )
         counts.update({int(pk): int(n) for pk, n in conn.execute(count_stmt)})
-        alias_stmt = sa.select(a.collection_id, a.alias, a.version_id).where(a.collection_id.in_(chunk))
-        for collection_id, alias, version_id in conn.execute(alias_stmt):
-            aliases.setdefault(int(collection_id), {})[str(alias)] = int(version_id)
+        alias_stmt = (
+            sa.select(a.collection_id, a.alias, _v.version_index)
+            .select_from(artifact_aliases.join(artifact_versions, _v.id == a.version_id))
+            .where(a.collection_id.in_(chunk))
+            .order_by(a.alias)
+        )
+        for collection_id, alias, index in conn.execute(alias_stmt):
+            aliases.setdefault(int(collection_id), {})[str(alias)] = int(index)
     return [
         _collection(r._mapping, counts.get(pk, 0), aliases.get(pk, {}))
         for r, pk in zip(rows, pks, strict=True)
