@@ -21,7 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote, urlsplit
 
 from trackwell.sdk.transport import HttpTransport, TransportError
@@ -30,6 +30,12 @@ __all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "TransportError"]
 
 MAX_DIGESTS = 10_000  # BlobDigests' limit: one request per this many digests
 _SEND_CHUNK = 1 << 20  # http.client reads 8 KiB at a time from a body unless given more
+
+
+class Writable(Protocol):
+    """Where a download is written: a file, the cache's hashing writer, a hashing temp file."""
+
+    def write(self, data: bytes) -> int: ...
 
 
 def _q(segment: str) -> str:
@@ -142,7 +148,8 @@ class ArtifactClient:
     def put_blob(self, sha256: str, body: FileRange | bytes, size: int) -> dict[str, Any]:
         """One request for a small blob; the server hashes it while storing and refuses a mismatch."""
         headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
-        raw = self.transport._request("PUT", f"/api/v1/blobs/{_q(sha256)}", body=body, headers=headers)
+        data = body if isinstance(body, bytes) else cast(BinaryIO, body)
+        raw = self.transport._request("PUT", f"/api/v1/blobs/{_q(sha256)}", body=data, headers=headers)
         return _loads(raw)
 
     def start_upload(self, sha256: str, size: int) -> dict[str, Any]:
@@ -152,7 +159,7 @@ class ArtifactClient:
     def put_part(self, upload_id: str, number: int, body: FileRange, size: int) -> dict[str, Any]:
         headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
         path = f"/api/v1/blobs/uploads/{_q(upload_id)}/parts/{number}"
-        return _loads(self.transport._request("PUT", path, body=body, headers=headers))
+        return _loads(self.transport._request("PUT", path, body=cast(BinaryIO, body), headers=headers))
 
     def put_presigned(self, url: str, body: FileRange, size: int) -> str | None:
         """PUT a part straight to a presigned URL (S3); returns its ETag. No API key is sent."""
@@ -184,17 +191,18 @@ class ArtifactClient:
             urls.update(answer.get("urls", {}))
         return urls
 
-    def fetch(self, url: str, sink: BinaryIO) -> None:
+    def fetch(self, url: str, sink: Writable) -> None:
         """GET ``url`` into ``sink``: this server's paths with the API key, any other origin
         (presigned S3, an http(s) reference) without it."""
+        out = cast(BinaryIO, sink)
         if url.startswith("/"):
-            self.transport._request("GET", url, sink=sink)
+            self.transport._request("GET", url, sink=out)
             return
         if url.startswith(self.base_url + "/"):
-            self.transport._request("GET", url[len(self.base_url) :], sink=sink)
+            self.transport._request("GET", url[len(self.base_url) :], sink=out)
             return
         transport, path = self._external_for(url)
-        transport._request("GET", path, sink=sink, auth=False)
+        transport._request("GET", path, sink=out, auth=False)
 
     # --- artifacts --------------------------------------------------------------------------
 

@@ -81,6 +81,12 @@ def fetch_manifest(artifact: Artifact) -> dict[str, Any]:
     return manifest
 
 
+def manifest(artifact: Artifact) -> dict[str, Any]:
+    """The version's manifest JSON (one request): what ``artifact.manifest`` loads on first use."""
+    where = _Coords(artifact)
+    return client_of(artifact).get_manifest(where.entity, where.project, where.name, where.version)
+
+
 def download(
     artifact: Artifact,
     root: str | os.PathLike[str] | None = None,
@@ -104,6 +110,16 @@ def download(
         allow_missing_references=allow_missing_references,
     )
     return str(target)
+
+
+def download_entry(
+    artifact: Artifact, entry: Any, root: str | os.PathLike[str] | None = None, skip_cache: bool | None = None
+) -> str:
+    """``entry.download(root)``: that one file (through the cache) under ``root``; its path."""
+    wait(artifact)
+    target = Path(root) if root is not None else default_root(_source_name(artifact))
+    download_entries(client_of(artifact), {entry.path: entry.to_wire()}, target, skip_cache=bool(skip_cache))
+    return str(target / entry.path)
 
 
 def checkout(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,10 +101,9 @@ def log_artifact(
     aliases = [check_alias(a) for a in ([aliases] if isinstance(aliases, str) else aliases or [])]
     tags = list([tags] if isinstance(tags, str) else tags or [])
     online = run._uploader is not None
-    client_id = uuid.uuid4().hex + uuid.uuid4().hex
-    # First pass builds the body only (nothing staged), to learn the digests to ask about.
-    draft = artifact._to_record(client_id, run_id=run.id, aliases=aliases, tags=tags, missing=set())
-    digests = _stored_digests(draft)
+    # The artifact's own id of this save: logging the same object twice is one version.
+    client_id = str(artifact._client_id)
+    digests = sorted({e.digest for e in artifact.manifest.entries.values() if e.ref is None})
     # Offline, every mutable file is staged (missing=None): the upload happens at `trackwell sync`.
     missing = (_client(run).missing_blobs(digests) if digests else set()) if online else None
     record = artifact._to_record(client_id, run_id=run.id, aliases=aliases, tags=tags, missing=missing)
@@ -128,11 +126,6 @@ def log_artifact(
     _jobs(run).append(job)
     saver().submit(job)
     return artifact
-
-
-def _stored_digests(record: dict[str, Any]) -> list[str]:
-    contents: dict[str, Any] = record["create"]["manifest"]["contents"]
-    return sorted({info["digest"] for info in contents.values() if not info.get("ref")})
 
 
 def use_artifact(

@@ -206,12 +206,19 @@ class SaveJob:
             self.artifact._apply_saved(answer)
         local: dict[str, str] = self.record.get("local_paths") or {}
         if self.use_cache:
-            _add_to_cache(self.blobs_to_send())
+            skip = _skip_cache_digests(self.record)
+            _add_to_cache({d: v for d, v in self.blobs_to_send().items() if d not in skip})
         _release(local)
         if self.saved_log is not None:
             self.saved_log.mark(self.client_id)
         if answer.get("created") is False:
             term.termlog(f'Artifact "{self.name}" already exists with the same content. {_NO_NEW_VERSION}')
+
+
+def _skip_cache_digests(record: dict[str, Any]) -> set[str]:
+    """Digests of the entries added with ``skip_cache=True`` (wandb's ``add_file`` argument)."""
+    contents: dict[str, Any] = record["create"]["manifest"]["contents"]
+    return {contents[p]["digest"] for p in record.get("skip_cache") or [] if p in contents}
 
 
 def _add_to_cache(blobs: dict[str, tuple[str, int]]) -> None:

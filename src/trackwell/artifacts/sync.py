@@ -58,7 +58,9 @@ def save_artifacts(log_path: Path, client_factory: Callable[[], Any]) -> str | N
         entity = header.get("entity") or client.viewer_entity()
         saved_log = SavedLog.for_log(log_path)
         for record in records:
-            body = {k: record[k] for k in ("client_id", "name", "create", "local_paths") if k in record}
+            body: dict[str, Any] = {
+                k: record[k] for k in ("client_id", "name", "create", "local_paths") if k in record
+            }
             contents = body["create"]["manifest"]["contents"]
             digests = [info["digest"] for info in contents.values() if not info.get("ref")]
             try:
