@@ -16,6 +16,7 @@ import pytest
 
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.postgres import PostgresCluster, postgres_available, start_cluster
+from tests.fixtures.s3 import moto_s3, s3_bucket  # noqa: F401  (one moto S3 server per session)
 
 
 @pytest.fixture(scope="session")

@@ -7,16 +7,20 @@ import io
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.fixtures.s3 import MotoS3, open_test_store
 from trackwell.schema.errors import InvalidArgument, NotFound
-from trackwell.store.base import BlobStore
+from trackwell.store.base import BlobInfo, BlobStore
 from trackwell.store.blobs import LocalBlobStore, open_blob_store
 
 
-@pytest.fixture(params=["local"])
+@pytest.fixture(params=["local", "s3"])
 def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
-    return LocalBlobStore(tmp_path / "blobs")
+    """Every backend in turn: the local directory, and S3 (a moto server on loopback)."""
+    store: BlobStore = open_test_store(request.param, tmp_path, request)
+    return store
 
 
 def _read(store: BlobStore, sha: str) -> bytes:
@@ -129,9 +133,101 @@ def test_open_blob_store_accepts_file_urls_and_paths(tmp_path: Path) -> None:
     assert _read(by_path, sha) == b"via url"
 
 
-@pytest.mark.parametrize("url", ["s3://bucket/prefix", "ftp://host/x", "file://otherhost/x", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://host/x",
+        "file://otherhost/x",
+        "",
+        "s3://AKIAKEY:secret@bucket/prefix",
+        "s3://Bad_Bucket/prefix",
+        "s3://bucket/../up",
+        "s3://bucket/a//b",
+        "s3://bucket/p?endpoint=ftp://x",
+        "s3://bucket/p?colour=blue",
+        "s3://bucket/p?addressing=sideways",
+    ],
+)
 def test_open_blob_store_refuses_what_it_cannot_serve(url: str) -> None:
     with pytest.raises(InvalidArgument) as info:
         open_blob_store(url)
     assert info.value.field == "blob_store_url"
     assert info.value.hint
+
+
+def test_open_blob_store_never_echoes_credentials_in_an_s3_url() -> None:
+    with pytest.raises(InvalidArgument) as info:
+        open_blob_store("s3://AKIAKEY:wJalrXUtnFEMIsecret@bucket/prefix")
+    text = f"{info.value.message} {info.value.hint}"
+    assert "wJalrXUtnFEMIsecret" not in text and "AKIAKEY" not in text
+
+
+def test_s3_keys_are_sharded_under_the_prefix(moto_s3: MotoS3, s3_bucket: str) -> None:
+    store = open_blob_store(moto_s3.blob_url(s3_bucket, prefix="team/blobs"))
+    sha = store.put(b"layout").info.sha256
+    keys = [o["Key"] for o in moto_s3.client().list_objects_v2(Bucket=s3_bucket).get("Contents", [])]
+    assert keys == [f"team/blobs/{sha[:2]}/{sha[2:4]}/{sha}"]  # nothing temporary left behind
+
+
+def test_put_with_the_expected_digest_stores_it(blobs: BlobStore) -> None:
+    sha = hashlib.sha256(b"expected").hexdigest()
+    result = blobs.put(io.BytesIO(b"expected"), expected_sha256=sha.upper())
+    assert result.info == BlobInfo(sha256=sha, size=8)
+    assert blobs.stat(sha) == BlobInfo(sha256=sha, size=8)
+
+
+def test_put_with_another_digest_is_refused_and_stores_nothing(blobs: BlobStore) -> None:
+    claimed = hashlib.sha256(b"what the client meant").hexdigest()
+    actual = hashlib.sha256(b"what arrived").hexdigest()
+    with pytest.raises(InvalidArgument) as info:
+        blobs.put(io.BytesIO(b"what arrived"), expected_sha256=claimed)
+    assert info.value.field == "sha256"
+    assert claimed in info.value.message and actual in info.value.message
+    assert not blobs.exists(claimed) and not blobs.exists(actual)
+    assert blobs.missing([claimed, actual]) == [claimed, actual]
+
+
+def test_missing_answers_the_absent_digests_in_order(blobs: BlobStore) -> None:
+    here = [blobs.put(f"blob {i}".encode()).info.sha256 for i in range(5)]
+    absent = [hashlib.sha256(f"absent {i}".encode()).hexdigest() for i in range(5)]
+    asked = [
+        absent[0],
+        here[0],
+        absent[1],
+        here[1],
+        here[2],
+        absent[2],
+        absent[3],
+        here[3],
+        here[4],
+        absent[4],
+    ]
+    assert blobs.missing(asked) == absent
+    assert blobs.missing([]) == []
+
+
+def test_stat_and_a_seek_read_only_the_bytes_asked_for(blobs: BlobStore) -> None:
+    payload = bytes(range(256)) * 40_000  # ~10 MiB
+    sha = blobs.put(payload).info.sha256
+    assert blobs.stat(sha).size == len(payload)
+    with blobs.open(sha) as handle:
+        handle.seek(5_000_000)
+        assert handle.read(10) == payload[5_000_000:5_000_010]
+        handle.seek(3)
+        assert handle.read(4) == payload[3:7]
+        handle.seek(len(payload) - 2)
+        assert handle.read(100) == payload[-2:]
+    with pytest.raises(NotFound):
+        blobs.stat(hashlib.sha256(b"never stored").hexdigest())
+
+
+def test_download_url_is_a_presigned_get_on_s3_and_none_locally(blobs: BlobStore) -> None:
+    sha = blobs.put(b"fetch me directly").info.sha256
+    url = blobs.download_url(sha, 600)
+    if isinstance(blobs, LocalBlobStore):
+        assert url is None
+        return
+    assert url is not None and "X-Amz-Signature=" in url
+    assert httpx.get(url).content == b"fetch me directly"
+    ranged = httpx.get(url, headers={"Range": "bytes=6-7"})
+    assert ranged.status_code == 206 and ranged.content == b"me"

@@ -1,0 +1,225 @@
+"""Blob transfers through a real server on loopback, on the local store and on S3 (moto server).
+
+The client here does what the SDK's uploader does (docs/artifacts.md): ask which digests are
+missing, PUT small blobs whole, send big ones in parts (to presigned URLs when the server gives
+them), complete, and fetch through ``POST /blobs/urls``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.live_server import LiveServer
+from tests.fixtures.s3 import SECRET_KEY, MotoS3
+
+PART = 5 << 20
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    args = ["--upload-part-size", str(PART)]
+    if request.param == "s3":
+        moto: MotoS3 = request.getfixturevalue("moto_s3")
+        args += ["--blob-url", moto.blob_url(moto.new_bucket(), prefix="trackwell/blobs")]
+    live = LiveServer(tmp_path_factory.mktemp(f"blobs-{request.param}") / "data", extra_args=args).start()
+    live.backend = request.param  # type: ignore[attr-defined]
+    try:
+        yield live
+    finally:
+        live.stop()
+        log = (live.data_dir / "server.log").read_text(errors="replace")
+        # Secrets never reach the log: not the AWS secret key, not a presigned URL's signature.
+        assert SECRET_KEY not in log and "X-Amz-Signature" not in log and "Signature=" not in log
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def send_parts(
+    api: httpx.Client, session: dict[str, Any], data: bytes, numbers: list[int]
+) -> list[dict[str, Any]]:
+    """PUT the given parts where the session says: presigned URLs (S3) or this server."""
+    sent = []
+    size = session["part_size"]
+    for n in numbers:
+        chunk = data[(n - 1) * size : n * size]
+        if session["part_urls"]:
+            # Straight to the bucket, without the server's key (the URL carries its own signature).
+            answer = httpx.put(session["part_urls"][str(n)], content=chunk, timeout=30)
+            assert answer.status_code == 200, answer.text
+            sent.append({"number": n, "size": len(chunk), "etag": answer.headers["etag"]})
+        else:
+            answer = api.put(f"/api/v1/blobs/uploads/{session['upload_id']}/parts/{n}", content=chunk)
+            assert answer.status_code == 200, answer.text
+            sent.append(answer.json())
+    return sent
+
+
+def start(api: httpx.Client, data: bytes, digest: str | None = None) -> dict[str, Any]:
+    answer = api.post(f"/api/v1/blobs/{digest or sha(data)}/uploads", json={"size": len(data)})
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_missing_put_and_ranged_get(server: LiveServer) -> None:
+    data = os.urandom(300_000)
+    digest, absent = sha(data), sha(b"not uploaded " + uuid.uuid4().bytes)
+    with server.client() as api:
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [digest, absent]}).json() == {
+            "sha256": [digest, absent]
+        }
+        put = api.put(f"/api/v1/blobs/{digest.upper()}", content=data)
+        assert put.status_code == 200 and put.json() == {"sha256": digest, "size": len(data)}
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [digest, absent]}).json() == {
+            "sha256": [absent]
+        }
+
+        whole = api.get(f"/api/v1/blobs/{digest}", follow_redirects=True)
+        assert whole.status_code == 200 and whole.content == data
+        ranged = api.get(
+            f"/api/v1/blobs/{digest}", headers={"Range": "bytes=1000-1999"}, follow_redirects=True
+        )
+        assert ranged.status_code == 206 and ranged.content == data[1000:2000]
+        past = api.get(f"/api/v1/blobs/{digest}", headers={"Range": "bytes=400000-"}, follow_redirects=True)
+        assert past.status_code == 416
+        if server.backend == "s3":  # type: ignore[attr-defined]
+            redirect = api.get(f"/api/v1/blobs/{digest}")
+            assert redirect.status_code == 307 and "X-Amz-Signature=" in redirect.headers["location"]
+            assert not redirect.headers["location"].startswith(server.url)
+        assert api.get(f"/api/v1/blobs/{absent}", follow_redirects=True).status_code == 404
+        bad = api.post("/api/v1/blobs/missing", json={"sha256": [digest, "../../etc/passwd"]})
+        assert bad.status_code == 400 and bad.json()["error"]["field"].startswith("sha256")
+
+
+def test_a_body_that_does_not_match_its_digest_is_refused_and_not_stored(server: LiveServer) -> None:
+    claimed = sha(b"the file as it was hashed " + uuid.uuid4().bytes)
+    with server.client() as api:
+        answer = api.put(f"/api/v1/blobs/{claimed}", content=b"the file as it was sent")
+        assert answer.status_code == 400
+        error = answer.json()["error"]
+        assert error["field"] == "sha256" and claimed in error["message"]
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [claimed]}).json() == {"sha256": [claimed]}
+        assert api.put("/api/v1/blobs/not-a-digest", content=b"x").status_code == 400
+
+
+def test_upload_in_parts_resumes_after_interruption_and_restart(server: LiveServer) -> None:
+    data = os.urandom(2 * PART + 12345)
+    digest = sha(data)
+    with server.client() as api:
+        session = start(api, data)
+        assert session["part_size"] == PART and session["parts_done"] == []
+        is_s3 = server.backend == "s3"  # type: ignore[attr-defined]
+        assert (session["part_urls"] is not None) == is_s3
+        if is_s3:
+            assert sorted(session["part_urls"]) == ["1", "2", "3"]
+        send_parts(api, session, data, [1, 3])  # then the connection drops
+
+    server.restart()  # sessions live in the store, not in the server process
+    with server.client() as api:
+        resumed = start(api, data)
+        assert resumed["upload_id"] == session["upload_id"]
+        assert [(p["number"], p["size"]) for p in resumed["parts_done"]] == [(1, PART), (3, 12345)]
+        if is_s3:
+            assert sorted(resumed["part_urls"]) == ["2"]  # only what is missing
+        early = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": []})
+        assert early.status_code == 400 and early.json()["error"]["field"] == "parts"
+        sent = send_parts(api, resumed, data, [2])
+        parts = sorted(resumed["parts_done"] + sent, key=lambda p: p["number"])
+        done = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": parts})
+        assert done.status_code == 200, done.text
+        assert done.json() == {"sha256": digest, "size": len(data)}
+        # A retried complete (the answer was lost) answers the stored blob.
+        again = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": parts})
+        assert again.status_code == 200 and again.json()["sha256"] == digest
+        urls = api.post("/api/v1/blobs/urls", json={"sha256": [digest]}).json()["urls"]
+        fetched = api.get(urls[digest], follow_redirects=True) if not is_s3 else httpx.get(urls[digest])
+        assert fetched.status_code == 200 and sha(fetched.content) == digest
+
+
+def test_a_corrupt_upload_in_parts_is_refused_and_starts_over(server: LiveServer) -> None:
+    data = os.urandom(PART + 777)
+    digest = sha(data)
+    with server.client() as api:
+        session = start(api, data)
+        send_parts(api, session, data[:PART] + b"\xff" * 777, [1, 2])  # the last part got damaged
+        answer = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": []})
+        assert answer.status_code == 400
+        assert answer.json()["error"]["field"] == "sha256" and digest in answer.json()["error"]["message"]
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [digest]}).json() == {"sha256": [digest]}
+        fresh = start(api, data)
+        assert fresh["upload_id"] != session["upload_id"] and fresh["parts_done"] == []
+
+
+def test_parts_are_checked_against_the_session(server: LiveServer) -> None:
+    data = os.urandom(PART + 10)
+    with server.client() as api:
+        session = start(api, data)
+        base = f"/api/v1/blobs/uploads/{session['upload_id']}/parts"
+        assert api.put(f"{base}/3", content=b"x").status_code == 400  # only parts 1..2
+        too_long = api.put(f"{base}/2", content=b"x" * 11)
+        assert too_long.status_code == 413 and "part 2" in too_long.json()["error"]["message"]
+        assert api.put(f"{base}/2", content=b"x" * 9).status_code == 400
+        unknown = "0" * 64 + "-10-" + "0" * 16
+        assert api.put(f"/api/v1/blobs/uploads/{unknown}/parts/1", content=b"x").status_code == 404
+        assert api.delete(f"/api/v1/blobs/uploads/{session['upload_id']}").status_code == 204
+        assert api.put(f"{base}/1", content=data[:PART]).status_code == 404
+
+
+def test_urls_name_where_to_fetch_each_blob(server: LiveServer) -> None:
+    blobs = [os.urandom(1000 + i) for i in range(3)]
+    with server.client() as api:
+        for blob in blobs:
+            api.put(f"/api/v1/blobs/{sha(blob)}", content=blob).raise_for_status()
+        urls = api.post("/api/v1/blobs/urls", json={"sha256": [sha(b) for b in blobs]}).json()["urls"]
+        assert sorted(urls) == sorted(sha(b) for b in blobs)
+        for blob in blobs:
+            url = urls[sha(blob)]
+            if server.backend == "s3":  # type: ignore[attr-defined]
+                assert "X-Amz-Signature=" in url
+                assert httpx.get(url).content == blob  # no key needed: the URL is presigned
+            else:
+                assert url == f"/api/v1/blobs/{sha(blob)}"
+                assert api.get(url).content == blob
+        absent = sha(b"absent" + uuid.uuid4().bytes)
+        missing = api.post("/api/v1/blobs/urls", json={"sha256": [absent]})
+        assert missing.status_code == 404 and absent in missing.json()["error"]["message"]
+
+
+def test_run_files_work_on_the_backend(server: LiveServer) -> None:
+    run = f"/api/v1/runs/me/blob-backend/{uuid.uuid4().hex[:10]}"
+    data = os.urandom(3 << 20)
+    with server.client() as api:
+        api.put(run, json={"session_id": "s"}).raise_for_status()
+        stored = api.put(f"{run}/files/media/model.bin", content=data).json()
+        assert stored["sha256"] == sha(data)
+        assert api.get(f"{run}/files/media/model.bin").content == data
+        ranged = api.get(f"{run}/files/media/model.bin", headers={"Range": "bytes=2000000-2000099"})
+        assert ranged.status_code == 206 and ranged.content == data[2_000_000:2_000_100]
+        # The run file's bytes are the blob of that digest: no second upload needed.
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [sha(data)]}).json() == {"sha256": []}
+
+
+def test_missing_answers_10000_digests_in_one_call(server: LiveServer) -> None:
+    present = [os.urandom(100) for _ in range(20)]
+    with server.client() as api:
+        for blob in present:
+            api.put(f"/api/v1/blobs/{sha(blob)}", content=blob).raise_for_status()
+        asked = [sha(b) for b in present] + [sha(os.urandom(16)) for _ in range(10_000 - len(present))]
+        began = time.perf_counter()
+        answer = api.post("/api/v1/blobs/missing", json={"sha256": asked})
+        took = time.perf_counter() - began
+        assert answer.status_code == 200
+        assert answer.json()["sha256"] == asked[len(present) :]
+        print(f"missing of 10,000 digests on {server.backend}: {took:.2f} s")  # type: ignore[attr-defined]
+        assert took < 60
+        too_many = api.post("/api/v1/blobs/missing", json={"sha256": asked + [asked[0]]})
+        assert too_many.status_code == 400
