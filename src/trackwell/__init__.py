@@ -49,6 +49,7 @@ join = finish  # wandb's old name for finish()
 
 if TYPE_CHECKING:
     from trackwell.apis import Api
+    from trackwell.artifacts.artifact import Artifact
     from trackwell.data_types import (
         Audio,
         Histogram,
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
 # name -> "module:attribute", imported on first access.
 _LAZY = {
     "Api": "trackwell.apis:Api",
+    "Artifact": "trackwell.artifacts.artifact:Artifact",
     "Image": "trackwell.data_types:Image",
     "Audio": "trackwell.data_types:Audio",
     "Video": "trackwell.data_types:Video",
@@ -89,6 +91,7 @@ _LAZY = {
 __all__ = [
     "AlertLevel",
     "Api",
+    "Artifact",
     "Audio",
     "Classes",
     "CommError",

@@ -3,6 +3,12 @@
 ``except wandb.errors.CommError`` and ``from wandb.errors import UsageError`` work unchanged.
 """
 
+from trackwell.artifacts.exceptions import (
+    ArtifactFinalizedError,
+    ArtifactNotLoggedError,
+    ArtifactStatusError,
+    WaitTimeoutError,
+)
 from trackwell.sdk.errors import (
     AuthenticationError,
     CommError,
@@ -12,4 +18,15 @@ from trackwell.sdk.errors import (
     UsageError,
 )
 
-__all__ = ["AuthenticationError", "CommError", "ConfigError", "Error", "UnsupportedError", "UsageError"]
+__all__ = [
+    "ArtifactFinalizedError",
+    "ArtifactNotLoggedError",
+    "ArtifactStatusError",
+    "AuthenticationError",
+    "CommError",
+    "ConfigError",
+    "Error",
+    "UnsupportedError",
+    "UsageError",
+    "WaitTimeoutError",
+]

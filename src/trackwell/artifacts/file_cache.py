@@ -1,0 +1,352 @@
+"""The machine's content-addressed cache of artifact files, bounded in size.
+
+Layout: ``<cache dir>/obj/sha256/<first 2 hex>/<other 62 hex>`` (``storage_paths.cache_dir()``),
+plus ``tmp/`` for files being written and two small bookkeeping files (``.lock``, ``.size``).
+A file gets in only through :meth:`FileCache.writer` (hashed while written; a wrong SHA-256 stores
+nothing) or :meth:`FileCache.add_file` (after an upload), and is published by an atomic rename,
+so a reader never sees half a file and several processes can share one cache.
+
+**Size bound.** The cache keeps a running total of its bytes. When a write takes it over the
+limit (``TRACKWELL_CACHE_MAX_SIZE``, default 20 GiB) it evicts the least recently used files
+(by access time, which :meth:`get` and :meth:`place` set) down to 80% of the limit, sparing what
+was used in the last ``GRACE_S`` seconds (a download in progress). ``cleanup(max_size)``
+(``trackwell artifact cache cleanup``) evicts down to exactly ``max_size``.
+
+**Downloaded files never corrupt the cache.** :meth:`place` puts a cached file into a download
+folder by, in order: a reflink (copy-on-write clone: btrfs, XFS, APFS...) when the file system
+has it; a hard link when the process is not root, the cache file being read-only (0444), so an
+edit fails instead of changing the cache (editors that save by rename are unaffected); otherwise
+a copy (root ignores file modes, so root gets copies; ``TRACKWELL_CACHE_PLACE=link`` asks for
+links anyway, ``copy`` for copies always). As a second guard, each cache file carries a tag in the
+sub-second part of its mtime, derived from its digest: a write through any link resets the mtime,
+:meth:`get` sees the tag gone and drops the entry instead of serving it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from trackwell.artifacts.fs_copy import reflink
+from trackwell.artifacts.hash_cache import hash_stream
+from trackwell.artifacts.storage_paths import cache_dir, cache_max_size, is_staged
+from trackwell.schema.errors import InvalidArgument
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no cross-process lock, one process at a time
+    fcntl = None  # type: ignore[assignment]
+
+GRACE_S = 60.0
+EVICT_TO = 0.8
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_RESCAN_S = 3600.0
+
+
+class ChecksumMismatchError(ValueError):
+    """The bytes written to the cache do not have the SHA-256 they were announced with."""
+
+
+def check_sha256(sha256: str) -> str:
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        raise InvalidArgument(
+            f"{str(sha256)[:80]!r} is not a SHA-256 digest",
+            field="sha256",
+            hint="give 64 lowercase hex characters",
+        )
+    return sha256
+
+
+def _tag_ns(sha256: str) -> int:
+    """The sub-second part of a cache file's mtime: microsecond-granular, never 0."""
+    return (int(sha256[:8], 16) % 999_999 + 1) * 1000
+
+
+class _Writer:
+    """What :meth:`FileCache.writer` yields: ``write(bytes)``, hashing on the way."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._hasher = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._hasher.update(data)
+        n = self._fh.write(data)
+        self.size += n
+        return n
+
+    def hexdigest(self) -> str:
+        return self._hasher.hexdigest()
+
+
+class FileCache:
+    """A content-addressed file cache rooted at ``root``, limited to ``max_size`` bytes."""
+
+    def __init__(self, root: Path, max_size: int | None = None, grace_s: float = GRACE_S) -> None:
+        self.root = Path(root)
+        self.max_size = cache_max_size() if max_size is None else max_size
+        self.grace_s = grace_s
+        self._obj = self.root / "obj" / "sha256"
+        self._tmp = self.root / "tmp"
+        self._tags = not (self.root / ".no-mtime-tag").exists()
+
+    @classmethod
+    def default(cls) -> FileCache:
+        """The cache the environment names (``TRACKWELL_CACHE_DIR``, ``TRACKWELL_CACHE_MAX_SIZE``)."""
+        return cls(cache_dir())
+
+    def path_for(self, sha256: str) -> Path:
+        check_sha256(sha256)
+        return self._obj / sha256[:2] / sha256[2:]
+
+    # --- reading ------------------------------------------------------------------------------
+    def get(self, sha256: str, size: int | None = None) -> Path | None:
+        """The cached file with this digest (and size, when given), or None; marks it used."""
+        path = self.path_for(sha256)
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if (size is not None and st.st_size != size) or (
+            self._tags and st.st_mtime_ns % 1_000_000_000 != _tag_ns(sha256)
+        ):
+            self._drop(path)  # written through a link, or truncated: never serve it
+            return None
+        self._touch(path, st)
+        return path
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash the cached file; a corrupt one is removed. False when absent or corrupt."""
+        path = self.path_for(sha256)
+        try:
+            ok = hash_stream(path) == sha256
+        except OSError:
+            return False
+        if not ok:
+            self._drop(path)
+        return ok
+
+    def place(self, sha256: str, dest: Path) -> None:
+        """Put the cached file at ``dest`` (replacing what is there): reflink, hard link or copy.
+
+        Raises FileNotFoundError when the file is not (or no longer) cached.
+        """
+        src = self.path_for(sha256)
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            if not self._link_or_clone(src, tmp):
+                shutil.copyfile(src, tmp)  # kernel copy (sendfile); a new file: writable, umask mode
+            os.replace(tmp, dest)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        with contextlib.suppress(OSError):
+            self._touch(src, src.stat())
+
+    def _link_or_clone(self, src: Path, tmp: Path) -> bool:
+        mode = os.environ.get("TRACKWELL_CACHE_PLACE", "auto").lower()
+        if mode == "copy":
+            if not src.exists():
+                raise FileNotFoundError(errno.ENOENT, "not in the artifact cache", str(src))
+            return False
+        if mode != "link" and reflink(src, tmp):
+            return True
+        if mode == "link" or (hasattr(os, "geteuid") and os.geteuid() != 0):
+            try:
+                os.link(src, tmp)
+                return True
+            except FileNotFoundError:
+                raise
+            except OSError:
+                return False  # another file system, or too many links: copy
+        return False
+
+    # --- writing ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self, sha256: str) -> Iterator[_Writer]:
+        """``with cache.writer(sha) as f: f.write(chunk)``: stored on exit if the bytes hash to ``sha``.
+
+        A mismatch raises :class:`ChecksumMismatchError` and stores nothing; an exception inside
+        the block stores nothing either.
+        """
+        final = self.path_for(sha256)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        tmp = self._tmp / f"{sha256[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
+        try:
+            with open(tmp, "wb") as fh:
+                w = _Writer(fh)
+                yield w
+            if w.hexdigest() != sha256:
+                raise ChecksumMismatchError(
+                    f"the {w.size:,} bytes received hash to {w.hexdigest()}, not {sha256}; nothing was "
+                    "cached (a transfer error or a changed file: fetch it again)"
+                )
+            self._publish(tmp, final, sha256, w.size)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def add_file(self, src: Path, sha256: str, link_ok: bool = True) -> Path:
+        """Cache a local file known to hold ``sha256`` (after its upload); returns the cache path.
+
+        ``link_ok`` lets it hard-link ``src`` into the cache (it becomes read-only), which is done for
+        SDK owns: staged copies. A user's file is always copied (hashed on the way), so linking
+        never changes its mode or mtime.
+        """
+        existing = self.get(sha256)
+        if existing is not None:
+            return existing
+        final = self.path_for(sha256)
+        if link_ok and is_staged(src):
+            self._tmp.mkdir(parents=True, exist_ok=True)
+            tmp = self._tmp / f"{sha256[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}.link"
+            try:
+                os.link(src, tmp)
+                self._publish(tmp, final, sha256, tmp.stat().st_size)
+                return final
+            except OSError:
+                pass  # another file system: copy below
+            finally:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        with self.writer(sha256) as w, open(src, "rb") as fh:
+            while chunk := fh.read(4 * 2**20):
+                w.write(chunk)
+        return final
+
+    def _publish(self, tmp: Path, final: Path, sha256: str, size: int) -> None:
+        os.chmod(tmp, 0o444)
+        if self._tags:
+            mtime = time.time_ns() // 1_000_000_000 * 1_000_000_000 + _tag_ns(sha256)
+            os.utime(tmp, ns=(time.time_ns(), mtime))
+            if os.stat(tmp).st_mtime_ns != mtime:  # a file system without sub-second times
+                self._tags = False
+                with contextlib.suppress(OSError):
+                    (self.root / ".no-mtime-tag").touch()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            return  # another process published it first: keep that inode (it may be linked)
+        os.replace(tmp, final)
+        self._account(size)
+
+    # --- size bound ---------------------------------------------------------------------------
+    def size(self) -> int:
+        """Bytes the cache holds (a walk of the folder)."""
+        return sum(size for _, size, _ in self._entries())
+
+    def cleanup(self, max_size: int) -> int:
+        """Evict least recently used files until the cache holds at most ``max_size`` bytes.
+
+        Also removes abandoned temporary files (over a day old). Returns the bytes freed.
+        """
+        with self._locked():
+            freed = self._evict(max_size, grace_s=0.0)
+        return freed
+
+    def _entries(self) -> Iterator[tuple[float, int, Path]]:
+        """(last use, size, path) of every cached file."""
+        if not self._obj.is_dir():
+            return
+        for prefix in os.scandir(self._obj):
+            if not prefix.is_dir():
+                continue
+            for item in os.scandir(prefix.path):
+                with contextlib.suppress(OSError):
+                    st = item.stat()
+                    yield st.st_atime, st.st_size, Path(item.path)
+
+    def _evict(self, target: int, grace_s: float) -> int:
+        entries = sorted(self._entries(), key=lambda e: e[0])
+        total = sum(size for _, size, _ in entries)
+        freed = 0
+        recent = time.time() - grace_s
+        for used, size, path in entries:
+            if total - freed <= target:
+                break
+            if grace_s and used >= recent:
+                continue
+            if self._drop(path):
+                freed += size
+        freed += self._clean_tmp()
+        self._write_total(total - freed, time.time())
+        return freed
+
+    def _clean_tmp(self) -> int:
+        freed = 0
+        if self._tmp.is_dir():
+            stale = time.time() - 86400
+            for item in os.scandir(self._tmp):
+                with contextlib.suppress(OSError):
+                    st = item.stat()
+                    if st.st_mtime < stale:
+                        os.unlink(item.path)
+                        freed += st.st_size
+        return freed
+
+    def _account(self, added: int) -> None:
+        """Add ``added`` to the running total; evict when it passes the limit."""
+        with self._locked():
+            state = self._read_total()
+            if state is None or time.time() - state[1] > _RESCAN_S:
+                total, counted_at = self.size(), time.time()  # first use, or a total that may drift
+            else:
+                total, counted_at = state[0] + added, state[1]
+            if total > self.max_size:
+                self._evict(int(self.max_size * EVICT_TO), grace_s=self.grace_s)
+            else:
+                self._write_total(total, counted_at)
+
+    def _read_total(self) -> tuple[int, float] | None:
+        try:
+            data: Any = json.loads((self.root / ".size").read_text())
+            return int(data["bytes"]), float(data["counted_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_total(self, total: int, counted_at: float) -> None:
+        """Save the running total and when it was last counted by a walk (a walk resets drift)."""
+        tmp = self.root / f".size.{os.getpid()}.tmp"
+        with contextlib.suppress(OSError):
+            tmp.write_text(json.dumps({"bytes": max(total, 0), "counted_at": counted_at}))
+            os.replace(tmp, self.root / ".size")
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+b") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    # --- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def _touch(path: Path, st: os.stat_result) -> None:
+        """Mark used (access time now), keeping the mtime and its tag."""
+        with contextlib.suppress(OSError):
+            os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))
+
+    @staticmethod
+    def _drop(path: Path) -> bool:
+        try:
+            os.unlink(path)
+            return True
+        except OSError:
+            return False
