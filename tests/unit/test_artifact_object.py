@@ -69,7 +69,9 @@ def test_handbook_example_digest_size_and_manifest_without_a_server() -> None:
 
 def test_pitfall_example_builds_the_same_digest_twice() -> None:
     Path("data/customer_churn").mkdir(parents=True)
-    Path("data/customer_churn/churn.csv").write_text("".join(f"{i},{i % 2},{i * 0.5}\n" for i in range(20000)))
+    Path("data/customer_churn/churn.csv").write_text(
+        "".join(f"{i},{i % 2},{i * 0.5}\n" for i in range(20000))
+    )
     digests = set()
     for _ in range(2):
         artifact = wandb.Artifact(name="customer-churn-dataset", type="dataset")
@@ -88,7 +90,9 @@ def test_building_never_imports_pydantic_and_import_trackwell_loads_no_artifact_
         "print(a.digest)\n"
         "assert 'pydantic' not in sys.modules, 'pydantic was imported'\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=os.environ)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=os.environ
+    )
     assert out.returncode == 0, out.stderr
     assert len(out.stdout.strip()) == 64
 
@@ -275,7 +279,9 @@ def test_from_server_names_aliases_and_lazy_summary() -> None:
         artifact.add_reference("https://example.com/x")
     with pytest.raises(ValueError, match="alias"):
         artifact.aliases = ["v9"]
-    linked = wandb.Artifact._from_server({**version, "name": "prod-models", "version": "v0", "source": "team/proj/raw-data:v3"})
+    linked = wandb.Artifact._from_server(
+        {**version, "name": "prod-models", "version": "v0", "source": "team/proj/raw-data:v3"}
+    )
     assert linked.name == "prod-models:v0" and linked.source_name == "raw-data:v3"
     assert linked.source_qualified_name == "team/proj/raw-data:v3"
 
@@ -286,9 +292,21 @@ def test_apply_saved_fills_a_logged_draft() -> None:
     artifact.add_file("f.txt")
     digest = artifact.digest
     artifact._apply_saved(
-        {"id": "i", "entity": "e", "project": "p", "name": "m", "type": "model", "version": "v0", "digest": digest,
-         "size": 1, "file_count": 1, "aliases": [{"alias": "latest"}], "state": "COMMITTED",
-         "created_at": 1.0, "updated_at": 1.0}
+        {
+            "id": "i",
+            "entity": "e",
+            "project": "p",
+            "name": "m",
+            "type": "model",
+            "version": "v0",
+            "digest": digest,
+            "size": 1,
+            "file_count": 1,
+            "aliases": [{"alias": "latest"}],
+            "state": "COMMITTED",
+            "created_at": 1.0,
+            "updated_at": 1.0,
+        }
     )
     assert artifact.name == "m:v0" and artifact.aliases == ["latest"] and artifact.digest == digest
     assert artifact.get_entry("f.txt").local_path is not None  # the local manifest is kept

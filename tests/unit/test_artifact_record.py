@@ -48,7 +48,9 @@ def build() -> wandb.Artifact:
     return artifact
 
 
-def test_create_body_validates_as_the_wire_model_and_the_record_as_artifact_record(private_dirs: Path) -> None:
+def test_create_body_validates_as_the_wire_model_and_the_record_as_artifact_record(
+    private_dirs: Path,
+) -> None:
     artifact = build()
     artifact.ttl = __import__("datetime").timedelta(hours=1)
     record = artifact._to_record(CLIENT_ID, run_id="run1", aliases=["best"], tags=["t1"], missing=set())
@@ -93,7 +95,11 @@ def test_offline_stages_every_mutable_file_and_new_files_by_link(private_dirs: P
     artifact = build()
     record = artifact._to_record(CLIENT_ID, run_id=None, aliases=[], tags=[], missing=None)
     local = record["local_paths"]
-    assert {p for p, f in local.items() if Path(f).parent == private_dirs} == {"mutable.bin", "same.bin", "notes.txt"}
+    assert {p for p, f in local.items() if Path(f).parent == private_dirs} == {
+        "mutable.bin",
+        "same.bin",
+        "notes.txt",
+    }
     notes = Path(local["notes.txt"])
     assert notes.stat().st_nlink == 2  # a hard link to the artifact's own file, no copy
     del artifact  # its private folder goes; the staged link keeps the bytes for the upload
