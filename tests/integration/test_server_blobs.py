@@ -8,6 +8,7 @@ them), complete, and fetch through ``POST /blobs/urls``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import uuid
@@ -223,3 +224,20 @@ def test_missing_answers_10000_digests_in_one_call(server: LiveServer) -> None:
         assert took < 60
         too_many = api.post("/api/v1/blobs/missing", json={"sha256": asked + [asked[0]]})
         assert too_many.status_code == 400
+
+
+def test_a_logged_table_is_queried_from_the_backend(server: LiveServer) -> None:
+    """Tables read their file's blob (open/iter_chunks) to build the columnar copy."""
+    run = f"/api/v1/runs/me/blob-backend/{uuid.uuid4().hex[:10]}"
+    table = {"columns": ["id", "label"], "data": [[i, f"l{i % 3}"] for i in range(50)]}
+    path = "media/table/preds_1.table.json"
+    with server.client() as api:
+        api.put(run, json={"session_id": "s"}).raise_for_status()
+        api.put(f"{run}/files/{path}", content=json.dumps(table).encode()).raise_for_status()
+        rows = api.get(
+            f"{run}/tables/rows", params={"path": path, "filter": 'row["label"] == "l1"', "sort": "-id"}
+        )
+        assert rows.status_code == 200, rows.text
+        answer = rows.json()
+        assert answer["total_rows"] == 50 and answer["matched_rows"] == 17
+        assert [row[0] for row in answer["rows"]][:3] == [49, 46, 43]
