@@ -45,14 +45,12 @@ def test_writer_stores_verified_bytes_read_only_in_the_sha256_layout(cache: File
 
 
 def test_a_wrong_checksum_or_an_error_stores_nothing(cache: FileCache) -> None:
-    with pytest.raises(ChecksumMismatchError, match="hash to"):
-        with cache.writer(sha(b"expected")) as w:
-            w.write(b"something else")
+    with pytest.raises(ChecksumMismatchError, match="hash to"), cache.writer(sha(b"expected")) as w:
+        w.write(b"something else")
     assert cache.get(sha(b"expected")) is None
-    with pytest.raises(RuntimeError):
-        with cache.writer(sha(b"x")) as w:
-            w.write(b"x")
-            raise RuntimeError("transfer failed")
+    with pytest.raises(RuntimeError), cache.writer(sha(b"x")) as w:
+        w.write(b"x")
+        raise RuntimeError("transfer failed")
     assert cache.get(sha(b"x")) is None
     assert list((cache.root / "tmp").iterdir()) == []
     with pytest.raises(InvalidArgument, match="SHA-256"):

@@ -118,9 +118,8 @@ def test_entry_names_never_escape_a_folder(bad: str) -> None:
     with pytest.raises(ValueError, match="artifact entry name") as info:
         artifact.add_file("f.txt", name=bad)
     assert "relative path inside the artifact" in str(info.value)
-    with pytest.raises(ValueError, match="artifact entry name"):
-        with artifact.new_file(bad) as f:
-            f.write("x")
+    with pytest.raises(ValueError, match="artifact entry name"), artifact.new_file(bad) as f:
+        f.write("x")
     assert len(artifact.manifest) == 0
 
 
@@ -165,9 +164,8 @@ def test_new_file_is_added_on_exit_and_mode_x_refuses_a_second_one() -> None:
         f.write("hello")
     entry = artifact.get_entry("docs/readme.md")
     assert entry.digest == sha(b"hello") and entry.size == 5
-    with pytest.raises(ValueError, match="already created"):
-        with artifact.new_file("docs/readme.md") as f:
-            f.write("again")
+    with pytest.raises(ValueError, match="already created"), artifact.new_file("docs/readme.md") as f:
+        f.write("again")
     with artifact.new_file("docs/readme.md", mode="w") as f:
         f.write("replaced")
     assert artifact.get_entry("docs/readme.md").digest == sha(b"replaced")
