@@ -22,21 +22,21 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, Any, Literal
 
 from trackwell.artifacts import building, objects, serialize
+from trackwell.artifacts.artifact_names import VersionNames
 from trackwell.artifacts.artifact_server import ServerMethods
 from trackwell.artifacts.entries import ArtifactManifestEntry
-from trackwell.artifacts.exceptions import ArtifactFinalizedError, ArtifactNotLoggedError
+from trackwell.artifacts.exceptions import ArtifactFinalizedError
 from trackwell.artifacts.manifest import ArtifactManifest
 from trackwell.artifacts.validation import checked, normalize_metadata, string_list, ttl_seconds
 from trackwell.schema.artifact_rules import check_alias, check_artifact_name, check_artifact_type
 
 Policy = Literal["mutable", "immutable"]
-T = TypeVar("T")
 
 
-class Artifact(ServerMethods):
+class Artifact(VersionNames, ServerMethods):
     """A dataset, model or any set of files, versioned by content (wandb's ``Artifact``)."""
 
     def __init__(
@@ -92,48 +92,6 @@ class Artifact(ServerMethods):
         return None if self.is_draft() else self._id
 
     @property
-    def name(self) -> str:
-        """``"raw-data"`` before logging, ``"raw-data:v3"`` after (as wandb)."""
-        return f"{self._collection}:{self._version}" if self._version is not None else self._collection
-
-    @property
-    def source_name(self) -> str:
-        """The name in the collection the files were logged to (differs for a linked version)."""
-        return f"{self._source[2]}:{self._source[3]}" if self._source else self.name
-
-    @property
-    def version(self) -> str:
-        return self._logged("version", self._version)
-
-    @property
-    def entity(self) -> str:
-        return self._logged("entity", self._entity)
-
-    @property
-    def project(self) -> str:
-        return self._logged("project", self._project)
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.entity}/{self.project}/{self.name}"
-
-    @property
-    def source_entity(self) -> str:
-        return self._source[0] if self._source else self.entity
-
-    @property
-    def source_project(self) -> str:
-        return self._source[1] if self._source else self.project
-
-    @property
-    def source_version(self) -> str:
-        return self._source[3] if self._source else self.version
-
-    @property
-    def source_qualified_name(self) -> str:
-        return f"{self.source_entity}/{self.source_project}/{self.source_name}"
-
-    @property
     def type(self) -> str:
         return self._type
 
@@ -141,14 +99,6 @@ class Artifact(ServerMethods):
     def state(self) -> str:
         """``"PENDING"`` until saved, then ``"COMMITTED"`` (``"DELETED"`` once deleted)."""
         return self._state
-
-    def is_draft(self) -> bool:
-        return self._state == "PENDING"
-
-    def _logged(self, attr: str, value: T | None) -> T:
-        if self.is_draft() or value is None:
-            raise ArtifactNotLoggedError(self, attr)
-        return value
 
     # --- editable properties --------------------------------------------------------------------
     @property
