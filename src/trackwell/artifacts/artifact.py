@@ -289,7 +289,10 @@ class Artifact(VersionNames, ServerMethods):
         return entry
 
     def get_path(self, name: str | os.PathLike[str]) -> ArtifactManifestEntry:
-        """Deprecated in wandb: use ``get_entry``."""
+        """Deprecated (as in wandb): use ``get_entry``."""
+        from trackwell.sdk.term import warn_once
+
+        warn_once("artifact.get_path", "Artifact.get_path(name) is deprecated, use Artifact.get_entry(name)")
         return self.get_entry(name)
 
     def _object_entry(self, name: str) -> ArtifactManifestEntry | None:

@@ -104,7 +104,6 @@ def add_dir(
     policy = check_policy(policy)
     prefix = entry_name(str(name).rstrip("/"), "name") if name else None
     pairs = [(entry_name(logical), physical) for logical, physical in _walk(local, prefix)]
-    term.termlog(f"Adding directory to artifact ({local})... ", newline=False)
     started = time.monotonic()
     with ThreadPoolExecutor(HASH_THREADS) as pool:
         entries = list(
@@ -113,7 +112,9 @@ def add_dir(
     for entry, (_, physical) in zip(entries, pairs, strict=True):
         added = artifact.manifest.add_entry(entry, overwrite=merge)
         artifact._added_local_paths[physical] = added
-    term.termlog(f"Done. {time.monotonic() - started:.1f}s")
+    term.termlog(
+        f"Added directory to artifact ({local}): {len(pairs)} files, {time.monotonic() - started:.1f}s"
+    )
 
 
 def open_new_file(artifact: Artifact, name: str, mode: str, encoding: str | None) -> tuple[Path, IO[Any]]:
