@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 import trackwell as wandb
+from tests.fixtures.live_server import LiveServer
 from tests.fixtures.s3 import MotoS3
+from tests.fixtures.sdk_env import point_sdk_at
 
 
 @pytest.fixture(autouse=True)
@@ -159,3 +161,35 @@ def test_s3_without_boto3_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "boto3", None)  # as if not installed
     with pytest.raises(ImportError, match=r"pip install 'trackwell\[s3\]'"):
         wandb.Artifact("s3-data", "dataset").add_reference("s3://bucket/key")
+
+
+# --- against a live server: objects read back, and references to another artifact's entries ---
+def test_logged_table_is_rebuilt_by_get_and_entries_of_it_are_referenced_without_upload(
+    server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("PIL")
+    point_sdk_at(server, tmp_path, monkeypatch)
+    monkeypatch.setenv("TRACKWELL_ARTIFACT_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.chdir(tmp_path)
+    table = wandb.Table(columns=["id", "image"])
+    table.add_data(7, wandb.Image(np.full((4, 4, 3), 200, dtype=np.uint8)))
+    Path("weights.bin").write_bytes(b"w" * 5000)
+    with wandb.init(project="refs", job_type="make") as run:
+        source = wandb.Artifact("preds", "eval")
+        source.add(table, "results")
+        source.add_file("weights.bin")
+        run.log_artifact(source).wait()
+    with wandb.init(project="refs", job_type="read") as run:
+        used = run.use_artifact("preds:latest")
+        again = used.get("results")
+        assert isinstance(again, wandb.Table) and again.columns == ["id", "image"]
+        assert again.data[0][0] == 7 and isinstance(again.data[0][1], wandb.Image)
+        derived = wandb.Artifact("derived", "eval")
+        [entry] = derived.add_reference(used.get_entry("weights.bin"), name="from-preds/weights.bin")
+        assert entry.birth_artifact_id is not None and entry.local_path is None
+        record = derived._to_record("d" * 32, run_id=None, aliases=[], tags=[], missing=None)
+        assert record["local_paths"] == {}  # the bytes are already on the server: nothing to send
+        run.log_artifact(derived).wait()
+    root = Path(wandb.Api().artifact("refs/derived:latest").download(root=str(tmp_path / "out")))
+    assert (root / "from-preds" / "weights.bin").read_bytes() == b"w" * 5000
