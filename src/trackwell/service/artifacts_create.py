@@ -6,8 +6,8 @@ The order of the work:
 2. in a read transaction: a known ``client_id`` answers its version at once (a retry); an
    incremental create merges its entries over ``base_version`` (minus ``removed``); the manifest
    digest is recomputed and must match the one sent; digests the collection has stored before are
-   known to be in the blob store, and every other non-reference digest is looked up there, with no
-   transaction open (a missing one answers ``MissingBlobs`` naming them all);
+   known to be in the blob store, and every other non-reference digest is looked up there (in
+   batches), with no transaction open (a missing one answers ``MissingBlobs`` naming them all);
 3. in one write transaction, on the collection's row lock: the version with the same digest, if any,
    answers (``created: false``; ``latest`` and the aliases move to it), else the next ``vN`` is
    made with its manifest and births. Either way the client id is remembered and the run that
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 RETRIES = 8
+BLOB_BATCH = 10_000  # digests per BlobStore.missing call
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -161,7 +162,12 @@ class VersionCreator:
             stored = [e.digest for e in entries if e.ref is None]
             known = set(store.births(conn, coll.pk, stored)) if coll is not None else set()
         # Blob lookups may be slow (S3): no transaction is held while they run.
-        missing = sorted({d for d in stored if d not in known and not self._blobs.exists(d)})
+        unknown = sorted({d for d in stored if d not in known})
+        missing = [
+            d
+            for i in range(0, len(unknown), BLOB_BATCH)
+            for d in self._blobs.missing(unknown[i : i + BLOB_BATCH])
+        ]
         if missing:
             raise missing_blobs(missing)
         return Planned(entries, digest)
