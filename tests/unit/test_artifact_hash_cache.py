@@ -129,3 +129,24 @@ def test_several_processes_share_the_database(tmp_path: Path) -> None:
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM hashes").fetchone()[0] == 40
+
+
+def test_add_dir_on_many_threads_hashes_each_unchanged_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trackwell as wandb
+
+    monkeypatch.setenv("TRACKWELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for i in range(64):
+        (folder / f"{i}.bin").write_bytes(os.urandom(500))
+        aged(folder / f"{i}.bin")
+    calls = counting(monkeypatch)
+    first = wandb.Artifact("d", "dataset")
+    first.add_dir(str(folder))
+    assert len(calls) == 64
+    second = wandb.Artifact("d", "dataset")
+    second.add_dir(str(folder))
+    assert len(calls) == 64 and second.digest == first.digest

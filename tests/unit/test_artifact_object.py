@@ -282,6 +282,7 @@ def test_from_server_names_aliases_and_lazy_summary() -> None:
     )
     assert linked.name == "prod-models:v0" and linked.source_name == "raw-data:v3"
     assert linked.source_qualified_name == "team/proj/raw-data:v3"
+    assert linked.is_link and not artifact.is_link
 
 
 def test_apply_saved_fills_a_logged_draft() -> None:

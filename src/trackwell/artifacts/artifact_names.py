@@ -75,3 +75,8 @@ class VersionNames:
     @property
     def source_qualified_name(self) -> str:
         return f"{self.source_entity}/{self.source_project}/{self.source_name}"
+
+    @property
+    def is_link(self) -> bool:
+        """Whether this is a linked version (in a portfolio collection), not the logged one."""
+        return self._source is not None

@@ -67,6 +67,7 @@ class HashCache:
     def __init__(self, db_path: Path | None) -> None:
         self.db_path = db_path
         self._local = threading.local()
+        self._setup_lock = threading.Lock()
         self._broken = db_path is None
 
     def _conn(self) -> sqlite3.Connection | None:
@@ -75,15 +76,22 @@ class HashCache:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.db_path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(_SCHEMA)
-        except (sqlite3.Error, OSError):
-            self._broken = True  # hash uncached rather than fail a log_artifact over a cache
-            return None
+        with self._setup_lock:  # one schema set-up at a time in this process (add_dir's threads)
+            try:
+                self.db_path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.db_path, timeout=10, isolation_level=None, check_same_thread=False
+                )
+            except (sqlite3.Error, OSError):
+                self._broken = True  # no usable folder: hash uncached rather than fail a log_artifact
+                return None
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute(_SCHEMA)
+            except sqlite3.Error:
+                conn.close()  # busy (another process setting up): uncached this time, try again next
+                return None
         self._local.conn = conn
         return conn
 
