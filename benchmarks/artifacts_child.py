@@ -2,8 +2,8 @@
 
 ``python -m benchmarks.artifacts_child '{"mode": "log" | "download", ...}'`` prints one
 ``RESULT {json}`` line for ``artifacts_bench``. A fresh process per step keeps what one step loaded
-(hash cache entries, open connections, the heap) from helping the next, and makes ``ru_maxrss`` the
-peak of this step alone. The caller points ``TRACKWELL_CACHE_DIR`` (and ``HOME``) at the folders it
+(hash cache entries, open connections, the heap) from helping the next, and makes its peak RSS
+this step's alone. The caller points ``TRACKWELL_CACHE_DIR`` (and ``HOME``) at the folders it
 wants cold or warm.
 
 * ``log``: ``Artifact(name, type)``, ``add_dir`` or ``add_file``, ``run.log_artifact``, ``wait()``;
@@ -29,8 +29,19 @@ from pathlib import Path
 from typing import Any
 
 
-def _rss_mib(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+def _rss_mib() -> float:
+    """This process's peak RSS in MiB: ``VmHWM``, the high-water mark of its own memory map.
+
+    ``ru_maxrss`` would not do: Linux carries the parent's peak over ``fork`` + ``exec`` into it (a
+    child of a 500 MiB benchmark process starts at 500 MiB), so it is only a fallback.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def _tree(root: Path) -> tuple[int, int]:
@@ -65,7 +76,6 @@ def _log(wandb: Any, run: Any, spec: dict[str, Any]) -> dict[str, Any]:
         "digest": str(art.digest),
         "rss_baseline_mib": baseline,
         "rss_peak_mib": _rss_mib(),
-        "children_rss_peak_mib": _rss_mib(resource.RUSAGE_CHILDREN),
     }
 
 
