@@ -8,6 +8,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -288,3 +289,19 @@ def test_versions_logged_by_runs_name_them(api: httpx.Client, coll: str, project
         "job_type": "prep",
         "state": "running",
     }
+
+
+def test_a_server_setting_protects_more_aliases(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data", extra_args=["--protected-alias", "staging"]).start()
+    try:
+        user = make_user(live, "someone", admin=False)
+        url = collection_url("someone", "p", "data")
+        with httpx.Client(base_url=live.url, headers=user, timeout=30) as plain:
+            for alias in ("staging", "production"):
+                refused = plain.post(url + "/versions", json=body(plain, {"a": b"a"}) | {"aliases": [alias]})
+                assert f"'{alias}'" in _error(refused, 403)["message"]
+            assert plain.post(
+                url + "/versions", json=body(plain, {"a": b"a"}) | {"aliases": ["best"]}
+            ).is_success
+    finally:
+        live.stop()

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from trackwell.schema.artifact_rules import DEFAULT_PROTECTED_ALIASES
 from trackwell.server.server_file import SERVER_FILE, pid_alive, read_server_file
 from trackwell.server.settings import ServerSettings
 
@@ -54,6 +55,13 @@ def register(subparsers: Any) -> None:
         default=64 << 20,
         help="largest record batch accepted, after gzip decoding (default 64 MiB)",
     )
+    parser.add_argument(
+        "--protected-alias",
+        action="append",
+        default=[],
+        metavar="ALIAS",
+        help="an artifact alias only admins may move, besides 'production' (repeat for more)",
+    )
     parser.set_defaults(func=run_server)
     actions = parser.add_subparsers(dest="server_action", metavar="{stop}")
     stop = actions.add_parser("stop", help="stop the server recorded in the data dir")
@@ -74,6 +82,7 @@ def run_server(args: argparse.Namespace) -> int:
         upload_part_size=args.upload_part_size,
         heartbeat_timeout=args.heartbeat_timeout,
         max_batch_bytes=args.max_batch_bytes,
+        protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),
         local=args.host in ("127.0.0.1", "localhost", "::1"),
     )
     return serve(settings, args.host, args.port, _say)

@@ -80,7 +80,7 @@ def build_services(settings: ServerSettings) -> Services:
             sessions=sessions,
             layouts=LayoutService(db),
             workspace=WorkspaceService(db),
-            artifacts=ArtifactService(db, blobs),
+            artifacts=ArtifactService(db, blobs, protected_aliases=settings.protected_aliases),
             transfers=BlobTransferService(
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
             ),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trackwell.schema.artifact_rules import DEFAULT_PROTECTED_ALIASES
+
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -35,6 +37,10 @@ class ServerSettings(BaseModel):
     )
     blob_url_expiry: int = Field(
         default=6 * 3600, gt=0, le=7 * 24 * 3600, description="Seconds presigned S3 URLs stay valid."
+    )
+    protected_aliases: frozenset[str] = Field(
+        default=DEFAULT_PROTECTED_ALIASES,
+        description="Artifact aliases only an admin may set, move or remove (docs/artifacts.md).",
     )
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(

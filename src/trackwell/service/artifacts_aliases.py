@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 class AliasRules:
     def __init__(self, protected: frozenset[str]) -> None:
+        for alias in protected:
+            check_alias(alias, field="protected_aliases", allow_latest=False)
         self.protected = protected
 
     def requested(self, aliases: Iterable[str], field: str = "aliases") -> list[str]:
