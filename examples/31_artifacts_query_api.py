@@ -53,7 +53,7 @@ if "staging" not in art.aliases:
 print(f"staging is {api.artifact(f'{PROJECT}/digit-classifier:staging').version}")
 
 # What a run logged and used.
-for run in api.runs(PROJECT):
-    logged = [a.name for a in run.logged_artifacts()]
-    used = [a.name for a in run.used_artifacts()]
-    print(f"run {run.name} ({run.job_type}): logged {logged}, used {used}")
+for past_run in api.runs(PROJECT):
+    logged = [a.name for a in past_run.logged_artifacts()]
+    used = [a.name for a in past_run.used_artifacts()]
+    print(f"run {past_run.name} ({past_run.job_type}): logged {logged}, used {used}")

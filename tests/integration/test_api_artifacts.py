@@ -145,7 +145,7 @@ def test_unknown_artifacts_raise_what_wandb_users_catch_naming_what_exists(api: 
     with pytest.raises(ValueError, match="specified but this artifact is of type dataset"):
         api.artifact(f"{PROJECT}/raw-data:v0", type="model")
     # No project in the name and none set: wandb's "uncategorized", named in the error.
-    with pytest.raises(CommError, match="uncategorized"):
+    with pytest.raises(CommError, match="'uncategorized' was searched: write 'project/name:alias'"):
         api.artifact("raw-data:latest")
 
 

@@ -47,6 +47,7 @@ class ArtifactPath:
     project: str
     name: str
     alias: str = LATEST
+    defaulted_project: bool = False  # no project in the name nor the settings: "uncategorized"
 
     @property
     def collection_path(self) -> str:
@@ -68,11 +69,13 @@ def resolve_path(api: Api, text: str, *, default_alias: str = LATEST) -> Artifac
     entity, project, name, alias = parse_artifact_path(text)
     if ":" not in text:
         alias = default_alias
+    fallback = not project and not api.settings.project
     return ArtifactPath(
         entity=entity or api.default_entity,
         project=project or api.settings.project or DEFAULT_PROJECT,
         name=name,
         alias=alias,
+        defaulted_project=fallback,
     )
 
 
@@ -95,9 +98,13 @@ def fetch_version(client: ApiClient, path: ArtifactPath, type_name: str | None =
         out = routes_for(client).version(path.entity, path.project, path.name, path.alias)
     except NotFound as exc:
         where = f"{path.entity}/{path.project}"
-        raise ArtifactLookupError(
-            f"artifact membership '{path.name}:{path.alias}' not found in '{where}': {exc}", exc
-        ) from None
+        text = f"artifact membership '{path.name}:{path.alias}' not found in '{where}': {exc}"
+        if path.defaulted_project:
+            text += (
+                f"; the name has no project and none is set, so '{DEFAULT_PROJECT}' was searched:"
+                " write 'project/name:alias' or set WANDB_PROJECT"
+            )
+        raise ArtifactLookupError(text, exc) from None
     if type_name is not None and out.type != type_name:
         raise ArtifactLookupError(f"type {type_name} specified but this artifact is of type {out.type}")
     return out
