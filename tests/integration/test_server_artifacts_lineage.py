@@ -122,6 +122,10 @@ def test_used_by_and_a_runs_artifacts(proj: Project) -> None:
     assert proj.run_artifacts("train", "used") == ["raw:v0"]
     assert proj.run_artifacts("train", "logged") == ["model:v0"]
     assert proj.run_artifacts("prep", "used") == []
+    proj.log("train", "model", b"weights 2", "model")
+    url = f"/api/v1/runs/{proj.entity}/{proj.name}/train/artifacts"
+    page = proj.api.get(url, params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == 2 and [v["version"] for v in page["versions"]] == ["v1"]
     missing = proj.api.get(f"/api/v1/runs/{proj.entity}/{proj.name}/nope/artifacts")
     assert missing.status_code == 404
 

@@ -212,14 +212,21 @@ class ArtifactService:
             return lineage(store, self._views, conn, content_of(store, conn, version), depth)
 
     def run_artifacts(
-        self, key: RunKey, direction: Literal["logged", "used"] = "logged"
+        self,
+        key: RunKey,
+        direction: Literal["logged", "used"] = "logged",
+        limit: int = MAX_PAGE,
+        offset: int = 0,
     ) -> ArtifactVersionList:
+        """A page of the versions the run logged or used, in the order it did so."""
+        _page(limit, offset)
         with self._db.read() as conn:
             stored = self._db.runs.get_run(conn, key)
             if stored is None:
                 raise run_not_found(key)
             found = run_versions(self._db.artifacts, conn, stored.pk, direction)
-            return ArtifactVersionList(versions=self._views.outs(conn, found), total=len(found))
+            page = self._views.outs(conn, found[offset : offset + limit])
+            return ArtifactVersionList(versions=page, total=len(found))
 
 
 def _slice(blobs: BlobStore, digest: str, first: int, last: int, chunk: int = 1 << 20) -> Iterator[bytes]:

@@ -58,6 +58,10 @@ def by_id(version_id: str, services: ServicesDep) -> Response:
 
 @router.get("/runs/{entity}/{project}/{run_id}/artifacts", response_model=ArtifactVersionList)
 def run_artifacts(
-    key: RunKeyDep, services: ServicesDep, direction: Literal["logged", "used"] = "logged"
+    key: RunKeyDep,
+    services: ServicesDep,
+    direction: Literal["logged", "used"] = "logged",
+    limit: int = 1000,
+    offset: int = 0,
 ) -> Response:
-    return json_response(services.artifacts.run_artifacts(key, direction))
+    return json_response(services.artifacts.run_artifacts(key, direction, limit, offset))
