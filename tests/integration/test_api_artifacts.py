@@ -2,9 +2,10 @@
 paginators of types, collections and versions, a run's logged and used artifacts, and the errors
 (class and message) wandb users catch.
 
-The versions are seeded over HTTP the way the SDK's saver sends them (blobs first, then the
-``ArtifactCreate`` body; lineage through an ``artifact_use`` run-log record), so these tests check
-the query API alone; the SDK's own path is exercised by the CLI and example tests.
+Each runs on SQLite and PostgreSQL. The versions are seeded over HTTP the way the SDK's saver sends
+them (blobs first, then the ``ArtifactCreate`` body; lineage through an ``artifact_use`` run-log
+record), so these tests check the query API alone; the SDK's own path is exercised by the CLI and
+example tests.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from tests.integration.test_api_client import seed_run
 from trackwell.apis import Api
@@ -75,6 +77,13 @@ class Seeded:
     raw_v0: dict[str, Any]
     raw_v1: dict[str, Any]
     net_v0: dict[str, Any]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Paging and ordering are SQL: every test runs on SQLite and on PostgreSQL."""
+    with server_on_backend(request, tmp_path_factory.mktemp(f"artq-{request.param}") / "data") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +254,10 @@ def test_a_runs_logged_and_used_artifacts(api: Api, seeded: Seeded) -> None:
 def test_paginator_arguments_are_checked(api: Api) -> None:
     with pytest.raises(InvalidArgument, match="per_page"):
         api.artifact_collections(PROJECT, "dataset", per_page=0)
+    default = api.artifact_collections(PROJECT, "model", per_page=None)  # wandb: None = the default
+    assert default.per_page == 50 and [c.name for c in default] == ["net"]
+    # A project with no artifacts is empty, not an error (as in wandb).
+    assert list(api.artifact_types("ghost")) == [] and len(api.artifact_collections("ghost", "model")) == 0
 
 
 def test_public_run_use_artifact_records_lineage(api: Api, server: LiveServer) -> None:

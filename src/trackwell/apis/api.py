@@ -267,13 +267,13 @@ class Api:
         return True
 
     def artifacts(
-        self, type_name: str, name: str, per_page: int = 50, tags: str | list[str] | None = None
+        self, type_name: str, name: str, per_page: int | None = 50, tags: str | list[str] | None = None
     ) -> Artifacts:
         """The versions of collection ``name`` ("[entity/][project/]name"), newest first."""
         path = _artifacts.resolve_path(self, name)
         return Artifacts(self.client, path.entity, path.project, path.name, type_name, per_page, tags)
 
-    def artifact_versions(self, type_name: str, name: str, per_page: int = 50) -> Artifacts:
+    def artifact_versions(self, type_name: str, name: str, per_page: int | None = 50) -> Artifacts:
         """wandb's older name of :meth:`artifacts`."""
         return self.artifacts(type_name, name, per_page=per_page)
 
@@ -286,7 +286,7 @@ class Api:
         return ArtifactType(self.client, entity, project_name, type_name)
 
     def artifact_collections(
-        self, project_name: str, type_name: str, per_page: int = 50
+        self, project_name: str, type_name: str, per_page: int | None = 50
     ) -> ArtifactCollections:
         entity, project = self._project_path(project_name)
         return ArtifactCollections(self.client, entity, project, type_name, per_page)

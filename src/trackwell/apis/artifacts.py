@@ -112,7 +112,7 @@ class ArtifactCollection:
         """False for a portfolio (a registry collection of links, ``artifact.link()``)."""
         return self._attrs.kind == "sequence"
 
-    def artifacts(self, per_page: int = 50) -> Artifacts:
+    def artifacts(self, per_page: int | None = 50) -> Artifacts:
         return Artifacts(self.client, self.entity, self.project, self._saved_name, self._saved_type, per_page)
 
     def load(self) -> ArtifactCollectionOut:
@@ -150,7 +150,7 @@ class ArtifactCollections(Paginator[ArtifactCollection]):
     """The collections of one type in a project (``Api().artifact_collections(project, type)``)."""
 
     def __init__(
-        self, client: ApiClient, entity: str, project: str, type_name: str, per_page: int = 50
+        self, client: ApiClient, entity: str, project: str, type_name: str, per_page: int | None = 50
     ) -> None:
         super().__init__(per_page)
         self.client = client
@@ -212,7 +212,7 @@ class ArtifactType:
     def collection_count(self) -> int:
         return self._attrs.collection_count
 
-    def collections(self, per_page: int = 50) -> ArtifactCollections:
+    def collections(self, per_page: int | None = 50) -> ArtifactCollections:
         return ArtifactCollections(self.client, self.entity, self.project, self.type, per_page)
 
     def collection(self, name: str) -> ArtifactCollection:
@@ -225,7 +225,7 @@ class ArtifactType:
 class ArtifactTypes(Paginator[ArtifactType]):
     """The artifact types a project holds (``Api().artifact_types(project)``)."""
 
-    def __init__(self, client: ApiClient, entity: str, project: str, per_page: int = 50) -> None:
+    def __init__(self, client: ApiClient, entity: str, project: str, per_page: int | None = 50) -> None:
         super().__init__(per_page)
         self.client = client
         self.entity = entity

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from trackwell.artifacts.artifact import Artifact
 
 T = TypeVar("T")
+DEFAULT_PER_PAGE = 50
 # One page: (how many rows the server sent, the objects kept of them, the server's total).
 Page = tuple[int, list[T], int]
 
@@ -44,8 +45,9 @@ class Paginator(Generic[T]):
     reaches past it. Pages are ``limit``/``offset`` windows of the server's list.
     """
 
-    def __init__(self, per_page: int) -> None:
-        if not isinstance(per_page, int) or per_page < 1:
+    def __init__(self, per_page: int | None) -> None:
+        per_page = DEFAULT_PER_PAGE if per_page is None else per_page  # wandb: None = the default
+        if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
             raise InvalidArgument(f"per_page={per_page!r} must be a positive integer", field="per_page")
         self.per_page = per_page
         self.objects: list[T] = []
@@ -142,7 +144,7 @@ class Artifacts(Paginator["Artifact"]):
         project: str,
         collection_name: str,
         type: str,
-        per_page: int = 50,
+        per_page: int | None = 50,
         tags: str | list[str] | None = None,
     ) -> None:
         super().__init__(per_page)
@@ -184,7 +186,7 @@ class Artifacts(Paginator["Artifact"]):
 class RunArtifacts(Paginator["Artifact"]):
     """``run.logged_artifacts()`` / ``run.used_artifacts()``: the versions a run logged or used."""
 
-    def __init__(self, client: ApiClient, run: Any, mode: str = "logged", per_page: int = 100) -> None:
+    def __init__(self, client: ApiClient, run: Any, mode: str = "logged", per_page: int | None = 100) -> None:
         if mode not in ("logged", "used"):
             raise InvalidArgument(f"mode={mode!r} must be 'logged' or 'used'", field="mode")
         super().__init__(per_page)

@@ -160,11 +160,11 @@ class Run:
     def sweep_name(self) -> str | None:
         return self._out.sweep_id
 
-    def logged_artifacts(self, per_page: int = 100) -> RunArtifacts:
+    def logged_artifacts(self, per_page: int | None = 100) -> RunArtifacts:
         """The artifact versions this run logged (``run.log_artifact``), paged lazily."""
         return RunArtifacts(self._client, self, "logged", per_page)
 
-    def used_artifacts(self, per_page: int = 100) -> RunArtifacts:
+    def used_artifacts(self, per_page: int | None = 100) -> RunArtifacts:
         """The artifact versions this run used (``run.use_artifact``), paged lazily."""
         return RunArtifacts(self._client, self, "used", per_page)
 
