@@ -13,11 +13,13 @@ imported inside those two functions only (never at module level: no import cycle
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from trackwell.artifacts.client import ArtifactClient
 from trackwell.artifacts.download import default_root, download_entries
@@ -30,6 +32,25 @@ if TYPE_CHECKING:
     from trackwell.artifacts.artifact import Artifact
 
 _HASH_CHUNK = 4 << 20
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _releasing(fn: Callable[P, R]) -> Callable[P, R]:
+    """Close the calling thread's connection when the call ends: these run on the user's thread,
+    often after the run that lent its connection finished (``artifact.delete()`` after
+    ``finish()``), and a keep-alive socket left there would outlive everything that could close it."""
+
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            cached = getattr(args[0], "_transfer_client", None) if args else None
+            if isinstance(cached, ArtifactClient):
+                cached.release_thread_connection()
+
+    return call
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,7 @@ def client_of(artifact: Any) -> ArtifactClient:
     return client
 
 
+@_releasing
 def fetch_manifest(artifact: Artifact) -> dict[str, Any]:
     """The version's manifest (one request), also handed to the artifact (``_set_manifest``)."""
     where = _Coords(artifact)
@@ -81,12 +103,14 @@ def fetch_manifest(artifact: Artifact) -> dict[str, Any]:
     return manifest
 
 
+@_releasing
 def manifest(artifact: Artifact) -> dict[str, Any]:
     """The version's manifest JSON (one request): what ``artifact.manifest`` loads on first use."""
     where = _Coords(artifact)
     return client_of(artifact).get_manifest(where.entity, where.project, where.name, where.version)
 
 
+@_releasing
 def download(
     artifact: Artifact,
     root: str | os.PathLike[str] | None = None,
@@ -112,6 +136,7 @@ def download(
     return str(target)
 
 
+@_releasing
 def download_entry(
     artifact: Artifact, entry: Any, root: str | os.PathLike[str] | None = None, skip_cache: bool | None = None
 ) -> str:
@@ -122,6 +147,7 @@ def download_entry(
     return str(target / entry.path)
 
 
+@_releasing
 def checkout(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> str:
     """Make ``root`` hold exactly the version's files: download, then remove every other file."""
     target = Path(root) if root is not None else default_root(_source_name(artifact))
@@ -139,6 +165,7 @@ def checkout(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> 
     return str(target)
 
 
+@_releasing
 def verify(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> None:
     """Re-hash the files under ``root`` against the manifest; raises ``ValueError`` naming the
     first file that is missing, differs, or is not part of the artifact. References are skipped
@@ -168,6 +195,7 @@ def verify(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> No
                 raise ValueError(f"Found file {name} which is not a member of artifact {artifact.name}")
 
 
+@_releasing
 def file(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> str:
     """The path of a single-file artifact's file, downloaded under ``root``."""
     contents = _contents(artifact)
@@ -178,6 +206,7 @@ def file(artifact: Artifact, root: str | os.PathLike[str] | None = None) -> str:
     return os.path.join(target, name)
 
 
+@_releasing
 def files(artifact: Artifact, names: list[str] | None = None, per_page: int = 50) -> list[ArtifactFile]:
     """The version's entries (all, or those in ``names``) with name, size, digest and the URL
     that serves each one (``GET .../files/{path}``, with the API key)."""
@@ -209,6 +238,7 @@ def wait(artifact: Artifact, timeout: float | None = None) -> Artifact:
     return artifact
 
 
+@_releasing
 def logged_by(artifact: Artifact) -> Any:
     """The run that logged this version (an ``Api`` Run), or None."""
     where = _Coords(artifact)
@@ -216,17 +246,26 @@ def logged_by(artifact: Artifact) -> Any:
     ref = version.get("logged_by")
     if not ref:
         return None
-    return _api(artifact).run(f"{ref['entity']}/{ref['project']}/{ref['run_id']}")
+    api = _api(artifact)
+    try:
+        return api.run(f"{ref['entity']}/{ref['project']}/{ref['run_id']}")
+    finally:
+        api.client.release_thread_connection()
 
 
+@_releasing
 def used_by(artifact: Artifact) -> list[Any]:
     """The runs that used this version (``Api`` Runs)."""
     where = _Coords(artifact)
     refs = client_of(artifact).used_by(where.entity, where.project, where.name, where.version)
     api = _api(artifact)
-    return [api.run(f"{r['entity']}/{r['project']}/{r['run_id']}") for r in refs]
+    try:
+        return [api.run(f"{r['entity']}/{r['project']}/{r['run_id']}") for r in refs]
+    finally:
+        api.client.release_thread_connection()
 
 
+@_releasing
 def save(artifact: Artifact, project: str | None = None, settings: Any = None) -> None:
     """A new artifact: log it in the current run, or (outside a run) in a run of job type
     ``auto`` started for it, as wandb does. A saved one: send the edited description, metadata,
@@ -264,6 +303,7 @@ def _save_new(artifact: Artifact, project: str | None, settings: Any) -> None:
     wait(artifact)
 
 
+@_releasing
 def delete(artifact: Artifact, delete_aliases: bool = False) -> None:
     """Delete the version (the server refuses while it has user aliases, unless ``delete_aliases``)."""
     where = _Coords(artifact)
@@ -272,6 +312,7 @@ def delete(artifact: Artifact, delete_aliases: bool = False) -> None:
     )
 
 
+@_releasing
 def link(artifact: Artifact, target_path: str, aliases: list[str] | None = None) -> Artifact:
     """Put this version into the portfolio collection ``target_path`` (``[entity/][project/]name``);
     returns the linked version (numbered in the portfolio)."""
@@ -292,6 +333,7 @@ def link(artifact: Artifact, target_path: str, aliases: list[str] | None = None)
     return ArtifactClass._from_server(answer, client=client.transport)
 
 
+@_releasing
 def unlink(artifact: Artifact) -> None:
     """Remove a linked version from its portfolio collection (the source version stays)."""
     if not getattr(artifact, "is_link", False) and not getattr(artifact, "_source", None):
