@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.live_server import LiveServer
+from trackwell.apis import Api
 from trackwell.sdk.api_client import ApiClient
+from trackwell.sdk.settings import Settings
 
 PROJECT = "cli-art"
 
@@ -80,6 +82,12 @@ def test_put_a_folder_then_get_ls_and_dedup(server: LiveServer, home: Path, enti
         )
     )
     assert put.strip().splitlines()[-1] == f"{entity}/{PROJECT}/raw:v0"
+    settings = Settings.resolve({"HOME": str(home)}, base_url=server.url, api_key=server.api_key)
+    with Api(settings=settings) as api:  # logged through a run, as wandb's `artifact put` does
+        stored = api.artifact(f"{PROJECT}/raw:v0")
+        assert (stored.type, stored.description, stored.file_count) == ("dataset", "raw", 2)
+        assert {"best", "latest"} <= set(stored.aliases)
+        assert stored.logged_by().job_type == "cli_put"
     # Unchanged content: no new version (wandb's dedup), the same qualified name.
     again = ok(cli(server, home, "put", str(data), "-n", f"{PROJECT}/raw", "-t", "dataset"))
     assert again.strip().splitlines()[-1] == f"{entity}/{PROJECT}/raw:v0"

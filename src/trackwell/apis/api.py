@@ -274,7 +274,13 @@ class Api:
         return Artifacts(self.client, path.entity, path.project, path.name, type_name, per_page, tags)
 
     def artifact_versions(self, type_name: str, name: str, per_page: int | None = 50) -> Artifacts:
-        """wandb's older name of :meth:`artifacts`."""
+        """wandb's older name of :meth:`artifacts` (deprecated there too, with this warning)."""
+        from trackwell.sdk import term
+
+        term.termwarn(
+            "Api.artifact_versions(type_name, name) is deprecated, "
+            "use Api.artifacts(type_name, name) instead."
+        )
         return self.artifacts(type_name, name, per_page=per_page)
 
     def artifact_types(self, project: str | None = None) -> ArtifactTypes:
