@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.fixtures.s3 import open_test_store
+from tests.fixtures.s3 import MotoS3, open_test_store
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.store.base import BlobStore
-from trackwell.store.base.blobs import PartInfo, UploadState
-from trackwell.store.blobs import LocalBlobStore
+from trackwell.store.base.blobs import PartInfo, UploadBusy, UploadState, completion_stale_after
+from trackwell.store.blobs import LocalBlobStore, open_blob_store
 from trackwell.store.blobs.s3 import S3BlobStore
 from trackwell.store.blobs.s3_client import make_clients
 
@@ -154,3 +155,58 @@ def _reopen(store: BlobStore) -> BlobStore:
         return LocalBlobStore(store.root)
     assert isinstance(store, S3BlobStore)
     return S3BlobStore(store.options, *make_clients(store.options))
+
+
+def _another_request_is_completing(store: BlobStore, state: UploadState, since: float) -> None:
+    """What a completing request leaves while it verifies (local: a marker; S3: a lock object)."""
+    if isinstance(store, LocalBlobStore):
+        marker = store.root / "tmp" / "uploads" / state.upload_id / "completing"
+        marker.touch()
+        os.utime(marker, (since, since))
+    else:
+        assert isinstance(store, S3BlobStore)
+        key = f"{store.prefix}tmp/uploads/{state.upload_id}.lock"
+        store.client.put_object(Bucket=store.bucket, Key=key, Body=str(since).encode())
+
+
+def test_a_completion_under_way_answers_busy_and_a_dead_one_is_taken_over(blobs: BlobStore) -> None:
+    import time
+
+    state = _start(blobs)
+    for n in (1, 2, 3):
+        send_part(blobs, state, n, _part(n))
+    _another_request_is_completing(blobs, state, since=time.time())
+    with pytest.raises(UploadBusy) as info:
+        blobs.complete_upload(state.upload_id, [])
+    assert info.value.http_status == 503 and state.upload_id in info.value.message
+    assert not blobs.exists(SHA)
+    # That request's server died long ago: the next complete takes over and finishes.
+    _another_request_is_completing(blobs, state, since=time.time() - completion_stale_after(state.size) - 5)
+    assert blobs.complete_upload(state.upload_id, []).info.sha256 == SHA
+    assert blobs.exists(SHA)
+
+
+def test_s3_a_completion_that_died_while_verifying_is_finished_by_the_retry(
+    moto_s3: MotoS3, s3_bucket: str
+) -> None:
+    store = open_blob_store(moto_s3.blob_url(s3_bucket))
+    assert isinstance(store, S3BlobStore)
+    state = _start(store)
+    for n in (1, 2, 3):
+        send_part(store, state, n, _part(n))
+    # The multipart upload was completed into the temporary object, then the server died.
+    listed = [{"PartNumber": p.number, "ETag": p.etag} for p in store.get_upload(state.upload_id).parts]
+    record = json.loads(
+        store.client.get_object(Bucket=s3_bucket, Key=f"blobs/tmp/uploads/{state.upload_id}.json")[
+            "Body"
+        ].read()
+    )
+    store.client.complete_multipart_upload(
+        Bucket=s3_bucket,
+        Key=f"blobs/tmp/uploads/{state.upload_id}.bin",
+        UploadId=record["s3_upload_id"],
+        MultipartUpload={"Parts": listed},
+    )
+    assert store.complete_upload(state.upload_id, []).info.sha256 == SHA
+    keys = [o["Key"] for o in store.client.list_objects_v2(Bucket=s3_bucket)["Contents"]]
+    assert keys == [store.key_for(SHA)]

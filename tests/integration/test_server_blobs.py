@@ -241,3 +241,15 @@ def test_a_logged_table_is_queried_from_the_backend(server: LiveServer) -> None:
         answer = rows.json()
         assert answer["total_rows"] == 50 and answer["matched_rows"] == 17
         assert [row[0] for row in answer["rows"]][:3] == [49, 46, 43]
+
+
+def test_a_complete_while_another_is_verifying_answers_503(server: LiveServer) -> None:
+    if server.backend != "local":  # type: ignore[attr-defined]
+        pytest.skip("the marker is the local store's; S3's lock is covered by the store contract")
+    data = os.urandom(1000)
+    with server.client() as api:
+        session = start(api, data)
+        send_parts(api, session, data, [1])
+        (server.data_dir / "blobs" / "tmp" / "uploads" / session["upload_id"] / "completing").touch()
+        busy = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": []})
+        assert busy.status_code == 503 and busy.json()["error"]["code"] == "upload_in_progress"

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
+from trackwell.schema.errors import TrackwellError
+
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
@@ -22,6 +24,20 @@ def valid_digest(sha256: object) -> str | None:
     builds from a digest goes through this first, so no "digest" can name anything else."""
     digest = sha256.lower() if isinstance(sha256, str) else ""
     return digest if _DIGEST.fullmatch(digest) else None
+
+
+class UploadBusy(TrackwellError):
+    """Another request is completing this upload (verifying a big blob takes a while): retry in a
+    few seconds; the retry answers the blob once it is stored. 503, so clients retry it."""
+
+    code = "upload_in_progress"
+    http_status = 503
+
+
+def completion_stale_after(size: int) -> float:
+    """Seconds after which a completion that has not finished is taken to have died with its
+    server (and may be taken over): a minute plus the time to read the blob at 10 MB/s."""
+    return 60.0 + size / 10e6
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +139,9 @@ class BlobStore(Protocol):
     def complete_upload(self, upload_id: str, parts: Sequence[PartInfo]) -> BlobWriteResult:
         """Assemble the parts in order, verify the SHA-256 against the session's digest, publish the
         blob atomically and remove the session. On a mismatch the session is discarded and
-        ``InvalidArgument`` names the digests (the client starts again)."""
+        ``InvalidArgument`` names the digests (the client starts again). While another request is
+        completing the same session: ``UploadBusy`` (503); a completion whose server died is taken
+        over once stale (:func:`completion_stale_after`)."""
 
     def abort_upload(self, upload_id: str) -> None: ...
 

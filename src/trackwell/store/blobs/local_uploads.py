@@ -14,13 +14,21 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from trackwell.schema.errors import InvalidArgument, NotFound
-from trackwell.store.base.blobs import BlobInfo, BlobWriteResult, PartInfo, UploadState
+from trackwell.store.base.blobs import (
+    BlobInfo,
+    BlobWriteResult,
+    PartInfo,
+    UploadBusy,
+    UploadState,
+    completion_stale_after,
+)
 from trackwell.store.blobs.common import (
     COPY_CHUNK,
     check_upload_id,
@@ -35,6 +43,21 @@ from trackwell.store.blobs.common import (
 
 _PART = re.compile(r"part-([0-9]{5})")
 SESSION = "session.json"
+COMPLETING = "completing"  # present while a request assembles and verifies the blob
+
+
+def _concatenate(folder: Path, parts: tuple[PartInfo, ...], fd: int) -> str:
+    """Write the parts in order to ``fd`` (flushed and fsynced) and answer their SHA-256."""
+    hasher = hashlib.sha256()
+    with open(fd, "wb") as out:
+        for part in parts:
+            with open(folder / f"part-{part.number:05d}", "rb") as src:
+                while chunk := src.read(COPY_CHUNK):
+                    hasher.update(chunk)
+                    out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return hasher.hexdigest()
 
 
 class LocalUploads:
@@ -119,27 +142,42 @@ class LocalUploads:
         if missing:
             raise parts_incomplete(upload_id, missing)
         folder = self._folder(upload_id)
+        self._claim(folder / COMPLETING, state)
         fd, tmp_name = tempfile.mkstemp(dir=self._uploads.parent, prefix="assemble-")
         tmp = Path(tmp_name)
         try:
-            hasher = hashlib.sha256()
-            with open(fd, "wb") as out:
-                for part in state.parts:
-                    with open(folder / f"part-{part.number:05d}", "rb") as src:
-                        while chunk := src.read(COPY_CHUNK):
-                            hasher.update(chunk)
-                            out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            digest = hasher.hexdigest()
+            digest = _concatenate(folder, tuple(state.good_parts()), fd)
             if digest != state.sha256:
                 self.abort_upload(upload_id)
                 raise digest_mismatch(state.sha256, digest, state.size)
             created = self.publish(tmp, digest)
+        except BaseException:
+            (folder / COMPLETING).unlink(missing_ok=True)  # let a retry try again
+            raise
         finally:
             tmp.unlink(missing_ok=True)
         self.abort_upload(upload_id)
         return BlobWriteResult(BlobInfo(sha256=state.sha256, size=state.size), created=created)
+
+    @staticmethod
+    def _claim(marker: Path, state: UploadState) -> None:
+        """Mark the session as being completed (O_EXCL: one request wins), or ``UploadBusy``
+        while another completion is under way; a stale mark (its server died) is taken over."""
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return
+        except FileExistsError:
+            pass
+        try:
+            age = time.time() - marker.stat().st_mtime
+        except FileNotFoundError:  # that completion just failed and let go: ours now
+            age = float("inf")
+        if age < completion_stale_after(state.size):
+            raise UploadBusy(
+                f"upload {state.upload_id} is being completed by another request",
+                hint="retry in a few seconds: the answer is the stored blob once it is verified",
+            )
+        marker.touch()  # taken over: ours now
 
     def abort_upload(self, upload_id: str) -> None:
         folder = self._folder(upload_id)

@@ -20,12 +20,20 @@ relay a part: ``put_part``). ``complete`` then:
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import IO, Any
 
 from trackwell.schema.errors import InvalidArgument, NotFound
-from trackwell.store.base.blobs import BlobInfo, BlobWriteResult, PartInfo, UploadState
+from trackwell.store.base.blobs import (
+    BlobInfo,
+    BlobWriteResult,
+    PartInfo,
+    UploadBusy,
+    UploadState,
+    completion_stale_after,
+)
 from trackwell.store.blobs.common import (
     COPY_CHUNK,
     check_upload_id,
@@ -153,17 +161,37 @@ class S3Uploads:
         )
         return PartInfo(number=number, size=size, etag=str(answer["ETag"]))
 
+    def _lock_key(self, upload_id: str) -> str:
+        return f"{self._sessions}{check_upload_id(upload_id)}.lock"
+
     def complete_upload(self, upload_id: str, parts: Sequence[PartInfo]) -> BlobWriteResult:
-        state = self.get_upload(upload_id)
-        missing = state.missing_parts()
-        if missing:
-            raise parts_incomplete(upload_id, missing)
-        _, s3_id = self._load(upload_id)
         temp = self._object_key(upload_id)
-        listed = [{"PartNumber": p.number, "ETag": p.etag} for p in state.good_parts()]
-        self.client.complete_multipart_upload(
-            Bucket=self.bucket, Key=temp, UploadId=s3_id, MultipartUpload={"Parts": listed}
-        )
+        try:
+            state = self.get_upload(upload_id)
+        except NotFound:
+            # The multipart upload is gone: completed by a request that died while verifying
+            # (its record and temporary object are still there), or the session is unknown.
+            state, _ = self._load(upload_id)
+            if not self._object_exists(temp):
+                raise
+            self._claim(state)
+        else:
+            missing = state.missing_parts()
+            if missing:
+                raise parts_incomplete(upload_id, missing)
+            self._claim(state)
+            _, s3_id = self._load(upload_id)
+            listed = [{"PartNumber": p.number, "ETag": p.etag} for p in state.good_parts()]
+            try:
+                self.client.complete_multipart_upload(
+                    Bucket=self.bucket, Key=temp, UploadId=s3_id, MultipartUpload={"Parts": listed}
+                )
+            except BaseException:
+                self._delete(self._lock_key(upload_id))
+                raise
+        return self._verify_and_publish(state, temp)
+
+    def _verify_and_publish(self, state: UploadState, temp: str) -> BlobWriteResult:
         try:
             digest = self._hash_object(temp)
             if digest != state.sha256:
@@ -173,10 +201,53 @@ class S3Uploads:
                 source = {"Bucket": self.bucket, "Key": temp}
                 # Managed copy: one CopyObject, or UploadPartCopy pieces past S3's 5 GiB copy limit.
                 self.client.copy(source, self.bucket, self.key_for(digest))
-        finally:
-            self._delete(temp)
-            self._delete(self._record_key(upload_id))
+        except InvalidArgument:
+            self._forget(state.upload_id)
+            raise
+        except BaseException:
+            self._delete(self._lock_key(state.upload_id))  # a retry verifies again
+            raise
+        self._forget(state.upload_id)
         return BlobWriteResult(BlobInfo(sha256=state.sha256, size=state.size), created=created)
+
+    def _forget(self, upload_id: str) -> None:
+        for key in (self._object_key(upload_id), self._record_key(upload_id), self._lock_key(upload_id)):
+            self._delete(key)
+
+    def _claim(self, state: UploadState) -> None:
+        """One request completes a session: a lock object written with ``If-None-Match: *``. Others
+        get ``UploadBusy`` until it is done, or take over a lock gone stale (its server died)."""
+        key = self._lock_key(state.upload_id)
+        now = time.time()
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=str(now).encode(), IfNoneMatch="*")
+            return
+        except Exception as exc:
+            if error_code(exc) not in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                raise
+        try:
+            since = float(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except ValueError:
+            since = float("-inf")  # not a time: take it over
+        except Exception as exc:
+            if error_code(exc) not in NOT_FOUND_CODES:
+                raise
+            since = float("-inf")  # released meanwhile
+        if now - since < completion_stale_after(state.size):
+            raise UploadBusy(
+                f"upload {state.upload_id} is being completed by another request",
+                hint="retry in a few seconds: the answer is the stored blob once it is verified",
+            )
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=str(now).encode())
+
+    def _object_exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            if error_code(exc) in NOT_FOUND_CODES:
+                return False
+            raise
+        return True
 
     def _hash_object(self, key: str) -> str:
         hasher = hashlib.sha256()
@@ -194,7 +265,7 @@ class S3Uploads:
         except NotFound:
             return
         self._abort_quietly(self._object_key(upload_id), s3_id)
-        self._delete(self._record_key(upload_id))
+        self._forget(upload_id)
 
     def expire_uploads(self, started_before: float) -> int:
         """Sessions are judged by their record's start time (the server's clock, as locally).
