@@ -271,3 +271,20 @@ def test_public_run_use_artifact_records_lineage(api: Api, server: LiveServer) -
     assert api.run(f"{PROJECT}/reader").state == "finished"  # using is no sign of life
     with pytest.raises(ValueError, match="Only existing artifacts"):
         reader.use_artifact(object())
+
+
+def test_wandbs_tidy_up_recipe_deletes_versions_without_aliases(api: Api, server: LiveServer) -> None:
+    with ApiClient(server.url, server.api_key) as client:
+        for content in (b"old", b"older", b"newest"):
+            seed_version(client, api.default_entity, PROJECT, "tidy", "scratch", {"f": content})
+    # W&B users' clean-up script: every version of a type without an alias goes.
+    project = api.project(PROJECT)
+    for artifact_type in project.artifacts_types():
+        if artifact_type.name != "scratch":
+            continue
+        for collection in artifact_type.collections():
+            for version in collection.artifacts():
+                if len(version.aliases) == 0:
+                    version.delete()
+    left = api.artifacts("scratch", f"{PROJECT}/tidy")
+    assert [(a.version, a.aliases) for a in left] == [("v2", ["latest"])] and len(left) == 1

@@ -67,6 +67,10 @@ class Project:
         """The project's page in the UI (wandb: ``<app>/<entity>/<project>/workspace``)."""
         return f"{self._api.base_url}/{url_path(self.entity, self.name)}"
 
+    def artifacts_types(self, per_page: int | None = 50) -> ArtifactTypes:
+        """The artifact types of this project (wandb's name, with its "artifacts_")."""
+        return ArtifactTypes(self._api.client, self.entity, self.name, per_page)
+
     def sweeps(self) -> list[Any]:
         """The project's sweeps: none, trackwell has no sweeps yet."""
         return []
