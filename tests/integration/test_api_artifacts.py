@@ -196,6 +196,10 @@ def test_collections_page_lazily_with_len_index_and_slices(api: Api) -> None:
     assert len(colls[1:3]) == 2 and colls[-1] is colls.objects[-1]
     assert next(colls).name == colls.objects[0].name  # wandb's next(paginator)
     assert [c.name for c in api.artifact_collections(PROJECT, "model")] == ["net"]
+    one_by_one = api.artifact_collections(PROJECT, "dataset", per_page=1)
+    assert len(one_by_one[0:2]) == 2 and len(one_by_one.objects) == 2  # only the pages asked for
+    assert one_by_one[2] is one_by_one.objects[2] and len(one_by_one.objects) == 3
+    assert len(one_by_one[-2:]) == 2 and len(one_by_one.objects) == 4  # from the end: everything
 
 
 def test_collection_attributes_versions_edit_and_delete(api: Api, seeded: Seeded) -> None:

@@ -108,13 +108,13 @@ class Paginator(Generic[T]):
     @overload
     def __getitem__(self, index: slice) -> list[T]: ...
     def __getitem__(self, index: int | slice) -> T | list[T]:
-        stop = index.stop if isinstance(index, slice) else index
-        if stop is None or stop < 0 or (isinstance(index, int) and index < 0):
-            while self._load_page():  # negative or open-ended: needs everything
-                pass
+        if isinstance(index, slice):
+            ends = (index.start or 0, -1 if index.stop is None else index.stop)
+            needed = None if min(ends) < 0 else index.stop  # counted from the end: needs everything
         else:
-            while stop >= len(self.objects) and self._load_page():
-                pass
+            needed = None if index < 0 else index + 1
+        while (needed is None or len(self.objects) < needed) and self._load_page():
+            pass
         return self.objects[index]
 
     def __repr__(self) -> str:
