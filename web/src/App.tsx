@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from "./api/client";
+import { ArtifactsRoute, isArtifactRoute } from "./artifacts/ArtifactsRoute";
 import { usePersisted } from "./lib/storage";
 import { Compare } from "./pages/Compare";
 import { Projects } from "./pages/Projects";
@@ -134,6 +135,8 @@ export function App(): React.JSX.Element {
           <RunPage entity={route.entity} project={route.project} runId={route.runId} tab={route.tab} />
         ) : route.page === "compare" ? (
           <Compare entity={route.entity} project={route.project} />
+        ) : isArtifactRoute(route) ? (
+          <ArtifactsRoute route={route} />
         ) : (
           <div className="page">
             <h1>Page not found</h1>

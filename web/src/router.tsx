@@ -10,6 +10,9 @@ export type Route =
   | { page: "workspace"; entity: string; project: string }
   | { page: "run"; entity: string; project: string; runId: string; tab: string }
   | { page: "compare"; entity: string; project: string }
+  | { page: "artifacts"; entity: string; project: string }
+  | { page: "artifactCollection"; entity: string; project: string; type: string; name: string }
+  | { page: "artifactVersion"; entity: string; project: string; type: string; name: string; version: string; tab: string }
   | { page: "notfound" };
 
 /** A path segment decoded; null when it is not valid percent-encoding (a hand-typed "100%"). */
@@ -32,6 +35,14 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
   const [entity = "", project = "", kind, runId] = parts;
   if (parts.length === 2) return { page: "workspace", entity, project };
   if (parts.length === 3 && kind === "compare") return { page: "compare", entity, project };
+  // Artifacts as wandb.ai lays them out: /e/p/artifacts[/type/name[/version[/tab]]].
+  if (kind === "artifacts") {
+    const [, , , type, name, version, tab] = parts;
+    if (parts.length === 3) return { page: "artifacts", entity, project };
+    if (parts.length === 5 && type && name) return { page: "artifactCollection", entity, project, type, name };
+    if (parts.length >= 6 && parts.length <= 7 && type && name && version)
+      return { page: "artifactVersion", entity, project, type, name, version, tab: tab ?? "overview" };
+  }
   if (parts.length === 4 && kind === "runs" && runId)
     return { page: "run", entity, project, runId, tab: search.get("tab") ?? "overview" };
   return { page: "notfound" };
@@ -111,6 +122,12 @@ export const paths = {
   run: (entity: string, project: string, runId: string, tab?: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/runs/${encodeURIComponent(runId)}` +
     (tab && tab !== "overview" ? `?tab=${tab}` : ""),
+  artifacts: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/artifacts`,
+  artifactCollection: (entity: string, project: string, type: string, name: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/artifacts/${encodeURIComponent(type)}/${encodeURIComponent(name)}`,
+  artifactVersion: (entity: string, project: string, type: string, name: string, version: string, tab?: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/artifacts/${encodeURIComponent(type)}/${encodeURIComponent(name)}/${encodeURIComponent(version)}` +
+    (tab && tab !== "overview" ? `/${encodeURIComponent(tab)}` : ""),
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, type RunOut } from "../api/client";
+import { RunArtifacts } from "../artifacts/RunArtifacts";
 import { Empty } from "../components/Empty";
 import { FileBrowser } from "../components/FileBrowser";
 import { RunMedia } from "../components/MediaTab";
@@ -15,7 +16,7 @@ import { buildSections, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
 import { runKeysQuery, runQuery } from "../lib/queries";
 
-const TABS = ["overview", "charts", "media", "system", "logs", "files"] as const;
+const TABS = ["overview", "charts", "media", "system", "logs", "files", "artifacts"] as const;
 
 export function RunPage(props: { entity: string; project: string; runId: string; tab: string }): React.JSX.Element {
   const { entity, project, runId, tab } = props;
@@ -48,6 +49,7 @@ export function RunPage(props: { entity: string; project: string; runId: string;
       {tab === "media" && <RunMedia run={run} />}
       {tab === "logs" && <Logs run={run} />}
       {tab === "files" && <FileBrowser run={run} />}
+      {tab === "artifacts" && <RunArtifacts run={run} />}
     </div>
   );
 }
