@@ -165,6 +165,14 @@ def test_incremental_version_adds_to_overrides_and_removes_from_its_base(
     assert missing_base["field"] == "base_version" and "v0" in missing_base["message"]
 
 
+def test_incremental_first_version_builds_on_nothing(api: httpx.Client, coll: str) -> None:
+    """wandb: ``Artifact(..., incremental=True)`` on a name with no versions makes its v0."""
+    first = _create(api, coll, body(api, {"a.txt": b"a"}, base_version="latest"))
+    assert first["version"] == "v0" and first["file_count"] == 1
+    second = _create(api, coll, body(api, {"b.txt": b"b"}, base_version="latest"))
+    assert second["version"] == "v1" and second["file_count"] == 2
+
+
 def test_a_miss_says_what_exists(api: httpx.Client, coll: str) -> None:
     _create(api, coll, body(api, {"a.txt": b"a"}) | {"aliases": ["best"]})
     miss = _error(api.get(f"{coll}/versions/v7"), 404)

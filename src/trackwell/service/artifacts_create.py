@@ -22,9 +22,10 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trackwell.schema.artifact_rules import (
+    LATEST,
     check_artifact_name,
     check_artifact_type,
     check_entry_path,
@@ -147,10 +148,8 @@ class VersionCreator:
                     answer = self._views.out(conn, retried, created=retried.client_id == body.client_id)
                     return Planned([], retried.digest, answer)
                 if body.base_version is not None:
-                    base = store.entries(
-                        conn, require_version(store, conn, coll, body.base_version, "base_version").pk
-                    )
-            elif body.base_version is not None:
+                    base = self._base_entries(conn, coll, body.base_version)
+            elif body.base_version is not None and body.base_version != LATEST:
                 raise NotFound(
                     f"artifact {entity}/{project}/{name} has no versions yet, so base_version "
                     f"{body.base_version!r} does not exist",
@@ -171,6 +170,19 @@ class VersionCreator:
         if missing:
             raise missing_blobs(missing)
         return Planned(entries, digest)
+
+    def _base_entries(self, conn: Any, coll: StoredCollection, base_version: str) -> list[StoredEntry]:
+        """The entries an incremental create builds on. wandb's ``incremental=True`` on an artifact
+        with no versions yet makes its v0, so a missing ``latest`` is an empty base; a named
+        version that does not exist is still an error."""
+        store = self._db.artifacts
+        try:
+            found = require_version(store, conn, coll, base_version, "base_version")
+        except NotFound:
+            if base_version == LATEST:
+                return []
+            raise
+        return store.entries(conn, found.pk)
 
     def _check_collection(self, coll: StoredCollection, type_: str) -> None:
         if coll.kind == "portfolio":
