@@ -11,6 +11,7 @@ example tests.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -292,3 +293,27 @@ def test_wandbs_tidy_up_recipe_deletes_versions_without_aliases(api: Api, server
                     version.delete()
     left = api.artifacts("scratch", f"{PROJECT}/tidy")
     assert [(a.version, a.aliases) for a in left] == [("v2", ["latest"])] and len(left) == 1
+
+
+def test_use_artifact_on_a_crashed_run_leaves_it_crashed(tmp_path: Path) -> None:
+    """Recording lineage after the fact is no sign of life: the run keeps its state and heartbeat."""
+    live = LiveServer(tmp_path / "data", extra_args=["--heartbeat-timeout", "1"]).start()
+    try:
+        with ApiClient(live.url, live.api_key) as client:
+            entity = client.viewer().entity
+            seed_run(client, entity, PROJECT, "lost", finish=False)
+            stored = seed_version(client, entity, PROJECT, "inputs", "dataset", {"f": b"x"})
+        with Api(settings=settings_for(live, tmp_path)) as api:
+            run = api.run(f"{PROJECT}/lost")
+            for _ in range(100):
+                if run.load().state == "crashed":
+                    break
+                time.sleep(0.1)
+            assert run.state == "crashed"
+            heartbeat = run.heartbeat_at
+            run.use_artifact(api.artifact(f"{PROJECT}/inputs:v0"))
+            after = api.run(f"{PROJECT}/lost")
+            assert (after.state, after.heartbeat_at) == ("crashed", heartbeat)
+            assert [a.id for a in after.used_artifacts()] == [stored["id"]]
+    finally:
+        live.stop()

@@ -22,6 +22,7 @@ from typing import Any
 from trackwell.schema.errors import InvalidArgument, SequenceGap
 from trackwell.schema.file_paths import sanitize_path
 from trackwell.schema.records import (
+    ArtifactUseRecord,
     BatchAck,
     FileRecord,
     Record,
@@ -93,14 +94,22 @@ class RecordService:
                     f"but the server has applied only through seq {applied}",
                     expected_seq=applied + 1,
                 )
+            # A new writer session holding only lineage is the public Api's run.use_artifact() on
+            # a run that may have ended (a training session starts with its metadata): it is no
+            # sign of life, so a crashed run stays crashed and the heartbeat stays where it was.
+            lineage_only = (
+                applied == -1 and bool(fresh) and all(isinstance(r, ArtifactUseRecord) for r in fresh)
+            )
             pending = BatchChanges(
                 run=stored.run,
                 now=now,
-                changes=RunChanges(heartbeat_at=now, updated_at=now),
+                changes=RunChanges(updated_at=now)
+                if lineage_only
+                else RunChanges(heartbeat_at=now, updated_at=now),
                 last_step=stored.run.last_step,
                 runtime=stored.run.runtime,
             )
-            if stored.run.state == "crashed":
+            if stored.run.state == "crashed" and not lineage_only:
                 # The run was only silent (e.g. the server was down); it is alive again.
                 pending.changes.state = "running"
             for record in fresh:
