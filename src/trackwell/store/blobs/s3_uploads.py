@@ -10,7 +10,7 @@ relay a part: ``put_part``). ``complete`` then:
 
 1. completes the multipart upload of the *temporary* object from the parts S3 lists (ignoring
    parts of a wrong size or number, and the client's ETags, which only the listing can vouch for);
-2. reads that object back and hashes it (one sequential read by the server, bounded memory):
+2. reads that object back and hashes it (ranged reads, a few in flight, bounded memory):
    per-part checksums would prove that each part arrived as sent, but not that the parts are the
    blob named by the digest, and S3 has no whole-object SHA-256 of a multipart object;
 3. copies it to the digest's key (a server-side copy, no bytes through the server) only when the
@@ -19,7 +19,6 @@ relay a part: ``put_part``). ``complete`` then:
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -35,7 +34,6 @@ from trackwell.store.base.blobs import (
     completion_stale_after,
 )
 from trackwell.store.blobs.common import (
-    COPY_CHUNK,
     check_upload_id,
     digest_mismatch,
     new_upload_id,
@@ -45,7 +43,7 @@ from trackwell.store.blobs.common import (
     upload_not_found,
     upload_prefix,
 )
-from trackwell.store.blobs.s3_client import NOT_FOUND_CODES, S3Options, error_code
+from trackwell.store.blobs.s3_client import NOT_FOUND_CODES, S3Options, error_code, hash_object
 
 
 class S3Uploads:
@@ -193,7 +191,7 @@ class S3Uploads:
 
     def _verify_and_publish(self, state: UploadState, temp: str) -> BlobWriteResult:
         try:
-            digest = self._hash_object(temp)
+            digest = hash_object(self.client, self.bucket, temp, state.size)
             if digest != state.sha256:
                 raise digest_mismatch(state.sha256, digest, state.size)
             created = not self.exists(digest)
@@ -248,16 +246,6 @@ class S3Uploads:
                 return False
             raise
         return True
-
-    def _hash_object(self, key: str) -> str:
-        hasher = hashlib.sha256()
-        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
-        try:
-            for chunk in body.iter_chunks(COPY_CHUNK):
-                hasher.update(chunk)
-        finally:
-            body.close()
-        return hasher.hexdigest()
 
     def abort_upload(self, upload_id: str) -> None:
         try:
