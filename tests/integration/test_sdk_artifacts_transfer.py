@@ -1,0 +1,413 @@
+"""Artifact transfers when things go wrong or get big, against a real server: offline runs and
+``trackwell sync``, a failed save kept for sync, a big upload cut off and resumed by sync, a corrupt
+cache entry fetched again, a cached download of 10,000 files, two processes logging one name at
+once, and a hostile server whose manifest tries to write outside the download folder.
+
+The server uses 5 MiB upload parts (its minimum) and the SDK's multipart threshold is lowered to
+1 MiB, so multipart uploads take a second, not minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks.counting_proxy import CountingProxy
+
+import trackwell
+from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
+from trackwell.artifacts import uploads, workers
+from trackwell.artifacts.artifact import Artifact
+from trackwell.artifacts.client import ArtifactClient
+from trackwell.artifacts.file_cache import FileCache
+from trackwell.schema.errors import InvalidArgument, NotFound, PermissionDenied
+from trackwell.sdk.api_client import ApiClient
+from trackwell.sdk.sync import sync_run_dirs
+from trackwell.sdk.transport import TransportError
+
+PART = 5 << 20
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("transfer") / "data", ["--upload-part-size", str(PART)]).start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def sdk(server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = point_sdk_at(server, tmp_path, monkeypatch)
+    for var, sub in (
+        ("TRACKWELL_CACHE_DIR", "cache"),
+        ("TRACKWELL_STAGING_DIR", "staging"),
+        ("TRACKWELL_ARTIFACT_DIR", "artifacts"),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / sub))
+        values[var] = str(tmp_path / sub)
+    monkeypatch.setattr(uploads, "MULTIPART_THRESHOLD", 1 << 20)
+    monkeypatch.chdir(tmp_path)
+    return values
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[ArtifactClient]:
+    api = ApiClient(server.url, server.api_key)
+    yield ArtifactClient(api)
+    api.close()
+
+
+def _factory(server: LiveServer) -> Any:
+    return lambda: ApiClient(server.url, server.api_key)
+
+
+def _versions(client: ArtifactClient, project: str, name: str) -> list[str]:
+    entity = client.viewer_entity()
+    path = client.collection_path(entity, project, name) + "/versions"
+    try:
+        answer = client._get(path)
+    except NotFound:
+        return []
+    return sorted(v["version"] for v in answer["versions"])
+
+
+def _staged(tmp_path: Path) -> list[Path]:
+    return [p for p in (tmp_path / "staging").glob("*") if p.is_file()]
+
+
+def test_offline_log_is_saved_by_trackwell_sync_once(
+    sdk: dict[str, str], tmp_path: Path, client: ArtifactClient
+) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/a.csv").write_text("a\n" * 1000)
+    (tmp_path / "data/b.csv").write_text("b\n" * 1000)
+    with trackwell.init(project="offline-art", mode="offline") as run:
+        artifact = Artifact("offline-data", "dataset")
+        artifact.add_dir("data")
+        run.log_artifact(artifact, aliases=["first"])
+        run_dir = Path(run.dir).parent
+        run_id = run.id
+    assert len(_staged(tmp_path)) == 2, "offline, every mutable file is staged for the later upload"
+    (tmp_path / "data/a.csv").write_text("changed after logging")  # the staged copy is what counts
+    assert _versions(client, "offline-art", "offline-data") == []
+
+    env = {**os.environ, **sdk}
+    for _ in range(2):  # the second sync finds nothing left to save
+        done = subprocess.run(
+            [sys.executable, "-m", "trackwell", "sync", str(run_dir)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert _versions(client, "offline-art", "offline-data") == ["v0"]
+    assert _staged(tmp_path) == []
+    with trackwell.init(project="offline-art") as run:
+        used = run.use_artifact("offline-data:first")
+        root = Path(used.download())
+    assert (root / "a.csv").read_text() == "a\n" * 1000
+    assert used.logged_by().id == run_id
+
+
+def test_a_failed_save_is_kept_and_saved_by_sync(
+    sdk: dict[str, str],
+    tmp_path: Path,
+    client: ArtifactClient,
+    server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "m.bin").write_bytes(os.urandom(3000))
+
+    def refused(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise PermissionDenied("no artifacts for you (injected)")
+
+    real_create = ArtifactClient.create_version
+    monkeypatch.setattr(ArtifactClient, "create_version", refused)
+    with trackwell.init(project="failed-save") as run:
+        artifact = Artifact("kept", "model")
+        artifact.add_file(str(tmp_path / "m.bin"))
+        run.log_artifact(artifact)
+        with pytest.raises(PermissionDenied, match="injected"):
+            artifact.wait()
+        run_dir = Path(run.dir).parent
+    assert len(_staged(tmp_path)) == 1, "the staged copy stays until the artifact is saved"
+    monkeypatch.setattr(ArtifactClient, "create_version", real_create)
+    [result] = sync_run_dirs([run_dir], _factory(server))
+    assert result.synced, result.error
+    assert _versions(client, "failed-save", "kept") == ["v0"]
+    assert _staged(tmp_path) == []
+    [again] = sync_run_dirs([run_dir], _factory(server))
+    assert again.synced and _versions(client, "failed-save", "kept") == ["v0"]
+
+
+def test_a_big_upload_cut_off_resumes_at_sync_with_the_parts_not_done(
+    sdk: dict[str, str],
+    tmp_path: Path,
+    client: ArtifactClient,
+    server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(3 * PART + 1000))
+    real_put_part = ArtifactClient.put_part
+    sent: list[int] = []
+
+    def dies_at_part_3(
+        self: ArtifactClient, upload_id: str, number: int, body: Any, n: int
+    ) -> dict[str, Any]:
+        if number == 3:
+            raise TransportError("connection reset (injected)")
+        sent.append(number)
+        return real_put_part(self, upload_id, number, body, n)
+
+    monkeypatch.setattr(ArtifactClient, "put_part", dies_at_part_3)
+    monkeypatch.setattr(workers, "RETRY_FOR_S", 0.0)
+    monkeypatch.setattr(uploads, "PARALLEL_PARTS", 1)
+    with trackwell.init(project="resume-art") as run:
+        artifact = Artifact("big", "model")
+        artifact.add_file(str(big))
+        run.log_artifact(artifact)
+        with pytest.raises(TransportError, match="injected"):
+            artifact.wait()
+        run_dir = Path(run.dir).parent
+    assert sent == [1, 2]
+
+    def counting(self: ArtifactClient, upload_id: str, number: int, body: Any, n: int) -> dict[str, Any]:
+        sent.append(number)
+        return real_put_part(self, upload_id, number, body, n)
+
+    sent.clear()
+    monkeypatch.setattr(ArtifactClient, "put_part", counting)
+    [result] = sync_run_dirs([run_dir], _factory(server))
+    assert result.synced, result.error
+    assert sorted(sent) == [3, 4]
+    with trackwell.init(project="resume-art") as run:
+        root = Path(run.use_artifact("big:latest").download(skip_cache=True))
+    assert (root / "big.bin").read_bytes() == big.read_bytes()
+
+
+def test_a_corrupt_cache_entry_is_fetched_again(proxy_sdk: CountingProxy, tmp_path: Path) -> None:
+    data = os.urandom(50_000)
+    (tmp_path / "w.bin").write_bytes(data)
+    with trackwell.init(project="cache-art") as run:
+        artifact = Artifact("weights", "model")
+        artifact.add_file(str(tmp_path / "w.bin"))
+        run.log_artifact(artifact)
+    artifact.wait()
+
+    def blob_gets() -> int:
+        return proxy_sdk.requests["GET /api/v1/blobs/..."]
+
+    def blob_requests() -> int:
+        return sum(n for route, n in proxy_sdk.requests.items() if "/api/v1/blobs/" in route)
+
+    before = blob_requests()
+    first = Path(artifact.download(root=str(tmp_path / "one")))
+    assert (first / "w.bin").read_bytes() == data
+    assert blob_requests() == before, "the upload filled the cache: no blob request at all"
+
+    cache = FileCache(tmp_path / "cache" / "artifacts")
+    sha = hashlib.sha256(data).hexdigest()
+    cached = cache.path_for(sha)
+    os.chmod(cached, 0o644)
+    with open(cached, "r+b") as f:  # same size, other bytes: a disk error or an edit through a link
+        f.write(b"X" * 100)
+    second = Path(artifact.download(root=str(tmp_path / "two")))
+    assert (second / "w.bin").read_bytes() == data
+    assert blob_gets() == 1
+
+    third = Path(artifact.download(root=str(tmp_path / "three")))
+    assert (third / "w.bin").read_bytes() == data and blob_gets() == 1, "fetched again into the cache"
+    artifact.download(root=str(tmp_path / "four"), skip_cache=True)
+    assert blob_gets() == 2
+
+
+@pytest.fixture
+def proxy_sdk(
+    server: LiveServer, sdk: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CountingProxy]:
+    counting = CountingProxy("127.0.0.1", int(server.url.rsplit(":", 1)[1])).start()
+    monkeypatch.setenv("TRACKWELL_BASE_URL", counting.url)
+    try:
+        yield counting
+    finally:
+        counting.stop()
+
+
+@pytest.mark.slow
+def test_a_cached_download_of_10000_files_takes_under_a_second(
+    proxy_sdk: CountingProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No request but the version and its manifest, and under a second on an idle machine (the
+    budget grows with the load average past one busy core per CPU). Files are placed by hard
+    link: as root, the cache's default is copies (root ignores the 0444 guard), which cost more."""
+    monkeypatch.setenv("TRACKWELL_CACHE_PLACE", "link")
+    folder = tmp_path / "many"
+    for i in range(100):
+        sub = folder / f"d{i:02d}"
+        sub.mkdir(parents=True)
+        for j in range(100):
+            (sub / f"f{j:02d}.txt").write_text(f"file {i}-{j}\n")
+    with trackwell.init(project="many-files") as run:
+        artifact = Artifact("many", "dataset")
+        artifact.add_dir(str(folder))
+        run.log_artifact(artifact)
+    artifact.wait()
+    with trackwell.init(project="many-files") as run:
+        used = run.use_artifact("many:latest")
+        before = sum(proxy_sdk.requests.values())
+        start = time.perf_counter()
+        root = Path(used.download(root=str(tmp_path / "out")))
+        took = time.perf_counter() - start
+        requests = sum(proxy_sdk.requests.values()) - before
+    assert sum(1 for p in root.rglob("*") if p.is_file()) == 10_000
+    assert (root / "d42/f07.txt").read_text() == "file 42-7\n"
+    assert requests == 1, f"{requests} requests: only the manifest should be asked for"
+    budget = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    print(f"cached download of 10,000 files: {took:.3f} s (budget {budget:.1f} s)")
+    assert took < budget, f"a cached download of 10,000 files took {took:.2f} s"
+
+
+_TWO = textwrap.dedent(
+    """
+    import sys, trackwell
+    from trackwell.artifacts.artifact import Artifact
+    with trackwell.init(project="race") as run:
+        artifact = Artifact(sys.argv[1], "dataset")
+        artifact.add_file(sys.argv[2])
+        run.log_artifact(artifact)
+    print(artifact.version, artifact.id)
+    """
+)
+
+
+def test_two_processes_logging_one_name_at_once(
+    sdk: dict[str, str], tmp_path: Path, client: ArtifactClient
+) -> None:
+    """Different content: two distinct versions. Equal content: one version for both."""
+    for name in ("a/data.txt", "b/data.txt", "c/data.txt"):  # one entry name, data.txt
+        (tmp_path / name).parent.mkdir()
+        (tmp_path / name).write_text("same" if not name.startswith("a") else "different")
+    env = {**os.environ, **sdk}
+
+    def both(name: str, first: str, second: str) -> list[tuple[str, str]]:
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _TWO, name, str(tmp_path / f)], env=env, stdout=subprocess.PIPE
+            )
+            for f in (first, second)
+        ]
+        outs = [p.communicate(timeout=120)[0].decode().split() for p in procs]
+        assert all(p.returncode == 0 for p in procs)
+        return [(o[0], o[1]) for o in outs]
+
+    distinct = both("race-distinct", "a/data.txt", "b/data.txt")
+    assert sorted(v for v, _ in distinct) == ["v0", "v1"]
+    assert _versions(client, "race", "race-distinct") == ["v0", "v1"]
+    same = both("race-same", "b/data.txt", "c/data.txt")
+    assert same[0] == same[1] and same[0][0] == "v0"
+    assert _versions(client, "race", "race-same") == ["v0"]
+
+
+class _Hostile:
+    """A fake server: any version, whose manifest is ``contents``; blobs answer ``blob``."""
+
+    def __init__(self, contents: dict[str, Any], blob: bytes = b"") -> None:
+        hostile = self
+        self.contents = contents
+        self.blob = blob
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _send(self, body: bytes, kind: str = "application/json") -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path.endswith("/manifest"):
+                    self._send(json.dumps({"version": 1, "contents": hostile.contents}).encode())
+                else:
+                    self._send(hostile.blob, "application/octet-stream")
+
+            def do_POST(self) -> None:
+                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["sha256"]
+                self._send(json.dumps({"urls": {d: f"/api/v1/blobs/{d}" for d in asked}}).encode())
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def artifact(self) -> Artifact:
+        version = {
+            "id": "x1",
+            "entity": "e",
+            "project": "p",
+            "name": "evil",
+            "type": "dataset",
+            "version": "v0",
+        }
+        return Artifact._from_server(version, client=ApiClient(self.url, "key"))
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "a/../../escape.txt", "/tmp/escape.txt", "ok\\..\\..\\x"])
+def test_a_hostile_manifest_cannot_write_outside_the_folder(
+    name: str, sdk: dict[str, str], tmp_path: Path
+) -> None:
+    fake = _Hostile(
+        {
+            "fine.txt": {"digest": hashlib.sha256(b"").hexdigest(), "size": 0},
+            name: {"digest": "0" * 64, "size": 1},
+        }
+    )
+    try:
+        with pytest.raises(InvalidArgument):
+            fake.artifact().download(root=str(tmp_path / "dl" / "root"))
+    finally:
+        fake.close()
+    assert not (tmp_path / "dl" / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+
+
+def test_a_symlink_in_the_folder_does_not_lead_out(sdk: dict[str, str], tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link").symlink_to(outside)
+    data = b"payload"
+    fake = _Hostile({"link/x.txt": {"digest": hashlib.sha256(data).hexdigest(), "size": len(data)}}, data)
+    try:
+        with pytest.raises(InvalidArgument, match="outside the folder"):
+            fake.artifact().download(root=str(root))
+    finally:
+        fake.close()
+    assert list(outside.iterdir()) == []
+
+
+def test_bytes_that_do_not_match_their_digest_are_never_placed(sdk: dict[str, str], tmp_path: Path) -> None:
+    fake = _Hostile({"x.bin": {"digest": hashlib.sha256(b"good").hexdigest(), "size": 4}}, b"evil")
+    try:
+        with pytest.raises(Exception, match="(?i)corrupt|hash|digest"):
+            fake.artifact().download(root=str(tmp_path / "root"))
+    finally:
+        fake.close()
+    assert not (tmp_path / "root" / "x.bin").exists()
