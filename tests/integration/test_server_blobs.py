@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -253,3 +256,36 @@ def test_a_complete_while_another_is_verifying_answers_503(server: LiveServer) -
         (server.data_dir / "blobs" / "tmp" / "uploads" / session["upload_id"] / "completing").touch()
         busy = api.post(f"/api/v1/blobs/uploads/{session['upload_id']}/complete", json={"parts": []})
         assert busy.status_code == 503 and busy.json()["error"]["code"] == "upload_in_progress"
+
+
+SDK_SCRIPT = """
+import numpy as np
+import trackwell as wandb
+run = wandb.init(project="blob-backend-sdk", id="{run_id}")
+with open("weights.bin", "wb") as f:
+    f.write(bytes(range(256)) * 4000)
+run.save("weights.bin", policy="now")
+run.log({{"img": wandb.Image(np.arange(48 * 64 * 3, dtype=np.uint8).reshape(48, 64, 3))}})
+run.finish()
+"""
+
+
+def test_a_run_logged_by_the_sdk_keeps_its_files_on_the_backend(server: LiveServer, tmp_path: Path) -> None:
+    run_id = uuid.uuid4().hex[:8]
+    script = tmp_path / "log.py"
+    script.write_text(SDK_SCRIPT.format(run_id=run_id))
+    env = server.sdk_env(tmp_path / "config")
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
+    with server.client() as api:
+        entity = api.get("/api/v1/viewer").json()["entity"]  # the SDK's default entity
+        files = api.get(f"/api/v1/runs/{entity}/blob-backend-sdk/{run_id}/files")
+        assert files.status_code == 200, files.text
+        listed = {f["path"]: f for f in files.json()["files"]}
+        assert "weights.bin" in listed and any(p.endswith(".png") for p in listed)
+        for entry in listed.values():
+            body = api.get(entry["url"]).content
+            assert hashlib.sha256(body).hexdigest() == entry["sha256"], entry["path"]
+        assert api.get(listed["weights.bin"]["url"]).content == bytes(range(256)) * 4000
