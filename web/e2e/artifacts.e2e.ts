@@ -134,6 +134,9 @@ describe("artifacts", () => {
     expect(await hostile.innerText()).toContain('<img src=x onerror="window.__pwned=1"> & "quotes".txt');
 
     await page.getByTestId("tree-folder").filter({ hasText: "data" }).click();
+    // Each file row has its own download link.
+    const valHref = (await page.getByRole("link", { name: "download data/val.csv" }).getAttribute("href")) ?? "";
+    expect(await (await context.request.get(valHref)).text()).toBe("id,label\n10,3\n11,4\n");
     await page.locator('[data-testid=tree-file][data-path="data/train.csv"]').click();
     const table = page.getByTestId("preview-table");
     await table.waitFor();

@@ -5,10 +5,10 @@ import { useMemo, useState } from "react";
 import { Empty } from "../components/Empty";
 import { bytes } from "../lib/files";
 import { setParams, useLocation } from "../router";
-import { artifactsApi, keys } from "./api";
+import { artifactsApi, fileUrl, keys } from "./api";
 import { ErrorState } from "./common";
 import { FilePreview } from "./FilePreview";
-import { FileIcon, FolderIcon, LinkIcon } from "./icons";
+import { DownloadIcon, FileIcon, FolderIcon, LinkIcon } from "./icons";
 import { ancestors, buildTree, visibleRows } from "./tree";
 import type { ArtifactVersionOut } from "./types";
 
@@ -55,13 +55,20 @@ export function FilesTab({ v }: { v: ArtifactVersionOut }): React.JSX.Element {
                   </span>
                 </button>
               ) : (
-                <button type="button" className="tree-row" onClick={() => setParams({ path: node.path })} data-testid="tree-file" data-path={node.path} title={node.path}>
-                  <span className="caret" />
-                  <span className="tree-name">
-                    {node.entry.ref ? <LinkIcon /> : <FileIcon />} {node.name}
-                  </span>
-                  <span className="muted tree-size">{bytes(node.entry.size)}</span>
-                </button>
+                <span className="tree-file">
+                  <button type="button" className="tree-row" onClick={() => setParams({ path: node.path })} data-testid="tree-file" data-path={node.path} title={node.path}>
+                    <span className="caret" />
+                    <span className="tree-name">
+                      {node.entry.ref ? <LinkIcon /> : <FileIcon />} {node.name}
+                    </span>
+                    <span className="muted tree-size">{bytes(node.entry.size)}</span>
+                  </button>
+                  {!node.entry.ref && (
+                    <a className="tree-download" href={fileUrl(v.entity, v.project, v.name, v.version, node.path)} download={node.name} title={`Download ${node.name}`} aria-label={`download ${node.path}`}>
+                      <DownloadIcon />
+                    </a>
+                  )}
+                </span>
               )}
             </li>
           ))}
