@@ -210,3 +210,17 @@ def test_s3_a_completion_that_died_while_verifying_is_finished_by_the_retry(
     assert store.complete_upload(state.upload_id, []).info.sha256 == SHA
     keys = [o["Key"] for o in store.client.list_objects_v2(Bucket=s3_bucket)["Contents"]]
     assert keys == [store.key_for(SHA)]
+
+
+def test_expiry_also_sweeps_what_a_crash_left_in_tmp(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    stale = [tmp_path / "tmp" / "put-abc", tmp_path / "tmp" / "assemble-x", tmp_path / "tmp" / "new-upload-y"]
+    stale[0].write_bytes(b"half a blob")
+    stale[1].write_bytes(b"half an assembly")
+    stale[2].mkdir()
+    for path in stale:
+        os.utime(path, (100.0, 100.0))
+    fresh = tmp_path / "tmp" / "put-now"
+    fresh.write_bytes(b"being written")
+    store.expire_uploads(started_before=1000.0)
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == ["put-now", "uploads"]

@@ -203,4 +203,20 @@ class LocalUploads:
             if state.created_at < started_before:
                 self.abort_upload(entry.name)
                 removed += 1
+        self._sweep_leftovers(started_before)
         return removed
+
+    def _sweep_leftovers(self, before: float) -> None:
+        """Temporary files and folders a crash left in ``<root>/tmp`` (a put, a part, an assembly)."""
+        for entry in self._uploads.parent.iterdir():
+            if entry == self._uploads:
+                continue
+            try:
+                if entry.lstat().st_mtime >= before:
+                    continue
+            except FileNotFoundError:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
