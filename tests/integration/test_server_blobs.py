@@ -289,3 +289,11 @@ def test_a_run_logged_by_the_sdk_keeps_its_files_on_the_backend(server: LiveServ
             body = api.get(entry["url"]).content
             assert hashlib.sha256(body).hexdigest() == entry["sha256"], entry["path"]
         assert api.get(listed["weights.bin"]["url"]).content == bytes(range(256)) * 4000
+
+
+def test_a_server_on_a_bucket_it_cannot_use_stops_at_start_naming_it(moto_s3: MotoS3, tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data", extra_args=["--blob-url", moto_s3.blob_url("no-such-bucket-at-all")])
+    with pytest.raises(RuntimeError, match="exited") as info:
+        live.start()
+    assert "the S3 bucket 'no-such-bucket-at-all' cannot be used: S3 answered 404" in str(info.value)
+    assert SECRET_KEY not in (tmp_path / "data" / "server.log").read_text(errors="replace")
