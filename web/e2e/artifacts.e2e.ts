@@ -177,6 +177,20 @@ describe("artifacts", () => {
     await noScriptRan();
   });
 
+  it("references show their URI; only an http(s) one is a link", async () => {
+    await page.goto(`${MODEL}/v0/files`);
+    await expect.poll(() => page.getByTestId("file-total").innerText()).toMatch(/^4 files/);
+    await page.locator('[data-testid=tree-file][data-path="model-card.md"]').click();
+    const ref = page.getByTestId("reference");
+    await expect.poll(() => ref.innerText()).toBe("https://example.com/models/model-card.md");
+    expect(await ref.locator("a").getAttribute("href")).toBe("https://example.com/models/model-card.md");
+    expect(await page.getByTestId("download").count()).toBe(0); // the bytes are not on this server
+    await page.locator('[data-testid=tree-file][data-path="epoch-3.pt"]').click();
+    await expect.poll(() => ref.innerText()).toBe("s3://mnist-bucket/checkpoints/epoch-3.pt");
+    expect(await ref.locator("a").count()).toBe(0);
+    await snap("artifacts-files-reference");
+  });
+
   it("lineage: dataset -> training run -> model -> evaluation run, pan/zoom, click to go", async () => {
     const ds = `artifact:${versionIds["mnist-mini:v1"]}`;
     const model = `artifact:${versionIds["mnist-cnn:v0"]}`;

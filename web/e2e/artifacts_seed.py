@@ -3,7 +3,8 @@
 - ``prepare-v0`` logs the dataset ``mnist-mini`` v0 (a CSV, a README, a PNG, a logged table, a file
   whose name is HTML), ``prepare-v1`` logs v1 (the CSV changed, ``data/val.csv`` added, metadata
   changed); names, cells, metadata and the description carry script payloads that must stay text;
-- ``train`` uses ``mnist-mini:v1`` and logs the model ``mnist-cnn`` v0 with the alias ``production``;
+- ``train`` uses ``mnist-mini:v1`` and logs the model ``mnist-cnn`` v0 with the alias ``production``
+  (two files and two references: an https and an s3 URI);
 - ``evaluate`` uses ``mnist-cnn:production``.
 
 It also makes a second, non-admin user and writes its API key to ``<data dir>/e2e-viewer-key``, so the
@@ -40,7 +41,12 @@ def png(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
@@ -69,7 +75,11 @@ def dataset_version(workdir: Path, version: int) -> wandb.Artifact:
         "mnist-mini",
         type="dataset",
         description=f"MNIST subset for the e2e test {SCRIPT}",
-        metadata={"rows": len(rows) - 1, "source": PAYLOAD, "split": {"train": 0.8} | ({"val": 0.2} if version else {})},
+        metadata={
+            "rows": len(rows) - 1,
+            "source": PAYLOAD,
+            "split": {"train": 0.8} | ({"val": 0.2} if version else {}),
+        },
     )
     art.add_dir(str(root))
     art.add(wandb.Table(columns=["id", "prediction", "note"], data=[[0, 7, PAYLOAD], [1, 2, "ok"]]), "preds")
@@ -87,9 +97,19 @@ def main() -> None:
     dataset = run.use_artifact("mnist-mini:v1", type="dataset")
     assert dataset.version == "v1", dataset.version
     model_dir = workdir / "model"
-    write(model_dir, {"model.pt": bytes(range(256)) * 64, "config.json": '{"layers": [32, 64], "dropout": 0.25}'})
-    model = wandb.Artifact("mnist-cnn", type="model", metadata={"accuracy": 0.97, "epochs": 3, "optimizer": {"name": "adam", "lr": 0.001}})
+    write(
+        model_dir,
+        {"model.pt": bytes(range(256)) * 64, "config.json": '{"layers": [32, 64], "dropout": 0.25}'},
+    )
+    model = wandb.Artifact(
+        "mnist-cnn",
+        type="model",
+        metadata={"accuracy": 0.97, "epochs": 3, "optimizer": {"name": "adam", "lr": 0.001}},
+    )
     model.add_dir(str(model_dir))
+    # Tracked by reference, not stored: no request is made with checksum=False.
+    model.add_reference("https://example.com/models/model-card.md", checksum=False)
+    model.add_reference("s3://mnist-bucket/checkpoints/epoch-3.pt", checksum=False)
     run.log_artifact(model, aliases=["production"])
     run.log({"loss": 0.1})
     run.finish()
@@ -112,7 +132,9 @@ def make_viewer(data_dir: Path) -> None:
     db = open_database(ServerSettings(data_dir=data_dir).resolved_database_url)
     try:
         with db.begin() as conn:
-            user = db.users.get_user(conn, "e2e-viewer") or db.users.create_user(conn, "e2e-viewer", is_admin=False, now=0.0)
+            user = db.users.get_user(conn, "e2e-viewer") or db.users.create_user(
+                conn, "e2e-viewer", is_admin=False, now=0.0
+            )
         key = AuthService(db).create_key(user, "e2e")
     finally:
         db.close()

@@ -83,7 +83,13 @@ export function FilePreview({ v, path, entry }: { v: ArtifactVersionOut; path: s
           <tr>
             <th>Size</th>
             <td>
-              {bytes(entry.size)} <span className="muted">({entry.size.toLocaleString()} bytes)</span>
+              {entry.ref && entry.size === 0 ? (
+                <span className="muted">unknown (added without a checksum)</span>
+              ) : (
+                <>
+                  {bytes(entry.size)} <span className="muted">({entry.size.toLocaleString()} bytes)</span>
+                </>
+              )}
             </td>
           </tr>
           {entry.ref && (

@@ -61,7 +61,7 @@ export function FilesTab({ v }: { v: ArtifactVersionOut }): React.JSX.Element {
                     <span className="tree-name">
                       {node.entry.ref ? <LinkIcon /> : <FileIcon />} {node.name}
                     </span>
-                    <span className="muted tree-size">{bytes(node.entry.size)}</span>
+                    <span className="muted tree-size">{node.entry.ref && node.entry.size === 0 ? "–" : bytes(node.entry.size)}</span>
                   </button>
                   {!node.entry.ref && (
                     <a className="tree-download" href={fileUrl(v.entity, v.project, v.name, v.version, node.path)} download={node.name} title={`Download ${node.name}`} aria-label={`download ${node.path}`}>

@@ -7,22 +7,7 @@ import { ago, dateTime } from "../lib/format";
 import { Link, paths, setParams, useLocation } from "../router";
 import { artifactsApi, keys } from "./api";
 import { AliasChips, ErrorState, NoArtifacts, ProjectHeader } from "./common";
-import type { ArtifactCollectionOut } from "./types";
-
-/** Collections by type, types in name order (what W&B's sidebar shows), names in natural order. */
-export function groupByType(collections: ArtifactCollectionOut[], search: string): [string, ArtifactCollectionOut[]][] {
-  const needle = search.trim().toLowerCase();
-  const groups = new Map<string, ArtifactCollectionOut[]>();
-  for (const c of collections) {
-    if (needle && !c.name.toLowerCase().includes(needle)) continue;
-    const list = groups.get(c.type) ?? [];
-    list.push(c);
-    groups.set(c.type, list);
-  }
-  const collator = new Intl.Collator(undefined, { numeric: true });
-  for (const list of groups.values()) list.sort((a, b) => collator.compare(a.name, b.name));
-  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b));
-}
+import { groupByType } from "./collections";
 
 export function ProjectArtifacts({ entity, project }: { entity: string; project: string }): React.JSX.Element {
   const search = useLocation().search.get("q") ?? "";
