@@ -245,13 +245,33 @@ def proxy_sdk(
         counting.stop()
 
 
+def _artifact_requests(proxy: CountingProxy) -> int:
+    """Requests to the blob and artifact routes (the run's own record uploads left out)."""
+    return sum(
+        n for route, n in proxy.requests.items() if "/api/v1/blobs/" in route or "/artifacts/" in route
+    )
+
+
+def _link_baseline(files: Path, out: Path) -> float:
+    """Seconds this machine takes, now, to hard-link the same files into a fresh folder with no
+    other work: the floor of any placement. A loaded machine (other test suites on two cores)
+    raises it, and the budget with it; an idle one leaves the budget at 1 s."""
+    sources = [p for p in files.rglob("*") if p.is_file()]
+    start = time.perf_counter()
+    for i, path in enumerate(sources):
+        if i % 100 == 0:
+            (out / str(i // 100)).mkdir(parents=True)
+        os.link(path, out / str(i // 100) / path.name)
+    return time.perf_counter() - start
+
+
 @pytest.mark.slow
 def test_a_cached_download_of_10000_files_takes_under_a_second(
-    proxy_sdk: CountingProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No request but the version and its manifest, and under a second on an idle machine (the
-    budget grows with the load average past one busy core per CPU). Files are placed by hard
-    link: as root, the cache's default is copies (root ignores the 0444 guard), which cost more."""
+    """No request but the manifest, and under a second on an idle machine (on a loaded one, within
+    five times what bare hard links of the same files take there and then). Files are placed by
+    hard link: as root, the cache's default is copies (root ignores the 0444 guard), which cost more."""
     monkeypatch.setenv("TRACKWELL_CACHE_PLACE", "link")
     folder = tmp_path / "many"
     for i in range(100):
@@ -264,17 +284,24 @@ def test_a_cached_download_of_10000_files_takes_under_a_second(
         artifact.add_dir(str(folder))
         run.log_artifact(artifact)
     artifact.wait()
-    with trackwell.init(project="many-files") as run:
-        used = run.use_artifact("many:latest")
-        before = sum(proxy_sdk.requests.values())
-        start = time.perf_counter()
-        root = Path(used.download(root=str(tmp_path / "out")))
-        took = time.perf_counter() - start
-        requests = sum(proxy_sdk.requests.values()) - before
+    # The download only goes through the counting proxy (it opens a connection per request: fine
+    # for a few, not for the 10,000 uploads above).
+    proxy = CountingProxy("127.0.0.1", int(server.url.rsplit(":", 1)[1])).start()
+    monkeypatch.setenv("TRACKWELL_BASE_URL", proxy.url)
+    try:
+        with trackwell.init(project="many-files") as run:
+            used = run.use_artifact("many:latest")
+            before = _artifact_requests(proxy)
+            start = time.perf_counter()
+            root = Path(used.download(root=str(tmp_path / "out")))
+            took = time.perf_counter() - start
+            requests = _artifact_requests(proxy) - before
+    finally:
+        proxy.stop()
     assert sum(1 for p in root.rglob("*") if p.is_file()) == 10_000
     assert (root / "d42/f07.txt").read_text() == "file 42-7\n"
     assert requests == 1, f"{requests} requests: only the manifest should be asked for"
-    budget = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    budget = max(1.0, 5 * _link_baseline(root, tmp_path / "baseline"))
     print(f"cached download of 10,000 files: {took:.3f} s (budget {budget:.1f} s)")
     assert took < budget, f"a cached download of 10,000 files took {took:.2f} s"
 
@@ -411,3 +438,44 @@ def test_bytes_that_do_not_match_their_digest_are_never_placed(sdk: dict[str, st
     finally:
         fake.close()
     assert not (tmp_path / "root" / "x.bin").exists()
+
+
+_SLOW = textwrap.dedent(
+    """
+    import sys, time, trackwell
+    from trackwell.artifacts.client import ArtifactClient
+    real = ArtifactClient.put_blob
+    def slow(self, *args, **kwargs):  # a slow network: each blob takes 2.5 s
+        time.sleep(2.5)
+        return real(self, *args, **kwargs)
+    ArtifactClient.put_blob = slow
+    # While the run captures the console, stderr is a pipe: wait()'s line shows with capture off.
+    with trackwell.init(project="tty-progress", settings={"console": "off"}) as run:
+        first = trackwell.Artifact("waited", "dataset")
+        first.add_file(sys.argv[1])
+        run.log_artifact(first).wait()
+        second = trackwell.Artifact("at-finish", "dataset")
+        second.add_file(sys.argv[2])
+        run.log_artifact(second)
+    print("VERSIONS", first.version, second.version)
+    """
+)
+
+
+def test_progress_shows_on_a_terminal_only(sdk: dict[str, str], tmp_path: Path) -> None:
+    from tests.fixtures.pty_run import run_in_pty
+
+    (tmp_path / "one.bin").write_bytes(os.urandom(200_000))
+    (tmp_path / "two.bin").write_bytes(os.urandom(300_000))
+    argv = [sys.executable, "-c", _SLOW, str(tmp_path / "one.bin"), str(tmp_path / "two.bin")]
+    env = {**os.environ, **sdk, "TRACKWELL_SILENT": "false"}
+    code, out = run_in_pty(argv, env, tmp_path)
+    assert code == 0, out
+    assert "VERSIONS v0 v0" in out
+    assert "trackwell: saving waited" in out and "195.3 KiB/195.3 KiB" in out
+    finish_lines = [line for line in out.split("\r") if "saving artifacts" in line]
+    assert finish_lines and all("/293.0 KiB" in line for line in finish_lines)  # only what was pending
+    assert "293.0 KiB/293.0 KiB" in finish_lines[-1]
+    piped = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert piped.returncode == 0 and "VERSIONS v0 v0" in piped.stdout
+    assert "saving" not in piped.stderr and "\r" not in piped.stderr

