@@ -31,7 +31,6 @@ FAILS_ON_PURPOSE = {"15_orphaned_run.py": "its run must end as failed"}
 # The handbook's other examples, by what they wait for.
 NOT_YET = {
     "handbook 06, 07": "sweeps",
-    "handbook 08, 09, 16": "artifacts",
     "handbook 10, 11, 12": "framework integrations",
 }
 
