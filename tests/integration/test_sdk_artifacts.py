@@ -273,3 +273,46 @@ def test_module_level_functions_act_on_the_current_run(sdk: dict[str, str], tmp_
         logged.wait()
         assert Path(trackwell.use_model("weights:latest")).read_bytes() == b"w" * 64
         assert trackwell.use_artifact("weights:v0").version == "v0"
+
+
+def test_references_are_fetched_from_their_source_and_checked(sdk: dict[str, str], tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    from trackwell.artifacts.download import DigestMismatch
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "remote.csv").write_text("r\n" * 100)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    (tmp_path / "local.txt").write_text("local bytes")
+    (tmp_path / "loose.txt").write_text("not checksummed")
+    try:
+        with trackwell.init(project="refs") as run:
+            artifact = Artifact("refs", "dataset")
+            artifact.add_reference((tmp_path / "local.txt").as_uri())
+            artifact.add_reference((tmp_path / "loose.txt").as_uri(), checksum=False)
+            artifact.add_reference(f"http://127.0.0.1:{httpd.server_address[1]}/remote.csv")
+            run.log_artifact(artifact)
+        artifact.wait()
+        root = Path(artifact.download(root=str(tmp_path / "one")))
+        assert (root / "local.txt").read_text() == "local bytes"
+        assert (root / "loose.txt").read_text() == "not checksummed"
+        assert (root / "remote.csv").read_text() == "r\n" * 100
+
+        (tmp_path / "local.txt").write_text("changed bytes")  # a checksummed reference that changed
+        with pytest.raises(DigestMismatch, match="local.txt"):
+            artifact.download(root=str(tmp_path / "two"))
+        assert not (tmp_path / "two" / "local.txt").exists()
+        (tmp_path / "local.txt").unlink()
+        with pytest.raises(Exception, match="allow_missing_references"):
+            artifact.download(root=str(tmp_path / "three"))
+        root = Path(artifact.download(root=str(tmp_path / "four"), allow_missing_references=True))
+        assert not (root / "local.txt").exists() and (root / "remote.csv").exists()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

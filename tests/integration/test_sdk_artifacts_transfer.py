@@ -270,7 +270,7 @@ def test_a_cached_download_of_10000_files_takes_under_a_second(
     sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No request but the manifest, and under a second on an idle machine (on a loaded one, within
-    five times what bare hard links of the same files take there and then). Files are placed by
+    ten times what bare hard links of the same files take there and then). Files are placed by
     hard link: as root, the cache's default is copies (root ignores the 0444 guard), which cost more."""
     monkeypatch.setenv("TRACKWELL_CACHE_PLACE", "link")
     folder = tmp_path / "many"
@@ -291,6 +291,7 @@ def test_a_cached_download_of_10000_files_takes_under_a_second(
     try:
         with trackwell.init(project="many-files") as run:
             used = run.use_artifact("many:latest")
+            floor = _link_baseline(folder, tmp_path / "baseline-before")
             before = _artifact_requests(proxy)
             start = time.perf_counter()
             root = Path(used.download(root=str(tmp_path / "out")))
@@ -301,8 +302,9 @@ def test_a_cached_download_of_10000_files_takes_under_a_second(
     assert sum(1 for p in root.rglob("*") if p.is_file()) == 10_000
     assert (root / "d42/f07.txt").read_text() == "file 42-7\n"
     assert requests == 1, f"{requests} requests: only the manifest should be asked for"
-    budget = max(1.0, 5 * _link_baseline(root, tmp_path / "baseline"))
-    print(f"cached download of 10,000 files: {took:.3f} s (budget {budget:.1f} s)")
+    floor = max(floor, _link_baseline(folder, tmp_path / "baseline-after"))
+    budget = max(1.0, 10 * floor)
+    print(f"cached download of 10,000 files: {took:.3f} s (bare links {floor:.3f} s, budget {budget:.1f} s)")
     assert took < budget, f"a cached download of 10,000 files took {took:.2f} s"
 
 
@@ -479,3 +481,29 @@ def test_progress_shows_on_a_terminal_only(sdk: dict[str, str], tmp_path: Path) 
     piped = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert piped.returncode == 0 and "VERSIONS v0 v0" in piped.stdout
     assert "saving" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_a_run_started_while_the_server_was_away_saves_once_it_is_back(
+    live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``log_artifact`` cannot ask what is missing, so it stages everything; the saver uploads once
+    the server is back, and creates the version only after the run's uploader has created the run."""
+    point_sdk_at(live_server, tmp_path, monkeypatch)
+    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
+    monkeypatch.setenv("TRACKWELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(workers, "BACKOFF_MAX", 0.5)
+    (tmp_path / "d.bin").write_bytes(os.urandom(5000))
+    live_server.stop()
+    with trackwell.init(project="late-run") as run:
+        artifact = Artifact("late", "dataset")
+        artifact.add_file(str(tmp_path / "d.bin"))
+        run.log_artifact(artifact)
+        assert len(_staged(tmp_path)) == 1
+        time.sleep(1.0)
+        assert artifact.is_draft()  # not saved while the server is away
+        live_server.start()
+        artifact.wait(timeout=60)
+        run_id = run.id
+    assert artifact.version == "v0" and artifact.logged_by().id == run_id
+    assert _staged(tmp_path) == []

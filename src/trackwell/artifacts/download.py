@@ -226,11 +226,14 @@ def _fetch_reference(
 ) -> None:
     uri = str(info["ref"])
     digest = str(info.get("digest", ""))
-    checksum = digest if _SHA256.fullmatch(digest) else None
+    checked = (info.get("extra") or {}).get("checksum") is not False
+    checksum = digest if checked and _SHA256.fullmatch(digest) else None
     scheme = urlsplit(uri).scheme
     try:
         if scheme == "file":
             source = Path(unquote(urlsplit(uri).path))
+            if checksum is not None and checksum == _unchecked_file_token(uri, source):
+                checksum = None  # add_reference(checksum=False): the digest names the file, not its bytes
             with _verified_file(dest, checksum) as sink, source.open("rb") as f:
                 while chunk := f.read(_COPY_CHUNK):
                     sink.write(chunk)
@@ -252,6 +255,16 @@ def _fetch_reference(
                 hint="pass allow_missing_references=True to download the rest",
             ) from None
         term.termwarn(f"skipping the missing reference {uri[:200]} ({name})")
+
+
+def _unchecked_file_token(uri: str, source: Path) -> str | None:
+    """The digest ``add_reference(file_uri, checksum=False)`` gives an unchanged file (a token of
+    its URI, size and mtime: ``references._file_entry``), or None when the file is gone."""
+    try:
+        st = source.stat()
+    except OSError:
+        return None
+    return hashlib.sha256(f"{uri}\n{st.st_size}\n{st.st_mtime_ns}".encode()).hexdigest()
 
 
 def _fetch_s3(uri: str, dest: Path, checksum: str | None, info: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackwell.artifacts.client import ArtifactClient
+from trackwell.artifacts.client import ArtifactClient, TransportError
 from trackwell.artifacts.saver import SavedLog, SaveJob, saver, wait_all
 from trackwell.schema.artifact_rules import check_alias, parse_artifact_path
 from trackwell.sdk import term
@@ -105,7 +105,15 @@ def log_artifact(
     client_id = str(artifact._client_id)
     digests = sorted({e.digest for e in artifact.manifest.entries.values() if e.ref is None})
     # Offline, every mutable file is staged (missing=None): the upload happens at `trackwell sync`.
-    missing = (_client(run).missing_blobs(digests) if digests else set()) if online else None
+    # A server away right now is treated the same way; the saver asks again once it is back.
+    missing: set[str] | None = None
+    if online and digests:
+        try:
+            missing = _client(run).missing_blobs(digests)
+        except TransportError:
+            missing = None
+    elif online:
+        missing = set()
     record = artifact._to_record(client_id, run_id=run.id, aliases=aliases, tags=tags, missing=missing)
     run._record({"kind": "artifact", **record})
     if not online:
@@ -115,7 +123,7 @@ def log_artifact(
         entity=run._info.entity,
         project=run._info.project,
         record=record,
-        missing=missing or set(),
+        missing=missing,
         artifact=artifact,
         run_exists=run._uploader.run_exists if run._uploader is not None else None,
         saved_log=SavedLog.for_log(_log_path(run)),

@@ -83,7 +83,7 @@ class SaveJob:
         entity: str | None,
         project: str,
         record: dict[str, Any],
-        missing: set[str],
+        missing: set[str] | None,
         artifact: Any = None,
         run_exists: threading.Event | None = None,
         saved_log: SavedLog | None = None,
@@ -96,7 +96,9 @@ class SaveJob:
         self.record = record
         self.client_id = str(record["client_id"])
         self.name = str(record["name"])
-        self.missing = set(missing)
+        # None: not asked yet (the server was away when log_artifact ran): asked before uploading.
+        self._asked = missing is not None
+        self.missing = set(missing) if missing is not None else set(self._digests())
         self.artifact = artifact
         self.run_exists = run_exists
         self.saved_log = saved_log
@@ -108,6 +110,10 @@ class SaveJob:
         self.error: BaseException | None = None
         self.result: dict[str, Any] | None = None
         self.total_bytes = sum(size for _, size in self.blobs_to_send().values())
+
+    def _digests(self) -> list[str]:
+        contents: dict[str, Any] = self.record["create"]["manifest"]["contents"]
+        return sorted({info["digest"] for info in contents.values() if not info.get("ref")})
 
     def blobs_to_send(self) -> dict[str, tuple[str, int]]:
         """digest -> (local file, size) for every missing blob of a stored (non-reference) entry."""
@@ -151,6 +157,11 @@ class SaveJob:
     # --- the steps ----------------------------------------------------------------------------
 
     def _save(self) -> dict[str, Any]:
+        if not self._asked:
+            digests = self._digests()
+            self.missing = with_retry(lambda: self.client.missing_blobs(digests), "asking for missing blobs")
+            self.total_bytes = sum(size for _, size in self.blobs_to_send().values())
+            self._asked = True
         self._upload(self.blobs_to_send())
         self._wait_for_run()
         entity = self.entity or self.client.viewer_entity()
@@ -164,8 +175,7 @@ class SaveJob:
             if exc.code != "missing_blobs":
                 raise
             # A blob went missing on the server since we asked: ask again, send, and retry once.
-            digests = [i["digest"] for i in create["manifest"]["contents"].values() if not i.get("ref")]
-            self.missing = self.client.missing_blobs(digests)
+            self.missing = self.client.missing_blobs(self._digests())
             self._upload(self.blobs_to_send())
             answer = self.client.create_version(entity, self.project, self.name, create)
         self._after(answer)

@@ -61,19 +61,12 @@ def save_artifacts(log_path: Path, client_factory: Callable[[], Any]) -> str | N
             body: dict[str, Any] = {
                 k: record[k] for k in ("client_id", "name", "create", "local_paths") if k in record
             }
-            contents = body["create"]["manifest"]["contents"]
-            digests = [info["digest"] for info in contents.values() if not info.get("ref")]
-            try:
-                missing = client.missing_blobs(digests) if digests else set()
-            except Exception as exc:
-                problems.append(f'artifact "{body["name"]}": {exc}')
-                continue
             job = SaveJob(
                 client,
                 entity=entity,
                 project=str(header["project"]),
                 record=body,
-                missing=missing,
+                missing=None,  # asked by the job itself, with retries
                 saved_log=saved_log,
             )
             job.run()
