@@ -55,7 +55,7 @@ def upload_blob(
     *,
     stats: UploadStats | None = None,
     threshold: int | None = None,
-    parallel_parts: int = PARALLEL_PARTS,
+    parallel_parts: int | None = None,
 ) -> None:
     """Upload ``path`` (whose SHA-256 is ``sha256``) unless the server has it; raises what
     retrying could not fix (a changed file is refused by the server's hash check)."""
@@ -69,7 +69,7 @@ def upload_blob(
         _attempt(put, stats, f"upload of {Path(path).name}")
         stats.count(blobs=1)
         return
-    _multipart(client, sha256, Path(path), size, stats, parallel_parts)
+    _multipart(client, sha256, Path(path), size, stats, parallel_parts or PARALLEL_PARTS)
     stats.count(blobs=1)
 
 
