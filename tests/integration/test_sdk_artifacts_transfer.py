@@ -34,7 +34,7 @@ from trackwell.artifacts.client import ArtifactClient
 from trackwell.artifacts.file_cache import FileCache
 from trackwell.schema.errors import InvalidArgument, NotFound, PermissionDenied
 from trackwell.sdk.api_client import ApiClient
-from trackwell.sdk.sync import sync_run_dirs
+from trackwell.sdk.sync import find_run_dirs, sync_run_dirs
 from trackwell.sdk.transport import TransportError
 
 PART = 5 << 20
@@ -142,11 +142,13 @@ def test_a_failed_save_is_kept_and_saved_by_sync(
             artifact.wait()
         run_dir = Path(run.dir).parent
     assert len(_staged(tmp_path)) == 1, "the staged copy stays until the artifact is saved"
+    assert list(find_run_dirs(run_dir.parent)) == [run_dir], "`trackwell sync --all` finds it"
     monkeypatch.setattr(ArtifactClient, "create_version", real_create)
     [result] = sync_run_dirs([run_dir], _factory(server))
     assert result.synced, result.error
     assert _versions(client, "failed-save", "kept") == ["v0"]
     assert _staged(tmp_path) == []
+    assert list(find_run_dirs(run_dir.parent)) == []
     [again] = sync_run_dirs([run_dir], _factory(server))
     assert again.synced and _versions(client, "failed-save", "kept") == ["v0"]
 

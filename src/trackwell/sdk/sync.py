@@ -92,7 +92,7 @@ def find_run_dirs(root: Path, unsynced_only: bool = True) -> Iterator[Path]:
         logs = run_logs(path)
         if not logs:
             continue
-        if unsynced_only and all(is_synced(p) for p in logs):
+        if unsynced_only and all(is_synced(p) and not _unsaved_artifacts(p) for p in logs):
             continue
         yield path
 
@@ -125,16 +125,33 @@ def sync_run_dir(
     return SyncResult(run_dir, True, corrupt=corrupt)
 
 
+def _mentions_artifacts(log_path: Path) -> bool:
+    """Whether the log holds an ``artifact`` record (a scan in C, 16 MiB at a time)."""
+    marker, tail = b'"kind":"artifact"', b""
+    try:
+        with log_path.open("rb") as f:
+            while chunk := f.read(16 << 20):
+                if marker in tail + chunk:
+                    return True
+                tail = chunk[-len(marker) :]
+    except OSError:
+        return False
+    return False
+
+
+def _unsaved_artifacts(log_path: Path) -> bool:
+    """An artifact logged in this run that is not saved yet (offline, or its save failed)."""
+    if not _mentions_artifacts(log_path):
+        return False
+    from trackwell.artifacts.sync import unsaved  # only for logs that hold artifacts
+
+    return bool(unsaved(log_path))
+
+
 def _save_artifacts(log_path: Path, client_factory: Callable[[], RecordsClient]) -> str | None:
     """Artifacts logged offline, or whose save failed, are saved now that the run exists."""
-    marker, tail = b'"kind":"artifact"', b""
-    with log_path.open("rb") as f:
-        while chunk := f.read(16 << 20):
-            if marker in tail + chunk:
-                break
-            tail = chunk[-len(marker) :]
-        else:
-            return None
+    if not _mentions_artifacts(log_path):
+        return None
     from trackwell.artifacts.sync import save_artifacts  # only for logs that hold artifacts
 
     return save_artifacts(log_path, client_factory)
