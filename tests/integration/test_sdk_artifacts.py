@@ -20,6 +20,7 @@ from tests.fixtures.live_server import LiveServer
 from tests.fixtures.sdk_env import point_sdk_at
 from trackwell.artifacts.artifact import Artifact
 from trackwell.artifacts.client import ArtifactClient
+from trackwell.schema.errors import NotFound
 from trackwell.sdk.api_client import ApiClient
 
 
@@ -252,6 +253,12 @@ def test_link_artifact_and_link_model(sdk: dict[str, str], tmp_path: Path, clien
     assert out["source"].endswith("/links/clf:v0")
     registry = client.get_version(entity, "model-registry", "fraud-detector", "staging")
     assert registry["type"] == "model"
+    with pytest.raises(ValueError, match="not a linked artifact"):
+        artifact.unlink()
+    linked.unlink()
+    with pytest.raises(NotFound):
+        client.get_version(entity, "links", "production-models", "production")
+    assert client.get_version(entity, "links", "clf", "v0")["version"] == "v0"  # the source stays
 
 
 def test_artifact_save_outside_a_run_starts_an_auto_run(
