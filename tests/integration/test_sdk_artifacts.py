@@ -323,3 +323,25 @@ def test_references_are_fetched_from_their_source_and_checked(sdk: dict[str, str
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_training_run_with_artifacts_never_imports_pydantic(sdk: dict[str, str], tmp_path: Path) -> None:
+    """Logging, waiting for, using and downloading an artifact stay on the plain-dict write path."""
+    import subprocess
+    import sys
+
+    (tmp_path / "w.bin").write_bytes(b"w" * 1000)
+    script = (
+        "import sys, trackwell\n"
+        "with trackwell.init(project='no-pydantic') as run:\n"
+        "    a = trackwell.Artifact('w', 'model')\n"
+        f"    a.add_file({str(tmp_path / 'w.bin')!r})\n"
+        "    run.log_artifact(a).wait()\n"
+        "    run.use_artifact('w:latest').download()\n"
+        "print('pydantic' in sys.modules, any(m.startswith('trackwell.apis') for m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **sdk}, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]

@@ -122,14 +122,13 @@ def _place_cached(
     lock = threading.Lock()
 
     def settle(batch: list[tuple[str, int, Path]]) -> None:
-        for digest, size, dest in batch:
-            if cache is not None and cache.get(digest, size) is not None:
-                try:
-                    cache.place(digest, dest)
-                    continue
-                except FileNotFoundError:  # evicted by another process since get()
-                    pass
-            with lock:
+        if cache is None:
+            absent: list[int] = list(range(len(batch)))
+        else:
+            absent = cache.place_many([(digest, size, str(dest)) for digest, size, dest in batch])
+        with lock:
+            for index in absent:
+                digest, size, dest = batch[index]
                 to_fetch.setdefault(digest, []).append(dest)
                 sizes[digest] = size
 
