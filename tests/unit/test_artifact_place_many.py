@@ -1,4 +1,4 @@
-"""``FileCache.place_many``: what a cached download does for every file at once. The same checks as
+"""``cache_placement.place_many``: what a cached download does for every file at once. The same checks as
 ``get`` + ``place`` (size, the mtime tag that betrays an edit through a link), the same choice of
 link or copy, files already at the destination replaced, and the ones it could not place named."""
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from trackwell.artifacts.cache_placement import place_many, reflinks_work
 from trackwell.artifacts.file_cache import FileCache
 
 
@@ -47,7 +48,7 @@ def test_places_cached_files_and_names_the_rest(
         (hashlib.sha256(b"never cached").hexdigest(), 12, str(out / "d.txt")),
         (other, 999, str(out / "e.txt")),  # the manifest says another size
     ]
-    assert cache.place_many(items) == [3, 4, 5]
+    assert place_many(cache, items) == [3, 4, 5]
     assert (out / "a.txt").read_bytes() == (out / "b.txt").read_bytes() == b"good bytes"
     assert (out / "existing.txt").read_bytes() == b"other bytes"
     assert not (out / "c.txt").exists() and not cached.exists(), "a corrupt entry is dropped, never served"
@@ -61,4 +62,4 @@ def test_places_cached_files_and_names_the_rest(
 def _reflinks(tmp_path: Path) -> bool:
     probe = tmp_path / "probe"
     probe.mkdir()
-    return FileCache._reflinks_worked(probe / "x")
+    return reflinks_work(probe)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
+from trackwell.artifacts.cache_placement import place_many
 from trackwell.artifacts.client import ArtifactClient
 from trackwell.artifacts.workers import run_in_threads, with_retry
 from trackwell.schema.artifact_rules import check_entry_path
@@ -125,7 +126,7 @@ def _place_cached(
         if cache is None:
             absent: list[int] = list(range(len(batch)))
         else:
-            absent = cache.place_many([(digest, size, str(dest)) for digest, size, dest in batch])
+            absent = place_many(cache, [(digest, size, str(dest)) for digest, size, dest in batch])
         with lock:
             for index in absent:
                 digest, size, dest = batch[index]

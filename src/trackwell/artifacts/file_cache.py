@@ -72,18 +72,6 @@ def _tag_ns(sha256: str) -> int:
     return (int(sha256[:8], 16) % 999_999 + 1) * 1000
 
 
-def _copy_new(src: str, dest: str, size: int) -> None:
-    """Copy ``src`` to the new file ``dest``: small files in one read and one write (half the
-    system calls of ``shutil.copyfile``, which matters for 10,000 of them), big ones by the kernel."""
-    if size > 1 << 20:
-        shutil.copyfile(src, dest)
-        return
-    with open(src, "rb") as fin:
-        data = fin.read()
-    with open(dest, "xb") as fout:
-        fout.write(data)
-
-
 class _Writer:
     """What :meth:`FileCache.writer` yields: ``write(bytes)``, hashing on the way."""
 
@@ -168,71 +156,6 @@ class FileCache:
             raise
         with contextlib.suppress(OSError):
             self._touch(src, src.stat())
-
-    def place_many(self, items: list[tuple[str, int, str]]) -> list[int]:
-        """:meth:`get` then :meth:`place` for many ``(sha256, size, dest)`` at once, with the same
-        checks (size, mtime tag) and the same choice of reflink, hard link or copy, but less work
-        per file: string paths, parents already made by the caller, a hard link made straight at
-        ``dest`` when nothing is there, and no further reflink attempt once the file system said
-        no. A download of 10,000 cached files is these calls (~3 system calls a file). Returns the
-        indexes of the items not placed (not cached, or dropped as corrupt): fetch those.
-        """
-        mode = os.environ.get("TRACKWELL_CACHE_PLACE", "auto").lower()
-        link = mode == "link" or (mode != "copy" and hasattr(os, "geteuid") and os.geteuid() != 0)
-        reflinks: bool | None = None if mode == "auto" else False  # asked once, at the first file
-        obj = str(self._obj)
-        now = time.time_ns()
-        absent: list[int] = []
-        for index, (sha256, size, dest) in enumerate(items):
-            check_sha256(sha256)
-            src = os.path.join(obj, sha256[:2], sha256[2:])
-            try:
-                st = os.stat(src)
-            except OSError:
-                absent.append(index)
-                continue
-            if st.st_size != size or (self._tags and st.st_mtime_ns % 1_000_000_000 != _tag_ns(sha256)):
-                self._drop(Path(src))  # written through a link, or truncated: never serve it
-                absent.append(index)
-                continue
-            with contextlib.suppress(OSError):
-                os.utime(src, ns=(now, st.st_mtime_ns))
-            if reflinks is None:
-                reflinks = self._reflinks_worked(Path(dest))
-            try:
-                if not reflinks and link:
-                    try:
-                        os.link(src, dest)
-                        continue
-                    except FileExistsError:
-                        pass  # replaced through place() below
-                    except FileNotFoundError:
-                        raise
-                    except OSError:
-                        link = False  # another file system: copies from here on
-                if not reflinks and not link and not os.path.lexists(dest):
-                    _copy_new(src, dest, size)  # a new file: nothing else shares its inode
-                    continue
-                self.place(sha256, Path(dest))
-            except FileNotFoundError:  # evicted by another process since the stat
-                absent.append(index)
-        return absent
-
-    @staticmethod
-    def _reflinks_worked(dest: Path) -> bool:
-        """Whether files can be cloned in ``dest``'s folder (asked once with a probe clone): where
-        they can, :meth:`place` clones each file, else links or copies go without the attempt."""
-        probe_src = dest.parent / f".reflink-probe-{uuid.uuid4().hex[:8]}"
-        probe_dest = dest.parent / f".reflink-probe-{uuid.uuid4().hex[:8]}"
-        try:
-            probe_src.write_bytes(b"x")
-            return reflink(probe_src, probe_dest)
-        except OSError:
-            return False
-        finally:
-            for path in (probe_src, probe_dest):
-                with contextlib.suppress(OSError):
-                    path.unlink()
 
     def _link_or_clone(self, src: Path, tmp: Path) -> bool:
         mode = os.environ.get("TRACKWELL_CACHE_PLACE", "auto").lower()
