@@ -131,6 +131,9 @@ def log_artifact(
         run_dir=run._info.run_dir,
     )
     setattr(artifact, JOB_ATTRIBUTE, job)
+    # Later calls (download, save, link) reach the server this run logs to, whatever the
+    # environment says now (init(settings=...) may have named another one).
+    artifact._transfer_client = job.client  # type: ignore[attr-defined]  # remote.client_of reads it
     _jobs(run).append(job)
     saver().submit(job)
     return artifact
