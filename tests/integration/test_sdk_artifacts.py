@@ -103,6 +103,9 @@ def test_log_a_dataset_and_a_model_then_use_and_download_them(
     entity = client.viewer_entity()
     stored = client.get_version(entity, "hb-08", "raw-data", "latest")
     assert stored["file_count"] == 3 and stored["logged_by"]["run_id"] == train_id
+    with trackwell.init(project="elsewhere") as run:  # another project names the artifact's
+        assert run.use_artifact(f"{entity}/hb-08/raw-data:v0").id == dataset.id
+        assert run.use_artifact("hb-08/fraud-model").id == model.id
 
 
 def test_logging_the_same_folder_twice_makes_no_version_and_sends_no_file_bytes(
