@@ -37,7 +37,7 @@ from trackwell.sdk import term
 log = logging.getLogger("trackwell.artifacts")
 
 JOB_THREADS = 2
-LANES = 4
+LANES = 8  # blobs in flight per save: small PUTs are bound by the server's per-request cost, so more help
 RUN_WAIT_POLL_S = 0.25
 _NO_NEW_VERSION = "No new version will be created."  # wandb's words (saver.go)
 
