@@ -6,7 +6,8 @@ A file gets in only through :meth:`FileCache.writer` (hashed while written; a wr
 nothing) or :meth:`FileCache.add_file` (after an upload), and is published by an atomic rename,
 so a reader never sees half a file and several processes can share one cache.
 
-**Size bound.** The cache keeps a running total of its bytes. When a write takes it over the
+**Size bound.** The cache keeps a running total of its bytes (each process adds its new files
+up in memory and commits them in batches: ``cache_size.SizeTally``). When a write takes it over the
 limit (``TRACKWELL_CACHE_MAX_SIZE``, default 20 GiB) it evicts the least recently used files
 (by access time, which :meth:`get` and :meth:`place` set) down to 80% of the limit, sparing what
 was used in the last ``GRACE_S`` seconds (a download in progress). ``cleanup(max_size)``
@@ -25,19 +26,18 @@ sub-second part of its mtime, derived from its digest: a write through any link 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from trackwell.artifacts.fs_copy import reflink
+from trackwell.artifacts.cache_size import SizeTally
+from trackwell.artifacts.fs_copy import copy_new, reflink
 from trackwell.artifacts.hash_cache import hash_stream
 from trackwell.artifacts.storage_paths import cache_dir, cache_max_size, is_staged
 from trackwell.schema.errors import InvalidArgument
@@ -100,6 +100,9 @@ class FileCache:
         self._obj = self.root / "obj" / "sha256"
         self._tmp = self.root / "tmp"
         self._tags = not (self.root / ".no-mtime-tag").exists()
+        self._tags_checked = False  # sub-second mtimes are checked at the first publish only
+        self._tally = SizeTally(self.max_size, self._commit_size)
+        self._dir_devs: dict[str, int] = {}  # download folder -> its device (for the reflink memo)
 
     @classmethod
     def default(cls) -> FileCache:
@@ -143,27 +146,43 @@ class FileCache:
         Raises FileNotFoundError when the file is not (or no longer) cached.
         """
         src = self.path_for(sha256)
+        st = os.stat(src)  # FileNotFoundError: not cached (or evicted since a get())
         dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp"
+        parent = str(dest.parent)
+        os.makedirs(parent, exist_ok=True)
+        dest_dev = self._dir_devs.get(parent)
+        if dest_dev is None:
+            dest_dev = self._dir_devs.setdefault(parent, os.stat(parent).st_dev)
+        if not os.path.lexists(dest):  # a new file (the usual download): made in place, no rename
+            try:
+                self._put(src, str(dest), st, dest_dev)
+                self._touch(src, st)
+                return
+            except FileExistsError:
+                pass  # made meanwhile: replaced below
+        tmp = os.path.join(parent, f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
-            if not self._link_or_clone(src, tmp):
-                shutil.copyfile(src, tmp)  # kernel copy (sendfile); a new file: writable, umask mode
+            self._put(src, tmp, st, dest_dev)
             os.replace(tmp, dest)
         except BaseException:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                os.unlink(tmp)
             raise
-        with contextlib.suppress(OSError):
-            self._touch(src, src.stat())
+        self._touch(src, st)
 
-    def _link_or_clone(self, src: Path, tmp: Path) -> bool:
+    def _put(self, src: Path, new: str, st: os.stat_result, dest_dev: int) -> None:
+        """Make the new file ``new`` from ``src`` (raising FileExistsError when it exists); a failed
+        copy leaves nothing behind (``copy_new``)."""
+        if not self._link_or_clone(src, new, st.st_dev, dest_dev):
+            copy_new(src, new, st.st_size)  # a new file: writable, umask mode
+
+    def _link_or_clone(self, src: Path, tmp: str, src_dev: int, dest_dev: int) -> bool:
+        """Reflink or hard-link ``src`` to ``tmp``; False when it must be copied. A file system that
+        refused a clone once is not asked again (``fs_copy`` remembers it by device)."""
         mode = os.environ.get("TRACKWELL_CACHE_PLACE", "auto").lower()
         if mode == "copy":
-            if not src.exists():
-                raise FileNotFoundError(errno.ENOENT, "not in the artifact cache", str(src))
             return False
-        if mode != "link" and reflink(src, tmp):
+        if mode != "link" and reflink(src, tmp, src_dev=src_dev, dest_dev=dest_dev):
             return True
         if mode == "link" or (hasattr(os, "geteuid") and os.geteuid() != 0):
             try:
@@ -184,10 +203,9 @@ class FileCache:
         the block stores nothing either.
         """
         final = self.path_for(sha256)
-        self._tmp.mkdir(parents=True, exist_ok=True)
         tmp = self._tmp / f"{sha256[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
         try:
-            with open(tmp, "wb") as fh:
+            with self._open_tmp(tmp) as fh:
                 w = _Writer(fh)
                 yield w
             if w.hexdigest() != sha256:
@@ -228,19 +246,31 @@ class FileCache:
                 w.write(chunk)
         return final
 
+    def _open_tmp(self, tmp: Path) -> IO[bytes]:
+        try:
+            return open(tmp, "xb")  # the caller's with block closes it
+        except FileNotFoundError:  # the first write here (or the folder was removed): make it
+            self._tmp.mkdir(parents=True, exist_ok=True)
+            return open(tmp, "xb")
+
     def _publish(self, tmp: Path, final: Path, sha256: str, size: int) -> None:
         os.chmod(tmp, 0o444)
         if self._tags:
             mtime = time.time_ns() // 1_000_000_000 * 1_000_000_000 + _tag_ns(sha256)
             os.utime(tmp, ns=(time.time_ns(), mtime))
-            if os.stat(tmp).st_mtime_ns != mtime:  # a file system without sub-second times
-                self._tags = False
-                with contextlib.suppress(OSError):
-                    (self.root / ".no-mtime-tag").touch()
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
+            if not self._tags_checked:
+                self._tags_checked = True
+                if os.stat(tmp).st_mtime_ns != mtime:  # a file system without sub-second times
+                    self._tags = False
+                    with contextlib.suppress(OSError):
+                        (self.root / ".no-mtime-tag").touch()
+        if os.path.exists(final):
             return  # another process published it first: keep that inode (it may be linked)
-        os.replace(tmp, final)
+        try:
+            os.replace(tmp, final)
+        except FileNotFoundError:  # the first file under this prefix
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
         self._account(size)
 
     # --- size bound ---------------------------------------------------------------------------
@@ -253,9 +283,15 @@ class FileCache:
 
         Also removes abandoned temporary files (over a day old). Returns the bytes freed.
         """
+        self._tally.flush()
         with self._locked():
-            freed = self._evict(max_size, grace_s=0.0)
+            freed, _ = self._evict(max_size, grace_s=0.0)
         return freed
+
+    def flush(self) -> None:
+        """Commit the sizes of the files this process added to the shared total now (evicting if
+        that takes it over the limit); otherwise done within a second, and at exit."""
+        self._tally.flush()
 
     def _entries(self) -> Iterator[tuple[float, int, Path]]:
         """(last use, size, path) of every cached file."""
@@ -269,7 +305,8 @@ class FileCache:
                     st = item.stat()
                     yield st.st_atime, st.st_size, Path(item.path)
 
-    def _evict(self, target: int, grace_s: float) -> int:
+    def _evict(self, target: int, grace_s: float) -> tuple[int, int]:
+        """Remove least recently used files down to ``target`` bytes: (bytes freed, bytes left)."""
         entries = sorted(self._entries(), key=lambda e: e[0])
         total = sum(size for _, size, _ in entries)
         freed = 0
@@ -281,9 +318,10 @@ class FileCache:
                 continue
             if self._drop(path):
                 freed += size
+        left = total - freed
         freed += self._clean_tmp()
-        self._write_total(total - freed, time.time())
-        return freed
+        self._write_total(left, time.time())
+        return freed, left
 
     def _clean_tmp(self) -> int:
         freed = 0
@@ -298,7 +336,11 @@ class FileCache:
         return freed
 
     def _account(self, added: int) -> None:
-        """Add ``added`` to the running total; evict when it passes the limit."""
+        """Count a new file's bytes (committed in batches: ``cache_size``)."""
+        self._tally.add(added)
+
+    def _commit_size(self, added: int) -> int:
+        """Add ``added`` to the shared total, evicting when it passes the limit; the total after."""
         with self._locked():
             state = self._read_total()
             if state is None or time.time() - state[1] > _RESCAN_S:
@@ -306,9 +348,9 @@ class FileCache:
             else:
                 total, counted_at = state[0] + added, state[1]
             if total > self.max_size:
-                self._evict(int(self.max_size * EVICT_TO), grace_s=self.grace_s)
-            else:
-                self._write_total(total, counted_at)
+                return self._evict(int(self.max_size * EVICT_TO), grace_s=self.grace_s)[1]
+            self._write_total(total, counted_at)
+            return total
 
     def _read_total(self) -> tuple[int, float] | None:
         try:
