@@ -107,6 +107,76 @@ def test_missing_put_and_ranged_get(server: LiveServer) -> None:
         assert bad.status_code == 400 and bad.json()["error"]["field"].startswith("sha256")
 
 
+def test_ranges_across_the_read_chunks_and_keep_alive(server: LiveServer) -> None:
+    """The GET path reads the first MiB with the lookup and the rest in later reads: every range,
+    whole, across that seam, in the tail and from the end, answers the exact bytes, and all of
+    it on one kept-alive connection."""
+    data = os.urandom((3 << 20) + 4321)
+    digest = sha(data)
+    seam = 1 << 20
+    with server.client() as api:
+        api.put(f"/api/v1/blobs/{digest}", content=data).raise_for_status()
+        whole = api.get(f"/api/v1/blobs/{digest}", follow_redirects=True)
+        assert whole.status_code == 200 and whole.content == data
+        assert int(whole.headers["content-length"]) == len(data)
+        cases = {
+            f"bytes={seam - 10}-{seam + 9}": data[seam - 10 : seam + 10],
+            f"bytes={seam - 5}-": data[seam - 5 :],
+            f"bytes={seam}-{seam}": data[seam : seam + 1],
+            "bytes=0-": data,
+            "bytes=-7": data[-7:],
+            f"bytes={len(data) - 3}-{len(data) + 100}": data[-3:],
+        }
+        for header, expected in cases.items():
+            ranged = api.get(f"/api/v1/blobs/{digest}", headers={"Range": header}, follow_redirects=True)
+            assert ranged.status_code == 206, header
+            assert ranged.content == expected, header
+            assert int(ranged.headers["content-length"]) == len(expected)
+        if server.backend == "local":  # type: ignore[attr-defined]
+            first = api.get(f"/api/v1/blobs/{digest}", headers={"Range": "bytes=0-0"})
+            assert first.headers["content-range"] == f"bytes 0-0/{len(data)}"
+            assert "close" not in first.headers.get("connection", "")
+            tiny = os.urandom(10)
+            api.put(f"/api/v1/blobs/{sha(tiny)}", content=tiny).raise_for_status()
+            got = api.get(f"/api/v1/blobs/{sha(tiny)}", headers={"Range": "bytes=2-4"})
+            assert got.status_code == 206 and got.content == tiny[2:5]
+            assert got.headers["etag"] == f'"{sha(tiny)}"'
+
+
+def test_a_body_cut_off_or_too_long_leaves_nothing_behind(server: LiveServer) -> None:
+    """Bodies are written to the store as they arrive: a client that goes away mid-body, or a
+    body past the server's limit, leaves no file in the store's temporary folder and no blob."""
+    if server.backend != "local":  # type: ignore[attr-defined]
+        pytest.skip("the temporary folder checked here is the local store's")
+    import socket
+
+    tmp = server.data_dir / "blobs" / "tmp"
+    before = sorted(p.name for p in tmp.iterdir())
+    data = os.urandom(20 << 20)
+    digest = sha(data)
+
+    def head(length: int) -> bytes:
+        return (
+            f"PUT /api/v1/blobs/{digest} HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {server.api_key}\r\nContent-Length: {length}\r\n\r\n"
+        ).encode()
+
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(head(len(data)) + data[: 12 << 20])  # past one batch: a temporary file exists
+        time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while sorted(p.name for p in tmp.iterdir()) != before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp.iterdir()) == before
+    with server.client() as api:
+        assert api.post("/api/v1/blobs/missing", json={"sha256": [digest]}).json() == {"sha256": [digest]}
+    # A declared length past the limit is refused before any byte of the body is read.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(head(1 << 50) + b"x")
+        assert conn.recv(4096).startswith(b"HTTP/1.1 413 ")
+    assert sorted(p.name for p in tmp.iterdir()) == before
+
+
 def test_a_body_that_does_not_match_its_digest_is_refused_and_not_stored(server: LiveServer) -> None:
     claimed = sha(b"the file as it was hashed " + uuid.uuid4().bytes)
     with server.client() as api:

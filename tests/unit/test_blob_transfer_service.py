@@ -79,3 +79,56 @@ def test_digests_and_part_numbers_are_checked(tmp_path: Path) -> None:
     assert service.complete(session.upload_id, UploadComplete()).sha256 == session.sha256
     # Upper-case digests are the same blob.
     assert service.missing(BlobDigests(sha256=[session.sha256.upper()])).sha256 == []
+
+
+class WholeBodies:
+    """A real local store seen through the plain ``BlobStore`` protocol only (as S3 is): no
+    streaming writers, so the service must hand it whole bodies."""
+
+    def __init__(self, store: LocalBlobStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("open_writer", "open_part_writer"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("streams", [True, False], ids=["in-place", "spooled"])
+def test_bodies_received_in_batches_are_stored_and_read_back_by_range(tmp_path: Path, streams: bool) -> None:
+    local = LocalBlobStore(tmp_path)
+    store = local if streams else WholeBodies(local)
+    service = BlobTransferService(store, part_size=MIN_PART_SIZE)  # type: ignore[arg-type]
+    data = bytes(range(256)) * 40_000  # ~10 MiB: two parts
+    digest = hashlib.sha256(data).hexdigest()
+    pieces = [data[i : i + 65536] for i in range(0, 3 * MIB, 65536)]
+    small = hashlib.sha256(data[: 3 * MIB]).hexdigest()
+    upload = service.receive_blob(small.upper())
+    assert not upload.started  # nothing touched the disk yet
+    upload.write(pieces[:20])
+    assert upload.started
+    assert upload.finish(pieces[20:]).size == 3 * MIB
+    assert not upload.started and local.exists(small)
+
+    wrong = service.receive_blob(hashlib.sha256(b"other").hexdigest())
+    with pytest.raises(InvalidArgument):
+        wrong.finish([b"these bytes"])
+
+    session = service.start_upload(digest, len(data))
+    for n in (2, 1):
+        part, expected = service.receive_part(session.upload_id, n)
+        offset = (n - 1) * MIN_PART_SIZE
+        body = data[offset : offset + expected]
+        assert part.finish([body[i : i + MIB] for i in range(0, len(body), MIB)]).number == n
+    assert service.complete(session.upload_id, UploadComplete()).sha256 == digest
+
+    info = service.describe(digest)
+    reader = service.open_read(info, None, first=MIB)
+    try:
+        got = reader.first + b"".join(iter(lambda: reader.read(3 * MIB), b""))
+    finally:
+        reader.close()
+    assert got == data and reader.left == 0
+    ranged = service.open_read(info, (MIB - 5, MIB + 4), first=MIB)
+    assert ranged.first == data[MIB - 5 : MIB + 5] and ranged.left == 0
+    ranged.close()

@@ -10,14 +10,20 @@ service is the HTTP-facing policy over it (docs/artifacts.md, "HTTP API"):
 * starting a session for a digest and size that already has an unfinished one answers that one
   with the parts it holds, so an interrupted upload sends only what is missing; sessions left
   unfinished for ``session_ttl`` (7 days) are removed, checked when sessions start;
-* a retried ``complete`` of a session that already finished answers the stored blob.
+* a retried ``complete`` of a session that already finished answers the stored blob;
+* request bodies are written as they arrive (:meth:`BlobTransferService.receive_blob`,
+  :meth:`~BlobTransferService.receive_part`): straight into the local store's files, or into a
+  bounded spool for a store that needs the whole body (S3); downloads read a first chunk together
+  with the lookup (:meth:`~BlobTransferService.open_read`), so a small blob is one hand-off to a
+  worker thread.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from trackwell.schema.artifacts import (
     BlobDigests,
@@ -29,7 +35,8 @@ from trackwell.schema.artifacts import (
 )
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.store.base import BlobInfo, BlobStore
-from trackwell.store.base.blobs import PartInfo, UploadState, valid_digest
+from trackwell.store.base.blobs import BlobWriteResult, PartInfo, UploadState, valid_digest
+from trackwell.store.blobs.common import BlobSink, WritesInPlace
 
 MIB = 1 << 20
 DEFAULT_PART_SIZE = 64 * MIB
@@ -38,6 +45,7 @@ MAX_PARTS = 10_000
 SESSION_TTL = 7 * 24 * 3600.0
 EXPIRE_EVERY = 600.0  # seconds between sweeps for abandoned sessions
 DEFAULT_URL_EXPIRY = 6 * 3600  # presigned URLs: long enough for one big part on a slow link
+SPOOL_IN_MEMORY = 8 * MIB  # a body for a store that needs it whole: in memory up to this, then a file
 
 
 def check_digest(value: object, field: str = "sha256") -> str:
@@ -168,6 +176,42 @@ class BlobTransferService:
     def abort(self, upload_id: str) -> None:
         self._blobs.abort_upload(upload_id)
 
+    # -- bodies written as they arrive, reads with the lookup ------------------------------------------
+
+    def receive_blob(self, sha256: str) -> Receiving:
+        """A one-request upload fed batch by batch (``write``), stored by ``finish`` only when its
+        SHA-256 is ``sha256``. Nothing touches the disk before the first batch."""
+        digest = check_digest(sha256)
+        blobs = self._blobs
+        if isinstance(blobs, WritesInPlace):
+            return Receiving(lambda: blobs.open_writer(digest), _blob_out)
+        return Receiving(lambda: _Spool(lambda body: blobs.put(body, expected_sha256=digest)), _blob_out)
+
+    def receive_part(self, upload_id: str, number: int) -> tuple[Receiving, int]:
+        """Part ``number`` fed batch by batch, and the exact size it must have (checked first)."""
+        expected = self.part_size(upload_id, number)
+        blobs = self._blobs
+        if isinstance(blobs, WritesInPlace):
+            opener: Callable[[], BlobSink] = lambda: blobs.open_part_writer(upload_id, number, expected)  # noqa: E731
+        else:
+            opener = lambda: _Spool(lambda body: blobs.put_part(upload_id, number, body, expected))  # noqa: E731
+        return Receiving(opener, _part_out), expected
+
+    def open_read(self, info: BlobInfo, byte_range: tuple[int, int] | None, first: int = MIB) -> BlobRead:
+        """The blob's bytes (all, or ``first..last`` inclusive), the first ``first`` of them read
+        already: a blob that small needs no second trip to the disk."""
+        start, last = byte_range if byte_range is not None else (0, info.size - 1)
+        handle = self._blobs.open(info.sha256)
+        try:
+            if start:
+                handle.seek(start)
+            reader = BlobRead(handle, last - start + 1)
+            reader.first = reader.read(first)
+        except BaseException:
+            handle.close()
+            raise
+        return reader
+
     # -- helpers -------------------------------------------------------------------------------------
 
     def _session(self, state: UploadState) -> UploadSession:
@@ -186,6 +230,93 @@ class BlobTransferService:
     @staticmethod
     def _digests(request: BlobDigests) -> list[str]:
         return [check_digest(d, field=f"sha256[{i}]") for i, d in enumerate(request.sha256)]
+
+
+def _blob_out(result: BlobWriteResult) -> BlobOut:
+    return BlobOut(sha256=result.info.sha256, size=result.info.size)
+
+
+def _part_out(part: PartInfo) -> UploadPart:
+    return UploadPart(number=part.number, size=part.size, etag=part.etag)
+
+
+class Receiving:
+    """A request body on its way into the store. The server calls ``write`` with batches of the
+    body (in a worker thread) and ``finish`` with the last one; ``close`` discards an unfinished
+    upload (a refused or vanished client)."""
+
+    def __init__(self, opener: Callable[[], BlobSink], answer: Callable[[Any], Any]) -> None:
+        self._opener = opener
+        self._answer = answer
+        self._sink: BlobSink | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether there is something to discard (False again once finished or closed)."""
+        return self._sink is not None
+
+    def write(self, pieces: list[bytes]) -> None:
+        if self._sink is None:
+            self._sink = self._opener()
+        for piece in pieces:
+            self._sink.write(piece)
+
+    def finish(self, pieces: list[bytes]) -> Any:
+        """Write the last pieces and store the whole: the service's answer (``BlobOut``,
+        ``UploadPart``)."""
+        self.write(pieces)
+        assert self._sink is not None
+        try:
+            return self._answer(self._sink.commit())
+        finally:
+            self.close()  # committed: closing only releases the file handle
+
+    def close(self) -> None:
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            sink.close()
+
+
+class _Spool:
+    """For a store that needs the whole body (S3 sends it with its checksum): in memory while
+    small, a temporary file beyond, handed over on commit."""
+
+    def __init__(self, store: Callable[[IO[bytes]], Any]) -> None:
+        self._store = store
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (close())
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._file.write(data)
+        self.size += len(data)
+
+    def commit(self) -> Any:
+        self._file.seek(0)
+        return self._store(self._file)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class BlobRead:
+    """An open blob being served: ``first`` (read with the lookup), then ``read`` until ``left``
+    is 0; ``close`` when done (or when the client went away)."""
+
+    def __init__(self, handle: IO[bytes], length: int) -> None:
+        self._handle = handle
+        self.length = length
+        self.left = length
+        self.first = b""
+
+    def read(self, size: int) -> bytes:
+        data = self._handle.read(min(size, self.left)) if self.left > 0 else b""
+        self.left -= len(data)
+        if self.left > 0 and not data:
+            raise OSError("the blob ended before its recorded size")
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
 
 
 def _byte_slice(handle: IO[bytes], first: int, last: int, chunk: int = MIB) -> Iterator[bytes]:

@@ -1,11 +1,12 @@
-"""What both blob backends share: upload-session ids and records, and the errors they raise."""
+"""What both blob backends share: upload-session ids and records, the errors they raise, and the
+streaming-writer protocol of stores that take request bodies as they arrive."""
 
 from __future__ import annotations
 
 import json
 import re
 import secrets
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.store.base.blobs import UploadState, valid_digest
@@ -87,3 +88,26 @@ def parts_incomplete(upload_id: str, missing: list[int]) -> InvalidArgument:
         field="parts",
         hint="send the missing parts, then complete again",
     )
+
+
+class BlobSink(Protocol):
+    """Bytes written piece by piece as a request body arrives; ``commit`` stores them, ``close``
+    discards what was not committed (idempotent)."""
+
+    size: int
+
+    def write(self, data: bytes | bytearray | memoryview) -> None: ...
+
+    def commit(self) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class WritesInPlace(Protocol):
+    """A store that takes blobs and parts as streams (the local store), so the server writes a
+    request body straight to its final file instead of spooling it first."""
+
+    def open_writer(self, expected_sha256: str | None = None) -> BlobSink: ...
+
+    def open_part_writer(self, upload_id: str, number: int, expected_size: int) -> BlobSink: ...

@@ -1,9 +1,12 @@
 """Content-addressed blobs in a local directory: ``<root>/ab/cd/<sha256>``.
 
-Writes stream into a temporary file under ``<root>/tmp`` (same file system, so the final rename is
-atomic) while hashing, are flushed to disk, and are then published under their digest. Readers
-therefore never see a partial blob, and concurrent writers of the same content are safe: both
-produce identical bytes and only the first publication counts as ``created``. Two levels of
+Writes stream into a temporary file under ``<root>/tmp`` (same file system, so the final link is
+atomic) while hashing (:class:`LocalBlobWriter`: the server writes request bodies into it as they
+arrive, with no spooled copy), are fsynced, verified against the expected digest, and only then
+published under their digest by a hard link. Readers therefore never see a partial blob, a crash
+never leaves a digest's name on bytes that are not on disk, and concurrent writers of the same
+content are safe: both produce identical bytes and only the first publication counts as
+``created``. Two levels of
 two-hex-digit shards keep directories small (65,536 leaves) with millions of blobs.
 
 Digests are validated (exactly 64 hex digits) before they touch a path, so a caller-supplied
@@ -41,34 +44,30 @@ class LocalBlobStore(LocalUploads):
         return self.root / digest[:2] / digest[2:4] / digest
 
     def put(self, data: bytes | IO[bytes], expected_sha256: str | None = None) -> BlobWriteResult:
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
-        tmp = Path(tmp_name)
-        try:
-            with open(fd, "wb") as out:
-                digest, size = _copy_hashing(data, out)
-            if expected_sha256 is not None and digest != expected_sha256.lower():
-                raise digest_mismatch(expected_sha256, digest, size)
-            created = self.publish(tmp, digest)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return BlobWriteResult(BlobInfo(sha256=digest, size=size), created=created)
+        writer = self.open_writer(expected_sha256)
+        with writer:
+            if isinstance(data, bytes | bytearray | memoryview):
+                writer.write(data)
+            else:
+                while chunk := data.read(COPY_CHUNK):
+                    writer.write(chunk)
+            return writer.commit()
+
+    def open_writer(self, expected_sha256: str | None = None) -> LocalBlobWriter:
+        """A blob written piece by piece (``write``... ``commit``); leaving its ``with`` block
+        without ``commit`` discards it."""
+        return LocalBlobWriter(self, expected_sha256)
 
     def publish(self, tmp: Path, digest: str) -> bool:
-        """Move a finished temporary file (under ``<root>/tmp``) to its digest's name; False when
-        the content was already there."""
+        """Give a finished, durable temporary file (under ``<root>/tmp``) its digest's name; False
+        when the content was already there."""
         final = self.path_for(digest)
-        final.parent.mkdir(parents=True, exist_ok=True)
         try:
-            # link() fails when the name exists, which tells us the content is already stored.
-            os.link(tmp, final)
-            return True
-        except FileExistsError:
-            return False
-        except OSError:
-            # File systems without hard links: an atomic replace of identical content is harmless.
-            existed = final.exists()
-            os.replace(tmp, final)
-            return not existed
+            return _link(tmp, final)
+        except FileNotFoundError:
+            # The shard folder is new: made only now, so an existing one costs no mkdir per blob.
+            final.parent.mkdir(parents=True, exist_ok=True)
+            return _link(tmp, final)
 
     def open(self, sha256: str) -> IO[bytes]:
         path = self.path_for(sha256)
@@ -106,21 +105,77 @@ class LocalBlobStore(LocalUploads):
                 yield chunk
 
 
-def _copy_hashing(data: bytes | IO[bytes], out: IO[bytes]) -> tuple[str, int]:
-    """Write ``data`` to ``out`` (flushed and fsynced) while hashing: (sha256, size)."""
-    hasher = hashlib.sha256()
-    size = 0
-    if isinstance(data, bytes | bytearray | memoryview):
-        chunk = bytes(data)
-        hasher.update(chunk)
-        out.write(chunk)
-        size = len(chunk)
-    else:
-        while chunk := data.read(COPY_CHUNK):
-            hasher.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    out.flush()
-    # A crash must never leave a blob whose name promises content it does not hold.
-    os.fsync(out.fileno())
-    return hasher.hexdigest(), size
+def _link(tmp: Path, final: Path) -> bool:
+    try:
+        # link() fails when the name exists, which tells us the content is already stored.
+        os.link(tmp, final)
+        return True
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        raise
+    except OSError:
+        # File systems without hard links: an atomic replace of identical content is harmless.
+        existed = final.exists()
+        os.replace(tmp, final)
+        return not existed
+
+
+def write_all(fd: int, data: bytes | bytearray | memoryview, offset: int | None = None) -> None:
+    """All of ``data`` to ``fd`` (at ``offset`` with pwrite), however many calls it takes."""
+    view = memoryview(data).cast("B")
+    while view:
+        done = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+        view = view[done:]
+        if offset is not None:
+            offset += done
+
+
+class LocalBlobWriter:
+    """One blob streamed into ``<root>/tmp`` while hashing; ``commit`` makes it durable (fsync),
+    verifies the digest and publishes it. Use it as a context manager: leaving the block without
+    ``commit`` (an error, a client that went away) removes the temporary file."""
+
+    def __init__(self, store: LocalBlobStore, expected_sha256: str | None) -> None:
+        self._store = store
+        self._expected = expected_sha256.lower() if expected_sha256 is not None else None
+        fd, name = tempfile.mkstemp(dir=store._tmp, prefix="put-")
+        self._fd: int | None = fd
+        self._tmp = Path(name)
+        self._hasher = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._fd is None:
+            raise ValueError("this blob writer is already closed")
+        self._hasher.update(data)
+        write_all(self._fd, data)
+        self.size += len(data)
+
+    def commit(self) -> BlobWriteResult:
+        if self._fd is None:
+            raise ValueError("this blob writer is already closed")
+        try:
+            digest = self._hasher.hexdigest()
+            if self._expected is not None and digest != self._expected:
+                raise digest_mismatch(self._expected, digest, self.size)
+            # Durable before it has a name: a crash must never leave a digest naming bytes that
+            # are not on disk.
+            os.fsync(self._fd)
+            created = self._store.publish(self._tmp, digest)
+        finally:
+            self.close()
+        return BlobWriteResult(BlobInfo(sha256=digest, size=self.size), created=created)
+
+    def close(self) -> None:
+        """Discard what was not committed (idempotent); the published name keeps its own link."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> LocalBlobWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

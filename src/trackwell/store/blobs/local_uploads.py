@@ -1,14 +1,20 @@
 """Upload sessions of the local blob store: ``<root>/tmp/uploads/<upload_id>/``.
 
-A session folder holds ``session.json`` (digest, size, part size, start time) and one file per
-received part (``part-00001``...). A part is written to a temporary name and renamed when whole, so a
-part file is either absent or complete; a server restart loses nothing. ``complete`` concatenates
-the parts in order into one temporary file while hashing it, and publishes that file under the
-digest only when the hash matches (one pass over the bytes, bounded memory).
+A session folder holds ``session.json`` (digest, size, part size, start time), ``data`` (the blob's
+bytes: each part is written straight to its offset, so no part is ever copied again) and one empty
+``done-00001``... per part whose bytes are durable in ``data`` (fdatasync before the marker is
+made), so a server restart loses nothing and a part half-written by a crash is simply sent again.
+``complete`` renames ``data`` to ``sealed`` (no part writer can reach it after that), reads it once
+to hash it (no write), and links it under the digest only when the hash matches: one pass over the
+bytes, bounded memory. Part writers hold a shared ``flock`` on ``data`` while they write; sealing
+takes it exclusively without waiting, so a part still arriving makes ``complete`` answer busy
+(retry) instead of a published blob changing under its name.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import os
 import re
@@ -41,23 +47,135 @@ from trackwell.store.blobs.common import (
     upload_prefix,
 )
 
-_PART = re.compile(r"part-([0-9]{5})")
+_DONE = re.compile(r"done-([0-9]{5})")
 SESSION = "session.json"
+DATA = "data"  # the blob being assembled, each part at its offset
+SEALED = "sealed"  # ``data`` once a completion took it: no part writer opens it any more
 COMPLETING = "completing"  # present while a request assembles and verifies the blob
 
 
-def _concatenate(folder: Path, parts: tuple[PartInfo, ...], fd: int) -> str:
-    """Write the parts in order to ``fd`` (flushed and fsynced) and answer their SHA-256."""
-    hasher = hashlib.sha256()
-    with open(fd, "wb") as out:
-        for part in parts:
-            with open(folder / f"part-{part.number:05d}", "rb") as src:
-                while chunk := src.read(COPY_CHUNK):
-                    hasher.update(chunk)
-                    out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    return hasher.hexdigest()
+def _write_all(fd: int, data: bytes | bytearray | memoryview, offset: int) -> None:
+    view = memoryview(data).cast("B")
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
+
+
+def _busy(upload_id: str, why: str) -> UploadBusy:
+    return UploadBusy(
+        f"upload {upload_id} {why}",
+        hint="retry in a few seconds: the answer is the stored blob once it is verified",
+    )
+
+
+def _size_error(number: int, size: int, expected: int) -> InvalidArgument:
+    return InvalidArgument(
+        f"part {number} has {'more than ' if size > expected else ''}{size} bytes,"
+        f" the upload expects {expected}",
+        field="body",
+        hint="part n holds part_size bytes from offset (n - 1) * part_size (the last: the rest)",
+    )
+
+
+class LocalPartWriter:
+    """One part written at its offset of the session's ``data`` as it arrives; ``commit`` checks
+    its size, makes it durable and marks it done. Leaving the ``with`` block without ``commit``
+    leaves the part unmarked (to be sent again)."""
+
+    def __init__(self, folder: Path, upload_id: str, number: int, offset: int, expected_size: int) -> None:
+        self._folder, self._number, self._expected = folder, number, expected_size
+        self._offset = offset
+        self.size = 0
+        try:
+            self._fd: int | None = os.open(folder / DATA, os.O_WRONLY)
+        except (FileNotFoundError, NotADirectoryError):
+            if (folder / SEALED).exists():
+                raise _busy(upload_id, "is being completed: it takes no more parts") from None
+            raise upload_not_found(upload_id) from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_SH)
+            # Sealed between our open and our lock: that file is the blob now, never write to it.
+            if os.fstat(self._fd).st_ino != os.stat(folder / DATA).st_ino:
+                raise FileNotFoundError(folder / DATA)
+            # A part sent again is unmarked until its new bytes are whole and durable.
+            self._marker.unlink(missing_ok=True)
+        except FileNotFoundError:
+            self.close()
+            raise _busy(upload_id, "is being completed: it takes no more parts") from None
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def _marker(self) -> Path:
+        return self._folder / f"done-{self._number:05d}"
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._fd is None:
+            raise ValueError("this part writer is already closed")
+        if self.size + len(data) > self._expected:
+            raise _size_error(self._number, self.size + len(data), self._expected)
+        _write_all(self._fd, data, self._offset + self.size)
+        self.size += len(data)
+
+    def commit(self) -> PartInfo:
+        if self._fd is None:
+            raise ValueError("this part writer is already closed")
+        try:
+            if self.size != self._expected:
+                raise _size_error(self._number, self.size, self._expected)
+            os.fdatasync(self._fd)  # durable before it is marked done
+            os.close(os.open(self._marker, os.O_CREAT | os.O_WRONLY, 0o600))
+        finally:
+            self.close()
+        return PartInfo(number=self._number, size=self.size)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # also drops the shared lock
+            self._fd = None
+
+    def __enter__(self) -> LocalPartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _seal(folder: Path, upload_id: str) -> Path:
+    """Take ``data`` away from part writers (renamed to ``sealed``), unless a completion whose
+    server died already did. ``UploadBusy`` while a part is still being written."""
+    sealed = folder / SEALED
+    if sealed.exists():
+        return sealed
+    try:
+        fd = os.open(folder / DATA, os.O_RDONLY)
+    except FileNotFoundError:
+        if sealed.exists():  # sealed meanwhile
+            return sealed
+        raise upload_not_found(upload_id) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise _busy(upload_id, "still has a part arriving") from None
+            raise
+        os.replace(folder / DATA, sealed)
+    finally:
+        os.close(fd)
+    return sealed
+
+
+def _hash_file(path: Path, size: int) -> str | None:
+    """SHA-256 of the file when it holds exactly ``size`` bytes, else None."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size != size:
+            return None
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        # Each part was fdatasynced before being marked; this covers a file written elsewhere.
+        os.fsync(handle.fileno())
+    return digest
 
 
 class LocalUploads:
@@ -87,6 +205,7 @@ class LocalUploads:
         state = UploadState(new_upload_id(sha256, size), sha256, size, part_size, now)
         staging = Path(tempfile.mkdtemp(dir=self._uploads.parent, prefix="new-upload-"))
         (staging / SESSION).write_bytes(session_json(state))
+        (staging / DATA).touch(mode=0o600)
         # Appears whole or not at all, so a concurrent find_upload never reads a partial session.
         os.replace(staging, self._folder(state.upload_id))
         return state
@@ -98,43 +217,36 @@ class LocalUploads:
         except (FileNotFoundError, NotADirectoryError):
             raise upload_not_found(upload_id) from None
         state, _ = parse_session(raw, upload_id)
-        parts = []
-        for entry in os.scandir(folder):
-            match = _PART.fullmatch(entry.name)
-            if match:
-                parts.append(PartInfo(number=int(match[1]), size=entry.stat().st_size))
-        return replace(state, parts=tuple(sorted(parts, key=lambda p: p.number)))
+        names = os.listdir(folder)
+        if DATA not in names and SEALED not in names:
+            raise upload_not_found(upload_id)  # a session of an older layout: start a new one
+        numbers = sorted(int(m[1]) for name in names if (m := _DONE.fullmatch(name)))
+        parts = tuple(
+            PartInfo(number=n, size=state.expected_size(n)) for n in numbers if 1 <= n <= state.part_count
+        )
+        return replace(state, parts=parts)
 
     def part_urls(self, state: UploadState, numbers: Sequence[int], expires_in: int) -> dict[int, str] | None:
         return None  # parts come through the server: PUT /api/v1/blobs/uploads/{id}/parts/{n}
 
     def put_part(self, upload_id: str, number: int, data: IO[bytes], expected_size: int) -> PartInfo:
+        with self.open_part_writer(upload_id, number, expected_size) as writer:
+            while chunk := data.read(COPY_CHUNK):
+                writer.write(chunk)
+            return writer.commit()
+
+    def open_part_writer(self, upload_id: str, number: int, expected_size: int) -> LocalPartWriter:
+        """Part ``number`` written as it arrives (``write``... ``commit``) at its offset."""
         folder = self._folder(upload_id)
-        if not (folder / SESSION).is_file():
-            raise upload_not_found(upload_id)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".part-")
-        tmp = Path(tmp_name)
-        try:
-            size = 0
-            with open(fd, "wb") as out:
-                while chunk := data.read(COPY_CHUNK):
-                    size += len(chunk)
-                    if size > expected_size:
-                        break
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if size != expected_size:
-                raise InvalidArgument(
-                    f"part {number} has {'more than ' if size > expected_size else ''}{size} bytes,"
-                    f" the upload expects {expected_size}",
-                    field="body",
-                    hint="part n holds part_size bytes from offset (n - 1) * part_size (the last: the rest)",
-                )
-            os.replace(tmp, folder / f"part-{number:05d}")
-        finally:
-            tmp.unlink(missing_ok=True)
-        return PartInfo(number=number, size=size)
+        state = self.get_upload(upload_id)
+        if not 1 <= number <= state.part_count:
+            raise InvalidArgument(
+                f"upload {upload_id} has parts 1..{state.part_count}, not {number}",
+                field="n",
+                hint=f"parts are numbered from 1; this one is split in {state.part_size}-byte parts",
+            )
+        offset = (number - 1) * state.part_size
+        return LocalPartWriter(folder, upload_id, number, offset, expected_size)
 
     def complete_upload(self, upload_id: str, parts: Sequence[PartInfo]) -> BlobWriteResult:
         state = self.get_upload(upload_id)
@@ -143,19 +255,16 @@ class LocalUploads:
             raise parts_incomplete(upload_id, missing)
         folder = self._folder(upload_id)
         self._claim(folder / COMPLETING, state)
-        fd, tmp_name = tempfile.mkstemp(dir=self._uploads.parent, prefix="assemble-")
-        tmp = Path(tmp_name)
         try:
-            digest = _concatenate(folder, tuple(state.good_parts()), fd)
+            sealed = _seal(folder, upload_id)
+            digest = _hash_file(sealed, state.size)
             if digest != state.sha256:
                 self.abort_upload(upload_id)
-                raise digest_mismatch(state.sha256, digest, state.size)
-            created = self.publish(tmp, digest)
+                raise digest_mismatch(state.sha256, digest or "(a file of another size)", state.size)
+            created = self.publish(sealed, digest)
         except BaseException:
-            (folder / COMPLETING).unlink(missing_ok=True)  # let a retry try again
+            (folder / COMPLETING).unlink(missing_ok=True)  # let a retry try again (from ``sealed``)
             raise
-        finally:
-            tmp.unlink(missing_ok=True)
         self.abort_upload(upload_id)
         return BlobWriteResult(BlobInfo(sha256=state.sha256, size=state.size), created=created)
 
