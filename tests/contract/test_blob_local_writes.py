@@ -209,3 +209,27 @@ def test_a_session_of_the_older_layout_is_passed_over(tmp_path: Path) -> None:
     fresh = _session(store, data)
     _send(store, fresh.upload_id, 1, data)
     assert store.complete_upload(fresh.upload_id, []).info.sha256 == sha(data)
+
+
+def test_a_blob_and_its_name_are_durable_before_put_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``put`` fsyncs, in order: the bytes (under their temporary name) before the link,
+    then the folders the link and any new shard folders were written to."""
+    store = LocalBlobStore(tmp_path)
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    data = b"durable"
+    final = store.path_for(sha(data))
+    store.put(data)
+    assert synced[0].startswith(str(tmp_path / "tmp" / "put-"))  # the bytes, before any name
+    assert synced[1:] == [str(final.parent), str(final.parent.parent), str(tmp_path)]
+    synced.clear()
+    assert not store.put(data).created  # stored already (perhaps by a writer not yet synced)
+    assert synced[1:] == [str(final.parent)]  # the shard exists: only the link's folder
