@@ -150,3 +150,61 @@ def test_add_dir_on_many_threads_hashes_each_unchanged_file_once(
     second = wandb.Artifact("d", "dataset")
     second.add_dir(str(folder))
     assert len(calls) == 64 and second.digest == first.digest
+
+
+def test_add_dir_asks_the_cache_in_bulk_with_the_same_rules_as_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trackwell as wandb
+
+    monkeypatch.setenv("TRACKWELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
+    folder, outside = tmp_path / "data", tmp_path / "outside"
+    (folder / "sub").mkdir(parents=True)
+    (outside / "deep").mkdir(parents=True)
+    for i in range(1200):  # more than one query's worth of paths
+        (folder / "sub" / f"{i}.bin").write_bytes(i.to_bytes(2, "big") * 100)
+        aged(folder / "sub" / f"{i}.bin")
+    (outside / "target.bin").write_bytes(b"linked file")
+    (outside / "deep" / "inner.bin").write_bytes(b"in a linked folder")
+    for path in (outside / "target.bin", outside / "deep" / "inner.bin"):
+        aged(path)
+    os.symlink(outside / "target.bin", folder / "link.bin")
+    os.symlink(outside / "deep", folder / "linked-folder")
+    racy = folder / "racy.bin"
+    racy.write_bytes(b"written just now")
+    future = time.time_ns() + 3600 * 10**9  # an mtime after any hashing start: never trusted
+    os.utime(racy, ns=(future, future))
+    calls = counting(monkeypatch)
+    lookups: list[int] = []
+    real_lookup_many = HashCache.lookup_many
+
+    def spy(self: HashCache, reals: list[str]) -> dict[str, tuple[object, ...]]:
+        lookups.append(len(reals))
+        return real_lookup_many(self, reals)
+
+    monkeypatch.setattr(HashCache, "lookup_many", spy)
+    monkeypatch.setattr(HashCache, "lookup", lambda *a: pytest.fail("add_dir looked up a file alone"))
+    first = wandb.Artifact("d", "dataset")
+    first.add_dir(str(folder))
+    assert len(calls) == 1203 and lookups == [1203]
+    assert first.get_entry("link.bin").digest == hashlib.sha256(b"linked file").hexdigest()
+    assert first.get_entry("linked-folder/inner.bin").size == len(b"in a linked folder")
+    # Keys are real paths, as for one file: the linked targets are known to sha256_file too.
+    monkeypatch.setattr(HashCache, "lookup", real_lookup)
+    assert hash_cache.sha256_file(outside / "target.bin")[1] == len(b"linked file")
+    assert len(calls) == 1203
+    second = wandb.Artifact("d", "dataset")
+    second.add_dir(str(folder))
+    assert [os.path.basename(c) for c in calls[1203:]] == ["racy.bin"]  # only the racy one again
+    assert second.digest == first.digest
+    changed = folder / "sub" / "7.bin"
+    changed.write_bytes(b"X" * 200)  # same size, new content and mtime
+    aged(changed, 5)
+    third = wandb.Artifact("d", "dataset")
+    third.add_dir(str(folder))
+    assert sorted(os.path.basename(c) for c in calls[1204:]) == ["7.bin", "racy.bin"]
+    assert third.get_entry("sub/7.bin").digest == hashlib.sha256(b"X" * 200).hexdigest()
+
+
+real_lookup = HashCache.lookup

@@ -9,11 +9,10 @@ files are hashed when added, through the per-machine hash cache, and never copie
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -26,8 +25,6 @@ from trackwell.artifacts.validation import ArtifactArgumentError, check_policy, 
 if TYPE_CHECKING:
     from trackwell.artifacts.artifact import Artifact
 
-HASH_THREADS = 8  # hashlib releases the GIL: folders of many files hash on several cores
-
 
 def local_entry(
     local_path: str | os.PathLike[str],
@@ -39,11 +36,17 @@ def local_entry(
 ) -> ArtifactManifestEntry:
     """An entry for a local file, hashed now (through the hash cache unless the SDK wrote it)."""
     digest, st = default_hash_cache().sha256_stat(local_path, cached=not owned)
+    return _entry(name, os.fspath(local_path), digest, st, policy, skip_cache, owned)
+
+
+def _entry(
+    name: str, local_path: str, digest: str, st: os.stat_result, policy: str, skip_cache: bool, owned: bool
+) -> ArtifactManifestEntry:
     entry = ArtifactManifestEntry(
-        path=name, digest=digest, size=st.st_size, local_path=os.fspath(local_path), skip_cache=skip_cache
+        path=name, digest=digest, size=st.st_size, local_path=local_path, skip_cache=skip_cache
     )
     entry._policy = policy
-    entry._signature = file_signature(st)
+    entry._signature = file_signature(st)  # staging refuses the file if this changes before upload
     entry._owned = owned
     return entry
 
@@ -76,12 +79,35 @@ def add_file(
     return added
 
 
-def _walk(local_path: str, prefix: str | None) -> Iterator[tuple[str, str]]:
-    for dirpath, _dirs, files in os.walk(local_path, followlinks=True):
-        for fname in sorted(files):
-            physical = os.path.join(dirpath, fname)
-            relative = Path(os.path.relpath(physical, local_path)).as_posix()
-            yield (f"{prefix.rstrip('/')}/{relative}" if prefix else relative), physical
+def _walk(local_path: str, prefix: str | None) -> list[tuple[str, str, str | None]]:
+    """(entry name, path, real path or None) of every file under ``local_path``, in ``os.walk``'s
+    order (``followlinks=True``: links to folders are followed; unreadable folders are skipped).
+
+    The real path (what the hash cache is keyed by) is the folder's real path plus the relative
+    path, known without a ``realpath`` per file, as long as no symbolic link was met on the way
+    (the directory entry's type says so without a system call); else None: resolved later.
+    """
+    out: list[tuple[str, str, str | None]] = []
+    base = f"{prefix.rstrip('/')}/" if prefix else ""
+    stack: list[tuple[str, str, str | None]] = [(local_path, base, os.path.realpath(local_path))]
+    while stack:
+        folder, logical, real = stack.pop()
+        files: list[tuple[str, bool]] = []
+        dirs: list[tuple[str, bool]] = []
+        try:
+            with os.scandir(folder) as items:
+                for item in items:
+                    with contextlib.suppress(OSError):
+                        (dirs if item.is_dir() else files).append((item.name, item.is_symlink()))
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed is skipped
+        for name, link in sorted(files):
+            real_file = None if link or real is None else os.path.join(real, name)
+            out.append((logical + name, os.path.join(folder, name), real_file))
+        for name, link in sorted(dirs, reverse=True):  # popped in name order
+            real_dir = None if link or real is None else os.path.join(real, name)
+            stack.append((os.path.join(folder, name), f"{logical}{name}/", real_dir))
+    return out
 
 
 def add_dir(
@@ -103,17 +129,16 @@ def add_dir(
         )
     policy = check_policy(policy)
     prefix = entry_name(str(name).rstrip("/"), "name") if name else None
-    pairs = [(entry_name(logical), physical) for logical, physical in _walk(local, prefix)]
     started = time.monotonic()
-    with ThreadPoolExecutor(HASH_THREADS) as pool:
-        entries = list(
-            pool.map(lambda p: local_entry(p[1], p[0], policy=policy, skip_cache=bool(skip_cache)), pairs)
-        )
-    for entry, (_, physical) in zip(entries, pairs, strict=True):
+    files = [(entry_name(logical), physical, real) for logical, physical, real in _walk(local, prefix)]
+    # One stat a file, the hash cache asked in bulk, the misses hashed on several threads.
+    hashed = default_hash_cache().sha256_stat_many([(physical, real) for _, physical, real in files])
+    for (name, physical, _), (digest, st) in zip(files, hashed, strict=True):
+        entry = _entry(name, physical, digest, st, policy, bool(skip_cache), False)
         added = artifact.manifest.add_entry(entry, overwrite=merge)
         artifact._added_local_paths[physical] = added
     term.termlog(
-        f"Added directory to artifact ({local}): {len(pairs)} files, {time.monotonic() - started:.1f}s"
+        f"Added directory to artifact ({local}): {len(files)} files, {time.monotonic() - started:.1f}s"
     )
 
 

@@ -13,6 +13,11 @@ seconds); a file modified right before or while it was hashed is hashed again ne
 the answer sticks). A file that changes while being read (its stat differs before and after) is
 read again, up to three times, then refused.
 
+A folder (``add_dir``) is answered in bulk by :meth:`HashCache.sha256_stat_many`: one query per
+500 files instead of one per file, the misses hashed on several threads and remembered in one
+transaction; its caller gives each file's real path when it knows it (a walk that met no
+symbolic link), saving a ``realpath`` per file. The rules are the same as for one file.
+
 Hashing streams the file through a bounded buffer (``hashlib.file_digest``: 256 KiB, releasing
 the GIL, so the parallel hashing of ``add_dir`` uses several cores); memory does not grow with
 the file. If the database cannot be opened (read-only home, full disk), hashing still works,
@@ -21,12 +26,15 @@ uncached.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +46,8 @@ from trackwell.artifacts.storage_paths import cache_dir
 RACY_NS = 100_000_000
 RACY_COARSE_NS = 2_000_000_000
 _PRUNE_AFTER_S = 90 * 86400
+_LOOKUP_BATCH = 500  # paths per query (SQLite allows 999 parameters in old builds)
+HASH_THREADS = 8  # hashlib releases the GIL: folders of many files hash on several cores
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hashes (
@@ -59,6 +69,45 @@ def hash_stream(path: str | os.PathLike[str]) -> str:
     """SHA-256 hex of a file's bytes, read in bounded chunks, no cache."""
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _trusted(row: Any, st: os.stat_result) -> str | None:
+    """The remembered digest of ``row`` (size, inode, mtime_ns, sha256, hashed_at_ns) if it still
+    describes the file ``st``, and the file was not modified within the racy margin of hashing."""
+    if tuple(row[:3]) != _signature(st):
+        return None
+    margin = RACY_COARSE_NS if st.st_mtime_ns % 1_000_000_000 == 0 else RACY_NS
+    if st.st_mtime_ns > row[4] - margin:
+        return None  # racy: modified too close to (or after) the hashing began
+    return str(row[3])
+
+
+def _hash_checked(
+    path: str | os.PathLike[str], real: str, st: os.stat_result
+) -> tuple[str, os.stat_result, int]:
+    """(digest, stat of the content hashed, when hashing began) of ``real``, read again (up to
+    three times) when its stat changes while it is read."""
+    for _ in range(3):
+        started = time.time_ns()
+        digest = hash_stream(real)
+        after = os.stat(real)
+        if _signature(after) == _signature(st):
+            return digest, st, started
+        st = after  # it changed while being read: read it again
+    raise OSError(f"{str(path)!r} kept changing while it was hashed; add it once it is written")
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (the connection is in autocommit mode)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 class HashCache:
@@ -105,23 +154,44 @@ class HashCache:
             ).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or tuple(row[:3]) != _signature(st):
-            return None
-        margin = RACY_COARSE_NS if st.st_mtime_ns % 1_000_000_000 == 0 else RACY_NS
-        if st.st_mtime_ns > row[4] - margin:
-            return None  # racy: modified too close to (or after) the hashing began
-        return str(row[3])
+        return None if row is None else _trusted(row, st)
+
+    def lookup_many(self, reals: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The remembered rows of these real paths (those it has), in one query per 500 paths."""
+        conn = self._conn()
+        found: dict[str, tuple[Any, ...]] = {}
+        if conn is None:
+            return found
+        try:
+            for start in range(0, len(reals), _LOOKUP_BATCH):
+                chunk = reals[start : start + _LOOKUP_BATCH]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(
+                    "SELECT path, size, inode, mtime_ns, sha256, hashed_at_ns FROM hashes "
+                    f"WHERE path IN ({marks})",
+                    chunk,
+                ):
+                    found[row[0]] = tuple(row[1:])
+        except sqlite3.Error:
+            return {}
+        return found
 
     def store(self, real: str, st: os.stat_result, digest: str, hashed_at_ns: int) -> None:
+        self.store_many([(real, st, digest, hashed_at_ns)])
+
+    def store_many(self, rows: Sequence[tuple[str, os.stat_result, str, int]]) -> None:
+        """Remember ``(real path, stat, digest, hashing start)`` rows, in one transaction."""
         conn = self._conn()
-        if conn is None:
+        if conn is None or not rows:
             return
+        values = [(real, *_signature(st), digest, started) for real, st, digest, started in rows]
         try:
-            conn.execute(
-                "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)",
-                (real, *_signature(st), digest, hashed_at_ns),
-            )
-            if random.random() < 0.001:  # now and then, forget files not hashed for months
+            if len(values) == 1:
+                conn.execute("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)", values[0])
+            else:
+                with _transaction(conn):
+                    conn.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)", values)
+            if random.random() < 0.001 * len(values):  # now and then, forget files not hashed for months
                 cutoff = time.time_ns() - _PRUNE_AFTER_S * 10**9
                 conn.execute("DELETE FROM hashes WHERE hashed_at_ns < ?", (cutoff,))
         except sqlite3.Error:
@@ -140,16 +210,43 @@ class HashCache:
         hit = self.lookup(real, st) if cached else None
         if hit is not None:
             return hit, st
-        for _ in range(3):
-            started = time.time_ns()
-            digest = hash_stream(real)
-            after = os.stat(real)
-            if _signature(after) == _signature(st):
-                if cached:
-                    self.store(real, st, digest, started)
-                return digest, st
-            st = after  # it changed while being read: read it again
-        raise OSError(f"{str(path)!r} kept changing while it was hashed; add it once it is written")
+        digest, st, started = _hash_checked(path, real, st)
+        if cached:
+            self.store(real, st, digest, started)
+        return digest, st
+
+    def sha256_stat_many(
+        self, files: Sequence[tuple[str, str | None]], threads: int = HASH_THREADS
+    ) -> list[tuple[str, os.stat_result]]:
+        """:meth:`sha256_stat` for many ``(path, real path or None)`` at once, in order: one stat
+        a file, one query per 500 files, the misses hashed on ``threads`` threads and remembered
+        in one transaction. A real path of None is resolved here (``realpath``)."""
+        reals = [real if real is not None else os.path.realpath(path) for path, real in files]
+        stats = [os.stat(real) for real in reals]
+        rows = self.lookup_many(reals)
+        out: list[tuple[str, os.stat_result] | None] = []
+        misses: list[int] = []
+        for index, (real, st) in enumerate(zip(reals, stats, strict=True)):
+            row = rows.get(real)
+            hit = _trusted(row, st) if row is not None else None
+            out.append((hit, st) if hit is not None else None)
+            if hit is None:
+                misses.append(index)
+
+        def one(index: int) -> tuple[str, os.stat_result, int]:
+            return _hash_checked(files[index][0], reals[index], stats[index])
+
+        if len(misses) > 1 and threads > 1:
+            with ThreadPoolExecutor(min(threads, len(misses))) as pool:
+                hashed = list(pool.map(one, misses))
+        else:
+            hashed = [one(index) for index in misses]
+        fresh = []
+        for index, (digest, st, started) in zip(misses, hashed, strict=True):
+            out[index] = (digest, st)
+            fresh.append((reals[index], st, digest, started))
+        self.store_many(fresh)
+        return [item for item in out if item is not None]
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trackwell.artifacts.fs_copy import reflink
+from trackwell.artifacts.fs_copy import copy_new, reflink
 from trackwell.artifacts.storage_paths import staging_dir
 
 if TYPE_CHECKING:
@@ -83,13 +83,15 @@ def stage(entries: Iterable[ArtifactManifestEntry], missing: set[str] | None) ->
 def _stage_one(entry: ArtifactManifestEntry) -> str:
     src = entry.local_path
     assert src is not None
-    before = _check_unchanged(entry, src)
+    st = _check_unchanged(entry, src)
+    before = file_signature(st)
     folder = staging_dir()
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{entry.digest[:16]}-{uuid.uuid4().hex[:12]}"
     try:
-        if not (entry._owned and _hard_link(src, dest)) and not reflink(Path(src), dest):
-            shutil.copyfile(src, dest)
+        # A clone where the file system has them (asked once per device), else the kernel's copy.
+        if not (entry._owned and _hard_link(src, dest)) and not reflink(src, dest, src_dev=st.st_dev):
+            copy_new(src, dest, st.st_size)
         if not entry._owned and file_signature(os.stat(src)) != before:
             raise FileChangedError(_changed(entry, src))
         os.chmod(dest, 0o444)  # a frozen copy: nothing should write to it before the upload
@@ -108,17 +110,17 @@ def _hard_link(src: str, dest: Path) -> bool:
         return False
 
 
-def _check_unchanged(entry: ArtifactManifestEntry, src: str) -> tuple[int, int, int]:
+def _check_unchanged(entry: ArtifactManifestEntry, src: str) -> os.stat_result:
     try:
-        now = file_signature(os.stat(src))
+        st = os.stat(src)
     except FileNotFoundError:
         raise FileChangedError(
             f"artifact entry {entry.path!r}: its file {src!r} was removed after it was added; "
             "keep the file until run.log_artifact() returns"
         ) from None
-    if entry._signature is not None and now != entry._signature:
+    if entry._signature is not None and file_signature(st) != entry._signature:
         raise FileChangedError(_changed(entry, src))
-    return now
+    return st
 
 
 def _changed(entry: ArtifactManifestEntry, src: str) -> str:
