@@ -174,3 +174,24 @@ def test_copy_new_copies_big_and_small_files_and_never_leaves_a_partial_one(tmp_
 @pytest.fixture
 def cache_root(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+def test_place_remakes_a_folder_removed_since_and_still_reports_an_evicted_file(
+    cache_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    for mode in ("copy", "link"):
+        monkeypatch.setenv("TRACKWELL_CACHE_PLACE", mode)
+        cache = FileCache(cache_root, max_size=10**9)
+        put(cache, b"first")
+        put(cache, b"second")
+        out = tmp_path / mode / "sub"
+        cache.place(sha(b"first"), out / "a.bin")
+        shutil.rmtree(out)  # the user removed the folder; the cache still knows it
+        cache.place(sha(b"second"), out / "b.bin")
+        assert (out / "b.bin").read_bytes() == b"second"
+        os.unlink(cache.path_for(sha(b"first")))  # evicted by another process
+        with pytest.raises(FileNotFoundError):
+            cache.place(sha(b"first"), out / "c.bin")
+        assert sorted(p.name for p in out.iterdir()) == ["b.bin"]

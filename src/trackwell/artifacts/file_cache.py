@@ -149,9 +149,9 @@ class FileCache:
         st = os.stat(src)  # FileNotFoundError: not cached (or evicted since a get())
         dest = Path(dest)
         parent = str(dest.parent)
-        os.makedirs(parent, exist_ok=True)
         dest_dev = self._dir_devs.get(parent)
-        if dest_dev is None:
+        if dest_dev is None:  # a folder not seen yet (seen ones are not made again: a system call)
+            os.makedirs(parent, exist_ok=True)
             dest_dev = self._dir_devs.setdefault(parent, os.stat(parent).st_dev)
         if not os.path.lexists(dest):  # a new file (the usual download): made in place, no rename
             try:
@@ -160,6 +160,10 @@ class FileCache:
                 return
             except FileExistsError:
                 pass  # made meanwhile: replaced below
+            except FileNotFoundError:
+                if os.path.isdir(parent):
+                    raise  # the cached file went (evicted by another process)
+                os.makedirs(parent, exist_ok=True)  # the folder was removed since: made again
         tmp = os.path.join(parent, f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             self._put(src, tmp, st, dest_dev)
