@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from trackwell.schema.artifacts import (
@@ -47,9 +48,12 @@ RAW_BODY: dict[str, Any] = {
 }
 
 
-async def _receive(request: Request, upload: Receiving, limit: int, refuse: Callable[[], Exception]) -> Any:
-    """Feed the body to ``upload`` as it arrives, ``BATCH`` bytes per worker call; the answer of
-    its ``finish``. Nothing is stored when the body runs past ``limit`` or the client goes away."""
+async def _receive(
+    request: Request, upload: Receiving, limit: int, refuse: Callable[[], Exception]
+) -> Response:
+    """Feed the body to ``upload`` as it arrives, ``BATCH`` bytes per worker call; answer what its
+    ``finish`` answers. Nothing is stored when the body runs past ``limit`` or the client goes
+    away (not a server error: no traceback in the log, and nobody is left to read the answer)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise refuse()
@@ -65,7 +69,9 @@ async def _receive(request: Request, upload: Receiving, limit: int, refuse: Call
             if buffered >= BATCH:
                 await run_in_threadpool(upload.write, pending)
                 pending, buffered = [], 0
-        return await run_in_threadpool(upload.finish, pending)
+        return json_response(await run_in_threadpool(upload.finish, pending))
+    except ClientDisconnect:
+        return Response(status_code=499)  # "client closed request", as nginx logs it
     finally:
         if upload.started:
             await run_in_threadpool(upload.close)
@@ -85,7 +91,7 @@ def blob_urls(body: BlobDigests, services: ServicesDep) -> Response:
 async def put_blob(sha256: str, request: Request, services: ServicesDep) -> Response:
     limit = services.settings.max_file_bytes
     upload = services.transfers.receive_blob(sha256)
-    return json_response(await _receive(request, upload, limit, lambda: too_large(limit, "the file")))
+    return await _receive(request, upload, limit, lambda: too_large(limit, "the file"))
 
 
 @router.post("/{sha256}/uploads", response_model=UploadSession)
@@ -105,7 +111,7 @@ async def put_part(upload_id: str, n: int, request: Request, services: ServicesD
             hint="part n holds part_size bytes from offset (n - 1) * part_size (the last: the rest)",
         )
 
-    return json_response(await _receive(request, upload, expected, refuse))
+    return await _receive(request, upload, expected, refuse)
 
 
 @router.post("/uploads/{upload_id}/complete", response_model=BlobOut)
