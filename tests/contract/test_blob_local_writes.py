@@ -174,10 +174,13 @@ def test_a_part_sent_again_is_not_done_until_it_is_whole(tmp_path: Path) -> None
     assert info.value.field == "parts"
     _send(store, state.upload_id, 1, data)
     assert store.complete_upload(state.upload_id, []).info.sha256 == sha(data)
-    with pytest.raises(InvalidArgument):  # a part of the wrong size is refused while written
-        state2 = _session(store, data + b"!")
-        with store.open_part_writer(state2.upload_id, 2, 11) as writer:
-            writer.write(b"x" * 12)
+    state2 = _session(store, data + b"!")
+    # A part of the wrong size is refused while written.
+    with pytest.raises(InvalidArgument), store.open_part_writer(state2.upload_id, 2, 11) as writer:
+        writer.write(b"x" * 12)
+    with pytest.raises(InvalidArgument):  # and a size the session does not have, before any byte
+        store.open_part_writer(state2.upload_id, 2, 12)
+    assert store.get_upload(state2.upload_id).missing_parts() == [1, 2]
 
 
 def test_a_completion_that_died_after_sealing_is_finished_by_the_retry(tmp_path: Path) -> None:

@@ -245,6 +245,8 @@ class LocalUploads:
                 field="n",
                 hint=f"parts are numbered from 1; this one is split in {state.part_size}-byte parts",
             )
+        if expected_size != state.expected_size(number):  # the marker will vouch for this size
+            raise _size_error(number, expected_size, state.expected_size(number))
         offset = (number - 1) * state.part_size
         return LocalPartWriter(folder, upload_id, number, offset, expected_size)
 
