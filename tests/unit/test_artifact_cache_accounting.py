@@ -195,3 +195,32 @@ def test_place_remakes_a_folder_removed_since_and_still_reports_an_evicted_file(
         with pytest.raises(FileNotFoundError):
             cache.place(sha(b"first"), out / "c.bin")
         assert sorted(p.name for p in out.iterdir()) == ["b.bin"]
+
+
+def test_staged_files_are_told_from_user_files_without_resolving_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trackwell.artifacts import staging
+    from trackwell.artifacts.storage_paths import is_staged
+
+    real_staging = tmp_path / "real-staging"
+    real_staging.mkdir()
+    os.symlink(real_staging, tmp_path / "staging")  # the variable names a link to the folder
+    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
+    ours = tmp_path / "staging" / "abc-123"
+    ours.write_bytes(b"staged copy")
+    nested = tmp_path / "staging" / "tmp" / "42-x" / "file.txt"
+    nested.parent.mkdir(parents=True)
+    nested.write_bytes(b"new_file")
+    user = tmp_path / "user.bin"
+    user.write_bytes(b"user data")
+    into = tmp_path / "link-into-staging"
+    os.symlink(ours, into)
+    out_of = tmp_path / "staging" / "link-out"
+    os.symlink(user, out_of)
+    assert is_staged(ours) and is_staged(real_staging / "abc-123") and is_staged(nested)
+    assert is_staged(into)  # resolved: it is our file
+    assert not is_staged(user) and not is_staged(out_of)  # a link out of the folder: the user's
+    staging.release([str(ours), str(user), str(nested)])
+    assert not ours.exists()
+    assert user.read_bytes() == b"user data" and nested.exists()  # only direct staged copies go

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trackwell.artifacts.fs_copy import copy_new, reflink
-from trackwell.artifacts.storage_paths import staging_dir
+from trackwell.artifacts.storage_paths import staging_dir, staging_roots
 
 if TYPE_CHECKING:
     from trackwell.artifacts.entries import ArtifactManifestEntry
@@ -134,12 +134,13 @@ def release(local_paths: Mapping[str, str] | Iterable[str]) -> None:
     """Remove staged copies once uploaded. Only files this module made in the staging folder are
     touched: a user's file passed in (an immutable entry) is left alone."""
     paths = local_paths.values() if isinstance(local_paths, Mapping) else local_paths
-    folder = staging_dir().resolve()
+    roots = staging_roots()
     for raw in paths:
-        path = Path(raw)
-        if path.parent.resolve() == folder:  # else not a copy of ours: a user file read in place
+        parent = os.path.dirname(os.path.abspath(raw))
+        # Our copies are spelled under the staging folder (no realpath needed); else resolve.
+        if parent in roots or str(Path(parent).resolve()) == roots[1]:
             with contextlib.suppress(OSError):
-                path.unlink()
+                os.unlink(raw)
 
 
 def artifact_tmp_dir(owner: object) -> Path:

@@ -18,6 +18,7 @@ before the first use takes effect.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -99,6 +100,27 @@ def cache_max_size() -> int:
 
 def is_staged(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a file the SDK made under the staging folder (a staged copy, or a file
-    an artifact wrote itself): safe to hard-link into the cache, never a user's file."""
-    root = staging_dir().resolve()
-    return root in Path(path).resolve().parents
+    an artifact wrote itself): safe to hard-link into the cache, never a user's file.
+
+    Asked for every file of a logged artifact (twice), so the usual answer costs no system call
+    beyond an ``lstat``: a path spelled under the staging folder (as the SDK makes them) that is
+    not a link. Anything else is resolved (every link followed) and compared, as before.
+    """
+    raw, real = staging_roots()
+    spelled = os.path.abspath(path)
+    for root in (raw, real):
+        if spelled.startswith(root + os.sep) and not os.path.islink(spelled):
+            return True
+    return Path(real) in Path(path).resolve().parents
+
+
+def staging_roots() -> tuple[str, str]:
+    """The staging folder as spelled (absolute) and resolved (links followed; remembered per
+    spelling, so not one ``realpath`` per file)."""
+    raw = os.path.abspath(staging_dir())
+    return raw, _resolved(raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> str:
+    return str(Path(folder).resolve())
