@@ -224,3 +224,30 @@ def test_staged_files_are_told_from_user_files_without_resolving_each(
     staging.release([str(ours), str(user), str(nested)])
     assert not ours.exists()
     assert user.read_bytes() == b"user data" and nested.exists()  # only direct staged copies go
+
+
+def test_staging_many_files_on_threads_copies_each_content_once_or_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trackwell as wandb
+    from trackwell.artifacts import staging
+
+    monkeypatch.setenv("TRACKWELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for i in range(60):  # 30 contents, each twice; some over SMALL_COPY (the kernel's copy)
+        data = (i % 30).to_bytes(2, "big") * (40_000 if i % 3 == 0 else 100)
+        (folder / f"{i:02d}.bin").write_bytes(data)
+    artifact = wandb.Artifact("d", "dataset")
+    artifact.add_dir(str(folder))
+    entries = list(artifact.manifest.entries.values())
+    staged = staging.stage(entries, None)
+    assert len(set(staged.values())) == 30 == len(list((tmp_path / "staging").glob("*-*")))
+    for name, copy in staged.items():
+        assert Path(copy).read_bytes() == (folder / name).read_bytes()
+    staging.release(staged)
+    (folder / "05.bin").write_bytes(b"changed")  # the first of its content: the one copied
+    with pytest.raises(staging.FileChangedError, match="'05.bin'.*changed after it was added"):
+        staging.stage(entries, None)
+    assert [p for p in (tmp_path / "staging").iterdir() if p.is_file()] == []

@@ -28,10 +28,12 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 import weakref
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
 _TMP = "tmp"
 _STALE_TMP_S = 3600.0
+STAGE_THREADS = 4  # copies at once: file creation and copy_file_range wait on the disk, not the GIL
 
 
 class FileChangedError(ValueError):
@@ -62,22 +65,51 @@ def stage(entries: Iterable[ArtifactManifestEntry], missing: set[str] | None) ->
     so far are removed.
     """
     out: dict[str, str] = {}
-    made: dict[str, str] = {}  # digest -> staged copy (equal content is staged once)
+    to_copy: dict[str, ArtifactManifestEntry] = {}  # digest -> the entry to copy (equal content once)
+    copied_as: dict[str, str] = {}  # entry path -> digest
+    for entry in entries:
+        if entry.ref is not None or entry.local_path is None:
+            continue
+        wanted = missing is None or entry.digest in missing
+        if entry._policy != "mutable" or not wanted:
+            out[entry.path] = entry.local_path
+            continue
+        to_copy.setdefault(entry.digest, entry)
+        copied_as[entry.path] = entry.digest
+    made = _stage_all(list(to_copy.values()))
+    out.update({path: made[digest] for path, digest in copied_as.items()})
+    return out
+
+
+def _stage_all(entries: list[ArtifactManifestEntry]) -> dict[str, str]:
+    """Digest -> staged copy of each entry, made on ``STAGE_THREADS`` threads (creating files and
+    the kernel's copies release the GIL); on any error every copy made is removed."""
+    made: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def one(entry: ArtifactManifestEntry) -> None:
+        copy = _stage_one(entry)
+        with lock:
+            made[entry.digest] = copy
+
     try:
-        for entry in entries:
-            if entry.ref is not None or entry.local_path is None:
-                continue
-            wanted = missing is None or entry.digest in missing
-            if entry._policy != "mutable" or not wanted:
-                out[entry.path] = entry.local_path
-                continue
-            if entry.digest not in made:
-                made[entry.digest] = _stage_one(entry)
-            out[entry.path] = made[entry.digest]
+        if len(entries) > 1:
+            with ThreadPoolExecutor(min(STAGE_THREADS, len(entries))) as pool:
+                futures = [pool.submit(one, entry) for entry in entries]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    for future in futures:
+                        future.cancel()  # those not started; the running ones finish (then removed)
+                    raise
+        else:
+            for entry in entries:
+                one(entry)
     except BaseException:
         release(made.values())
         raise
-    return out
+    return made
 
 
 def _stage_one(entry: ArtifactManifestEntry) -> str:
