@@ -132,6 +132,9 @@ def _every_kind_of_record(tmp_path: Path, name: str) -> list[bytes]:
     submit(AppendRecord({"timestamp": T0, "runtime": 1.0, "values": {"cpu": 1.0}, "kind": "stats"}))
     submit(AppendRecord({"path": "a.txt", "sha256": "0" * 64, "size": 1, "policy": "now", "kind": "file"}))
     submit(AppendRecord({"kind": "alert", "title": "t", "text": "x", "level": "INFO", "wait_duration": 0}))
+    # What run.log_artifact() and run.use_artifact() hand over (artifacts/run_ops.py).
+    submit(AppendRecord({"kind": "artifact", "client_id": "c" * 16, "name": "data", "create": {}}))
+    submit(AppendRecord({"kind": "artifact_use", "artifact_id": "QXJ0", "used_as": None}))
     submit(Finish({"state": "finished", "exit_code": 0, "error": None}))
     processor.start()
     assert processor.finish({}, timeout=30)
