@@ -251,3 +251,28 @@ def test_staging_many_files_on_threads_copies_each_content_once_or_leaves_nothin
     with pytest.raises(staging.FileChangedError, match="'05.bin'.*changed after it was added"):
         staging.stage(entries, None)
     assert [p for p in (tmp_path / "staging").iterdir() if p.is_file()] == []
+
+
+_LATE_CHILD = """
+import atexit, hashlib, sys
+from pathlib import Path
+
+def late() -> None:  # like a run's finish() hook putting its uploaded files in the cache
+    from trackwell.artifacts.file_cache import FileCache
+    cache = FileCache(Path(sys.argv[1]), max_size=10**9)
+    for i in range(5):
+        data = bytes([i]) * 1000
+        with cache.writer(hashlib.sha256(data).hexdigest()) as w:
+            w.write(data)
+
+atexit.register(late)  # registered before the cache module's own handler: runs after it
+import trackwell.artifacts.file_cache
+"""
+
+
+def test_files_added_by_a_later_exit_handler_are_committed_too(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    done = subprocess.run([sys.executable, "-c", _LATE_CHILD, str(root)], timeout=60, check=False)
+    assert done.returncode == 0
+    cache = FileCache(root, max_size=10**9)
+    assert cache.size() == 5000 and recorded(cache) == 5000

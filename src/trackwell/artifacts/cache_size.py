@@ -34,6 +34,7 @@ FLUSH_BYTES_CAP = 64 * 2**20  # ... and never more than this
 NEAR_FRACTION = 8  # within 1/8 of the limit every file is committed at once
 
 _live: weakref.WeakSet[SizeTally] = weakref.WeakSet()
+_exiting = False  # set by the exit handler: files added after it (a run's finish) commit at once
 
 
 class SizeTally:
@@ -64,7 +65,8 @@ class SizeTally:
         with self._lock:
             self.pending += size
             due = (
-                self._known is None
+                _exiting
+                or self._known is None
                 or self._known + self.pending > self._near
                 or self.pending >= self.flush_bytes
                 or time.monotonic() - self._committed_at >= FLUSH_S
@@ -102,6 +104,8 @@ class SizeTally:
 
 
 def _flush_all() -> None:
+    global _exiting
+    _exiting = True  # exit handlers registered before this module's run after it (LIFO)
     for tally in list(_live):
         with contextlib.suppress(Exception):
             tally.flush()
