@@ -178,6 +178,41 @@ def test_a_body_cut_off_or_too_long_leaves_nothing_behind(server: LiveServer) ->
     assert sorted(p.name for p in tmp.iterdir()) == before
 
 
+def test_a_download_cut_off_midway_leaves_no_open_file(server: LiveServer) -> None:
+    if server.backend != "local":  # type: ignore[attr-defined]
+        pytest.skip("S3 downloads are redirects: the server opens no file")
+    import socket
+
+    data = os.urandom(16 << 20)  # more than the socket buffers hold: the server is mid-stream
+    digest = sha(data)
+    with server.client() as api:
+        api.put(f"/api/v1/blobs/{digest}", content=data).raise_for_status()
+    assert server.process is not None
+    fds = Path(f"/proc/{server.process.pid}/fd")
+
+    def open_on_blob() -> list[str]:
+        found = []
+        for fd in fds.iterdir():
+            try:
+                found.append(os.readlink(fd))
+            except OSError:
+                continue  # closed meanwhile
+        return [target for target in found if target.endswith(digest)]
+
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(
+            f"GET /api/v1/blobs/{digest} HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {server.api_key}\r\n\r\n".encode()
+        )
+        assert conn.recv(65536).startswith(b"HTTP/1.1 200 ")
+        time.sleep(0.3)
+        assert open_on_blob()  # still streaming: the file is open
+    deadline = time.monotonic() + 10
+    while open_on_blob() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_on_blob() == []
+
+
 def test_a_body_that_does_not_match_its_digest_is_refused_and_not_stored(server: LiveServer) -> None:
     claimed = sha(b"the file as it was hashed " + uuid.uuid4().bytes)
     with server.client() as api:

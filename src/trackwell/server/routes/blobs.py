@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -74,7 +75,8 @@ async def _receive(
         return Response(status_code=499)  # "client closed request", as nginx logs it
     finally:
         if upload.started:
-            await run_in_threadpool(upload.close)
+            with anyio.CancelScope(shield=True):  # removed even when the request is cancelled
+                await run_in_threadpool(upload.close)
 
 
 @router.post("/missing", response_model=BlobDigests)
@@ -168,4 +170,6 @@ async def _rest(reader: BlobRead) -> AsyncIterator[bytes]:
         while reader.left > 0:
             yield await run_in_threadpool(reader.read, READ_CHUNK)
     finally:
-        await run_in_threadpool(reader.close)
+        # Not awaited: after a disconnect this runs in a cancelled scope, where an await would
+        # raise before the file is closed (closing a file does not block).
+        reader.close()
