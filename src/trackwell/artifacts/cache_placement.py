@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 import uuid
 from pathlib import Path
 
 from trackwell.artifacts.file_cache import FileCache, _tag_ns, check_sha256
-from trackwell.artifacts.fs_copy import reflink
-
-SMALL_COPY = 1 << 20  # bytes; up to this a copy is one read and one write
+from trackwell.artifacts.fs_copy import copy_new, reflink
 
 
 def place_many(cache: FileCache, items: list[tuple[str, int, str]]) -> list[int]:
@@ -63,7 +60,7 @@ def place_many(cache: FileCache, items: list[tuple[str, int, str]]) -> list[int]
                 except OSError:
                     link = False  # another file system, or too many links: copies from here on
             if not reflinks and not link and not os.path.lexists(dest):
-                _copy_new(src, dest, size)  # a new file: nothing else shares its inode
+                copy_new(src, dest, size)  # a new file: nothing else shares its inode
                 continue
             cache.place(sha256, Path(dest))
         except FileNotFoundError:  # evicted by another process since the stat
@@ -84,15 +81,3 @@ def reflinks_work(folder: Path) -> bool:
         for path in (probe_src, probe_dest):
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-def _copy_new(src: str, dest: str, size: int) -> None:
-    """Copy ``src`` to the new file ``dest``: a small file in one read and one write (half the
-    system calls of ``shutil.copyfile``), a big one by the kernel."""
-    if size > SMALL_COPY:
-        shutil.copyfile(src, dest)
-        return
-    with open(src, "rb") as fin:
-        data = fin.read()
-    with open(dest, "xb") as fout:
-        fout.write(data)

@@ -108,6 +108,8 @@ def download_entries(
     to_fetch, sizes = _place_cached(stored, cache)
     if to_fetch:
         _fetch_blobs(client, to_fetch, sizes, cache)
+        if cache is not None:
+            cache.flush()  # the cache's size total exact when download() returns, not a second later
     for name, info, dest in refs:
         _fetch_reference(client, name, info, dest, allow_missing=allow_missing_references)
     return placed
