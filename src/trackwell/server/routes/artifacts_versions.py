@@ -24,7 +24,7 @@ from trackwell.schema.artifacts import (
 )
 from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep, current_user
 from trackwell.server.responses import json_response
-from trackwell.server.routes.files import byte_range
+from trackwell.server.routes.files import ranged_download
 
 router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"], dependencies=[Depends(current_user)])
 
@@ -149,24 +149,7 @@ def download_file(
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
     entry = services.artifacts.file_entry(entity, project, name, v, path)
-    headers = {
-        "Accept-Ranges": "bytes",
-        "ETag": f'"{entry.digest}"',
-        # Artifact files are user content served from the UI's origin: never let them run as a page.
-        "Content-Security-Policy": "sandbox",
-        "X-Content-Type-Options": "nosniff",
-    }
-    wanted = byte_range(range, entry.size)
-    if wanted == "unsatisfiable":
-        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{entry.size}"})
     media_type = entry.mimetype or mimetypes.guess_type(entry.path)[0] or "application/octet-stream"
-    chunks = services.artifacts.stream(entry, wanted)
-    if wanted is None:
-        headers["Content-Length"] = str(entry.size)
-        return StreamingResponse(chunks, media_type=media_type, headers=headers)
-    first, last = wanted
-    headers |= {
-        "Content-Length": str(last - first + 1),
-        "Content-Range": f"bytes {first}-{last}/{entry.size}",
-    }
-    return StreamingResponse(chunks, status_code=206, media_type=media_type, headers=headers)
+    return ranged_download(
+        range, entry.size, entry.digest, media_type, lambda wanted: services.artifacts.stream(entry, wanted)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import IO, Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request
@@ -59,23 +59,38 @@ def download_file(
     key: RunKeyDep, path: str, services: ServicesDep, range: Annotated[str | None, Header()] = None
 ) -> Response:
     info = services.files.describe(key, path)
+    media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"
+    # The file found above is streamed: no second lookup.
+    return ranged_download(
+        range, info.size, info.sha256, media_type, lambda wanted: services.files.stream(info, wanted)
+    )
+
+
+def ranged_download(
+    range_header: str | None,
+    size: int,
+    digest: str,
+    media_type: str,
+    stream: Callable[[tuple[int, int] | None], Iterator[bytes]],
+) -> Response:
+    """User content (a run file, an artifact's file) as a download: the whole of it, or the one
+    ``Range`` asked for (206; 416 past the end), so players can seek. Served from the UI's origin,
+    so it is never let run as a page (CSP sandbox, nosniff)."""
     headers = {
         "Accept-Ranges": "bytes",
-        "ETag": f'"{info.sha256}"',
-        # Run files are user content served from the UI's origin: never let them run as a page.
+        "ETag": f'"{digest}"',
         "Content-Security-Policy": "sandbox",
         "X-Content-Type-Options": "nosniff",
     }
-    wanted = byte_range(range, info.size)
+    wanted = byte_range(range_header, size)
     if wanted == "unsatisfiable":
-        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{info.size}"})
-    media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"
-    chunks = services.files.stream(info, wanted)  # the file found above: no second lookup
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    chunks = stream(wanted)
     if wanted is None:
-        headers["Content-Length"] = str(info.size)
+        headers["Content-Length"] = str(size)
         return StreamingResponse(chunks, media_type=media_type, headers=headers)
     first, last = wanted
-    headers |= {"Content-Length": str(last - first + 1), "Content-Range": f"bytes {first}-{last}/{info.size}"}
+    headers |= {"Content-Length": str(last - first + 1), "Content-Range": f"bytes {first}-{last}/{size}"}
     return StreamingResponse(chunks, status_code=206, media_type=media_type, headers=headers)
 
 
