@@ -8,14 +8,14 @@ it is a blob upload (``PUT /api/v1/blobs/...``: a whole blob or one part of a mu
 
 from __future__ import annotations
 
-import http.client
 import http.server
 import socketserver
 import threading
 from collections import Counter
 from typing import Any
 
-HOP_BY_HOP = ("transfer-encoding", "connection", "content-length", "keep-alive")
+from benchmarks.slow_proxy import relay
+
 BLOB_PREFIX = "/api/v1/blobs/"
 
 
@@ -72,20 +72,7 @@ class CountingProxy:
             def forward(self) -> None:
                 body = self._body()
                 proxy._count(self.command, self.path, len(body))
-                upstream = http.client.HTTPConnection(*proxy.target, timeout=300)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", *HOP_BY_HOP)}
-                headers["Content-Length"] = str(len(body))
-                upstream.request(self.command, self.path, body=body, headers=headers)
-                answer = upstream.getresponse()
-                data = answer.read()
-                self.send_response(answer.status)
-                for key, value in answer.getheaders():
-                    if key.lower() not in HOP_BY_HOP:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                upstream.close()
+                relay(self, proxy.target, body, timeout=300)
 
             do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = do_HEAD = forward  # noqa: N815
 

@@ -12,7 +12,30 @@ import sys
 import time
 from typing import Any
 
-HOP_BY_HOP = ("transfer-encoding", "connection", "content-length")
+HOP_BY_HOP = ("transfer-encoding", "connection", "content-length", "keep-alive")
+
+
+def relay(
+    handler: http.server.BaseHTTPRequestHandler, target: tuple[str, int], body: bytes, timeout: float
+) -> None:
+    """Send ``handler``'s request (its ``body`` already read) to ``target`` and copy the answer back:
+    what this proxy and ``counting_proxy`` share."""
+    upstream = http.client.HTTPConnection(*target, timeout=timeout)
+    try:
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", *HOP_BY_HOP)}
+        headers["Content-Length"] = str(len(body))
+        upstream.request(handler.command, handler.path, body=body, headers=headers)
+        answer = upstream.getresponse()
+        data = answer.read()
+        handler.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in HOP_BY_HOP:
+                handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    finally:
+        upstream.close()
 
 
 def make_handler(
@@ -27,19 +50,7 @@ def make_handler(
         def forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(delay)
-            upstream = http.client.HTTPConnection(target_host, target_port, timeout=60)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            upstream.request(self.command, self.path, body=body or None, headers=headers)
-            answer = upstream.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for key, value in answer.getheaders():
-                if key.lower() not in HOP_BY_HOP:
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            upstream.close()
+            relay(self, (target_host, target_port), body, timeout=60)
 
         do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = forward  # noqa: N815 (stdlib's names)
 

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import artifact_client
 from trackwell.artifacts import uploads, workers
 from trackwell.artifacts.client import ArtifactClient
 from trackwell.artifacts.uploads import UploadStats, upload_blob
-from trackwell.sdk.api_client import ApiClient
 from trackwell.sdk.transport import TransportError
 
 PART = 5 << 20
@@ -40,9 +40,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[ArtifactClient]:
-    api = ApiClient(server.url, server.api_key)
-    yield ArtifactClient(api)
-    api.close()
+    with artifact_client(server) as made:
+        yield made
 
 
 def _file(path: Path, size: int, seed: int) -> tuple[Path, str]:

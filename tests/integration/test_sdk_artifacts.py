@@ -17,34 +17,21 @@ from benchmarks.counting_proxy import CountingProxy
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
-from tests.fixtures.sdk_env import point_sdk_at
+from tests.fixtures.sdk_env import artifact_client, point_artifacts_at
 from trackwell.artifacts.artifact import Artifact
 from trackwell.artifacts.client import ArtifactClient
 from trackwell.schema.errors import NotFound
-from trackwell.sdk.api_client import ApiClient
 
 
 @pytest.fixture
 def sdk(server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The SDK of this process pointed at the server, with its cache, staging and download folders
-    in ``tmp_path`` (also the working directory: run dirs and ./artifacts land there)."""
-    values = point_sdk_at(server, tmp_path, monkeypatch)
-    for var, sub in (
-        ("TRACKWELL_CACHE_DIR", "cache"),
-        ("TRACKWELL_STAGING_DIR", "staging"),
-        ("TRACKWELL_ARTIFACT_DIR", "artifacts"),
-    ):
-        monkeypatch.setenv(var, str(tmp_path / sub))
-        values[var] = str(tmp_path / sub)
-    monkeypatch.chdir(tmp_path)
-    return values
+    return point_artifacts_at(server, tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[ArtifactClient]:
-    api = ApiClient(server.url, server.api_key)
-    yield ArtifactClient(api)
-    api.close()
+    with artifact_client(server) as made:
+        yield made
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from benchmarks.counting_proxy import CountingProxy
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
-from tests.fixtures.sdk_env import point_sdk_at
+from tests.fixtures.sdk_env import artifact_client, point_artifacts_at
 from trackwell.artifacts import uploads, workers
 from trackwell.artifacts.artifact import Artifact
 from trackwell.artifacts.client import ArtifactClient
@@ -51,24 +51,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def sdk(server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = point_sdk_at(server, tmp_path, monkeypatch)
-    for var, sub in (
-        ("TRACKWELL_CACHE_DIR", "cache"),
-        ("TRACKWELL_STAGING_DIR", "staging"),
-        ("TRACKWELL_ARTIFACT_DIR", "artifacts"),
-    ):
-        monkeypatch.setenv(var, str(tmp_path / sub))
-        values[var] = str(tmp_path / sub)
+    values = point_artifacts_at(server, tmp_path, monkeypatch)
     monkeypatch.setattr(uploads, "MULTIPART_THRESHOLD", 1 << 20)
-    monkeypatch.chdir(tmp_path)
     return values
 
 
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[ArtifactClient]:
-    api = ApiClient(server.url, server.api_key)
-    yield ArtifactClient(api)
-    api.close()
+    with artifact_client(server) as made:
+        yield made
 
 
 def _factory(server: LiveServer) -> Any:
@@ -490,10 +481,7 @@ def test_a_run_started_while_the_server_was_away_saves_once_it_is_back(
 ) -> None:
     """``log_artifact`` cannot ask what is missing, so it stages everything; the saver uploads once
     the server is back, and creates the version only after the run's uploader has created the run."""
-    point_sdk_at(live_server, tmp_path, monkeypatch)
-    monkeypatch.setenv("TRACKWELL_STAGING_DIR", str(tmp_path / "staging"))
-    monkeypatch.setenv("TRACKWELL_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
+    point_artifacts_at(live_server, tmp_path, monkeypatch)
     monkeypatch.setattr(workers, "BACKOFF_MAX", 0.5)
     (tmp_path / "d.bin").write_bytes(os.urandom(5000))
     live_server.stop()
