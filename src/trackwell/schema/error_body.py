@@ -14,6 +14,7 @@ class ErrorDetail(WireModel):
     field: str | None = None
     hint: str | None = None
     expected_seq: int | None = None
+    problems: list[str] | None = None  # SweepConfigInvalid: every problem of the config, by its path
 
 
 class ErrorBody(WireModel):

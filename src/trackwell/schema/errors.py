@@ -4,6 +4,7 @@ Hierarchy::
 
     TrackwellError            (code="error", HTTP 500)
     ├── InvalidArgument       (400) bad input: names the field and the fix
+    │   └── SweepConfigInvalid (400) a sweep config with problems: all of them, each by its path
     ├── Unauthorized          (401) missing or wrong API key
     ├── PermissionDenied      (403) authenticated, but not allowed
     ├── NotFound              (404)
@@ -112,6 +113,24 @@ def missing_blobs(digests: list[str], shown: int = 50) -> MissingBlobs:
     )
 
 
+class SweepConfigInvalid(InvalidArgument):
+    """A sweep config with one or more problems, all listed (``problems``: "<path>: <what> (<fix>)",
+    e.g. "parameters.learning_rate.min must be less than max"); nothing was created."""
+
+    code = "invalid_sweep_config"
+
+    def __init__(self, problems: list[str]) -> None:
+        count = f"{len(problems)} problems" if len(problems) != 1 else "1 problem"
+        listed = "".join(f"\n  - {p}" for p in problems)
+        super().__init__(f"the sweep config has {count}:{listed}", field="config")
+        self.problems = list(problems)
+
+    def to_body(self) -> ErrorBody:
+        body = super().to_body()
+        body.error.problems = list(self.problems)
+        return body
+
+
 _BY_CODE: dict[str, type[TrackwellError]] = {
     cls.code: cls
     for cls in (
@@ -137,5 +156,7 @@ def error_from_body(status: int, body: Any) -> TrackwellError:
         return TrackwellError(f"server answered HTTP {status}: {str(body)[:300]}")
     if detail.code == SequenceGap.code and detail.expected_seq is not None:
         return SequenceGap(detail.message, expected_seq=detail.expected_seq)
+    if detail.code == SweepConfigInvalid.code and detail.problems is not None:
+        return SweepConfigInvalid(detail.problems)
     cls = _BY_CODE.get(detail.code, TrackwellError)
     return cls(detail.message, field=detail.field, hint=detail.hint)
