@@ -19,6 +19,7 @@ from trackwell.service.auth import AuthService
 from trackwell.service.blob_transfers import BlobTransferService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
+from trackwell.service.importance import ImportanceService
 from trackwell.service.layouts import LayoutService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
@@ -49,6 +50,7 @@ class Services:
     workspace: WorkspaceService
     artifacts: ArtifactService
     transfers: BlobTransferService  # blob uploads in parts, missing digests, download URLs
+    importance: ImportanceService  # parameter importance (random forest) for the UI's panels
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -84,6 +86,7 @@ def build_services(settings: ServerSettings) -> Services:
             transfers=BlobTransferService(
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
             ),
+            importance=ImportanceService(db),
         )
     except BaseException:
         db.close()
