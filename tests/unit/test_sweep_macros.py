@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -17,11 +19,17 @@ from trackwell.sweeps.macros import (
 )
 
 # W&B's test case: a true and a false boolean, an int and None.
-WANDB_ARGS = {"a": {"value": True}, "b": {"value": False}, "c": {"value": 1}, "d": {"value": None}}
-MIXED = {"lr": {"value": 0.001}, "layers": {"value": 3}, "opt": {"value": {"name": "adam", "beta": 0.9}}}
+Args = dict[str, dict[str, Any]]
+
+WANDB_ARGS: Args = {"a": {"value": True}, "b": {"value": False}, "c": {"value": 1}, "d": {"value": None}}
+MIXED: Args = {
+    "lr": {"value": 0.001},
+    "layers": {"value": 3},
+    "opt": {"value": {"name": "adam", "beta": 0.9}},
+}
 
 
-def cmd(command: list[object], args: dict[str, dict[str, object]] = WANDB_ARGS, **kw: object) -> list[str]:
+def cmd(command: Sequence[object], args: Args = WANDB_ARGS, **kw: object) -> list[str]:
     options: dict[str, object] = {"program": "train.py", "environ": {}, "interpreter": "/py"} | kw
     return build_command(command, args, **options)  # type: ignore[arg-type]
 
@@ -89,7 +97,7 @@ def test_args_json_file_expands_to_the_path_given() -> None:
 
 
 def test_values_render_with_str_not_json() -> None:
-    args = {"flag": {"value": True}, "nested": {"value": {"k": [1, 2]}}, "s": {"value": "a b"}}
+    args: Args = {"flag": {"value": True}, "nested": {"value": {"k": [1, 2]}}, "s": {"value": "a b"}}
     assert cmd(["${args}"], args) == ["--flag=True", "--nested={'k': [1, 2]}", "--s=a b"]
     # ...but JSON in ${args_json}, types kept
     assert json.loads(cmd(["${args_json}"], args)[0]) == {"flag": True, "nested": {"k": [1, 2]}, "s": "a b"}
