@@ -121,7 +121,7 @@ def test_flapping_trials_stop_the_agent(server: LiveServer, tmp_path: Path) -> N
     done = run_cli("agent", sweep_path, cwd=tmp_path, env=env)
     assert done.returncode == 1
     assert done.stderr.count("failed (exit code 3)") == 3
-    assert "3 runs failed in the agent's first 60 s (flapping)" in done.stderr
+    assert "Detected 3 failed runs in the first 60 seconds" in done.stderr
     assert "WANDB_AGENT_DISABLE_FLAPPING=true" in done.stderr
     assert len(sweep_runs(server, sweep_path)) == 3  # each was leased and reported
 
@@ -135,7 +135,8 @@ def test_without_flapping_the_initial_failure_limit_stops_the_agent(
     done = run_cli("agent", sweep_path, cwd=tmp_path, env=env)
     assert done.returncode == 1
     assert done.stderr.count("failed (exit code 3)") == 4
-    assert "4 of the first 4 runs failed" in done.stderr and "flapping" not in done.stderr
+    assert "Detected 4 failed runs and only 0 finished" in done.stderr
+    assert "WANDB_AGENT_MAX_INITIAL_FAILURES" in done.stderr and "first 60 seconds" not in done.stderr
 
 
 def test_ctrl_c_waits_then_terminates_the_trial(server: LiveServer, tmp_path: Path) -> None:

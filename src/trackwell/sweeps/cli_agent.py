@@ -12,13 +12,14 @@ a free slot (``want_run``), and carries back the controller's commands:
   repeats the stop after that delay; here the agent's own clock decides, so one stop is enough.
 - ``exit``: ask for nothing more, let the live trials finish, report them, and end.
 
-Failure policy (W&B's): "flapping", 3 trials failed within the agent's first 60 s, ends the agent
+Failure policy: W&B's, the one ``trackwell.agent()`` applies too (:class:`~.failures.FailurePolicy`):
+"flapping", 3 trials failed within the agent's first 60 s, ends the agent
 (``WANDB_AGENT_DISABLE_FLAPPING=true`` turns it off); so does "failing", at least
-``WANDB_AGENT_MAX_INITIAL_FAILURES`` (5) failures and no fewer failures than earlier trials. A
-failure is a non-zero exit of a trial the agent did not stop itself (W&B counts positive exit codes
-only, so a program killed by a signal, a segfault, was never a failure there; here it is).
-``--count N`` ends the agent after N trials. A sweep deleted under the agent (404) lets the live
-trials finish, then the agent ends with exit code 1.
+``WANDB_AGENT_MAX_INITIAL_FAILURES`` (5) failures and no more successes. A failure is a non-zero
+exit of a trial the agent did not stop itself (W&B counts positive exit codes only, so a program
+killed by a signal, a segfault, was never a failure there; here it is). ``--count N`` ends the
+agent after N trials. A sweep deleted under the agent (404) lets the live trials finish, then the
+agent ends with exit code 1.
 
 Ctrl-C is W&B's tiered shutdown: the first waits for the live trials (no new ones), the second sends
 them SIGTERM, the third SIGKILL. SIGTERM to the agent (a job scheduler) is the second step at once,
@@ -51,6 +52,7 @@ from trackwell.sweeps.cli_agent_trials import (
     write_param_files,
 )
 from trackwell.sweeps.client import SweepClient, TransportError
+from trackwell.sweeps.failures import FailurePolicy
 from trackwell.sweeps.macros import DEFAULT_COMMAND, build_command, unknown_macros, uses_macro
 
 __all__ = ["AgentOptions", "CliAgent", "check_program"]
@@ -83,7 +85,10 @@ class CliAgent:
         self.agent_id = ""
         self.trials: dict[str, TrialProcess] = {}
         self.unreported: dict[str, int] = {}  # run id -> exit code, until a heartbeat carries it
-        self.started = self.ended = self.failed = 0
+        self.started = self.ended = 0
+        self.failures = FailurePolicy(
+            flapping=options.flapping, max_initial_failures=max(1, options.max_initial_failures)
+        )
         self.stopping: str | None = None  # why no new trial is asked for
         self.exit_code = EXIT_OK
         self.interrupts = 0  # Ctrl-Cs received (SIGTERM counts as two)
@@ -95,7 +100,6 @@ class CliAgent:
         self._gone = False  # the sweep or agent is no longer on the server
         self._command: list[Any] | None = None
         self._program: str | None = None
-        self._start = time.monotonic()
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -115,7 +119,9 @@ class CliAgent:
         )
         self.agent_id = str(registered["id"])
         self._say(f"agent {self.agent_id} started on sweep {self.path}")
-        self._start = time.monotonic()
+        self.failures = FailurePolicy(
+            flapping=self.options.flapping, max_initial_failures=max(1, self.options.max_initial_failures)
+        )  # its 60 s of flapping count from here
         restore = self._install_signal_handlers()
         try:
             self._loop()
@@ -279,29 +285,13 @@ class CliAgent:
     def _ended(self, run_id: str, code: int, stop_reason: str | None) -> None:
         self.unreported[run_id] = code
         self._heartbeat_now = True
-        failed = code != 0 and stop_reason is None
-        outcome = stop_reason or ("failed" if failed else "finished")
-        self._say(f"run {run_id} {outcome} ({exit_code_text(code)})")
-        if failed:
-            self.failed += 1
-            self._check_failures()
         self.ended += 1
-
-    def _check_failures(self) -> None:
-        opts = self.options
-        early = time.monotonic() - self._start < opts.flapping_seconds
-        if opts.flapping and early and self.failed >= opts.flapping_failures:
+        outcome = stop_reason or ("finished" if code == 0 else "failed")
+        self._say(f"run {run_id} {outcome} ({exit_code_text(code)})")
+        give_up = self.failures.record(code, stopped_by_sweep=stop_reason is not None)
+        if give_up is not None:
             self.exit_code = EXIT_FAILED
-            self._stop_asking(
-                f"{self.failed} runs failed in the agent's first {opts.flapping_seconds:g} s (flapping); "
-                "fix the program, or set WANDB_AGENT_DISABLE_FLAPPING=true to go on regardless"
-            )
-        elif self.failed >= self.ended and self.failed >= opts.max_initial_failures:
-            self.exit_code = EXIT_FAILED
-            self._stop_asking(
-                f"{self.failed} of the first {self.ended + 1} runs failed; "
-                "set WANDB_AGENT_MAX_INITIAL_FAILURES to allow more"
-            )
+            self._stop_asking(give_up)
 
     def _escalate(self) -> None:
         now = time.monotonic()

@@ -32,8 +32,6 @@ class AgentOptions:
     count: int | None = None
     kill_delay: float = 30.0
     flapping: bool = True
-    flapping_seconds: float = 60.0
-    flapping_failures: int = 3
     max_initial_failures: int = 5
     poll_seconds: float = 0.05
     retry_max_seconds: float = 10.0
