@@ -30,6 +30,7 @@ from trackwell.server.routes import (
     projects,
     records,
     runs,
+    sweeps,
     tables,
 )
 from trackwell.server.routes.ui_workspace import include_ui_routers
@@ -63,7 +64,19 @@ def create_app(settings: ServerSettings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (health, projects, importance, runs, records, history, files, tables, blobs, artifacts):
+    for module in (
+        health,
+        projects,
+        importance,
+        runs,
+        records,
+        history,
+        files,
+        tables,
+        blobs,
+        artifacts,
+        sweeps,
+    ):
         app.include_router(module.router)
     include_ui_routers(app)
     install_static(app, settings.static_dir)  # last: its catch-all route must not shadow the API
