@@ -139,7 +139,7 @@ def _metric(raw: Any, out: Problems) -> MetricSpec | None:
         out.add(
             "metric.goal",
             f"must be minimize or maximize, not {show(goal)}",
-            f"spell it minimize or maximize{hint} (W&B silently reads an unknown goal as minimize)",
+            f"spell it minimize or maximize{hint}; W&B silently reads an unknown goal as minimize",
         )
     target = raw.get("target")
     if target is not None and not is_number(target):
@@ -209,7 +209,7 @@ def _method_rules(
 
 def _grid_fix(param: ParamSpec) -> str:
     if param.distribution == "categorical_w_probabilities":
-        return "grid tries every value once; drop probabilities (they weight random draws)"
+        return "grid tries every value once; drop probabilities, which weight random draws"
     return "grid needs values; use values: [...] or int_uniform/q_uniform"
 
 

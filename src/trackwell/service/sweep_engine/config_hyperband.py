@@ -89,10 +89,10 @@ def _check(raw: Mapping[str, Any], path: str, out: Problems) -> None:
         if key in raw and (not is_int(raw[key]) or raw[key] < 1):
             out.add(f"{path}.{key}", f"must be an integer of at least 1, not {show(raw[key])}")
     if "max_iter" in raw and "s" not in raw:
-        out.add(path, "has max_iter without s", "give s (how many bands below max_iter), or use min_iter")
+        out.add(path, "has max_iter without s", "give s, the number of bands below max_iter, or use min_iter")
     elif "max_iter" not in raw and "min_iter" not in raw:
         out.add(
             path,
             "needs min_iter, or max_iter and s",
-            "e.g. min_iter: 3 (the first milestone, in logged values)",
+            "e.g. min_iter: 3, the first milestone in logged values",
         )

@@ -57,6 +57,19 @@ DEPRECATED = {
     "q_log_uniform": "q_log_uniform_values with min: e^min, max: e^max",
     "inv_log_uniform": "log_uniform_values with min: e^-max, max: e^-min (the same law)",
 }
+# Names users bring from other tools, for "did you mean".
+_ALIASES = {
+    "gaussian": "normal",
+    "lognormal": "log_normal",
+    "loguniform": "log_uniform_values",
+    "int": "int_uniform",
+    "integer": "int_uniform",
+    "randint": "int_uniform",
+    "choice": "categorical",
+    "quniform": "q_uniform",
+    "qloguniform": "q_log_uniform_values",
+    "fixed": "constant",
+}
 _LOG_VALUES = ("log_uniform_values", "q_log_uniform_values", "inv_log_uniform_values")
 _MAX_EXPONENT = 700.0  # e^700 ~ 1e304: past it exp() overflows a float
 
@@ -70,8 +83,8 @@ def parse_parameters(raw: Any, out: Problems) -> tuple[ParamSpec, ...]:
         if param.name in seen:
             out.add(
                 "parameters",
-                f"define {param.name} twice ({'.'.join(seen[param.name].path)} and {' > '.join(param.path)})",
-                "rename one: a nested parameter opt.lr and a top-level name 'opt.lr' collide",
+                f"define {param.name} twice: as a top-level name and nested ({' > '.join(param.path)})",
+                f"rename one; both would be the flat name {param.name}",
             )
         seen[param.name] = param
     return tuple(sorted(seen.values(), key=lambda p: p.name))
@@ -128,7 +141,7 @@ def _leaf(names: tuple[str, ...], path: str, raw: Any, out: Problems) -> ParamSp
     if dist is None:
         dist = _infer(raw, path, out)
     elif dist not in KEYS:
-        hint = did_you_mean(dist, KEYS)
+        hint = did_you_mean(dist, KEYS, _ALIASES)
         out.add(
             f"{path}.distribution", f"{show(dist)} is not a distribution", f"use one of {listed(KEYS)}{hint}"
         )
@@ -157,8 +170,8 @@ def _infer(raw: Mapping[str, Any], path: str, out: Problems) -> str | None:
     elif keys & {"q", "mu", "sigma", "a", "b"}:
         out.add(
             path,
-            f"has {listed(sorted(keys))} but no distribution",
-            "add distribution: (q_uniform, q_log_uniform_values, normal, log_normal, beta, ...); "
+            f"has {listed(sorted(keys), 'and')} but no distribution",
+            "add the distribution meant (q_uniform, q_log_uniform_values, normal, log_normal, beta, ...); "
             "only values, value and min/max are inferred",
         )
     elif "probabilities" in keys:
@@ -178,7 +191,7 @@ def _keys_fit(dist: str, raw: Mapping[str, Any], path: str, out: Problems) -> bo
     allowed = (*KEYS[dist], "distribution")
     extra = sorted(str(k) for k in raw if k not in allowed)
     if extra:
-        fix = f"{dist} takes {listed(allowed)}"
+        fix = f"{dist} takes {listed(allowed, 'and')}"
         if dist == "categorical" and extra == ["probabilities"]:
             fix = "use distribution: categorical_w_probabilities, or leave distribution out"
         out.add(path, f"has {listed(extra)}, which distribution {dist} does not take", fix)
@@ -232,7 +245,9 @@ def _choices(dist: str, path: str, raw: Mapping[str, Any], out: Problems) -> dic
             )
         elif len(probs) != len(values):
             out.add(
-                ppath, f"has {len(probs)} entries for {len(values)} values", "give one probability per value"
+                ppath,
+                f"has {len(probs)} {'entry' if len(probs) == 1 else 'entries'} for {len(values)} values",
+                "give one probability per value",
             )
         elif not math.isclose(math.fsum(probs), 1.0, rel_tol=1e-5, abs_tol=1e-8):
             out.add(ppath, f"sum to {math.fsum(probs):g}, not 1", "make the probabilities add up to 1")

@@ -54,6 +54,7 @@ def did_you_mean(word: Any, choices: Iterable[str], aliases: dict[str, str] | No
     return f"; did you mean {close[0]}?" if close else ""
 
 
-def listed(words: Iterable[str]) -> str:
+def listed(words: Iterable[str], conjunction: str = "or") -> str:
+    """ "a, b or c" (or "a, b and c")."""
     items = list(words)
-    return ", ".join(items[:-1]) + f" or {items[-1]}" if len(items) > 1 else "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} {items[-1]}" if len(items) > 1 else "".join(items)
