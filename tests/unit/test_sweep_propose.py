@@ -68,3 +68,29 @@ def test_deep_nesting_and_dotted_top_level_names_renest_by_their_path() -> None:
         "optimizer.lr": {"value": 0.1},
     }
     assert wire_args(spec, {"unknown": 1}) == {"unknown": {"value": 1}}
+
+
+def test_bayes_delegates_to_the_gp_and_answers_in_wire_form() -> None:
+    spec = parse_config(
+        {
+            "method": "bayes",
+            "metric": {"name": "loss", "goal": "minimize"},
+            "parameters": {
+                "x": {"min": -1.0, "max": 1.0},
+                "opt": {"parameters": {"name": {"values": ["adam", "sgd"]}, "wd": {"value": 0.01}}},
+            },
+        }
+    )
+    trials: list[Trial] = []
+    for i in range(6):
+        proposal = propose(spec, trials, seed=i)
+        assert proposal is not None
+        p = proposal.params
+        assert -1.0 <= p["x"] <= 1.0 and p["opt.name"] in ("adam", "sgd") and p["opt.wd"] == 0.01
+        assert proposal.args == {
+            "opt": {"value": {"name": p["opt.name"], "wd": 0.01}},
+            "x": {"value": p["x"]},
+        }
+        trials.append(
+            Trial(f"r{i}", p, "finished", best=p["x"] ** 2, last=p["x"] ** 2, history=(p["x"] ** 2,))
+        )
