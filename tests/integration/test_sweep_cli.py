@@ -55,15 +55,15 @@ def run_cli(
 
 def start_agent(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     """``trackwell agent ...`` in the background; its output goes to ``cwd/agent.out``."""
-    out = (cwd / "agent.out").open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "trackwell", "agent", *args],
-        cwd=cwd,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with (cwd / "agent.out").open("w") as out:  # the agent has its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "trackwell", "agent", *args],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def agent_output(cwd: Path) -> str:

@@ -49,7 +49,8 @@ def _long_trial(exit_on_term: bool) -> str:
 
 
 def _ready(folder: Path) -> Path:
-    return wait_for(lambda: next(iter(folder.glob("ready-*")), None), what="the trial to start")
+    found: Path = wait_for(lambda: next(iter(folder.glob("ready-*")), None), what="the trial to start")
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -81,7 +82,7 @@ def test_a_stop_reaches_the_program_as_sigterm(server: LiveServer, tmp_path: Pat
     finally:
         agent.kill()
     out = agent_output(tmp_path)
-    assert f"stopping run {run_id}" in out and "SIGKILL" not in out
+    assert f"stopping run {run_id}" in out and "after SIGTERM: SIGKILL" not in out
     assert f"run {run_id} stopped" in out
     assert len((tmp_path / f"sigterm-{run_id}").read_text().splitlines()) == 1
     assert [r["run_id"] for r in sweep_runs(server, sweep_path)] == [run_id]
