@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from trackwell.schema.errors import SweepConfigInvalid
 from trackwell.service.sweep_engine import parse_config
@@ -119,7 +120,10 @@ def test_the_issues_example_and_every_problem_in_one_answer() -> None:
             {"values": [1, 2], "probabilities": [0.5, 0.4]},
             "parameters.x.probabilities sum to 0.9, not 1 (make the probabilities add up to 1)",
         ),
-        ({"min": "0", "max": 1}, "parameters.x.min must be a finite number, not '0'"),
+        (
+            {"min": "0", "max": 1},
+            "parameters.x.min must be a finite number, not '0' (write 0 without quotes)",
+        ),
         ({"min": 0.0, "max": float("inf")}, "parameters.x.max must be a finite number, not inf"),
         ({"min": 2, "max": 2}, "parameters.x.min must be less than max (got min 2 and max 2)"),
         (
@@ -340,4 +344,22 @@ def test_hyperband_problems() -> None:
     ]
     assert problems("hyperband") == [
         "early_terminate must be a mapping such as {type: hyperband, min_iter: 3}, not 'hyperband'"
+    ]
+
+
+def test_numbers_that_arrived_as_text_get_the_yaml_fix() -> None:
+    config = yaml.safe_load(
+        """
+        method: random
+        metric: {name: loss, target: 1e-3}
+        parameters:
+          lr: {distribution: log_uniform_values, min: 1e-5, max: 0.1}
+          s: {distribution: normal, mu: '2', sigma: 1E2}
+        """
+    )
+    assert _problems(config) == [
+        "metric.target must be a number, not '1e-3' (YAML reads 1e-3 as text; write 1.0e-3)",
+        "parameters.lr.min must be a finite number, not '1e-5' (YAML reads 1e-5 as text; write 1.0e-5)",
+        "parameters.s.mu must be a finite number, not '2' (write 2 without quotes)",
+        "parameters.s.sigma must be a number greater than 0, not '1E2' (YAML reads 1E2 as text; write 1.0e2)",
     ]

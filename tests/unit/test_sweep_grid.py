@@ -158,3 +158,12 @@ def test_grid_propose_at_5000_points_and_5000_trials_is_fast() -> None:
     assert best < 0.02, f"grid propose took {best * 1000:.1f} ms"
     trials.append(Trial("last", points[4999], "running"))
     assert propose(spec, trials, seed=0) is None
+
+
+def test_numpy_scalars_are_plain_numbers_to_params_key() -> None:
+    import numpy as np
+
+    assert params_key({"a": np.int64(3), "b": np.float64(0.5), "c": np.float32(2.0)}) == params_key(
+        {"a": 3, "b": 0.5, "c": 2}
+    )
+    assert params_key({"d": {"x": np.bool_(True)}}) == params_key({"d": {"x": True}})

@@ -17,7 +17,15 @@ from typing import Any, cast
 from trackwell.schema.errors import SweepConfigInvalid
 from trackwell.service.sweep_engine.config_hyperband import parse_early_terminate
 from trackwell.service.sweep_engine.config_params import parse_parameters
-from trackwell.service.sweep_engine.config_text import Problems, did_you_mean, is_int, is_number, listed, show
+from trackwell.service.sweep_engine.config_text import (
+    Problems,
+    did_you_mean,
+    is_int,
+    is_number,
+    listed,
+    show,
+    yaml_number_hint,
+)
 from trackwell.service.sweep_engine.grid import GRID_DISTRIBUTIONS, MAX_GRID_POINTS, grid_size
 from trackwell.service.sweep_engine.spec import Goal, Impute, Method, MetricSpec, ParamSpec, SweepSpec
 
@@ -146,7 +154,7 @@ def _metric(raw: Any, out: Problems) -> MetricSpec | None:
         out.add(
             "metric.target",
             f"must be a number, not {show(target)}",
-            "the value that finishes the sweep once a run reaches it",
+            yaml_number_hint(target) or "the value that finishes the sweep once a run reaches it",
         )
     impute = raw.get("impute", "worst")
     if impute not in IMPUTES:

@@ -18,7 +18,15 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from trackwell.service.sweep_engine.config_text import Problems, did_you_mean, is_int, is_number, listed, show
+from trackwell.service.sweep_engine.config_text import (
+    Problems,
+    did_you_mean,
+    is_int,
+    is_number,
+    listed,
+    show,
+    yaml_number_hint,
+)
 from trackwell.service.sweep_engine.quantize import k_range
 from trackwell.service.sweep_engine.spec import Distribution, ParamSpec
 
@@ -265,7 +273,7 @@ def _bounds(dist: str, path: str, raw: Mapping[str, Any], out: Problems) -> dict
             out.add(f"{path}.{key}", f"must be an integer for int_uniform, not {show(bound)}", fix)
             ok = False
         elif not is_number(bound):
-            out.add(f"{path}.{key}", f"must be a finite number, not {show(bound)}")
+            out.add(f"{path}.{key}", f"must be a finite number, not {show(bound)}", yaml_number_hint(bound))
             ok = False
     if not ok:
         return {}
@@ -298,7 +306,7 @@ def _shape(dist: str, path: str, raw: Mapping[str, Any], out: Problems) -> dict[
     if "mu" in KEYS[dist]:
         mu = raw.get("mu", 0.0)
         if not is_number(mu):
-            out.add(f"{path}.mu", f"must be a finite number, not {show(mu)}")
+            out.add(f"{path}.mu", f"must be a finite number, not {show(mu)}", yaml_number_hint(mu))
         return {"mu": mu, "sigma": _positive(raw, "sigma", 1.0, path, out)}
     return {"a": _positive(raw, "a", 1.0, path, out), "b": _positive(raw, "b", 1.0, path, out)}
 
@@ -306,7 +314,9 @@ def _shape(dist: str, path: str, raw: Mapping[str, Any], out: Problems) -> dict[
 def _positive(raw: Mapping[str, Any], key: str, default: float, path: str, out: Problems) -> Any:
     value = raw.get(key, default)
     if not is_number(value) or value <= 0:
-        out.add(f"{path}.{key}", f"must be a number greater than 0, not {show(value)}")
+        out.add(
+            f"{path}.{key}", f"must be a number greater than 0, not {show(value)}", yaml_number_hint(value)
+        )
     return value
 
 

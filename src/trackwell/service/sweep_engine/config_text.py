@@ -37,6 +37,21 @@ def is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def yaml_number_hint(x: Any) -> str | None:
+    """The fix when a number arrived as text: PyYAML (YAML 1.1) reads ``1e-5``, without a dot, as a string."""
+    if not isinstance(x, str):
+        return None
+    try:
+        float(x)
+    except ValueError:
+        return None
+    text = x.strip()
+    mantissa, e, exponent = text.lower().partition("e")
+    if e and "." not in mantissa:
+        return f"YAML reads {text} as text; write {mantissa}.0e{exponent}"
+    return f"write {text} without quotes"
+
+
 def show(x: Any) -> str:
     """A value as the user wrote it, shortened."""
     text = repr(x)
