@@ -329,3 +329,27 @@ def test_agent_exits_when_a_grid_is_done(server: LiveServer, tmp_path: Path, env
     assert done.returncode == 0, done.stderr
     assert sorted(r["params"]["x"] for r in sweep_runs(server, sweep_path)) == [1, 2]
     assert get_sweep(server, sweep_path)["state"] == "finished"
+
+
+def test_parallel_agents_share_a_grid_without_duplicates(server: LiveServer, tmp_path: Path) -> None:
+    env = cli_env(server, tmp_path)
+    config = {"program": "ok.py", "method": "grid", "parameters": {"x": {"values": [1, 2, 3, 4, 5, 6]}}}
+    path = write_sweep(tmp_path, config, "import trackwell\ntrackwell.init().finish()\n")
+    sweep_path = create_sweep(path, env, "-p", "cli-parallel")
+    folders = [tmp_path / f"agent{i}" for i in range(3)]
+    agents = []
+    for folder in folders:
+        folder.mkdir()
+        (folder / "ok.py").write_text((tmp_path / "ok.py").read_text())
+        agents.append(start_agent(sweep_path, cwd=folder, env=env))
+    try:
+        codes = [agent.wait(TIMEOUT) for agent in agents]
+    finally:
+        for agent in agents:
+            agent.kill()
+    assert codes == [0, 0, 0], [agent_output(f) for f in folders]
+    trials = sweep_runs(server, sweep_path)
+    assert sorted(t["params"]["x"] for t in trials) == [1, 2, 3, 4, 5, 6]  # each once, none twice
+    assert all(t["state"] == "finished" for t in trials)
+    started = [agent_output(f).count("starting run") for f in folders]
+    assert sum(started) == 6

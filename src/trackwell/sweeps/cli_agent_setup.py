@@ -81,6 +81,6 @@ def check_program(command: list[Any] | None, program: str | None, cwd: Path) -> 
         raise InvalidArgument(
             f"the sweep's program {program!r} is not in {cwd}",
             field="program",
-            hint="start `trackwell agent` in the folder that holds it (a relative program is found "
-            "from the agent's working folder, as in W&B), or give its absolute path in the config",
+            hint="start `trackwell agent` in the folder that holds it: as in W&B, a relative program is "
+            "found from the agent's working folder; or give its absolute path in the config",
         )
