@@ -323,10 +323,16 @@ def test_agent_for_a_sweep_that_does_not_exist(
 
 def test_agent_exits_when_a_grid_is_done(server: LiveServer, tmp_path: Path, env: dict[str, str]) -> None:
     config = {"program": "ok.py", "method": "grid", "parameters": {"x": {"values": [1, 2]}}}
-    path = write_sweep(tmp_path, config, "import trackwell\ntrackwell.init().finish()\n")
-    sweep_path = create_sweep(path, env, "-p", "cli-grid")
+    trial = (
+        "import sys, trackwell\ntrackwell.init().finish()\n"
+        "print('out of the trial')\nprint('trial-stderr-line', file=sys.stderr)\n"
+    )
+    sweep_path = create_sweep(write_sweep(tmp_path, config, trial), env, "-p", "cli-grid")
     done = run_cli("agent", sweep_path, cwd=tmp_path, env=env)  # no --count: until the sweep says exit
     assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout.count("out of the trial") == 2 and done.stderr.count("trial-stderr-line") == 2
+    )  # passed through
     assert sorted(r["params"]["x"] for r in sweep_runs(server, sweep_path)) == [1, 2]
     assert get_sweep(server, sweep_path)["state"] == "finished"
 

@@ -161,6 +161,26 @@ def test_ctrl_c_waits_then_terminates_the_trial(server: LiveServer, tmp_path: Pa
     assert len(sweep_runs(server, sweep_path)) == 1  # no trial was started after the first Ctrl-C
 
 
+def test_a_third_ctrl_c_kills_at_once(server: LiveServer, tmp_path: Path) -> None:
+    env = cli_env(server, tmp_path)  # the default 30 s grace: only the third Ctrl-C ends it sooner
+    sweep_path = create_sweep(write_sweep(tmp_path, CONFIG, _long_trial(False)), env, "-p", "sig-ctrl-c3")
+    agent = start_agent(sweep_path, cwd=tmp_path, env=env)
+    try:
+        ready = _ready(tmp_path)
+        run_id, pid = ready.name.removeprefix("ready-"), int(ready.read_text())
+        agent.send_signal(signal.SIGINT)
+        wait_for(lambda: "waiting for the running trial(s)" in agent_output(tmp_path), what="tier 1")
+        agent.send_signal(signal.SIGINT)
+        wait_for(lambda: (tmp_path / f"sigterm-{run_id}").exists(), what="SIGTERM (ignored by the trial)")
+        assert _alive(pid)
+        agent.send_signal(signal.SIGINT)
+        wait_for(lambda: not _alive(pid), timeout=10, what="SIGKILL on the third Ctrl-C")
+        assert _finish(agent) == 130
+    finally:
+        agent.kill()
+    assert f"killing run(s) {run_id} (SIGKILL)" in agent_output(tmp_path)
+
+
 @pytest.mark.parametrize("kill_delay", ["1"])
 def test_sigterm_to_the_agent_terminates_then_kills_its_trial(
     server: LiveServer, tmp_path: Path, kill_delay: str
