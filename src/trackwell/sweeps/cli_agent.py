@@ -86,9 +86,7 @@ class CliAgent:
         self.trials: dict[str, TrialProcess] = {}
         self.unreported: dict[str, int] = {}  # run id -> exit code, until a heartbeat carries it
         self.started = self.ended = 0
-        self.failures = FailurePolicy(
-            flapping=options.flapping, max_initial_failures=max(1, options.max_initial_failures)
-        )
+        self.failures = self._failure_policy()
         self.stopping: str | None = None  # why no new trial is asked for
         self.exit_code = EXIT_OK
         self.interrupts = 0  # Ctrl-Cs received (SIGTERM counts as two)
@@ -119,15 +117,17 @@ class CliAgent:
         )
         self.agent_id = str(registered["id"])
         self._say(f"agent {self.agent_id} started on sweep {self.path}")
-        self.failures = FailurePolicy(
-            flapping=self.options.flapping, max_initial_failures=max(1, self.options.max_initial_failures)
-        )  # its 60 s of flapping count from here
+        self.failures = self._failure_policy()  # the 60 s of flapping count from here
         restore = self._install_signal_handlers()
         try:
             self._loop()
         finally:
             restore()
         return self.exit_code
+
+    def _failure_policy(self) -> FailurePolicy:
+        opts = self.options
+        return FailurePolicy(flapping=opts.flapping, max_initial_failures=max(1, opts.max_initial_failures))
 
     @property
     def path(self) -> str:
