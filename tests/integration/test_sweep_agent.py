@@ -265,3 +265,32 @@ def test_sweep_takes_a_callable_and_prints_wandbs_lines(
     ran: list[int] = []
     trackwell.agent(sweep_id, function=lambda: ran.append(1), count=2)  # bare id: found again
     assert ran == [1, 1]
+
+
+def test_agent_without_a_function_runs_the_sweeps_program(sdk: LiveServer, tmp_path: Path) -> None:
+    (tmp_path / "trial.py").write_text(
+        "import trackwell\n"
+        "with trackwell.init(config={'epochs': 1}) as run:\n"
+        "    trackwell.log({'loss': run.config.x * 2})\n"
+    )
+    config = {"method": "grid", "program": "trial.py", "parameters": {"x": {"values": [1, 2, 3]}}}
+    sweep_id = trackwell.sweep(config, project="sweeps-program")
+    trackwell.agent(sweep_id, count=2)  # W&B's wandb.agent without function: the CLI agent's loop
+    runs = list(_api(sdk).runs("sweeps-program"))
+    assert sorted(r.config["x"] for r in runs) == [1, 2] and {r.state for r in runs} == {"finished"}
+    assert sorted(r.summary["loss"] for r in runs) == [2, 4] and {r.sweep_name for r in runs} == {sweep_id}
+
+
+def test_ctrl_c_in_a_trial_ends_its_run_killed_and_then_the_agent(sdk: LiveServer) -> None:
+    sweep_id = trackwell.sweep(
+        {"method": "random", "parameters": {"x": {"values": [1]}}}, project="sweeps-ctrlc"
+    )
+
+    def train() -> None:
+        trackwell.init()  # no `with`: the agent ends the run
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        trackwell.agent(sweep_id, function=train, count=3)
+    (run,) = list(_api(sdk).runs("sweeps-ctrlc"))
+    assert run.state == "killed" and trackwell.run is None
