@@ -28,9 +28,10 @@ PORT = os.environ.get("TRACKWELL_DEMO_PORT", "7077")
 # Every example runs, in name order (30_query_api reads back what the others logged). These end
 # with an error on purpose:
 FAILS_ON_PURPOSE = {"15_orphaned_run.py": "its run must end as failed"}
+# Not run as a script of its own: the program the command-line sweep agent starts for each trial.
+AGENT_PROGRAMS = {"06_sweep_cli_train.py"}
 # The handbook's other examples, by what they wait for.
 NOT_YET = {
-    "handbook 06, 07": "sweeps",
     "handbook 10, 11, 12": "framework integrations",
 }
 
@@ -99,6 +100,8 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
     workdir.mkdir(parents=True, exist_ok=True)
     for script in sorted(EXAMPLES.glob("*.py")):
         name = script.name
+        if name in AGENT_PROGRAMS:
+            continue
         start = time.monotonic()
         proc = subprocess.run(
             [sys.executable, str(script)],
@@ -108,15 +111,51 @@ def run_examples(env: dict[str, str]) -> list[tuple[str, bool, str]]:
             text=True,
             timeout=300,
         )
-        took = time.monotonic() - start
-        why_it_fails = FAILS_ON_PURPOSE.get(name)
-        ok = (proc.returncode == 0) == (why_it_fails is None)
-        note = f"{took:4.1f}s" + ("" if why_it_fails is None else f"  (fails on purpose: {why_it_fails})")
-        if not ok:
-            note += "\n" + (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        print(f"  {'ok ' if ok else 'FAIL'} {name:34s} {note}", flush=True)
-        results.append((name, ok, note))
+        results.append(report(name, proc, time.monotonic() - start))
+        if name == "06_sweep_bayes.py":
+            results.append(run_cli_sweep(env, workdir))
     return results
+
+
+def run_cli_sweep(env: dict[str, str], workdir: Path) -> tuple[str, bool, str]:
+    """The handbook's YAML sweep the way its README says: `trackwell sweep 06_sweep_cli.yaml`, then
+    `trackwell agent SWEEP_ID --count 3`, from the examples folder (the config names its program
+    relative to it); run folders go to the demo's work folder (WANDB_DIR)."""
+    start = time.monotonic()
+    cli = [sys.executable, "-m", "trackwell"]
+    cli_env = {**env, "WANDB_DIR": str(workdir), "WANDB_PROJECT": "sweep-cli-demo"}
+    created = subprocess.run(
+        [*cli, "sweep", "06_sweep_cli.yaml"], cwd=EXAMPLES, env=cli_env, capture_output=True, text=True
+    )
+    sweep_path = next(
+        (
+            line.split("trackwell agent", 1)[1].split()[0]
+            for line in created.stdout.splitlines()
+            if "trackwell agent" in line
+        ),
+        None,
+    )
+    proc = created
+    if created.returncode == 0 and sweep_path:
+        proc = subprocess.run(
+            [*cli, "agent", sweep_path, "--count", "3"],
+            cwd=EXAMPLES,
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    return report("06_sweep_cli.yaml (trackwell sweep + agent)", proc, time.monotonic() - start)
+
+
+def report(name: str, proc: subprocess.CompletedProcess[str], took: float) -> tuple[str, bool, str]:
+    why_it_fails = FAILS_ON_PURPOSE.get(name)
+    ok = (proc.returncode == 0) == (why_it_fails is None)
+    note = f"{took:4.1f}s" + ("" if why_it_fails is None else f"  (fails on purpose: {why_it_fails})")
+    if not ok:
+        note += "\n" + (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+    print(f"  {'ok ' if ok else 'FAIL'} {name:34s} {note}", flush=True)
+    return name, ok, note
 
 
 def main() -> int:

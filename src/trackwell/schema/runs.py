@@ -9,8 +9,7 @@ from pydantic import Field
 from trackwell.schema.base import WireModel
 from trackwell.schema.name_types import DisplayName, Label, Tag
 
-# "stopped": a sweep trial that hyperband or a cancel stopped (its summary holds _sweep_stop_reason).
-RunState = Literal["running", "finished", "failed", "killed", "crashed", "stopped"]
+RunState = Literal["running", "finished", "failed", "killed", "crashed"]
 ResumeMode = Literal["never", "allow", "must"]
 
 
