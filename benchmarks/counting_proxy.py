@@ -28,7 +28,8 @@ class CountingProxy:
         self.target = (target_host, target_port)
         self.blob_bytes = 0
         self.body_bytes = 0
-        self.requests: Counter[str] = Counter()
+        self.requests: Counter[str] = Counter()  # "POST /api/v1/blobs/..." (the last segment cut)
+        self.routes: Counter[str] = Counter()  # "POST /api/v1/blobs/read" (whole paths)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -46,6 +47,7 @@ class CountingProxy:
         with self._lock:
             self.body_bytes += size
             self.requests[f"{method} {route.rsplit('/', 1)[0]}/..."] += 1
+            self.routes[f"{method} {route}"] += 1
             if method == "PUT" and route.startswith(BLOB_PREFIX):
                 self.blob_bytes += size
 

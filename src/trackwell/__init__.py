@@ -62,6 +62,8 @@ if TYPE_CHECKING:
         Video,
         box3d,
     )
+    from trackwell.sweeps.agent import agent
+    from trackwell.sweeps.create import controller, sweep
 
 # name -> "module:attribute", imported on first access.
 _LAZY = {
@@ -81,6 +83,9 @@ _LAZY = {
     "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
     "plot_table": "trackwell.plot:plot_table",
     "restore": "trackwell.apis.restore:restore",
+    "sweep": "trackwell.sweeps.create:sweep",
+    "agent": "trackwell.sweeps.agent:agent",
+    "controller": "trackwell.sweeps.create:controller",
     # wandb's modules that code reaches as attributes (``wandb.util.generate_id()``, ``wandb.errors``).
     "util": "trackwell.util",
     "errors": "trackwell.errors",
@@ -112,8 +117,10 @@ __all__ = [
     "UsageError",
     "Video",
     "box3d",
+    "agent",
     "alert",
     "config",
+    "controller",
     "define_metric",
     "finish",
     "init",
@@ -136,6 +143,7 @@ __all__ = [
     "run",
     "save",
     "summary",
+    "sweep",
     "termerror",
     "termlog",
     "termwarn",

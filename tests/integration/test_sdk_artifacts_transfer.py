@@ -199,8 +199,8 @@ def test_a_corrupt_cache_entry_is_fetched_again(proxy_sdk: CountingProxy, tmp_pa
         run.log_artifact(artifact)
     artifact.wait()
 
-    def blob_gets() -> int:
-        return proxy_sdk.requests["GET /api/v1/blobs/..."]
+    def blob_gets() -> int:  # one blob's GET, or a framed read of several (here: of one)
+        return proxy_sdk.requests["GET /api/v1/blobs/..."] + proxy_sdk.routes["POST /api/v1/blobs/read"]
 
     def blob_requests() -> int:
         return sum(n for route, n in proxy_sdk.requests.items() if "/api/v1/blobs/" in route)
@@ -345,10 +345,11 @@ def test_two_processes_logging_one_name_at_once(
 class _Hostile:
     """A fake server: any version, whose manifest is ``contents``; blobs answer ``blob``."""
 
-    def __init__(self, contents: dict[str, Any], blob: bytes = b"") -> None:
+    def __init__(self, contents: dict[str, Any], blob: bytes = b"", framed: bool = False) -> None:
         hostile = self
         self.contents = contents
         self.blob = blob
+        self.framed = framed  # answers POST /blobs/read (else the SDK falls back to GETs)
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
@@ -369,6 +370,12 @@ class _Hostile:
 
             def do_POST(self) -> None:
                 asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["sha256"]
+                if self.path.endswith("/blobs/read") and hostile.framed:
+                    frames = b"".join(
+                        b"%s %d\n%s" % (d.encode(), len(hostile.blob), hostile.blob) for d in asked
+                    )
+                    self._send(frames, "application/vnd.trackwell.blobs")
+                    return
                 self._send(json.dumps({"urls": {d: f"/api/v1/blobs/{d}" for d in asked}}).encode())
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -425,8 +432,11 @@ def test_a_symlink_in_the_folder_does_not_lead_out(sdk: dict[str, str], tmp_path
     assert list(outside.iterdir()) == []
 
 
-def test_bytes_that_do_not_match_their_digest_are_never_placed(sdk: dict[str, str], tmp_path: Path) -> None:
-    fake = _Hostile({"x.bin": {"digest": hashlib.sha256(b"good").hexdigest(), "size": 4}}, b"evil")
+@pytest.mark.parametrize("framed", [True, False], ids=["framed-read", "get"])
+def test_bytes_that_do_not_match_their_digest_are_never_placed(
+    sdk: dict[str, str], tmp_path: Path, framed: bool
+) -> None:
+    fake = _Hostile({"x.bin": {"digest": hashlib.sha256(b"good").hexdigest(), "size": 4}}, b"evil", framed)
     try:
         with pytest.raises(Exception, match="(?i)corrupt|hash|digest"):
             fake.artifact().download(root=str(tmp_path / "root"))

@@ -11,6 +11,7 @@ import { RunPage } from "./pages/RunPage";
 import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
+import { isSweepRoute, SweepsRoute } from "./sweeps/SweepsRoute";
 
 const SHORTCUTS: [string, string][] = [
   ["/", "focus the filter or search box"],
@@ -137,6 +138,8 @@ export function App(): React.JSX.Element {
           <Compare entity={route.entity} project={route.project} />
         ) : isArtifactRoute(route) ? (
           <ArtifactsRoute route={route} />
+        ) : isSweepRoute(route) ? (
+          <SweepsRoute route={route} />
         ) : (
           <div className="page">
             <h1>Page not found</h1>

@@ -13,6 +13,8 @@ export type Route =
   | { page: "artifacts"; entity: string; project: string }
   | { page: "artifactCollection"; entity: string; project: string; type: string; name: string }
   | { page: "artifactVersion"; entity: string; project: string; type: string; name: string; version: string; tab: string }
+  | { page: "sweeps"; entity: string; project: string }
+  | { page: "sweep"; entity: string; project: string; sweepId: string }
   | { page: "notfound" };
 
 /** A path segment decoded; null when it is not valid percent-encoding (a hand-typed "100%"). */
@@ -42,6 +44,11 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
     if (parts.length === 5 && type && name) return { page: "artifactCollection", entity, project, type, name };
     if (parts.length >= 6 && parts.length <= 7 && type && name && version)
       return { page: "artifactVersion", entity, project, type, name, version, tab: tab ?? "overview" };
+  }
+  // Sweeps as wandb.ai addresses them (run.sweep_url): /e/p/sweeps[/id].
+  if (kind === "sweeps") {
+    if (parts.length === 3) return { page: "sweeps", entity, project };
+    if (parts.length === 4 && runId) return { page: "sweep", entity, project, sweepId: runId };
   }
   if (parts.length === 4 && kind === "runs" && runId)
     return { page: "run", entity, project, runId, tab: search.get("tab") ?? "overview" };
@@ -128,6 +135,9 @@ export const paths = {
   artifactVersion: (entity: string, project: string, type: string, name: string, version: string, tab?: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/artifacts/${encodeURIComponent(type)}/${encodeURIComponent(name)}/${encodeURIComponent(version)}` +
     (tab && tab !== "overview" ? `/${encodeURIComponent(tab)}` : ""),
+  sweeps: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/sweeps`,
+  sweep: (entity: string, project: string, sweepId: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/sweeps/${encodeURIComponent(sweepId)}`,
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };

@@ -34,6 +34,7 @@ from trackwell.sdk.login import resolve_endpoint
 from trackwell.sdk.settings import Settings
 
 if TYPE_CHECKING:
+    from trackwell.apis.sweeps import Sweep
     from trackwell.artifacts.artifact import Artifact
 
 
@@ -71,9 +72,11 @@ class Project:
         """The artifact types of this project (wandb's name, with its "artifacts_")."""
         return ArtifactTypes(self._api.client, self.entity, self.name, per_page)
 
-    def sweeps(self) -> list[Any]:
-        """The project's sweeps: none, trackwell has no sweeps yet."""
-        return []
+    def sweeps(self) -> list[Sweep]:
+        """The project's sweeps (``apis/sweeps.py``), newest first."""
+        from trackwell.apis.sweeps import project_sweeps
+
+        return project_sweeps(self._api, self.entity, self.name)
 
     def __repr__(self) -> str:
         return f"<Project {self.entity}/{self.name}>"
@@ -251,6 +254,12 @@ class Api:
                 hint="e.g. 'my-team/mnist/1a2b3c'",
             )
         return self._wrap(self.client.get_run(*parts))
+
+    def sweep(self, path: str) -> Sweep:
+        """One sweep: "entity/project/sweep_id", "project/sweep_id" or the id (the Api's project)."""
+        from trackwell.apis.sweeps import get_sweep
+
+        return get_sweep(self, path)
 
     # --- artifacts (apis/artifacts.py, apis/artifacts_query.py) ---------------------------------
 

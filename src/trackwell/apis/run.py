@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trackwell.apis.artifacts import RunArtifacts
 from trackwell.apis.downloads import download_target
@@ -33,6 +33,9 @@ from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.names import url_path
 from trackwell.schema.runs import RunOut, RunUpdate
 from trackwell.sdk.api_client import ApiClient
+
+if TYPE_CHECKING:
+    from trackwell.apis.sweeps import Sweep
 
 _STREAMS = {"default": "history", "history": "history", "system": "system", "events": "system"}
 
@@ -80,7 +83,7 @@ class Run:
         self.notes = out.notes
         self.group = out.group
         self.job_type = out.job_type
-        self.sweep = None  # wandb: a Sweep object for sweep runs; trackwell has no sweeps yet
+        self._sweep: Sweep | None = None
         config = decode(out.config)
         self._config = {k: v for k, v in config.items() if k not in INTERNAL_CONFIG_KEYS}
         self._internal_config = {k: v for k, v in config.items() if k in INTERNAL_CONFIG_KEYS}
@@ -159,6 +162,17 @@ class Run:
     @property
     def sweep_name(self) -> str | None:
         return self._out.sweep_id
+
+    @property
+    def sweep(self) -> Sweep | None:
+        """The sweep this run is a trial of (wandb's ``run.sweep``), read on first use; else None."""
+        if self._out.sweep_id and self._sweep is None:
+            from trackwell.apis.sweeps import Sweep
+
+            self._sweep = Sweep.get(
+                self._client, self._base_url, self.entity, self.project, self._out.sweep_id
+            )
+        return self._sweep
 
     def logged_artifacts(self, per_page: int | None = 100) -> RunArtifacts:
         """The artifact versions this run logged (``run.log_artifact``), paged lazily."""

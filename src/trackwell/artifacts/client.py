@@ -20,6 +20,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote, urlsplit
@@ -30,12 +31,14 @@ __all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "TransportError"]
 
 MAX_DIGESTS = 10_000  # BlobDigests' limit: one request per this many digests
 _SEND_CHUNK = 1 << 20  # http.client reads 8 KiB at a time from a body unless given more
+_READ_CHUNK = 1 << 20  # bytes read from a framed answer per readinto (one reused buffer)
+BLOBS_MEDIA_TYPE = "application/vnd.trackwell.blobs"  # the framed answer (service/blob_batches.py)
 
 
 class Writable(Protocol):
     """Where a download is written: a file, the cache's hashing writer, a hashing temp file."""
 
-    def write(self, data: bytes) -> int: ...
+    def write(self, data: bytes | memoryview) -> int: ...
 
 
 def _q(segment: str) -> str:
@@ -203,6 +206,78 @@ class ArtifactClient:
             return
         transport, path = self._external_for(url)
         transport._request("GET", path, sink=out, auth=False)
+
+    def read_blobs(
+        self, digests: list[str], sink_for: Callable[[str, int], AbstractContextManager[Writable]]
+    ) -> None:
+        """``POST /blobs/read``: many blobs in one framed answer (``service/blob_batches.py``).
+
+        For each blob, in the order asked, ``sink_for(digest, size)`` gives a context manager whose
+        writer receives the bytes; leaving it cleanly is the caller's "stored" (it verifies the
+        digest there). The body is read with ``readinto`` into one reused buffer: no allocation
+        per chunk. A frame that is not the one expected, or an answer cut short, is a
+        :class:`TransportError` (retryable: the caller asks again for the blobs not stored yet).
+        ``NotImplementedError`` when the server predates the route (405, or an answer of another
+        type): use GETs.
+        """
+        body = json.dumps({"sha256": digests}, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+        transport, path = self.transport, "/api/v1/blobs/read"
+        response = self._send(transport, "POST", path, body, headers)
+        try:
+            if response.status >= 400 and response.status != 405:
+                raise transport._http_error(response.status, response.read())
+            if response.status == 405 or response.getheader("Content-Type", "") != BLOBS_MEDIA_TYPE:
+                response.read()  # an older server (its GET /blobs/{sha256} matched "read"), or another
+                raise NotImplementedError("this server has no POST /api/v1/blobs/read")
+            view = memoryview(bytearray(_READ_CHUNK))
+            for digest in digests:
+                header = response.readline(200)
+                name, _, size_text = header.rstrip(b"\n").decode("ascii", "replace").partition(" ")
+                if name != digest or not size_text.isdigit():
+                    raise TransportError(f"POST {path}: expected blob {digest[:12]}, got {header[:80]!r}")
+                left = int(size_text)
+                with sink_for(digest, left) as sink:
+                    while left > 0:
+                        got = response.readinto(view[: min(left, _READ_CHUNK)])
+                        if not got:
+                            raise TransportError(f"POST {path}: the answer ended inside blob {digest[:12]}")
+                        sink.write(view[:got])
+                        left -= got
+        except (OSError, http.client.HTTPException) as exc:
+            transport._drop_connection()
+            raise transport._transport_error("POST", path, exc) from None
+        except BaseException:
+            transport._drop_connection()  # the rest of the answer is unread: the socket is unusable
+            raise
+        if response.will_close:
+            transport._drop_connection()
+
+    def _send(
+        self, transport: HttpTransport, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        """Send a request on this thread's connection and answer the response unread (a stale
+        keep-alive connection is replaced once, as the transport does)."""
+        url = transport._url_origin + transport._prefix + path
+        all_headers = {"User-Agent": "trackwell", **headers}
+        if transport._api_key:
+            all_headers["Authorization"] = f"Bearer {transport._api_key}"
+        if transport._url_origin and transport._proxy is not None and transport._proxy.authorization:
+            all_headers["Proxy-Authorization"] = transport._proxy.authorization
+        for attempt in (0, 1):
+            conn, reused = transport._connection()
+            try:
+                conn.request(method, url, body=body, headers=all_headers)
+                return conn.getresponse()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                transport._drop_connection()
+                if reused and attempt == 0:
+                    continue
+                raise transport._transport_error(method, path, exc) from None
+            except (OSError, http.client.HTTPException) as exc:
+                transport._drop_connection()
+                raise transport._transport_error(method, path, exc) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- artifacts --------------------------------------------------------------------------
 

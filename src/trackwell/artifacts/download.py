@@ -44,7 +44,12 @@ from trackwell.sdk.download_paths import DownloadFolder
 
 log = logging.getLogger("trackwell.artifacts")
 
-FETCH_THREADS = 8
+FETCH_THREADS = 8  # GETs of big blobs (and of every blob from S3) in flight
+BATCH_STREAMS = 4  # framed requests in flight when only small blobs are left (2 cores serve them)
+BATCH_BLOB_MAX = 16 << 20  # bytes; blobs up to this go many to a request (POST /blobs/read)
+BATCH_BYTES = 64 << 20  # at most this much per framed request ...
+BATCH_MIN_BYTES = 4 << 20  # ... and at least this much, unless there is less
+BATCH_COUNT = 2_000  # blobs per framed request
 PLACE_THREADS = 4
 PLACE_BATCH = 500
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -150,10 +155,46 @@ def _fetch_blobs(
             f"the server has no bytes for {len(lacking)} entr(ies) of this artifact (e.g. blob {lacking[0]})",
             hint="the blob store lost them; log the artifact again from its source files",
         )
+    # Blobs this server serves itself go many to a request (POST /blobs/read), unless big: a big
+    # one gets a GET of its own, so several big ones download in parallel.
+    framed = [d for d in to_fetch if urls[d].endswith(f"/api/v1/blobs/{d}") and sizes[d] <= BATCH_BLOB_MAX]
+    single = sorted(set(to_fetch) - set(framed), key=lambda d: -sizes[d])  # big ones first
+    jobs: list[tuple[str, list[str]]] = [("get", [d]) for d in single]
+    jobs += [("batch", group) for group in _batches(framed, sizes)]
+    fetcher = _Fetcher(client, to_fetch, urls, cache)
+    workers = FETCH_THREADS if single else BATCH_STREAMS
+    run_in_threads(
+        fetcher.fetch,
+        jobs,
+        min(workers, len(jobs)),
+        name="trackwell-fetch",
+        on_thread_end=client.release_thread_connection,
+    )
 
-    def fetch(digest: str) -> None:
-        dests = to_fetch[digest]
-        url = urls[digest]
+
+class _Fetcher:
+    """Fetches blobs into the cache (or straight to their files) and places them: one GET per big
+    blob, one framed ``POST /blobs/read`` per group of small ones."""
+
+    def __init__(
+        self, client: ArtifactClient, to_fetch: dict[str, list[Path]], urls: dict[str, str], cache: Any
+    ) -> None:
+        self.client = client
+        self.to_fetch = to_fetch
+        self.urls = urls
+        self.cache = cache
+        self.unsupported = threading.Event()  # an older server without POST /blobs/read: GETs
+
+    def fetch(self, job: tuple[str, list[str]]) -> None:
+        kind, digests = job
+        if kind == "get":
+            self.fetch_one(digests[0])
+        else:
+            self.fetch_batch(digests)
+
+    def fetch_one(self, digest: str) -> None:
+        client, cache = self.client, self.cache
+        dests, url = self.to_fetch[digest], self.urls[digest]
         if cache is not None:
             with_retry(lambda: _into_cache(client, cache, digest, url), f"downloading blob {digest[:12]}")
             for dest in dests:
@@ -163,14 +204,63 @@ def _fetch_blobs(
         for dest in dests[1:]:
             _replace_with_copy(dests[0], dest)
 
-    order = sorted(to_fetch, key=lambda d: -sizes[d])  # big ones first: they bound the total time
-    run_in_threads(
-        fetch,
-        order,
-        min(FETCH_THREADS, len(order)),
-        name="trackwell-fetch",
-        on_thread_end=client.release_thread_connection,
-    )
+    def fetch_batch(self, group: list[str]) -> None:
+        """One request for the group; a retry asks only for the blobs not stored yet."""
+        stored: set[str] = set()
+
+        def sink_for(digest: str, size: int) -> Any:
+            return _stored_blob(self.cache, digest, self.to_fetch[digest], stored)
+
+        def once() -> None:
+            self.client.read_blobs([d for d in group if d not in stored], sink_for)
+
+        if not self.unsupported.is_set():
+            try:
+                with_retry(once, f"downloading {len(group)} blobs")
+                return
+            except NotImplementedError:
+                self.unsupported.set()
+        for digest in group:
+            if digest not in stored:
+                self.fetch_one(digest)
+
+
+def _batches(digests: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
+    """Groups of blobs for one request each: at most ``BATCH_BYTES`` and ``BATCH_COUNT``, and
+    small enough that every stream gets about two (parallel streams use both ends' cores)."""
+    total = sum(sizes[d] for d in digests)
+    target = max(BATCH_MIN_BYTES, min(BATCH_BYTES, total // (2 * BATCH_STREAMS) + 1))
+    group: list[str] = []
+    held = 0
+    for digest in digests:
+        if group and (held + sizes[digest] > target or len(group) >= BATCH_COUNT):
+            yield group
+            group, held = [], 0
+        group.append(digest)
+        held += sizes[digest]
+    if group:
+        yield group
+
+
+@contextmanager
+def _stored_blob(cache: Any, digest: str, dests: list[Path], stored: set[str]) -> Iterator[Any]:
+    """Where one blob of a framed answer goes: the cache (hashed on the way; a mismatch stores
+    nothing and is :class:`DigestMismatch`), then placed at every destination; without a cache,
+    a verified file at the first destination and copies at the others."""
+    if cache is not None:
+        try:
+            with cache.writer(digest) as sink:
+                yield sink
+        except ValueError as exc:  # the cache's writer refuses bytes that are not ``digest``
+            raise DigestMismatch(f"blob {digest} arrived corrupted ({exc}); nothing was placed") from None
+        for dest in dests:
+            cache.place(digest, dest)
+    else:
+        with _verified_file(dests[0], digest) as sink:
+            yield sink
+        for dest in dests[1:]:
+            _replace_with_copy(dests[0], dest)
+    stored.add(digest)
 
 
 def _into_cache(client: ArtifactClient, cache: Any, digest: str, url: str) -> None:
@@ -194,7 +284,7 @@ class _HashingWriter:
         self.hasher = hashlib.sha256()
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | memoryview) -> int:
         self.hasher.update(data)
         self.size += len(data)
         return self.f.write(data)

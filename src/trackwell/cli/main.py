@@ -13,7 +13,17 @@ import sys
 from collections.abc import Sequence
 
 import trackwell
-from trackwell.cli import artifact_cmd, export_cmd, login_cmd, runs_cmd, status_cmd, sync_cmd, ui_cmd
+from trackwell.cli import (
+    agent_cmd,
+    artifact_cmd,
+    export_cmd,
+    login_cmd,
+    runs_cmd,
+    status_cmd,
+    sweep_cmd,
+    sync_cmd,
+    ui_cmd,
+)
 from trackwell.schema.errors import TrackwellError
 
 EPILOG = """\
@@ -36,6 +46,10 @@ examples:
   trackwell artifact get mnist/raw-data:best --root ./data
   trackwell artifact ls mnist               each artifact's type, latest version, size and aliases
   trackwell artifact cache cleanup 10GB     trim the download cache to 10 GB
+  trackwell sweep sweep.yaml                create a sweep; prints the agent command
+  trackwell agent me/mnist/k3x9q2ab --count 10
+                                            run 10 of the sweep's trials here
+  trackwell sweep --pause me/mnist/k3x9q2ab pause (--resume, --stop, --cancel) a sweep
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
@@ -57,7 +71,17 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         importlib.import_module("trackwell.cli.server_cmd").register(subparsers)
     else:
         subparsers.add_parser("server", help="run the trackwell server (see `trackwell server --help`)")
-    for module in (login_cmd, status_cmd, sync_cmd, runs_cmd, export_cmd, artifact_cmd, ui_cmd):
+    for module in (
+        login_cmd,
+        status_cmd,
+        sync_cmd,
+        runs_cmd,
+        export_cmd,
+        artifact_cmd,
+        sweep_cmd,
+        agent_cmd,
+        ui_cmd,
+    ):
         module.register(subparsers)
     return parser
 

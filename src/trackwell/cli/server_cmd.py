@@ -50,6 +50,18 @@ def register(subparsers: Any) -> None:
         help="seconds of silence before a running run is marked crashed (default 120)",
     )
     parser.add_argument(
+        "--sweep-lease-seconds",
+        type=float,
+        default=120.0,
+        help="seconds a sweep proposal stays leased to a silent agent before it is re-issued (default 120)",
+    )
+    parser.add_argument(
+        "--sweep-heartbeat-seconds",
+        type=float,
+        default=5.0,
+        help="how often sweep agents heartbeat (default 5)",
+    )
+    parser.add_argument(
         "--max-batch-bytes",
         type=int,
         default=64 << 20,
@@ -82,6 +94,8 @@ def run_server(args: argparse.Namespace) -> int:
         upload_part_size=args.upload_part_size,
         heartbeat_timeout=args.heartbeat_timeout,
         max_batch_bytes=args.max_batch_bytes,
+        sweep_lease_seconds=args.sweep_lease_seconds,
+        sweep_heartbeat_seconds=args.sweep_heartbeat_seconds,
         protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),
         local=args.host in ("127.0.0.1", "localhost", "::1"),
     )

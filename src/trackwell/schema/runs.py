@@ -9,7 +9,8 @@ from pydantic import Field
 from trackwell.schema.base import WireModel
 from trackwell.schema.name_types import DisplayName, Label, Tag
 
-RunState = Literal["running", "finished", "failed", "killed", "crashed"]
+# "stopped": a sweep trial that hyperband or a cancel stopped (its summary holds _sweep_stop_reason).
+RunState = Literal["running", "finished", "failed", "killed", "crashed", "stopped"]
 ResumeMode = Literal["never", "allow", "must"]
 
 

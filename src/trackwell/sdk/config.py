@@ -3,6 +3,8 @@
 Attribute and item access, ``update`` (dicts, ``argparse.Namespace`` and other objects with a
 ``__dict__``), ``setdefaults``, ``as_dict``. Changing an existing key to a different value raises
 :class:`~trackwell.sdk.errors.ConfigError` with wandb's message unless ``allow_val_change=True``.
+Keys locked by a sweep (the trial's proposed parameters) keep their value: a change is ignored with
+wandb's warning, ``allow_val_change`` or not (the sweep's record of the trial must stay true).
 Nested dicts are stored as plain dicts. Every change hands a snapshot to ``sink`` (the run queues a
 ConfigRecord; nothing here does I/O).
 """
@@ -61,8 +63,10 @@ class Config:
         object.__setattr__(self, "_items", {})
         object.__setattr__(self, "_sink", sink)
         object.__setattr__(self, "_allow_val_change", allow_val_change)
+        object.__setattr__(self, "_locked", {})
 
     _items: dict[str, Any]
+    _locked: dict[str, str]
     _sink: Callable[[dict[str, Any]], None] | None
     _allow_val_change: bool
 
@@ -155,6 +159,11 @@ class Config:
         if emit:
             self._emit()
 
+    def _lock(self, keys: Iterable[str], by: str) -> None:
+        """Lock ``keys`` at their current values (wandb's ``update_locked``: ``by`` is "sweep")."""
+        for key in keys:
+            self._locked[key] = by
+
     def _set_many(self, updates: Mapping[str, Any], *, allow_val_change: bool | None) -> None:
         allow = self._allow_val_change if allow_val_change is None else allow_val_change
         converted: dict[str, Any] = {}
@@ -164,6 +173,12 @@ class Config:
             if key == _RESERVED:
                 raise ValueError(f"config key {_RESERVED!r} is reserved; choose another name")
             new = _plain(key, value)
+            if key in self._locked:
+                if self._items.get(key) != new:
+                    from trackwell.sdk.term import termwarn
+
+                    termwarn(f"Config item '{key}' was locked by '{self._locked[key]}' (ignored update).")
+                continue
             if not allow and key in self._items and self._items[key] != new:
                 raise ConfigError(
                     f'Attempted to change value of key "{key}" from {self._items[key]} to {new}\n'

@@ -36,6 +36,7 @@ from trackwell.sdk.summary_state import SummaryState
 from trackwell.sdk.uploader import Uploader
 from trackwell.sdk.wandb_setup import setup_overrides
 from trackwell.sdk.wire import RunStart, StartedRun
+from trackwell.sweeps.join import join_sweep
 
 log = logging.getLogger("trackwell.sdk")
 log.addHandler(logging.NullHandler())
@@ -99,6 +100,7 @@ def init(
     if previous is not None:
         return previous
     config_dict = filter_keys(_config_mapping(config), config_include_keys, config_exclude_keys)
+    resolved, config_dict, trial = join_sweep(resolved, config_dict)  # a sweep trial's run id, params
     if resolved.mode == "disabled":
         run: Run | RunDisabled = RunDisabled(
             settings=resolved, config=config_dict, allow_val_change=bool(allow_val_change)
@@ -106,6 +108,8 @@ def init(
     else:
         run = _start(resolved, config_dict, bool(allow_val_change))
     started(run, policy)
+    if trial is not None:
+        trial.attach(run)
     return run
 
 
@@ -364,6 +368,8 @@ def _connect(settings: Settings, project: str, run_id: str, upsert: RunStart) ->
         raise CommError(str(exc)) from None
     except Conflict as exc:
         client.close()
+        if upsert.sweep_id:  # the sweep refused the run (its lease expired): the server's words
+            raise UsageError(f"{exc.message}; {exc.hint}") from None
         raise UsageError(
             f"run {run_id} already exists in {conn.entity}/{project} ({exc.message}); pass resume='allow' "
             "to continue it, or another id"

@@ -2,7 +2,7 @@
 
 A mixin of :class:`~trackwell.sdk.run.Run`, kept apart so ``run.py`` stays the hot path and its
 lifecycle. Each method follows wandb 0.31's signature and meaning; where Trackwell lacks the
-feature behind it (artifacts, sweeps in the UI) the method says what it does instead.
+feature behind it the method says what it does instead.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackwell.schema.names import url_path
 from trackwell.sdk.config import ConfigStatic
 from trackwell.sdk.errors import UsageError
 from trackwell.sdk.log_code import CODE_PREFIX, code_files, exclude_run_dirs, is_py_requirements_or_dockerfile
@@ -43,6 +44,7 @@ class RunExtras:
     _settings: Any
     _finished: bool
     _file_saver: FileSaver | None
+    _app_url: str | None
     config: Config
 
     def _record(self, fields: dict[str, Any]) -> None:
@@ -62,8 +64,12 @@ class RunExtras:
 
     @property
     def sweep_url(self) -> str | None:
-        """wandb's link to the run's sweep: None, since Trackwell has no sweep pages yet."""
-        return None
+        """The page of the sweep this run is a trial of (``<app>/<entity>/<project>/sweeps/<id>``,
+        wandb's address); None outside a sweep and offline."""
+        app_url, info = self._app_url, self._info
+        if not app_url or not info.sweep_id or info.entity is None:
+            return None
+        return f"{app_url}/{url_path(info.entity, info.project, 'sweeps', info.sweep_id)}"
 
     def alert(
         self,

@@ -20,7 +20,19 @@ import trackwell
 from trackwell.schema.records import RecordBatch
 from trackwell.server.crash_monitor import CrashMonitor
 from trackwell.server.errors import install_error_handlers
-from trackwell.server.routes import artifacts, blobs, files, health, history, projects, records, runs, tables
+from trackwell.server.routes import (
+    artifacts,
+    blobs,
+    files,
+    health,
+    history,
+    importance,
+    projects,
+    records,
+    runs,
+    sweeps,
+    tables,
+)
 from trackwell.server.routes.ui_workspace import include_ui_routers
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
@@ -52,7 +64,19 @@ def create_app(settings: ServerSettings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (health, projects, runs, records, history, files, tables, blobs, artifacts):
+    for module in (
+        health,
+        projects,
+        importance,
+        runs,
+        records,
+        history,
+        files,
+        tables,
+        blobs,
+        artifacts,
+        sweeps,
+    ):
         app.include_router(module.router)
     include_ui_routers(app)
     install_static(app, settings.static_dir)  # last: its catch-all route must not shadow the API

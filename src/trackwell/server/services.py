@@ -19,9 +19,11 @@ from trackwell.service.auth import AuthService
 from trackwell.service.blob_transfers import BlobTransferService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
+from trackwell.service.importance import ImportanceService
 from trackwell.service.layouts import LayoutService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
+from trackwell.service.sweeps import SweepService
 from trackwell.service.tables import TableService
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.service.workspace import WorkspaceService
@@ -49,6 +51,8 @@ class Services:
     workspace: WorkspaceService
     artifacts: ArtifactService
     transfers: BlobTransferService  # blob uploads in parts, missing digests, download URLs
+    sweeps: SweepService  # the sweep controller: leases, heartbeats, states
+    importance: ImportanceService  # parameter importance (random forest) for the UI's panels
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -83,6 +87,12 @@ def build_services(settings: ServerSettings) -> Services:
             artifacts=ArtifactService(db, blobs, protected_aliases=settings.protected_aliases),
             transfers=BlobTransferService(
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
+            ),
+            importance=ImportanceService(db),
+            sweeps=SweepService(
+                db,
+                lease_seconds=settings.sweep_lease_seconds,
+                heartbeat_seconds=settings.sweep_heartbeat_seconds,
             ),
         )
     except BaseException:

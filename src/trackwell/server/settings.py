@@ -42,6 +42,14 @@ class ServerSettings(BaseModel):
         default=DEFAULT_PROTECTED_ALIASES,
         description="Artifact aliases only an admin may set, move or remove (docs/artifacts.md).",
     )
+    sweep_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds a sweep's proposal stays leased to a silent agent before it is re-issued.",
+    )
+    sweep_heartbeat_seconds: float = Field(
+        default=5.0, gt=0, description="How often sweep agents are told to heartbeat."
+    )
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(
         default=True, description="Create the OS user and <data_dir>/local-api-key on first start."

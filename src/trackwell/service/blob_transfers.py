@@ -34,6 +34,7 @@ from trackwell.schema.artifacts import (
     UploadSession,
 )
 from trackwell.schema.errors import InvalidArgument, NotFound
+from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead
 from trackwell.store.base import BlobInfo, BlobStore
 from trackwell.store.base.blobs import BlobWriteResult, PartInfo, UploadState, valid_digest
 from trackwell.store.blobs.common import BlobSink, WritesInPlace
@@ -111,6 +112,16 @@ class BlobTransferService:
 
     def describe(self, sha256: str) -> BlobInfo:
         return self._blobs.stat(check_digest(sha256))
+
+    def open_batch(self, request: BlobDigests, first: int = READ_BUDGET) -> tuple[BlobBatchRead, memoryview]:
+        """``POST /blobs/read``: every digest looked up (404 naming the absent ones), and the first
+        ``first`` bytes of the framed answer read in the same worker call (``blob_batches``)."""
+        batch = BlobBatchRead.open(self._blobs, self._digests(request))
+        try:
+            return batch, batch.read(first)
+        except BaseException:
+            batch.close()
+            raise
 
     def stream(self, info: BlobInfo, byte_range: tuple[int, int] | None = None) -> Iterator[bytes]:
         """The bytes of a blob :meth:`describe` found: all, or ``first..last`` (inclusive)."""

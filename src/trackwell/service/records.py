@@ -34,6 +34,7 @@ from trackwell.service.batch_changes import BatchChanges, HistoryBlocks
 from trackwell.service.record_arrivals import Arrivals
 from trackwell.service.run_edits import resolve_sdk_writes
 from trackwell.service.runs import run_not_found
+from trackwell.service.sweeps_runs import apply_stop
 from trackwell.store.base import (
     BlobStore,
     Database,
@@ -117,12 +118,19 @@ class RecordService:
                     self._add_file(pending, record)
                 else:
                     pending.add(record)
+            # A sweep's run told to stop: its acks say so, and its exit ends it "stopped".
+            stop = apply_stop(self._db, conn, stored.run, pending.changes)
             resolve_sdk_writes(pending.changes, stored.edits)  # Api write-backs the SDK left alone
             self._flush(conn, stored.pk, pending)
             if fresh:
                 applied = fresh[-1].seq
                 self._db.runs.set_session_applied(conn, stored.pk, batch.session_id, applied)
-        return BatchAck(session_id=batch.session_id, applied_through=applied, warnings=pending.warnings)
+        return BatchAck(
+            session_id=batch.session_id,
+            applied_through=applied,
+            stop_requested=stop,
+            warnings=pending.warnings,
+        )
 
     def _add_file(self, p: BatchChanges, record: FileRecord) -> None:
         path = sanitize_path(record.path)

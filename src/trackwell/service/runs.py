@@ -18,6 +18,7 @@ from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUp
 from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
 from trackwell.service.run_edits import edit_values, merged_sdk_config
+from trackwell.service.sweeps_runs import join_sweep
 from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
 
 MAX_PAGE = 1000
@@ -52,6 +53,8 @@ class RunService:
         now = self._clock()
         with self._db.begin() as conn:
             existing = self._db.runs.get_run(conn, key, lock=True)
+            if fields.sweep_id is not None:  # the run joins its sweep (409 for an expired lease)
+                join_sweep(self._db, conn, key, fields, existing, now)
             if existing is None:
                 if fields.resume == "must":
                     raise NotFound(

@@ -17,7 +17,7 @@ artifact.add_dir("data/")          # or add_file("data.csv"), add_reference("s3:
 run.log_artifact(artifact, aliases=["latest"])
 run.finish()`;
 
-/** The project's name and its two views (Runs, Artifacts) as tabs, above every artifact page. */
+/** The project's name and its views (Runs, Sweeps, Artifacts) as tabs, above every artifact page. */
 export function ProjectHeader({ entity, project }: { entity: string; project: string }): React.JSX.Element {
   return (
     <>
@@ -29,12 +29,15 @@ export function ProjectHeader({ entity, project }: { entity: string; project: st
   );
 }
 
-/** The project's two views, as tabs. */
-export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "artifacts" }): React.JSX.Element {
+/** The project's views, as tabs. */
+export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "artifacts" | "sweeps" }): React.JSX.Element {
   return (
     <nav className="tabs project-nav" aria-label="project">
       <Link to={paths.workspace(entity, project)} className={active === "runs" ? "active" : ""}>
         Runs
+      </Link>
+      <Link to={paths.sweeps(entity, project)} className={active === "sweeps" ? "active" : ""} data-testid="nav-sweeps">
+        Sweeps
       </Link>
       <Link to={paths.artifacts(entity, project)} className={active === "artifacts" ? "active" : ""} data-testid="nav-artifacts">
         Artifacts

@@ -68,6 +68,8 @@ function Overview({ run }: { run: RunOut }): React.JSX.Element {
     ["Python", value(meta.python)],
     ["Git commit", value(git.commit)],
     ["Git remote", value(git.remote)],
+    ["Sweep", run.sweep_id ? <Link key="sw" to={paths.sweep(run.entity, run.project, run.sweep_id)} data-testid="run-sweep">{run.sweep_id}</Link> : ""],
+    ["Stopped by the sweep", run.state === ("stopped" as string) ? value((run.summary as Record<string, unknown>)._sweep_stop_reason) : ""],
     ["Group", run.group ?? ""],
     ["Job type", run.job_type ?? ""],
   ];

@@ -229,6 +229,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         <h1 className="ws-title">
           <Link to={paths.projects()}>{entity}</Link> / {project}
         </h1>
+        <Link to={paths.sweeps(entity, project)} data-testid="nav-sweeps">
+          Sweeps
+        </Link>
         <Link to={paths.artifacts(entity, project)} data-testid="nav-artifacts">
           Artifacts
         </Link>

@@ -33,6 +33,8 @@ from trackwell.server.bodies import too_large
 from trackwell.server.deps import ServicesDep, current_user
 from trackwell.server.responses import json_response
 from trackwell.server.routes.files import byte_range
+from trackwell.service.blob_batches import MEDIA_TYPE as BATCH_MEDIA_TYPE
+from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead
 from trackwell.service.blob_transfers import BlobRead, BlobTransferService, Receiving
 
 BATCH = 8 << 20  # body bytes gathered between two writes by a worker thread (memory per request)
@@ -87,6 +89,28 @@ def missing_blobs(body: BlobDigests, services: ServicesDep) -> Response:
 @router.post("/urls", response_model=BlobUrls)
 def blob_urls(body: BlobDigests, services: ServicesDep) -> Response:
     return json_response(services.transfers.urls(body))
+
+
+@router.post("/read", response_class=StreamingResponse)
+async def read_blobs(body: BlobDigests, services: ServicesDep) -> Response:
+    """Many blobs in one answer, framed (``service/blob_batches.py``): one request's cost for all."""
+    batch, first = await run_in_threadpool(services.transfers.open_batch, body)
+    headers = {
+        "Content-Length": str(batch.length),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_batch_rest(batch, first), media_type=BATCH_MEDIA_TYPE, headers=headers)
+
+
+async def _batch_rest(batch: BlobBatchRead, first: memoryview) -> AsyncIterator[memoryview]:
+    try:
+        if first:
+            yield first
+        while batch.left > 0:
+            yield await run_in_threadpool(batch.read, READ_BUDGET)
+    finally:
+        batch.close()  # not awaited: see _rest
 
 
 @router.put("/{sha256}", response_model=BlobOut, openapi_extra=RAW_BODY)

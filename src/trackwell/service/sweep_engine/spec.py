@@ -62,6 +62,9 @@ class ParamSpec:
     a: float = 1.0
     b: float = 1.0
     q: float | int = 1.0
+    # The nesting path: ("opt", "lr") for a nested opt.lr, () for a top-level parameter (its path is
+    # (name,)). Kept because W&B names may hold dots themselves ("optimizer.lr" at the top level).
+    path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ idempotent. Blobs (file bytes) live outside the database behind :class:`BlobStor
 Modules: ``history`` (rows, blocks, series queries, :class:`HistoryStore`), ``blobs``, ``runs``
 (:class:`RunKey`, :class:`RunChanges`, :class:`RunStore`), ``users``, ``files`` (the files index),
 ``output`` (console lines), ``alerts``, ``layouts``, ``artifacts`` (collections, versions,
-manifests, lineage), and ``database`` (:class:`Database`, which holds one store of each).
+manifests, lineage), ``sweeps`` (sweeps, proposals, agents), and ``database``
+(:class:`Database`, which holds one store of each).
 Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
 """
 
@@ -41,6 +42,18 @@ from trackwell.store.base.history import (
 from trackwell.store.base.layouts import LayoutStore, StoredLayout
 from trackwell.store.base.output import OutputStore
 from trackwell.store.base.runs import RunChanges, RunHandle, RunKey, RunStore, StoredRun
+from trackwell.store.base.sweeps import (
+    NewProposal,
+    NewSweep,
+    ProposalChanges,
+    StoredAgent,
+    StoredProposal,
+    StoredSweep,
+    SweepChanges,
+    SweepIdTaken,
+    SweepStore,
+    TrialRow,
+)
 from trackwell.store.base.users import User, UserStore
 
 __all__ = [
@@ -60,21 +73,31 @@ __all__ = [
     "HistoryRow",
     "HistoryStore",
     "LayoutStore",
+    "NewProposal",
+    "NewSweep",
     "NewVersion",
     "OutputStore",
+    "ProposalChanges",
     "RunChanges",
     "RunHandle",
     "RunKey",
     "RunStore",
     "SeriesQuery",
+    "StoredAgent",
     "StoredAlert",
     "StoredCollection",
     "StoredEdge",
     "StoredEntry",
     "StoredLayout",
+    "StoredProposal",
     "StoredRun",
+    "StoredSweep",
     "StoredVersion",
     "Stream",
+    "SweepChanges",
+    "SweepIdTaken",
+    "SweepStore",
+    "TrialRow",
     "User",
     "UserStore",
     "VersionChanges",

@@ -15,6 +15,7 @@ from trackwell.store.base.history import HistoryStore
 from trackwell.store.base.layouts import LayoutStore
 from trackwell.store.base.output import OutputStore
 from trackwell.store.base.runs import RunStore
+from trackwell.store.base.sweeps import SweepStore
 from trackwell.store.base.users import UserStore
 
 
@@ -46,6 +47,9 @@ class Database(Protocol):
 
     @property
     def artifacts(self) -> ArtifactStore: ...
+
+    @property
+    def sweeps(self) -> SweepStore: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

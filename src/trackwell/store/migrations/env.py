@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 import trackwell.store.sql.alerts
 import trackwell.store.sql.artifacts_tables
 import trackwell.store.sql.history_tables
+import trackwell.store.sql.sweeps_tables
 import trackwell.store.sql.tables  # noqa: F401  (attach the tables to the shared MetaData)
 from trackwell.store.sql.metadata import metadata
 

@@ -30,6 +30,7 @@ from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
 from trackwell.store.sql.layouts import SqlLayoutStore
 from trackwell.store.sql.runs import SqlRunStore
+from trackwell.store.sql.sweeps import SqlSweepStore
 from trackwell.store.sql.users import SqlUserStore
 
 
@@ -50,6 +51,7 @@ class SqlDatabase:
         self.layouts = SqlLayoutStore(self.dialect)
         self.alerts = SqlAlertStore()
         self.artifacts = SqlArtifactStore(self.dialect)
+        self.sweeps = SqlSweepStore(self.dialect)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

@@ -1,0 +1,143 @@
+"""Bayesian optimisation for ``method: bayes``: the next trial of a sweep from the ones it has.
+
+How a suggestion is made (docs/sweeps.md, "bayes", says why each piece beats W&B's):
+
+1. Observations (:mod:`..observations`): each trial's best value, or its imputed one; pending and
+   running trials are kept aside. Parameters are encoded into GP columns (:mod:`.encoding`).
+2. Initial design: until ``initial_trials(d)`` observations exist, the next point of a scrambled
+   Sobol sequence seeded by the sweep's seed, taken at the index of the trial count, so agents
+   starting together get distinct, well-spread points (W&B gives each a uniform random point).
+3. Otherwise: y in the minimising direction, standardised; a GP fitted (:mod:`.gp`); pending trials
+   added as fantasies at their predicted mean (kriging believer), so parallel agents spread out; log
+   EI maximised over candidates with local refinement (:mod:`.acquisition`); the shortlist snapped
+   to what it decodes to (ints, q-multiples, categories), re-scored, and the best point that no
+   trial holds yet is proposed.
+
+Everything is seeded by ``(seed, number of trials)``: the same sweep state gives the same proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy.stats import qmc
+
+from trackwell.service.sweep_engine.bayes import acquisition, gp
+from trackwell.service.sweep_engine.bayes.encoding import Array, Space
+from trackwell.service.sweep_engine.observations import observations
+from trackwell.service.sweep_engine.spec import Proposal, SweepSpec, Trial
+from trackwell.service.sweep_engine.values import params_key
+
+__all__ = ["initial_trials", "suggest"]
+
+# Enumerate a space of only ints and categoricals up to this size (every unseen point is scored).
+ENUMERATE_MAX = 4096
+PENDING_STATES = frozenset({"pending", "running"})
+
+
+def initial_trials(d: int) -> int:
+    """Observations before the GP takes over: enough to fit a length scale per dimension roughly,
+    few enough to leave most of a 50-trial budget to the model."""
+    return int(min(max(d + 3, 5), 10))
+
+
+def suggest(spec: SweepSpec, trials: Sequence[Trial], *, seed: int) -> Proposal:
+    """The next trial for a bayes sweep (``spec.metric`` is required; parse_config checks it)."""
+    space = Space(spec)
+    if space.d == 0:
+        return _proposal(spec, dict(space.fixed), {"phase": "constant"})
+    x_obs, y_obs, x_pending = _data(spec, space, trials)
+    existing = {params_key(t.params) for t in trials}
+    if y_obs.size < max(initial_trials(space.d), 2):
+        return _initial(spec, space, len(trials), seed, existing)
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, len(trials), 1])
+    return _model_step(spec, space, x_obs, y_obs, x_pending, existing, rng)
+
+
+def _data(spec: SweepSpec, space: Space, trials: Sequence[Trial]) -> tuple[Array, Array, Array]:
+    """Encoded observations (y to minimise) and pending rows; unplaceable trials are left out."""
+    sign = -1.0 if spec.metric is not None and spec.metric.goal == "maximize" else 1.0
+    xs, ys, pending = [], [], []
+    for trial, y in observations(spec, trials):
+        row = space.encode(trial.params)
+        if row is None:
+            continue
+        if y is not None:
+            xs.append(row)
+            ys.append(sign * y)
+        elif trial.state in PENDING_STATES:
+            pending.append(row)
+    d = space.d
+    return (
+        np.array(xs, dtype=np.float64).reshape(-1, d),
+        np.array(ys, dtype=np.float64),
+        np.array(pending, dtype=np.float64).reshape(-1, d),
+    )
+
+
+def _initial(spec: SweepSpec, space: Space, index: int, seed: int, existing: set[str]) -> Proposal:
+    """The Sobol point at ``index`` (the trial count); a point some trial holds already (small
+    discrete spaces) is skipped for the next one, for at most 64 tries."""
+    sobol = qmc.Sobol(space.d, scramble=True, seed=np.random.default_rng([seed & 0xFFFFFFFF, 0]))
+    if index:
+        sobol.fast_forward(index)
+    params: dict[str, Any] = {}
+    for _ in range(64):
+        params = space.prior_decode(sobol.random(1)[0])
+        if params_key(params) not in existing:
+            break
+    return _proposal(spec, params, {"phase": "initial design (Sobol)"})
+
+
+def _model_step(
+    spec: SweepSpec,
+    space: Space,
+    x_obs: Array,
+    y_obs: Array,
+    x_pending: Array,
+    existing: set[str],
+    rng: np.random.Generator,
+) -> Proposal:
+    mean, std = float(np.mean(y_obs)), float(np.std(y_obs))
+    std = std if std > 1e-12 else 1.0
+    y = (y_obs - mean) / std
+    model = gp.fit(x_obs, y, space.is_cat, rng)
+    model = model.with_fantasies(x_pending)
+    best = float(np.min(y))
+    full = space.enumerate(ENUMERATE_MAX)
+    if full is not None:
+        rows = full
+        scores, _, _ = acquisition.log_ei(model, rows, best)
+        order = np.argsort(-scores)
+        rows, scores = rows[order], scores[order]
+    else:
+        sizes = np.array([float(dim.size) if dim.kind == "cat" else 0.0 for dim in space.dims])
+        cands = acquisition.candidates(x_obs, y, space.is_cat, sizes, rng)
+        rows, _ = acquisition.shortlist(model, cands, best)
+        rows = np.array([space.snap(r) for r in rows])
+        scores, _, _ = acquisition.log_ei(model, rows, best)
+        order = np.argsort(-scores, kind="stable")
+        rows, scores = rows[order], scores[order]
+    pick = 0
+    for i, row in enumerate(rows):  # the best point no trial holds yet, when there is one
+        if params_key(space.decode(row)) not in existing:
+            pick = i
+            break
+    chosen = rows[pick : pick + 1]
+    mu, sd = model.predict(chosen)
+    sign = -1.0 if spec.metric is not None and spec.metric.goal == "maximize" else 1.0
+    info = {
+        "phase": "model",
+        "predicted_value": sign * (float(mu[0]) * std + mean),
+        "predicted_value_std_dev": float(sd[0]) * std,
+        "log_expected_improvement": float(scores[pick]),
+        "expected_improvement": float(np.exp(scores[pick])) * std,
+    }
+    return _proposal(spec, space.decode(chosen[0]), info)
+
+
+def _proposal(spec: SweepSpec, params: dict[str, Any], info: dict[str, Any]) -> Proposal:
+    info = {"method": "bayes", **info}
+    return Proposal(params=params, args={name: {"value": value} for name, value in params.items()}, info=info)

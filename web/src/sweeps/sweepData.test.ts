@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { SweepRunOut } from "../api/sweeps";
+import { agentCommand, bestTrialId, joinTrials, runningBest, sortByBest, sweptParams } from "./sweepData";
+
+describe("sweptParams", () => {
+  it("names nested parameters flat, marks log distributions and categoricals, skips constants", () => {
+    const params = sweptParams({
+      parameters: {
+        lr: { distribution: "log_uniform_values", min: 1e-5, max: 1e-2 },
+        bs: { values: [32, 64] },
+        opt: { values: ["adamw", "sgd"] },
+        epochs: { value: 3 },
+        arch: { parameters: { depth: { min: 1, max: 4 }, act: { distribution: "categorical", values: ["relu", "gelu"] } } },
+      },
+    });
+    expect(params).toEqual([
+      { name: "lr", log: true, categorical: false },
+      { name: "bs", log: false, categorical: false, values: [32, 64] },
+      { name: "opt", log: false, categorical: true },
+      { name: "arch.depth", log: false, categorical: false },
+      { name: "arch.act", log: false, categorical: true },
+    ]);
+  });
+});
+
+const trial = (run_id: string, value: number | null, created_at: number, state = "finished"): SweepRunOut => ({ run_id, value, created_at, state, params: { lr: created_at } });
+
+describe("trials", () => {
+  const trials = joinTrials(
+    [trial("r1", 0.5, 1), trial("r2", 0.3, 2), trial("r3", null, 3, "crashed"), trial("r4", 0.4, 4), trial("r5", null, 5, "leased")],
+    [{ id: "r1", display_name: "bright-sun-1", state: "finished" }, { id: "r2", display_name: "calm-sea-2", state: "stopped" }],
+  );
+
+  it("take their runs' names and states; a lease has no run yet", () => {
+    expect(trials.map((t) => [t.name, t.state, t.started])).toEqual([
+      ["bright-sun-1", "finished", true],
+      ["calm-sea-2", "stopped", true],
+      ["r3", "crashed", true],
+      ["r4", "finished", true],
+      ["r5", "leased", false],
+    ]);
+  });
+
+  it("sort best first by the goal, runs without a value last", () => {
+    expect(sortByBest(trials, "minimize").map((t) => t.id)).toEqual(["r2", "r4", "r1", "r5", "r3"]);
+    expect(sortByBest(trials, "maximize").map((t) => t.id)).toEqual(["r1", "r4", "r2", "r5", "r3"]);
+  });
+
+  it("keep the running best in creation order", () => {
+    expect(runningBest(trials, "minimize").map((p) => [p.order, p.value, p.best])).toEqual([
+      [1, 0.5, 0.5],
+      [2, 0.3, 0.3],
+      [3, null, 0.3],
+      [4, 0.4, 0.3],
+      [5, null, 0.3],
+    ]);
+    expect(bestTrialId({ best_run_id: null, metric_goal: "maximize" }, trials)).toBe("r1");
+    expect(bestTrialId({ best_run_id: "r4", metric_goal: "maximize" }, trials)).toBe("r4");
+  });
+});
+
+describe("agentCommand", () => {
+  it("quotes a path a shell would split", () => {
+    expect(agentCommand("me", "sweep-demo", "ab12cd34")).toBe("trackwell agent me/sweep-demo/ab12cd34");
+    expect(agentCommand("me", "my project's", "ab12cd34")).toBe("trackwell agent 'me/my project'\\''s/ab12cd34'");
+  });
+});

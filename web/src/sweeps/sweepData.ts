@@ -1,0 +1,137 @@
+/**
+ * What the sweep page derives from a sweep and its trials, as pure functions (tested without a
+ * browser): the swept parameters and how to draw them (log axes for log distributions, categories
+ * for values that are not numbers), trials joined with their runs, sorted best first, and the
+ * running best in creation order.
+ */
+import type { SweepOut, SweepRunOut } from "../api/sweeps";
+
+export type Goal = "minimize" | "maximize";
+
+export interface ParamInfo {
+  /** The flat name ("opt.lr" for a nested parameter), as trials and run configs name it. */
+  name: string;
+  log: boolean;
+  categorical: boolean;
+  /** The numbers of a `values:` list (axis ticks at them). */
+  values?: number[];
+}
+
+const LOG_DISTRIBUTIONS = new Set([
+  "log_uniform",
+  "log_uniform_values",
+  "q_log_uniform",
+  "q_log_uniform_values",
+  "inv_log_uniform",
+  "inv_log_uniform_values",
+  "log_normal",
+  "q_log_normal",
+]);
+
+/** The swept parameters of a config (constants, `value:`, are left out: they do not vary). */
+export function sweptParams(config: Record<string, unknown>): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  const walk = (params: unknown, prefix: string): void => {
+    if (!params || typeof params !== "object") return;
+    for (const [name, raw] of Object.entries(params as Record<string, unknown>)) {
+      if (!raw || typeof raw !== "object") continue;
+      const spec = raw as Record<string, unknown>;
+      const flat = prefix + name;
+      if (spec.parameters && typeof spec.parameters === "object") {
+        walk(spec.parameters, `${flat}.`);
+        continue;
+      }
+      const dist = typeof spec.distribution === "string" ? spec.distribution : "";
+      if ("value" in spec || dist === "constant") continue;
+      const values = Array.isArray(spec.values) ? spec.values : null;
+      const categorical = dist.startsWith("categorical") && values !== null ? !values.every((v) => typeof v === "number") : values !== null && !values.every((v) => typeof v === "number");
+      const info: ParamInfo = { name: flat, log: LOG_DISTRIBUTIONS.has(dist), categorical };
+      if (values && !categorical) info.values = values as number[];
+      out.push(info);
+    }
+  };
+  walk(config.parameters, "");
+  return out;
+}
+
+export interface Trial {
+  id: string;
+  name: string;
+  state: string;
+  params: Record<string, unknown>;
+  value: number | null;
+  created_at: number;
+  stopReason: string | null;
+  /** Whether a run exists for it (a leased proposal has none yet). */
+  started: boolean;
+}
+
+export interface RunInfo {
+  id: string;
+  display_name: string;
+  state: string;
+}
+
+/** Trials with their runs' names and current states (the sweep's answer may lag a run's end). */
+export function joinTrials(trials: readonly SweepRunOut[], runs: readonly RunInfo[]): Trial[] {
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  return trials.map((t) => {
+    const run = byId.get(t.run_id);
+    const value = typeof t.value === "number" && Number.isFinite(t.value) ? t.value : null;
+    return {
+      id: t.run_id,
+      name: run?.display_name ?? t.run_id,
+      state: t.state === "leased" ? "leased" : (run?.state ?? t.state),
+      params: t.params,
+      value,
+      created_at: t.created_at,
+      stopReason: t.stop_reason ?? null,
+      started: run !== undefined || t.state !== "leased",
+    };
+  });
+}
+
+const better = (goal: Goal | null | undefined) => (a: number, b: number): number => (goal === "maximize" ? b - a : a - b);
+
+/** Best first by the metric (runs without a value last, newest first among them). */
+export function sortByBest(trials: readonly Trial[], goal: Goal | null | undefined): Trial[] {
+  const cmp = better(goal);
+  return [...trials].sort((a, b) => {
+    if (a.value === null || b.value === null) return a.value === null && b.value === null ? b.created_at - a.created_at : a.value === null ? 1 : -1;
+    return cmp(a.value, b.value) || a.created_at - b.created_at;
+  });
+}
+
+export interface OrderPoint {
+  /** 1-based position in creation order. */
+  order: number;
+  trial: Trial;
+  value: number | null;
+  /** The best value among this trial and every one before it. */
+  best: number | null;
+}
+
+/** Trials in creation order with the running best (the sweep's progress). */
+export function runningBest(trials: readonly Trial[], goal: Goal | null | undefined): OrderPoint[] {
+  const cmp = better(goal);
+  let best: number | null = null;
+  return [...trials]
+    .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
+    .map((trial, i) => {
+      if (trial.value !== null && (best === null || cmp(trial.value, best) < 0)) best = trial.value;
+      return { order: i + 1, trial, value: trial.value, best };
+    });
+}
+
+/** The id of the best trial: the sweep's own answer when it has one, else the best by value. */
+export function bestTrialId(sweep: Pick<SweepOut, "best_run_id" | "metric_goal">, trials: readonly Trial[]): string | null {
+  if (sweep.best_run_id) return sweep.best_run_id;
+  const first = sortByBest(trials, sweep.metric_goal)[0];
+  return first && first.value !== null ? first.id : null;
+}
+
+/** The agent command for a sweep, with the path quoted for a shell when it holds anything unusual. */
+export function agentCommand(entity: string, project: string, id: string): string {
+  const path = `${entity}/${project}/${id}`;
+  return /^[A-Za-z0-9._\/-]+$/.test(path) ? `trackwell agent ${path}` : `trackwell agent '${path.replace(/'/g, "'\\''")}'`;
+}
