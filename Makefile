@@ -3,6 +3,9 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Python tests run on two workers (pytest-xdist): CI has 2 cores, and most tests wait on servers and
+# subprocesses. `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install-system-deps.sh 2>/dev/null | sha1sum | cut -c1-12)
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
@@ -31,7 +34,7 @@ lint: deps
 	$(BIN)/python scripts/check_module_size.py
 
 test-py: deps web
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-web: deps web
 	@if [ -f web/package.json ]; then cd web && npm run -s check && npm run -s test && npm run -s e2e; fi
