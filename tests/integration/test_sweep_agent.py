@@ -294,3 +294,27 @@ def test_ctrl_c_in_a_trial_ends_its_run_killed_and_then_the_agent(sdk: LiveServe
         trackwell.agent(sweep_id, function=train, count=3)
     (run,) = list(_api(sdk).runs("sweeps-ctrlc"))
     assert run.state == "killed" and trackwell.run is None
+
+
+def test_the_agent_rides_out_a_server_restart(
+    live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_sdk_at(live_server, tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    sweep_id = trackwell.sweep(
+        {"method": "random", "parameters": {"x": {"min": 0, "max": 9}}}, project="restart"
+    )
+    calls: list[int] = []
+
+    def train() -> None:
+        calls.append(1)
+        with trackwell.init() as run:
+            if len(calls) == 2:  # the server goes away mid-trial and is back 2 s later
+                live_server.stop()
+                threading.Timer(2.0, live_server.start).start()
+            trackwell.log({"x": run.config.x})
+
+    trackwell.agent(sweep_id, function=train, count=4)
+    runs = list(_api(live_server).runs("restart", filters={"sweep": sweep_id}))
+    assert len(runs) == 4 and {r.state for r in runs} == {"finished"}
+    assert sorted(r.summary["x"] for r in runs) == sorted(r.config["x"] for r in runs)

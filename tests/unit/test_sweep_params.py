@@ -235,3 +235,15 @@ def test_a_stop_after_the_function_returned_is_not_raised_later() -> None:
     call()
     assert not call.stop("late")
     time.sleep(0.01)  # nothing pending: the next bytecode here must run normally
+
+
+def test_best_run_orders_follow_wandbs_key_rule() -> None:
+    from trackwell.apis.sweeps import format_order_key
+
+    assert format_order_key("-val/acc") == "-summary_metrics.val/acc"
+    assert format_order_key("loss") == "+summary_metrics.loss"
+    assert format_order_key("+config.lr") == "+config.lr"
+    assert format_order_key("-summary_metrics.loss") == "-summary_metrics.loss"
+    assert format_order_key("-created_at") == "-created_at"
+    with pytest.raises(InvalidArgument):
+        format_order_key("-")

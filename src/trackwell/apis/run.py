@@ -165,13 +165,16 @@ class Run:
 
     @property
     def sweep(self) -> Sweep | None:
-        """The sweep this run is a trial of (wandb's ``run.sweep``), read on first use; else None."""
+        """The sweep this run is a trial of (wandb's ``run.sweep``), read on first use; None for
+        other runs and when the sweep was deleted."""
         if self._out.sweep_id and self._sweep is None:
             from trackwell.apis.sweeps import Sweep
 
-            self._sweep = Sweep.get(
-                self._client, self._base_url, self.entity, self.project, self._out.sweep_id
-            )
+            where = (self.entity, self.project, self._out.sweep_id)
+            try:
+                self._sweep = Sweep.get(self._client, self._base_url, *where)
+            except NotFound:
+                return None
         return self._sweep
 
     def logged_artifacts(self, per_page: int | None = 100) -> RunArtifacts:
