@@ -1,6 +1,7 @@
 """``trackwell.errors``: the SDK's exceptions under wandb's module name (``wandb.errors``).
 
 ``except wandb.errors.CommError`` and ``from wandb.errors import UsageError`` work unchanged.
+``SweepConfigInvalid`` is Trackwell's own: what ``sweep()`` raises for a config with problems.
 """
 
 from trackwell.artifacts.exceptions import (
@@ -9,6 +10,7 @@ from trackwell.artifacts.exceptions import (
     ArtifactStatusError,
     WaitTimeoutError,
 )
+from trackwell.schema.errors import SweepConfigInvalid
 from trackwell.sdk.errors import (
     AuthenticationError,
     CommError,
@@ -27,6 +29,7 @@ __all__ = [
     "ConfigError",
     "Error",
     "UnsupportedError",
+    "SweepConfigInvalid",
     "UsageError",
     "WaitTimeoutError",
 ]

@@ -224,7 +224,10 @@ class InProcessAgent:
             with self._lock:
                 busy = self._current is not None
             if busy:
-                self._heartbeat(want_run=False, retry=False)
+                try:
+                    self._heartbeat(want_run=False, retry=False)
+                except Exception:  # a refused heartbeat must not end the thread: try again next time
+                    log.exception("sweep heartbeat failed")
 
     def _heartbeat(self, *, want_run: bool, retry: bool) -> bool:
         """One heartbeat and its commands; False when the agent must end (its sweep is gone, or
