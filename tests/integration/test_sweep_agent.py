@@ -318,3 +318,29 @@ def test_the_agent_rides_out_a_server_restart(
     runs = list(_api(live_server).runs("restart", filters={"sweep": sweep_id}))
     assert len(runs) == 4 and {r.state for r in runs} == {"finished"}
     assert sorted(r.summary["x"] for r in runs) == sorted(r.config["x"] for r in runs)
+
+
+def test_hyperband_stops_a_bad_in_process_trial(sdk: LiveServer) -> None:
+    config = {
+        "method": "grid",
+        "metric": {"name": "loss", "goal": "minimize"},
+        "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 3},
+        "parameters": {"quality": {"values": ["good", "bad"]}},
+    }
+    sweep_id = trackwell.sweep(config, project="sweeps-hyperband")
+    logged: dict[str, int] = {}
+
+    def train() -> None:
+        with trackwell.init() as run:
+            quality = run.config.quality
+            for step in range(3000):  # the bad trial runs for 30 s unless it is stopped
+                trackwell.log({"loss": 0.1 if quality == "good" else 10.0})
+                logged[quality] = step + 1
+                if quality == "bad":
+                    time.sleep(0.01)
+
+    trackwell.agent(sweep_id, function=train)
+    assert logged["good"] == 3000 and logged["bad"] < 3000
+    runs = {r.config["quality"]: r for r in _api(sdk).runs("sweeps-hyperband")}
+    assert runs["good"].state == "finished" and runs["bad"].state == "stopped"
+    assert "hyperband" in str(runs["bad"].summary.get("_sweep_stop_reason", "")).lower()
