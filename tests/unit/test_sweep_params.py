@@ -247,3 +247,16 @@ def test_best_run_orders_follow_wandbs_key_rule() -> None:
     assert format_order_key("-created_at") == "-created_at"
     with pytest.raises(InvalidArgument):
         format_order_key("-")
+
+
+def test_numpy_values_in_a_sweep_config_are_sent_as_plain_json() -> None:
+    import json
+
+    import numpy as np
+
+    from trackwell.sweeps.client import _dumps
+
+    body = {"parameters": {"layers": {"values": np.arange(1, 4)}, "lr": {"value": np.float32(0.5)}}}
+    assert json.loads(_dumps(body)) == {"parameters": {"layers": {"values": [1, 2, 3]}, "lr": {"value": 0.5}}}
+    with pytest.raises(InvalidArgument, match="cannot be sent"):
+        _dumps({"x": object()})

@@ -222,10 +222,29 @@ class SweepClient:
         body: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        data = None if body is None else json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+        data = None if body is None else _dumps(body)
         answer = self.transport._json(method, path, body=data, query=query)
         return answer if isinstance(answer, dict) else {}
 
 
 def _q(segment: str) -> str:
     return url_path(segment)
+
+
+def _dumps(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, separators=(",", ":"), allow_nan=False, default=_plain).encode()
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays in a config (``{"values": np.arange(3)}``) as JSON numbers/lists."""
+    for method in ("tolist", "item"):
+        convert = getattr(value, method, None)
+        if callable(convert):
+            return convert()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise InvalidArgument(
+        f"{type(value).__name__} value {value!r:.80} cannot be sent to the server",
+        field="config",
+        hint="use plain numbers, strings, lists and dicts in a sweep config",
+    )
