@@ -344,3 +344,25 @@ def test_hyperband_stops_a_bad_in_process_trial(sdk: LiveServer) -> None:
     runs = {r.config["quality"]: r for r in _api(sdk).runs("sweeps-hyperband")}
     assert runs["good"].state == "finished" and runs["bad"].state == "stopped"
     assert "hyperband" in str(runs["bad"].summary.get("_sweep_stop_reason", "")).lower()
+
+
+def test_prior_runs_count_as_the_sweeps_first_trials(sdk: LiveServer) -> None:
+    prior = []
+    for x in (1, 2):
+        with trackwell.init(project="sweeps-prior", config={"x": x}) as run:
+            trackwell.log({"loss": float(x)})
+            prior.append(run.id)
+    config = {"method": "grid", "metric": {"name": "loss"}, "parameters": {"x": {"values": [1, 2, 3]}}}
+    sweep_id = trackwell.sweep(config, project="sweeps-prior", prior_runs=prior)
+    ran: list[int] = []
+
+    def train() -> None:
+        with trackwell.init() as run:
+            ran.append(run.config.x)
+            trackwell.log({"loss": float(run.config.x)})
+
+    trackwell.agent(sweep_id, function=train)
+    assert ran == [3], "the grid's points the prior runs covered are not run again"
+    sweep = _api(sdk).sweep(f"sweeps-prior/{sweep_id}")
+    assert sweep.state == "FINISHED" and sweep.run_count == 3
+    assert sweep.best_run() is not None and sweep.best_run().id == prior[0]
