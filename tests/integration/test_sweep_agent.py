@@ -366,3 +366,18 @@ def test_prior_runs_count_as_the_sweeps_first_trials(sdk: LiveServer) -> None:
     sweep = _api(sdk).sweep(f"sweeps-prior/{sweep_id}")
     assert sweep.state == "FINISHED" and sweep.run_count == 3
     assert sweep.best_run() is not None and sweep.best_run().id == prior[0]
+
+
+def test_where_a_sweep_goes_argument_then_environment_then_config(
+    sdk: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = {"method": "random", "project": "from-config", "parameters": {"x": {"values": [1]}}}
+    client = SweepClient.from_settings()
+    try:
+        monkeypatch.setenv("WANDB_PROJECT", "from-env")
+        assert client.get_sweep("root", "from-env", trackwell.sweep(config))["project"] == "from-env"
+        assert client.get_sweep("root", "from-arg", trackwell.sweep(config, project="from-arg"))
+        monkeypatch.delenv("WANDB_PROJECT")
+        assert client.get_sweep("root", "from-config", trackwell.sweep(config))["project"] == "from-config"
+    finally:
+        client.close()

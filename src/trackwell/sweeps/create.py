@@ -6,8 +6,9 @@ convenience) the path of a YAML file. It is validated on the server: every probl
 once as :class:`~trackwell.schema.errors.SweepConfigInvalid`, and nothing is created. The server
 is found or started exactly as ``init()`` finds it (no base URL configured: the local server).
 
-The sweep's project: ``project=``, else the config's ``project``, else ``WANDB_PROJECT``, else
-"uncategorized" (``init()``'s default); the entity likewise, else the key's default entity. This
+The sweep's project: ``project=``, else ``WANDB_PROJECT``/``TRACKWELL_PROJECT``, else the config's
+``project``, else the settings file, else "uncategorized" (``init()``'s default), as ``trackwell
+sweep`` and wandb's CLI order them; the entity likewise, else the key's default entity. This
 process remembers where each sweep it created lives, so ``trackwell.agent(sweep_id)`` with the bare
 id finds it, as wandb's does (wandb does it by setting ``WANDB_PROJECT``; nothing here changes the
 environment).
@@ -15,6 +16,7 @@ environment).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -50,10 +52,13 @@ def sweep(
     config = config_of(sweep)
     settings = Settings.resolve()
     term.set_silent(settings.silent)
-    project_name = project or _str(config.get("project")) or settings.project or DEFAULT_PROJECT
+    # W&B's order, as `trackwell sweep` has it: argument, environment, the config's key, settings.
+    project_name = project or _env("PROJECT") or _str(config.get("project")) or settings.project
+    project_name = project_name or DEFAULT_PROJECT
     client = SweepClient.from_settings(settings)
     try:
-        entity_name = entity or _str(config.get("entity")) or settings.entity or client.viewer_entity()
+        entity_name = entity or _env("ENTITY") or _str(config.get("entity")) or settings.entity
+        entity_name = entity_name or client.viewer_entity()
         out = client.create_sweep(entity_name, project_name, config, list(prior_runs or []))
     finally:
         client.close()
@@ -86,6 +91,10 @@ def config_of(sweep: Any) -> dict[str, Any]:
             "e.g. {'method': 'random', 'parameters': {'lr': {'values': [0.1, 0.01]}}}"
         )
     return dict(value)
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(f"TRACKWELL_{name}") or os.environ.get(f"WANDB_{name}") or None
 
 
 def _str(value: Any) -> str | None:
