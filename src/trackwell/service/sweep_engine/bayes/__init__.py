@@ -4,9 +4,9 @@ How a suggestion is made (docs/sweeps.md, "bayes", says why each piece beats W&B
 
 1. Observations (:mod:`..observations`): each trial's best value, or its imputed one; pending and
    running trials are kept aside. Parameters are encoded into GP columns (:mod:`.encoding`).
-2. Initial design: until ``initial_trials(d)`` observations exist, the next point of a scrambled
-   Sobol sequence seeded by the sweep's seed, taken at the index of the trial count, so agents
-   starting together get distinct, well-spread points (W&B gives each a uniform random point).
+2. Initial design: until ``initial_trials(d)`` observations exist, the point of a scrambled Sobol
+   sequence (one per sweep) at the index of the trial count, so agents starting together get
+   distinct, well-spread points (W&B gives each a uniform random point).
 3. Otherwise: y in the minimising direction, standardised; a GP fitted (:mod:`.gp`); pending trials
    added as fantasies at their predicted mean (kriging believer), so parallel agents spread out; log
    EI maximised over candidates with local refinement (:mod:`.acquisition`); the shortlist snapped
@@ -18,6 +18,7 @@ Everything is seeded by ``(seed, number of trials)``: the same sweep state gives
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,11 +28,14 @@ from scipy.stats import qmc
 from trackwell.service.sweep_engine.bayes import acquisition, gp
 from trackwell.service.sweep_engine.bayes.encoding import Array, Space
 from trackwell.service.sweep_engine.observations import observations
+from trackwell.service.sweep_engine.propose import make_proposal
 from trackwell.service.sweep_engine.spec import Proposal, SweepSpec, Trial
 from trackwell.service.sweep_engine.values import params_key
 
 __all__ = ["initial_trials", "suggest"]
 
+# Sobol points the initial design tries past ones some trial holds already.
+INITIAL_TRIES = 64
 # Enumerate a space of only ints and categoricals up to this size (every unseen point is scored).
 ENUMERATE_MAX = 4096
 PENDING_STATES = frozenset({"pending", "running"})
@@ -51,7 +55,7 @@ def suggest(spec: SweepSpec, trials: Sequence[Trial], *, seed: int) -> Proposal:
     x_obs, y_obs, x_pending = _data(spec, space, trials)
     existing = {params_key(t.params) for t in trials}
     if y_obs.size < max(initial_trials(space.d), 2):
-        return _initial(spec, space, len(trials), seed, existing)
+        return _initial(spec, space, trials, seed, existing)
     rng = np.random.default_rng([seed & 0xFFFFFFFF, len(trials), 1])
     return _model_step(spec, space, x_obs, y_obs, x_pending, existing, rng)
 
@@ -77,18 +81,27 @@ def _data(spec: SweepSpec, space: Space, trials: Sequence[Trial]) -> tuple[Array
     )
 
 
-def _initial(spec: SweepSpec, space: Space, index: int, seed: int, existing: set[str]) -> Proposal:
-    """The Sobol point at ``index`` (the trial count); a point some trial holds already (small
-    discrete spaces) is skipped for the next one, for at most 64 tries."""
-    sobol = qmc.Sobol(space.d, scramble=True, seed=np.random.default_rng([seed & 0xFFFFFFFF, 0]))
-    if index:
-        sobol.fast_forward(index)
+def _initial(
+    spec: SweepSpec, space: Space, trials: Sequence[Trial], seed: int, existing: set[str]
+) -> Proposal:
+    """The Sobol point at the index of the trial count, of one scrambled sequence per sweep.
+
+    The controller hands each proposal its own seed, so the sequence's scramble comes from what
+    every later call of the same sweep sees alike: the first trial's run id (the first proposal,
+    with no trial yet, uses the call's seed). Agents starting together get consecutive indices:
+    distinct points that fill the space as a whole (a Sobol sequence's prefix is balanced), where
+    W&B gives each a uniform random point. A point some trial holds already (small discrete
+    spaces) is skipped for the next one."""
+    stable = seed if not trials else zlib.crc32(trials[0].run_id.encode())
+    sobol = qmc.Sobol(space.d, scramble=True, seed=np.random.default_rng([stable & 0xFFFFFFFF, space.d]))
+    if trials:
+        sobol.fast_forward(len(trials))
     params: dict[str, Any] = {}
-    for _ in range(64):
+    for _ in range(INITIAL_TRIES):
         params = space.prior_decode(sobol.random(1)[0])
         if params_key(params) not in existing:
             break
-    return _proposal(spec, params, {"phase": "initial design (Sobol)"})
+    return _proposal(spec, params, {"phase": "initial design"})
 
 
 def _model_step(
@@ -115,7 +128,7 @@ def _model_step(
     else:
         sizes = np.array([float(dim.size) if dim.kind == "cat" else 0.0 for dim in space.dims])
         cands = acquisition.candidates(x_obs, y, space.is_cat, sizes, rng)
-        rows, _ = acquisition.shortlist(model, cands, best)
+        rows, _ = acquisition.shortlist(model, cands, best, rng)
         rows = np.array([space.snap(r) for r in rows])
         scores, _, _ = acquisition.log_ei(model, rows, best)
         order = np.argsort(-scores, kind="stable")
@@ -139,5 +152,4 @@ def _model_step(
 
 
 def _proposal(spec: SweepSpec, params: dict[str, Any], info: dict[str, Any]) -> Proposal:
-    info = {"method": "bayes", **info}
-    return Proposal(params=params, args={name: {"value": value} for name, value in params.items()}, info=info)
+    return make_proposal(spec, params, {"method": "bayes", **info})

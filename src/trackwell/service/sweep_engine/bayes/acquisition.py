@@ -104,15 +104,30 @@ def candidates(
     return out
 
 
-def shortlist(gp: GP, xs: Array, best: float) -> tuple[Array, Array]:
-    """The best rows of ``xs`` by log EI, the top ``N_REFINE`` refined by L-BFGS-B on the continuous
-    columns; returns (rows, log EI) best first, at most ``SHORTLIST`` of them."""
+def _starts(scores: Array, rng: np.random.Generator) -> Array:
+    """Where local search starts: the best candidate, and others drawn with probability
+    proportional to their EI (Optuna's roulette), so a second mode of the acquisition far from the
+    incumbent gets refined too instead of five starts in the same basin."""
+    top = int(np.argmax(scores))
+    probs = np.exp(scores - scores[top])
+    probs[top] = 0.0
+    total = float(probs.sum())
+    k = min(N_REFINE - 1, int(np.count_nonzero(probs > 0)))
+    if k <= 0 or total <= 0:
+        return np.array([top])
+    others = rng.choice(scores.size, size=k, replace=False, p=probs / total)
+    return np.concatenate([[top], others])
+
+
+def shortlist(gp: GP, xs: Array, best: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """The best rows of ``xs`` by log EI, plus ``N_REFINE`` starts refined by L-BFGS-B on the
+    continuous columns; returns (rows, log EI) best first, at most ``SHORTLIST`` + ``N_REFINE``."""
     scores, _, _ = log_ei(gp, xs, best)
     order = np.argsort(-scores)
     cont = ~gp.is_cat
     rows, vals = xs[order[:SHORTLIST]], scores[order[:SHORTLIST]]
     if cont.any():
-        starts = xs[order[:N_REFINE]]
+        starts = xs[_starts(scores, rng)]
         bounds = [(0.0, 1.0)] * (starts.shape[0] * int(cont.sum()))
         res = scipy.optimize.minimize(
             _neg_log_ei_and_grad,

@@ -143,13 +143,17 @@ class GP:
         self.alpha = scipy.linalg.cho_solve((self.chol, True), y, check_finite=False)
 
     def with_fantasies(self, xp: Array) -> GP:
-        """Kriging believer: the pending points ``xp`` added with their predicted mean as observations,
-        which shrinks the variance around them (so the next proposal goes elsewhere) and keeps the
-        mean as it was. Hyperparameters are not refitted."""
+        """The pending points ``xp`` added as observations, so the next proposal goes elsewhere.
+
+        Each gets its predicted mean (kriging believer), but never better than the average
+        observation (0 in standardised units): near a confident optimum the believer alone lets
+        four agents propose four points a hair apart, while this lie pushes them a length scale
+        apart. Hyperparameters are not refitted."""
         if xp.shape[0] == 0:
             return self
         mean, _ = self.predict(xp)
-        return GP(np.vstack([self.x, xp]), np.concatenate([self.y, mean]), self.is_cat, self.hyper)
+        lie = np.maximum(mean, 0.0)
+        return GP(np.vstack([self.x, xp]), np.concatenate([self.y, lie]), self.is_cat, self.hyper)
 
     def _cross(self, xs: Array) -> tuple[Array, Array]:
         # r^2 of many candidates against the data by one matrix product (|a|^2 + |b|^2 - 2 a.b on
