@@ -152,3 +152,27 @@ def test_a_thousand_runs_answer_in_well_under_a_second_of_server_time() -> None:
     # A key with a value per run is label-encoded: one row, an importance, no correlation.
     named = [r for r in rows if r.name == "name"]
     assert len(named) == 1 and named[0].correlation is None and named[0].importance is not None
+
+
+def test_workspace_layouts_keep_parallel_coordinates_and_importance_panels(api: httpx.Client) -> None:
+    panels = [
+        {
+            "id": "pc-1",
+            "type": "parallel",
+            "section": "Sweep",
+            "axes": ["config.lr", "config.optimizer", "summary.loss"],
+            "color": "summary.loss",
+            "log_axes": ["config.lr"],
+        },
+        {"id": "imp-1", "type": "importance", "section": "Sweep", "metric": "loss", "params": ["lr", "noise"]},
+    ]
+    url = f"/api/v1/layouts/me/{P}"
+    assert api.put(url, json={"version": 1, "panels": panels}).status_code == 200
+    saved = api.get(url).json()["layout"]["panels"]
+    assert [(p["type"], p.get("axes") or p.get("metric")) for p in saved] == [
+        ("parallel", ["config.lr", "config.optimizer", "summary.loss"]),
+        ("importance", "loss"),
+    ]
+    bad = {**panels[0], "axes": ["lr", "summary.loss"]}  # an axis must say where its value lives
+    response = api.put(url, json={"version": 1, "panels": [bad]})
+    assert response.status_code in (400, 422) and "axes" in response.text

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 MAX_PANELS = 500
 MAX_LAYOUT_BYTES = 256 * 1024
-PANEL_TYPES = ("line", "bar", "scatter")
+PANEL_TYPES = ("line", "bar", "scatter", "parallel", "importance")
 
 Key = Annotated[str, Field(min_length=1, max_length=512)]
 PanelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-.:/]{1,200}$")]
+# A per-run value a panel plots: ``summary.<key>`` or ``config.<key>`` (flattened, e.g. ``config.opt.lr``).
+RunField = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^(summary|config)\.")]
 
 
 class _Strict(BaseModel):
@@ -76,7 +78,32 @@ class ScatterPanel(_PanelBase):
     log_y: bool = False
 
 
-Panel = Annotated[LinePanel | BarPanel | ScatterPanel, Field(discriminator="type")]
+class ParallelPanel(_PanelBase):
+    """Parallel coordinates of the workspace's runs: an axis per field, a line per run coloured by
+    ``color`` (W&B's parallel coordinates panel; the sweep page draws the same)."""
+
+    type: Literal["parallel"] = "parallel"
+    axes: list[RunField] = Field(min_length=2, max_length=20, description="Axes, left to right.")
+    color: RunField | None = Field(
+        default=None, description="Colour lines by this field; null: the last axis."
+    )
+    log_axes: list[RunField] = Field(default_factory=list, max_length=20, description="Axes on a log scale.")
+
+
+class ImportancePanel(_PanelBase):
+    """Parameter importance and correlation of config keys with a summary metric, over the runs the
+    workspace's filter selects (``GET /api/v1/projects/{entity}/{project}/importance``)."""
+
+    type: Literal["importance"] = "importance"
+    metric: Key = Field(description="A summary key, e.g. 'val/loss'.")
+    params: list[Key] | None = Field(
+        default=None, max_length=200, description="Config keys to rate (flattened); null: every key."
+    )
+
+
+Panel = Annotated[
+    LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel, Field(discriminator="type")
+]
 
 
 class WorkspaceLayout(_Strict):

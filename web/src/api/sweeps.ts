@@ -1,68 +1,17 @@
 /**
  * The sweep routes of the server (docs/sweeps.md, "HTTP routes") and parameter importance, with the
- * query keys the sweep pages and panels share. Shapes are schema/sweeps.py's wire models.
+ * query keys the sweep pages and panels share. Shapes are schema/sweeps.py's wire models (generated).
  */
 import { request, type RunOut } from "./client";
+import type { components } from "./generated/schema";
 
-export type SweepState = "running" | "paused" | "finished" | "cancelled";
-
-export interface SweepOut {
-  id: string;
-  entity: string;
-  project: string;
-  name?: string | null;
-  description?: string | null;
-  method: string;
-  state: SweepState;
-  config: Record<string, unknown>;
-  metric_name?: string | null;
-  metric_goal?: "minimize" | "maximize" | null;
-  run_count: number;
-  expected_run_count?: number | null;
-  best_run_id?: string | null;
-  best_value?: number | null;
-  created_at: number;
-  updated_at: number;
-  state_reason?: string | null;
-  warnings?: string[];
-}
-
-export interface SweepRunOut {
-  run_id: string;
-  /** The run's state, or "leased" for a proposal not yet started. */
-  state: string;
-  /** The proposed values, flat names ("opt.lr"). */
-  params: Record<string, unknown>;
-  /** The run's best logged value of the metric. */
-  value?: number | null;
-  created_at: number;
-  stop_reason?: string | null;
-}
-
-export interface AgentOut {
-  id: string;
-  sweep_id: string;
-  host?: string | null;
-  name?: string | null;
-  state: "running" | "finished" | "gone";
-  created_at: number;
-  heartbeat_at: number;
-  runs_started: number;
-}
-
-export interface ParamImportance {
-  name: string;
-  /** For a categorical key with a few values: the value this row is about. */
-  value?: string | null;
-  importance?: number | null;
-  correlation?: number | null;
-}
-
-export interface ImportanceOut {
-  metric: string;
-  run_count: number;
-  params: ParamImportance[];
-}
+type S = components["schemas"];
+export type SweepOut = S["SweepOut"];
+export type SweepState = SweepOut["state"];
+export type SweepRunOut = S["SweepRunOut"];
+export type AgentOut = S["AgentOut"];
+export type ParamImportance = S["ParamImportance"];
+export type ImportanceOut = S["ImportanceOut"];
 
 const enc = encodeURIComponent;
 export const sweepsPath = (e: string, p: string): string => `/api/v1/sweeps/${enc(e)}/${enc(p)}`;

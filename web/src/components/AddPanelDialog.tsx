@@ -1,6 +1,7 @@
 /**
  * "+ Panel": a line chart of chosen metrics against a chosen x axis, a bar chart of a summary metric
- * across the visible runs, or a scatter of any two summary/config values.
+ * across the visible runs, a scatter of any two summary/config values, parallel coordinates of
+ * chosen config/summary fields, or the parameter importance of config keys for a summary metric.
  */
 import { useEffect, useRef, useState } from "react";
 import { DEFAULT_SIZE, newPanelId, type PanelSpec } from "../lib/layout";
@@ -19,6 +20,8 @@ export interface PanelChoices {
   summaryNumeric: string[];
   /** `summary.<key>` and `config.<key>` fields (scatter axes). */
   fields: string[];
+  /** Every config key (flattened), numeric or not (parallel coordinates, importance). */
+  configKeys: string[];
   sections: string[];
 }
 
@@ -36,6 +39,10 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
   const [section, setSection] = useState<string>("");
   const [newSection, setNewSection] = useState("");
   const [title, setTitle] = useState("");
+  const axisChoices = [...choices.configKeys.map((k) => `config.${k}`), ...choices.summaryNumeric.map((k) => `summary.${k}`)];
+  const [pcAxes, setPcAxes] = useState<string[]>(() => [...choices.configKeys.slice(0, 5).map((k) => `config.${k}`), ...choices.summaryNumeric.slice(0, 1).map((k) => `summary.${k}`)]);
+  const [pcColor, setPcColor] = useState("");
+  const [impParams, setImpParams] = useState<string[]>([]);
   const first = useRef<HTMLButtonElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -59,6 +66,10 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
           ? "This project has no numeric summary metric yet."
           : kind === "scatter" && (!sx || !sy)
             ? "Pick an x and a y value."
+            : kind === "parallel" && (pcAxes.length < 2 || pcAxes.length > 20)
+              ? "Pick between 2 and 20 axes."
+              : kind === "importance" && (!barMetric || choices.configKeys.length === 0)
+                ? "Importance needs a numeric summary metric and config keys."
             : !chosenSection
               ? "Name the new section."
               : null;
@@ -67,6 +78,8 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
     const common = { id: newPanelId(kind), section: chosenSection, size: DEFAULT_SIZE, title: title.trim() || null };
     if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, smoothing: smoothing ? { kind: smoothing } : null, log_scale: false, auto: false };
     if (kind === "bar") return { ...common, type: "bar", metric: barMetric, sort };
+    if (kind === "parallel") return { ...common, type: "parallel", axes: pcAxes, color: pcColor && pcAxes.includes(pcColor) ? pcColor : null, log_axes: [] };
+    if (kind === "importance") return { ...common, type: "importance", metric: barMetric, params: impParams.length ? impParams : null };
     return { ...common, type: "scatter", x: sx, y: sy, log_x: false, log_y: false };
   };
   const fieldOptions = choices.fields.map((f) => (
@@ -79,9 +92,9 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-panel-title" data-testid="add-panel-dialog">
         <h2 id="add-panel-title">Add a panel</h2>
         <div className="panel-kinds" role="radiogroup" aria-label="panel type">
-          {(["line", "bar", "scatter"] as const).map((k, i) => (
+          {(["line", "bar", "scatter", "parallel", "importance"] as const).map((k, i) => (
             <button key={k} ref={i === 0 ? first : undefined} role="radio" aria-checked={kind === k} className={`chip${kind === k ? " on" : ""}`} onClick={() => setKind(k)}>
-              {k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : "Scatter"}
+              {k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : k === "scatter" ? "Scatter" : k === "parallel" ? "Parallel coordinates" : "Parameter importance"}
             </button>
           ))}
         </div>
@@ -154,6 +167,47 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
               Y
               <select value={sy} onChange={(e) => setSy(e.target.value)} aria-label="scatter y">
                 {fieldOptions}
+              </select>
+            </label>
+          </>
+        )}
+        {kind === "parallel" && (
+          <>
+            <label className="field">
+              Axes, left to right (Ctrl/⌘-click to pick several)
+              <select multiple value={pcAxes} onChange={(e) => setPcAxes([...e.target.selectedOptions].map((o) => o.value))} aria-label="axes" size={Math.min(10, Math.max(4, axisChoices.length))}>
+                {axisChoices.map((f) => (
+                  <option key={f}>{f}</option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Colour lines by
+              <select value={pcColor} onChange={(e) => setPcColor(e.target.value)} aria-label="colour by">
+                <option value="">the last axis</option>
+                {pcAxes.map((f) => (
+                  <option key={f}>{f}</option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        {kind === "importance" && (
+          <>
+            <label className="field">
+              Metric (a summary value)
+              <select value={barMetric} onChange={(e) => setBarMetric(e.target.value)} aria-label="importance metric">
+                {choices.summaryNumeric.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Config parameters (none picked: all of them)
+              <select multiple value={impParams} onChange={(e) => setImpParams([...e.target.selectedOptions].map((o) => o.value))} aria-label="parameters" size={Math.min(8, Math.max(3, choices.configKeys.length))}>
+                {choices.configKeys.map((k) => (
+                  <option key={k}>{k}</option>
+                ))}
               </select>
             </label>
           </>

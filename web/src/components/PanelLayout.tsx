@@ -1,17 +1,18 @@
 /**
  * The workspace's panels in their sections, as the saved layout orders and sizes them: line charts
- * (MetricPanel), bar and scatter panels. Panels move by drag and drop (within and across sections;
+ * (MetricPanel), bar and scatter panels, parallel coordinates and parameter importance (sweeps/panels.tsx). Panels move by drag and drop (within and across sections;
  * drop on a section's title to append there) or by the panel menu and arrow keys on the handle.
  */
 import { memo, useState } from "react";
 import { HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
 import { barData, scatterData, type SummaryRun } from "../lib/summaryPlots";
+import { ImportancePanelView, ParallelPanelView, type SweepPanelContext } from "../sweeps/panels";
 import { MetricPanel, type ChartSettings, type PanelRun } from "./MetricPanel";
 import { DragHandle, PANEL_MIME, PanelMenu, type PanelActions } from "./PanelChrome";
 import { BarChart, ScatterChart } from "./SummaryCharts";
 import "./panels.css";
 
-export interface PanelContext {
+export interface PanelContext extends SweepPanelContext {
   runs: PanelRun[];
   summaryRuns: SummaryRun[];
   /** Settings of a line panel: the workspace's, with the panel's own x axis, smoothing and log scale. */
@@ -38,7 +39,7 @@ function actionsFor(p: PanelSpec, update: PanelContext["update"]): PanelActions 
   };
 }
 
-function SummaryPanel({ panel, ctx, tools }: { panel: Exclude<PanelSpec, LinePanel>; ctx: PanelContext; tools: React.ReactNode }): React.JSX.Element {
+function SummaryPanel({ panel, ctx, tools }: { panel: Extract<PanelSpec, { type: "bar" | "scatter" }>; ctx: PanelContext; tools: React.ReactNode }): React.JSX.Element {
   const height = HEIGHT_PX[panel.size.height];
   const title = panelTitle(panel);
   let body: React.JSX.Element;
@@ -86,6 +87,8 @@ function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): Rea
       <PanelMenu title={title} size={panel.size} section={panel.section} sections={ctx.sectionNames} actions={actionsFor(panel, ctx.update)} />
     </>
   );
+  if (panel.type === "parallel") return <ParallelPanelView panel={panel} ctx={ctx} tools={tools} />;
+  if (panel.type === "importance") return <ImportancePanelView panel={panel} ctx={ctx} tools={tools} />;
   if (panel.type !== "line") return <SummaryPanel panel={panel} ctx={ctx} tools={tools} />;
   return (
     <MetricPanel

@@ -21,7 +21,12 @@ export interface PanelSize {
 export type LinePanel = Omit<S["LinePanel"], "size"> & { size: PanelSize };
 export type BarPanel = Omit<S["BarPanel"], "size"> & { size: PanelSize };
 export type ScatterPanel = Omit<S["ScatterPanel"], "size"> & { size: PanelSize };
-export type PanelSpec = LinePanel | BarPanel | ScatterPanel;
+/** Parallel coordinates of the runs: axes are `config.<key>` or `summary.<key>` fields, left to
+ * right; lines are coloured by `color` (null: the last axis). */
+export type ParallelPanel = Omit<S["ParallelPanel"], "size"> & { size: PanelSize };
+/** Parameter importance of config keys for a summary metric. */
+export type ImportancePanel = Omit<S["ImportancePanel"], "size"> & { size: PanelSize };
+export type PanelSpec = LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel;
 
 export interface Layout {
   version: 1;
@@ -80,7 +85,8 @@ function lastIndexIn(panels: readonly PanelSpec[], section: string): number {
 /** What a panel is about, for the panel search and its default title. */
 export function panelKeys(p: PanelSpec): string[] {
   if (p.type === "line") return p.metrics;
-  if (p.type === "bar") return [p.metric];
+  if (p.type === "bar" || p.type === "importance") return [p.metric];
+  if (p.type === "parallel") return p.axes;
   return [p.x, p.y];
 }
 
@@ -88,6 +94,8 @@ export function panelTitle(p: PanelSpec): string {
   if (p.title) return p.title;
   if (p.type === "line") return p.metrics.join(", ");
   if (p.type === "bar") return `${p.metric} (summary)`;
+  if (p.type === "importance") return `Parameter importance: ${p.metric}`;
+  if (p.type === "parallel") return "Parallel coordinates";
   return `${p.y.replace(/^(summary|config)\./, "")} vs ${p.x.replace(/^(summary|config)\./, "")}`;
 }
 

@@ -199,6 +199,21 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
+  // Parallel coordinates and importance panels use every run the (settled) filter shows, not only
+  // the "Runs in charts"; importance is computed on the server over the filter itself.
+  const allRuns: SummaryRun[] = useMemo(
+    () => chartRows.filter((r) => !hidden.has(r.key)).map((r) => ({ key: r.key, name: r.run.display_name, color: runColor(r.key), config: r.config, summary: r.summary })),
+    [chartRows, hidden],
+  );
+  const settledFilter = useDebounced(filterText, 300);
+  const runFilter = useMemo(() => {
+    try {
+      const f = parseQuickFilter(settledFilter, { config: new Set(configKeys), summary: new Set(summaryKeys) });
+      return Object.keys(f).length ? (f as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }, [settledFilter, configKeys, summaryKeys]);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
   // table must not re-render every chart.
   const panelContext: PanelContext = useMemo(
@@ -209,8 +224,12 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       sectionNames,
       update: panelLayout.update,
       onOpenRun: (key: string) => navigate(paths.run(entity, project, key.split("/")[2] ?? "")),
+      entity,
+      project,
+      allRuns,
+      runFilter,
     }),
-    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project],
+    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter],
   );
   const chartSections = useMemo(() => sections.filter((s) => s.name !== "system"), [sections]);
   const systemSections = useMemo(() => sections.filter((s) => s.name === "system"), [sections]);
@@ -375,7 +394,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           <PanelSections sections={systemSections} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
-              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), sections: sectionNames }}
+              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), configKeys, sections: sectionNames }}
               onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
               onClose={() => setAddingPanel(false)}
             />

@@ -157,7 +157,7 @@ export function ParallelCoordinates(props: ParallelProps): React.JSX.Element {
                 {a.ticks.map((t) => (
                   <g key={`${t.label}:${t.at}`}>
                     <line x1={-3} x2={0} y1={yOf(t.at)} y2={yOf(t.at)} className="pc-axis-line" />
-                    <text x={-5} y={yOf(t.at) + 3} textAnchor="end" className="pc-tick">
+                    <text x={-5} y={yOf(t.at) + 3} textAnchor="end" className="pc-tick" data-label={t.label}>
                       <title>{t.label}</title>
                       {clip(t.label, 12)}
                     </text>

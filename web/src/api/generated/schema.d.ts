@@ -210,6 +210,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/blobs/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read Blobs
+         * @description Many blobs in one answer, framed (``service/blob_batches.py``): one request's cost for all.
+         */
+        post: operations["read_blobs_api_v1_blobs_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/blobs/uploads/{upload_id}": {
         parameters: {
             query?: never;
@@ -367,6 +387,27 @@ export interface paths {
         };
         /** Project History Keys */
         get: operations["project_history_keys_api_v1_projects__entity___project__history_keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{entity}/{project}/importance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Importance
+         * @description Random-forest importance and correlation of each config key with ``metric`` (the summary
+         *     value) over the runs ``filters`` selects; runs without a numeric ``metric`` are left out.
+         */
+        get: operations["importance_api_v1_projects__entity___project__importance_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -747,6 +788,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sweeps/{entity}/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Sweeps */
+        get: operations["list_sweeps_api_v1_sweeps__entity___project__get"];
+        put?: never;
+        /** Create Sweep */
+        post: operations["create_sweep_api_v1_sweeps__entity___project__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{entity}/{project}/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Sweep */
+        get: operations["get_sweep_api_v1_sweeps__entity___project___sweep_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Sweep */
+        patch: operations["update_sweep_api_v1_sweeps__entity___project___sweep_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/sweeps/{entity}/{project}/{sweep_id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Agents */
+        get: operations["list_agents_api_v1_sweeps__entity___project___sweep_id__agents_get"];
+        put?: never;
+        /** Add Agent */
+        post: operations["add_agent_api_v1_sweeps__entity___project___sweep_id__agents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{entity}/{project}/{sweep_id}/agents/{agent_id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Heartbeat */
+        post: operations["heartbeat_api_v1_sweeps__entity___project___sweep_id__agents__agent_id__heartbeat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{entity}/{project}/{sweep_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sweep Runs */
+        get: operations["sweep_runs_api_v1_sweeps__entity___project___sweep_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/viewer": {
         parameters: {
             query?: never;
@@ -785,6 +914,90 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AgentCommands
+         * @description Answer of a heartbeat: what the agent does next (empty: keep going, nothing new yet).
+         */
+        AgentCommands: {
+            /** Commands */
+            commands?: (components["schemas"]["RunCommand"] | components["schemas"]["StopCommand"] | components["schemas"]["ExitCommand"])[];
+            /**
+             * Heartbeat Seconds
+             * @description When to send the next heartbeat.
+             * @default 5
+             */
+            heartbeat_seconds: number;
+            /**
+             * Sweep State
+             * @enum {string}
+             */
+            sweep_state: "running" | "paused" | "finished" | "cancelled";
+        };
+        /**
+         * AgentCreate
+         * @description Body of ``POST /api/v1/sweeps/{entity}/{project}/{sweep_id}/agents``.
+         */
+        AgentCreate: {
+            /**
+             * Count
+             * @description The agent's --count, shown in the UI.
+             */
+            count?: number | null;
+            /** Host */
+            host?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /**
+         * AgentHeartbeat
+         * @description Body of ``POST .../agents/{agent_id}/heartbeat``, every few seconds.
+         *
+         *     ``running`` lists the run ids the agent is running or about to start (which keeps their leases
+         *     alive), ``finished`` the ones that ended since the last heartbeat with their exit code.
+         *     ``want_run`` asks for a new trial (an agent with a free slot); the server answers at most one.
+         */
+        AgentHeartbeat: {
+            /**
+             * Finished
+             * @description run id -> exit code
+             */
+            finished?: {
+                [key: string]: number;
+            };
+            /** Running */
+            running?: string[];
+            /**
+             * Want Run
+             * @default true
+             */
+            want_run: boolean;
+        };
+        /** AgentOut */
+        AgentOut: {
+            /** Created At */
+            created_at: number;
+            /** Heartbeat At */
+            heartbeat_at: number;
+            /** Host */
+            host?: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name?: string | null;
+            /**
+             * Runs Started
+             * @default 0
+             */
+            runs_started: number;
+            /**
+             * State
+             * @default running
+             * @enum {string}
+             */
+            state: "running" | "finished" | "gone";
+            /** Sweep Id */
+            sweep_id: string;
+        };
         /**
          * AlertList
          * @description Answer of ``GET /api/v1/runs/{entity}/{project}/{run_id}/alerts``: oldest first.
@@ -1289,6 +1502,17 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** ExitCommand */
+        ExitCommand: {
+            /** Reason */
+            reason: string;
+            /**
+             * Type
+             * @default exit
+             * @constant
+             */
+            type: "exit";
+        };
         /**
          * ExitRecord
          * @description The run ended. Last record of a session.
@@ -1311,7 +1535,7 @@ export interface components {
              * State
              * @enum {string}
              */
-            state: "running" | "finished" | "failed" | "killed" | "crashed";
+            state: "running" | "finished" | "failed" | "killed" | "crashed" | "stopped";
         };
         /**
          * FileRecord
@@ -1470,6 +1694,51 @@ export interface components {
             rows: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * ImportanceOut
+         * @description ``GET /api/v1/projects/{entity}/{project}/importance?metric=&filters=``: W&B's parameter
+         *     importance panel (config keys against one metric, over the runs the filters select).
+         */
+        ImportanceOut: {
+            /** Metric */
+            metric: string;
+            /** Params */
+            params: components["schemas"]["ParamImportance"][];
+            /** Run Count */
+            run_count: number;
+        };
+        /**
+         * ImportancePanel
+         * @description Parameter importance and correlation of config keys with a summary metric, over the runs the
+         *     workspace's filter selects (``GET /api/v1/projects/{entity}/{project}/importance``).
+         */
+        ImportancePanel: {
+            /** Id */
+            id: string;
+            /**
+             * Metric
+             * @description A summary key, e.g. 'val/loss'.
+             */
+            metric: string;
+            /**
+             * Params
+             * @description Config keys to rate (flattened); null: every key.
+             */
+            params?: string[] | null;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "importance";
         };
         /**
          * KeyUsage
@@ -1724,6 +1993,66 @@ export interface components {
             width: "third" | "half" | "full";
         };
         /**
+         * ParallelPanel
+         * @description Parallel coordinates of the workspace's runs: an axis per field, a line per run coloured by
+         *     ``color`` (W&B's parallel coordinates panel; the sweep page draws the same).
+         */
+        ParallelPanel: {
+            /**
+             * Axes
+             * @description Axes, left to right.
+             */
+            axes: string[];
+            /**
+             * Color
+             * @description Colour lines by this field; null: the last axis.
+             */
+            color?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Log Axes
+             * @description Axes on a log scale.
+             */
+            log_axes?: string[];
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "parallel";
+        };
+        /** ParamImportance */
+        ParamImportance: {
+            /**
+             * Correlation
+             * @description Pearson correlation with the metric.
+             */
+            correlation?: number | null;
+            /**
+             * Importance
+             * @description Random-forest importance (0..1, sums to 1).
+             */
+            importance?: number | null;
+            /**
+             * Name
+             * @description A config key, flattened ('optimizer.lr').
+             */
+            name: string;
+            /**
+             * Value
+             * @description For a categorical key with a few values: the value this row is about (one row each).
+             */
+            value?: string | null;
+        };
+        /**
          * ProjectHistoryKeys
          * @description Answer of ``GET /api/v1/projects/{entity}/{project}/history-keys``.
          */
@@ -1770,6 +2099,28 @@ export interface components {
             records?: (components["schemas"]["HistoryRecord"] | components["schemas"]["HistoryBlockRecord"] | components["schemas"]["SummaryRecord"] | components["schemas"]["ConfigRecord"] | components["schemas"]["MetricRecord"] | components["schemas"]["RunMetaRecord"] | components["schemas"]["OutputRecord"] | components["schemas"]["StatsRecord"] | components["schemas"]["FileRecord"] | components["schemas"]["AlertRecord"] | components["schemas"]["ArtifactRecord"] | components["schemas"]["ArtifactUseRecord"] | components["schemas"]["ExitRecord"])[];
             /** Session Id */
             session_id: string;
+        };
+        /** RunCommand */
+        RunCommand: {
+            /**
+             * Args
+             * @description {name: {'value': v}}, W&B's wire form.
+             */
+            args: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Program */
+            program?: string | null;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Type
+             * @default run
+             * @constant
+             */
+            type: "run";
         };
         /**
          * RunError
@@ -1934,7 +2285,7 @@ export interface components {
              * State
              * @enum {string}
              */
-            state: "running" | "finished" | "failed" | "killed" | "crashed";
+            state: "running" | "finished" | "failed" | "killed" | "crashed" | "stopped";
             /** Summary */
             summary?: {
                 [key: string]: unknown;
@@ -2269,6 +2620,19 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** StopCommand */
+        StopCommand: {
+            /** Reason */
+            reason: string;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Type
+             * @default stop
+             * @constant
+             */
+            type: "stop";
+        };
         /**
          * SummaryRecord
          * @description The whole summary (replace semantics, as wandb's ``wandb-summary.json``).
@@ -2285,6 +2649,136 @@ export interface components {
             values: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * SweepCreate
+         * @description Body of ``POST /api/v1/sweeps/{entity}/{project}``.
+         */
+        SweepCreate: {
+            /**
+             * Config
+             * @description W&B's sweep config (method, metric, parameters, ...).
+             */
+            config: {
+                [key: string]: unknown;
+            };
+            /**
+             * Prior Runs
+             * @description Ids of existing runs of the project to count as the sweep's first trials.
+             */
+            prior_runs?: string[];
+        };
+        /** SweepList */
+        SweepList: {
+            /** Sweeps */
+            sweeps: components["schemas"]["SweepOut"][];
+        };
+        /** SweepOut */
+        SweepOut: {
+            /** Best Run Id */
+            best_run_id?: string | null;
+            /** Best Value */
+            best_value?: number | null;
+            /**
+             * Config
+             * @description The config as given (validated).
+             */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description?: string | null;
+            /** Entity */
+            entity: string;
+            /**
+             * Expected Run Count
+             * @description Grid size (capped by run_cap), run_cap, or None when unbounded.
+             */
+            expected_run_count?: number | null;
+            /** Id */
+            id: string;
+            /** Method */
+            method: string;
+            /** Metric Goal */
+            metric_goal?: ("minimize" | "maximize") | null;
+            /** Metric Name */
+            metric_name?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project */
+            project: string;
+            /**
+             * Run Count
+             * @description Runs of the sweep (trials started, prior runs included).
+             * @default 0
+             */
+            run_count: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "paused" | "finished" | "cancelled";
+            /**
+             * State Reason
+             * @description Why the sweep finished (grid done, target, run_cap).
+             */
+            state_reason?: string | null;
+            /** Updated At */
+            updated_at: number;
+            /**
+             * Warnings
+             * @description E.g. a deprecated log distribution.
+             */
+            warnings?: string[];
+        };
+        /** SweepRunList */
+        SweepRunList: {
+            /** Runs */
+            runs: components["schemas"]["SweepRunOut"][];
+        };
+        /**
+         * SweepRunOut
+         * @description One trial of a sweep with its contribution (``GET .../{sweep_id}/runs``).
+         */
+        SweepRunOut: {
+            /** Created At */
+            created_at: number;
+            /**
+             * Params
+             * @description The proposed values, flat names ('opt.lr').
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Run Id */
+            run_id: string;
+            /**
+             * State
+             * @description The run's state, or 'leased' for a proposal not yet started.
+             */
+            state: string;
+            /** Stop Reason */
+            stop_reason?: string | null;
+            /**
+             * Value
+             * @description The run's best logged value of the metric.
+             */
+            value?: number | null;
+        };
+        /**
+         * SweepUpdate
+         * @description Body of ``PATCH /api/v1/sweeps/{entity}/{project}/{sweep_id}``: a state change and/or a new
+         *     config (W&B's ``--update``; the method and parameter names must stay those of the running sweep).
+         */
+        SweepUpdate: {
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** State */
+            state?: ("running" | "paused" | "finished" | "cancelled") | null;
         };
         /** TableColumn */
         TableColumn: {
@@ -2457,7 +2951,7 @@ export interface components {
          */
         WorkspaceLayout: {
             /** Panels */
-            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"])[];
+            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"])[];
             /**
              * Removed
              * @description Metrics whose auto-created panel the user removed.
@@ -3087,6 +3581,37 @@ export interface operations {
             };
         };
     };
+    read_blobs_api_v1_blobs_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlobDigests"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     abort_upload_api_v1_blobs_uploads__upload_id__delete: {
         parameters: {
             query?: never;
@@ -3472,6 +3997,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectHistoryKeys"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    importance_api_v1_projects__entity___project__importance_get: {
+        parameters: {
+            query: {
+                /** @description A summary key, e.g. val/loss. */
+                metric: string;
+                /** @description The runs to use: a runs filter (JSON). */
+                filters?: string | null;
+                /** @description Comma-separated config keys to rate (default: every key). */
+                params?: string | null;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -4405,6 +4969,285 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginLink"];
+                };
+            };
+        };
+    };
+    list_sweeps_api_v1_sweeps__entity___project__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_sweep_api_v1_sweeps__entity___project__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_sweep_api_v1_sweeps__entity___project___sweep_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_sweep_api_v1_sweeps__entity___project___sweep_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_agents_api_v1_sweeps__entity___project___sweep_id__agents_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_agent_api_v1_sweeps__entity___project___sweep_id__agents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    heartbeat_api_v1_sweeps__entity___project___sweep_id__agents__agent_id__heartbeat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+                agent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentHeartbeat"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCommands"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sweep_runs_api_v1_sweeps__entity___project___sweep_id__runs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepRunList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
