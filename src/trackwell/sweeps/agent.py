@@ -62,6 +62,7 @@ def agent(
     if function is not None and not callable(function):
         raise UsageError(f"agent(function=...) must be callable, got {type(function).__name__}")
     settings = Settings.resolve()
+    term.set_silent(settings.silent)
     where = resolve_sweep(sweep_id, entity, project, settings)
     client = SweepClient.from_settings(settings)
     try:
