@@ -83,7 +83,7 @@ def heartbeat(
     running = list(dict.fromkeys(hb.running))
     if running:
         db.sweeps.renew_leases(conn, sweep.pk, running, now + ctl.lease_seconds)
-    rows = db.sweeps.trial_rows(conn, sweep, spec.metric.name if spec.metric else None)
+    rows = db.sweeps.trial_rows(conn, sweep, _metric_needed(spec))
     rows = _take_finished(ctl, conn, rows, hb.finished, now)
     has_running = any(r.run_state == "running" for r in rows)
     hyperband = spec.early_terminate is not None and has_running
@@ -113,6 +113,17 @@ def heartbeat(
     return AgentCommands(
         commands=decision.commands, sweep_state=decision.state, heartbeat_seconds=ctl.heartbeat_seconds
     )
+
+
+def _metric_needed(spec: SweepSpec) -> str | None:
+    """The metric, when this heartbeat's decisions depend on values (bayes, a target, hyperband):
+    grid and random leases need only the trials' params and states, a cheaper read."""
+    metric = spec.metric
+    if metric is None:
+        return None
+    if spec.method == "bayes" or metric.target is not None or spec.early_terminate is not None:
+        return metric.name
+    return None
 
 
 def _take_finished(

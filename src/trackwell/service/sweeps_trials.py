@@ -181,7 +181,7 @@ def build_trials(
             best = (max(pool) if spec.metric.goal == "maximize" else min(pool)) if pool else None
         trial = Trial(
             run_id=row.proposal.run_id,
-            params=dict(row.proposal.params),
+            params=row.proposal.params,  # shared, never changed: the engine's functions are pure
             state=state,
             best=best,
             last=last,

@@ -77,6 +77,7 @@ def _sweep_select() -> sa.Select[Any]:
 class SqlSweepStore(SqlProposalStore):
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
+        self._params_cache = {}
 
     # -- sweeps --------------------------------------------------------------------------------------
 

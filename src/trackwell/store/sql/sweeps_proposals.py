@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from trackwell.schema.errors import Conflict
 from trackwell.store.base.sweeps import (
@@ -28,34 +28,42 @@ from trackwell.store.sql.sweeps_tables import sweep_proposals, sweeps
 from trackwell.store.sql.tables import runs
 
 _p = sweep_proposals.c
+_PARAMS_CACHE_MAX = 500_000
 _IN_BATCH = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 _PROPOSAL_COLUMNS = list(sweep_proposals.c)
+# ``_proposal`` reads rows by position, in StoredProposal's field order.
+assert [c.name for c in _PROPOSAL_COLUMNS] == ["id", *list(StoredProposal.__dataclass_fields__)[1:]]
 
 
-def _proposal(row: Row[Any]) -> StoredProposal:
-    m = row._mapping
+def _proposal(row: Sequence[Any], params: dict[str, Any] | None = None) -> StoredProposal:
+    # Positional: the proposal's columns come first in every select here (a mapping lookup per
+    # field was most of the cost of reading a 5,000-trial sweep).
+    if params is None:
+        params = dict(row[3] or {})
     return StoredProposal(
-        pk=m["id"],
-        sweep_pk=m["sweep_pk"],
-        run_id=m["run_id"],
-        params=dict(m["params"] or {}),
-        params_key=m["params_key"],
-        grid_index=m["grid_index"],
-        state=m["state"],
-        agent_pk=m["agent_pk"],
-        lease_expires_at=m["lease_expires_at"],
-        reissue_of=m["reissue_of"],
-        reissued=bool(m["reissued"]),
-        stop_requested=bool(m["stop_requested"]),
-        stop_reason=m["stop_reason"],
-        created_at=m["created_at"],
-        started_at=m["started_at"],
-        updated_at=m["updated_at"],
-    )
+        row[0], row[1], row[2], params, row[4], row[5], row[6], row[7], row[8], row[9],
+        bool(row[10]), bool(row[11]), row[12], row[13], row[14], row[15],
+    )  # fmt: skip
 
 
 class SqlProposalStore:
     _dialect: Dialect
+    # (proposal pk, run id) -> params; the run id guards against SQLite reusing a deleted pk.
+    _params_cache: dict[tuple[int, str], dict[str, Any]]
+
+    def _params_of(
+        self, conn: Connection, keys: Sequence[tuple[int, str]]
+    ) -> dict[tuple[int, str], dict[str, Any]]:
+        cache = self._params_cache
+        missing = [pk for pk, run_id in keys if (pk, run_id) not in cache]
+        if len(cache) + len(missing) > _PARAMS_CACHE_MAX:
+            cache.clear()
+            missing = [pk for pk, _ in keys]
+        for start in range(0, len(missing), _IN_BATCH):
+            stmt = sa.select(_p.id, _p.run_id, _p.params).where(_p.id.in_(missing[start : start + _IN_BATCH]))
+            for pk, run_id, params in conn.execute(stmt):
+                cache[(pk, run_id)] = dict(params or {})
+        return {key: cache[key] for key in keys}
 
     def add_proposal(self, conn: Connection, sweep_pk: int, new: NewProposal) -> StoredProposal:
         values = {
@@ -123,31 +131,35 @@ class SqlProposalStore:
     ) -> list[TrialRow]:
         r, k = runs.c, history_key_stats.c
         run_join = sa.and_(r.project_id == sweep.project_pk, r.run_id == _p.run_id)
-        columns: list[Any] = [*_PROPOSAL_COLUMNS, r.id.label("r_pk"), r.state.label("r_state")]
-        columns += [r.created_at.label("r_created"), r.history_count.label("r_count")]
+        # A proposal's params never change: decoded once per process (most of a big sweep's read).
+        proposal_columns = [sa.null() if c is _p.params else c for c in _PROPOSAL_COLUMNS]
+        columns: list[Any] = [*proposal_columns, r.id, r.state, r.created_at, r.history_count]
         joined = sweep_proposals.outerjoin(runs, run_join)
         if metric is not None:
             stats = sa.and_(k.run_pk == r.id, k.stream == "history", k.key == metric)
             joined = joined.outerjoin(history_key_stats, stats)
-            columns += [k.vmin.label("s_min"), k.vmax.label("s_max"), k.last_value.label("s_last")]
+            columns += [k.vmin, k.vmax, k.last_value]
             if with_summary and '"' not in metric:
-                columns.append(json_value(self._dialect, r.summary, metric.split(".")).number.label("s_sum"))
+                columns.append(json_value(self._dialect, r.summary, metric.split(".")).number)
         stmt = sa.select(*columns).select_from(joined).where(_p.sweep_pk == sweep.pk).order_by(_p.id)
+        n = len(_PROPOSAL_COLUMNS)  # positions: the proposal, then the run, then the stats
+        result = list(conn.execute(stmt))
+        params = self._params_of(conn, [(row[0], row[2]) for row in result])
         found: list[TrialRow] = []
-        for row in conn.execute(stmt):
-            m = row._mapping
-            last = m.get("s_last")
+        for row in result:
+            extra = row[n + 4 :]
+            vmin, vmax, last, summary = (*extra, None, None, None, None)[:4]
             found.append(
                 TrialRow(
-                    proposal=_proposal(row),
-                    run_pk=m["r_pk"],
-                    run_state=m["r_state"],
-                    run_created_at=m["r_created"],
-                    history_count=int(m["r_count"] or 0),
-                    vmin=m.get("s_min"),
-                    vmax=m.get("s_max"),
+                    proposal=_proposal(row, params[(row[0], row[2])]),
+                    run_pk=row[n],
+                    run_state=row[n + 1],
+                    run_created_at=row[n + 2],
+                    history_count=int(row[n + 3] or 0),
+                    vmin=vmin,
+                    vmax=vmax,
                     last=None if last is None else json.loads(last),
-                    summary=m.get("s_sum"),
+                    summary=summary,
                 )
             )
         return found
