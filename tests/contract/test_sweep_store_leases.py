@@ -182,3 +182,20 @@ def test_an_invalid_config_stores_nothing_and_lists_every_problem(
         sweeps.create("e", "p", SweepCreate(config=_grid(2), prior_runs=["nope"]))
     assert missing.value.field == "prior_runs.0"
     assert sweeps.list_sweeps("e", "p").sweeps == []
+
+
+def test_a_stopped_trial_killed_before_its_exit_ends_stopped_from_the_agents_report(
+    db: SqlDatabase, sweeps: SweepService, clock: Clock
+) -> None:
+    runs = RunService(db, clock=clock)
+    sweep = sweeps.create("e", "p", SweepCreate(config=_grid(2)))
+    agent = sweeps.add_agent("e", "p", sweep.id, AgentCreate()).id
+    (cmd,) = _run_commands(sweeps.heartbeat("e", "p", sweep.id, agent, AgentHeartbeat()))
+    key = RunKey("e", "p", cmd.run_id)
+    runs.upsert(key, RunUpsert(session_id="s", sweep_id=sweep.id))
+    sweeps.update("e", "p", sweep.id, SweepUpdate(state="cancelled"))
+    sweeps.heartbeat("e", "p", sweep.id, agent, AgentHeartbeat(running=[cmd.run_id]))
+    answer = sweeps.heartbeat("e", "p", sweep.id, agent, AgentHeartbeat(finished={cmd.run_id: -9}))
+    run = runs.get(key)
+    assert (run.state, run.exit_code, run.summary["_sweep_stop_reason"]) == ("stopped", -9, "sweep cancelled")
+    assert [c.type for c in answer.commands] == ["exit"]

@@ -52,9 +52,11 @@ class RunService:
     def _upsert_once(self, key: RunKey, fields: RunUpsert) -> RunOut:
         now = self._clock()
         with self._db.begin() as conn:
+            if fields.sweep_id is not None:
+                # The run joins its sweep (409 for an expired lease). First: the sweep's lock is
+                # taken before the run's, in the order the sweep controller takes them.
+                join_sweep(self._db, conn, key, fields, now)
             existing = self._db.runs.get_run(conn, key, lock=True)
-            if fields.sweep_id is not None:  # the run joins its sweep (409 for an expired lease)
-                join_sweep(self._db, conn, key, fields, existing, now)
             if existing is None:
                 if fields.resume == "must":
                     raise NotFound(

@@ -23,6 +23,7 @@ from typing import Any
 from trackwell.schema.sweeps import AgentCommands, AgentHeartbeat, ExitCommand, RunCommand, StopCommand
 from trackwell.service.sweep_engine import Proposal, SweepSpec, params_key, propose, runs_to_stop
 from trackwell.service.sweep_engine.propose import wire_args
+from trackwell.service.sweeps_runs import end_stopped_run
 from trackwell.service.sweeps_trials import (
     ENDED,
     HistoryCache,
@@ -84,7 +85,7 @@ def heartbeat(
     if running:
         db.sweeps.renew_leases(conn, sweep.pk, running, now + ctl.lease_seconds)
     rows = db.sweeps.trial_rows(conn, sweep, _metric_needed(spec))
-    rows = _take_finished(ctl, conn, rows, hb.finished, now)
+    rows = _take_finished(ctl, conn, sweep, rows, hb.finished, now)
     has_running = any(r.run_state == "running" for r in rows)
     hyperband = spec.early_terminate is not None and has_running
     views = build_trials(db, conn, spec, rows, now, ctl.cache, with_history=hyperband)
@@ -127,10 +128,11 @@ def _metric_needed(spec: SweepSpec) -> str | None:
 
 
 def _take_finished(
-    ctl: Controller, conn: Any, rows: list[TrialRow], finished: dict[str, int], now: float
+    ctl: Controller, conn: Any, sweep: StoredSweep, rows: list[TrialRow], finished: dict[str, int], now: float
 ) -> list[TrialRow]:
     """Trials the agent reports ended become ``done``; one whose run never started (its program
-    ended before ``init()``) stays a failed trial with no value, not a lease to re-issue."""
+    ended before ``init()``) stays a failed trial with no value, not a lease to re-issue; a stopped
+    one whose run sent no exit (killed) ends ``stopped``."""
     if not finished:
         return rows
     out, done = [], []
@@ -138,6 +140,10 @@ def _take_finished(
         p = row.proposal
         if p.run_id in finished and p.state in ("leased", "started"):
             done.append(p.pk)
+            if p.stop_requested and row.run_state in ("running", "crashed"):
+                key = RunKey(sweep.entity, sweep.project, p.run_id)
+                end_stopped_run(ctl.db, conn, key, p.stop_reason, finished[p.run_id], now)
+                row = dataclasses.replace(row, run_state="stopped")
             row = dataclasses.replace(row, proposal=dataclasses.replace(p, state="done"))
         out.append(row)
     ctl.db.sweeps.update_proposals(conn, done, ProposalChanges(state="done", updated_at=now))

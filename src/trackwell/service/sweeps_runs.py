@@ -19,16 +19,15 @@ from trackwell.schema.errors import Conflict, NotFound
 from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.service.sweep_engine import SweepSpec, params_key
 from trackwell.service.sweeps_trials import spec_of
-from trackwell.store.base import Database, NewProposal, ProposalChanges, RunChanges, RunKey, StoredRun
+from trackwell.store.base import Database, NewProposal, ProposalChanges, RunChanges, RunKey
 
 STOP_REASON_KEY = "_sweep_stop_reason"
 _MISSING = object()
 
 
-def join_sweep(
-    db: Database, conn: Any, key: RunKey, fields: RunUpsert, existing: StoredRun | None, now: float
-) -> None:
-    """Called by the run upsert (under the run's lock, before the run is created or resumed)."""
+def join_sweep(db: Database, conn: Any, key: RunKey, fields: RunUpsert, now: float) -> None:
+    """Called by the run upsert, before the run is created or resumed (and before its row lock:
+    locks are taken sweep first, then run, everywhere)."""
     sweep_id = fields.sweep_id
     if sweep_id is None:
         return
@@ -41,6 +40,7 @@ def join_sweep(
         )
     proposal = db.sweeps.get_proposal(conn, sweep.pk, key.run_id)
     if proposal is None:
+        existing = db.runs.get_run(conn, key)
         config = dict(existing.run.config) if existing is not None else {}
         config.update(fields.config or {})
         params = params_from_config(spec_of(sweep.config), config)
@@ -92,3 +92,18 @@ def apply_stop(db: Database, conn: Any, run: RunOut, changes: RunChanges) -> boo
         summary[STOP_REASON_KEY] = proposal.stop_reason
         changes.summary = summary
     return True
+
+
+def end_stopped_run(
+    db: Database, conn: Any, key: RunKey, reason: str | None, exit_code: int, now: float
+) -> None:
+    """The agent reports a stopped trial ended but its run is still ``running`` (or was marked
+    ``crashed``): the program was killed before its exit record. It ends ``stopped`` with the reason."""
+    stored = db.runs.get_run(conn, key, lock=True)
+    if stored is None or stored.run.state not in ("running", "crashed"):
+        return
+    summary = {**stored.run.summary, STOP_REASON_KEY: reason}
+    changes = RunChanges(
+        state="stopped", summary=summary, exit_code=exit_code, finished_at=now, updated_at=now
+    )
+    db.runs.update_run(conn, stored.pk, changes)
