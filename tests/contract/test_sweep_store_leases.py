@@ -199,3 +199,24 @@ def test_a_stopped_trial_killed_before_its_exit_ends_stopped_from_the_agents_rep
     run = runs.get(key)
     assert (run.state, run.exit_code, run.summary["_sweep_stop_reason"]) == ("stopped", -9, "sweep cancelled")
     assert [c.type for c in answer.commands] == ["exit"]
+
+
+def test_a_run_the_sweep_never_proposed_joins_it_with_params_from_its_config(
+    db: SqlDatabase, sweeps: SweepService, clock: Clock
+) -> None:
+    runs = RunService(db, clock=clock)
+    config = {
+        "method": "grid",
+        "parameters": {"opt": {"parameters": {"lr": {"values": [0.1, 0.2]}}}, "n": {"value": 3}},
+    }
+    sweep = sweeps.create("e", "p", SweepCreate(config=config))
+    runs.upsert(
+        RunKey("e", "p", "own"),
+        RunUpsert(session_id="s", sweep_id=sweep.id, config={"opt": {"lr": 0.2}, "n": 3}),
+    )
+    runs.upsert(RunKey("e", "p", "later"), RunUpsert(session_id="s", config={"opt": {"lr": 0.1}}))
+    runs.upsert(RunKey("e", "p", "later"), RunUpsert(session_id="s2", resume="allow", sweep_id=sweep.id))
+    listed = {r.run_id: r.params for r in sweeps.runs("e", "p", sweep.id).runs}
+    assert listed == {"own": {"opt.lr": 0.2, "n": 3}, "later": {"opt.lr": 0.1}}
+    assert runs.get(RunKey("e", "p", "later")).sweep_id == sweep.id
+    assert sweeps.get("e", "p", sweep.id).run_count == 2

@@ -46,6 +46,8 @@ def join_sweep(db: Database, conn: Any, key: RunKey, fields: RunUpsert, now: flo
         params = params_from_config(spec_of(sweep.config), config)
         new = NewProposal(key.run_id, params, params_key(params), "started", now, started_at=now)
         db.sweeps.add_proposal(conn, sweep.pk, new)
+        if existing is not None and existing.run.sweep_id != sweep.id:  # a resumed run joins
+            db.sweeps.attach_runs(conn, sweep.project_pk, [key.run_id], sweep.id)
         return
     if proposal.state == "expired":
         raise Conflict(
