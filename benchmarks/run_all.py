@@ -26,6 +26,8 @@ MODULES = [
     "benchmarks.ui_bench",
     "benchmarks.table_bench",
     "benchmarks.artifacts_bench",
+    "benchmarks.sweeps_hpo",
+    "benchmarks.sweeps_grid_bench",
 ]
 
 

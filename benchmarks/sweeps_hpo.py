@@ -21,7 +21,8 @@ Also measured: the time of one bayes suggestion with 200 finished trials (10-d a
 on one core (``taskset -c 0``, BLAS threads 1, CPU time of the process), target < 100 ms.
 
 Run: ``.venv/bin/python -m benchmarks.sweeps_hpo [--direct] [--quick] [--seeds N] [--trials N]
-[--problems branin,mixed] [--methods random,tpe,bayes]``; through ``make bench`` it runs end to end.
+[--problems branin,mixed] [--methods random,tpe,bayes] [--write]``; ``--write`` puts the numbers
+into RESULTS.md as ``make bench`` does (there it runs end to end).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from benchmarks.common import Result
 from benchmarks.sweeps_problems import BY_NAME, PROBLEMS, Problem
 
 NAME = "sweeps"
+REPO = Path(__file__).resolve().parent.parent
 SEEDS, TRIALS = 20, 50
 METHODS = ("random", "tpe", "bayes")
 # reference/sweeps.md section 7: median regret at 50 trials, 20 seeds, measured by the reference's
@@ -121,8 +123,8 @@ def e2e_search(
     spec["project"] = f"hpo-{problem.name}"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.sweeps_child", json.dumps(spec)],
-        env=env | {"TRACKWELL_DIR": str(work), "WANDB_DIR": str(work)},
-        cwd=work,
+        env=env | {"TRACKWELL_DIR": str(work)},  # the runs' folders go there, not into the checkout
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=1800,
@@ -191,7 +193,9 @@ def latency(problem: Problem, n: int = LATENCY_TRIALS, repeats: int = 7) -> dict
     command = [sys.executable, "-m", "benchmarks.sweeps_child", json.dumps(spec)]
     if _has_taskset():
         command = ["taskset", "-c", "0", *command]
-    proc = subprocess.run(command, env=os.environ | one_core, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        command, env=os.environ | one_core, cwd=REPO, capture_output=True, text=True, timeout=600
+    )
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return dict(json.loads(line[7:]))
