@@ -164,7 +164,7 @@ def test_workspace_layouts_keep_parallel_coordinates_and_importance_panels(api: 
             "color": "summary.loss",
             "log_axes": ["config.lr"],
         },
-        {"id": "imp-1", "type": "importance", "section": "Sweep", "metric": "loss", "params": ["lr", "noise"]},
+        {"id": "imp-1", "type": "importance", "section": "Sweep", "metric": "loss", "params": ["lr", "x"]},
     ]
     url = f"/api/v1/layouts/me/{P}"
     assert api.put(url, json={"version": 1, "panels": panels}).status_code == 200

@@ -36,6 +36,12 @@ interface Trial {
   value: number | null;
 }
 
+/** Forgets root's workspace layout of the project (with the API key: the session would need CSRF). */
+async function resetLayout(): Promise<void> {
+  const r = await context.request.delete(`/api/v1/layouts/root/${P}`, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
+  if (r.status() !== 204) throw new Error(`resetting the layout: HTTP ${r.status()} ${await r.text()}`);
+}
+
 const attrs = (loc: Locator, name: string): Promise<(string | null)[]> => loc.evaluateAll((els, n) => els.map((e) => e.getAttribute(n)), name);
 
 beforeAll(async () => {
@@ -174,6 +180,32 @@ describe("sweeps", () => {
     expect((await api<{ state: string }>(`/api/v1/sweeps/root/${P}/${ids.grid}`)).state).toBe("running");
     // A grid: its runs so far, of the 6 expected.
     expect(await page.getByTestId("sweep-counts").innerText()).toMatch(/2 of 6 expected/);
+  });
+
+  it("parallel coordinates and parameter importance are workspace panels any project can add", async () => {
+    await resetLayout();
+    await page.goto(`/root/${P}`);
+    for (const kind of ["Parallel coordinates", "Parameter importance"]) {
+      await page.getByTestId("add-panel").click();
+      const dialog = page.getByTestId("add-panel-dialog");
+      await dialog.getByRole("radio", { name: kind }).click();
+      if (kind === "Parameter importance") await dialog.getByLabel("importance metric").selectOption("val/loss");
+      await dialog.getByTestId("add-panel-submit").click();
+    }
+    const pc = page.locator("[data-testid=panel][data-panel-type=parallel]");
+    await expect.poll(() => pc.getAttribute("data-count")).toBe("18"); // every run of the project
+    expect(await pc.getByTestId("pc-axis").count()).toBeGreaterThanOrEqual(2);
+    const imp = page.locator("[data-testid=panel][data-panel-type=importance]");
+    await expect.poll(() => imp.getByTestId("importance-row").count(), { timeout: 60_000 }).toBeGreaterThan(2);
+    expect(await attrs(imp.getByTestId("importance-row"), "data-param")).toContain("learning_rate");
+    // Saved on the server with the layout.
+    await expect.poll(async () => (await api<{ layout: { panels: { type: string }[] } }>(`/api/v1/layouts/root/${P}`)).layout.panels.map((p) => p.type).filter((t) => t !== "line").sort()).toEqual(["importance", "parallel"]);
+    await pc.scrollIntoViewIfNeeded();
+    await snap("workspace-sweep-panels");
+    // A filter narrows the importance to the runs it selects (on the server).
+    await page.getByTestId("filter").fill("optimizer=adamw");
+    await expect.poll(async () => Number((await imp.locator(".panel-title .muted").innerText()).split(" ")[0]), { timeout: 60_000 }).toBeLessThan(16);
+    await resetLayout();
   });
 
   it("a sweep run's page links to its sweep", async () => {

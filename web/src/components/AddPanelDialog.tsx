@@ -75,7 +75,9 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
               : null;
 
   const build = (): PanelSpec => {
-    const common = { id: newPanelId(kind), section: chosenSection, size: DEFAULT_SIZE, title: title.trim() || null };
+    // Parallel coordinates need the row's width to separate their axes; importance, half of it.
+    const size = kind === "parallel" ? { ...DEFAULT_SIZE, width: "full" as const } : kind === "importance" ? { ...DEFAULT_SIZE, width: "half" as const } : DEFAULT_SIZE;
+    const common = { id: newPanelId(kind), section: chosenSection, size, title: title.trim() || null };
     if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, smoothing: smoothing ? { kind: smoothing } : null, log_scale: false, auto: false };
     if (kind === "bar") return { ...common, type: "bar", metric: barMetric, sort };
     if (kind === "parallel") return { ...common, type: "parallel", axes: pcAxes, color: pcColor && pcAxes.includes(pcColor) ? pcColor : null, log_axes: [] };

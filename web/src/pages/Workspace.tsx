@@ -25,6 +25,7 @@ import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
+import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
 
 const NO_RUNS: PanelRun[] = [];
@@ -199,21 +200,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
-  // Parallel coordinates and importance panels use every run the (settled) filter shows, not only
-  // the "Runs in charts"; importance is computed on the server over the filter itself.
-  const allRuns: SummaryRun[] = useMemo(
-    () => chartRows.filter((r) => !hidden.has(r.key)).map((r) => ({ key: r.key, name: r.run.display_name, color: runColor(r.key), config: r.config, summary: r.summary })),
-    [chartRows, hidden],
-  );
-  const settledFilter = useDebounced(filterText, 300);
-  const runFilter = useMemo(() => {
-    try {
-      const f = parseQuickFilter(settledFilter, { config: new Set(configKeys), summary: new Set(summaryKeys) });
-      return Object.keys(f).length ? (f as Record<string, unknown>) : null;
-    } catch {
-      return null;
-    }
-  }, [settledFilter, configKeys, summaryKeys]);
+  const { allRuns, runFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
   // table must not re-render every chart.
   const panelContext: PanelContext = useMemo(

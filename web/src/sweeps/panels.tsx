@@ -7,7 +7,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { sweepsApi } from "../api/sweeps";
+import { parseQuickFilter } from "../lib/filters";
 import { HEIGHT_PX, updatePanel, type ImportancePanel, type Layout, type ParallelPanel } from "../lib/layout";
+import { runColor } from "../lib/panels";
+import { useDebounced } from "../lib/storage";
 import { fieldValue, type SummaryRun } from "../lib/summaryPlots";
 import { ImportanceTable } from "./ImportanceTable";
 import { ParallelCoordinates } from "./ParallelCoordinates";
@@ -23,6 +26,31 @@ export interface SweepPanelContext {
   runFilter: Record<string, unknown> | null;
   update: (change: (layout: Layout) => Layout) => void;
   onOpenRun: (runKey: string) => void;
+}
+
+/** What the workspace gives these panels: every run its (settled) filter shows that is not hidden,
+ * not only the "Runs in charts", and the filter itself as a runs filter for the server. */
+export function useSweepPanelRuns(
+  rows: readonly { key: string; run: { display_name: string }; config: Record<string, unknown>; summary: Record<string, unknown> }[],
+  hidden: ReadonlySet<string>,
+  filterText: string,
+  configKeys: readonly string[],
+  summaryKeys: readonly string[],
+): { allRuns: SummaryRun[]; runFilter: Record<string, unknown> | null } {
+  const allRuns = useMemo(
+    () => rows.filter((r) => !hidden.has(r.key)).map((r) => ({ key: r.key, name: r.run.display_name, color: runColor(r.key), config: r.config, summary: r.summary })),
+    [rows, hidden],
+  );
+  const settled = useDebounced(filterText, 300);
+  const runFilter = useMemo(() => {
+    try {
+      const f = parseQuickFilter(settled, { config: new Set(configKeys), summary: new Set(summaryKeys) });
+      return Object.keys(f).length ? (f as Record<string, unknown>) : null;
+    } catch {
+      return null; // the workspace shows the filter's error; importance keeps its last answer
+    }
+  }, [settled, configKeys, summaryKeys]);
+  return { allRuns, runFilter };
 }
 
 const short = (field: string): string => field.replace(/^(summary|config)\./, "");
