@@ -178,3 +178,41 @@ def test_one_suggestion_costs_one_bounded_fit(monkeypatch: pytest.MonkeyPatch) -
     assert fits == [200]  # the posterior uses every observation...
     assert set(sizes) == {gp.FIT_MAX}  # ...the hyperparameters a subset
     assert len(sizes) <= 2 * 200  # two L-BFGS-B starts of at most 200 steps
+
+
+def test_a_weighted_category_with_probability_zero_is_never_proposed() -> None:
+    spec = _spec(
+        {
+            "x": {"min": 0.0, "max": 1.0},
+            "opt": {"values": ["never", "a", "b"], "probabilities": [0.0, 0.5, 0.5]},
+        }
+    )
+    # "never" would be the best category if the model could extrapolate to it: it must not be tried.
+    trials = _search(spec, lambda p: (p["x"] - 0.5) ** 2 + (p["opt"] == "b"), 14)
+    assert all(t.params["opt"] != "never" for t in trials)
+    assert {t.params["opt"] for t in trials} == {"a", "b"}
+
+
+def test_a_sweep_of_thousands_of_trials_conditions_on_a_bounded_subset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(1)
+    spec = _spec({"x": {"min": 0.0, "max": 1.0}, "y": {"min": 0.0, "max": 1.0}})
+    trials = [
+        _finished(i, {"x": float(a), "y": float(b)}, float((a - 0.2) ** 2 + (b - 0.7) ** 2))
+        for i, (a, b) in enumerate(rng.random((3000, 2)))
+    ]
+    trials += [_pending(i, {"x": 0.5, "y": 0.5}) for i in range(300)]
+    sizes: list[int] = []
+    real_fit = gp.fit
+
+    def counting_fit(x: Any, y: Any, *args: Any, **kw: Any) -> Any:
+        sizes.append(len(y))
+        return real_fit(x, y, *args, **kw)
+
+    monkeypatch.setattr(gp, "fit", counting_fit)
+    proposal = propose(spec, trials, seed=2)
+    assert proposal is not None and proposal.info["phase"] == "model"
+    assert sizes == [300]
+    # The best observations are all kept: the proposal is in the good region.
+    assert abs(proposal.params["x"] - 0.2) < 0.1 and abs(proposal.params["y"] - 0.7) < 0.1

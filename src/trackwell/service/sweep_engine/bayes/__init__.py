@@ -39,6 +39,9 @@ INITIAL_TRIES = 64
 # Enumerate a space of only ints and categoricals up to this size (every unseen point is scored).
 ENUMERATE_MAX = 4096
 PENDING_STATES = frozenset({"pending", "running"})
+# Observations the model conditions on (see _cap) and pending trials it fantasises (the latest).
+POSTERIOR_MAX = 300
+PENDING_MAX = 100
 
 
 def initial_trials(d: int) -> int:
@@ -104,6 +107,19 @@ def _initial(
     return _proposal(spec, params, {"phase": "initial design"})
 
 
+def _cap(x: Array, y: Array, rng: np.random.Generator) -> tuple[Array, Array]:
+    """At most ``POSTERIOR_MAX`` observations: the best half of them and a random sample of the
+    rest. The GP's cost grows with n**3 and a sweep can hold thousands of trials; where the next
+    point goes depends on the good region (all of it kept) and a coarse view of the rest."""
+    if y.size <= POSTERIOR_MAX:
+        return x, y
+    order = np.argsort(y, kind="stable")
+    keep_best = order[: POSTERIOR_MAX // 2]
+    rest = rng.choice(order[POSTERIOR_MAX // 2 :], POSTERIOR_MAX - keep_best.size, replace=False)
+    keep = np.sort(np.concatenate([keep_best, rest]))
+    return x[keep], y[keep]
+
+
 def _model_step(
     spec: SweepSpec,
     space: Space,
@@ -113,6 +129,8 @@ def _model_step(
     existing: set[str],
     rng: np.random.Generator,
 ) -> Proposal:
+    x_obs, y_obs = _cap(x_obs, y_obs, rng)
+    x_pending = x_pending[-PENDING_MAX:]
     mean, std = float(np.mean(y_obs)), float(np.std(y_obs))
     std = std if std > 1e-12 else 1.0
     y = (y_obs - mean) / std
@@ -126,8 +144,7 @@ def _model_step(
         order = np.argsort(-scores)
         rows, scores = rows[order], scores[order]
     else:
-        sizes = np.array([float(dim.size) if dim.kind == "cat" else 0.0 for dim in space.dims])
-        cands = acquisition.candidates(x_obs, y, space.is_cat, sizes, rng)
+        cands = acquisition.candidates(x_obs, y, space.is_cat, space.from_unit, rng)
         rows, _ = acquisition.shortlist(model, cands, best, rng)
         rows = np.array([space.snap(r) for r in rows])
         scores, _, _ = acquisition.log_ei(model, rows, best)

@@ -15,6 +15,7 @@ q-values, re-score, and skip points that exist already.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import scipy.optimize
@@ -81,14 +82,17 @@ def _neg_log_ei_and_grad(
 
 
 def candidates(
-    x_obs: Array, y_obs: Array, is_cat: NDArray[np.bool_], sizes: Array, rng: np.random.Generator
+    x_obs: Array,
+    y_obs: Array,
+    is_cat: NDArray[np.bool_],
+    from_unit: Callable[[Array], Array],
+    rng: np.random.Generator,
 ) -> Array:
-    """Unit-cube rows to score: Sobol points and perturbations of the best observations.
+    """GP rows to score: Sobol points and perturbations of the best observations.
 
-    ``sizes`` holds each categorical column's number of categories (0 for the others)."""
+    ``from_unit`` maps unit-cube rows to GP rows (a categorical column to an allowed category)."""
     d = x_obs.shape[1]
-    sobol = qmc.Sobol(d, scramble=True, seed=rng).random(N_SOBOL)
-    sobol[:, is_cat] = np.minimum(np.floor(sobol[:, is_cat] * sizes[is_cat]), sizes[is_cat] - 1)
+    sobol = from_unit(qmc.Sobol(d, scramble=True, seed=rng).random(N_SOBOL))
     top = x_obs[np.argsort(y_obs)[:N_TOP_OBSERVED]]
     local = np.repeat(top, N_LOCAL_PER_POINT, axis=0)
     scales = np.array([0.01, 0.05, 0.2])[rng.integers(0, 3, local.shape[0])]
@@ -98,7 +102,7 @@ def candidates(
     )
     if is_cat.any():
         flip = rng.random((local.shape[0], int(is_cat.sum()))) < 1.0 / d
-        fresh = np.floor(rng.random(flip.shape) * sizes[is_cat])
+        fresh = from_unit(rng.random(local.shape))[:, is_cat]
         local[:, is_cat] = np.where(flip, fresh, local[:, is_cat])
     out: Array = np.vstack([sobol, local])
     return out

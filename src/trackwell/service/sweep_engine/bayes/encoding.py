@@ -8,7 +8,9 @@
   decoding rounds down inside the bin, so ints come back as ``int``.
 - A categorical (weighted or not) is the category's index; the GP's kernel compares it for equality
   (not as an ordinal: W&B's ``(index + 1) / n`` axis is why its bayes is no better than random on
-  mixed spaces). Decoding is the exact value from ``values``.
+  mixed spaces). Decoding is the exact value from ``values``. A weighted categorical's
+  probabilities shape the initial design; after it, every category with a probability above 0 is a
+  candidate (one with probability 0 is never proposed).
 
 Constants and one-value categoricals are not searched; they are added to every proposal.
 """
@@ -38,6 +40,8 @@ class Dim:
     param: ParamSpec
     kind: Kind
     size: int = 0  # categories or integers in the range; 0 for a continuous dim
+    # The categories bayes may propose: all but those a weighted categorical gives probability 0.
+    allowed: tuple[int, ...] = ()
 
     def encode(self, value: Any) -> float | None:
         """The column value of ``value``; None when it cannot be placed (an unknown category)."""
@@ -62,9 +66,11 @@ class Dim:
         return distributions.ppf(p, float(min(max(col, EPS), 1.0 - EPS)))
 
     def from_unit(self, u: Array) -> Array:
-        """Points of the unit cube as column values (categoricals: an index, uniformly)."""
+        """Points of the unit cube as column values (categoricals: an allowed index, uniformly)."""
         if self.kind == "cat":
-            return np.minimum(np.floor(u * self.size), self.size - 1).astype(np.float64)
+            n = len(self.allowed)
+            pick = np.minimum(np.floor(u * n), n - 1).astype(np.int64)
+            return np.asarray(self.allowed, dtype=np.float64)[pick]
         return np.clip(u, 0.0, 1.0)
 
 
@@ -81,7 +87,9 @@ class Space:
                 if len(p.values) == 1:
                     self.fixed[p.name] = p.values[0]
                 else:
-                    self.dims.append(Dim(p, "cat", len(p.values)))
+                    weights = p.probabilities or (1.0,) * len(p.values)
+                    allowed = tuple(i for i, w in enumerate(weights) if w > 0)
+                    self.dims.append(Dim(p, "cat", len(p.values), allowed))
             elif p.distribution == "int_uniform":
                 assert p.min is not None and p.max is not None
                 self.dims.append(Dim(p, "int", int(p.max) - int(p.min) + 1))
@@ -136,12 +144,13 @@ class Space:
         """Every row of a space of only categoricals and ints with at most ``limit`` points, else None."""
         if any(dim.kind == "cont" for dim in self.dims):
             return None
-        sizes = [dim.size for dim in self.dims]
-        if math.prod(sizes) > limit:
+        axes = [
+            np.asarray(dim.allowed, dtype=np.float64)
+            if dim.kind == "cat"
+            else (np.arange(dim.size) + 0.5) / dim.size
+            for dim in self.dims
+        ]
+        if math.prod(len(a) for a in axes) > limit:
             return None
-        grids = np.meshgrid(*[np.arange(n, dtype=np.float64) for n in sizes], indexing="ij")
-        idx = np.stack([g.ravel() for g in grids], axis=1)
-        for j, dim in enumerate(self.dims):
-            if dim.kind == "int":
-                idx[:, j] = (idx[:, j] + 0.5) / dim.size
-        return idx
+        grids = np.meshgrid(*axes, indexing="ij")
+        return np.stack([g.ravel() for g in grids], axis=1)
