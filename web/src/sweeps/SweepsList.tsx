@@ -12,7 +12,10 @@ export const SWEEP_SNIPPET = `import trackwell as wandb
 sweep_id = wandb.sweep({
     "method": "bayes",
     "metric": {"name": "val/loss", "goal": "minimize"},
-    "parameters": {"lr": {"distribution": "log_uniform_values", "min": 1e-5, "max": 1e-2}},
+    "parameters": {
+        "lr": {"distribution": "log_uniform_values", "min": 1e-5, "max": 1e-2},
+        "optimizer": {"values": ["adamw", "sgd"]},
+    },
 }, project="my-project")
 
 def train():
