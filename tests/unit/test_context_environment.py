@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import metadata as importlib_metadata
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,21 @@ def test_installed_packages_match_what_importlib_metadata_reports() -> None:
     assert {_normalized(p) for p in packages} == expected
     names = {p.split("==")[0].lower() for p in packages}
     assert {"trackwell", "psutil", "pydantic"} <= names
+
+
+def test_installed_packages_are_read_once_per_process_but_see_a_new_install(tmp_path: Path) -> None:
+    """A sweep agent starts many runs in one process: the scan is remembered, and a package
+    installed meanwhile (a new *.dist-info folder) still shows up in the next run's list."""
+
+    def install(name: str, version: str) -> None:
+        info = tmp_path / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+    install("alpha", "1.0")
+    first = installed_packages([str(tmp_path)])
+    assert first == ["alpha==1.0"]
+    assert installed_packages([str(tmp_path)]) == first
+    os.utime(tmp_path, ns=(0, 0))  # make sure the next install moves the folder's mtime
+    install("beta", "2.0")
+    assert installed_packages([str(tmp_path)]) == ["alpha==1.0", "beta==2.0"]

@@ -169,14 +169,39 @@ def _dist_name_version(entry: os.DirEntry[str]) -> tuple[str, str] | None:
         return None
 
 
+# The last answer, keyed by the folders searched and their modification times: a process that
+# starts many runs (a sweep agent's trials) scans site-packages once, and a package installed since
+# (a new *.dist-info entry changes its folder's mtime) is still seen.
+_PACKAGES_MEMO: tuple[tuple[tuple[str, int], ...], list[str]] | None = None
+
+
 def installed_packages(search_path: Iterable[str] | None = None) -> list[str]:
     """``name==version`` for every installed distribution, sorted; the first on ``sys.path`` wins.
 
     Reads ``*.dist-info`` directory names instead of every METADATA file: a few milliseconds for
     hundreds of packages, where :func:`importlib.metadata.distributions` takes a few hundred.
     """
+    global _PACKAGES_MEMO
+    folders = list(sys.path if search_path is None else search_path)
+    stamp = tuple((folder, _mtime_ns(folder or ".")) for folder in folders)
+    memo = _PACKAGES_MEMO
+    if memo is not None and memo[0] == stamp:
+        return list(memo[1])
+    found = _scan_packages(folders)
+    _PACKAGES_MEMO = (stamp, found)
+    return list(found)
+
+
+def _mtime_ns(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _scan_packages(folders: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
-    for folder in sys.path if search_path is None else search_path:
+    for folder in folders:
         try:
             entries = list(os.scandir(folder or "."))
         except OSError:
