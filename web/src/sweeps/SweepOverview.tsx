@@ -24,6 +24,8 @@ const CANCEL: Action = { to: "cancelled", label: "Cancel", title: "Cancel the sw
 export function actionsFor(state: SweepState): Action[] {
   if (state === "running") return [PAUSE, STOP, CANCEL];
   if (state === "paused") return [RESUME, STOP, CANCEL];
+  // A finished sweep can go on (the server refuses when nothing is left: a done grid, run_cap).
+  if (state === "finished") return [{ ...RESUME, title: "Start proposing runs again (refused when the grid is done or run_cap is reached: raise it first)" }];
   return [];
 }
 

@@ -56,7 +56,7 @@ describe("sweep controls", () => {
     const labels = (s: Parameters<Overview["actionsFor"]>[0]) => overview.actionsFor(s).map((a) => `${a.label}->${a.to}`);
     expect(labels("running")).toEqual(["Pause->paused", "Stop->finished", "Cancel->cancelled"]);
     expect(labels("paused")).toEqual(["Resume->running", "Stop->finished", "Cancel->cancelled"]);
-    expect(labels("finished")).toEqual([]);
+    expect(labels("finished")).toEqual(["Resume->running"]);
     expect(labels("cancelled")).toEqual([]);
   });
 });
