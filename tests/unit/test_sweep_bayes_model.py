@@ -158,6 +158,9 @@ def test_decoding_keeps_types_ints_q_values_and_exact_categories() -> None:
     for value in choices:  # each category decodes to its own value, True and 1 and "1" apart
         assert any(type(c) is type(value) and c == value for c in seen_c)
     c_col = [d.param.name for d in space.dims].index("c")
+    dict_value = next(c for c in seen_c if isinstance(c, dict))
+    dict_value["depth"] = 99  # a proposal's value is its own copy, not the config's
+    assert space.dims[c_col].param.values[0] == {"depth": 2}
     for i, value in enumerate(choices):
         row = space.encode({"n": 1, "q": 0, "qf": 1.0, "c": value})
         assert row is not None and row[c_col] == i

@@ -17,6 +17,7 @@ Constants and one-value categoricals are not searched; they are added to every p
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class Dim:
     def decode(self, col: float) -> Any:
         p = self.param
         if self.kind == "cat":
-            return p.values[int(min(max(round(col), 0), self.size - 1))]
+            return copy.deepcopy(p.values[int(min(max(round(col), 0), self.size - 1))])
         if self.kind == "int":
             assert p.min is not None
             return int(p.min) + int(min(max(math.floor(col * self.size), 0), self.size - 1))
@@ -112,7 +113,7 @@ class Space:
         return row
 
     def decode(self, row: Array) -> dict[str, Any]:
-        out = dict(self.fixed)
+        out = copy.deepcopy(self.fixed)
         for j, dim in enumerate(self.dims):
             out[dim.param.name] = dim.decode(float(row[j]))
         return out
@@ -127,7 +128,7 @@ class Space:
     def prior_decode(self, u: Array) -> dict[str, Any]:
         """A point of the unit cube through each prior's inverse CDF: the initial design samples the
         configured distributions (weighted categoricals by their probabilities, normals densest at mu)."""
-        out = dict(self.fixed)
+        out = copy.deepcopy(self.fixed)
         for j, dim in enumerate(self.dims):
             uj = float(min(max(u[j], EPS), 1.0 - EPS))
             # int_uniform's prior is uniform over the integers: its column already is that quantile.
