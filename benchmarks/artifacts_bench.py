@@ -274,7 +274,8 @@ def _measure(bench: _Bench, files: int, small: int, big: int, scaled: str) -> li
         proxy.blob_bytes,
         "bytes",
         "< 1",
-        f"counted by a proxy on PUT /api/v1/blobs/...; all request bodies {proxy.body_bytes:,} bytes in "
+        "counted by a proxy on PUT /api/v1/blobs/... and POST /api/v1/blobs/write; "
+        f"all request bodies {proxy.body_bytes:,} bytes in "
         f"{sum(proxy.requests.values())} requests; blob store grew {grown:,} bytes; "
         f"that run's time {counted['seconds']:.2f} s through the proxy",
     )

@@ -1,10 +1,12 @@
 """The server side of blob transfers, without the SDK: raw HTTP against a live local server.
 
-Run: ``.venv/bin/python -m benchmarks.blob_server_bench`` (prints, writes nothing; ~30 s).
+Run: ``.venv/bin/python -m benchmarks.blob_server_bench`` (prints, writes nothing; ~40 s).
 
 Each step sends real requests over loopback with keep-alive connections (``http.client``, whose
 own cost is small), as many at once as the SDK uses: PUT of 1 MiB and 1 KiB blobs on 4
-connections, GET on 8, and one 512 MiB blob in 64 MiB parts (4 at a time) plus its ``complete``.
+connections, GET on 8, the framed routes the SDK uses for small blobs (``POST /blobs/write`` and
+``/blobs/read``, many blobs a request, 4 at once), and one 512 MiB blob in 64 MiB parts (4 at a
+time) plus its ``complete``.
 Besides the rate, each step prints the server process's CPU time per request (user + system,
 from ``/proc``): on a shared 2-core machine the rates move with the load, the CPU per request
 much less, so compare that between versions.
@@ -58,9 +60,10 @@ class _Client:
         return data
 
     def post_json(self, path: str, payload: object) -> Any:
-        return json.loads(
-            self.request("POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"})
-        )
+        return json.loads(self.post_raw(path, payload))
+
+    def post_raw(self, path: str, payload: object) -> bytes:
+        return self.request("POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
 def _step(
@@ -70,7 +73,10 @@ def _step(
     items: Iterable[Any],
     fn: Callable[[Any], object],
     nbytes: int,
+    blobs: int = 0,
 ) -> None:
+    """One step; ``blobs``: the blobs its requests carry when there are several per request (the
+    CPU is then shown per blob too, and the rate in blobs/s when they are small)."""
     todo = list(items)
     os.sync()  # writeback of the previous step must not land in this one
     cpu0, t0 = _cpu_seconds(server.process.pid), time.perf_counter()  # type: ignore[union-attr]
@@ -78,13 +84,25 @@ def _step(
         list(pool.map(fn, todo))
     seconds = time.perf_counter() - t0
     cpu = _cpu_seconds(server.process.pid) - cpu0  # type: ignore[union-attr]
+    count = blobs or len(todo)
     rate = (
         f"{nbytes / 1e6 / seconds:8.1f} MB/s"
-        if nbytes >= MIB * len(todo)
-        else f"{len(todo) / seconds:8.0f} req/s"
+        if nbytes >= MIB * count
+        else f"{count / seconds:8.0f} {'blobs' if blobs else 'req'}/s"
     )
-    per_request = cpu / len(todo) * 1000
-    print(f"{name:38s} {rate}   server CPU {per_request:6.2f} ms/request ({cpu / seconds:.0%} of a core)")
+    per = f"{cpu / len(todo) * 1000:6.2f} ms/request" + (
+        f", {cpu / blobs * 1000:.3f} ms/blob" if blobs else ""
+    )
+    print(f"{name:44s} {rate}   server CPU {per} ({cpu / seconds:.0%} of a core)")
+
+
+def _framed(pairs: list[tuple[str, bytes]]) -> bytes:
+    """A ``POST /blobs/write`` body: ``<sha256> <size>\\n<bytes>`` per blob."""
+    return b"".join(b"%s %d\n%s" % (d.encode(), len(b), b) for d, b in pairs)
+
+
+def _groups(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def main() -> None:
@@ -145,6 +163,49 @@ def main() -> None:
                 [d for d, _ in small_pairs],
                 lambda d: api.request("GET", f"/api/v1/blobs/{d}"),
                 0,
+            )
+
+            # Many blobs per request: the framed routes the SDK uses for blobs up to 16 MiB.
+            framed = {"Content-Type": "application/vnd.trackwell.blobs"}
+            more = [os.urandom(MIB) for _ in range(256)]
+            more_pairs = [(hashlib.sha256(b).hexdigest(), b) for b in more]
+            _step(
+                server,
+                "POST /write 1 MiB x256, 32 a request, 4 conns",
+                4,
+                [_framed(g) for g in _groups(more_pairs, 32)],
+                lambda body: api.request("POST", "/api/v1/blobs/write", body, framed),
+                256 * MIB,
+                blobs=256,
+            )
+            _step(
+                server,
+                "POST /read 1 MiB x400, 50 a request, 4 conns",
+                4,
+                _groups(big_digests * 2, 50),
+                lambda ds: api.post_raw("/api/v1/blobs/read", {"sha256": ds}),
+                400 * MIB,
+                blobs=400,
+            )
+            tiny = [os.urandom(1024) for _ in range(4000)]
+            tiny_pairs = [(hashlib.sha256(b).hexdigest(), b) for b in tiny]
+            _step(
+                server,
+                "POST /write 1 KiB x4000, 1000 a request, 4 conns",
+                4,
+                [_framed(g) for g in _groups(tiny_pairs, 1000)],
+                lambda body: api.request("POST", "/api/v1/blobs/write", body, framed),
+                0,
+                blobs=4000,
+            )
+            _step(
+                server,
+                "POST /read 1 KiB x4000, 1000 a request, 4 conns",
+                4,
+                _groups([d for d, _ in tiny_pairs], 1000),
+                lambda ds: api.post_raw("/api/v1/blobs/read", {"sha256": ds}),
+                0,
+                blobs=4000,
             )
 
             size = 512 * MIB

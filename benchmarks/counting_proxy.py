@@ -3,7 +3,8 @@ server while an unchanged artifact is logged again, to show that no file bytes c
 
 It runs in a thread of the benchmark process (``CountingProxy(host, port).start()``), reads each
 request body whole (Content-Length or chunked), forwards it, and adds its size to ``blob_bytes`` when
-it is a blob upload (``PUT /api/v1/blobs/...``: a whole blob or one part of a multipart upload).
+it is a blob upload (``PUT /api/v1/blobs/...``: a whole blob or one part of a multipart upload;
+``POST /api/v1/blobs/write``: many small blobs in one framed body).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from benchmarks.slow_proxy import relay
 
 BLOB_PREFIX = "/api/v1/blobs/"
+BLOB_WRITE = "/api/v1/blobs/write"  # many small blobs in one framed body
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -48,7 +50,7 @@ class CountingProxy:
             self.body_bytes += size
             self.requests[f"{method} {route.rsplit('/', 1)[0]}/..."] += 1
             self.routes[f"{method} {route}"] += 1
-            if method == "PUT" and route.startswith(BLOB_PREFIX):
+            if (method == "PUT" and route.startswith(BLOB_PREFIX)) or (method, route) == ("POST", BLOB_WRITE):
                 self.blob_bytes += size
 
     def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:

@@ -449,11 +449,11 @@ _SLOW = textwrap.dedent(
     """
     import sys, time, trackwell
     from trackwell.artifacts.client import ArtifactClient
-    real = ArtifactClient.put_blob
-    def slow(self, *args, **kwargs):  # a slow network: each blob takes 2.5 s
+    real = ArtifactClient.write_blobs
+    def slow(self, *args, **kwargs):  # a slow network: each request of blobs takes 2.5 s
         time.sleep(2.5)
         return real(self, *args, **kwargs)
-    ArtifactClient.put_blob = slow
+    ArtifactClient.write_blobs = slow
     # While the run captures the console, stderr is a pipe: wait()'s line shows with capture off.
     with trackwell.init(project="tty-progress", settings={"console": "off"}) as run:
         first = trackwell.Artifact("waited", "dataset")

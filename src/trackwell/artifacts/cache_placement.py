@@ -59,9 +59,12 @@ def place_many(cache: FileCache, items: list[tuple[str, int, str]]) -> list[int]
                     raise
                 except OSError:
                     link = False  # another file system, or too many links: copies from here on
-            if not reflinks and not link and not os.path.lexists(dest):
-                copy_new(src, dest, size)  # a new file: nothing else shares its inode
-                continue
+            if not reflinks and not link:
+                try:
+                    copy_new(src, dest, size)  # a new file: nothing else shares its inode
+                    continue
+                except FileExistsError:
+                    pass  # replaced by place() below
             cache.place(sha256, Path(dest))
         except FileNotFoundError:  # evicted by another process since the stat
             absent.append(index)

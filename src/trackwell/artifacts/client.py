@@ -9,8 +9,11 @@ Blob bytes may live elsewhere: ``POST /blobs/urls`` and multipart sessions can a
 URLs. Those are reached through a transport of their own per origin, *without* our API key (a
 presigned URL carries its own signature, and our key must never leave for a third party).
 
-Large bodies are streamed from their file through :class:`FileRange`, so no upload ever holds a
-whole file (or part) in memory.
+Large bodies are streamed from their file through :class:`FileRange` (and many small files
+framed in one body through :class:`FramedFiles`: ``artifacts/bodies.py``), so no upload ever holds
+a whole file (or part) in memory. Small blobs travel many to a request both ways (``POST
+/blobs/write`` and ``/blobs/read``): the server's cost per request, not the bytes, bounded
+transfers of many small files.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote, urlsplit
 
+from trackwell.artifacts.bodies import FileRange, FramedFiles
 from trackwell.sdk.transport import HttpTransport, TransportError
 
-__all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "TransportError"]
+__all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "FramedFiles", "TransportError"]
 
 MAX_DIGESTS = 10_000  # BlobDigests' limit: one request per this many digests
-_SEND_CHUNK = 1 << 20  # http.client reads 8 KiB at a time from a body unless given more
 _READ_CHUNK = 1 << 20  # bytes read from a framed answer per readinto (one reused buffer)
 BLOBS_MEDIA_TYPE = "application/vnd.trackwell.blobs"  # the framed answer (service/blob_batches.py)
 
@@ -45,57 +48,6 @@ def _q(segment: str) -> str:
     return quote(segment, safe="")
 
 
-class FileRange:
-    """``length`` bytes of ``path`` from ``offset``, as a request body read in 1 MiB chunks.
-
-    ``on_read(n)`` is told of every chunk sent (progress bars count bytes on the wire). ``tell``
-    and ``seek`` let the transport rewind it when it retries a stale keep-alive connection; the
-    rewind is reported as a negative count so that counters stay honest.
-    """
-
-    def __init__(
-        self, path: str | Path, offset: int, length: int, on_read: Callable[[int], None] | None = None
-    ) -> None:
-        self._file: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by close() / the caller
-        self._start = offset
-        self._end = offset + length
-        self._file.seek(offset)
-        self._pos = offset
-        self._on_read = on_read
-
-    def read(self, size: int = -1) -> bytes:
-        left = self._end - self._pos
-        if left <= 0:
-            return b""
-        data = self._file.read(min(left, max(size, _SEND_CHUNK)))
-        self._pos += len(data)
-        if self._on_read is not None and data:
-            self._on_read(len(data))
-        return data
-
-    def tell(self) -> int:
-        return self._pos - self._start
-
-    def seek(self, where: int, whence: int = 0) -> int:
-        if whence != 0:
-            raise ValueError("FileRange seeks from its start only")
-        target = self._start + where
-        if self._on_read is not None and target < self._pos:
-            self._on_read(target - self._pos)
-        self._file.seek(target)
-        self._pos = target
-        return where
-
-    def close(self) -> None:
-        self._file.close()
-
-    def __enter__(self) -> FileRange:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 class ArtifactClient:
     """The artifact routes for one server, over ``transport`` (shared with the run: its uploader
     thread and this client's threads each get their own connection)."""
@@ -104,6 +56,7 @@ class ArtifactClient:
         self.transport = transport
         self.base_url = transport.base_url
         self._external: dict[str, HttpTransport] = {}
+        self.batch_writes_unsupported = False  # an older server: no POST /blobs/write (one PUT each)
         self._lock = threading.Lock()
 
     @classmethod
@@ -253,6 +206,26 @@ class ArtifactClient:
         if response.will_close:
             transport._drop_connection()
 
+    def write_blobs(self, body: FramedFiles) -> list[str]:
+        """``POST /blobs/write``: many blobs in one framed body (``service/blob_batches.py``); the
+        digests the server stored, each durable. ``NotImplementedError`` from an older server (405):
+        send them one by one."""
+        headers = {"Content-Type": BLOBS_MEDIA_TYPE, "Content-Length": str(body.length)}
+        transport, path = self.transport, "/api/v1/blobs/write"
+        response = self._send(transport, "POST", path, cast(bytes, body), headers)
+        try:
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            transport._drop_connection()
+            raise transport._transport_error("POST", path, exc) from None
+        if response.will_close:
+            transport._drop_connection()
+        if response.status == 405:
+            raise NotImplementedError("this server has no POST /api/v1/blobs/write")
+        if response.status >= 400:
+            raise transport._http_error(response.status, data)
+        return [str(d) for d in _loads(data).get("sha256", [])]
+
     def _send(
         self, transport: HttpTransport, method: str, path: str, body: bytes, headers: dict[str, str]
     ) -> http.client.HTTPResponse:
@@ -272,6 +245,8 @@ class ArtifactClient:
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 transport._drop_connection()
                 if reused and attempt == 0:
+                    if not isinstance(body, bytes):
+                        cast(BinaryIO, body).seek(0)  # the first try consumed part of the stream
                     continue
                 raise transport._transport_error(method, path, exc) from None
             except (OSError, http.client.HTTPException) as exc:

@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 from trackwell.artifacts.cache_placement import place_many
 from trackwell.artifacts.client import ArtifactClient
-from trackwell.artifacts.workers import run_in_threads, with_retry
+from trackwell.artifacts.workers import batches, run_in_threads, with_retry
 from trackwell.schema.artifact_rules import check_entry_path
 from trackwell.schema.errors import InvalidArgument, NotFound, TrackwellError
 from trackwell.sdk import term
@@ -160,7 +160,15 @@ def _fetch_blobs(
     framed = [d for d in to_fetch if urls[d].endswith(f"/api/v1/blobs/{d}") and sizes[d] <= BATCH_BLOB_MAX]
     single = sorted(set(to_fetch) - set(framed), key=lambda d: -sizes[d])  # big ones first
     jobs: list[tuple[str, list[str]]] = [("get", [d]) for d in single]
-    jobs += [("batch", group) for group in _batches(framed, sizes)]
+    groups = batches(
+        framed,
+        sizes.__getitem__,
+        streams=BATCH_STREAMS,
+        most=BATCH_BYTES,
+        least=BATCH_MIN_BYTES,
+        count=BATCH_COUNT,
+    )
+    jobs += [("batch", group) for group in groups]
     fetcher = _Fetcher(client, to_fetch, urls, cache)
     workers = FETCH_THREADS if single else BATCH_STREAMS
     run_in_threads(
@@ -223,23 +231,6 @@ class _Fetcher:
         for digest in group:
             if digest not in stored:
                 self.fetch_one(digest)
-
-
-def _batches(digests: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
-    """Groups of blobs for one request each: at most ``BATCH_BYTES`` and ``BATCH_COUNT``, and
-    small enough that every stream gets about two (parallel streams use both ends' cores)."""
-    total = sum(sizes[d] for d in digests)
-    target = max(BATCH_MIN_BYTES, min(BATCH_BYTES, total // (2 * BATCH_STREAMS) + 1))
-    group: list[str] = []
-    held = 0
-    for digest in digests:
-        if group and (held + sizes[digest] > target or len(group) >= BATCH_COUNT):
-            yield group
-            group, held = [], 0
-        group.append(digest)
-        held += sizes[digest]
-    if group:
-        yield group
 
 
 @contextmanager

@@ -34,6 +34,7 @@ _no_clone_devs: set[int] = set()  # source devices whose file system cannot clon
 _no_clone_pairs: set[tuple[int, int]] = set()  # (source, destination) devices: two file systems
 _memo_lock = threading.Lock()
 _use_copy_file_range = hasattr(os, "copy_file_range")
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def reflink_known_unsupported(src_dev: int | None, dest_dev: int | None = None) -> bool:
@@ -81,10 +82,14 @@ def _remember_refusal(exc: OSError, fin: int, fout: int) -> None:
 def copy_new(src: str | Path, dest: str | Path, size: int | None = None) -> None:
     """Copy ``src`` into the new file ``dest`` (created; an existing one is an error).
 
-    A small file (``size`` up to ``SMALL_COPY``) is one read and one write, half the system calls
-    of ``shutil.copyfile``; a big one is copied by the kernel (``copy_file_range``, else in
-    4 MiB chunks). A failed copy leaves no ``dest`` behind.
+    A small file (``size`` up to ``SMALL_COPY``) is one read and one write on raw descriptors (six
+    system calls: Python's ``open`` adds an fstat and a tty check per file, which a cached
+    download of 10,000 files pays 20,000 times); a big one is copied by the kernel
+    (``copy_file_range``, else in 4 MiB chunks). A failed copy leaves no ``dest`` behind.
     """
+    if size is not None and size <= SMALL_COPY:
+        _copy_small(src, dest, size)
+        return
     fout = open(dest, "xb")  # noqa: SIM115 - closed below; FileExistsError when ``dest`` exists
     try:
         with fout:
@@ -93,6 +98,27 @@ def copy_new(src: str | Path, dest: str | Path, size: int | None = None) -> None
         with contextlib.suppress(OSError):
             os.unlink(dest)  # ours (made exclusively above): no partial copy left behind
         raise
+
+
+def _copy_small(src: str | Path, dest: str | Path, size: int) -> None:
+    fin = os.open(src, os.O_RDONLY | _O_CLOEXEC)
+    try:
+        data = os.read(fin, size + 1)
+        while more := os.read(fin, SMALL_COPY):
+            data += more  # a short read, or a file longer than said: all of it, as a copy should
+    finally:
+        os.close(fin)
+    fout = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fout, view) :]
+    except BaseException:
+        os.close(fout)
+        with contextlib.suppress(OSError):
+            os.unlink(dest)  # ours (made exclusively above): no partial copy left behind
+        raise
+    os.close(fout)
 
 
 def _copy_into(src: str | Path, fout: BinaryIO, size: int | None) -> None:

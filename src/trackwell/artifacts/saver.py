@@ -29,15 +29,24 @@ from pathlib import Path
 from typing import Any
 
 from trackwell.artifacts.client import ArtifactClient
-from trackwell.artifacts.uploads import UploadStats, upload_blob
-from trackwell.artifacts.workers import run_in_threads, with_retry
+from trackwell.artifacts.uploads import (
+    BATCH_BYTES,
+    BATCH_COUNT,
+    BATCH_MIN_BYTES,
+    UploadStats,
+    batch_limit,
+    upload_batch,
+    upload_blob,
+)
+from trackwell.artifacts.workers import batches, run_in_threads, with_retry
 from trackwell.schema.errors import Conflict
 from trackwell.sdk import term
 
 log = logging.getLogger("trackwell.artifacts")
 
 JOB_THREADS = 2
-LANES = 8  # blobs in flight per save: small PUTs are bound by the server's per-request cost, so more help
+LANES = 8  # big blobs in flight per save (each its own PUT or parts)
+BATCH_LANES = 4  # framed requests of small blobs in flight (the server's two fsync passes overlap)
 RUN_WAIT_POLL_S = 0.25
 _NO_NEW_VERSION = "No new version will be created."  # wandb's words (saver.go)
 
@@ -185,19 +194,35 @@ class SaveJob:
         if not blobs:
             return
         client, stats = self.client, self.stats
+        limit = batch_limit()
 
-        def send(item: tuple[str, tuple[str, int]]) -> None:
+        def send(job: list[tuple[str, str, int]]) -> None:
             if self.cancelled.is_set():
                 raise SaveCancelled(f"the save of artifact {self.name!r} was given up")
-            digest, (path, size) = item
-            upload_blob(client, digest, path, size, stats=stats)
+            if len(job) == 1 and job[0][2] > limit:
+                digest, path, size = job[0]
+                upload_blob(client, digest, path, size, stats=stats)
+            else:
+                upload_batch(client, job, stats=stats)
 
-        # Largest first: the long uploads start early and small ones fill the lanes around them.
-        items = sorted(blobs.items(), key=lambda kv: -kv[1][1])
+        # Largest first: the long uploads start early; small blobs go many to a request (the
+        # server's cost per request, and its fsyncs, are shared by the group).
+        items = sorted(((d, p, n) for d, (p, n) in blobs.items()), key=lambda item: -item[2])
+        jobs = [[item] for item in items if item[2] > limit]
+        lanes = LANES if jobs else BATCH_LANES
+        small = [item for item in items if item[2] <= limit]
+        jobs += batches(
+            small,
+            lambda item: item[2],
+            streams=BATCH_LANES,
+            most=BATCH_BYTES,
+            least=BATCH_MIN_BYTES,
+            count=BATCH_COUNT,
+        )
         run_in_threads(
             send,
-            items,
-            min(LANES, len(items)),
+            jobs,
+            min(lanes, len(jobs)),
             name="trackwell-blob",
             on_thread_end=client.release_thread_connection,
         )

@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trackwell.artifacts.client import ArtifactClient, FileRange
+from trackwell.artifacts.client import ArtifactClient, FileRange, FramedFiles, TransportError
 from trackwell.artifacts.workers import run_in_threads, with_retry
 from trackwell.schema.errors import NotFound
 
 MULTIPART_THRESHOLD = 64 << 20  # bytes; larger blobs go in parts
+BATCH_BLOB_MAX = 16 << 20  # bytes; blobs up to this go many to a request (POST /blobs/write)
+BATCH_BYTES = 32 << 20  # at most this much per framed request ...
+BATCH_MIN_BYTES = 1 << 20  # ... and at least this much, unless there is less
+BATCH_COUNT = 2_000  # blobs per framed request
 PARALLEL_PARTS = 4
 
 
@@ -71,6 +75,43 @@ def upload_blob(
         return
     _multipart(client, sha256, Path(path), size, stats, parallel_parts or PARALLEL_PARTS)
     stats.count(blobs=1)
+
+
+def batch_limit() -> int:
+    """The largest blob sent in a framed batch: a blob that goes in parts never does."""
+    return min(BATCH_BLOB_MAX, MULTIPART_THRESHOLD)
+
+
+def upload_batch(
+    client: ArtifactClient, items: list[tuple[str, str, int]], *, stats: UploadStats | None = None
+) -> None:
+    """Upload many small blobs ``(sha256, path, size)`` in one framed request (``POST
+    /blobs/write``), retried whole; the server answers once every one of them is durable. An
+    older server without the route gets one ``PUT`` each."""
+    stats = stats or UploadStats()
+    if not client.batch_writes_unsupported:
+
+        def send(on_read: Callable[[int], None]) -> list[str]:
+            body = FramedFiles(items, on_read)
+            try:
+                return client.write_blobs(body)
+            finally:
+                body.close()
+
+        try:
+            stored = _attempt(send, stats, f"upload of {len(items)} files")
+        except NotImplementedError:
+            client.batch_writes_unsupported = True
+        else:
+            wanted = {digest for digest, _, _ in items}
+            if not wanted <= set(stored):
+                raise TransportError(
+                    f"the server stored {len(set(stored) & wanted)} of {len(wanted)} blobs sent"
+                )
+            stats.count(blobs=len(items))
+            return
+    for digest, path, size in items:
+        upload_blob(client, digest, path, size, stats=stats)
 
 
 def _attempt(send: Callable[[Callable[[int], None]], Any], stats: UploadStats, what: str) -> Any:

@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from trackwell.sdk.transport import TransportError
@@ -98,3 +98,24 @@ def run_in_threads(
             thread.join()
     if errors:
         raise errors[0]
+
+
+def batches(
+    items: list[T], size_of: Callable[[T], int], *, streams: int, most: int, least: int, count: int
+) -> Iterator[list[T]]:
+    """Groups of items for one framed request each: at most ``most`` bytes and ``count`` items,
+    and small enough that each of ``streams`` parallel requests gets about two (both ends' cores
+    stay busy), but at least ``least`` bytes (a request's own cost stays small)."""
+    total = sum(size_of(item) for item in items)
+    target = max(least, min(most, total // (2 * streams) + 1))
+    group: list[T] = []
+    held = 0
+    for item in items:
+        size = size_of(item)
+        if group and (held + size > target or len(group) >= count):
+            yield group
+            group, held = [], 0
+        group.append(item)
+        held += size
+    if group:
+        yield group

@@ -1,4 +1,5 @@
-"""Many blobs in one request: the framed stream of ``POST /blobs/read`` (docs/artifacts.md).
+"""Many blobs in one request: the framed streams of ``POST /blobs/read`` (download) and
+``POST /blobs/write`` (upload) (docs/artifacts.md).
 
 Why: a request costs the server ~1-3 ms of Python (routing, dependencies, the response's
 messages) whatever its size, which bounded a cold download of 1,000 x 1 MiB files at ~160 MB/s
@@ -14,19 +15,34 @@ chunked decoding. The bytes are read from the store ``READ_BUDGET`` at a time (o
 hand-off each, several small blobs or a slice of a large one), so memory per request stays
 bounded whatever the batch holds. The client hashes each blob as it arrives and refuses a
 mismatch: the frame carries no checksum of its own, the digest is one.
+
+Uploads (:class:`BlobBatchWrite`) use the same frame. The body is parsed as it arrives; each blob
+is written straight to its temporary file while hashed, and checked when its last byte is in (a
+mismatch refuses the request, 400 naming the digest). Durability is a group commit
+(:class:`~trackwell.store.blobs.common.CommitsInGroups`): a blob's writeback starts when it is
+sealed, and every ``GROUP_FILES`` blobs (or ``GROUP_BYTES``), and at the end, the group is
+fsynced, named, and its folders synced, before the request is answered. The answer lists every
+digest stored; nothing is acknowledged before it is durable.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
-from trackwell.schema.errors import NotFound
+from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.store.base import BlobInfo, BlobStore
+from trackwell.store.base.blobs import BlobWriteResult, valid_digest
+from trackwell.store.blobs.common import CommitsInGroups
 
 MEDIA_TYPE = "application/vnd.trackwell.blobs"  # the SDK checks it (artifacts/client.py)
 READ_BUDGET = 4 << 20  # bytes read per worker call (and held per slow client)
-MAX_BATCH_BYTES = 1 << 40  # no limit worth enforcing: the answer streams
+MAX_BLOBS = 10_000  # per upload request (as BlobDigests answers them)
+GROUP_FILES = 128  # sealed blobs (open files) per group commit
+GROUP_BYTES = 128 << 20  # bytes per group commit
+_MAX_HEADER = 100
+SPOOL_IN_MEMORY = 8 << 20
 
 
 def frame_header(sha256: str, size: int) -> bytes:
@@ -97,3 +113,148 @@ class BlobBatchRead:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+class BlobBatchWrite:
+    """``POST /blobs/write``: a framed body fed piece by piece (``write``), its blobs stored and
+    listed by ``finish``; ``close`` discards what was not committed."""
+
+    def __init__(self, blobs: BlobStore, max_blob_bytes: int) -> None:
+        self._blobs = blobs
+        self._max_blob_bytes = max_blob_bytes
+        self._grouped = isinstance(blobs, CommitsInGroups)
+        self._head = bytearray()  # an unfinished frame header
+        self._sink: Any = None  # the blob being received
+        self._digest = ""
+        self._left = 0
+        self._sealed: list[Any] = []  # verified, waiting for the group commit
+        self._sealed_bytes = 0
+        self._count = 0
+        self.stored: list[BlobWriteResult] = []
+
+    @property
+    def started(self) -> bool:
+        return self._sink is not None or bool(self._sealed)
+
+    def write(self, pieces: list[bytes]) -> None:
+        for piece in pieces:
+            view = memoryview(piece)
+            while view:
+                view = self._feed(view)
+
+    def finish(self, pieces: list[bytes]) -> list[str]:
+        """The last pieces; every blob durable and named: the digests stored, in order."""
+        self.write(pieces)
+        if self._sink is not None or self._head:
+            raise InvalidArgument(
+                f"the body ended inside the frame of blob {self._digest or '(a header)'}",
+                field="body",
+                hint="each blob is '<sha256> <size>\\n' and then exactly <size> bytes",
+            )
+        self._commit()
+        return [r.info.sha256 for r in self.stored]
+
+    def close(self) -> None:
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            sink.close()
+        sealed, self._sealed = self._sealed, []
+        for writer in sealed:
+            writer.close()
+
+    def _feed(self, view: memoryview) -> memoryview:
+        if self._sink is None:
+            return self._feed_header(view)
+        take = min(self._left, len(view))
+        self._sink.write(view[:take])
+        self._left -= take
+        if self._left == 0:
+            self._seal()
+        return view[take:]
+
+    def _feed_header(self, view: memoryview) -> memoryview:
+        room = _MAX_HEADER - len(self._head)
+        chunk = bytes(view[:room])
+        end = chunk.find(b"\n")
+        if end < 0:
+            if len(chunk) >= room:
+                raise self._bad_header(bytes(self._head) + chunk)
+            self._head += chunk
+            return view[len(chunk) :]
+        line = bytes(self._head) + chunk[:end]
+        self._head.clear()
+        name, _, size_text = line.decode("ascii", "replace").partition(" ")
+        digest = valid_digest(name)
+        if digest is None or not size_text.isdigit():
+            raise self._bad_header(line)
+        size = int(size_text)
+        if size > self._max_blob_bytes:
+            raise InvalidArgument(
+                f"blob {digest} is {size} bytes, over the {self._max_blob_bytes} one request takes",
+                field="body",
+                hint="send big blobs in parts (POST /api/v1/blobs/{sha256}/uploads)",
+            )
+        self._count += 1
+        if self._count > MAX_BLOBS:
+            raise InvalidArgument(
+                f"one request takes at most {MAX_BLOBS} blobs", field="body", hint="send the rest in another"
+            )
+        self._digest, self._left = digest, size
+        self._sink = self._blobs.open_writer(digest) if self._grouped else _Spool()  # type: ignore[attr-defined]
+        if size == 0:
+            self._seal()
+        return view[end + 1 :]
+
+    def _seal(self) -> None:
+        sink, self._sink = self._sink, None
+        if not self._grouped:
+            with sink:
+                self.stored.append(sink.store(self._blobs, self._digest))
+            return
+        try:
+            sink.seal()  # InvalidArgument naming both digests when the bytes are not the digest's
+        except BaseException:
+            sink.close()
+            raise
+        self._sealed.append(sink)
+        self._sealed_bytes += sink.size
+        if len(self._sealed) >= GROUP_FILES or self._sealed_bytes >= GROUP_BYTES:
+            self._commit()
+
+    def _commit(self) -> None:
+        sealed, self._sealed, self._sealed_bytes = self._sealed, [], 0
+        if sealed:
+            self.stored += self._blobs.commit_group(sealed)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _bad_header(line: bytes) -> InvalidArgument:
+        return InvalidArgument(
+            f"a blob frame starts with {line[:80]!r}, not '<sha256> <size>'",
+            field="body",
+            hint="each blob is '<64 hex digits> <size in decimal>\\n' and then exactly <size> bytes",
+        )
+
+
+class _Spool:
+    """One blob for a store that needs it whole (S3): in memory while small, then a file."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (close())
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._file.write(data)
+        self.size += len(data)
+
+    def store(self, blobs: BlobStore, digest: str) -> BlobWriteResult:
+        self._file.seek(0)
+        return blobs.put(self._file, expected_sha256=digest)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

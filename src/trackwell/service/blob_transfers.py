@@ -34,7 +34,7 @@ from trackwell.schema.artifacts import (
     UploadSession,
 )
 from trackwell.schema.errors import InvalidArgument, NotFound
-from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead
+from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead, BlobBatchWrite
 from trackwell.store.base import BlobInfo, BlobStore
 from trackwell.store.base.blobs import BlobWriteResult, PartInfo, UploadState, valid_digest
 from trackwell.store.blobs.common import BlobSink, WritesInPlace
@@ -197,6 +197,11 @@ class BlobTransferService:
         if isinstance(blobs, WritesInPlace):
             return Receiving(lambda: blobs.open_writer(digest), _blob_out)
         return Receiving(lambda: _Spool(lambda body: blobs.put(body, expected_sha256=digest)), _blob_out)
+
+    def receive_batch(self) -> BlobBatchWrite:
+        """``POST /blobs/write``: many blobs in one framed body, each checked against its digest,
+        made durable in groups, answered together (``blob_batches``)."""
+        return BlobBatchWrite(self._blobs, self._max_blob_bytes)
 
     def receive_part(self, upload_id: str, number: int) -> tuple[Receiving, int]:
         """Part ``number`` fed batch by batch, and the exact size it must have (checked first)."""

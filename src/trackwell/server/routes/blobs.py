@@ -11,7 +11,7 @@ single hand-off and one write to the socket."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import anyio
 from fastapi import APIRouter, Depends, Header, Request
@@ -34,8 +34,8 @@ from trackwell.server.deps import ServicesDep, current_user
 from trackwell.server.responses import json_response
 from trackwell.server.routes.files import byte_range
 from trackwell.service.blob_batches import MEDIA_TYPE as BATCH_MEDIA_TYPE
-from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead
-from trackwell.service.blob_transfers import BlobRead, BlobTransferService, Receiving
+from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead, BlobBatchWrite
+from trackwell.service.blob_transfers import BlobRead, BlobTransferService
 
 BATCH = 8 << 20  # body bytes gathered between two writes by a worker thread (memory per request)
 FIRST_READ = 1 << 20  # read with the lookup: a blob this small is one worker call
@@ -51,8 +51,21 @@ RAW_BODY: dict[str, Any] = {
 }
 
 
+class _Upload(Protocol):
+    """What ``_receive`` feeds: a blob, a part (``Receiving``) or a framed batch (``_Digests``)."""
+
+    @property
+    def started(self) -> bool: ...
+
+    def write(self, pieces: list[bytes]) -> None: ...
+
+    def finish(self, pieces: list[bytes]) -> Any: ...
+
+    def close(self) -> None: ...
+
+
 async def _receive(
-    request: Request, upload: Receiving, limit: int, refuse: Callable[[], Exception]
+    request: Request, upload: _Upload, limit: int, refuse: Callable[[], Exception]
 ) -> Response:
     """Feed the body to ``upload`` as it arrives, ``BATCH`` bytes per worker call; answer what its
     ``finish`` answers. Nothing is stored when the body runs past ``limit`` or the client goes
@@ -111,6 +124,31 @@ async def _batch_rest(batch: BlobBatchRead, first: memoryview) -> AsyncIterator[
             yield await run_in_threadpool(batch.read, READ_BUDGET)
     finally:
         batch.close()  # not awaited: see _rest
+
+
+@router.post("/write", response_model=BlobDigests, openapi_extra=RAW_BODY)
+async def write_blobs(request: Request, services: ServicesDep) -> Response:
+    """Many blobs in one framed body (``service/blob_batches.py``): answered with the digests
+    stored once all of them are durable."""
+    batch = services.transfers.receive_batch()
+    limit = services.settings.max_file_bytes
+    return await _receive(request, _Digests(batch), limit, lambda: too_large(limit, "the body"))
+
+
+class _Digests:
+    """A batch as ``_receive`` feeds it: its answer is ``BlobDigests`` of what was stored."""
+
+    def __init__(self, batch: BlobBatchWrite) -> None:
+        self.batch = batch
+        self.write = batch.write
+        self.close = batch.close
+
+    @property
+    def started(self) -> bool:
+        return self.batch.started
+
+    def finish(self, pieces: list[bytes]) -> BlobDigests:
+        return BlobDigests(sha256=self.batch.finish(pieces))
 
 
 @router.put("/{sha256}", response_model=BlobOut, openapi_extra=RAW_BODY)

@@ -111,3 +111,19 @@ class WritesInPlace(Protocol):
     def open_writer(self, expected_sha256: str | None = None) -> BlobSink: ...
 
     def open_part_writer(self, upload_id: str, number: int, expected_size: int) -> BlobSink: ...
+
+
+class SealableSink(BlobSink, Protocol):
+    """A blob written in place whose durability can be deferred to a group commit."""
+
+    def seal(self) -> str: ...
+
+
+@runtime_checkable
+class CommitsInGroups(Protocol):
+    """A store that can make many sealed blobs durable together (the local store: one pass of
+    fsyncs, one sync per changed folder) instead of two fsyncs per blob, one after the other."""
+
+    def open_writer(self, expected_sha256: str | None = None) -> SealableSink: ...
+
+    def commit_group(self, writers: Any) -> Any: ...

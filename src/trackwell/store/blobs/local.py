@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from trackwell.schema.errors import NotFound
 from trackwell.store.base import BlobInfo, BlobWriteResult
 from trackwell.store.base.blobs import valid_digest
 from trackwell.store.blobs.common import COPY_CHUNK, digest_mismatch
 from trackwell.store.blobs.local_uploads import LocalUploads
+
+_T = TypeVar("_T")
 
 
 class LocalBlobStore(LocalUploads):
@@ -62,22 +67,47 @@ class LocalBlobStore(LocalUploads):
     def publish(self, tmp: Path, digest: str) -> bool:
         """Give a finished, durable temporary file (under ``<root>/tmp``) its digest's name; False
         when the content was already there."""
-        final = self.path_for(digest)
-        changed = [final.parent]
-        try:
-            created = _link(tmp, final)
-        except FileNotFoundError:
-            # The shard folder is new: made only now, so an existing one costs no mkdir per blob;
-            # the folders holding the new shards' names are made durable with the link.
-            final.parent.mkdir(parents=True, exist_ok=True)
-            changed += [final.parent.parent, self.root]
-            created = _link(tmp, final)
+        changed: dict[Path, None] = {}
+        created = self._name(tmp, digest, changed)
         # Answered only once the name is durable too: a crash right after the answer must not lose
         # a blob an artifact already points at. (Concurrent fsyncs share one ext4 journal commit; a
         # shared flusher measured no faster.)
         for folder in changed:
             fsync_directory(folder)
         return created
+
+    def commit_group(self, writers: Sequence[LocalBlobWriter]) -> list[BlobWriteResult]:
+        """Make sealed blobs durable and named together (group commit): every file's bytes synced,
+        then every name linked, then each folder that changed synced, then answered. Nothing of
+        the group is answered before all of it is durable; a failure answers none of it (blobs
+        already named stay: they are whole and verified).
+
+        The fsyncs of a pass run at once on ``SYNC_THREADS`` threads: the first commits the
+        journal for all of them, and the device cache flushes that each fsync still asks for are
+        merged by the kernel instead of waiting one after another (~1-2 ms each on a VM disk)."""
+        try:
+            _each(LocalBlobWriter.sync, writers)  # writeback started at each seal: mostly on disk now
+            changed: dict[Path, None] = {}
+            results = [w.name_in(self, changed) for w in writers]
+            _each(fsync_directory, list(changed))
+        finally:
+            for writer in writers:
+                writer.close()
+        return results
+
+    def _name(self, tmp: Path, digest: str, changed: dict[Path, None]) -> bool:
+        """Link ``tmp`` under its digest; adds the folders whose entries changed to ``changed``
+        (an ordered set: a shard, then its parents)."""
+        final = self.path_for(digest)
+        changed[final.parent] = None
+        try:
+            return _link(tmp, final)
+        except FileNotFoundError:
+            # The shard folder is new: made only now, so an existing one costs no mkdir per blob;
+            # the folders holding the new shards' names are made durable with the link.
+            final.parent.mkdir(parents=True, exist_ok=True)
+            changed.update(dict.fromkeys((final.parent.parent, self.root)))
+            return _link(tmp, final)
 
     def open(self, sha256: str) -> IO[bytes]:
         path = self.path_for(sha256)
@@ -131,12 +161,59 @@ def _link(tmp: Path, final: Path) -> bool:
         return not existed
 
 
+SYNC_THREADS = 8
+_sync_pool: ThreadPoolExecutor | None = None
+_sync_pool_lock = threading.Lock()
+
+
+def _each(fn: Callable[[_T], object], items: Sequence[_T]) -> None:
+    """``fn`` on every item, on the shared sync threads when there are several (errors raised)."""
+    global _sync_pool
+    if len(items) <= 1:
+        for item in items:
+            fn(item)
+        return
+    with _sync_pool_lock:
+        if _sync_pool is None:
+            _sync_pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="trackwell-fsync")
+        pool = _sync_pool
+    for _ in pool.map(fn, items):
+        pass
+
+
 def fsync_directory(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _sync_file_range() -> Any:
+    """libc's ``sync_file_range`` (Linux), which Python does not wrap; None elsewhere."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        func = libc.sync_file_range
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+_SYNC_FILE_RANGE = _sync_file_range() if sys.platform.startswith("linux") else None
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def start_writeback(fd: int) -> None:
+    """Start writing ``fd``'s dirty pages to disk without waiting (``SYNC_FILE_RANGE_WRITE``), so
+    that the fsync of a group commit later finds most of its bytes already on disk: the disk
+    works while the next blobs arrive. It promises nothing by itself; only fsync does."""
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
 
 
 def write_all(fd: int, data: bytes | bytearray | memoryview, offset: int | None = None) -> None:
@@ -161,11 +238,12 @@ class LocalBlobWriter:
         self._fd: int | None = fd
         self._tmp = Path(name)
         self._hasher = hashlib.sha256()
+        self._digest: str | None = None  # set by seal()
         self.size = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        if self._fd is None:
-            raise ValueError("this blob writer is already closed")
+        if self._fd is None or self._digest is not None:
+            raise ValueError("this blob writer is already closed or sealed")
         self._hasher.update(data)
         write_all(self._fd, data)
         self.size += len(data)
@@ -174,9 +252,7 @@ class LocalBlobWriter:
         if self._fd is None:
             raise ValueError("this blob writer is already closed")
         try:
-            digest = self._hasher.hexdigest()
-            if self._expected is not None and digest != self._expected:
-                raise digest_mismatch(self._expected, digest, self.size)
+            digest = self._verified()
             # Durable before it has a name: a crash must never leave a digest naming bytes that
             # are not on disk.
             os.fsync(self._fd)
@@ -184,6 +260,34 @@ class LocalBlobWriter:
         finally:
             self.close()
         return BlobWriteResult(BlobInfo(sha256=digest, size=self.size), created=created)
+
+    def seal(self) -> str:
+        """The blob is whole: check its digest (``InvalidArgument`` on a mismatch) and start
+        writing it to disk in the background; :meth:`LocalBlobStore.commit_group` finishes it."""
+        digest = self._verified()
+        self._digest = digest
+        if self._fd is not None:
+            start_writeback(self._fd)
+        return digest
+
+    def sync(self) -> None:
+        if self._fd is None or self._digest is None:
+            raise ValueError("only a sealed, open blob writer can be synced")
+        os.fsync(self._fd)
+
+    def name_in(self, store: LocalBlobStore, changed: dict[Path, None]) -> BlobWriteResult:
+        """Link the synced file under its digest (the caller syncs the ``changed`` folders)."""
+        assert self._digest is not None
+        created = store._name(self._tmp, self._digest, changed)
+        return BlobWriteResult(BlobInfo(sha256=self._digest, size=self.size), created=created)
+
+    def _verified(self) -> str:
+        if self._fd is None:
+            raise ValueError("this blob writer is already closed")
+        digest = self._hasher.hexdigest()
+        if self._expected is not None and digest != self._expected:
+            raise digest_mismatch(self._expected, digest, self.size)
+        return digest
 
     def close(self) -> None:
         """Discard what was not committed (idempotent); the published name keeps its own link."""
