@@ -88,8 +88,10 @@ def trial_state(row: TrialRow, now: float) -> tuple[TrialState | None, bool]:
 def best_and_last(spec: SweepSpec, row: TrialRow) -> tuple[float | None, float | None, bool]:
     """(best, last, exact): ``exact`` is False when the stats hold an infinity, so the best finite
     value must be read from the history itself."""
-    if spec.metric is None:
-        return None, None, True
+    if spec.metric is None or (
+        row.vmin is None and row.vmax is None and row.last is None and row.summary is None
+    ):
+        return None, None, True  # also every row of a read without the metric's stats
     maximize = spec.metric.goal == "maximize"
     extreme = row.vmax if maximize else row.vmin
     summary = _finite(row.summary)
