@@ -2,7 +2,8 @@
 // trackwell.agent(function=...), and a grid left running): the project's sweeps list, the sweep page
 // (state, config, agent command, the best run, metric over runs, parallel coordinates with a brush
 // that filters the runs and axes that move, parameter importance, the scatter), pause and resume,
-// and a sweep run's page linking back to its sweep.
+// a cancelled sweep whose run ended "stopped", the two workspace panels, and a sweep run's page
+// linking back to its sweep.
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -14,7 +15,7 @@ const P = "sweeps-e2e";
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let ids: { search: string; grid: string };
+let ids: { search: string; grid: string; cancelled: string };
 
 async function snap(name: string): Promise<void> {
   const path = await shot(page, name);
@@ -64,7 +65,7 @@ describe("sweeps", () => {
     await page.getByTestId("nav-sweeps").click();
     await page.waitForURL(`**/root/${P}/sweeps`);
     const rows = page.getByTestId("sweep-row");
-    await expect.poll(() => attrs(rows, "data-sweep")).toEqual([ids.grid, ids.search]); // newest first
+    await expect.poll(() => attrs(rows, "data-sweep")).toEqual([ids.cancelled, ids.grid, ids.search]); // newest first
     const search = await page.locator(`[data-testid=sweep-row][data-sweep="${ids.search}"]`).innerText();
     expect(search).toMatch(/lr-search/);
     expect(search).toMatch(/bayes/);
@@ -193,7 +194,7 @@ describe("sweeps", () => {
       await dialog.getByTestId("add-panel-submit").click();
     }
     const pc = page.locator("[data-testid=panel][data-panel-type=parallel]");
-    await expect.poll(() => pc.getAttribute("data-count")).toBe("18"); // every run of the project
+    await expect.poll(() => pc.getAttribute("data-count")).toBe("19"); // every run of the project (16 + 2 + 1)
     expect(await pc.getByTestId("pc-axis").count()).toBeGreaterThanOrEqual(2);
     const imp = page.locator("[data-testid=panel][data-panel-type=importance]");
     await expect.poll(() => imp.getByTestId("importance-row").count(), { timeout: 60_000 }).toBeGreaterThan(2);
@@ -206,6 +207,20 @@ describe("sweeps", () => {
     await page.getByTestId("filter").fill("optimizer=adamw");
     await expect.poll(async () => Number((await imp.locator(".panel-title .muted").innerText()).split(" ")[0]), { timeout: 60_000 }).toBeLessThan(16);
     await resetLayout();
+  });
+
+  it("a cancelled sweep offers no controls and its stopped run shows why, here and on the run page", async () => {
+    await page.goto(`/root/${P}/sweeps/${ids.cancelled}`);
+    await expect.poll(() => page.getByTestId("sweep-state").getAttribute("data-state")).toBe("cancelled");
+    expect(await page.locator(".sweep-controls button").count()).toBe(0);
+    const row = page.getByTestId("sweep-run");
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator("[data-state]").getAttribute("data-state")).toBe("stopped");
+    expect(await row.innerText()).toContain("sweep cancelled");
+    await snap("sweep-cancelled");
+    await row.locator("a").first().click();
+    await expect.poll(() => page.getByTestId("overview").innerText()).toMatch(/Stopped by the sweep\s+sweep cancelled/);
+    expect(await page.locator(".page-head [data-state]").getAttribute("data-state")).toBe("stopped");
   });
 
   it("a sweep run's page links to its sweep", async () => {

@@ -6,8 +6,10 @@
   importance has a clear answer. It ends ``finished`` (run_cap reached).
 - ``grid``: a grid of 6 whose agent runs only 2 (``count=2``), so it stays ``running`` for the
   pause/resume test.
+- ``cancelled``: a sweep cancelled (as the UI's Cancel does) while its one trial runs: the agent
+  gets the stop at its next heartbeat, so the run ends ``stopped`` with the reason.
 
-Writes ``{"search": id, "grid": id}`` to ``<data dir>/e2e-sweeps.json``. Run as
+Writes ``{"search": id, "grid": id, "cancelled": id}`` to ``<data dir>/e2e-sweeps.json``. Run as
 ``TRACKWELL_DATA_DIR=<dir> python web/e2e/sweeps_seed.py`` against a running local server.
 """
 
@@ -16,9 +18,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
+import time
 from pathlib import Path
 
 import trackwell as wandb
+from trackwell.sweeps.client import SweepClient
 
 PROJECT = "sweeps-e2e"
 
@@ -60,13 +65,46 @@ def train_grid() -> None:
         run.log({"val/loss": 1.0 / run.config.width + (0.01 if run.config.act == "relu" else 0.0)})
 
 
+CANCELLED = {
+    "name": "cancelled-early",
+    "method": "random",
+    "metric": {"name": "val/loss", "goal": "minimize"},
+    "parameters": {"learning_rate": {"min": 0.001, "max": 0.1}},
+}
+
+
+def train_long() -> None:
+    # Runs until the sweep's stop reaches it (a minute at most, so a lost stop cannot hang the seed).
+    with wandb.init() as run:
+        for step in range(600):
+            run.log({"val/loss": 1.0 / (step + 1)})
+            time.sleep(0.1)
+
+
+def cancel_while_running(sweep_id: str) -> None:
+    """Cancels the sweep once its trial's run is running (what the sweep page's Cancel sends)."""
+    client = SweepClient.from_settings()
+    entity = client.viewer_entity()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if any(r.get("state") == "running" for r in client.sweep_runs(entity, PROJECT, sweep_id)):
+            client.update_sweep(entity, PROJECT, sweep_id, state="cancelled")
+            return
+        time.sleep(0.2)
+
+
 def main() -> None:
     search = wandb.sweep(SEARCH, project=PROJECT)
     wandb.agent(search, function=train, count=16, project=PROJECT)
     grid = wandb.sweep(GRID, project=PROJECT)
     wandb.agent(grid, function=train_grid, count=2, project=PROJECT)
+    cancelled = wandb.sweep(CANCELLED, project=PROJECT)
+    canceller = threading.Thread(target=cancel_while_running, args=(cancelled,), daemon=True)
+    canceller.start()
+    wandb.agent(cancelled, function=train_long, count=1, project=PROJECT)
+    canceller.join(timeout=5)
     out = Path(os.environ["TRACKWELL_DATA_DIR"]) / "e2e-sweeps.json"
-    out.write_text(json.dumps({"search": search, "grid": grid}))
+    out.write_text(json.dumps({"search": search, "grid": grid, "cancelled": cancelled}))
 
 
 if __name__ == "__main__":

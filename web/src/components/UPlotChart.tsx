@@ -113,6 +113,10 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): 
   };
 }
 
+function xRange(time: boolean): uPlot.Range.Function {
+  return (_u, min, max) => (min === null || max === null || min !== max ? [min, max] : time ? [min - 60, max + 60] : [min - 1, max + 1]);
+}
+
 const SPARSE_POINTS = 30;
 // Faceted plots (every line its own x): x sorted ascending, as the line path builder needs.
 const FACETS: uPlot.Series.Facet[] = [
@@ -152,7 +156,9 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
       focus: { prox: 16 },
     },
     focus: { alpha: 0.35 },
-    scales: { x: { time: o.xIsTime }, y: { distr: o.logScale ? 3 : 1 } },
+    // x as uPlot's own default ([min, max]), except one x value: a faceted plot's scale of zero
+    // width made uPlot's time ticks loop until the array overflowed (a run with one system sample).
+    scales: { x: { time: o.xIsTime, range: xRange(o.xIsTime) }, y: { distr: o.logScale ? 3 : 1 } },
     axes: [{ ...axis, label: undefined }, { ...axis, size: 56 }],
     ...(data.faceted ? { mode: 2 as const } : {}),
     series: [
