@@ -117,7 +117,7 @@ function SweepBody({ sweep }: { sweep: SweepOut }): React.JSX.Element {
           )}
           <section className="sweep-card">
             <h2>
-              Parallel coordinates <span className="muted">{rows.length} runs</span>
+              Parallel coordinates <span className="muted">{rows.length === 1 ? "1 run" : `${rows.length} runs`}</span>
             </h2>
             <ParallelCoordinates
               rows={rows}

@@ -71,6 +71,7 @@ describe("order and colour", () => {
     expect(min.color(0.9)).toBe(max.color(0.2));
     expect(min.color(null)).toBe("#9aa1ad");
     expect(colorScale([null, "x"], "minimize")).toBeNull();
+    expect(colorScale([0.5], "minimize")!.color(0.5)).toBe(max.color(0.9)); // a lone value is the best
   });
 });
 

@@ -245,7 +245,8 @@ export function colorScale(values: readonly unknown[], goal: "minimize" | "maxim
     color: (v) => {
       const n = numeric(v);
       if (n === null) return NO_VALUE_COLOR;
-      const t = max === min ? 1 : (n - min) / (max - min);
+      if (max === min) return rampColor(1); // one value: it is the best there is
+      const t = (n - min) / (max - min);
       return rampColor(g === "minimize" ? 1 - t : t);
     },
   };
