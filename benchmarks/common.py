@@ -128,6 +128,8 @@ def write_results(results: list[Result], command: str) -> None:
         lines += ["| metric | value | target | meets | note |", "|---|---:|---|---|---|"]
         for r in rows:
             value = f"{r.value:,.3f}".rstrip("0").rstrip(".") if r.value == r.value else "n/a"
+            if 0 < abs(r.value) < 0.01:  # small figures (an HPO regret of 7e-05) keep 3 significant digits
+                value = f"{r.value:.3g}"
             target = f"{r.target} {r.unit}" if r.target else ""
             lines.append(f"| {r.metric} | {value} {r.unit} | {target} | {r.meets} | {r.note} |")
         lines.append("")

@@ -294,6 +294,10 @@ def _cli() -> None:
         print(
             f"{r.metric}: {r.value:.4g} {r.unit} {('(target ' + r.target + ')') if r.target else ''} {r.note}"
         )
+    if "--write" in args:  # into RESULTS.md, as run_all does for its modules
+        from benchmarks.common import merge_results, write_results
+
+        write_results(merge_results(got), "make bench")
 
 
 if __name__ == "__main__":
