@@ -114,7 +114,9 @@ def test_proposals_add_get_update_renew_and_refuse_a_duplicate_run_id(db: SqlDat
         db.sweeps.add_proposal(conn, sweep.pk, _lease("r1"))
     with db.begin() as conn:
         db.sweeps.renew_leases(conn, sweep.pk, ["r1", "unknown"], 99.0)
-        db.sweeps.update_proposals(conn, [first.pk], ProposalChanges(stop_requested=True, stop_reason="hb"))
+        db.sweeps.update_proposals(
+            conn, sweep.pk, [first.pk], ProposalChanges(stop_requested=True, stop_reason="hb")
+        )
     with db.read() as conn:
         r1 = db.sweeps.get_proposal(conn, sweep.pk, "r1")
         r2 = db.sweeps.get_proposal(conn, sweep.pk, "r2")
@@ -181,3 +183,27 @@ def test_agents_add_list_touch_and_refuse_a_taken_id(db: SqlDatabase) -> None:
         ("a" * 16, "h1", None, "finished", 10.0, 3),
         ("b" * 16, None, 5, "running", 2.0, 0),
     ]
+
+
+def test_every_change_to_proposals_bumps_the_version_and_only_changed_rows_are_read_since(
+    db: SqlDatabase,
+) -> None:
+    sweep = _sweep(db)
+    with db.begin() as conn:
+        assert db.sweeps.trials_version(conn, sweep.pk) == 0
+        a = db.sweeps.add_proposal(conn, sweep.pk, _lease("a"))
+        b = db.sweeps.add_proposal(conn, sweep.pk, _lease("b"))
+        db.sweeps.add_proposal(conn, sweep.pk, _lease("c"))
+        v = db.sweeps.trials_version(conn, sweep.pk)
+    assert (a.version, b.version, v) == (1, 2, 3)
+    with db.begin() as conn:
+        db.sweeps.update_proposals(conn, sweep.pk, [a.pk], ProposalChanges(state="started"))
+        db.sweeps.renew_leases(conn, sweep.pk, ["c"], 50.0)
+        db.sweeps.touch_run(conn, sweep.pk, "b")
+        db.sweeps.update_proposals(conn, sweep.pk, [], ProposalChanges(state="done"))  # nothing: no bump
+    with db.read() as conn:
+        assert db.sweeps.trials_version(conn, sweep.pk) == 6
+        since = db.sweeps.trial_rows(conn, sweep, None, since_version=4)
+        assert [r.proposal.run_id for r in since] == ["b", "c"]  # changed after version 4, oldest first
+        assert [r.proposal.run_id for r in db.sweeps.trial_rows(conn, sweep, None, since_version=6)] == []
+        assert db.sweeps.find_sweep(conn, sweep.id).trials_version == 6  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from trackwell.schema.runs import ProjectList, RunList, RunOut, RunUpdate, RunUp
 from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
 from trackwell.service.run_edits import edit_values, merged_sdk_config
-from trackwell.service.sweeps_runs import join_sweep
+from trackwell.service.sweeps_runs import join_sweep, leave_sweep
 from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
 
 MAX_PAGE = 1000
@@ -109,6 +109,9 @@ class RunService:
     def delete(self, key: RunKey) -> None:
         """Remove the run and its history. File bytes stay: blobs are shared by content."""
         with self._db.begin() as conn:
+            found = self._db.runs.get_run(conn, key)
+            if found is not None and found.run.sweep_id is not None:
+                leave_sweep(self._db, conn, key, found.run.sweep_id)  # the sweep's lock first
             stored = self._require(conn, key, lock=True)
             self._db.history.delete_run(conn, stored.pk)
             self._db.runs.delete_run(conn, stored.pk)

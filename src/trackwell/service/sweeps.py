@@ -177,10 +177,10 @@ class SweepService:
             and not v.row.proposal.stop_requested
         ]
         changes = ProposalChanges(stop_requested=True, stop_reason=CANCEL_REASON, updated_at=now)
-        self._db.sweeps.update_proposals(conn, live, changes)
+        self._db.sweeps.update_proposals(conn, sweep.pk, live, changes)
 
     def _check_resumable(self, conn: Any, sweep: StoredSweep, spec: SweepSpec, now: float) -> None:
-        views = expire_leases(self._ctl, conn, self._views(conn, sweep, spec), now)
+        views = expire_leases(self._ctl, conn, sweep, self._views(conn, sweep, spec), now)
         counted = [v.trial for v in views if v.trial is not None]
         if spec.run_cap is not None and len(counted) >= spec.run_cap:
             raise Conflict(
@@ -230,7 +230,10 @@ class SweepService:
                     field="agent_id",
                     hint="register the agent first (POST .../agents)",
                 )
-            return heartbeat(self._ctl, conn, sweep, agent, body)
+            answer, rows = heartbeat(self._ctl, conn, sweep, agent, body)
+        if rows is not None:  # committed: this process may reuse what it read
+            self._ctl.trials.keep(sweep.pk, rows)
+        return answer
 
     # -- helpers -------------------------------------------------------------------------------------
 

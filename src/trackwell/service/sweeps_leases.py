@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trackwell.schema.sweeps import AgentCommands, AgentHeartbeat, ExitCommand, RunCommand, StopCommand
-from trackwell.service.sweep_engine import Proposal, SweepSpec, params_key, propose, runs_to_stop
+from trackwell.service.sweep_engine import Proposal, SweepSpec, Trial, params_key, propose, runs_to_stop
 from trackwell.service.sweep_engine.propose import wire_args
+from trackwell.service.sweeps_cache import Entry, TrialCache
 from trackwell.service.sweeps_runs import end_stopped_run
 from trackwell.service.sweeps_trials import (
     ENDED,
@@ -61,6 +62,7 @@ class Controller:
     lease_seconds: float
     heartbeat_seconds: float
     cache: HistoryCache = field(default_factory=HistoryCache)
+    trials: TrialCache = field(default_factory=TrialCache)
 
 
 @dataclass
@@ -77,26 +79,39 @@ class Decision:
 
 def heartbeat(
     ctl: Controller, conn: Any, sweep: StoredSweep, agent: StoredAgent, hb: AgentHeartbeat
-) -> AgentCommands:
-    """The agent's commands; ``sweep`` was read with its row lock held by ``conn``'s transaction."""
+) -> tuple[AgentCommands, Entry | None]:
+    """The agent's commands; ``sweep`` was read with its row lock held by ``conn``'s transaction.
+    Also the trial rows to keep in the process's cache once the transaction has committed."""
     db, now = ctl.db, ctl.clock()
     spec = spec_of(sweep.config)
     running = list(dict.fromkeys(hb.running))
     if running:
         db.sweeps.renew_leases(conn, sweep.pk, running, now + ctl.lease_seconds)
-    rows = db.sweeps.trial_rows(conn, sweep, _metric_needed(spec))
+    metric = _metric_needed(spec)
+    entry: Entry | None = None
+    if metric is None and sweep.state == "running":  # only changed rows are read (sweeps_cache)
+        rows, entry = ctl.trials.rows(db, conn, sweep)
+    else:
+        rows = db.sweeps.trial_rows(conn, sweep, metric)
     rows = _take_finished(ctl, conn, sweep, rows, hb.finished, now)
     has_running = any(r.run_state == "running" for r in rows)
     hyperband = spec.early_terminate is not None and has_running
-    views = build_trials(db, conn, spec, rows, now, ctl.cache, with_history=hyperband)
-    views = expire_leases(ctl, conn, views, now)
+
+    def build(some: Sequence[TrialRow]) -> list[TrialView]:
+        return build_trials(db, conn, spec, some, now, ctl.cache, with_history=hyperband)
+
+    if entry is not None:
+        views, entry = ctl.trials.views(entry, spec, rows, build)
+    else:
+        views = build(rows)
+    views = expire_leases(ctl, conn, sweep, views, now)
     decision = Decision(sweep.state, sweep.state_reason)
     if decision.state == "running":
         best_id, best = best_trial(spec, views)
         if target_reached(spec, best):
             assert spec.metric is not None
             decision.finish(f"metric.target {spec.metric.target} reached by run {best_id} ({best})")
-    decision.commands += _stops(ctl, conn, spec, decision.state, views, agent, running, now)
+    decision.commands += _stops(ctl, conn, sweep.pk, spec, decision.state, views, agent, running, now)
     started = 0
     if decision.state == "running" and (hb.want_run or spec.method == "grid"):
         command = _lease(ctl, conn, sweep, spec, views, agent, decision, now, give=hb.want_run)
@@ -111,9 +126,10 @@ def heartbeat(
         changes = SweepChanges(state=decision.state, state_reason=decision.reason or "", updated_at=now)
         db.sweeps.update_sweep(conn, sweep.pk, changes)
     db.sweeps.touch_agent(conn, agent.pk, now, started=started, state=agent_state)
-    return AgentCommands(
+    answer = AgentCommands(
         commands=decision.commands, sweep_state=decision.state, heartbeat_seconds=ctl.heartbeat_seconds
     )
+    return answer, entry
 
 
 def _metric_needed(spec: SweepSpec) -> str | None:
@@ -146,24 +162,37 @@ def _take_finished(
                 row = dataclasses.replace(row, run_state="stopped")
             row = dataclasses.replace(row, proposal=dataclasses.replace(p, state="done"))
         out.append(row)
-    ctl.db.sweeps.update_proposals(conn, done, ProposalChanges(state="done", updated_at=now))
+    ctl.db.sweeps.update_proposals(conn, sweep.pk, done, ProposalChanges(state="done", updated_at=now))
     return out
 
 
-def expire_leases(ctl: Controller, conn: Any, views: list[TrialView], now: float) -> list[TrialView]:
-    """Leases that ran out with no run become ``expired`` (re-issued by the next lease)."""
-    gone = [v.row.proposal.pk for v in views if v.expiring]
-    if not gone:
+def expire_leases(
+    ctl: Controller, conn: Any, sweep: StoredSweep, views: list[TrialView], now: float
+) -> list[TrialView]:
+    """Leases that ran out with no run become ``expired`` (re-issued by the next lease). Whether
+    the run exists is asked afresh: a lease whose run exists is never expired (it is ``started``)."""
+    expiring = [v for v in views if v.expiring]
+    if not expiring:
         return views
-    ctl.db.sweeps.update_proposals(conn, gone, ProposalChanges(state="expired", updated_at=now))
-    return [
-        dataclasses.replace(
-            v, row=dataclasses.replace(v.row, proposal=dataclasses.replace(v.row.proposal, state="expired"))
-        )
-        if v.expiring
-        else v
-        for v in views
-    ]
+    keys = [RunKey(sweep.entity, sweep.project, v.row.proposal.run_id) for v in expiring]
+    exists = {key.run_id for key in ctl.db.runs.find_runs(conn, keys)}
+    gone = [v.row.proposal.pk for v in expiring if v.row.proposal.run_id not in exists]
+    alive = [v.row.proposal.pk for v in expiring if v.row.proposal.run_id in exists]
+    db = ctl.db.sweeps
+    db.update_proposals(conn, sweep.pk, gone, ProposalChanges(state="expired", updated_at=now))
+    db.update_proposals(
+        conn, sweep.pk, alive, ProposalChanges(state="started", started_at=now, updated_at=now)
+    )
+    out = []
+    for v in views:
+        if v.expiring:
+            p = v.row.proposal
+            state = "started" if p.run_id in exists else "expired"
+            row = dataclasses.replace(v.row, proposal=dataclasses.replace(p, state=state))
+            trial = Trial(run_id=p.run_id, params=p.params, state="running") if state == "started" else None
+            v = TrialView(row, trial)
+        out.append(v)
+    return out
 
 
 def _live(v: TrialView) -> bool:
@@ -173,6 +202,7 @@ def _live(v: TrialView) -> bool:
 def _stops(
     ctl: Controller,
     conn: Any,
+    sweep_pk: int,
     spec: SweepSpec,
     state: str,
     views: Sequence[TrialView],
@@ -196,7 +226,7 @@ def _stops(
                 flagged[found.row.proposal.pk] = reason
     for pk, reason in flagged.items():
         ctl.db.sweeps.update_proposals(
-            conn, [pk], ProposalChanges(stop_requested=True, stop_reason=reason, updated_at=now)
+            conn, sweep_pk, [pk], ProposalChanges(stop_requested=True, stop_reason=reason, updated_at=now)
         )
     commands: list[RunCommand | StopCommand | ExitCommand] = []
     for v in views:
@@ -257,7 +287,9 @@ def _expired_to_reissue(
         p = v.row.proposal
         if p.state != "expired" or p.reissued:
             continue
-        ctl.db.sweeps.update_proposals(conn, [p.pk], ProposalChanges(reissued=True, updated_at=now))
+        ctl.db.sweeps.update_proposals(
+            conn, p.sweep_pk, [p.pk], ProposalChanges(reissued=True, updated_at=now)
+        )
         if spec.method == "grid" and p.params_key in held:
             continue
         return p, Proposal(params=dict(p.params), args=wire_args(spec, p.params))

@@ -39,8 +39,8 @@ def join_sweep(db: Database, conn: Any, key: RunKey, fields: RunUpsert, now: flo
             hint="check WANDB_SWEEP_ID and that the run logs to the sweep's entity and project",
         )
     proposal = db.sweeps.get_proposal(conn, sweep.pk, key.run_id)
+    existing = db.runs.get_run(conn, key)
     if proposal is None:
-        existing = db.runs.get_run(conn, key)
         config = dict(existing.run.config) if existing is not None else {}
         config.update(fields.config or {})
         params = params_from_config(spec_of(sweep.config), config)
@@ -60,9 +60,11 @@ def join_sweep(db: Database, conn: Any, key: RunKey, fields: RunUpsert, now: flo
         changes = ProposalChanges(state="started", started_at=now, updated_at=now)
     elif proposal.started_at is None:
         changes = ProposalChanges(started_at=now, updated_at=now)
+    elif existing is None:
+        changes = ProposalChanges(updated_at=now)  # its run is created again: a change to the trial
     else:
         return
-    db.sweeps.update_proposals(conn, [proposal.pk], changes)
+    db.sweeps.update_proposals(conn, sweep.pk, [proposal.pk], changes)
 
 
 def params_from_config(spec: SweepSpec, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,3 +111,11 @@ def end_stopped_run(
         state="stopped", summary=summary, exit_code=exit_code, finished_at=now, updated_at=now
     )
     db.runs.update_run(conn, stored.pk, changes)
+
+
+def leave_sweep(db: Database, conn: Any, key: RunKey, sweep_id: str) -> None:
+    """Before a run of a sweep is deleted (taking the sweep's lock before the run's): its trial
+    changes, so every server process re-reads it (a deleted run no longer counts)."""
+    sweep = db.sweeps.get_sweep(conn, key.entity, key.project, sweep_id, lock=True)
+    if sweep is not None:
+        db.sweeps.touch_run(conn, sweep.pk, key.run_id)

@@ -53,6 +53,7 @@ class StoredSweep:
     seed: int
     created_at: float
     updated_at: float
+    trials_version: int = 0  # bumped by every change to its proposals (``trial_rows(since=)``)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class StoredProposal:
     created_at: float
     started_at: float | None
     updated_at: float
+    version: int = 0
 
 
 @dataclass(slots=True)
@@ -176,7 +178,15 @@ class SweepStore(Protocol):
 
     def get_proposal(self, conn: Connection, sweep_pk: int, run_id: str) -> StoredProposal | None: ...
 
-    def update_proposals(self, conn: Connection, pks: Sequence[int], changes: ProposalChanges) -> None: ...
+    def update_proposals(
+        self, conn: Connection, sweep_pk: int, pks: Sequence[int], changes: ProposalChanges
+    ) -> None:
+        """Change proposals of this sweep (each change bumps the sweep's ``trials_version``)."""
+
+    def touch_run(self, conn: Connection, sweep_pk: int, run_id: str) -> None:
+        """Mark the proposal of ``run_id`` changed (its run is being deleted)."""
+
+    def trials_version(self, conn: Connection, sweep_pk: int) -> int: ...
 
     def renew_leases(
         self, conn: Connection, sweep_pk: int, run_ids: Sequence[str], expires_at: float
@@ -184,10 +194,16 @@ class SweepStore(Protocol):
         """Push the lease expiry of the sweep's ``leased`` proposals for these run ids."""
 
     def trial_rows(
-        self, conn: Connection, sweep: StoredSweep, metric: str | None, *, with_summary: bool = True
+        self,
+        conn: Connection,
+        sweep: StoredSweep,
+        metric: str | None,
+        *,
+        with_summary: bool = True,
+        since_version: int | None = None,
     ) -> list[TrialRow]:
         """Every proposal of the sweep (oldest first) joined with its run and the metric's stats.
-        ``metric=None`` reads no stats."""
+        ``metric=None`` reads no stats; ``since_version`` only the proposals changed after it."""
 
     def run_stop(self, conn: Connection, sweep_id: str, run_id: str) -> StoredProposal | None:
         """The proposal of ``run_id`` in the sweep with this public id (for a run's record acks)."""

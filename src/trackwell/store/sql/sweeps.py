@@ -47,6 +47,7 @@ def _sweep(row: Row[Any]) -> StoredSweep:
         seed=int(m["seed"]),
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        trials_version=int(m["trials_version"]),
     )
 
 
@@ -110,6 +111,7 @@ class SqlSweepStore(SqlProposalStore):
             "state_reason": None,
             "config": new.config,
             "seed": new.seed,
+            "trials_version": 0,
             "created_at": new.now,
             "updated_at": new.now,
         }

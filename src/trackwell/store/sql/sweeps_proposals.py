@@ -42,7 +42,7 @@ def _proposal(row: Sequence[Any], params: dict[str, Any] | None = None) -> Store
         params = dict(row[3] or {})
     return StoredProposal(
         row[0], row[1], row[2], params, row[4], row[5], row[6], row[7], row[8], row[9],
-        bool(row[10]), bool(row[11]), row[12], row[13], row[14], row[15],
+        bool(row[10]), bool(row[11]), row[12], row[13], row[14], row[15], row[16],
     )  # fmt: skip
 
 
@@ -65,8 +65,28 @@ class SqlProposalStore:
                 cache[(pk, run_id)] = dict(params or {})
         return {key: cache[key] for key in keys}
 
+    def _bump(self, conn: Connection, sweep_pk: int) -> int:
+        """The sweep's next trials_version (every caller holds the sweep's row lock)."""
+        stmt = (
+            sa.update(sweeps)
+            .where(sweeps.c.id == sweep_pk)
+            .values(trials_version=sweeps.c.trials_version + 1)
+            .returning(sweeps.c.trials_version)
+        )
+        return int(conn.execute(stmt).scalar_one())
+
+    def trials_version(self, conn: Connection, sweep_pk: int) -> int:
+        stmt = sa.select(sweeps.c.trials_version).where(sweeps.c.id == sweep_pk)
+        return int(conn.execute(stmt).scalar_one())
+
+    def touch_run(self, conn: Connection, sweep_pk: int, run_id: str) -> None:
+        version = self._bump(conn, sweep_pk)
+        stmt = sa.update(sweep_proposals).where(_p.sweep_pk == sweep_pk, _p.run_id == run_id)
+        conn.execute(stmt.values(version=version))
+
     def add_proposal(self, conn: Connection, sweep_pk: int, new: NewProposal) -> StoredProposal:
         values = {
+            "version": self._bump(conn, sweep_pk),
             "sweep_pk": sweep_pk,
             "run_id": new.run_id,
             "params": new.params,
@@ -97,23 +117,28 @@ class SqlProposalStore:
         row = conn.execute(stmt).first()
         return None if row is None else _proposal(row)
 
-    def update_proposals(self, conn: Connection, pks: Sequence[int], changes: ProposalChanges) -> None:
-        values = {
+    def update_proposals(
+        self, conn: Connection, sweep_pk: int, pks: Sequence[int], changes: ProposalChanges
+    ) -> None:
+        values: dict[str, Any] = {
             name: getattr(changes, name)
             for name in ProposalChanges.__dataclass_fields__
             if getattr(changes, name) is not None
         }
         if not values or not pks:
             return
+        values["version"] = self._bump(conn, sweep_pk)
         ids = list(pks)
         for start in range(0, len(ids), _IN_BATCH):
             chunk = ids[start : start + _IN_BATCH]
-            conn.execute(sa.update(sweep_proposals).where(_p.id.in_(chunk)).values(**values))
+            stmt = sa.update(sweep_proposals).where(_p.sweep_pk == sweep_pk, _p.id.in_(chunk))
+            conn.execute(stmt.values(**values))
 
     def renew_leases(
         self, conn: Connection, sweep_pk: int, run_ids: Sequence[str], expires_at: float
     ) -> None:
         ids = list(run_ids)
+        version = self._bump(conn, sweep_pk)
         for start in range(0, len(ids), _IN_BATCH):
             stmt = (
                 sa.update(sweep_proposals)
@@ -122,12 +147,18 @@ class SqlProposalStore:
                     _p.state == "leased",
                     _p.run_id.in_(ids[start : start + _IN_BATCH]),
                 )
-                .values(lease_expires_at=expires_at)
+                .values(lease_expires_at=expires_at, version=version)
             )
             conn.execute(stmt)
 
     def trial_rows(
-        self, conn: Connection, sweep: StoredSweep, metric: str | None, *, with_summary: bool = True
+        self,
+        conn: Connection,
+        sweep: StoredSweep,
+        metric: str | None,
+        *,
+        with_summary: bool = True,
+        since_version: int | None = None,
     ) -> list[TrialRow]:
         r, k = runs.c, history_key_stats.c
         run_join = sa.and_(r.project_id == sweep.project_pk, r.run_id == _p.run_id)
@@ -142,6 +173,8 @@ class SqlProposalStore:
             if with_summary and '"' not in metric:
                 columns.append(json_value(self._dialect, r.summary, metric.split(".")).number)
         stmt = sa.select(*columns).select_from(joined).where(_p.sweep_pk == sweep.pk).order_by(_p.id)
+        if since_version is not None:
+            stmt = stmt.where(_p.version > since_version)
         n = len(_PROPOSAL_COLUMNS)  # positions: the proposal, then the run, then the stats
         result = list(conn.execute(stmt))
         params = self._params_of(conn, [(row[0], row[2]) for row in result])

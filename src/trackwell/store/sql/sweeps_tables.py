@@ -46,6 +46,9 @@ sweeps = Table(
     Column("state_reason", NulSafeText, nullable=True),
     Column("config", Json, nullable=False),  # as given (validated)
     Column("seed", BigInteger, nullable=False),  # random and bayes draw from it, so a sweep replays
+    # Bumped by every change to the sweep's proposals (and by deleting one of its runs): a server
+    # process re-reads only the proposals whose ``version`` is newer than what it holds.
+    Column("trials_version", BigInteger, nullable=False),
     Column("created_at", Double, nullable=False),
     Column("updated_at", Double, nullable=False),
     UniqueConstraint("public_id", name="uq_sweeps_public_id"),
@@ -75,6 +78,7 @@ sweep_proposals = Table(
     Column("created_at", Double, nullable=False),
     Column("started_at", Double, nullable=True),  # when its run first said it is in the sweep
     Column("updated_at", Double, nullable=False),
+    Column("version", BigInteger, nullable=False),  # the sweep's trials_version when last changed
     UniqueConstraint("sweep_pk", "run_id", name="uq_sweep_proposals_sweep_pk_run_id"),
 )
 

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("state_reason", sa.Text(), nullable=True),
         sa.Column("config", Json, nullable=False),
         sa.Column("seed", sa.BigInteger(), nullable=False),
+        sa.Column("trials_version", sa.BigInteger(), nullable=False),
         sa.Column("created_at", sa.Double(), nullable=False),
         sa.Column("updated_at", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sweeps"),
@@ -85,6 +86,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.Double(), nullable=False),
         sa.Column("started_at", sa.Double(), nullable=True),
         sa.Column("updated_at", sa.Double(), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sweep_proposals"),
         sa.UniqueConstraint("sweep_pk", "run_id", name="uq_sweep_proposals_sweep_pk_run_id"),
     )
