@@ -5,9 +5,13 @@ Why this shape: W&B users report "cached" downloads spending 95% of their time o
 Here an entry whose blob is in the download cache (``FileCache``) is placed by hard link (a copy
 across file systems) without asking the server anything; for the others one ``POST /blobs/urls``
 per 10,000 digests says where to GET each (this server, or a presigned S3 URL fetched without our
-API key), and ``FETCH_THREADS`` threads GET them on keep-alive connections. Every blob is hashed
-while it is written (the cache's ``writer``), and a mismatch is an error, never a placed file. A
-cache entry of the wrong size counts as absent and is fetched again.
+API key). Blobs up to ``BATCH_BLOB_MAX`` that this server serves come many to a request (``POST
+/blobs/read``, a framed stream read into one reused buffer, ``BATCH_STREAMS`` at once): the
+server's cost per request, ~1-3 ms of Python, bounded a cold download of 1,000 x 1 MiB at
+~160 MB/s and of 10,000 x 1 KiB files at ~800 files/s. Bigger blobs, and presigned URLs, get a
+GET each on ``FETCH_THREADS`` threads. Every blob is hashed while it is written (the cache's
+``writer``), and a mismatch is an error, never a placed file. A cache entry of the wrong size
+counts as absent and is fetched again.
 
 Entry names come from the server, so each is checked again with the shared entry rule
 (``artifact_rules.check_entry_path``) and placed only inside ``root``

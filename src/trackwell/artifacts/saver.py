@@ -2,7 +2,9 @@
 
 Why a thread: ``run.log_artifact`` returns at once (wandb's contract), and a 5 GB model must not
 block training. One saver per process runs ``JOB_THREADS`` saves at a time, each sending its blobs
-on up to ``LANES`` daemon threads (:mod:`uploads` streams and resumes the big ones). A save:
+on up to ``LANES`` daemon threads (:mod:`uploads` streams and resumes the big ones; small ones go
+many to a framed request, ``BATCH_LANES`` at once, since the server's cost per request and its
+fsyncs, not the bytes, bounded them). A save:
 
 1. uploads the blobs the server lacked when ``log_artifact`` asked (``POST /blobs/missing``);
 2. waits until the run exists on the server (the run's uploader may still be creating it: an
