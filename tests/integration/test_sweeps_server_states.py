@@ -133,9 +133,7 @@ def test_an_expired_lease_is_reissued_once_and_the_late_run_is_refused(
     assert _types(answer) == ["exit"] and answer["sweep_state"] == "finished"
     with server.client() as api:
         runs = sweep_runs(api, project, sweep["id"])
-    assert sorted(r["config"]["i"] for r in runs) == [0, 1] and lost["run_id"] not in {
-        r["id"] for r in runs
-    }
+    assert sorted(r["config"]["i"] for r in runs) == [0, 1] and lost["run_id"] not in {r["id"] for r in runs}
 
 
 def test_resuming_a_grid_after_deleting_runs_reruns_only_those(server: LiveServer, api: httpx.Client) -> None:
