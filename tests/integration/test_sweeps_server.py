@@ -191,3 +191,35 @@ def test_agents_on_two_server_processes_share_one_grid(tmp_path: Path, postgres_
     finally:
         first.stop()
     assert sorted(p["a"] for _, p in done) == list(range(40))
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_a_process_with_the_grid_cached_sees_runs_deleted_through_another(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    first = LiveServer(tmp_path / "a", extra_args=["--database-url", postgres_url]).start()
+    try:
+        second = LiveServer(tmp_path / "b", extra_args=["--database-url", postgres_url]).start()
+        try:
+            sweep = create_sweep(
+                first, "cached", {"method": "grid", "parameters": {"i": {"values": list(range(6))}}}
+            )
+            agent = HttpAgent(first.url, first.api_key, ENTITY, "cached", sweep["id"])
+            ran = {p["i"]: run_id for run_id, p in agent.run_until_exit()}  # first's cache holds the grid
+            with second.client() as api:
+                for i in (2, 5):
+                    api.delete(f"/api/v1/runs/{ENTITY}/cached/{ran[i]}").raise_for_status()
+                resumed = api.patch(
+                    f"/api/v1/sweeps/{ENTITY}/cached/{sweep['id']}", json={"state": "running"}
+                )
+                assert resumed.status_code == 200, resumed.text
+            again = HttpAgent(first.url, first.api_key, ENTITY, "cached", sweep["id"])
+            assert sorted(p["i"] for _, p in again.run_until_exit()) == [2, 5]
+            agent.close()
+            again.close()
+        finally:
+            second.stop()
+    finally:
+        first.stop()
