@@ -214,7 +214,8 @@ def results(table: dict[str, dict[str, list[float]]], mode: str, trials: int, se
     for name, by_method in table.items():
         medians = {m: float(np.median(v)) for m, v in by_method.items()}
         for method, value in medians.items():
-            target, note = "", f"{mode}; {seeds} seeds"
+            q1, q3, worst = np.percentile(by_method[method], [25, 75, 100])
+            target, note = "", f"{mode}; {seeds} seeds; quartiles {q1:.3g}-{q3:.3g}, worst {worst:.3g}"
             if method == "bayes":
                 rivals = [medians[m] for m in ("random", "tpe") if m in medians]
                 target = f"< {min(rivals):.3g}" if rivals else ""
