@@ -166,3 +166,102 @@ def test_the_sdk_sends_and_fetches_small_files_in_batches(
     client.read_blobs([d for d, _, _ in files], lambda digest, size: Into(digest))
     assert got == {d: Path(p).read_bytes() for d, p, _ in files}
     client.close()
+
+
+class _Flaky:
+    """A fake server holding ``blobs``: ``POST /blobs/urls`` and a framed ``POST /blobs/read``
+    whose first answer is cut off halfway (the connection drops), as a network failure would."""
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        import http.server
+        import json
+        import threading
+
+        flaky = self
+        self.asked: list[list[str]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["sha256"]
+                if self.path.endswith("/blobs/urls"):
+                    body = json.dumps({"urls": {d: f"/api/v1/blobs/{d}" for d in asked}}).encode()
+                    kind = "application/json"
+                else:
+                    flaky.asked.append(asked)
+                    body, kind = frames([(d, blobs[d]) for d in asked]), FRAMED
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if kind == FRAMED and len(flaky.asked) == 1:
+                    self.wfile.write(body[: len(body) // 2])  # then the connection drops
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_framed_download_cut_off_midway_asks_again_for_the_rest_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trackwell.artifacts import download, workers
+    from trackwell.artifacts.client import ArtifactClient
+    from trackwell.artifacts.file_cache import FileCache
+    from trackwell.sdk.transport import HttpTransport
+
+    monkeypatch.setattr(workers, "BACKOFF_MIN", 0.01)
+    blobs = {sha(data): data for data in (os.urandom(300_000) for _ in range(8))}
+    fake = _Flaky(blobs)
+    client = ArtifactClient(HttpTransport(fake.url, "key", timeout=10))
+    cache = FileCache(tmp_path / "cache")
+    order = sorted(blobs)
+    to_fetch = {d: [tmp_path / "out" / f"{i}.bin"] for i, d in enumerate(order)}
+    (tmp_path / "out").mkdir()
+    try:
+        monkeypatch.setattr(download, "BATCH_STREAMS", 1)  # one request for all eight
+        download._fetch_blobs(client, to_fetch, {d: len(b) for d, b in blobs.items()}, cache)
+    finally:
+        fake.close()
+        client.close()
+    for digest, [dest] in to_fetch.items():
+        assert dest.read_bytes() == blobs[digest]
+    first, second = fake.asked
+    assert first == order and 0 < len(second) < len(order), "the retry asked only for what was missing"
+    assert second == order[len(order) - len(second) :]
+
+
+def test_uploads_fall_back_to_one_put_each_on_a_server_without_framed_writes(
+    server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if server.backend != "local":  # type: ignore[attr-defined]
+        pytest.skip("the fallback does not depend on the store")
+    from trackwell.artifacts.client import ArtifactClient
+    from trackwell.artifacts.uploads import upload_batch
+    from trackwell.sdk.transport import HttpTransport
+
+    def older_server(self: ArtifactClient, body: object) -> list[str]:
+        raise NotImplementedError("this server has no POST /api/v1/blobs/write")
+
+    monkeypatch.setattr(ArtifactClient, "write_blobs", older_server)
+    files = []
+    for i in range(5):
+        path = tmp_path / f"g{i}.bin"
+        path.write_bytes(os.urandom(5000 + i))
+        files.append((sha(path.read_bytes()), str(path), path.stat().st_size))
+    client = ArtifactClient(HttpTransport(server.url, server.api_key, timeout=60))
+    upload_batch(client, files)
+    assert client.batch_writes_unsupported
+    assert client.missing_blobs(d for d, _, _ in files) == set()
+    client.close()
