@@ -245,26 +245,14 @@ def _artifact_requests(proxy: CountingProxy) -> int:
     )
 
 
-def _link_baseline(files: Path, out: Path) -> float:
-    """Seconds this machine takes, now, to hard-link the same files into a fresh folder with no
-    other work: the floor of any placement. A loaded machine (other test suites on two cores)
-    raises it, and the budget with it; an idle one leaves the budget at 1 s."""
-    sources = [p for p in files.rglob("*") if p.is_file()]
-    start = time.perf_counter()
-    for i, path in enumerate(sources):
-        if i % 100 == 0:
-            (out / str(i // 100)).mkdir(parents=True)
-        os.link(path, out / str(i // 100) / path.name)
-    return time.perf_counter() - start
-
-
 @pytest.mark.slow
-def test_a_cached_download_of_10000_files_takes_under_a_second(
+def test_a_cached_download_of_10000_files_asks_the_server_for_the_manifest_only(
     sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No request but the manifest, and under a second on an idle machine (on a loaded one, within
-    ten times what bare hard links of the same files take there and then). Files are placed by
-    hard link: as root, the cache's default is copies (root ignores the 0444 guard), which cost more."""
+    """W&B users see "cached" downloads spend their time on a URL round trip per file: here the
+    manifest is the one request, and every file is placed from the cache (by hard link: as root the
+    cache's default is copies). How long it takes is the artifacts benchmark's to say
+    (benchmarks/artifacts_bench.py, "cached download"), not a timed test's."""
     monkeypatch.setenv("TRACKWELL_CACHE_PLACE", "link")
     folder = tmp_path / "many"
     for i in range(100):
@@ -284,21 +272,16 @@ def test_a_cached_download_of_10000_files_takes_under_a_second(
     try:
         with trackwell.init(project="many-files") as run:
             used = run.use_artifact("many:latest")
-            floor = _link_baseline(folder, tmp_path / "baseline-before")
             before = _artifact_requests(proxy)
-            start = time.perf_counter()
             root = Path(used.download(root=str(tmp_path / "out")))
-            took = time.perf_counter() - start
             requests = _artifact_requests(proxy) - before
     finally:
         proxy.stop()
     assert sum(1 for p in root.rglob("*") if p.is_file()) == 10_000
     assert (root / "d42/f07.txt").read_text() == "file 42-7\n"
     assert requests == 1, f"{requests} requests: only the manifest should be asked for"
-    floor = max(floor, _link_baseline(folder, tmp_path / "baseline-after"))
-    budget = max(1.0, 10 * floor)
-    print(f"cached download of 10,000 files: {took:.3f} s (bare links {floor:.3f} s, budget {budget:.1f} s)")
-    assert took < budget, f"a cached download of 10,000 files took {took:.2f} s"
+    placed = root / "d42/f07.txt"
+    assert placed.stat().st_nlink > 1, "a cached file is placed by hard link, not fetched or copied"
 
 
 _TWO = textwrap.dedent(
