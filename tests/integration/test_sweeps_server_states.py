@@ -220,6 +220,28 @@ def test_reaching_the_metric_target_finishes_the_sweep(server: LiveServer, api: 
     assert _types(one.heartbeat()) == ["exit"]
 
 
+def test_a_sweep_finishes_when_its_run_cap_is_reached_and_the_last_trial_is_reported(
+    server: LiveServer, api: httpx.Client
+) -> None:
+    """An agent that stops at its count asks for nothing more: its last heartbeat (want_run false,
+    the trial finished) still ends a sweep whose run_cap is reached, as the sweep page shows."""
+    project = _project()
+    config = {"method": "random", "run_cap": 2, "parameters": {"x": {"min": 0.0, "max": 1.0}}}
+    sweep = _create(api, project, config)
+    agent = _agent(server, project, sweep["id"])
+    ran: list[str] = []
+    for _ in range(2):
+        (command,) = _runs(agent.heartbeat(finished=dict.fromkeys(ran[-1:], 0)))
+        agent.start_run(command["run_id"], flat_params(command["args"])).raise_for_status()
+        agent.finish(command["run_id"], seq=0)
+        ran.append(command["run_id"])
+    assert _get(api, project, sweep["id"])["state"] == "running"  # the last trial is not reported yet
+    answer = agent.heartbeat(finished={ran[-1]: 0}, want_run=False)
+    assert answer["sweep_state"] == "finished" and _types(answer) == ["exit"]
+    out = _get(api, project, sweep["id"])
+    assert out["state"] == "finished" and "run_cap 2" in out["state_reason"] and out["run_count"] == 2
+
+
 def test_pause_resume_stop_and_cancel(server: LiveServer, api: httpx.Client) -> None:
     project = _project()
     sweep = _create(api, project, {"method": "random", "parameters": {"x": {"min": 0.0, "max": 1.0}}})

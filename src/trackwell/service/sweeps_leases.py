@@ -113,7 +113,9 @@ def heartbeat(
             decision.finish(f"metric.target {spec.metric.target} reached by run {best_id} ({best})")
     decision.commands += _stops(ctl, conn, sweep.pk, spec, decision.state, views, agent, running, now)
     started = 0
-    if decision.state == "running" and (hb.want_run or spec.method == "grid"):
+    # A heartbeat that wants nothing still closes a grid that ran out or a run_cap that was reached
+    # (an agent ending at its count says so last): the sweep must not stay "running" forever.
+    if decision.state == "running" and (hb.want_run or spec.method == "grid" or spec.run_cap is not None):
         command = _lease(ctl, conn, sweep, spec, views, agent, decision, now, give=hb.want_run)
         if command is not None:
             decision.commands.append(command)
@@ -257,6 +259,8 @@ def _lease(
         if not outstanding:
             decision.finish(f"run_cap {spec.run_cap} reached")
         return None
+    if not give and spec.method != "grid":
+        return None  # only a grid can tell it is exhausted without proposing (bayes would fit its GP)
     reissue = _expired_to_reissue(ctl, conn, spec, views, now) if give else None
     if reissue is not None:
         source, again = reissue
