@@ -127,14 +127,10 @@ def run_cli_sweep(env: dict[str, str], workdir: Path) -> tuple[str, bool, str]:
     created = subprocess.run(
         [*cli, "sweep", "06_sweep_cli.yaml"], cwd=EXAMPLES, env=cli_env, capture_output=True, text=True
     )
-    sweep_path = next(
-        (
-            line.split("trackwell agent", 1)[1].split()[0]
-            for line in created.stdout.splitlines()
-            if "trackwell agent" in line
-        ),
-        None,
-    )
+    # `trackwell sweep` prints the sweep's path alone on stdout (its messages go to stderr).
+    sweep_path = created.stdout.strip().splitlines()[-1] if created.stdout.strip() else None
+    if created.returncode == 0 and not sweep_path:
+        created = subprocess.CompletedProcess(created.args, 1, created.stdout, "no sweep path printed")
     proc = created
     if created.returncode == 0 and sweep_path:
         proc = subprocess.run(

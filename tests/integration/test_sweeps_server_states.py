@@ -240,6 +240,30 @@ def test_a_sweep_finishes_when_its_run_cap_is_reached_and_the_last_trial_is_repo
     assert answer["sweep_state"] == "finished" and _types(answer) == ["exit"]
     out = _get(api, project, sweep["id"])
     assert out["state"] == "finished" and "run_cap 2" in out["state_reason"] and out["run_count"] == 2
+    agents = api.get(f"/api/v1/sweeps/{ENTITY}/{project}/{sweep['id']}/agents").json()
+    assert [a["state"] for a in agents] == ["finished"]
+
+
+def test_an_agent_that_ends_at_its_count_is_finished_not_running(
+    server: LiveServer, api: httpx.Client
+) -> None:
+    """The sweep page counts running agents: one that stopped at its count (its last heartbeat wants
+    nothing and runs nothing) is finished, and one that comes back is running again."""
+    project = _project()
+    sweep = _create(api, project, {"method": "random", "parameters": {"x": {"min": 0.0, "max": 1.0}}})
+    agent = _agent(server, project, sweep["id"])
+    (command,) = _runs(agent.heartbeat())
+    agent.start_run(command["run_id"], flat_params(command["args"])).raise_for_status()
+    agent.finish(command["run_id"], seq=0)
+
+    def states() -> list[str]:
+        return [a["state"] for a in api.get(f"/api/v1/sweeps/{ENTITY}/{project}/{sweep['id']}/agents").json()]
+
+    assert states() == ["running"]
+    agent.heartbeat(finished={command["run_id"]: 0}, want_run=False)
+    assert states() == ["finished"] and _get(api, project, sweep["id"])["state"] == "running"
+    agent.heartbeat()
+    assert states() == ["running"]
 
 
 def test_pause_resume_stop_and_cancel(server: LiveServer, api: httpx.Client) -> None:

@@ -124,6 +124,10 @@ def heartbeat(
     if decision.state in ("finished", "cancelled") and not running and not started:
         decision.commands.append(ExitCommand(reason=decision.reason or f"the sweep is {decision.state}"))
         agent_state = "finished"
+    elif not hb.want_run and not running and not started:
+        agent_state = "finished"  # an agent ending at its count (or on Ctrl-C) says so last
+    elif agent.state != "running":
+        agent_state = "running"  # it came back
     if (decision.state, decision.reason) != (sweep.state, sweep.state_reason):
         changes = SweepChanges(state=decision.state, state_reason=decision.reason or "", updated_at=now)
         db.sweeps.update_sweep(conn, sweep.pk, changes)
