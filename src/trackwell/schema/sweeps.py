@@ -151,7 +151,8 @@ class AgentCommands(WireModel):
 class ParamImportance(WireModel):
     name: str = Field(description="A config key, flattened ('optimizer.lr').")
     value: str | None = Field(
-        None, description="For a categorical key with a few values: the value this row is about (one row each)."
+        None,
+        description="For a categorical key with a few values: the value this row is about (one row each).",
     )
     importance: float | None = Field(None, description="Random-forest importance (0..1, sums to 1).")
     correlation: float | None = Field(None, description="Pearson correlation with the metric.")
