@@ -41,6 +41,7 @@ from trackwell.store.sql.artifacts_tables import (
     artifact_versions,
 )
 from trackwell.store.sql.dialect import Dialect, insert
+from trackwell.store.sql.project_ids import ensure_project
 from trackwell.store.sql.tables import entities, projects
 
 _c = artifact_collections.c
@@ -53,23 +54,6 @@ class SqlArtifactStore(SqlManifestStore, SqlLineageStore):
         self._dialect = dialect
 
     # -- collections -------------------------------------------------------------------------------
-
-    def _ensure_project(self, conn: Connection, entity: str, project: str, now: float) -> int:
-        # As RunStore.create_run does: INSERT ... ON CONFLICT DO NOTHING, so concurrent first uses of
-        # a project all succeed (a plain insert would poison the loser's PostgreSQL transaction).
-        conn.execute(
-            insert(self._dialect, entities)
-            .values(name=entity, created_at=now)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-        entity_id = conn.execute(sa.select(entities.c.id).where(entities.c.name == entity)).scalar_one()
-        conn.execute(
-            insert(self._dialect, projects)
-            .values(entity_id=entity_id, name=project, created_at=now)
-            .on_conflict_do_nothing(index_elements=["entity_id", "name"])
-        )
-        stmt = sa.select(projects.c.id).where(projects.c.entity_id == entity_id, projects.c.name == project)
-        return int(conn.execute(stmt).scalar_one())
 
     def _where_named(self, stmt: sa.Select[Any], entity: str, project: str) -> sa.Select[Any]:
         return stmt.where(entities.c.name == entity, projects.c.name == project)
@@ -84,7 +68,7 @@ class SqlArtifactStore(SqlManifestStore, SqlLineageStore):
         kind: CollectionKind,
         now: float,
     ) -> StoredCollection:
-        project_id = self._ensure_project(conn, entity, project, now)
+        project_id = ensure_project(conn, self._dialect, entity, project, now)
         values = {
             "project_id": project_id,
             "name": name,

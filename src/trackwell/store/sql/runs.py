@@ -19,6 +19,7 @@ from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunUpsert
 from trackwell.store.base import RunChanges, RunHandle, RunKey, StoredRun
 from trackwell.store.sql.dialect import Dialect, insert, upsert
 from trackwell.store.sql.filters import RunFilter
+from trackwell.store.sql.project_ids import ensure_project
 from trackwell.store.sql.regex import bounded_regex_query
 from trackwell.store.sql.tables import entities, projects, run_sessions, runs
 
@@ -117,28 +118,8 @@ class SqlRunStore:
 
     # -- writes ----------------------------------------------------------------------------------
 
-    def _ensure_id(self, conn: Connection, stmt: Any, lookup: sa.Select[Any]) -> int:
-        conn.execute(stmt)
-        return int(conn.execute(lookup).scalar_one())
-
-    def _ensure_project(self, conn: Connection, entity: str, project: str, now: float) -> int:
-        entity_id = self._ensure_id(
-            conn,
-            insert(self._dialect, entities)
-            .values(name=entity, created_at=now)
-            .on_conflict_do_nothing(index_elements=["name"]),
-            sa.select(entities.c.id).where(entities.c.name == entity),
-        )
-        return self._ensure_id(
-            conn,
-            insert(self._dialect, projects)
-            .values(entity_id=entity_id, name=project, created_at=now)
-            .on_conflict_do_nothing(index_elements=["entity_id", "name"]),
-            sa.select(projects.c.id).where(projects.c.entity_id == entity_id, projects.c.name == project),
-        )
-
     def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
-        project_id = self._ensure_project(conn, key.entity, key.project, now)
+        project_id = ensure_project(conn, self._dialect, key.entity, key.project, now)
         created_at = fields.started_at if fields.started_at is not None else now
         values = {
             "project_id": project_id,

@@ -21,6 +21,7 @@ from trackwell.store.base.sweeps import (
     SweepIdTaken,
 )
 from trackwell.store.sql.dialect import Dialect, insert
+from trackwell.store.sql.project_ids import ensure_project
 from trackwell.store.sql.sweeps_proposals import SqlProposalStore
 from trackwell.store.sql.sweeps_tables import sweep_agents, sweeps
 from trackwell.store.sql.tables import entities, projects, runs
@@ -82,25 +83,8 @@ class SqlSweepStore(SqlProposalStore):
 
     # -- sweeps --------------------------------------------------------------------------------------
 
-    def _ensure_project(self, conn: Connection, entity: str, project: str, now: float) -> int:
-        # INSERT ... ON CONFLICT DO NOTHING, as RunStore.create_run does: concurrent first uses of a
-        # project all succeed.
-        conn.execute(
-            insert(self._dialect, entities)
-            .values(name=entity, created_at=now)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-        entity_id = conn.execute(sa.select(entities.c.id).where(entities.c.name == entity)).scalar_one()
-        conn.execute(
-            insert(self._dialect, projects)
-            .values(entity_id=entity_id, name=project, created_at=now)
-            .on_conflict_do_nothing(index_elements=["entity_id", "name"])
-        )
-        stmt = sa.select(projects.c.id).where(projects.c.entity_id == entity_id, projects.c.name == project)
-        return int(conn.execute(stmt).scalar_one())
-
     def create_sweep(self, conn: Connection, entity: str, project: str, new: NewSweep) -> StoredSweep:
-        project_pk = self._ensure_project(conn, entity, project, new.now)
+        project_pk = ensure_project(conn, self._dialect, entity, project, new.now)
         values = {
             "public_id": new.id,
             "project_id": project_pk,
