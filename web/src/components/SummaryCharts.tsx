@@ -3,26 +3,13 @@
  * or one point per visible run, at most a few thousand elements, in each run's colour. Hovering
  * shows the run and its values; clicking opens the run.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { value as fmt } from "../lib/format";
 import { scaleOf, type Bar, type Point } from "../lib/summaryPlots";
 import "./panels.css";
+import { useWidth } from "../lib/useWidth";
 
 const M = { left: 56, right: 12, top: 10, bottom: 30 };
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 interface Hover {
   left: number;

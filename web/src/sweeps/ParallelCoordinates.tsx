@@ -5,27 +5,14 @@
  * it and press ← →), hover a line for the run's values, click it to open the run. Used by the
  * sweep page and the workspace's parallel coordinates panel.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { value as fmt } from "../lib/format";
 import { brushLabel, moveAxis, RAMP_CSS, selectRows, type Axis, type Brushes, type ColorScale, type PcRow } from "./parcoords";
 import "../components/panels.css";
+import { useWidth } from "../lib/useWidth";
 
 const M = { left: 56, right: 56, top: 38, bottom: 14 };
 const BRUSH_HALF = 12;
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 export interface ParallelProps {
   rows: PcRow[];

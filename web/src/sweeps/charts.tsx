@@ -3,28 +3,15 @@
  * creation order, with the running best as a step line) and the metric against any one parameter
  * (numeric, log or categorical x). Points take the metric's colour; hover shows the run, click opens it.
  */
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { value as fmt } from "../lib/format";
 import { scaleOf } from "../lib/summaryPlots";
 import type { Axis, ColorScale } from "./parcoords";
 import type { OrderPoint, Trial } from "./sweepData";
 import "../components/panels.css";
+import { useWidth } from "../lib/useWidth";
 
 const M = { left: 60, right: 16, top: 12, bottom: 40 };
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 interface Hover {
   x: number;

@@ -9,6 +9,7 @@ import { atStep, type MediaStep } from "../../lib/media";
 import { countText, heatColor, histogramGrid, spreadIndices, type HistogramGrid } from "../../lib/mediaHistograms";
 import { Histogram } from "../MediaView";
 import "./media.css";
+import { useWidth } from "../../lib/useWidth";
 
 const fmt = (v: number): string => String(Number(v.toPrecision(3)));
 
@@ -63,22 +64,6 @@ function StepBars({ steps, selected, compact }: { steps: readonly MediaStep[]; s
 }
 
 type OnHover = (stepIndex: number | null, bin: number) => void;
-
-/** The width a box's content has, followed as it resizes (the heat map fills its card). */
-function useWidth(fallback: number): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => {
-      if (el.clientWidth > 0) setWidth(el.clientWidth);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 function HeatMap({ grid, selected, compact, onHover }: { grid: HistogramGrid; selected: number | null; compact?: boolean | undefined; onHover: OnHover }): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
