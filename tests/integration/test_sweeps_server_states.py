@@ -359,3 +359,36 @@ def test_errors_name_the_problem_and_store_nothing(server: LiveServer, api: http
     assert updated.status_code == 200 and updated.json()["expected_run_count"] == 5
     listed = api.get(f"/api/v1/sweeps/{ENTITY}/{project}").json()["sweeps"]
     assert [s["id"] for s in listed] == [sweep["id"]]
+
+
+def test_a_sweep_answers_its_parsed_parameters_for_the_ui(server: LiveServer, api: httpx.Client) -> None:
+    """The sweep page draws its axes from what the server parsed (one set of inference rules):
+    flat nested names, the inferred distribution, log scale, categorical values, ranges in values
+    (W&B's v1 log_uniform gives exponents), constants left out."""
+    config = {
+        "method": "random",
+        "parameters": {
+            "lr": {"distribution": "log_uniform_values", "min": 1e-5, "max": 1e-2},
+            "old": {"distribution": "log_uniform", "min": 0, "max": 1},
+            "opt": {
+                "parameters": {"name": {"values": ["adam", "sgd"]}, "momentum": {"min": 0.5, "max": 0.99}}
+            },
+            "layers": {"min": 1, "max": 4},
+            "epochs": {"value": 3},
+        },
+    }
+    out = _create(api, _project(), config)
+    params = {p["name"]: p for p in out["parameters"]}
+    assert list(params) == ["lr", "old", "opt.name", "opt.momentum", "layers"]  # the config's order
+    assert params["lr"]["log_scale"] and params["lr"]["min"] == 1e-5 and params["lr"]["max"] == 1e-2
+    assert (
+        params["old"]["log_scale"]
+        and params["old"]["min"] == 1.0
+        and abs(params["old"]["max"] - 2.718281828) < 1e-6
+    )
+    assert params["opt.name"]["distribution"] == "categorical" and params["opt.name"]["values"] == [
+        "adam",
+        "sgd",
+    ]
+    assert params["layers"]["distribution"] == "int_uniform" and not params["layers"]["log_scale"]
+    assert params["opt.momentum"]["distribution"] == "uniform"

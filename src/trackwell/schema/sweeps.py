@@ -45,6 +45,18 @@ class SweepUpdate(WireModel):
     config: dict[str, Any] | None = None
 
 
+class SweepParamOut(WireModel):
+    """One searched parameter as the server parsed it (the UI draws its axis from this, so the
+    config's inference rules live in one place: ``sweep_engine.parse_config``)."""
+
+    name: str = Field(description="Flat name: a nested parameter is 'outer.inner'.")
+    distribution: str = Field(description="W&B's distribution name, inferred when the config names none.")
+    log_scale: bool = Field(False, description="Values spread evenly in log: draw the axis in log.")
+    values: list[Any] | None = Field(None, description="The values of a categorical parameter.")
+    min: float | None = None
+    max: float | None = None
+
+
 class SweepOut(WireModel):
     id: str
     entity: str
@@ -66,6 +78,9 @@ class SweepOut(WireModel):
     updated_at: float
     state_reason: str | None = Field(None, description="Why the sweep finished (grid done, target, run_cap).")
     warnings: list[str] = Field(default_factory=list, description="E.g. a deprecated log distribution.")
+    parameters: list[SweepParamOut] = Field(
+        default_factory=list, description="The searched parameters (constants left out), sorted by name."
+    )
 
 
 class SweepList(WireModel):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
-from trackwell.schema.sweeps import AgentOut, SweepOut, SweepRunList, SweepRunOut
-from trackwell.service.sweep_engine import SweepSpec
+from trackwell.schema.sweeps import AgentOut, SweepOut, SweepParamOut, SweepRunList, SweepRunOut
+from trackwell.service.sweep_engine import ParamSpec, SweepSpec
+from trackwell.service.sweep_engine.distributions import LOG_SCALE
 from trackwell.service.sweep_engine.grid import axes
 from trackwell.service.sweeps_trials import TrialView, best_trial
 from trackwell.store.base import StoredAgent, StoredSweep
@@ -41,6 +43,44 @@ def sweep_out(sweep: StoredSweep, spec: SweepSpec, views: Sequence[TrialView]) -
         updated_at=sweep.updated_at,
         state_reason=sweep.state_reason,
         warnings=list(spec.warnings),
+        parameters=[
+            param_out(p) for p in in_config_order(spec, sweep.config) if p.distribution != "constant"
+        ],
+    )
+
+
+def in_config_order(spec: SweepSpec, config: dict[str, Any]) -> list[ParamSpec]:
+    """The parameters in the order the config lists them (the engine keeps them sorted by name):
+    the user's order is the one the sweep page's axes and columns follow."""
+    order: dict[str, int] = {}
+
+    def walk(params: Any, prefix: str) -> None:
+        if not isinstance(params, dict):
+            return
+        for name, value in params.items():
+            if isinstance(value, dict) and isinstance(value.get("parameters"), dict):
+                walk(value["parameters"], f"{prefix}{name}.")
+            else:
+                order.setdefault(f"{prefix}{name}", len(order))
+
+    walk(config.get("parameters"), "")
+    return sorted(spec.params, key=lambda p: order.get(p.name, len(order)))
+
+
+def param_out(p: ParamSpec) -> SweepParamOut:
+    """A parameter for the UI, its range in values (W&B's v1 log distributions give exponents)."""
+    low, high = p.min, p.max
+    if low is not None and high is not None and p.distribution in ("log_uniform", "q_log_uniform"):
+        low, high = math.exp(low), math.exp(high)
+    elif low is not None and high is not None and p.distribution == "inv_log_uniform":
+        low, high = math.exp(-high), math.exp(-low)
+    return SweepParamOut(
+        name=p.name,
+        distribution=p.distribution,
+        log_scale=p.distribution in LOG_SCALE,
+        values=list(p.values) if p.values else None,
+        min=low,
+        max=high,
     )
 
 

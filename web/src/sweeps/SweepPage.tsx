@@ -52,7 +52,7 @@ function SweepBody({ sweep }: { sweep: SweepOut }): React.JSX.Element {
     queryFn: () => sweepsApi.runRecords(entity, project, id),
     refetchInterval: active ? LIVE_MS : false,
   });
-  const params = useMemo(() => sweptParams(sweep.config), [sweep.config]);
+  const params = useMemo(() => sweptParams(sweep.parameters ?? []), [sweep.parameters]);
   const trials = useMemo(() => joinTrials(trialsQ.data?.runs ?? [], recordsQ.data ?? []), [trialsQ.data, recordsQ.data]);
   const goal = sweep.metric_goal;
   const metric = sweep.metric_name ?? null;

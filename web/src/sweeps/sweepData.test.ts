@@ -3,22 +3,18 @@ import type { SweepRunOut } from "../api/sweeps";
 import { agentCommand, bestTrialId, joinTrials, runningBest, sortByBest, sweptParams } from "./sweepData";
 
 describe("sweptParams", () => {
-  it("names nested parameters flat, marks log distributions and categoricals, skips constants", () => {
-    const params = sweptParams({
-      parameters: {
-        lr: { distribution: "log_uniform_values", min: 1e-5, max: 1e-2 },
-        bs: { values: [32, 64] },
-        opt: { values: ["adamw", "sgd"] },
-        epochs: { value: 3 },
-        arch: { parameters: { depth: { min: 1, max: 4 }, act: { distribution: "categorical", values: ["relu", "gelu"] } } },
-      },
-    });
+  it("draws the server's parsed parameters: log axes, categorical axes for non-numeric values", () => {
+    const params = sweptParams([
+      { name: "arch.act", distribution: "categorical", values: ["relu", "gelu"] },
+      { name: "arch.depth", distribution: "int_uniform", log_scale: false, values: null },
+      { name: "bs", distribution: "categorical", values: [32, 64] },
+      { name: "lr", distribution: "log_uniform_values", log_scale: true, values: null },
+    ]);
     expect(params).toEqual([
-      { name: "lr", log: true, categorical: false },
-      { name: "bs", log: false, categorical: false, values: [32, 64] },
-      { name: "opt", log: false, categorical: true },
-      { name: "arch.depth", log: false, categorical: false },
       { name: "arch.act", log: false, categorical: true },
+      { name: "arch.depth", log: false, categorical: false },
+      { name: "bs", log: false, categorical: false, values: [32, 64] },
+      { name: "lr", log: true, categorical: false },
     ]);
   });
 });

@@ -17,41 +17,25 @@ export interface ParamInfo {
   values?: number[];
 }
 
-const LOG_DISTRIBUTIONS = new Set([
-  "log_uniform",
-  "log_uniform_values",
-  "q_log_uniform",
-  "q_log_uniform_values",
-  "inv_log_uniform",
-  "inv_log_uniform_values",
-  "log_normal",
-  "q_log_normal",
-]);
+/** What the sweep page needs of a searched parameter, as the server parsed it (`SweepOut.parameters`:
+ * the config's inference rules live in the server's parse_config only). */
+export interface ParsedParam {
+  name: string;
+  distribution: string;
+  log_scale?: boolean;
+  values?: unknown[] | null;
+}
 
-/** The swept parameters of a config (constants, `value:`, are left out: they do not vary). */
-export function sweptParams(config: Record<string, unknown>): ParamInfo[] {
-  const out: ParamInfo[] = [];
-  const walk = (params: unknown, prefix: string): void => {
-    if (!params || typeof params !== "object") return;
-    for (const [name, raw] of Object.entries(params as Record<string, unknown>)) {
-      if (!raw || typeof raw !== "object") continue;
-      const spec = raw as Record<string, unknown>;
-      const flat = prefix + name;
-      if (spec.parameters && typeof spec.parameters === "object") {
-        walk(spec.parameters, `${flat}.`);
-        continue;
-      }
-      const dist = typeof spec.distribution === "string" ? spec.distribution : "";
-      if ("value" in spec || dist === "constant") continue;
-      const values = Array.isArray(spec.values) ? spec.values : null;
-      const categorical = dist.startsWith("categorical") && values !== null ? !values.every((v) => typeof v === "number") : values !== null && !values.every((v) => typeof v === "number");
-      const info: ParamInfo = { name: flat, log: LOG_DISTRIBUTIONS.has(dist), categorical };
-      if (values && !categorical) info.values = values as number[];
-      out.push(info);
-    }
-  };
-  walk(config.parameters, "");
-  return out;
+/** The swept parameters' axes: log for log-scale distributions; a categorical axis when a
+ * categorical's values are not all numbers (numbers keep a numeric axis with ticks at them). */
+export function sweptParams(parameters: readonly ParsedParam[]): ParamInfo[] {
+  return parameters.map((p) => {
+    const values = Array.isArray(p.values) ? p.values : null;
+    const numeric = values !== null && values.every((v) => typeof v === "number");
+    const info: ParamInfo = { name: p.name, log: p.log_scale === true, categorical: values !== null && !numeric };
+    if (values && numeric) info.values = values as number[];
+    return info;
+  });
 }
 
 export interface Trial {

@@ -50,6 +50,20 @@ from trackwell.service.sweep_engine.spec import ParamSpec
 from trackwell.service.sweep_engine.values import canonical
 
 _EDGE = 2.0**-53
+
+# Distributions whose values spread evenly on a log scale: the sweep page draws their axes in log.
+LOG_SCALE = frozenset(
+    {
+        "log_uniform",
+        "log_uniform_values",
+        "q_log_uniform",
+        "q_log_uniform_values",
+        "inv_log_uniform",
+        "inv_log_uniform_values",
+        "log_normal",
+        "q_log_normal",
+    }
+)
 _STANDARD_NORMAL = NormalDist()
 # Each q-variant and the unquantised distribution it rounds.
 BASE_OF_Q = {

@@ -2728,6 +2728,11 @@ export interface components {
             metric_name?: string | null;
             /** Name */
             name?: string | null;
+            /**
+             * Parameters
+             * @description The searched parameters (constants left out), sorted by name.
+             */
+            parameters?: components["schemas"]["SweepParamOut"][];
             /** Project */
             project: string;
             /**
@@ -2753,6 +2758,38 @@ export interface components {
              * @description E.g. a deprecated log distribution.
              */
             warnings?: string[];
+        };
+        /**
+         * SweepParamOut
+         * @description One searched parameter as the server parsed it (the UI draws its axis from this, so the
+         *     config's inference rules live in one place: ``sweep_engine.parse_config``).
+         */
+        SweepParamOut: {
+            /**
+             * Distribution
+             * @description W&B's distribution name, inferred when the config names none.
+             */
+            distribution: string;
+            /**
+             * Log Scale
+             * @description Values spread evenly in log: draw the axis in log.
+             * @default false
+             */
+            log_scale: boolean;
+            /** Max */
+            max?: number | null;
+            /** Min */
+            min?: number | null;
+            /**
+             * Name
+             * @description Flat name: a nested parameter is 'outer.inner'.
+             */
+            name: string;
+            /**
+             * Values
+             * @description The values of a categorical parameter.
+             */
+            values?: unknown[] | null;
         };
         /** SweepRunList */
         SweepRunList: {
