@@ -164,7 +164,9 @@ def _writer_process(args: tuple[str, int]) -> int:
 
 def test_several_processes_write_and_evict_one_cache(tmp_path: Path) -> None:
     root = tmp_path / "cache"
-    with multiprocessing.get_context("fork").Pool(4) as pool:
+    # spawn, not fork: a forked child inherits whatever locks the test process's other threads hold
+    # (an earlier test's artifact saver threads under pytest-xdist) and can hang on one forever.
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
         assert pool.map(_writer_process, [(str(root), s) for s in range(4)]) == [0] * 4
     cache = FileCache(root, max_size=50_000)
     assert cache.size() <= 50_000

@@ -121,7 +121,9 @@ def test_several_processes_share_the_database(tmp_path: Path) -> None:
         (folder / f"{i:03}.bin").write_bytes(os.urandom(2000))
         aged(folder / f"{i:03}.bin")
     db = tmp_path / "cache" / "hashes.sqlite3"
-    with multiprocessing.get_context("fork").Pool(4) as pool:
+    # spawn, not fork: a forked child inherits whatever locks the test process's other threads hold
+    # (an earlier test's artifact saver threads under pytest-xdist) and can hang on one forever.
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
         results = pool.map(_hash_many, [(str(db), str(folder))] * 4)
     expected = [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())]
     assert all(r == expected for r in results)
