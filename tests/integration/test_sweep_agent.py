@@ -381,3 +381,37 @@ def test_where_a_sweep_goes_argument_then_environment_then_config(
         assert client.get_sweep("root", "from-config", trackwell.sweep(config))["project"] == "from-config"
     finally:
         client.close()
+
+
+def test_a_short_bad_trial_is_stopped_with_the_servers_default_heartbeat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the default 5 s heartbeat, an agent running a trial of a hyperband sweep is asked to beat
+    every second: a bad trial of a few seconds is stopped while it runs, not judged after its end."""
+    live = LiveServer(tmp_path / "data").start()  # the server's default heartbeat period
+    try:
+        point_sdk_at(live, tmp_path, monkeypatch)
+        monkeypatch.chdir(tmp_path)
+        config = {
+            "method": "grid",
+            "metric": {"name": "loss", "goal": "minimize"},
+            "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 3},
+            "parameters": {"quality": {"values": ["good", "bad"]}},
+        }
+        sweep_id = trackwell.sweep(config, project="sweeps-short-trials")
+        logged: dict[str, int] = {}
+
+        def train() -> None:
+            with trackwell.init() as run:
+                quality = run.config.quality
+                for step in range(400):  # ~4 s for the bad one: shorter than one 5 s heartbeat
+                    trackwell.log({"loss": 0.1 if quality == "good" else 10.0})
+                    logged[quality] = step + 1
+                    if quality == "bad":
+                        time.sleep(0.01)
+
+        trackwell.agent(sweep_id, function=train)
+        runs = {r.config["quality"]: r for r in _api(live).runs("sweeps-short-trials")}
+        assert logged["bad"] < 400 and runs["bad"].state == "stopped", (logged, runs["bad"].state)
+    finally:
+        live.stop()

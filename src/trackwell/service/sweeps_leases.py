@@ -133,9 +133,24 @@ def heartbeat(
         db.sweeps.update_sweep(conn, sweep.pk, changes)
     db.sweeps.touch_agent(conn, agent.pk, now, started=started, state=agent_state)
     answer = AgentCommands(
-        commands=decision.commands, sweep_state=decision.state, heartbeat_seconds=ctl.heartbeat_seconds
+        commands=decision.commands,
+        sweep_state=decision.state,
+        heartbeat_seconds=_next_beat(ctl, spec, bool(running) or started > 0),
     )
     return answer, entry
+
+
+# Hyperband judges a trial at its milestones, and its stop travels back on a heartbeat: an agent
+# running a trial of such a sweep beats at least this often, so a trial of a few seconds is still
+# stopped while it runs (the default period is 5 s).
+HYPERBAND_BEAT_SECONDS = 1.0
+
+
+def _next_beat(ctl: Controller, spec: SweepSpec, busy: bool) -> float:
+    """The period for the agent's next heartbeats; ``busy``: it runs a trial or is given one now."""
+    if spec.early_terminate is not None and busy:
+        return min(ctl.heartbeat_seconds, HYPERBAND_BEAT_SECONDS)
+    return ctl.heartbeat_seconds
 
 
 def _metric_needed(spec: SweepSpec) -> str | None:

@@ -42,6 +42,7 @@ from trackwell.sweeps.trial import TrialCall, TrialEnv, TrialStopped, exit_code_
 log = logging.getLogger("trackwell.sweeps")
 
 RETRY_FOR_S = 300.0  # how long the agent keeps retrying an unreachable server before giving up
+BEAT_LOOK_S = 0.25  # how often the heartbeat thread looks whether a beat is due
 
 
 def agent(
@@ -119,6 +120,7 @@ class InProcessAgent:
         self.root_dir = settings.root_dir
         self.agent_id = ""
         self.interval = 5.0
+        self._last_beat = time.monotonic()  # when the last heartbeat was answered
         self.exit_reason: str | None = None
         self.started = 0
         self._lock = threading.Lock()  # the fields below
@@ -220,15 +222,24 @@ class InProcessAgent:
     # --- heartbeats ---------------------------------------------------------------------------
 
     def _beat(self) -> None:
-        """While a trial runs: heartbeat every ``interval`` (keeps its lease, brings stops)."""
-        while not self._done.wait(self.interval):
+        """While a trial runs: heartbeat ``interval`` after the last one (keeps its lease, brings
+        stops). It looks often, so a shorter period the server answers (hyperband sweeps ask for one
+        while a trial runs) applies at once, not after a wait begun under the old one."""
+        while not self._done.wait(
+            min(BEAT_LOOK_S, max(0.0, self._last_beat + self.interval - time.monotonic()))
+        ):
+            if time.monotonic() < self._last_beat + self.interval:
+                continue
             with self._lock:
                 busy = self._current is not None
-            if busy:
-                try:
-                    self._heartbeat(want_run=False, retry=False)
-                except Exception:  # a refused heartbeat must not end the thread: try again next time
-                    log.exception("sweep heartbeat failed")
+            if not busy:
+                self._last_beat = time.monotonic()
+                continue
+            try:
+                self._heartbeat(want_run=False, retry=False)
+            except Exception:  # a refused heartbeat must not end the thread: try again next time
+                log.exception("sweep heartbeat failed")
+                self._last_beat = time.monotonic()
 
     def _heartbeat(self, *, want_run: bool, retry: bool) -> bool:
         """One heartbeat and its commands; False when the agent must end (its sweep is gone, or
@@ -244,6 +255,7 @@ class InProcessAgent:
             with self._lock:
                 for run_id in finished:
                     self._finished.pop(run_id, None)
+            self._last_beat = time.monotonic()
             self.interval = max(0.05, float(answer.get("heartbeat_seconds") or self.interval))
             for command in answer.get("commands") or []:
                 self._handle(command)
