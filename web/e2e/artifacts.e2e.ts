@@ -3,11 +3,11 @@
 // the model. The project page, a version's overview, files, lineage and diff, alias edits (and the
 // server refusing a non-admin's move of a protected alias), and the run page's Artifacts tab.
 // Every name, cell, description and metadata value carrying markup must show as text.
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { getJson, launch, seedProjectOnce, shot, signedIn } from "./browser";
 
 const P = "artifacts-e2e";
 const base = `/root/${P}/artifacts`;
@@ -20,20 +20,12 @@ let page: Page;
 let runIds: Record<string, string> = {};
 let versionIds: Record<string, string> = {};
 
-/** A screenshot beside the other e2e ones, and in E2E_SHOTS_DIR when set (to look at). */
 async function snap(name: string, on: Page = page): Promise<void> {
-  const path = await shot(on, name);
-  const dir = process.env.E2E_SHOTS_DIR;
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(path, join(dir, `${name}.png`));
-  }
+  await shot(on, name);
 }
 
 async function api<T>(path: string): Promise<T> {
-  const r = await context.request.get(path);
-  if (!r.ok()) throw new Error(`GET ${path}: HTTP ${r.status()} ${await r.text()}`);
-  return (await r.json()) as T;
+  return getJson<T>(context, path);
 }
 
 async function noScriptRan(): Promise<void> {

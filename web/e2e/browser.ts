@@ -1,6 +1,6 @@
 // Launches Debian's Chromium through playwright-core. Test tools never download a browser.
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
@@ -34,7 +34,19 @@ export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
+  const dir = process.env.E2E_SHOTS_DIR; // a copy where a developer wants to look at them
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path, join(dir, `${name}.png`));
+  }
   return path;
+}
+
+/** GET a JSON answer with the context's session cookie; an error answer fails the test with its body. */
+export async function getJson<T>(context: BrowserContext, path: string): Promise<T> {
+  const r = await context.request.get(path);
+  if (!r.ok()) throw new Error(`GET ${path}: HTTP ${r.status()} ${await r.text()}`);
+  return (await r.json()) as T;
 }
 
 /**

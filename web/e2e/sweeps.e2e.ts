@@ -4,11 +4,11 @@
 // that filters the runs and axes that move, parameter importance, the scatter), pause and resume,
 // a cancelled sweep whose run ended "stopped", the two workspace panels, and a sweep run's page
 // linking back to its sweep.
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { getJson, launch, seedProjectOnce, shot, signedIn } from "./browser";
 
 const P = "sweeps-e2e";
 
@@ -17,19 +17,12 @@ let context: BrowserContext;
 let page: Page;
 let ids: { search: string; grid: string; cancelled: string };
 
-async function snap(name: string): Promise<void> {
-  const path = await shot(page, name);
-  const dir = process.env.E2E_SHOTS_DIR;
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(path, join(dir, `${name}.png`));
-  }
+async function snap(name: string, on: Page = page): Promise<void> {
+  await shot(on, name);
 }
 
 async function api<T>(path: string): Promise<T> {
-  const r = await context.request.get(path);
-  if (!r.ok()) throw new Error(`GET ${path}: HTTP ${r.status()} ${await r.text()}`);
-  return (await r.json()) as T;
+  return getJson<T>(context, path);
 }
 
 interface Trial {
