@@ -16,7 +16,7 @@ import { ParallelCoordinates } from "./ParallelCoordinates";
 import { buildAxes, buildAxis, colorScale, decodeBrushes, encodeBrushes, orderAxes, selectRows, type AxisSpec, type PcRow } from "./parcoords";
 import { SweepFacts, SweepTitle } from "./SweepOverview";
 import { SweepRunsTable } from "./SweepRunsTable";
-import { bestTrialId, joinTrials, runningBest, sortByBest, sweptParams } from "./sweepData";
+import { joinTrials, runningBest, sweptParams } from "./sweepData";
 
 const LIVE_MS = 5000;
 
@@ -56,8 +56,8 @@ function SweepBody({ sweep }: { sweep: SweepOut }): React.JSX.Element {
   const trials = useMemo(() => joinTrials(trialsQ.data?.runs ?? [], recordsQ.data ?? []), [trialsQ.data, recordsQ.data]);
   const goal = sweep.metric_goal;
   const metric = sweep.metric_name ?? null;
-  const ranked = useMemo(() => sortByBest(trials, goal), [trials, goal]);
-  const best = bestTrialId(sweep, trials);
+  const ranked = trials; // the server answers the trials best first (by the metric's goal)
+  const best = sweep.best_run_id ?? null;
   const bestName = trials.find((t) => t.id === best)?.name ?? null;
   const points = useMemo(() => runningBest(trials.filter((t) => t.started), goal), [trials, goal]);
   const scale = useMemo(() => colorScale(trials.map((t) => t.value), goal), [trials, goal]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SweepRunOut } from "../api/sweeps";
-import { agentCommand, bestTrialId, joinTrials, runningBest, sortByBest, sweptParams } from "./sweepData";
+import { agentCommand, joinTrials, runningBest, sweptParams } from "./sweepData";
 
 describe("sweptParams", () => {
   it("draws the server's parsed parameters: log axes, categorical axes for non-numeric values", () => {
@@ -37,11 +37,6 @@ describe("trials", () => {
     ]);
   });
 
-  it("sort best first by the goal, runs without a value last", () => {
-    expect(sortByBest(trials, "minimize").map((t) => t.id)).toEqual(["r2", "r4", "r1", "r5", "r3"]);
-    expect(sortByBest(trials, "maximize").map((t) => t.id)).toEqual(["r1", "r4", "r2", "r5", "r3"]);
-  });
-
   it("keep the running best in creation order", () => {
     expect(runningBest(trials, "minimize").map((p) => [p.order, p.value, p.best])).toEqual([
       [1, 0.5, 0.5],
@@ -50,8 +45,6 @@ describe("trials", () => {
       [4, 0.4, 0.3],
       [5, null, 0.3],
     ]);
-    expect(bestTrialId({ best_run_id: null, metric_goal: "maximize" }, trials)).toBe("r1");
-    expect(bestTrialId({ best_run_id: "r4", metric_goal: "maximize" }, trials)).toBe("r4");
   });
 });
 

@@ -4,7 +4,7 @@
  * for values that are not numbers), trials joined with their runs, sorted best first, and the
  * running best in creation order.
  */
-import type { SweepOut, SweepRunOut } from "../api/sweeps";
+import type { SweepRunOut } from "../api/sweeps";
 
 export type Goal = "minimize" | "maximize";
 
@@ -77,15 +77,6 @@ export function joinTrials(trials: readonly SweepRunOut[], runs: readonly RunInf
 
 const better = (goal: Goal | null | undefined) => (a: number, b: number): number => (goal === "maximize" ? b - a : a - b);
 
-/** Best first by the metric (runs without a value last, newest first among them). */
-export function sortByBest(trials: readonly Trial[], goal: Goal | null | undefined): Trial[] {
-  const cmp = better(goal);
-  return [...trials].sort((a, b) => {
-    if (a.value === null || b.value === null) return a.value === null && b.value === null ? b.created_at - a.created_at : a.value === null ? 1 : -1;
-    return cmp(a.value, b.value) || a.created_at - b.created_at;
-  });
-}
-
 export interface OrderPoint {
   /** 1-based position in creation order. */
   order: number;
@@ -105,13 +96,6 @@ export function runningBest(trials: readonly Trial[], goal: Goal | null | undefi
       if (trial.value !== null && (best === null || cmp(trial.value, best) < 0)) best = trial.value;
       return { order: i + 1, trial, value: trial.value, best };
     });
-}
-
-/** The id of the best trial: the sweep's own answer when it has one, else the best by value. */
-export function bestTrialId(sweep: Pick<SweepOut, "best_run_id" | "metric_goal">, trials: readonly Trial[]): string | null {
-  if (sweep.best_run_id) return sweep.best_run_id;
-  const first = sortByBest(trials, sweep.metric_goal)[0];
-  return first && first.value !== null ? first.id : null;
 }
 
 /** The agent command for a sweep, with the path quoted for a shell when it holds anything unusual. */
