@@ -33,6 +33,7 @@ import numpy as np
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.runs import RunOut
 from trackwell.schema.sweeps import ImportanceOut, ParamImportance
+from trackwell.service.history import flatten_values
 from trackwell.service.runs import parse_filters
 from trackwell.store.base import Database
 
@@ -85,7 +86,7 @@ class ImportanceService:
         known: set[str] = set()
         for run in self._runs(entity, project, parsed):
             seen += 1
-            summary = _flatten(run.summary)
+            summary = flatten_values(run.summary)
             value = _metric_value(run.summary, summary, metric)
             if value is None:
                 if len(known) < 10_000:
@@ -93,7 +94,7 @@ class ImportanceService:
                         k for k, v in summary.items() if not k.startswith("_") and _number(v) is not None
                     )
                 continue
-            configs.append(_flatten(run.config))
+            configs.append(flatten_values(run.config))
             targets.append(value)
         if seen and not targets:
             shown = ", ".join(sorted(known)[:20]) or "none"
@@ -199,18 +200,6 @@ def _pearson(
     if denom == 0.0 or not math.isfinite(denom):
         return None
     return max(-1.0, min(1.0, float(dx @ dy) / denom))
-
-
-def _flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as dotted keys (``optimizer.lr``), as the UI's columns and sweep params name them."""
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, Mapping) and item:
-            out.update(_flatten(item, f"{name}."))
-        else:
-            out[name] = item
-    return out
 
 
 def _metric_value(summary: Mapping[str, Any], flat: Mapping[str, Any], metric: str) -> float | None:
