@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 # Python tests run on two workers (pytest-xdist): CI has 2 cores, and most tests wait on servers and
 # subprocesses. `make test TEST_WORKERS=0` runs them in one process.
 TEST_WORKERS ?= 2
+TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install-system-deps.sh 2>/dev/null | sha1sum | cut -c1-12)
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
@@ -15,6 +16,9 @@ $(STAMP):
 	bash scripts/install-system-deps.sh
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# torch first, pinned: 2.13.0 is the CPU build (on CI machines it lies on disk); an unpinned torch
+	# pulled in by transformers or lightning would be a CUDA build of several GB.
+	$(BIN)/python -m pip install -q '$(TORCH_SPEC)'
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	rm -f $(VENV)/.installed-*; touch $@
 
