@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 
 def setting(name: str, default: str | None = None) -> str | None:
@@ -58,10 +58,16 @@ def log_model_files(
     aliases: Iterable[str] = (),
     metadata: Mapping[str, Any] | None = None,
     artifact_type: str = "model",
+    entry_name: str | None = None,
+    policy: Literal["mutable", "immutable"] = "mutable",
 ) -> Any:
     """Log ``path`` (a file or a folder) as a new version of artifact ``name`` (type ``model``) with
     ``aliases`` and ``metadata``; returns the logged artifact. Unchanged files are deduplicated by
-    the artifact store, so logging the same checkpoint twice costs no upload."""
+    the artifact store, so logging the same checkpoint twice costs no upload.
+
+    ``entry_name`` names a single file inside the artifact (default: its own name; Lightning's
+    logger stores every checkpoint as ``model.ckpt``); ``policy`` is ``add_file``'s (``"mutable"``
+    copies the file aside first, ``"immutable"`` trusts it not to change before the upload)."""
     import trackwell
 
     source = Path(path)
@@ -69,5 +75,5 @@ def log_model_files(
     if source.is_dir():
         artifact.add_dir(str(source))
     else:
-        artifact.add_file(str(source), name=source.name)
+        artifact.add_file(str(source), name=entry_name or source.name, policy=policy)
     return run.log_artifact(artifact, aliases=list(aliases))
