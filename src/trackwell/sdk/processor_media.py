@@ -74,7 +74,9 @@ class MediaBinder:
         row, visualize = split_charts({k: (charts.get(k, v)) for k, v in data.items()})
         self._visualize.update(visualize)
         self.append({"kind": "meta", "metadata": {"visualize": dict(self._visualize)}})
-        return {k: (Deferred(v) if k not in data else v) for k, v in row.items()}
+        # A chart whose table key is its own key (wandb's ``wandb.visualize``, used by the sklearn
+        # plots: the table is logged under K itself) must be bound like a new key.
+        return {k: (Deferred(v) if k not in data or k in charts else v) for k, v in row.items()}
 
     def _file_record(self, relative: str) -> None:
         data = (self.files_dir / relative).read_bytes()
