@@ -364,11 +364,25 @@ class Run(RunExtras):
     def mark_preempting(self) -> None:
         self._meta(metadata={"preempting": True})
 
-    def watch(self, *args: Any, **kwargs: Any) -> None:
-        """Accepted for compatibility; gradient logging hooks are not implemented yet."""
+    def watch(
+        self,
+        models: Any,
+        criterion: Any = None,
+        log: str | None = "gradients",
+        log_freq: int = 1000,
+        idx: int | None = None,
+        log_graph: bool = False,
+    ) -> None:
+        """Histograms of a PyTorch model's gradients/parameters every ``log_freq`` batches (wandb's)."""
+        from trackwell.sdk.watch import watch
 
-    def unwatch(self, *args: Any, **kwargs: Any) -> None:
-        """Accepted for compatibility."""
+        watch(self, models, criterion, log, log_freq, idx, log_graph)
+
+    def unwatch(self, models: Any = None) -> None:
+        """Remove ``run.watch`` hooks from ``models`` (a model or a list), or from every watched model."""
+        from trackwell.sdk.watch import unwatch
+
+        unwatch(self, models)
 
 
 def _check_step(step: Any) -> int:

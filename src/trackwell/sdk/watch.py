@@ -1,0 +1,228 @@
+"""``run.watch()`` / ``run.unwatch()``: histograms of a PyTorch model's gradients and parameters.
+
+The same keys, frequency and hooks as wandb's ``wandb.watch`` (``wandb/sdk/wandb_watch.py`` and
+``wandb/integration/torch/wandb_torch.py``):
+
+- ``gradients/<prefix><name>``: a tensor hook on each parameter that requires a gradient; every
+  ``log_freq``-th backward pass through that parameter logs the histogram of its gradient.
+- ``parameters/<prefix><name>``: a forward hook on the model; every ``log_freq``-th forward pass in
+  training mode (``model.train()``) logs every parameter's histogram. Evaluation passes are not
+  counted (wandb counts them too, which shifts its parameter rows whenever a loop evaluates).
+- ``<prefix>`` is wandb's: empty for the first model a run watches (index 0), ``graph_<i>`` for
+  index i > 0 with no separator (``gradients/graph_1fc.weight``), the index counting the models
+  watched, or ``idx + position`` when ``idx`` is given. Dashboards built for wandb keep working.
+  The count is per run (wandb's is per process) and continues after the highest index used, so an
+  explicit ``idx`` never makes a later model share another's keys.
+- Values are ``trackwell.Histogram`` with 64 bins (:mod:`watch_stats`), logged with
+  ``commit=False``: they join the row of the user's next ``log()`` call instead of adding rows.
+- ``log_graph=True`` records the module tree in the summary as ``graph_<i>`` (:mod:`watch_graph`).
+
+Watching a model again (also after ``unwatch``) replaces its hooks (new ``log``/``log_freq``, same
+prefix) instead of logging twice; ``unwatch`` and ``run.finish()`` remove every hook. A histogram
+that fails (an odd tensor type) is reported once and skipped: watching never breaks a training step.
+
+torch is imported here, inside the calls: ``import trackwell`` stays free of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trackwell.data_types.histogram import Histogram
+from trackwell.sdk.errors import UsageError
+from trackwell.sdk.term import termwarn
+from trackwell.sdk.watch_graph import hook_graph
+from trackwell.sdk.watch_stats import tensor_histogram
+
+log = logging.getLogger("trackwell.sdk")
+
+LOG_CHOICES = ("gradients", "parameters", "all", None)
+
+
+@dataclass
+class _Watched:
+    """One watched model: the handles of its hooks."""
+
+    handles: list[Any] = field(default_factory=list)
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+        self.handles.clear()
+
+
+class Watcher:
+    """The watched models of one run (``run._watcher``); removes their hooks when the run finishes."""
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+        self.next_idx = 0
+        # Weak keys: watching a model must not keep it alive after the user dropped it.
+        self.models: weakref.WeakKeyDictionary[Any, _Watched] = weakref.WeakKeyDictionary()
+        # A model's index outlives unwatch: watching it again continues the same keys.
+        self.indices: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._warned: set[str] = set()
+        run._on_finish.append(lambda _run: self.unwatch_all())
+
+    # --- hooks --------------------------------------------------------------------------------
+
+    def emit(self, tensors: Sequence[tuple[str, Any]]) -> None:
+        """Log the histograms of ``(key, tensor)`` pairs into the run's open row."""
+        row: dict[str, Histogram] = {}
+        for key, tensor in tensors:
+            try:
+                hist = tensor_histogram(tensor)
+            except Exception as exc:  # never break the user's training step over a histogram
+                self._warn_once(key, f"run.watch: could not histogram {key!r} ({exc}); skipping it")
+                continue
+            if hist is None:
+                self._warn_once(key, f"run.watch: {key!r} had no finite value; nothing logged for it")
+                continue
+            if hist.left_out:
+                self._warn_once(key, f"run.watch: {key!r} had NaN/Inf values; they are left out of its bins")
+            row[key] = Histogram(np_histogram=(hist.counts, hist.edges))
+        if row and not self.run._finished:
+            self.run.log(row, commit=False)
+
+    def _warn_once(self, key: str, text: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning(text)
+            termwarn(text)
+
+    def gradient_hook(self, key: str, log_freq: int) -> Callable[[Any], None]:
+        count = [0]
+
+        def hook(grad: Any) -> None:
+            count[0] += 1
+            if count[0] >= log_freq:
+                count[0] = 0
+                self.emit(((key, grad),))
+
+        return hook
+
+    def parameter_hook(self, prefix: str, log_freq: int) -> Callable[[Any, Any, Any], None]:
+        count = [0]
+
+        def hook(module: Any, _inputs: Any, _output: Any) -> None:
+            if not module.training:
+                return
+            count[0] += 1
+            if count[0] >= log_freq:
+                count[0] = 0
+                self.emit([(f"parameters/{prefix}{name}", p) for name, p in module.named_parameters()])
+
+        return hook
+
+    # --- watch / unwatch ----------------------------------------------------------------------
+
+    def watch(
+        self, model: Any, idx: int | None, log_what: str | None, log_freq: int, log_graph: bool
+    ) -> None:
+        previous = self.models.pop(model, None)
+        if previous is not None:
+            previous.remove()  # a second watch replaces the first: never two sets of hooks
+        if idx is None:
+            idx = self.indices.get(model, self.next_idx)
+        self.next_idx = max(self.next_idx, idx + 1)
+        self.indices[model] = idx
+        watched = self.models[model] = _Watched()
+        prefix = f"graph_{idx}" if idx > 0 else ""
+        if log_what in ("parameters", "all"):
+            watched.handles.append(model.register_forward_hook(self.parameter_hook(prefix, log_freq)))
+        if log_what in ("gradients", "all"):
+            for name, param in model.named_parameters():
+                if param.requires_grad:
+                    hook = self.gradient_hook(f"gradients/{prefix}{name}", log_freq)
+                    watched.handles.append(param.register_hook(hook))
+        if log_graph:
+            watched.handles.extend(hook_graph(self.run, model, f"graph_{idx}"))
+
+    def unwatch(self, model: Any) -> None:
+        watched = self.models.pop(model, None)
+        if watched is None:
+            termwarn(f"run.unwatch: {type(model).__name__} model has not been watched; nothing to remove")
+            return
+        watched.remove()
+
+    def unwatch_all(self) -> None:
+        for watched in list(self.models.values()):
+            watched.remove()
+        self.models.clear()
+
+
+def watch(
+    run: Any,
+    models: Any,
+    criterion: Any = None,
+    log: str | None = "gradients",
+    log_freq: int = 1000,
+    idx: int | None = None,
+    log_graph: bool = False,
+) -> None:
+    """``run.watch``: see the module docstring. ``criterion`` is accepted for wandb compatibility
+    (wandb only uses it inside its graph, which does not draw the loss)."""
+    if log not in LOG_CHOICES:
+        raise ValueError(
+            f"run.watch(log={log!r}): log must be one of 'gradients', 'parameters', 'all' or None"
+        )
+    if isinstance(log_freq, bool) or not isinstance(log_freq, int) or log_freq < 0:
+        raise ValueError(
+            f"run.watch(log_freq={log_freq!r}): log_freq must be an integer >= 0, the number of "
+            "batches between histograms (0 and 1 both log every batch, as in wandb)"
+        )
+    if idx is not None and (isinstance(idx, bool) or not isinstance(idx, int) or idx < 0):
+        raise ValueError(f"run.watch(idx={idx!r}): idx must be None or an integer >= 0")
+    model_list = _as_models(models, "run.watch")
+    if run._finished:
+        raise UsageError("run.watch(): the run is finished; call it on a run started by trackwell.init()")
+    watcher = _watcher(run)
+    for position, model in enumerate(model_list):
+        watcher.watch(
+            model,
+            None if idx is None else idx + position,
+            log,
+            max(log_freq, 1),
+            bool(log_graph),
+        )
+
+
+def unwatch(run: Any, models: Any = None) -> None:
+    """``run.unwatch``: remove the hooks of ``models`` (a model or a list), or of every watched model."""
+    watcher: Watcher | None = getattr(run, "_watcher", None)
+    if not models:  # None or an empty list, as in wandb: everything
+        if watcher is not None:
+            watcher.unwatch_all()
+        return
+    model_list = _as_models(models, "run.unwatch")
+    for model in model_list:
+        if watcher is None:
+            termwarn(f"run.unwatch: {type(model).__name__} model has not been watched; nothing to remove")
+        else:
+            watcher.unwatch(model)
+
+
+def _watcher(run: Any) -> Watcher:
+    watcher: Watcher | None = getattr(run, "_watcher", None)
+    if watcher is None:
+        watcher = run._watcher = Watcher(run)
+    return watcher
+
+
+def _as_models(models: Any, call: str) -> list[Any]:
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError(f"{call}() needs PyTorch: pip install torch (or 'trackwell[lightning]')") from exc
+    model_list = list(models) if isinstance(models, list | tuple) else [models]
+    for model in model_list:
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(
+                f"{call}(models=...) takes a torch.nn.Module or a list/tuple of them; got "
+                f"{type(model).__module__}.{type(model).__name__}"
+            )
+    return model_list
