@@ -9,6 +9,7 @@ catches it keeps working, while the message still names the field and the fix.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
@@ -70,6 +71,10 @@ def normalize_metadata(metadata: object) -> dict[str, Any]:
 
 
 def _key(key: object, prefix: str) -> str:
+    # Number, bool and None keys become JSON's strings for them, as wandb's metadata (a JSON round
+    # trip) makes them: a Hugging Face model config's ``id2label`` has int keys.
+    if key is None or type(key) in (bool, int, float):
+        return json.dumps(key)
     if not isinstance(key, str):
         where = f" inside {prefix!r}" if prefix else ""
         raise ArtifactArgumentError(

@@ -57,6 +57,12 @@ class RunExtras:
                 "Please make sure that you are using an active run."
             )
 
+    def _label(
+        self, code: str | None = None, repo: str | None = None, code_version: str | None = None, **kwargs: Any
+    ) -> None:
+        """wandb's integration telemetry label (transformers' ``WandbCallback`` calls
+        ``run._label(code="transformers_trainer")``): accepted; Trackwell keeps no telemetry."""
+
     @property
     def config_static(self) -> ConfigStatic:
         """A read-only snapshot of the config with attribute access (``run.config_static.lr``)."""

@@ -34,16 +34,27 @@ def _write(text: str) -> None:
         pass
 
 
-def termlog(text: str = "", newline: bool = True) -> None:
+def _show(text: str, repeat: bool) -> None:
+    # repeat=False is wandb's "show this message once per process" (transformers' WandbCallback
+    # passes it to termwarn).
+    if not repeat:
+        with _once_lock:
+            if text in _shown:
+                return
+            _shown.add(text)
     _write(text)
 
 
-def termwarn(text: str) -> None:
-    _write("WARNING " + text)
+def termlog(text: str = "", newline: bool = True, repeat: bool = True) -> None:
+    _show(text, repeat)
 
 
-def termerror(text: str) -> None:
-    _write("ERROR " + text)
+def termwarn(text: str, newline: bool = True, repeat: bool = True) -> None:
+    _show("WARNING " + text, repeat)
+
+
+def termerror(text: str, newline: bool = True, repeat: bool = True) -> None:
+    _show("ERROR " + text, repeat)
 
 
 def warn_once(key: str, text: str) -> None:
