@@ -1,0 +1,77 @@
+"""``WandbMetricsLogger``: wandb's Keras metrics callback, its keys and step metrics exactly.
+
+* ``log_freq="epoch"`` (default): a row per epoch with every Keras log as ``epoch/<name>``
+  (``epoch/loss``, ``epoch/val_loss``, ...), ``epoch/epoch`` (0-based) and ``epoch/learning_rate``;
+  ``define_metric("epoch/*", step_metric="epoch/epoch")``.
+* ``log_freq="batch"`` (= 1) or an int N: also a row every N batches (batch index within the epoch
+  % N == 0) with ``batch/<name>``, ``batch/batch_step`` (0, N, 2N, ... over the whole fit) and
+  ``batch/learning_rate``; ``define_metric("batch/*", step_metric="batch/batch_step")``. The epoch
+  rows are still logged, as wandb does.
+* ``initial_global_step``: where the optimizer's step count starts when resuming (wandb's argument;
+  Keras 3 reads the learning rate of a schedule at the optimizer's own iteration, so it only moves
+  the callback's counter).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import keras
+
+from ._shared import current_run, learning_rate, require_run, scalars
+
+LogStrategy = Literal["epoch", "batch"]
+
+
+class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
+    """Logs Keras' ``logs`` per epoch, and per N batches when asked (see the module doc)."""
+
+    def __init__(
+        self, log_freq: LogStrategy | int = "epoch", initial_global_step: int = 0, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        run = require_run("WandbMetricsLogger")
+        if log_freq == "batch":
+            log_freq = 1
+        if log_freq != "epoch" and (
+            isinstance(log_freq, bool) or not isinstance(log_freq, int) or log_freq < 1
+        ):
+            raise ValueError(
+                f"WandbMetricsLogger(log_freq={log_freq!r}) must be 'epoch', 'batch' or a positive number "
+                "of batches, e.g. log_freq=10"
+            )
+        self.logging_batch_wise = isinstance(log_freq, int)
+        self.log_freq: Any = log_freq if self.logging_batch_wise else None
+        self.global_batch = 0
+        self.global_step = initial_global_step
+        if self.logging_batch_wise:
+            run.define_metric("batch/batch_step")
+            run.define_metric("batch/*", step_metric="batch/batch_step")
+        else:
+            run.define_metric("epoch/epoch")
+            run.define_metric("epoch/*", step_metric="epoch/epoch")
+
+    def _get_lr(self) -> float | None:  # wandb's name: subclasses in the wild call it
+        return learning_rate(self.model)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        row = scalars(logs, "epoch/")
+        row["epoch/epoch"] = epoch
+        lr = self._get_lr()
+        if lr is not None:
+            row["epoch/learning_rate"] = lr
+        current_run("WandbMetricsLogger").log(row)
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self.global_step += 1
+        if self.logging_batch_wise and batch % self.log_freq == 0:
+            row = scalars(logs, "batch/")
+            row["batch/batch_step"] = self.global_batch
+            lr = self._get_lr()
+            if lr is not None:
+                row["batch/learning_rate"] = lr
+            current_run("WandbMetricsLogger").log(row)
+            self.global_batch += self.log_freq
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self.on_batch_end(batch, logs)
