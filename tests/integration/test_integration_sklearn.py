@@ -145,17 +145,29 @@ def test_classifier_plots_match_sklearn(env: LiveServer) -> None:
     assert visualize["roc"]["panel_config"]["panelDefId"] == "wandb/area-under-curve/v0"
 
 
-def test_binary_calibration_curve(env: LiveServer) -> None:
+def test_binary_classifier_logs_calibration_and_coef_importances(env: LiveServer) -> None:
     X, y = datasets.make_classification(n_samples=200, n_features=4, random_state=1)
-    model = linear_model.LogisticRegression().fit(X, y)
+    model = linear_model.LogisticRegression().fit(X[:120], y[:120])
     run = trackwell.init(project="sklearn")
-    trackwell.sklearn.plot_calibration_curve(model, X, y, "Logit")
+    trackwell.sklearn.plot_classifier(
+        model, X[:120], X[120:], y[:120], y[120:], model.predict(X[120:]), model.predict_proba(X[120:]),
+        None, True, "Logit",
+    )  # fmt: skip
     run.finish()
-    rows = _rows(_read(run).table("calibration_curve"))
+    stored = _read(run)
+    rows = _rows(stored.table("calibration_curve"))
     models = [r["model"] for r in rows]
     assert models[:2] == ["Perfectly calibrated"] * 2
     assert {"Logistic", "Logit Isotonic", "Logit Sigmoid"} <= set(models)
     assert all(0 <= r["fraction_of_positives"] <= 1 and 0 <= r["mean_predicted_value"] <= 1 for r in rows)
+    # A linear model's importances are its coefficients, features named by their index.
+    fi = _rows(stored.table("feature_importances"))
+    order = np.argsort(model.coef_[0])[::-1]
+    assert [r["feature_names"] for r in fi] == order.tolist()
+    assert [r["importances"] for r in fi] == pytest.approx(model.coef_[0][order].tolist())
+    # No labels: classes are named by their values.
+    cells = {(r["Actual"], r["Predicted"]) for r in _rows(stored.table("confusion_matrix"))}
+    assert cells == {(0, 0), (0, 1), (1, 0), (1, 1)}
 
 
 def test_regressor_plots(env: LiveServer) -> None:
