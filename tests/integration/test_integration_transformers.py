@@ -282,3 +282,68 @@ def test_log_model_values(monkeypatch: pytest.MonkeyPatch, value: str, mode: str
         assert log_model_mode() == mode
     monkeypatch.setenv("TRACKWELL_LOG_MODEL", "checkpoint")
     assert log_model_mode() == "checkpoint", "ours wins over wandb's"
+
+
+# --- model artifacts -------------------------------------------------------------------------------
+
+
+def _versions(server: LiveServer, name: str) -> dict[str, Any]:
+    """The versions of ``huggingface/<name>`` by version (``v0``, ``v1``, ...)."""
+    return {a.version: a for a in _api(server).artifacts("model", f"huggingface/{name}")}
+
+
+def _files(artifact: Any) -> set[str]:
+    return {f.name for f in artifact.files()}
+
+
+def test_log_model_end_logs_the_base_and_the_final_model(
+    sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As transformers' own: the architecture at setup (``base_model``), the model Trainer.save_model
+    writes at the end (``final_model``) with the run's numeric summary as metadata; named after
+    run_name. The final version loads back into the trained model."""
+    monkeypatch.setenv("TRACKWELL_LOG_MODEL", "end")
+    trainer, output = _train(_args(tmp_path / "out", num_train_epochs=1, run_name="hf-end"), [WandbCallback()], n_train=32)
+    _finish()
+    versions = _versions(server, "model-hf-end")
+    assert sorted(versions) == ["v0", "v1"]
+    base, final = versions["v0"], versions["v1"]
+    assert (base.type, set(base.aliases)) == ("model", {"base_model"})
+    assert set(final.aliases) == {"final_model", "latest"}
+    assert _files(base) == {"model_architecture.txt"}
+    assert {"model.safetensors", "config.json", "training_args.bin", "model_architecture.txt"} <= _files(final)
+    assert base.metadata["initial_model"] is True
+    assert base.metadata["num_parameters"] == trainer.model.num_parameters()
+    assert base.metadata["model_config"]["hidden_size"] == 16
+    assert final.metadata["final_model"] is True
+    assert final.metadata["train_loss"] == pytest.approx(output.metrics["train_loss"])
+    assert final.metadata["train/global_step"] == 2
+    loaded = Bert.from_pretrained(final.download(root=str(tmp_path / "dl")))
+    for name, tensor in trainer.model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[name], tensor), name
+
+
+def test_log_model_checkpoint_logs_every_checkpoint_and_dedups_a_relog(
+    sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``checkpoint``: each folder the Trainer saves (one per epoch here: steps 2 and 4) is a version
+    with aliases ``epoch_<e>`` and ``checkpoint_global_step_<n>``, between the base and the final
+    model. Logging the last checkpoint again, unchanged, makes no new version: ``latest`` moves to
+    the version that has it."""
+    monkeypatch.setenv("WANDB_LOG_MODEL", "checkpoint")
+    callback = WandbCallback()
+    args = _args(tmp_path / "out", num_train_epochs=2, save_strategy="epoch", run_name="hf-ckpt")
+    trainer, _ = _train(args, [callback], n_train=32)
+    callback.on_save(trainer.args, trainer.state, trainer.control)  # the same checkpoint-4 again
+    _finish()
+    versions = _versions(server, "model-hf-ckpt")
+    assert sorted(versions) == ["v0", "v1", "v2", "v3"]
+    assert set(versions["v0"].aliases) == {"base_model"}
+    assert set(versions["v1"].aliases) == {"epoch_1.0", "checkpoint_global_step_2"}
+    assert set(versions["v2"].aliases) == {"epoch_2.0", "checkpoint_global_step_4", "latest"}
+    assert set(versions["v3"].aliases) == {"final_model"}
+    for version in ("v1", "v2"):
+        files = _files(versions[version])
+        assert {"model.safetensors", "config.json", "trainer_state.json", "optimizer.pt"} <= files, files
+        assert versions[version].metadata["model/num_parameters"] == trainer.model.num_parameters()
+    assert versions["v2"].metadata["train/global_step"] == 4
