@@ -121,6 +121,9 @@ class SaveJob:
         self.error: BaseException | None = None
         self.result: dict[str, Any] | None = None
         self.total_bytes = sum(size for _, size in self.blobs_to_send().values())
+        # The save of the same artifact logged just before this one (set by Saver.submit): its
+        # version is created first, so versions and aliases follow the order of log_artifact calls.
+        self.previous: SaveJob | None = None
 
     def _digests(self) -> list[str]:
         contents: dict[str, Any] = self.record["create"]["manifest"]["contents"]
@@ -175,6 +178,7 @@ class SaveJob:
             self._asked = True
         self._upload(self.blobs_to_send())
         self._wait_for_run()
+        self._wait_for_previous()
         entity = self.entity or self.client.viewer_entity()
         create = self.record["create"]
         try:
@@ -238,6 +242,17 @@ class SaveJob:
                     "could not be saved"
                 )
 
+    def _wait_for_previous(self) -> None:
+        """Two saves run at once (``JOB_THREADS``), and the server numbers versions as they are
+        created: without this, checkpoints logged an epoch apart could become v7 and v6, and
+        ``latest`` (or a ``best`` alias) would end on the older one. The uploads above overlap;
+        only the version creation waits. The earlier job was taken off the FIFO queue first, so
+        it is running or done: no deadlock."""
+        previous, self.previous = self.previous, None  # no chain of finished jobs kept alive
+        while previous is not None and not previous.done.wait(RUN_WAIT_POLL_S):
+            if self.cancelled.is_set():
+                raise SaveCancelled(f"the save of artifact {self.name!r} was given up")
+
     def _after(self, answer: dict[str, Any]) -> None:
         if self.artifact is not None:
             self.artifact._apply_saved(answer)
@@ -293,6 +308,7 @@ class Saver:
         self._threads: list[threading.Thread] = []
         self._count = threads
         self._lock = threading.Lock()
+        self._last: dict[tuple[str | None, str, str], SaveJob] = {}  # the latest job per artifact
 
     def submit(self, job: SaveJob) -> SaveJob:
         with self._lock:
@@ -303,7 +319,14 @@ class Saver:
                     )
                     thread.start()
                     self._threads.append(thread)
-        self._queue.put(job)
+            # only saves still running matter: forget the rest (no artifact kept alive by this)
+            self._last = {k: j for k, j in self._last.items() if not j.done.is_set()}
+            key = (job.entity, job.project, job.name)
+            earlier = self._last.get(key)
+            if earlier is not None:
+                job.previous = earlier
+            self._last[key] = job
+            self._queue.put(job)
         return job
 
     def _loop(self) -> None:
