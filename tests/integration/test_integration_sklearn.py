@@ -5,6 +5,8 @@ numbers checked against scikit-learn's own functions."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -252,3 +254,14 @@ def test_bad_arguments_skip_the_plot_and_no_run_is_an_error(
     assert stored.lastHistoryStep == 0  # only the confusion matrix was logged
     cells = {(r["Actual"], r["Predicted"]): r["Count"] for r in _rows(stored.table("confusion_matrix"))}
     assert cells == {(0, 0): 1.0, (0, 1): 0.0, (1, 0): 0.5, (1, 1): 0.5}
+
+
+def test_importing_the_plots_imports_no_framework() -> None:
+    code = (
+        "import sys, trackwell, trackwell.sklearn, trackwell.integration.sklearn\n"
+        "assert trackwell.sklearn.plot_roc is trackwell.integration.sklearn.plot_roc\n"
+        "heavy = ('sklearn', 'xgboost', 'lightgbm', 'numpy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
