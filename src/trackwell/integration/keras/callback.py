@@ -132,6 +132,11 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
         previous = run.summary.get(f"{log_best_prefix}{monitor}") if log_best_prefix else None
         if previous is not None:  # a resumed run: beat the best it already recorded
             self.best = previous
+        if log_batch_frequency:
+            # A batch hook only when asked (wandb's _implements_train_batch_hooks): Keras 3 runs a
+            # callback that has one synchronously and converts every batch's logs to Python floats,
+            # which costs a tiny model's fit 20-30% even if the hook does nothing.
+            self.on_train_batch_end = self._log_batch
         self._gradients = GradientLogger(training_data) if log_gradients else None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
@@ -160,7 +165,8 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
                 self._save_best(run, epoch)
             self.best = self.current
 
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+    def _log_batch(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        """``on_train_batch_end`` when ``log_batch_frequency`` is set (bound in ``__init__``)."""
         if self.log_batch_frequency and batch % self.log_batch_frequency == 0:
             current_run("WandbCallback").log(scalars(logs))
 

@@ -7,9 +7,9 @@
   % N == 0) with ``batch/<name>``, ``batch/batch_step`` (0, N, 2N, ... over the whole fit) and
   ``batch/learning_rate``; ``define_metric("batch/*", step_metric="batch/batch_step")``. The epoch
   rows are still logged, as wandb does.
-* ``initial_global_step``: where the optimizer's step count starts when resuming (wandb's argument;
-  Keras 3 reads the learning rate of a schedule at the optimizer's own iteration, so it only moves
-  the callback's counter).
+* ``initial_global_step``: wandb's argument for resuming; accepted. Keras 3 reads a schedule's
+  learning rate at the optimizer's own iteration count, so the rate is right without it (it only
+  starts the callback's ``global_step`` counter, counted in batch mode).
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
         self.global_batch = 0
         self.global_step = initial_global_step
         if self.logging_batch_wise:
+            # Batch hooks only when logging per batch: Keras 3 runs a callback with a batch hook
+            # synchronously and converts every batch's logs to Python floats (20-30% of a tiny
+            # model's step), so in epoch mode the callback has none (and counts no global_step).
+            self.on_batch_end = self._on_batch_end
+            self.on_train_batch_end = self._on_batch_end
             run.define_metric("batch/batch_step")
             run.define_metric("batch/*", step_metric="batch/batch_step")
         else:
@@ -62,7 +67,8 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
             row["epoch/learning_rate"] = lr
         current_run("WandbMetricsLogger").log(row)
 
-    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+    def _on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        """``on_batch_end``/``on_train_batch_end`` in batch mode (bound in ``__init__``)."""
         self.global_step += 1
         if self.logging_batch_wise and batch % self.log_freq == 0:
             row = scalars(logs, "batch/")
@@ -72,6 +78,3 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
                 row["batch/learning_rate"] = lr
             current_run("WandbMetricsLogger").log(row)
             self.global_batch += self.log_freq
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self.on_batch_end(batch, logs)
