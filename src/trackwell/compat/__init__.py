@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import warnings
 from types import ModuleType
 
 from trackwell.compat._finder import WandbAliasFinder
@@ -57,12 +58,14 @@ def alias_wandb() -> None:
             del sys.modules[name]
         sys.meta_path.insert(0, _FINDER)
     if "wandb" in foreign:
-        from trackwell.sdk.term import termwarn
-
-        termwarn(
+        # a Python warning, not a trackwell: line: it is about the program's order of imports, and
+        # shows whatever the run's silent setting
+        warnings.warn(
             "alias_wandb(): the real wandb was imported before the alias; later `import wandb` gets "
             "trackwell, but modules that imported wandb already keep the real one. Call alias_wandb() "
-            f"first, or start the process with {ENV_VAR}=1."
+            f"first, or start the process with {ENV_VAR}=1.",
+            RuntimeWarning,
+            stacklevel=2,
         )
 
 
