@@ -28,6 +28,15 @@ from tests.fixtures.sdk_env import point_artifacts_at  # noqa: E402
 from trackwell.integration.transformers import TrackwellCallback, WandbCallback  # noqa: E402
 from trackwell.integration.transformers._log_model import log_model_mode  # noqa: E402
 
+TRAIN_KEYS = {"train/loss", "train/learning_rate", "train/grad_norm", "train/epoch", "train/global_step"}
+SUMMARY_SCALARS = (
+    "train_runtime",
+    "train_samples_per_second",
+    "train_steps_per_second",
+    "total_flos",
+    "train_loss",
+)
+
 BertConfig = transformers.BertConfig
 Bert = transformers.BertForSequenceClassification
 Trainer = transformers.Trainer
@@ -40,7 +49,12 @@ TrainingArguments = transformers.TrainingArguments
 def _model() -> Any:
     torch.manual_seed(0)
     config = BertConfig(
-        vocab_size=64, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, num_labels=2
+        vocab_size=64,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        num_labels=2,
     )
     return Bert(config)
 
@@ -49,7 +63,13 @@ def _data(n: int) -> list[dict[str, Any]]:
     rows = []
     for _ in range(n):
         ids = torch.randint(1, 64, (12,))
-        rows.append({"input_ids": ids, "attention_mask": torch.ones(12, dtype=torch.long), "labels": (ids[0] % 2).long()})
+        rows.append(
+            {
+                "input_ids": ids,
+                "attention_mask": torch.ones(12, dtype=torch.long),
+                "labels": (ids[0] % 2).long(),
+            }
+        )
     return rows
 
 
@@ -133,8 +153,7 @@ def test_rows_keys_and_steps_are_wandbs_for_the_handbook_schedule(example_run: d
     assert [r["train/global_step"] for r in train] == [5, 10, 15, 20, 25, 30, 35, 40, 45]
     assert [r["train/global_step"] for r in evals] == [16, 32, 48]
     assert [r["train/epoch"] for r in evals] == [1.0, 2.0, 3.0]
-    user_keys = {k for r in train for k in r if not k.startswith("_")}
-    assert user_keys == {"train/loss", "train/learning_rate", "train/grad_norm", "train/epoch", "train/global_step"}
+    assert {k for r in train for k in r if not k.startswith("_")} == TRAIN_KEYS
     assert {k for k in evals[0] if not k.startswith("_")} == {
         "eval/loss",
         "eval/runtime",
@@ -167,11 +186,12 @@ def test_summary_name_project_and_config(example_run: dict[str, Any]) -> None:
     run, args, model, output = (example_run[k] for k in ("run", "args", "model", "output"))
     assert (run.project, run.name, run.state) == ("huggingface", "hf-tiny-bert", "finished")
     summary = run.summary
-    for key in ("train_runtime", "train_samples_per_second", "train_steps_per_second", "total_flos", "train_loss"):
+    for key in SUMMARY_SCALARS:
         expected = example_run["trainer"].state.total_flos if key == "total_flos" else output.metrics[key]
         assert summary[key] == pytest.approx(expected), key
     assert summary["train/global_step"] == 48
-    assert summary["eval/loss"] == pytest.approx([r for r in run.scan_history(keys=["eval/loss"])][-1]["eval/loss"])
+    last_eval = list(run.scan_history(keys=["eval/loss"]))[-1]
+    assert summary["eval/loss"] == pytest.approx(last_eval["eval/loss"])
     config = run.config
     # The full TrainingArguments (to_dict, as transformers sends it) ...
     expected_args = json.loads(json.dumps(args.to_dict()))
@@ -179,7 +199,7 @@ def test_summary_name_project_and_config(example_run: dict[str, Any]) -> None:
     assert (config["run_name"], config["logging_steps"], config["num_train_epochs"]) == ("hf-tiny-bert", 5, 3)
     # ... over the model's config (an argument wins a clash) ...
     bert = model.config.to_dict()
-    for key in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "model_type"):
+    for key in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "model_type"):
         assert config[key] == bert[key], key
     assert config["id2label"] == {"0": "LABEL_0", "1": "LABEL_1"}, "JSON's string keys, as in wandb"
     # ... and the parameter count.
@@ -231,9 +251,21 @@ def test_report_to_trackwell_adds_the_callback(
     assert stored.summary["train/global_step"] == 2 and "train_loss" in stored.summary
 
 
-def test_report_to_all_includes_trackwell() -> None:
+def test_report_to_all_includes_trackwell_once() -> None:
     assert "trackwell" in TrainingArguments(output_dir="unused", report_to="all").report_to
     assert "trackwell" in transformers.integrations.get_available_reporting_integrations()
+    # With `import wandb` aliased to trackwell, transformers' own "wandb" entry already logs here:
+    # "all" must not add a second callback logging every row twice.
+    from trackwell.compat import alias_wandb, is_aliased, unalias_wandb
+
+    was_aliased = is_aliased()
+    alias_wandb()
+    try:
+        everything = TrainingArguments(output_dir="unused", report_to="all").report_to
+        assert "wandb" in everything and "trackwell" not in everything
+    finally:
+        if not was_aliased:
+            unalias_wandb()
 
 
 def test_other_processes_record_nothing(sdk: dict[str, str], tmp_path: Path) -> None:
@@ -260,13 +292,21 @@ def test_watch_env_calls_run_watch_with_transformers_frequency(
 
     monkeypatch.setattr(trackwell.sdk.run.Run, "watch", spy)
     monkeypatch.setenv("WANDB_WATCH", "gradients")
-    trainer, _ = _train(_args(tmp_path / "out", num_train_epochs=1, logging_steps=2), [WandbCallback()], n_train=32)
+    args = _args(tmp_path / "out", num_train_epochs=1, logging_steps=2)
+    trainer, _ = _train(args, [WandbCallback()], n_train=32)
     assert calls == [(trainer.model, {"log": "gradients", "log_freq": 100})]
 
 
 @pytest.mark.parametrize(
     ("value", "mode"),
-    [("end", "end"), ("checkpoint", "checkpoint"), ("false", "false"), ("TRUE", "end"), ("1", "end"), ("bogus", "false")],
+    [
+        ("end", "end"),
+        ("checkpoint", "checkpoint"),
+        ("false", "false"),
+        ("TRUE", "end"),
+        ("1", "end"),
+        ("bogus", "false"),
+    ],
 )
 def test_log_model_values(monkeypatch: pytest.MonkeyPatch, value: str, mode: str) -> None:
     """transformers' values, its deprecated true values (= ``end``), and unknown ones (warned, off)."""
@@ -303,7 +343,8 @@ def test_log_model_end_logs_the_base_and_the_final_model(
     writes at the end (``final_model``) with the run's numeric summary as metadata; named after
     run_name. The final version loads back into the trained model."""
     monkeypatch.setenv("TRACKWELL_LOG_MODEL", "end")
-    trainer, output = _train(_args(tmp_path / "out", num_train_epochs=1, run_name="hf-end"), [WandbCallback()], n_train=32)
+    args = _args(tmp_path / "out", num_train_epochs=1, run_name="hf-end")
+    trainer, output = _train(args, [WandbCallback()], n_train=32)
     _finish()
     versions = _versions(server, "model-hf-end")
     assert sorted(versions) == ["v0", "v1"]
@@ -311,7 +352,8 @@ def test_log_model_end_logs_the_base_and_the_final_model(
     assert (base.type, set(base.aliases)) == ("model", {"base_model"})
     assert set(final.aliases) == {"final_model", "latest"}
     assert _files(base) == {"model_architecture.txt"}
-    assert {"model.safetensors", "config.json", "training_args.bin", "model_architecture.txt"} <= _files(final)
+    saved = _files(final)
+    assert {"model.safetensors", "config.json", "training_args.bin", "model_architecture.txt"} <= saved, saved
     assert base.metadata["initial_model"] is True
     assert base.metadata["num_parameters"] == trainer.model.num_parameters()
     assert base.metadata["model_config"]["hidden_size"] == 16

@@ -38,7 +38,7 @@ def run_config(args: Any, model: Any) -> dict[str, Any]:
         # PeftConfig objects are dataclasses; their dict form is what a config can hold.
         peft_dict = {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in dict(peft).items()}
         combined = {"peft_config": peft_dict, **combined}
-    return _string_keys(combined)
+    return dict(_string_keys(combined))
 
 
 def _string_keys(value: Any) -> Any:

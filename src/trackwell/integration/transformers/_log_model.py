@@ -70,11 +70,7 @@ def artifact_name(args: Any, run: Any) -> str:
 
 def summary_numbers(run: Any) -> dict[str, Any]:
     """The run's numeric summary values (not the ``_`` internals): the metadata wandb gives a model."""
-    return {
-        k: v
-        for k, v in run.summary.items()
-        if isinstance(v, numbers.Number) and not k.startswith("_")
-    }
+    return {k: v for k, v in run.summary.items() if isinstance(v, numbers.Number) and not k.startswith("_")}
 
 
 def _write_architecture(model: Any, folder: Path) -> None:
@@ -89,7 +85,7 @@ def _write_architecture(model: Any, folder: Path) -> None:
 
 def log_base_model(run: Any, args: Any, model: Any, num_parameters: Any) -> Any:
     """The architecture before training, alias ``base_model``."""
-    config = getattr(model, "config", None)
+    config: Any = getattr(model, "config", None)
     metadata = {
         "model_config": config.to_dict() if hasattr(config, "to_dict") else None,
         "num_parameters": num_parameters,

@@ -10,7 +10,6 @@ Idempotent: importing the integration twice, or reloading it, registers once.
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +20,9 @@ _WRAPPED = "__trackwell_wrapped__"
 def _wandb_is_trackwell() -> bool:
     """``import wandb`` resolves to trackwell (``trackwell.compat.alias_wandb()``): then transformers'
     own ``wandb`` integration already logs here, and adding ours to ``all`` would log everything twice."""
-    module = sys.modules.get("wandb")
-    return module is not None and str(getattr(module, "__name__", "")).startswith("trackwell")
+    from trackwell.compat import is_aliased
+
+    return is_aliased()
 
 
 def _with_trackwell(original: Callable[[], list[str]]) -> Callable[[], list[str]]:
