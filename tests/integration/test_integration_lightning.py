@@ -300,3 +300,25 @@ def test_bad_arguments_fail_with_the_fix(sdk: Any) -> None:
     with pytest.raises(ValueError, match=r"WandbLogger\(log_model='best'\): use False, True or 'all'"):
         WandbLogger(log_model="best")  # type: ignore[arg-type]
     assert WandbLogger().name == "lightning_logs" and WandbLogger(id="abc").version == "abc"
+
+
+def test_watch_logs_gradient_and_parameter_histograms_until_unwatch(sdk: Any, tmp_path: Path) -> None:
+    logger = WandbLogger(project="lt-watch", save_dir=tmp_path)
+    module = Tiny()
+    logger.watch(module, log="all", log_freq=2)
+    _fit(logger, epochs=2, module=module)
+    logger.unwatch(module)
+    _fit(logger, epochs=1, module=module)
+    trackwell.finish()
+
+    rows = list(_only_run(sdk, "lt-watch").scan_history())
+    train = [r for r in rows if "train/loss" in r]
+    assert len(rows) == 6 + 3 and len(train) == 4 + 2
+    # wandb's keys gradients/layer.weight ... (read back nested at the dot); every second backward
+    # pass is histogrammed and joins the next logged row, so each watched training row has them
+    watched = [r for r in train if "gradients/layer" in r]
+    assert watched == train[:4], "histograms while watched, none after unwatch"
+    for row in watched:
+        for kind in ("gradients/layer", "parameters/layer"):
+            assert sorted(row[kind]) == ["bias", "weight"]
+            assert row[kind]["weight"]["_type"] == "histogram"
