@@ -9,7 +9,8 @@ import { num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import type { BandKind } from "../lib/grouping";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
-import { runColor } from "../lib/panels";
+import { metricUnit } from "../lib/format";
+import { groupColor } from "../lib/panels";
 import { seriesQueryOptions } from "../lib/seriesQuery";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
@@ -110,19 +111,25 @@ export function MetricPanel(props: {
       }
     }
     const lines = linesForMetrics(runs, keys);
-    return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, (g) => runColor(`group:${g}`), settings.band);
+    return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, groupColor, settings.band);
   }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
+  // A unit on the y axis when every metric of the chart has the same one (system metrics).
+  const units = new Set(keys.map(metricUnit));
+  const yUnit = units.size === 1 ? ([...units][0] ?? null) : null;
   const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
   const chartOptions = useMemo(
     () => ({
       logScale: effectiveLog,
       xIsTime: settings.xAxis === "wall",
+      xRelative: settings.xAxis === "relative",
       xLabel: xLabel(settings.xAxis),
-      syncKey: "workspace",
+      yLabel: yUnit,
+      // Cursors sync between charts of the same x axis only: a system chart's seconds are not steps.
+      syncKey: `workspace:${typeof settings.xAxis === "object" ? `m:${settings.xAxis.metric}` : settings.xAxis}`,
       height: props.height ?? 220,
       onZoom: setRange,
     }),
-    [effectiveLog, settings.xAxis, props.height],
+    [effectiveLog, settings.xAxis, props.height, yUnit],
   );
   return (
     <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length}>

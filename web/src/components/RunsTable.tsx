@@ -16,7 +16,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, startTransition, useEffect, useMemo, useRef, useState } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
-import { runColor } from "../lib/panels";
+import { groupColor, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
 import { StateBadge } from "./StateBadge";
 
@@ -58,6 +58,11 @@ export function columnLabel(id: string): string {
   if (id.startsWith("c:")) return id.slice(2);
   if (id.startsWith("s:")) return id.slice(2);
   return { name: "Name", state: "State", created: "Created", runtime: "Runtime", group: "Group", job_type: "Job type", tags: "Tags", notes: "Notes" }[id] ?? id;
+}
+
+/** A group's label, the same in the table's group rows and the charts' legend and tooltip. */
+export function groupLabel(v: unknown): string {
+  return v === null || v === undefined || v === "" ? "(none)" : fmtValue(v);
 }
 
 function sortValue(v: unknown): number | string {
@@ -119,8 +124,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     if (!p.groupBy) return sorted.map((r) => ({ kind: "run", data: r.original }));
     const groups = new Map<string, TableRun[]>();
     for (const r of sorted) {
-      const v = columnValue(r.original, p.groupBy);
-      const label = v === null || v === undefined || v === "" ? "(none)" : fmtValue(v);
+      const label = groupLabel(columnValue(r.original, p.groupBy));
       let list = groups.get(label);
       if (!list) groups.set(label, (list = []));
       list.push(r.original);
@@ -226,7 +230,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
           if (row.kind === "group") {
             return (
               <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} data-testid="group-row">
-                <span className="caret">{row.open ? "▾" : "▸"}</span> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
+                <span className="caret">{row.open ? "▾" : "▸"}</span> <span className="swatch" style={{ background: groupColor(row.label) }} data-color={groupColor(row.label)} /> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
               </div>
             );
           }
@@ -296,11 +300,11 @@ const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, selec
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
         <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
         <button className="eye" onClick={() => onToggleHidden(d.key)} title={hidden ? "Show in charts" : "Hide from charts"} aria-label="toggle run visibility">
-          <span className="swatch" style={{ background: hidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} />
+          <span className="swatch" style={{ background: hidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} data-color={runColor(d.key)} />
         </button>
       </div>
       {laidOut(cols, (c) => (
-        <div key={c.id} className={`rt-cell${c.left !== null ? " pinned" : ""}`} style={cellStyle(c)}>
+        <div key={c.id} className={`rt-cell${c.left !== null ? " pinned" : ""}`} style={cellStyle(c)} data-col={c.id}>
           {renderCell(d, c.id)}
         </div>
       ))}

@@ -8,25 +8,38 @@ import { useEffect, useRef, useSyncExternalStore } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { nearestIndex } from "../lib/align";
-import type { PlotData } from "../lib/chartdata";
+import { xLabel as axisTitle, type PlotData } from "../lib/chartdata";
+import { formatNumber, formatRelative, timeUnit, type TimeUnit } from "../lib/format";
 
 export interface ChartOptions {
   logScale: boolean;
   xIsTime: boolean;
+  /** x is seconds since the run started: ticks and the title in s, min or h as the range needs. */
+  xRelative?: boolean;
   xLabel: string;
+  /** The y axis's title (a unit such as `%` or `MB`); none when the panel's title says it all. */
+  yLabel?: string | null;
   syncKey: string;
   height: number;
   onZoom?: (range: [number, number] | null) => void;
   onHover?: (runKey: string | null) => void;
 }
 
-function fmt(v: number | null | undefined): string {
-  if (v === null || v === undefined) return "–";
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
-  return Number(v.toPrecision(5)).toString();
+const fmt = formatNumber;
+
+/** The largest |x| of a plot: what a relative-time axis's unit is chosen by. */
+function xSpan(data: PlotData): number {
+  let span = 0;
+  const last = (xs: readonly number[] | undefined): void => {
+    if (xs?.length) span = Math.max(span, Math.abs(xs[xs.length - 1] as number), Math.abs(xs[0] as number));
+  };
+  if (data.faceted) for (const l of data.lines) last(l.x);
+  else last(data.x);
+  return span;
 }
+
+// Tick steps of a relative-time axis, in seconds: round seconds, minutes and hours.
+const TIME_INCRS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400];
 
 function alpha(color: string, a: number): string {
   const n = parseInt(color.slice(1), 16);
@@ -63,7 +76,7 @@ function valuesAtCursor(u: uPlot, data: PlotData): { x: number | undefined; rows
   return { x: best, rows };
 }
 
-function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): uPlot.Plugin {
+function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }, unit: TimeUnit | null): uPlot.Plugin {
   return {
     hooks: {
       setCursor: (u) => {
@@ -76,7 +89,7 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): 
         const { x, rows } = valuesAtCursor(u, data);
         rows.sort((a, b) => b.v - a.v);
         const shown = rows.slice(0, 12);
-        const xText = x !== undefined ? (u.scales.x?.time ? new Date(x * 1000).toLocaleString() : fmt(x)) : "";
+        const xText = x === undefined ? "" : u.scales.x?.time ? new Date(x * 1000).toLocaleString() : unit ? formatRelative(x, unit) : fmt(x);
         legend.replaceChildren();
         const head = document.createElement("div");
         head.className = "tt-head";
@@ -88,6 +101,7 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }): 
           const sw = document.createElement("span");
           sw.className = "swatch";
           sw.style.background = r.color;
+          sw.dataset.color = r.color;
           const name = document.createElement("span");
           name.className = "tt-name";
           name.textContent = r.label;
@@ -140,11 +154,20 @@ function density(line: PlotData["lines"][number]): Density {
   return n <= SPARSE_POINTS ? "sparse" : n > DENSE_POINTS ? "dense" : "normal";
 }
 
-function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }): uPlot.Options {
+function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }, unit: TimeUnit | null): uPlot.Options {
   const css = getComputedStyle(document.documentElement);
   const axisColor = css.getPropertyValue("--muted").trim() || "#888";
   const gridColor = css.getPropertyValue("--grid").trim() || "#eee";
-  const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+  const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, labelSize: 16, labelFont: "11px system-ui, sans-serif", font: "11px system-ui, sans-serif" };
+  const numbers = (_u: uPlot, splits: number[]): string[] => splits.map((v) => fmt(v));
+  // Axis titles: x always (Step, Relative time (min), Wall time, a metric's name); y when it has a
+  // unit to name. Wall-time ticks are uPlot's own dates and times.
+  const xAxis: uPlot.Axis = o.xIsTime
+    ? { ...axis, label: o.xLabel }
+    : unit
+      ? { ...axis, label: axisTitle("relative", unit.unit), incrs: TIME_INCRS, values: (_u, splits) => splits.map((v) => fmt(v / unit.seconds)) }
+      : { ...axis, label: o.xLabel, values: numbers };
+  const yAxis: uPlot.Axis = { ...axis, size: 56, values: numbers, ...(o.yLabel ? { label: o.yLabel } : {}) };
   return {
     width,
     height: o.height,
@@ -159,7 +182,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
     // x as uPlot's own default ([min, max]), except one x value: a faceted plot's scale of zero
     // width made uPlot's time ticks loop until the array overflowed (a run with one system sample).
     scales: { x: { time: o.xIsTime, range: xRange(o.xIsTime) }, y: { distr: o.logScale ? 3 : 1 } },
-    axes: [{ ...axis, label: undefined }, { ...axis, size: 56 }],
+    axes: [xAxis, yAxis],
     ...(data.faceted ? { mode: 2 as const } : {}),
     series: [
       data.faceted ? {} : { label: o.xLabel },
@@ -189,7 +212,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
         },
       ],
     },
-    plugins: [tooltipPlugin(legend, ref)],
+    plugins: [tooltipPlugin(legend, ref, unit)],
   };
 }
 
@@ -220,6 +243,8 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
   optsRef.current = options;
   dataRef.current = data;
   const theme = useSyncExternalStore(subscribeTheme, themeSnapshot);
+  const unit = options.xRelative ? timeUnit(xSpan(data)) : null;
+  const unitName = unit?.unit;
 
   useEffect(() => {
     const el = box.current;
@@ -232,17 +257,17 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
       const d = density(l);
       return d === "normal" && data.lines.length > MANY_LINES ? "dense" : d;
     });
-    const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.height, theme]);
+    const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.xLabel, options.yLabel, unit?.unit, options.height, theme]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();
-      plot.current = new uPlot(buildOpts(data, densities, stable, el.clientWidth || 400, legend, dataRef), toUData(data, options.logScale), el);
+      plot.current = new uPlot(buildOpts(data, densities, stable, el.clientWidth || 400, legend, dataRef, unit), toUData(data, options.logScale), el);
       shape.current = key;
     } else {
       plot.current.setData(toUData(data, options.logScale), xRange === null);
     }
     if (xRange) plot.current.setScale("x", { min: xRange[0], max: xRange[1] });
-  }, [data, options, xRange, theme]);
+  }, [data, options, xRange, theme, unitName]);
 
   useEffect(() => {
     const el = box.current;
@@ -259,7 +284,8 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
   }, []);
 
   return (
-    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)}>
+    // The axis titles are drawn on the canvas; the attributes say them to tests and tools.
+    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)} data-x-title={unit ? axisTitle("relative", unit.unit) : options.xLabel} data-y-title={options.yLabel ?? ""}>
       <div ref={box} />
       <div ref={legendRef} className="chart-tooltip" />
     </div>

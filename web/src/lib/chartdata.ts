@@ -14,6 +14,8 @@ export interface PlotRun {
   name: string;
   color: string;
   group?: string | null; // group label when the table is grouped
+  /** When the run started (unix seconds): relative time counts from here, as W&B's does. */
+  start?: number | null;
 }
 
 export interface RawSeries {
@@ -48,10 +50,11 @@ export interface PlotData {
   maxPoints: number;
 }
 
-export function xLabel(x: XAxis): string {
+/** The x axis's title; a relative-time axis names its unit (`Relative time (min)`). */
+export function xLabel(x: XAxis, unit = "s"): string {
   if (x === "step") return "Step";
   if (x === "wall") return "Wall time";
-  if (x === "relative") return "Relative time (s)";
+  if (x === "relative") return `Relative time (${unit})`;
   return x.metric;
 }
 
@@ -60,11 +63,15 @@ export function xValues(
   s: RawSeries,
   axis: XAxis,
   xMetric?: RawSeries,
+  start?: number | null,
 ): (number | null)[] {
   if (axis === "step") return s.steps;
   if (axis === "wall") return s.timestamps;
   if (axis === "relative") {
-    const t0 = xMetric?.timestamps[0] ?? s.timestamps[0] ?? 0;
+    // From the run's start when known (a system metric's first sample comes a second or more
+    // after it), else from the series' first point.
+    const first = xMetric?.timestamps[0] ?? s.timestamps[0] ?? 0;
+    const t0 = start !== null && start !== undefined && start <= first ? start : first;
     return s.timestamps.map((t) => t - t0);
   }
   if (!xMetric) return s.steps.map(() => null);
@@ -95,7 +102,7 @@ export function buildPlot(
     const s = byRun.get(run.key);
     if (!s?.y || s.y.steps.length === 0) continue;
     maxPoints = Math.max(maxPoints, s.y.steps.length);
-    present.push({ run, xy: sortedXY(xValues(s.y, axis, s.x), s.y.values) });
+    present.push({ run, xy: sortedXY(xValues(s.y, axis, s.x, run.start), s.y.values) });
   }
   const smoothed = smoothing.kind !== "none";
   if (!grouped) {

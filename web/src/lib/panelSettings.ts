@@ -31,6 +31,13 @@ export const SMOOTHING_CHOICES: [SmoothingKind, string][] = [
   ["average", "running average"],
 ];
 
+/** System metrics are sampled against time, not steps (their "steps" are millisecond timestamps):
+ * they draw against relative time, or wall time when that is the chosen axis, never against Step
+ * or a logged metric. */
+export function systemAxis(x: XAxis): XAxis {
+  return x === "wall" ? "wall" : "relative";
+}
+
 export type BaseSettings = Omit<ChartSettings, "stream">;
 
 /** Settings per line panel over the workspace's `base`; the same object for the same values. */
@@ -42,7 +49,8 @@ export function lineSettingsFor(base: BaseSettings): (panel: LinePanel) => Chart
     const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale]);
     let s = cache.get(id);
     if (!s) {
-      s = { ...base, stream, logScale: panel.log_scale, ...(panel.x_axis ? { xAxis: parseX(panel.x_axis) } : {}), ...(smoothing ? { smoothing } : {}) };
+      const xAxis = panel.x_axis ? parseX(panel.x_axis) : base.xAxis;
+      s = { ...base, stream, logScale: panel.log_scale, xAxis: stream === "system" ? systemAxis(xAxis) : xAxis, ...(smoothing ? { smoothing } : {}) };
       cache.set(id, s);
     }
     return s;

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { buildSections, runColor } from "./panels";
+import { assignGroupColors, assignRunColors, buildSections, groupColor, PALETTE, runColor } from "./panels";
 
 it("groups metrics into sections by prefix in a useful order", () => {
   const s = buildSections(["system/cpu", "val/loss", "lr", "train/loss10", "train/loss2", "zeta/x", "_step"]);
@@ -20,4 +20,41 @@ it("filters panels by search, regex or plain text", () => {
 it("gives a run the same colour every time", () => {
   expect(runColor("abc123")).toBe(runColor("abc123"));
   expect(new Set(["r1", "r2", "r3", "r4", "r5"].map(runColor)).size).toBeGreaterThan(2);
+});
+
+/** Red, green and blue of a #rrggbb colour. */
+const rgb = (c: string): [number, number, number] => {
+  const n = parseInt(c.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+};
+/** A rough perceptual distance (the "redmean" weighting of RGB). */
+function distance(a: string, b: string): number {
+  const [r1, g1, b1] = rgb(a);
+  const [r2, g2, b2] = rgb(b);
+  const r = (r1 + r2) / 2;
+  return Math.sqrt((2 + r / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + (2 + (255 - r) / 256) * (b1 - b2) ** 2);
+}
+
+it("gives 20 runs of a project 20 different colours, neighbours far apart, by creation order", () => {
+  const runs = Array.from({ length: 20 }, (_, i) => ({ key: `e/p/run${i}`, created: 1000 + (i * 7) % 20 }));
+  assignRunColors(runs);
+  const byAge = [...runs].sort((a, b) => a.created - b.created).map((r) => runColor(r.key));
+  expect(new Set(byAge).size).toBe(20);
+  expect(byAge).toEqual(PALETTE);
+  // Runs created one after the other (next to each other in the table) look clearly different.
+  for (let i = 1; i < byAge.length; i++) expect(distance(byAge[i - 1] as string, byAge[i] as string)).toBeGreaterThan(150);
+  // Any two colours of the palette differ, not only neighbours (no near-identical reds).
+  for (const a of PALETTE) for (const b of PALETTE) if (a !== b) expect(distance(a, b)).toBeGreaterThan(60);
+  // A new run takes the next colour; the others keep theirs.
+  const before = runs.map((r) => runColor(r.key));
+  assignRunColors([...runs, { key: "e/p/new", created: 5000 }]);
+  expect(runs.map((r) => runColor(r.key))).toEqual(before);
+  expect(runColor("e/p/new")).toBe(PALETTE[0]);
+});
+
+it("gives every group its own colour", () => {
+  assignGroupColors(["sgd", "adam", "lion", "adam"]);
+  const colors = ["adam", "lion", "sgd"].map(groupColor);
+  expect(new Set(colors).size).toBe(3);
+  expect(colors).toEqual(PALETTE.slice(0, 3));
 });

@@ -63,11 +63,16 @@ export function searchMatcher(search: string): (key: string) => boolean {
   }
 }
 
-// 20 colours distinguishable on light and dark backgrounds.
+/**
+ * 20 colours, ordered so that neighbours differ most: the first ten are ten hue families (blue,
+ * orange, green, red, purple, cyan, pink, brown, olive, grey), the next ten other hues again (indigo,
+ * amber, teal, raspberry, lime, coral, sky, violet, bright green, magenta). All are mid-light, readable as
+ * lines on the light and the dark theme. Runs take them in the order they were created, so 20 runs
+ * have 20 different colours and runs next to each other never look alike.
+ */
 export const PALETTE = [
-  "#2f6fdb", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0c8599", "#d9480f", "#5c940d",
-  "#a61e4d", "#1864ab", "#e67700", "#087f5b", "#862e9c", "#c92a2a", "#364fc7", "#66a80f",
-  "#0b7285", "#9c36b5", "#f08c00", "#495057",
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#17becf", "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f",
+  "#3f51b5", "#ffb300", "#00897b", "#ad1457", "#7cb342", "#ff7043", "#29b6f6", "#8e24aa", "#00c853", "#d500f9",
 ];
 
 /** FNV-1a: a fast, stable hash so a run id always maps to the same colour. */
@@ -80,6 +85,36 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-export function runColor(runId: string): string {
-  return PALETTE[hashString(runId) % PALETTE.length] as string;
+// Colours handed out by place: runs of the open project by creation order, groups by label.
+const runSlots = new Map<string, number>();
+const groupSlots = new Map<string, number>();
+
+/**
+ * Gives the project's runs their colours: the oldest run the palette's first colour, the next one
+ * the second, and so on (a new run takes the next colour, and no existing run changes colour).
+ * `runs` in any order; ties in `created` are broken by key so every browser agrees.
+ */
+export function assignRunColors(runs: readonly { key: string; created: number }[]): void {
+  const ordered = [...runs].sort((a, b) => a.created - b.created || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  ordered.forEach((r, i) => runSlots.set(r.key, i));
+}
+
+/** Gives groups their colours: one palette colour each, by label order, so no two groups of up to
+ * 20 share a colour (a hash put two of three groups on the same orange). */
+export function assignGroupColors(labels: Iterable<string>): void {
+  groupSlots.clear();
+  [...new Set(labels)].sort(collator.compare).forEach((l, i) => groupSlots.set(l, i));
+}
+
+/** A run's colour: by its place in its project (assignRunColors), else by a hash of its key (a run
+ * page opened on its own). The same everywhere: table swatch, chart line, tooltip. */
+export function runColor(runKey: string): string {
+  const slot = runSlots.get(runKey);
+  return PALETTE[(slot ?? hashString(runKey)) % PALETTE.length] as string;
+}
+
+/** A group's colour (its mean line, band and table row). */
+export function groupColor(label: string): string {
+  const slot = groupSlots.get(label);
+  return PALETTE[(slot ?? hashString(`group:${label}`)) % PALETTE.length] as string;
 }

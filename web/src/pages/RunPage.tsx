@@ -180,8 +180,8 @@ function EditTags({ run }: { run: RunOut }): React.JSX.Element {
 function RunCharts({ run, stream }: { run: RunOut; stream: "history" | "system" }): React.JSX.Element {
   const keys = useQuery(runKeysQuery(run.entity, run.project, run.id, stream));
   const runs: PanelRun[] = useMemo(
-    () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`) }],
-    [run.entity, run.project, run.id, run.display_name],
+    () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`), start: run.created_at }],
+    [run.entity, run.project, run.id, run.display_name, run.created_at],
   );
   const settings: ChartSettings = useMemo(
     () => ({ xAxis: stream === "system" ? "relative" : "step", smoothing: { kind: "none", param: 0 }, logScale: false, grouped: false, live: run.state === "running", stream }),

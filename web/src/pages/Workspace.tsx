@@ -12,13 +12,13 @@ import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { AddPanelDialog } from "../components/AddPanelDialog";
 import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
-import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
+import { columnLabel, columnValue, groupLabel, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import type { BandKind } from "../lib/grouping";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
-import { AXIS_KEYS, runColor } from "../lib/panels";
+import { assignGroupColors, assignRunColors, AXIS_KEYS, runColor } from "../lib/panels";
 import { parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
@@ -68,16 +68,17 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     [sortParam],
   );
 
-  const rows: TableRun[] = useMemo(
-    () =>
-      (runsQuery.data ?? []).map((run) => ({
-        run,
-        key: `${run.entity}/${run.project}/${run.id}`,
-        config: flatten(run.config as Record<string, unknown>),
-        summary: flatten(run.summary as Record<string, unknown>),
-      })),
-    [runsQuery.data],
-  );
+  const rows: TableRun[] = useMemo(() => {
+    const out = (runsQuery.data ?? []).map((run) => ({
+      run,
+      key: `${run.entity}/${run.project}/${run.id}`,
+      config: flatten(run.config as Record<string, unknown>),
+      summary: flatten(run.summary as Record<string, unknown>),
+    }));
+    // Colours by creation order, before anything below asks for one (lib/panels.ts).
+    assignRunColors(out.map((r) => ({ key: r.key, created: r.run.created_at })));
+    return out;
+  }, [runsQuery.data]);
   const { configKeys, summaryKeys, numericKeys } = useMemo(() => {
     const c = new Set<string>();
     const s = new Set<string>();
@@ -110,6 +111,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
   // table a moment later so typing in the filter box stays instant with many charts on screen (but
   // at once when the runs first arrive: that wait delayed the first chart by 300 ms).
+  // Groups get a colour each, by label over every run (not only the filtered or drawn ones), so a
+  // group keeps its colour while filtering; the table's group rows and the charts read the same.
+  useMemo(() => {
+    if (groupBy) assignGroupColors(rows.map((r) => groupLabel(columnValue(r, groupBy))));
+  }, [rows, groupBy]);
   const chartRows = useDebounced(filtered, 300, (settled) => settled.length === 0);
   // Sorting likewise: the table re-sorts (and is painted) at once, the charts follow.
   const chartSorting = useDebounced(sorting, 300);
@@ -128,8 +134,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       .slice(0, maxRuns)
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((r) => {
-        const g = groupBy ? columnValue(r, groupBy) : null;
-        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: g === null || g === undefined ? null : String(g) };
+        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? groupLabel(columnValue(r, groupBy)) : null, start: r.run.created_at };
       });
   }, [chartRows, hidden, maxRuns, groupBy, chartSorting]);
   // Same runs, same array: sorting the table must not redraw every chart.
