@@ -142,13 +142,15 @@ def test_hyperparameters_and_history_rows_for_a_known_schedule(sdk: Any, tmp_pat
     assert run.summary["trainer/global_step"] == 11 and run.summary["epoch"] == 2
 
 
-def test_log_image_table_and_text_rows(sdk: Any, tmp_path: Path) -> None:
+def test_log_image_table_text_audio_and_video_rows(sdk: Any, tmp_path: Path) -> None:
     logger = WandbLogger(project="lt-media", save_dir=tmp_path, prefix="eval")
     images = [np.zeros((8, 8, 3), np.uint8), np.full((8, 8, 3), 255, np.uint8)]
     logger.log_image("samples", images, step=3, caption=["black", "white"])
     logger.log_table("preds", columns=["x", "y"], data=[[1, 2.5], [3, 4.5]], step=3)
     logger.log_text("notes", columns=["text"], data=[["hello"], ["world"]])
     logger.log_metrics({"acc": 0.5}, step=4)
+    logger.log_audio("clips", [np.zeros(1600, np.float32)], step=5, sample_rate=[16000], caption=["quiet"])
+    logger.log_video("moves", [np.zeros((3, 3, 8, 8), np.uint8)], step=5, fps=[4])
     with pytest.raises(ValueError, match="Expected 2 items but only found 1 for caption"):
         logger.log_image("samples", images, caption=["one"])
     with pytest.raises(TypeError, match='Expected a list as "images"'):
@@ -156,13 +158,15 @@ def test_log_image_table_and_text_rows(sdk: Any, tmp_path: Path) -> None:
     trackwell.finish()
 
     rows = list(_only_run(sdk, "lt-media").scan_history())
-    assert len(rows) == 4, rows
+    assert len(rows) == 6, rows
     # Lightning's prefix joins with "-"
     assert [sorted(k for k in r if not k.startswith("_")) for r in rows] == [
         ["eval-samples", "trainer/global_step"],
         ["eval-preds", "trainer/global_step"],
         ["eval-notes", "trainer/global_step"],
         ["eval-acc", "trainer/global_step"],
+        ["eval-clips", "trainer/global_step"],
+        ["eval-moves", "trainer/global_step"],
     ]
     gallery = rows[0]["eval-samples"]
     assert gallery["_type"] == "images/separated" and gallery["count"] == 2
@@ -170,7 +174,12 @@ def test_log_image_table_and_text_rows(sdk: Any, tmp_path: Path) -> None:
     assert rows[1]["eval-preds"]["_type"] == "table-file" and rows[1]["eval-preds"]["nrows"] == 2
     assert rows[2]["eval-notes"]["ncols"] == 1
     # log_text without a step: step_sync=True fills in the last trainer/global_step, as in wandb
-    assert [r["trainer/global_step"] for r in rows] == [3, 3, 3, 4]
+    assert [r["trainer/global_step"] for r in rows] == [3, 3, 3, 4, 5, 5]
+    clips = rows[4]["eval-clips"]
+    assert (clips["_type"], clips["sampleRates"], clips["captions"]) == ("audio", [16000], ["quiet"])
+    assert clips["audio"][0]["duration"] == 0.1
+    moves = rows[5]["eval-moves"]
+    assert (moves["_type"], moves["count"], moves["videos"][0]["_type"]) == ("videos", 1, "video-file")
 
 
 # (log_model, ModelCheckpoint mode, save_top_k, val/score per epoch) -> (score, aliases) per
