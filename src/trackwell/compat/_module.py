@@ -12,6 +12,7 @@ trackwell.init``. Submodules (``wandb.sdk``, ``wandb.errors``, ...) are trackwel
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -24,7 +25,8 @@ class WandbModule(ModuleType):
         # (``from wandb import *``).
         if name.startswith("__") and name != "__all__":
             raise AttributeError(f"module 'wandb' has no attribute {name!r}")
-        trackwell = importlib.import_module("trackwell")
+        # sys.modules first: wandb.log in a training loop comes through here at every call
+        trackwell = sys.modules.get("trackwell") or importlib.import_module("trackwell")
         try:
             return getattr(trackwell, name)
         except AttributeError:
