@@ -94,6 +94,18 @@ describe("spec -> chart", () => {
     expect(hist.type === "histogram" && hist.bars.reduce((a, b) => a + b.count, 0)).toBe(5);
   });
 
+  it("draws wandb.sklearn's class proportions as bars grouped by data set", () => {
+    const t = parseTable({ columns: ["class", "dataset", "count"], data: [["cat", "train", 40], ["cat", "test", 10], ["dog", "train", 35], ["dog", "test", "n/a"]] });
+    const chart = buildChart(spec("wandb/class_proportions/v1", { class: "class", dataset: "dataset", count: "count" }, { title: "Class Proportions" }), t);
+    expect(chart).toEqual({
+      type: "bar",
+      title: "Class Proportions",
+      valueLabel: "count",
+      bars: [{ label: "cat", value: 40, group: "train" }, { label: "cat", value: 10, group: "test" }, { label: "dog", value: 35, group: "train" }],
+      groups: ["train", "test"],
+    });
+  });
+
   it("names a field that points at no column, and unknown presets", () => {
     const t = parseTable({ columns: ["a"], data: [[1]] });
     expect(buildChart(spec("wandb/line/v0", { x: "a", y: "b" }), t)).toMatchObject({ type: "unsupported", panelDefId: 'wandb/line/v0 (field "y" names no column of the table)' });

@@ -61,7 +61,8 @@ export interface XYSeries {
 export type ChartModel =
   /** `unit`: both axes are rates in 0..1 (ROC and PR curves); `diagonal`: draw the chance line. */
   | { type: "xy"; title: string; xLabel: string; yLabel: string; lines: boolean; unit: boolean; diagonal: boolean; series: XYSeries[] }
-  | { type: "bar"; title: string; valueLabel: string; bars: { label: string; value: number }[] }
+  /** `group`: bars of one label drawn side by side, coloured by group (class proportions: train/test). */
+  | { type: "bar"; title: string; valueLabel: string; bars: { label: string; value: number; group?: string }[]; groups?: string[] }
   | { type: "histogram"; title: string; valueLabel: string; bars: Bar[] }
   | { type: "confusion"; title: string; actual: string[]; predicted: string[]; counts: number[][]; max: number }
   | { type: "unsupported"; title: string; panelDefId: string };
@@ -194,6 +195,17 @@ export function buildChart(spec: ChartSpec, table: TableData): ChartModel {
         if (v !== null) bars.push({ label: label(row[f.label as string]), value: v });
       }
       return { type: "bar", title, valueLabel: f.value as string, bars };
+    }
+    case "wandb/class_proportions/v1": {
+      // wandb.sklearn's rows [class, dataset, count]: one bar per class and data set, coloured by set.
+      const bad = need("class", "dataset", "count");
+      if (bad) return missing(bad);
+      const bars: { label: string; value: number; group: string }[] = [];
+      for (const row of table.rows) {
+        const v = num(row[f.count as string]);
+        if (v !== null) bars.push({ label: label(row[f.class as string]), value: v, group: label(row[f.dataset as string]) });
+      }
+      return { type: "bar", title, valueLabel: f.count as string, bars, groups: [...new Set(bars.map((b) => b.group))] };
     }
     case "wandb/histogram/v0": {
       const bad = need("value");

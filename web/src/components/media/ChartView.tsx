@@ -52,14 +52,15 @@ function ChartBody({ chart, compact }: { chart: ChartModel; compact?: boolean | 
     case "histogram":
       return <Histogram value={{ _type: "histogram", values: chart.bars.map((b) => b.count), bins: [...chart.bars.map((b) => b.x0), chart.bars[chart.bars.length - 1]?.x1 ?? 0] }} compact={compact} />;
     case "bar":
-      return <Bars bars={chart.bars} compact={compact} />;
+      return <Bars bars={chart.bars} groups={chart.groups} compact={compact} />;
     case "unsupported":
       return <div className="muted">No viewer for the chart preset {chart.panelDefId}; its table is in the Files tab.</div>;
   }
 }
 
-/** Horizontal bars, one per row of the table, labels on the left and values at the bar's end. */
-function Bars({ bars, compact }: { bars: { label: string; value: number }[]; compact?: boolean | undefined }): React.JSX.Element {
+/** Horizontal bars, one per row of the table, labels on the left and values at the bar's end. With
+ * `groups`, each bar is coloured by its group and a legend names them. */
+function Bars({ bars, groups, compact }: { bars: { label: string; value: number; group?: string }[]; groups?: string[] | undefined; compact?: boolean | undefined }): React.JSX.Element {
   const W = compact ? 300 : 520;
   const row = compact ? 16 : 22;
   const labelW = Math.min(160, 12 + Math.max(1, ...bars.map((b) => b.label.length)) * 7);
@@ -67,22 +68,37 @@ function Bars({ bars, compact }: { bars: { label: string; value: number }[]; com
   const hi = Math.max(0, ...bars.map((b) => b.value));
   const span = hi - lo || 1;
   const x = (v: number): number => labelW + ((v - lo) / span) * (W - labelW - 60);
+  const colourOf = (group: string | undefined): string | undefined => (groups && group !== undefined ? GROUP_COLOURS[groups.indexOf(group) % GROUP_COLOURS.length] : undefined);
   return (
+    <>
+    {groups && groups.length > 0 && (
+      <div className="media-bars-legend" data-testid="chart-bars-legend">
+        {groups.map((g) => (
+          <span key={g}>
+            <i style={{ background: colourOf(g) }} /> {g}
+          </span>
+        ))}
+      </div>
+    )}
     <svg className="media-bars" viewBox={`0 0 ${W} ${bars.length * row + 8}`} style={{ maxWidth: W }} data-testid="chart-bars" role="img" aria-label="bar chart">
       {bars.map((b, i) => (
-        <g key={i} data-testid="chart-bar" data-label={b.label} data-value={b.value}>
+        <g key={i} data-testid="chart-bar" data-label={b.label} data-value={b.value} data-group={b.group}>
           <title>
             {b.label}: {b.value}
           </title>
           <text x={labelW - 6} y={i * row + row / 2 + 4} textAnchor="end" dominantBaseline="central" className="tick">
             {b.label}
           </text>
-          <rect x={Math.min(x(0), x(b.value))} y={i * row + 6} width={Math.max(1, Math.abs(x(b.value) - x(0)))} height={row - 4} className="bar" />
+          <rect x={Math.min(x(0), x(b.value))} y={i * row + 6} width={Math.max(1, Math.abs(x(b.value) - x(0)))} height={row - 4} className="bar" style={colourOf(b.group) ? { fill: colourOf(b.group) } : undefined} />
           <text x={Math.max(x(0), x(b.value)) + 4} y={i * row + row / 2 + 4} dominantBaseline="central" className="tick">
             {Number(b.value.toPrecision(4))}
           </text>
         </g>
       ))}
     </svg>
+    </>
   );
 }
+
+// Two clearly distinct hues first (train/test), then more for charts with more groups.
+const GROUP_COLOURS = ["#3b7dd8", "#e8853d", "#3aa676", "#c2477a", "#8a63d2", "#8c8c8c"];
