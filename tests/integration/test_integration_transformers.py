@@ -214,7 +214,8 @@ def test_a_run_the_user_started_is_used_and_left_open(
 ) -> None:
     run = trackwell.init(project="mine", name="user-run", config={"dataset": "synthetic"})
     args = _args(tmp_path / "out", num_train_epochs=1, logging_steps=2, run_name="not-a-new-run")
-    _train(args, [TrackwellCallback()], n_train=32)
+    trainer, _ = _train(args, [TrackwellCallback()], n_train=32)
+    trainer.predict(_data(16))  # on_predict: test_* metrics as test/*
     assert trackwell.run is run, "the user's run is still the current one"
     run.log({"after/train": 1.0})  # still open: the user's code keeps logging after train()
     run_id = run.id
@@ -226,6 +227,10 @@ def test_a_run_the_user_started_is_used_and_left_open(
     rows = list(stored.scan_history())
     # 2 steps (32 rows / 16): a log at step 2, one eval, the end-of-training row, then ours.
     assert [r.get("train/global_step") for r in rows[:3]] == [2, 2, 2]
+    predicted = rows[-2]
+    assert {"test/loss", "test/runtime", "test/samples_per_second"} <= set(predicted)
+    # No global step in a predict log; step_sync fills in the last one, as wandb's does.
+    assert predicted["train/global_step"] == 2
     assert rows[-1]["after/train"] == 1.0
     assert stored.name == "user-run", "the user's name stands: run_name names only a run the callback starts"
     assert not [r for r in api.runs("huggingface") if r.name == "not-a-new-run"], "no second run was started"
