@@ -269,6 +269,28 @@ def test_model_checkpoint_every_n_batches_and_best_only(api: Any, tmp_path: Path
     assert [sorted(a.aliases) for a in versions] == [["epoch_0_batch_1"], ["epoch_0_batch_3", "latest"]]
 
 
+class _Constant(keras.callbacks.Callback):  # type: ignore[misc]
+    """Puts ``const=1.0`` in each epoch's logs (before the checkpoint reads them): it improves once."""
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        logs["const"] = 1.0
+
+
+def test_model_checkpoint_best_only_keeps_one_version_when_nothing_improves(api: Any, tmp_path: Path) -> None:
+    x, y = _data()
+    with trackwell.init(project="keras-tests") as run:
+        best = WandbModelCheckpoint(
+            str(tmp_path / "best.keras"), monitor="const", mode="min", save_best_only=True
+        )
+        _model().fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[_Constant(), best])
+        run_id = run.id
+    # Epochs 1 and 2 re-log the unchanged file: the same version, its aliases moved onto it.
+    versions = list(api.artifact_versions("model", f"keras-tests/run_{run_id}_model"))
+    assert [(a.version, sorted(a.aliases)) for a in versions] == [
+        ("v0", ["epoch_0", "epoch_1", "epoch_2", "latest"])
+    ]
+
+
 @pytest.mark.parametrize(
     ("make", "name"),
     [
