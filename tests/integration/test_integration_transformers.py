@@ -394,3 +394,24 @@ def test_log_model_checkpoint_logs_every_checkpoint_and_dedups_a_relog(
         assert {"model.safetensors", "config.json", "trainer_state.json", "optimizer.pt"} <= files, files
         assert versions[version].metadata["model/num_parameters"] == trainer.model.num_parameters()
     assert versions["v2"].metadata["train/global_step"] == 4
+
+
+def test_train_again_after_finish_starts_a_new_run(
+    sdk: dict[str, str], server: LiveServer, tmp_path: Path
+) -> None:
+    """The run the callback started ends when the user finishes it; the next ``train()`` of the same
+    Trainer starts a new run instead of logging into the finished one."""
+    args = _args(tmp_path / "out", num_train_epochs=1, eval_strategy="no", run_name="twice")
+    trainer, _ = _train(args, [WandbCallback()], n_train=32)
+    first = trackwell.run.id if trackwell.run is not None else None
+    trackwell.finish()
+    trainer.train()
+    second = trackwell.run.id if trackwell.run is not None else None
+    _finish()
+    assert first is not None and second is not None and first != second
+    runs = {r.id: r for r in _api(server).runs("huggingface") if r.name == "twice"}
+    assert sorted(runs) == sorted([first, second])
+    for run in runs.values():
+        # 2 steps: the log at step 2 and the end-of-training row, in each run.
+        assert [r["train/global_step"] for r in run.scan_history()] == [2, 2]
+        assert run.config["model/num_parameters"] > 0

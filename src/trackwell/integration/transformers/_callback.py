@@ -69,6 +69,7 @@ class WandbCallback(TrainerCallback):  # type: ignore[misc]  # transformers is t
     def __init__(self) -> None:
         self._initialized = False
         self._run: Any = None
+        # Read once, when the callback is made (as transformers does): a deprecated value warns once.
         self._log_model = log_model_mode()
         self._num_parameters: Any = None
 
@@ -77,7 +78,6 @@ class WandbCallback(TrainerCallback):  # type: ignore[misc]  # transformers is t
     def setup(self, args: Any, state: Any, model: Any, **kwargs: Any) -> None:
         """Start (or join) the run and record the configuration; called on the first event."""
         self._initialized = True
-        self._log_model = log_model_mode()
         if not state.is_world_process_zero:
             return
         init_args: dict[str, Any] = {}
