@@ -146,6 +146,27 @@ def test_parameters_count_training_forward_passes_only(env: None, api: Api) -> N
     assert len(logged["values"]) == 64 and sum(logged["values"]) == 4 * 16
 
 
+def test_parameters_of_a_model_trained_through_its_layers_and_of_a_frozen_model(env: None, api: Api) -> None:
+    run = trackwell.init(project="watch")
+    model = mlp()  # trained through its layers, never model(x): as a LightningModule's training_step
+    teacher = mlp(1).requires_grad_(False).eval()  # frozen: no backward pass, counted per call
+    run.watch([model, teacher], log="parameters", log_freq=2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(4):
+        x = torch.randn(8, 4)
+        with torch.no_grad():
+            target = teacher(x)
+        loss = ((model[2](model[1](model[0](x))) - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        run.log({"loss": loss.item()})
+    run.finish()
+    rows = rows_of(api, run)
+    assert steps_with(rows, "parameters/0.weight") == [1, 3]
+    assert steps_with(rows, "parameters/graph_10.weight") == [1, 3]
+
+
 def test_all_and_two_models_use_wandbs_prefixes(env: None, api: Api) -> None:
     run = trackwell.init(project="watch")
     first, second, third, fourth = mlp(0), mlp(1), mlp(2), mlp(3)
@@ -172,7 +193,7 @@ def test_unwatch_rewatch_and_finish_remove_every_hook(env: None, api: Api) -> No
     model = mlp()
     run.watch(model, log="all", log_freq=3)
     run.watch(model, log="all", log_freq=1)  # replaces the first watch: one set of hooks
-    assert hook_count(model) == 1 + 4
+    assert hook_count(model) == 1 + 4  # the pass-counting hook, and the 4 armed for the next pass
     train(run, [model], 2)
     run.unwatch(model)
     assert hook_count(model) == 0

@@ -1,13 +1,13 @@
 """``run.watch()`` / ``run.unwatch()``: histograms of a PyTorch model's gradients and parameters.
 
-The same keys, frequency and hooks as wandb's ``wandb.watch`` (``wandb/sdk/wandb_watch.py`` and
-``wandb/integration/torch/wandb_torch.py``):
+The keys and frequency of wandb's ``wandb.watch`` (``wandb/sdk/wandb_watch.py`` and
+``wandb/integration/torch/wandb_torch.py``); the hooks that produce them are in :mod:`watch_hooks`:
 
-- ``gradients/<prefix><name>``: a tensor hook on each parameter that requires a gradient; every
-  ``log_freq``-th backward pass through that parameter logs the histogram of its gradient.
-- ``parameters/<prefix><name>``: a forward hook on the model; every ``log_freq``-th forward pass in
-  training mode (``model.train()``) logs every parameter's histogram. Evaluation passes are not
-  counted (wandb counts them too, which shifts its parameter rows whenever a loop evaluates).
+- ``gradients/<prefix><name>``: every ``log_freq``-th backward pass through the model, the
+  histogram of each trainable parameter's gradient in that pass.
+- ``parameters/<prefix><name>``: on the same passes, every parameter's histogram, with the values
+  that pass's forward used (wandb takes them from a forward hook at the same point of the step).
+  Evaluation passes are never counted.
 - ``<prefix>`` is wandb's: empty for the first model a run watches (index 0), ``graph_<i>`` for
   index i > 0 with no separator (``gradients/graph_1fc.weight``), the index counting the models
   watched, or ``idx + position`` when ``idx`` is given. Dashboards built for wandb keep working.
@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trackwell.data_types.histogram import Histogram
 from trackwell.sdk.errors import UsageError
 from trackwell.sdk.term import termwarn
 from trackwell.sdk.watch_graph import hook_graph
-from trackwell.sdk.watch_stats import tensor_histogram
+from trackwell.sdk.watch_hooks import ModelHooks
 
 log = logging.getLogger("trackwell.sdk")
 
@@ -45,7 +43,7 @@ LOG_CHOICES = ("gradients", "parameters", "all", None)
 
 @dataclass
 class _Watched:
-    """One watched model: the handles of its hooks."""
+    """One watched model: its :class:`ModelHooks` and graph hooks, anything with ``remove()``."""
 
     handles: list[Any] = field(default_factory=list)
 
@@ -68,55 +66,16 @@ class Watcher:
         self._warned: set[str] = set()
         run._on_finish.append(lambda _run: self.unwatch_all())
 
-    # --- hooks --------------------------------------------------------------------------------
-
-    def emit(self, tensors: Sequence[tuple[str, Any]]) -> None:
-        """Log the histograms of ``(key, tensor)`` pairs into the run's open row."""
-        row: dict[str, Histogram] = {}
-        for key, tensor in tensors:
-            try:
-                hist = tensor_histogram(tensor)
-            except Exception as exc:  # never break the user's training step over a histogram
-                self._warn_once(key, f"run.watch: could not histogram {key!r} ({exc}); skipping it")
-                continue
-            if hist is None:
-                self._warn_once(key, f"run.watch: {key!r} had no finite value; nothing logged for it")
-                continue
-            if hist.left_out:
-                self._warn_once(key, f"run.watch: {key!r} had NaN/Inf values; they are left out of its bins")
-            row[key] = Histogram(np_histogram=(hist.counts, hist.edges))
-        if row and not self.run._finished:
+    def emit(self, row: dict[str, Any]) -> None:
+        """Log a row of histograms into the run's open row (the user's next ``log()``)."""
+        if not self.run._finished:
             self.run.log(row, commit=False)
 
-    def _warn_once(self, key: str, text: str) -> None:
+    def warn_once(self, key: str, text: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
             log.warning(text)
             termwarn(text)
-
-    def gradient_hook(self, key: str, log_freq: int) -> Callable[[Any], None]:
-        count = [0]
-
-        def hook(grad: Any) -> None:
-            count[0] += 1
-            if count[0] >= log_freq:
-                count[0] = 0
-                self.emit(((key, grad),))
-
-        return hook
-
-    def parameter_hook(self, prefix: str, log_freq: int) -> Callable[[Any, Any, Any], None]:
-        count = [0]
-
-        def hook(module: Any, _inputs: Any, _output: Any) -> None:
-            if not module.training:
-                return
-            count[0] += 1
-            if count[0] >= log_freq:
-                count[0] = 0
-                self.emit([(f"parameters/{prefix}{name}", p) for name, p in module.named_parameters()])
-
-        return hook
 
     # --- watch / unwatch ----------------------------------------------------------------------
 
@@ -132,13 +91,10 @@ class Watcher:
         self.indices[model] = idx
         watched = self.models[model] = _Watched()
         prefix = f"graph_{idx}" if idx > 0 else ""
-        if log_what in ("parameters", "all"):
-            watched.handles.append(model.register_forward_hook(self.parameter_hook(prefix, log_freq)))
-        if log_what in ("gradients", "all"):
-            for name, param in model.named_parameters():
-                if param.requires_grad:
-                    hook = self.gradient_hook(f"gradients/{prefix}{name}", log_freq)
-                    watched.handles.append(param.register_hook(hook))
+        if log_what is not None:
+            gradients, parameters = log_what in ("gradients", "all"), log_what in ("parameters", "all")
+            hooks = ModelHooks(model, prefix, log_freq, gradients, parameters, self.emit, self.warn_once)
+            watched.handles.append(hooks)
         if log_graph:
             watched.handles.extend(hook_graph(self.run, model, f"graph_{idx}"))
 

@@ -18,6 +18,7 @@ torch is imported by the caller (``watch``) only; this module never imports it a
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -69,17 +70,23 @@ def tensor_histogram(tensor: Any, num_bins: int = NUM_BINS) -> TensorHistogram |
     if single:
         lo, hi = lo - 0.5, hi + 0.5
     width = hi - lo
-    edges = [lo + width * i / num_bins for i in range(num_bins)] + [hi]  # = numpy.linspace(lo, hi, 65)
+    # numpy.linspace(lo, hi, 65) exactly: i / 64 is exact, so width * (i / 64) == width * i / 64.
+    edges = [lo + width * f for f in _fractions(num_bins)] + [hi]
     if single or not flat.numel():
         # No histc here: float32 arithmetic can put the value one bin off numpy's choice.
         counts = [0] * num_bins
         if flat.numel():
             counts[_bin_of(edges, value)] = int(flat.numel())
     else:
-        counts = [int(c) for c in torch.histc(flat, bins=num_bins, min=lo, max=hi).tolist()]
+        counts = torch.histc(flat, bins=num_bins, min=lo, max=hi).to(torch.int64).tolist()
     if implicit_zeros:
         counts[_bin_of(edges, 0.0)] += implicit_zeros
     return TensorHistogram(counts, edges, left_out)
+
+
+@functools.cache
+def _fractions(num_bins: int) -> list[float]:
+    return [i / num_bins for i in range(num_bins)]
 
 
 def _bin_of(edges: list[float], value: float) -> int:
