@@ -28,6 +28,11 @@ MODULES = [
     "benchmarks.artifacts_bench",
     "benchmarks.sweeps_hpo",
     "benchmarks.sweeps_grid_bench",
+    "benchmarks.integration_hf_bench",
+    "benchmarks.integration_lightning_bench",
+    "benchmarks.integration_keras_bench",
+    "benchmarks.integration_watch_bench",
+    "benchmarks.integration_boosting_bench",
 ]
 
 
