@@ -21,6 +21,7 @@ from trackwell.integration.transformers._log_model import (
     log_model_mode,
 )
 from trackwell.integration.transformers._logs import STEP_METRIC, rewrite_logs, split_log
+from trackwell.sdk.active import current as current_run
 
 WATCH_MODES = ("gradients", "parameters", "all")
 
@@ -120,21 +121,23 @@ class WandbCallback(TrainerCallback):  # type: ignore[misc]  # transformers is t
             )
 
     def _current(self) -> Any:
-        """The run events go to: the process's current run (as transformers logs to ``wandb.run``)."""
-        return trackwell.run if trackwell.run is not None else self._run
+        """The run events go to: the process's current run (as transformers logs to ``wandb.run``).
+        Read from the SDK's state, not ``trackwell.run`` (a module ``__getattr__``): every log."""
+        run = current_run()
+        return run if run is not None else self._run
 
     # --- Trainer events -----------------------------------------------------------------------
 
     def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
         if state.is_hyper_param_search:
             # One run per trial, as transformers does: the previous trial's run ends here.
-            if trackwell.run is not None:
+            if current_run() is not None:
                 trackwell.finish()
             self._initialized = False
             args.run_name = None
         # After the run was finished (trackwell.finish() between two train() calls), start anew
         # instead of logging into a finished run.
-        if not self._initialized or (state.is_world_process_zero and trackwell.run is None):
+        if not self._initialized or (state.is_world_process_zero and current_run() is None):
             self.setup(args, state, model, **kwargs)
 
     def on_log(

@@ -22,25 +22,33 @@ SINGLE_VALUE_SCALARS = (
 STEP_METRIC = "train/global_step"
 
 
+_SINGLE = frozenset(SINGLE_VALUE_SCALARS)
+
+
+def _rewritten(key: str) -> str:
+    if key.startswith("eval_"):
+        return "eval/" + key[5:]
+    if key.startswith("test_"):
+        return "test/" + key[5:]
+    return "train/" + key
+
+
 def rewrite_logs(logs: Mapping[str, Any]) -> dict[str, Any]:
     """``eval_loss`` -> ``eval/loss``, ``test_x`` -> ``test/x``, anything else ``x`` -> ``train/x``:
     the section names wandb's charts are grouped by (transformers' ``rewrite_logs``)."""
-    rewritten: dict[str, Any] = {}
-    for key, value in logs.items():
-        if key.startswith("eval_"):
-            rewritten["eval/" + key[len("eval_") :]] = value
-        elif key.startswith("test_"):
-            rewritten["test/" + key[len("test_") :]] = value
-        else:
-            rewritten["train/" + key] = value
-    return rewritten
+    return {_rewritten(key): value for key, value in logs.items()}
 
 
 def split_log(logs: Mapping[str, Any], global_step: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(row, summary)`` for one ``on_log``: the end-of-training scalars go to the summary under
-    their own names; the rest is rewritten and stamped with ``train/global_step``."""
-    summary = {k: v for k, v in logs.items() if k in SINGLE_VALUE_SCALARS}
-    rest = {k: v for k, v in logs.items() if k not in SINGLE_VALUE_SCALARS}
-    row = rewrite_logs(rest)
+    their own names; the rest is rewritten and stamped with ``train/global_step``. One pass: this
+    runs at every Trainer log."""
+    row: dict[str, Any] = {}
+    summary: dict[str, Any] = {}
+    for key, value in logs.items():
+        if key in _SINGLE:
+            summary[key] = value
+        else:
+            row[_rewritten(key)] = value
     row[STEP_METRIC] = global_step
     return row, summary
