@@ -415,3 +415,54 @@ def test_train_again_after_finish_starts_a_new_run(
         # 2 steps: the log at step 2 and the end-of-training row, in each run.
         assert [r["train/global_step"] for r in run.scan_history()] == [2, 2]
         assert run.config["model/num_parameters"] > 0
+
+
+def test_same_record_as_transformers_own_wandb_callback(
+    sdk: dict[str, str], server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same training recorded twice: once by transformers' own WandbCallback (``report_to="wandb"``
+    with ``import wandb`` aliased to trackwell), once by ours. Rows, keys, steps, config keys,
+    summary keys and the model artifact (``LOG_MODEL=end``: versions, aliases, files, metadata keys)
+    are the same."""
+    from trackwell.compat import alias_wandb, is_aliased, unalias_wandb
+
+    monkeypatch.setenv("WANDB_LOG_MODEL", "end")
+    was_aliased = is_aliased()
+    alias_wandb()
+    try:
+        _train(_args(tmp_path / "theirs", run_name="theirs", report_to="wandb"), None, n_train=32)
+        _finish()
+    finally:
+        if not was_aliased:
+            unalias_wandb()
+    _train(_args(tmp_path / "ours", run_name="ours"), [WandbCallback()], n_train=32)
+    _finish()
+
+    runs = {r.name: r for r in _api(server).runs("huggingface") if r.name in ("theirs", "ours")}
+    theirs, ours = runs["theirs"], runs["ours"]
+
+    def shape(run: Any) -> list[tuple[Any, list[str]]]:
+        return [
+            (row["train/global_step"], sorted(k for k in row if not k.startswith("_")))
+            for row in run.scan_history()
+        ]
+
+    # 4 steps, logging_steps 2, 2 epochs: logs at 2 and 4, evals at 2 and 4, the end-of-training row.
+    assert len(shape(ours)) == 5
+    assert shape(ours) == shape(theirs)
+    assert set(ours.config) == set(theirs.config)
+    # Values too, but for what differs by design: the run's own arguments, and id2label, whose int
+    # keys ours turns into JSON's strings as wandb's config does, while the SDK's config.update
+    # (what transformers' own callback calls) stores such a dict as its repr.
+    differ = ("run_name", "output_dir", "report_to", "id2label")
+    assert {k: v for k, v in ours.config.items() if k not in differ} == {
+        k: v for k, v in theirs.config.items() if k not in differ
+    }
+    assert ours.config["id2label"] == {"0": "LABEL_0", "1": "LABEL_1"}
+    assert set(ours.summary) - {"_wandb"} == set(theirs.summary) - {"_wandb"}
+    mine, wandbs = _versions(server, "model-ours"), _versions(server, "model-theirs")
+    assert sorted(mine) == sorted(wandbs) == ["v0", "v1"]
+    for version in ("v0", "v1"):
+        assert set(mine[version].aliases) == set(wandbs[version].aliases)
+        assert _files(mine[version]) == _files(wandbs[version])
+        assert set(mine[version].metadata) == set(wandbs[version].metadata)
