@@ -26,6 +26,30 @@ pytest.importorskip("transformers")
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "examples", ROOT.parent / "shared" / "handbook" / "examples"]
+SUMMARY_SCALARS = (
+    "train_runtime",
+    "train_samples_per_second",
+    "train_steps_per_second",
+    "total_flos",
+    "train_loss",
+)
+SCRIPT_ARGS = {
+    "per_device_train_batch_size": 16,
+    "per_device_eval_batch_size": 16,
+    "num_train_epochs": 3,
+    "eval_strategy": "epoch",
+    "logging_strategy": "steps",
+    "logging_steps": 5,
+    "report_to": [],
+}
+SCRIPT_BERT = {
+    "vocab_size": 64,
+    "hidden_size": 16,
+    "num_hidden_layers": 1,
+    "num_attention_heads": 2,
+    "intermediate_size": 32,
+    "model_type": "bert",
+}
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=["examples", "handbook"])
@@ -69,17 +93,16 @@ def test_10_hf_trainer_records_wandbs_run(live_server: LiveServer, tmp_path: Pat
 
     summary = run.summary
     assert summary["train/global_step"] == 48 and summary["train/epoch"] == 3.0
-    for key in ("train_runtime", "train_samples_per_second", "train_steps_per_second", "total_flos", "train_loss"):
+    for key in SUMMARY_SCALARS:
         assert isinstance(summary[key], float) and summary[key] > 0, key
 
     config = run.config
     # TrainingArguments as the script set them ...
     assert config["output_dir"] == "./outputs" and config["run_name"] == "hf-tiny-bert"
-    assert (config["per_device_train_batch_size"], config["num_train_epochs"], config["logging_steps"]) == (16, 3, 5)
-    assert (config["eval_strategy"], config["logging_strategy"], config["learning_rate"]) == ("epoch", "steps", 5e-5)
+    assert {k: config[k] for k in SCRIPT_ARGS} == SCRIPT_ARGS
+    assert config["learning_rate"] == 5e-5, "TrainingArguments' defaults are there too"
     # ... the BertConfig ...
-    assert (config["vocab_size"], config["hidden_size"], config["num_hidden_layers"]) == (64, 16, 1)
-    assert (config["num_attention_heads"], config["intermediate_size"], config["model_type"]) == (2, 32, "bert")
+    assert {k: config[k] for k in SCRIPT_BERT} == SCRIPT_BERT
     assert config["id2label"] == {"0": "LABEL_0", "1": "LABEL_1"}
     # ... and the parameter count: BERT's embeddings, one layer, pooler and the 2-label head.
     assert config["model/num_parameters"] == 11810
