@@ -19,6 +19,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,8 +53,12 @@ def test_11_lightning_logs_metrics_config_and_a_checkpoint_per_epoch(
     )
     assert proc.returncode == 0, f"{script.name} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
 
-    api = trackwell.Api(overrides={"base_url": live_server.url}, api_key=live_server.api_key)
-    runs = list(api.runs("lightning-project"))
+    with trackwell.Api(overrides={"base_url": live_server.url}, api_key=live_server.api_key) as api:
+        runs = list(api.runs("lightning-project"))
+        _check(runs, tmp_path)
+
+
+def _check(runs: list[Any], tmp_path: Path) -> None:
     assert len(runs) == 1, [r.id for r in runs]
     run = runs[0]
     assert run.state == "finished"

@@ -14,6 +14,7 @@ is one row, as ``wandb.log`` without ``step=`` makes it in wandb.
 
 from __future__ import annotations
 
+import pickle
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -91,7 +92,8 @@ def _fit(logger: Any, epochs: int, module: Any = None, callbacks: Any = None, ev
 def sdk(server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The SDK pointed at the module's server, cwd and caches in ``tmp_path``; yields the ``Api``."""
     point_artifacts_at(server, tmp_path, monkeypatch)
-    yield trackwell.Api(overrides={"base_url": server.url}, api_key=server.api_key)
+    with trackwell.Api(overrides={"base_url": server.url}, api_key=server.api_key) as api:
+        yield api
     trackwell.finish()
 
 
@@ -294,6 +296,9 @@ def test_offline_writes_the_run_folder_only(sdk: Any, tmp_path: Path) -> None:
     logger = WandbLogger(project="lt-offline", save_dir=tmp_path, offline=True)
     _fit(logger, epochs=1)
     run_id = logger.version
+    # a spawn launcher pickles the logger: the copy names the same run and resumes it when used
+    clone = pickle.loads(pickle.dumps(logger))
+    assert (clone.version, clone._experiment, clone._wandb_init["id"]) == (run_id, None, run_id)
     trackwell.finish()
     assert list(sdk.runs("lt-offline")) == []
     assert (

@@ -273,11 +273,11 @@ class WandbLogger(Logger):  # type: ignore[misc]  # Lightning is typed Any to my
         """Download an artifact version (``"name:alias"``, ``"entity/project/name:v3"``) into
         ``save_dir`` (default: the artifacts folder) and return that path. With a run active and
         ``use_artifact``, the run records that it used it."""
+        root = None if save_dir is None else os.fspath(save_dir)
         if trackwell.run is not None and use_artifact:
-            found = trackwell.run.use_artifact(artifact, type=artifact_type)
-        else:
-            found = trackwell.Api().artifact(artifact, type=artifact_type)
-        return str(found.download(root=None if save_dir is None else os.fspath(save_dir)))
+            return str(trackwell.run.use_artifact(artifact, type=artifact_type).download(root=root))
+        with trackwell.Api() as api:  # closed after the download: no connection left behind
+            return str(api.artifact(artifact, type=artifact_type).download(root=root))
 
     def use_artifact(self, artifact: str, artifact_type: str | None = None) -> Any:
         """Record that this run uses ``artifact``; returns it (``.download()`` fetches the files)."""
