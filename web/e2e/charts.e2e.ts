@@ -114,4 +114,31 @@ describe("charts", () => {
     await shot(page, "charts-groups-palette");
     await page.getByTestId("group-by").selectOption("");
   });
+
+  it("gives every line chart a compact legend: names and colours, collapsible, hover highlights a line", async () => {
+    const legend = panel("train/loss").getByTestId("legend");
+    await panel("train/loss").scrollIntoViewIfNeeded();
+    await expect.poll(() => legend.locator(".legend-item").count()).toBe(20);
+    // The legend's colour for a run is the table's.
+    const entry = legend.locator(".legend-item", { hasText: /^adam-00$/ });
+    const row = page.locator("[data-run]", { has: page.locator(".run-link", { hasText: /^adam-00$/ }) });
+    expect(await entry.getAttribute("data-color")).toBe(await row.locator(".eye .swatch").getAttribute("data-color"));
+    // Hovering an entry puts its line in front (the others fade); leaving it ends that.
+    const chart = panel("train/loss").locator(".uplot-box");
+    await entry.hover();
+    await expect.poll(() => chart.getAttribute("data-highlight")).toBe("adam-00");
+    await shot(page, "charts-legend-highlight");
+    await page.mouse.move(5, 5);
+    await expect.poll(() => chart.getAttribute("data-highlight")).toBe("");
+    // Collapsed, it is one line that says how many it holds.
+    await legend.locator(".legend-toggle").click();
+    await expect.poll(() => legend.locator(".legend-item").count()).toBe(0);
+    expect(await legend.locator(".legend-toggle").innerText()).toContain("20 lines");
+    await legend.locator(".legend-toggle").click();
+    await expect.poll(() => legend.locator(".legend-item").count()).toBe(20);
+    // Grouped: one entry per group.
+    await page.getByTestId("group-by").selectOption("group");
+    await expect.poll(async () => (await legend.locator(".legend-item").allInnerTexts()).sort()).toEqual(["adam (7)", "lion (6)", "sgd (7)"]);
+    await page.getByTestId("group-by").selectOption("");
+  });
 });

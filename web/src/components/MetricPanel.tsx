@@ -6,10 +6,10 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { num, type Series } from "../api/client";
-import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import { buildPlot, xLabel, type PlotLine, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import type { BandKind } from "../lib/grouping";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
-import { metricUnit } from "../lib/format";
+import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
 import { seriesQueryOptions } from "../lib/seriesQuery";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
@@ -90,6 +90,8 @@ export function MetricPanel(props: {
     [panelId],
   );
   const [logScale, setLogScale] = useState<boolean | null>(null);
+  const [legendOpen, setLegendOpen] = useState(true);
+  const [highlight, setHighlight] = useState<number | null>(null);
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
   const queryClient = useQueryClient();
   const query = useQuery({
@@ -159,8 +161,39 @@ export function MetricPanel(props: {
       ) : plot.lines.length === 0 ? (
         <div className="panel-empty">{query.isPending && near ? "Loading…" : "No data for the visible runs"}</div>
       ) : (
-        <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} />
+        <>
+          <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} highlight={highlight} />
+          <Legend lines={plot.lines} grouped={settings.grouped} open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} onHighlight={setHighlight} />
+        </>
       )}
+    </div>
+  );
+}
+
+const NAMES = new Intl.Collator(undefined, { numeric: true });
+
+/** The chart's legend: a swatch and name per run (or group), compact (wrapping, scrolling past two
+ * lines), collapsible; hovering an entry draws its line on top and dims the rest. */
+function Legend(props: { lines: PlotLine[]; grouped: boolean; open: boolean; onToggle: () => void; onHighlight: (i: number | null) => void }): React.JSX.Element | null {
+  // By name (natural order: run-2 before run-10), so a run is found where one looks for it.
+  const entries = props.lines
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.role === "line" || l.role === "mean")
+    .sort((a, b) => NAMES.compare(a.l.label, b.l.label));
+  if (entries.length === 0) return null;
+  const noun = props.grouped ? (entries.length === 1 ? "group" : "groups") : entries.length === 1 ? "line" : "lines";
+  return (
+    <div className={`chart-legend${props.open ? "" : " closed"}`} data-testid="legend" onMouseLeave={() => props.onHighlight(null)}>
+      <button className="legend-toggle" onClick={props.onToggle} aria-expanded={props.open} title={props.open ? "Hide the legend" : "Show the legend"}>
+        {props.open ? "▾" : "▸"} {entries.length} {noun}
+      </button>
+      {props.open &&
+        entries.map(({ l, i }) => (
+          <span key={i} className="legend-item" title={l.label} data-color={l.color} onMouseEnter={() => props.onHighlight(i)} onMouseLeave={() => props.onHighlight(null)}>
+            <span className="swatch" style={{ background: l.color }} />
+            <span className="legend-name">{shortName(l.label)}</span>
+          </span>
+        ))}
     </div>
   );
 }

@@ -232,8 +232,15 @@ function subscribeTheme(cb: () => void): () => void {
 }
 const themeSnapshot = (): string => document.documentElement.dataset.theme ?? "light";
 
-export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRange: [number, number] | null }): React.JSX.Element {
+export function UPlotChart(props: {
+  data: PlotData;
+  options: ChartOptions;
+  xRange: [number, number] | null;
+  /** A line (index into `data.lines`) to draw on top of the others, which dim (legend hover). */
+  highlight?: number | null;
+}): React.JSX.Element {
   const { data, options, xRange } = props;
+  const highlight = props.highlight ?? null;
   const box = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -269,6 +276,14 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
     if (xRange) plot.current.setScale("x", { min: xRange[0], max: xRange[1] });
   }, [data, options, xRange, theme, unitName]);
 
+  // uPlot's series focus: the highlighted line keeps its colour, every other line fades.
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    if (highlight === null || highlight >= data.lines.length) u.setSeries(null, { focus: false });
+    else u.setSeries(highlight + 1, { focus: true });
+  }, [highlight, data]);
+
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -285,7 +300,7 @@ export function UPlotChart(props: { data: PlotData; options: ChartOptions; xRang
 
   return (
     // The axis titles are drawn on the canvas; the attributes say them to tests and tools.
-    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)} data-x-title={unit ? axisTitle("relative", unit.unit) : options.xLabel} data-y-title={options.yLabel ?? ""}>
+    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)} data-x-title={unit ? axisTitle("relative", unit.unit) : options.xLabel} data-y-title={options.yLabel ?? ""} data-highlight={highlight === null ? "" : (data.lines[highlight]?.label ?? "")}>
       <div ref={box} />
       <div ref={legendRef} className="chart-tooltip" />
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, flatten, formatNumber, formatRelative, metricUnit, timeUnit, value } from "./format";
+import { duration, flatten, formatNumber, formatRelative, metricUnit, shortName, timeUnit, value } from "./format";
 
 it("formats durations and values", () => {
   expect(duration(3725)).toBe("1h 2m");
@@ -79,4 +79,14 @@ it("flattens nested config and unwraps wandb value entries", () => {
     lr: 0.1,
     img: { _type: "image-file" },
   });
+});
+
+it("shortens long names in the middle, keeping both ends", () => {
+  expect(shortName("adam-03")).toBe("adam-03");
+  const long = "resnet50-lr-0.001-batch-256-warmup-seed-7";
+  const short = shortName(long);
+  expect(short.length).toBe(26);
+  expect(short.startsWith("resnet50-lr")).toBe(true);
+  expect(short.endsWith("-seed-7")).toBe(true);
+  expect(short).toContain("…");
 });

@@ -103,3 +103,11 @@ export function flatten(obj: Record<string, unknown> | undefined, prefix = "", o
   }
   return out;
 }
+
+/** A name shortened in its middle, where run names differ least (`lr-0.001-bs-64-seed-3`: its
+ * start and its seed both matter); the legend's entries. */
+export function shortName(name: string, max = 26): string {
+  if (name.length <= max) return name;
+  const tail = Math.floor((max - 1) / 2.5);
+  return `${name.slice(0, max - 1 - tail)}…${name.slice(name.length - tail)}`;
+}
