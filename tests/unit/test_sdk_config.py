@@ -68,6 +68,17 @@ def test_values_are_made_json_friendly() -> None:
     assert c.p == "/data/x" and c.s == 0.5 and c.t == [1, 2] and isinstance(c.o, str)
 
 
+def test_number_bool_and_none_keys_become_json_text_as_in_wandb() -> None:
+    # transformers puts a model config's id2label ({0: "LABEL_0"}) in the run config; wandb's JSON
+    # round trip gives {"0": "LABEL_0"}. Keys JSON cannot write keep the dict as readable text.
+    config = Config()
+    config.update({"id2label": {0: "NEG", 1: "POS"}, "deep": {"x": {2: 3, True: None, 1.5: Path("/p")}}})
+    config["tuple_keys"] = {(1, 2): 3}
+    assert config["id2label"] == {"0": "NEG", "1": "POS"}
+    assert config["deep"] == {"x": {"2": 3, "true": None, "1.5": "/p"}}
+    assert config["tuple_keys"] == "{(1, 2): 3}"
+
+
 def test_every_change_reaches_the_sink() -> None:
     seen: list[dict[str, Any]] = []
     c = Config(seen.append)

@@ -11,6 +11,7 @@ ConfigRecord; nothing here does I/O).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from pathlib import PurePath
 from typing import Any
@@ -27,6 +28,14 @@ def _plain(key: str, value: Any) -> Any:
         return str(value)
     if hasattr(value, "__dict__") and type(value).__name__ == "Namespace":
         return {k: _plain(k, v) for k, v in vars(value).items()}
+    if isinstance(value, dict) and not all(type(k) is str for k in value):
+        # A model config's id2label ({0: "LABEL_0"}): wandb's config goes through JSON, which turns
+        # number, bool and None keys into their text; do the same instead of storing the dict's repr.
+        value = {_json_key(k): v for k, v in value.items()}
+    if isinstance(value, dict):
+        if not all(type(k) is str for k in value):
+            return str(value)  # tuple or object keys: JSON has no form for them; keep readable text
+        return {k: _plain(f"{key}.{k}", v) for k, v in value.items()}
     state = [False]
     try:
         plain = copy_value(value, key, state)
@@ -34,6 +43,16 @@ def _plain(key: str, value: Any) -> Any:
         return str(value)
     # Media and big arrays belong in log(), not in the config: keep a readable stand-in.
     return str(value) if state[0] else plain
+
+
+def _json_key(key: Any) -> Any:
+    """``key`` as JSON writes an object key: ``1`` -> ``"1"``, ``True`` -> ``"true"``, ``None`` ->
+    ``"null"``; other types are left as they are (the whole dict is then kept as text)."""
+    if key is None or isinstance(key, bool):
+        return {None: "null", True: "true", False: "false"}[key]
+    if isinstance(key, int | float):
+        return json.dumps(key)
+    return key
 
 
 def _as_mapping(data: Any, where: str) -> Mapping[str, Any]:
