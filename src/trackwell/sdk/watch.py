@@ -150,7 +150,7 @@ def watch(
 def unwatch(run: Any, models: Any = None) -> None:
     """``run.unwatch``: remove the hooks of ``models`` (a model or a list), or of every watched model."""
     watcher: Watcher | None = getattr(run, "_watcher", None)
-    if not models:  # None or an empty list, as in wandb: everything
+    if models is None or (isinstance(models, list | tuple) and not models):  # as in wandb: all
         if watcher is not None:
             watcher.unwatch_all()
         return
