@@ -269,3 +269,19 @@ def test_bad_arguments_name_the_argument(env: None) -> None:
     run.finish()
     with pytest.raises(Error, match="finished"):
         run.watch(mlp())
+
+
+def test_gradient_accumulation_logs_the_pass_gradient_not_the_sum(env: None, api: Api) -> None:
+    run = trackwell.init(project="watch")
+    model = mlp()
+    run.watch(model, log="gradients", log_freq=2)
+    grads: list[torch.Tensor] = []
+    model[0].weight.register_hook(lambda grad: grads.append(grad.clone()))  # each pass's own gradient
+    for i in range(2):  # two micro-batches, no zero_grad between: .grad holds their sum
+        (model(torch.randn(8, 4)) * (i + 1)).mean().backward()
+    assert model[0].weight.grad is not None and not torch.equal(model[0].weight.grad, grads[1])
+    run.log({"loss": 0.0})
+    run.finish()
+    logged = rows_of(api, run)[0]["gradients/0.weight"]
+    counts, _ = np.histogram(grads[1].numpy().astype(np.float64), bins=64)
+    assert logged["values"] == counts.tolist()  # the second pass's gradient, as wandb's hook sees
