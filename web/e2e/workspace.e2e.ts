@@ -100,8 +100,11 @@ describe("workspace", () => {
     expect(tip).toContain("199");
     expect(tip).toMatch(/run-d 0\.02\b/);
     expect(tip).toMatch(/run-a 0\.005\b/);
-    // The cursor is synchronized: the val/acc chart shows its value at the same step.
-    await expect.poll(async () => (await panel("val/acc").locator(".chart-tooltip").innerText()).replace(/\s+/g, " ")).toMatch(/0\.995/);
+    // The cursor is synchronized: the val/acc chart draws its crosshair at the same step, and only
+    // the hovered chart shows a tooltip.
+    const cursorX = (metric: string) => panel(metric).locator(".u-cursor-x").evaluate((el) => (el as HTMLElement).style.transform);
+    await expect.poll(async () => (await cursorX("val/acc")) === (await cursorX("train/loss")) && (await cursorX("val/acc")) !== "").toBe(true);
+    expect(await panel("val/acc").locator(".chart-tooltip").isVisible()).toBe(false);
     await shot(page, "workspace");
   });
 

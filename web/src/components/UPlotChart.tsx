@@ -77,12 +77,23 @@ function valuesAtCursor(u: uPlot, data: PlotData): { x: number | undefined; rows
 }
 
 function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }, unit: TimeUnit | null): uPlot.Plugin {
+  // The tooltip belongs to the chart under the mouse; the others follow with their crosshair only
+  // (uPlot's cursor sync), so a screen of charts is not covered in tooltips.
+  let hovered = false;
   return {
     hooks: {
+      init: (u) => {
+        // Capturing on the root: set before uPlot's own mousemove handler on `over` moves the cursor.
+        u.root.addEventListener("mousemove", () => (hovered = true), true);
+        u.over.addEventListener("mouseleave", () => {
+          hovered = false;
+          legend.style.display = "none";
+        });
+      },
       setCursor: (u) => {
         const idx = u.cursor.idx;
         const data = dataRef.current;
-        if ((!data.faceted && (idx === null || idx === undefined)) || u.cursor.left === undefined || u.cursor.left < 0) {
+        if (!hovered || (!data.faceted && (idx === null || idx === undefined)) || u.cursor.left === undefined || u.cursor.left < 0) {
           legend.style.display = "none";
           return;
         }
