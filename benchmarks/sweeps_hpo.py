@@ -1,4 +1,4 @@
-"""Sweeps, search quality and speed (issue 11): our bayes against random search and Optuna's TPE.
+"""Sweeps, search quality and speed (issue 11): our bayes against random search and Optuna's TPE and GP.
 
 For each problem of ``sweeps_problems`` (Branin, Hartmann-6, Rosenbrock-10 with log1p, a mixed space)
 and each seed, a search of ``TRIALS`` trials; the number is the **median over seeds of the best-found
@@ -14,14 +14,17 @@ Modes:
 - ``--direct``: the engine's ``propose`` called in a loop with a controller-like seed per call
   (no server): the same search, for quick iteration. Numbers from this mode are labelled "direct".
 
-TPE is Optuna's ``TPESampler(seed=seed)`` with its defaults, on the same spaces (log-uniform floats as
-``log=True``, ints, categoricals), run in process: it is the baseline, not our product.
+TPE and GP are Optuna's ``TPESampler(seed=seed)`` and ``GPSampler(seed=seed)`` with their defaults, on
+the same spaces (log-uniform floats as ``log=True``, ints, categoricals), run in process (two seeds at
+a time, in worker processes; GPSampler needs PyTorch, a dev dependency, never the server's): they are
+baselines, not our product. "Within reach of Optuna's GP" is read as: our median regret under 3x
+GPSampler's on every problem (the ratio is a row of its own).
 
 Also measured: the time of one bayes suggestion with 200 finished trials (10-d and the mixed space)
 on one core (``taskset -c 0``, BLAS threads 1, CPU time of the process), target < 100 ms.
 
 Run: ``.venv/bin/python -m benchmarks.sweeps_hpo [--direct] [--quick] [--seeds N] [--trials N]
-[--problems branin,mixed] [--methods random,tpe,bayes] [--write]``; ``--write`` puts the numbers
+[--problems branin,mixed] [--methods random,tpe,optuna_gp,bayes] [--write]``; ``--write`` puts the numbers
 into RESULTS.md as ``make bench`` does (there it runs end to end).
 """
 
@@ -35,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +50,9 @@ from benchmarks.sweeps_problems import BY_NAME, PROBLEMS, Problem
 NAME = "sweeps"
 REPO = Path(__file__).resolve().parent.parent
 SEEDS, TRIALS = 20, 50
-METHODS = ("random", "tpe", "bayes")
+METHODS = ("random", "tpe", "optuna_gp", "bayes")
+# Optuna's samplers run in process: they are baselines, not our product.
+OPTUNA = {"tpe": "TPESampler", "optuna_gp": "GPSampler"}
 # reference/sweeps.md section 7: median regret at 50 trials, 20 seeds, measured by the reference's
 # author with W&B's engine and Optuna 5.0 (its mixed space is of the same shape, not the same function).
 ANCHOR = {
@@ -88,10 +93,15 @@ def engine_search(problem: Problem, method: str, seed: int, trials: int) -> list
     return ys
 
 
-def tpe_search(problem: Problem, seed: int, trials: int) -> list[float]:
+def optuna_search(problem: Problem, seed: int, trials: int, sampler: str = "TPESampler") -> list[float]:
+    """Optuna's ``sampler`` (``TPESampler`` or ``GPSampler``, defaults, ``seed=seed``) on the same space."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if sampler == "GPSampler":
+        import torch
+
+        torch.set_num_threads(1)  # one core per seed, as each of our seeds gets
 
     def objective(trial: optuna.Trial) -> float:
         params: dict[str, Any] = {}
@@ -106,7 +116,7 @@ def tpe_search(problem: Problem, seed: int, trials: int) -> list[float]:
                 params[name] = trial.suggest_float(name, raw["min"], raw["max"])
         return problem.objective(params)
 
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    study = optuna.create_study(sampler=getattr(optuna.samplers, sampler)(seed=seed))
     study.optimize(objective, n_trials=trials)
     return [float(t.value) for t in study.trials if t.value is not None]
 
@@ -166,12 +176,22 @@ def quality(
             t0 = time.perf_counter()
 
             def one(seed: int, problem: Problem = problem, method: str = method) -> list[float]:
-                if method == "tpe":
-                    return tpe_search(problem, seed, trials)
                 return search(problem, method, seed, trials)
 
-            with ThreadPoolExecutor(workers if method != "tpe" else 1) as pool:
-                runs = list(pool.map(one, range(seeds)))
+            if method in OPTUNA:  # in process: seeds in ``workers`` processes (GPSampler holds the GIL)
+                with ProcessPoolExecutor(workers) as procs:
+                    runs = list(
+                        procs.map(
+                            optuna_search,
+                            [problem] * seeds,
+                            range(seeds),
+                            [trials] * seeds,
+                            [OPTUNA[method]] * seeds,
+                        )
+                    )
+            else:
+                with ThreadPoolExecutor(workers) as pool:
+                    runs = list(pool.map(one, range(seeds)))
             finals = []
             for seed, ys in enumerate(runs):
                 if len(ys) != trials:
@@ -227,6 +247,19 @@ def results(table: dict[str, dict[str, list[float]]], mode: str, trials: int, se
             out.append(
                 Result(NAME, f"{name}: median regret at {trials} trials, {method}", value, "", target, note)
             )
+        if "bayes" in medians and "optuna_gp" in medians:
+            ratio = medians["bayes"] / max(medians["optuna_gp"], 1e-300)
+            wins = np.mean(np.array(by_method["bayes"]) < np.array(by_method["optuna_gp"]))
+            out.append(
+                Result(
+                    NAME,
+                    f"{name}: bayes median regret / Optuna GP's",
+                    ratio,
+                    "x",
+                    "< 3",
+                    f"within reach of Optuna's GPSampler; bayes beats it on {wins:.0%} of seeds",
+                )
+            )
     return out
 
 
@@ -238,7 +271,7 @@ def main(quick: bool = False, direct: bool = False, **opts: Any) -> list[Result]
     out: list[Result] = []
     start_load = load()
     if direct:
-        table = quality(problems, methods, seeds, trials, lambda p, m, s, n: engine_search(p, m, s, n))
+        table = quality(problems, methods, seeds, trials, engine_search, workers=2)
         out += results(table, "direct (engine in a loop, no server)", trials, seeds)
     else:
         from tests.fixtures.live_server import LiveServer

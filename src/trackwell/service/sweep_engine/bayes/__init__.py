@@ -7,11 +7,12 @@ How a suggestion is made (docs/sweeps.md, "bayes", says why each piece beats W&B
 2. Initial design: until ``initial_trials(d)`` observations exist, the point of a scrambled Sobol
    sequence (one per sweep) at the index of the trial count, so agents starting together get
    distinct, well-spread points (W&B gives each a uniform random point).
-3. Otherwise: y in the minimising direction, standardised; a GP fitted (:mod:`.gp`); pending trials
-   added as fantasies at their predicted mean (kriging believer), so parallel agents spread out; log
-   EI maximised over candidates with local refinement (:mod:`.acquisition`); the shortlist snapped
-   to what it decodes to (ints, q-multiples, categories), re-scored, and the best point that no
-   trial holds yet is proposed.
+3. Otherwise: y in the minimising direction, standardised and warped (:mod:`.warping`); a GP
+   fitted (:mod:`.gp`); pending trials added as fantasies at their predicted mean (kriging
+   believer), so parallel agents spread out; log EI maximised over candidates with local refinement
+   from the best candidates and the incumbent (:mod:`.acquisition`); the shortlist snapped to what
+   it decodes to (ints, q-multiples, categories), re-scored, and the best point that no trial holds
+   yet is proposed.
 
 Everything is seeded by ``(seed, number of trials)``: the same sweep state gives the same proposal.
 """
@@ -27,6 +28,7 @@ from scipy.stats import qmc
 
 from trackwell.service.sweep_engine.bayes import acquisition, gp
 from trackwell.service.sweep_engine.bayes.encoding import Array, Space
+from trackwell.service.sweep_engine.bayes.warping import OutputWarp
 from trackwell.service.sweep_engine.observations import observations
 from trackwell.service.sweep_engine.propose import make_proposal
 from trackwell.service.sweep_engine.spec import Proposal, SweepSpec, Trial
@@ -131,9 +133,8 @@ def _model_step(
 ) -> Proposal:
     x_obs, y_obs = _cap(x_obs, y_obs, rng)
     x_pending = x_pending[-PENDING_MAX:]
-    mean, std = float(np.mean(y_obs)), float(np.std(y_obs))
-    std = std if std > 1e-12 else 1.0
-    y = (y_obs - mean) / std
+    warp = OutputWarp(y_obs)
+    y = warp.y
     model = gp.fit(x_obs, y, space.is_cat, rng)
     model = model.with_fantasies(x_pending)
     best = float(np.min(y))
@@ -145,7 +146,8 @@ def _model_step(
         rows, scores = rows[order], scores[order]
     else:
         cands = acquisition.candidates(x_obs, y, space.is_cat, space.from_unit, rng)
-        rows, _ = acquisition.shortlist(model, cands, best, rng)
+        incumbent = x_obs[int(np.argmin(y))]
+        rows, _ = acquisition.shortlist(model, cands, best, rng, incumbent)
         rows = np.array([space.snap(r) for r in rows])
         scores, _, _ = acquisition.log_ei(model, rows, best)
         order = np.argsort(-scores, kind="stable")
@@ -156,16 +158,24 @@ def _model_step(
             pick = i
             break
     chosen = rows[pick : pick + 1]
+    return _proposal(spec, space.decode(chosen[0]), _info(spec, model, warp, chosen, float(scores[pick])))
+
+
+def _info(spec: SweepSpec, model: gp.GP, warp: OutputWarp, chosen: Array, log_ei: float) -> dict[str, Any]:
+    """What the model expects of the proposal, in the metric's own units and direction."""
     mu, sd = model.predict(chosen)
+    m, s = float(mu[0]), float(sd[0])
+    lo, mid, hi = (float(v) for v in warp.unwarp(np.array([m - s, m, m + s])))
+    slope = (hi - lo) / (2.0 * s) if s > 0 else warp.std * warp.std2
     sign = -1.0 if spec.metric is not None and spec.metric.goal == "maximize" else 1.0
-    info = {
+    return {
         "phase": "model",
-        "predicted_value": sign * (float(mu[0]) * std + mean),
-        "predicted_value_std_dev": float(sd[0]) * std,
-        "log_expected_improvement": float(scores[pick]),
-        "expected_improvement": float(np.exp(scores[pick])) * std,
+        "predicted_value": sign * mid,
+        "predicted_value_std_dev": abs(hi - lo) / 2.0,
+        "log_expected_improvement": log_ei,
+        # EI in warped units, back in the metric's units through the warp's slope at the proposal.
+        "expected_improvement": float(np.exp(log_ei)) * abs(slope),
     }
-    return _proposal(spec, space.decode(chosen[0]), info)
 
 
 def _proposal(spec: SweepSpec, params: dict[str, Any], info: dict[str, Any]) -> Proposal:
