@@ -141,4 +141,15 @@ describe("charts", () => {
     await expect.poll(async () => (await legend.locator(".legend-item").allInnerTexts()).sort()).toEqual(["adam (7)", "lion (6)", "sgd (7)"]);
     await page.getByTestId("group-by").selectOption("");
   });
+
+  it("marks the runs past the charts' run limit in the table", async () => {
+    await page.getByTestId("max-runs").selectOption("10");
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("10");
+    // The charts draw the table's first ten runs; the other ten show their colour as an outline.
+    const drawn = () => page.locator("[data-run] .eye .swatch").evaluateAll((els) => els.map((e) => e.getAttribute("data-drawn")));
+    await expect.poll(drawn).toEqual([...Array(10).fill("true"), ...Array(10).fill("false")]);
+    await shot(page, "charts-undrawn-runs");
+    await page.getByTestId("max-runs").selectOption("20");
+    await expect.poll(drawn).toEqual(Array(20).fill("true"));
+  });
 });

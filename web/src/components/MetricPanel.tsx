@@ -128,10 +128,12 @@ export function MetricPanel(props: {
       yLabel: yUnit,
       // Cursors sync between charts of the same x axis only: a system chart's seconds are not steps.
       syncKey: `workspace:${typeof settings.xAxis === "object" ? `m:${settings.xAxis.metric}` : settings.xAxis}`,
-      height: props.height ?? 220,
+      // The legend lives inside the panel's height (S, M, L): the chart gives up the legend's room,
+      // so panels keep the size the layout gave them.
+      height: (props.height ?? 220) - (legendOpen ? LEGEND_OPEN_PX : LEGEND_CLOSED_PX),
       onZoom: setRange,
     }),
-    [effectiveLog, settings.xAxis, props.height, yUnit],
+    [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen],
   );
   return (
     <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length}>
@@ -169,6 +171,10 @@ export function MetricPanel(props: {
     </div>
   );
 }
+
+// The legend's height with its margins (styles.css, .chart-legend): two rows open, one closed.
+const LEGEND_OPEN_PX = 38;
+const LEGEND_CLOSED_PX = 20;
 
 const NAMES = new Intl.Collator(undefined, { numeric: true });
 

@@ -78,6 +78,9 @@ interface Props {
   pinned: string[];
   groupBy: string | null;
   hidden: ReadonlySet<string>;
+  /** The runs the charts draw (the first "Runs in charts" of the table, minus hidden ones); absent:
+   * every run not hidden. */
+  drawn?: ReadonlySet<string>;
   collapsed: ReadonlySet<string>;
   onToggleHidden: (key: string) => void;
   onToggleGroup: (label: string) => void;
@@ -243,6 +246,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               width={width}
               cols={rowColumns}
               hidden={p.hidden.has(row.data.key)}
+              undrawn={p.drawn !== undefined && !p.drawn.has(row.data.key)}
               selected={p.selected.has(row.data.key)}
               onToggleHidden={p.onToggleHidden}
               onToggleSelected={p.onToggleSelected}
@@ -288,19 +292,26 @@ interface RunRowProps {
   width: number;
   cols: RowColumns;
   hidden: boolean;
+  /** Not hidden, but past the charts' run limit: not drawn. */
+  undrawn: boolean;
   selected: boolean;
   onToggleHidden: (key: string) => void;
   onToggleSelected: (key: string) => void;
 }
 
 /** One run's row; memoized, so scrolling renders only the rows that come into view. */
-const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, selected, onToggleHidden, onToggleSelected }: RunRowProps): React.JSX.Element {
+const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, undrawn, selected, onToggleHidden, onToggleSelected }: RunRowProps): React.JSX.Element {
   return (
     <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id}>
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
         <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
-        <button className="eye" onClick={() => onToggleHidden(d.key)} title={hidden ? "Show in charts" : "Hide from charts"} aria-label="toggle run visibility">
-          <span className="swatch" style={{ background: hidden ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} data-color={runColor(d.key)} />
+        <button
+          className="eye"
+          onClick={() => onToggleHidden(d.key)}
+          title={hidden ? "Show in charts" : undrawn ? "Not in the charts: past the \u201cRuns in charts\u201d limit (click to hide it from charts)" : "Hide from charts"}
+          aria-label="toggle run visibility"
+        >
+          <span className={`swatch${undrawn && !hidden ? " undrawn" : ""}`} style={{ background: hidden || undrawn ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} data-color={runColor(d.key)} data-drawn={hidden || undrawn ? "false" : "true"} />
         </button>
       </div>
       {laidOut(cols, (c) => (

@@ -141,6 +141,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const plottedRef = useRef<PanelRun[]>(plotted);
   if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
   const stablePlotted = plottedRef.current;
+  // Which runs the charts draw, for the table to mark the others.
+  const drawn = useMemo(() => new Set(stablePlotted.map((p) => p.key)), [stablePlotted]);
   const live = plotted.some((p) => rows.find((r) => r.key === p.key)?.run.state === "running");
   // Charts are made of what the runs logged (per-key counters on the server, over every run of the
   // project), not of their summaries: define_metric(summary="min") makes a summary {"min": x}.
@@ -310,6 +312,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           pinned={pinnedColumns}
           groupBy={groupBy}
           hidden={hidden}
+          drawn={drawn}
           collapsed={collapsed}
           onToggleHidden={onToggleHidden}
           onToggleGroup={onToggleGroup}
@@ -363,7 +366,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
             )}
             <label>
               Runs in charts
-              <select value={maxRuns} onChange={(e) => setParams({ max: e.target.value === "20" ? null : e.target.value })}>
+              <select value={maxRuns} onChange={(e) => setParams({ max: e.target.value === "20" ? null : e.target.value })} data-testid="max-runs">
                 {[10, 20, 50, 100, 500, 1000].map((n) => (
                   <option key={n}>{n}</option>
                 ))}
