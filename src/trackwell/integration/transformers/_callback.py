@@ -39,17 +39,8 @@ def run_config(args: Any, model: Any) -> dict[str, Any]:
         # PeftConfig objects are dataclasses; their dict form is what a config can hold.
         peft_dict = {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in dict(peft).items()}
         combined = {"peft_config": peft_dict, **combined}
-    return dict(_string_keys(combined))
-
-
-def _string_keys(value: Any) -> Any:
-    """Nested dicts with JSON's string keys: a model config's ``id2label`` is ``{0: "LABEL_0"}``,
-    which wandb stores as ``{"0": "LABEL_0"}`` (its config is JSON); kept a dict, not its repr."""
-    if isinstance(value, dict):
-        return {k if isinstance(k, str) else str(k): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_string_keys(v) for v in value]
-    return value
+    # A model config's id2label ({0: "LABEL_0"}) gets JSON's string keys from run.config itself.
+    return combined
 
 
 def _xla() -> bool:
