@@ -12,6 +12,8 @@ import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
 import { seriesQueryOptions } from "../lib/seriesQuery";
+import { chartAxis } from "../lib/panelSettings";
+import type { MetricDefinition } from "../lib/stepMetric";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
 import type { Smoothing } from "../lib/smoothing";
@@ -26,12 +28,17 @@ export interface ChartSettings {
   band?: BandKind;
   live: boolean;
   stream: "history" | "system";
+  /** The x axis is the default Step: a metric's `define_metric` step metric replaces it
+   * (lib/panelSettings chartAxis). */
+  autoStep?: boolean;
 }
 
 export interface PanelRun extends PlotRun {
   entity: string;
   project: string;
   id: string;
+  /** The run's `define_metric` definitions (step metrics, hidden). */
+  definitions?: MetricDefinition[];
 }
 
 function toRaw(s: Series): RawSeries {
@@ -77,9 +84,13 @@ export function MetricPanel(props: {
   /** Names this panel's zoom in the URL; default: its metric keys. */
   panelId?: string;
 }): React.JSX.Element {
-  const { metric, runs, settings } = props;
+  const { metric, runs } = props;
   const keysId = (props.metrics?.length ? props.metrics : [metric]).join("\n");
   const keys = useMemo(() => keysId.split("\n"), [keysId]);
+  // The default Step becomes the runs' step metric for these keys (define_metric), as in W&B.
+  const axis = useMemo(() => chartAxis(props.settings, runs, keys), [props.settings, runs, keys]);
+  const xAxisId = JSON.stringify(axis.xAxis);
+  const settings = useMemo(() => ({ ...props.settings, xAxis: JSON.parse(xAxisId) as XAxis }), [props.settings, xAxisId]);
   const [ref, near] = useNearViewport();
   // The zoom lives in the URL (`zoom=`), so a zoomed view is a link; one entry per panel.
   const panelId = props.panelId ?? keysId;
@@ -136,9 +147,9 @@ export function MetricPanel(props: {
     [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen],
   );
   return (
-    <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length}>
+    <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length} data-x-axis={xLabel(settings.xAxis)}>
       <div className="panel-head">
-        <span className="panel-title" title={keys.join(", ")}>
+        <span className={`panel-title${axis.note ? " x-disagree" : ""}`} title={axis.note ? `${keys.join(", ")}\n${axis.note}` : keys.join(", ")}>
           {props.title ?? keys.join(", ")}
         </span>
         <span className="panel-tools">

@@ -171,13 +171,19 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
   const gridColor = css.getPropertyValue("--grid").trim() || "#eee";
   const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, labelSize: 16, labelFont: "11px system-ui, sans-serif", font: "11px system-ui, sans-serif" };
   const numbers = (_u: uPlot, splits: number[]): string[] => splits.map((v) => fmt(v));
+  // The x ticks are drawn on the canvas too; the box names them (`data-x-ticks`) for tests and tools.
+  const xTicks = (u: uPlot, splits: number[]): string[] => {
+    const out = numbers(u, splits);
+    u.root.closest(".uplot-box")?.setAttribute("data-x-ticks", out.join(" "));
+    return out;
+  };
   // Axis titles: x always (Step, Relative time (min), Wall time, a metric's name); y when it has a
   // unit to name. Wall-time ticks are uPlot's own dates and times.
   const xAxis: uPlot.Axis = o.xIsTime
     ? { ...axis, label: o.xLabel }
     : unit
       ? { ...axis, label: axisTitle("relative", unit.unit), incrs: TIME_INCRS, values: (_u, splits) => splits.map((v) => fmt(v / unit.seconds)) }
-      : { ...axis, label: o.xLabel, values: numbers };
+      : { ...axis, label: o.xLabel, values: xTicks };
   const yAxis: uPlot.Axis = { ...axis, size: 56, values: numbers, ...(o.yLabel ? { label: o.yLabel } : {}) };
   return {
     width,

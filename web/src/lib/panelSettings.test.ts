@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { autoPanel, type LinePanel } from "./layout";
-import { lineSettingsFor, parseSmoothing, parseX, type BaseSettings } from "./panelSettings";
+import { chartAxis, lineSettingsFor, parseSmoothing, parseX, type BaseSettings } from "./panelSettings";
 
 const base: BaseSettings = { xAxis: "step", smoothing: { kind: "none", param: 0 }, logScale: false, grouped: false, live: false };
 
@@ -12,7 +12,7 @@ it("parses the URL and saved forms of x axes and smoothing", () => {
 
 it("auto panels follow the workspace; a panel's own axis, smoothing and log scale win", () => {
   const settings = lineSettingsFor(base);
-  expect(settings(autoPanel("train/loss"))).toEqual({ ...base, stream: "history" });
+  expect(settings(autoPanel("train/loss"))).toEqual({ ...base, stream: "history", autoStep: true });
   expect(settings(autoPanel("system/cpu_percent")).stream).toBe("system");
   const own: LinePanel = { ...autoPanel("a"), auto: false, x_axis: "m:epoch", smoothing: { kind: "gaussian" }, log_scale: true };
   const s = settings(own);
@@ -26,4 +26,14 @@ it("hands out the same settings object for the same values, so charts keep their
   const settings = lineSettingsFor(base);
   expect(settings(autoPanel("a"))).toBe(settings(autoPanel("b")));
   expect(settings(autoPanel("a"))).not.toBe(settings({ ...autoPanel("a"), log_scale: true }));
+});
+
+it("the default Step becomes the runs' step metric; a chosen axis (workspace or panel) and system charts do not", () => {
+  const hf = [{ name: "train/global_step" }, { name: "*", step_metric: "train/global_step" }];
+  const runs = [{ key: "e/p/a", entity: "e", project: "p", id: "a", name: "a", color: "#000", definitions: hf }];
+  const settings = lineSettingsFor(base);
+  expect(chartAxis(settings(autoPanel("train/loss")), runs, ["train/loss"]).xAxis).toEqual({ metric: "train/global_step" });
+  expect(chartAxis(settings({ ...autoPanel("train/loss"), x_axis: "wall" }), runs, ["train/loss"]).xAxis).toBe("wall");
+  expect(chartAxis(settings(autoPanel("system/cpu")), runs, ["system/cpu"]).xAxis).toBe("relative");
+  expect(chartAxis(lineSettingsFor({ ...base, xAxis: { metric: "epoch" } })(autoPanel("train/loss")), runs, ["train/loss"]).xAxis).toEqual({ metric: "epoch" });
 });

@@ -4,10 +4,11 @@
  * distinct value so charts see the same object across renders and keep their data.
  */
 import { useMemo } from "react";
-import type { ChartSettings } from "../components/MetricPanel";
+import type { ChartSettings, PanelRun } from "../components/MetricPanel";
 import type { XAxis } from "./chartdata";
 import type { LinePanel } from "./layout";
 import { DEFAULT_SMOOTHING, type Smoothing, type SmoothingKind } from "./smoothing";
+import { defaultAxisFor, type DefaultAxis } from "./stepMetric";
 
 /** `step`, `wall`, `relative` or `m:<metric>` (URL and saved form) to an axis. */
 export function parseX(v: string | null | undefined): XAxis {
@@ -50,11 +51,24 @@ export function lineSettingsFor(base: BaseSettings): (panel: LinePanel) => Chart
     let s = cache.get(id);
     if (!s) {
       const xAxis = panel.x_axis ? parseX(panel.x_axis) : base.xAxis;
-      s = { ...base, stream, logScale: panel.log_scale, xAxis: stream === "system" ? systemAxis(xAxis) : xAxis, ...(smoothing ? { smoothing } : {}) };
+      // Only the default Step may become a metric's step metric (chartAxis): a chosen axis wins.
+      const autoStep = stream === "history" && !panel.x_axis && xAxis === "step";
+      s = { ...base, stream, logScale: panel.log_scale, xAxis: stream === "system" ? systemAxis(xAxis) : xAxis, autoStep, ...(smoothing ? { smoothing } : {}) };
       cache.set(id, s);
     }
     return s;
   };
+}
+
+/** The x axis a chart draws: its settings' axis, or, where that is the default Step, the step
+ * metric its runs define for its metrics (lib/stepMetric). The panel and the workspace's prefetch
+ * both ask here, so they build the same query. */
+export function chartAxis(settings: ChartSettings, runs: readonly PanelRun[], keys: readonly string[]): DefaultAxis {
+  if (!settings.autoStep || settings.xAxis !== "step") return { xAxis: settings.xAxis, note: null };
+  return defaultAxisFor(
+    runs.map((r) => r.definitions),
+    keys,
+  );
 }
 
 export function useLineSettings(base: BaseSettings): (panel: LinePanel) => ChartSettings {

@@ -13,6 +13,7 @@ import { StateBadge } from "../components/StateBadge";
 import { parseAnsi } from "../lib/ansi";
 import { dateTime, duration, flatten, value } from "../lib/format";
 import { buildSections, runColor } from "../lib/panels";
+import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { Link, paths } from "../router";
 import { runKeysQuery, runQuery } from "../lib/queries";
 
@@ -179,15 +180,18 @@ function EditTags({ run }: { run: RunOut }): React.JSX.Element {
 
 function RunCharts({ run, stream }: { run: RunOut; stream: "history" | "system" }): React.JSX.Element {
   const keys = useQuery(runKeysQuery(run.entity, run.project, run.id, stream));
+  const definitionsId = JSON.stringify(run.metric_definitions ?? []);
+  const definitions = useMemo(() => asDefinitions(JSON.parse(definitionsId) as Record<string, unknown>[]), [definitionsId]);
   const runs: PanelRun[] = useMemo(
-    () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`), start: run.created_at }],
-    [run.entity, run.project, run.id, run.display_name, run.created_at],
+    () => [{ key: `${run.entity}/${run.project}/${run.id}`, entity: run.entity, project: run.project, id: run.id, name: run.display_name, color: runColor(`${run.entity}/${run.project}/${run.id}`), start: run.created_at, definitions }],
+    [run.entity, run.project, run.id, run.display_name, run.created_at, definitions],
   );
+  // History charts draw against each metric's define_metric step metric, as in W&B (lib/stepMetric).
   const settings: ChartSettings = useMemo(
-    () => ({ xAxis: stream === "system" ? "relative" : "step", smoothing: { kind: "none", param: 0 }, logScale: false, grouped: false, live: run.state === "running", stream }),
+    () => ({ xAxis: stream === "system" ? "relative" : "step", autoStep: stream === "history", smoothing: { kind: "none", param: 0 }, logScale: false, grouped: false, live: run.state === "running", stream }),
     [stream, run.state],
   );
-  const sections = buildSections((keys.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key));
+  const sections = buildSections((keys.data?.keys ?? []).filter((k) => k.kind === "number" && !isHidden([definitions], k.key)).map((k) => k.key));
   if (keys.isPending) return <div className="loading">Loading…</div>;
   if (sections.length === 0)
     return (

@@ -19,7 +19,8 @@ import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { assignGroupColors, assignRunColors, AXIS_KEYS, runColor } from "../lib/panels";
-import { parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
+import { chartAxis, parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
+import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
@@ -134,7 +135,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       .slice(0, maxRuns)
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((r) => {
-        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? groupLabel(columnValue(r, groupBy)) : null, start: r.run.created_at };
+        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? groupLabel(columnValue(r, groupBy)) : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
       });
   }, [chartRows, hidden, maxRuns, groupBy, chartSorting]);
   // Same runs, same array: sorting the table must not redraw every chart.
@@ -155,10 +156,20 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     refetchInterval: live ? 15_000 : false,
   });
   const loggedKeys = useMemo(() => (keysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key), [keysQuery.data]);
+  // Every definition of every run (not only the drawn ones), so panels do not come and go with the
+  // table's filter.
+  const allDefinitions = useMemo(() => rows.map((r) => asDefinitions(r.run.metric_definitions)), [rows]);
+  // Every logged metric gets its chart, step metrics (`epoch`, `trainer/global_step`) included, as
+  // in W&B; only `define_metric(..., hidden=True)` keeps one out.
   const metricKeys = useMemo(() => {
     const sys = (systemKeysQuery.data?.keys ?? []).filter((k) => k.kind === "number").map((k) => k.key);
-    return [...loggedKeys.filter((k) => !AXIS_KEYS.has(k)), ...sys];
-  }, [loggedKeys, systemKeysQuery.data]);
+    return [...loggedKeys.filter((k) => !isHidden(allDefinitions, k)), ...sys];
+  }, [loggedKeys, systemKeysQuery.data, allDefinitions]);
+  // The X axis menu offers the usual axis keys and every step metric a run defined.
+  const axisKeys = useMemo(() => {
+    const steps = new Set(allDefinitions.flatMap((defs) => defs.map((d) => d.step_metric).filter((m): m is string => Boolean(m))));
+    return loggedKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k) || steps.has(k));
+  }, [loggedKeys, allDefinitions]);
   const keysLoaded = !keysQuery.isPending && !systemKeysQuery.isPending;
   const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
   // Panels wait for the saved layout and the keys (asked for in parallel with the runs) rather
@@ -194,7 +205,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       .slice(0, FIRST_SCREEN_CHARTS);
     return lines.map((p): SeriesParams => {
       const settings = lineSettings(p);
-      return { runs: stablePlotted, keys: p.metrics, stream: settings.stream, xAxis: settings.xAxis, zoom: zooms[p.metrics.join("\n")] ?? null, live: settings.live };
+      return { runs: stablePlotted, keys: p.metrics, stream: settings.stream, xAxis: chartAxis(settings, stablePlotted, p.metrics).xAxis, zoom: zooms[p.metrics.join("\n")] ?? null, live: settings.live };
     });
   }, [sections, stablePlotted, lineSettings, zoomParam]);
   prefetchCharts(queryClient, firstCharts);
@@ -335,7 +346,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
                 <option value="step">Step</option>
                 <option value="wall">Wall time</option>
                 <option value="relative">Relative time</option>
-                {loggedKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k)).map((k) => (
+                {axisKeys.map((k) => (
                   <option key={k} value={`m:${k}`}>
                     {k}
                   </option>
