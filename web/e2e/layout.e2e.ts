@@ -160,15 +160,17 @@ describe("workspace layout", () => {
   });
 
   it("reorders by drag and drop, across sections, and with the keyboard", async () => {
+    // The seed's `epoch` has its automatic chart in "Charts" (a step metric is charted as in W&B).
     const ids = await slotIds(page, "Charts");
-    expect(ids).toHaveLength(2);
-    const [barId, scatterId] = ids as [string, string];
+    expect(ids).toHaveLength(3);
+    const [epochId, barId, scatterId] = ids as [string, string, string];
+    expect(epochId).toBe("auto:epoch");
     expect(barId.startsWith("bar-")).toBe(true);
     // Drag the scatter's handle onto the left half of the bar panel: the scatter comes first.
     const target = await slot(page, barId).boundingBox();
     if (!target) throw new Error("no bar panel");
     await slot(page, scatterId).getByTestId("drag-handle").dragTo(slot(page, barId), { targetPosition: { x: 20, y: target.height / 2 } });
-    await expect.poll(() => slotIds(page, "Charts")).toEqual([scatterId, barId]);
+    await expect.poll(() => slotIds(page, "Charts")).toEqual([epochId, scatterId, barId]);
     // Drop the val/acc chart on the "train" section's title: it moves there, at the end.
     await slot(page, "auto:val/acc").getByTestId("drag-handle").dragTo(page.locator('[data-section="train"] h2'));
     await expect.poll(() => slotIds(page, "train")).toEqual(["auto:train/loss", "auto:val/acc"]);
@@ -181,11 +183,11 @@ describe("workspace layout", () => {
     const lossMenu = (): Promise<void> => slot(page, "auto:train/loss").getByTestId("panel-menu").click();
     await lossMenu();
     await slot(page, "auto:train/loss").getByLabel("move to section").selectOption("Charts");
-    await expect.poll(() => slotIds(page, "Charts")).toEqual([scatterId, barId, "auto:train/loss"]);
+    await expect.poll(() => slotIds(page, "Charts")).toEqual([epochId, scatterId, barId, "auto:train/loss"]);
     await lossMenu();
     await slot(page, "auto:train/loss").getByRole("menuitem", { name: "Move earlier" }).click();
     await page.keyboard.press("Escape");
-    await expect.poll(() => slotIds(page, "Charts")).toEqual([scatterId, "auto:train/loss", barId]);
+    await expect.poll(() => slotIds(page, "Charts")).toEqual([epochId, scatterId, "auto:train/loss", barId]);
     expect(await slotIds(page, "train")).toEqual(["auto:val/acc"]);
     await saved(page);
     await shot(page, "layout-arranged");

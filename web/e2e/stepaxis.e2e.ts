@@ -77,4 +77,18 @@ describe("step metrics", () => {
     await panel("trainer/global_step").locator("canvas").waitFor();
     await shot(page, "stepaxis-lightning");
   });
+
+  it("uses the step metric most runs define when they disagree, and says so on the title", async () => {
+    await page.goto("/root/stepaxis-mixed");
+    await panel("train/loss").locator("canvas").waitFor();
+    await expect.poll(async () => (await xAxisOf("train/loss")).title).toBe("train/global_step");
+    const title = panel("train/loss").locator(".panel-title");
+    await expect.poll(() => title.getAttribute("class")).toContain("x-disagree");
+    expect(await title.getAttribute("title")).toContain("2 of 3 use train/global_step; 1 Step (no step metric)");
+    // Hiding one HF run makes it a tie (1 against 1): every run is drawn against Step.
+    await page.locator("[data-run]", { hasText: "hf-0" }).locator('[title="Hide from charts"]').click();
+    await expect.poll(async () => (await xAxisOf("train/loss")).title).toBe("Step");
+    expect(await title.getAttribute("title")).toContain("a tie: drawn against Step");
+    await shot(page, "stepaxis-mixed-tie");
+  });
 });

@@ -114,7 +114,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
               X axis
               <select value={xAxis} onChange={(e) => setXAxis(e.target.value)} aria-label="x axis">
                 <option value="">as the workspace (X axis above)</option>
-                <option value="step">Step</option>
+                <option value="step">Step (the history row, not a step metric)</option>
                 <option value="wall">Wall time</option>
                 <option value="relative">Relative time</option>
                 {choices.axes.map((m) => (

@@ -34,6 +34,8 @@ it("the default Step becomes the runs' step metric; a chosen axis (workspace or 
   const settings = lineSettingsFor(base);
   expect(chartAxis(settings(autoPanel("train/loss")), runs, ["train/loss"]).xAxis).toEqual({ metric: "train/global_step" });
   expect(chartAxis(settings({ ...autoPanel("train/loss"), x_axis: "wall" }), runs, ["train/loss"]).xAxis).toBe("wall");
+  // Step chosen in a panel's own settings is the history row: the way to ignore step metrics.
+  expect(chartAxis(settings({ ...autoPanel("train/loss"), x_axis: "step" }), runs, ["train/loss"]).xAxis).toBe("step");
   expect(chartAxis(settings(autoPanel("system/cpu")), runs, ["system/cpu"]).xAxis).toBe("relative");
   expect(chartAxis(lineSettingsFor({ ...base, xAxis: { metric: "epoch" } })(autoPanel("train/loss")), runs, ["train/loss"]).xAxis).toEqual({ metric: "epoch" });
 });

@@ -172,11 +172,12 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   }, [loggedKeys, allDefinitions]);
   const keysLoaded = !keysQuery.isPending && !systemKeysQuery.isPending;
   const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
-  // Panels wait for the saved layout and the keys (asked for in parallel with the runs) rather
-  // than jump into place.
+  // Panels wait for the saved layout, the keys and the runs (asked for in parallel) rather than jump
+  // into place: the runs' definitions say which metrics are hidden (charts need the runs anyway).
+  const runsLoaded = !runsQuery.isPending;
   const sections = useMemo(
-    () => (panelLayout.loaded && keysLoaded ? viewSections(panelLayout.layout, metricKeys, panelSearch) : []),
-    [panelLayout.loaded, keysLoaded, panelLayout.layout, metricKeys, panelSearch],
+    () => (panelLayout.loaded && keysLoaded && runsLoaded ? viewSections(panelLayout.layout, metricKeys, panelSearch) : []),
+    [panelLayout.loaded, keysLoaded, runsLoaded, panelLayout.layout, metricKeys, panelSearch],
   );
   const sectionNames = useMemo(() => [...new Set(panelLayout.layout.panels.map((p) => p.section))], [panelLayout.layout]);
   // Bar and scatter panels read the plotted runs' summaries and configs.
