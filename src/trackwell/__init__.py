@@ -82,7 +82,7 @@ _LAZY = {
     "Classes": "trackwell.data_types:Classes",
     "plot": "trackwell.plot",  # a module: ``trackwell.plot.line(...)``
     "plot_table": "trackwell.plot:plot_table",
-    "sklearn": "trackwell.sklearn",  # a module: ``wandb.sklearn.plot_roc(...)`` (imports scikit-learn per plot)
+    "sklearn": "trackwell.sklearn",  # a module: ``wandb.sklearn.plot_roc(...)`` (sklearn loads per plot)
     "restore": "trackwell.apis.restore:restore",
     "sweep": "trackwell.sweeps.create:sweep",
     "agent": "trackwell.sweeps.agent:agent",
