@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from "./api/client";
 import { ArtifactsRoute, isArtifactRoute } from "./artifacts/ArtifactsRoute";
 import { usePersisted } from "./lib/storage";
+import { useEscape } from "./lib/useEscape";
 import { Compare } from "./pages/Compare";
 import { Projects } from "./pages/Projects";
 import { RunPage } from "./pages/RunPage";
@@ -47,6 +48,7 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEscape(help, () => setHelp(false));
   useEffect(() => {
     let lastG = 0;
     const onKey = (e: KeyboardEvent): void => {

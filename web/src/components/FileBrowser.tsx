@@ -74,7 +74,7 @@ export function FileBrowser({ run }: { run: RunOut }): React.JSX.Element {
             <tr key={f.path} data-testid="folder-row">
               <td>
                 <button type="button" className="link folder" onClick={() => open(f.path)}>
-                  📁 {f.name}/
+                  <FolderIcon /> {f.name}/
                 </button>
               </td>
               <td className="num">{bytes(f.size)}</td>
@@ -86,7 +86,7 @@ export function FileBrowser({ run }: { run: RunOut }): React.JSX.Element {
             <tr key={f.path} data-testid="file-row">
               <td>
                 <a href={url(f.path)} target="_blank" rel="noreferrer" title={f.path}>
-                  {filter ? f.path.slice(dir ? dir.length + 1 : 0) : f.name}
+                  <FileIcon /> {filter ? f.path.slice(dir ? dir.length + 1 : 0) : f.name}
                 </a>
               </td>
               <td className="num" title={`${f.size.toLocaleString()} bytes`}>
@@ -104,5 +104,23 @@ export function FileBrowser({ run }: { run: RunOut }): React.JSX.Element {
       </table>
       {listing.totalFiles === 0 && <Empty title="No files match">Nothing under this folder contains “{filter}”.</Empty>}
     </div>
+  );
+}
+
+// Drawn as SVG, not the 📁 emoji: a browser without an emoji font (Debian's Chromium out of the box)
+// showed an empty box in its place.
+function FolderIcon(): React.JSX.Element {
+  return (
+    <svg className="file-icon folder-icon" data-testid="folder-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path d="M1.5 3.5h4.2l1.5 1.5h7.3v8H1.5z" fill="currentColor" fillOpacity="0.25" stroke="currentColor" strokeWidth="1" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+function FileIcon(): React.JSX.Element {
+  return (
+    <svg className="file-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path d="M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3" fill="none" stroke="currentColor" strokeWidth="1" strokeLinejoin="round" />
+    </svg>
   );
 }

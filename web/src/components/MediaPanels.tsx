@@ -17,8 +17,10 @@ import { MediaView } from "./MediaView";
 import type { PanelRun } from "./MetricPanel";
 import { runKeysQuery, runQuery } from "../lib/queries";
 
-/** Runs whose media the workspace shows: media panels are heavier than lines, so fewer of them. */
-export const MAX_MEDIA_RUNS = 10;
+/** Drawn runs whose history keys the media section reads (one small request each, made after the
+ * charts on screen have their data). Every drawn run that logged a media key shows in its panel: with
+ * the default 20 runs in charts that is all of them; only a larger "Runs in charts" reaches this cap. */
+export const MAX_MEDIA_RUNS = 100;
 
 export interface WorkspaceMediaKey {
   key: string;
@@ -64,7 +66,7 @@ export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string;
     <section className="section" data-testid="media-section" data-section="media">
       <h2 onClick={() => setOpen(!open)}>
         <span className="caret">{open ? "▾" : "▸"}</span> media <span className="muted">{keys.length}</span>
-        {props.totalRuns > MAX_MEDIA_RUNS && <span className="muted"> · first {MAX_MEDIA_RUNS} runs</span>}
+        {props.totalRuns > MAX_MEDIA_RUNS && <span className="muted"> · media of the first {MAX_MEDIA_RUNS} drawn runs</span>}
       </h2>
       {open && (
         <div className="panel-grid media-panels">

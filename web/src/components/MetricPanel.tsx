@@ -172,7 +172,17 @@ export function MetricPanel(props: {
       {query.isError ? (
         <div className="panel-empty error">{(query.error as Error).message}</div>
       ) : plot.lines.length === 0 ? (
-        <div className="panel-empty">{query.isPending && near ? "Loading…" : "No data for the visible runs"}</div>
+        // A chart below the fold has not asked yet (its query waits until it nears the screen): that is
+        // loading too, not "no data".
+        runs.length > 0 && query.isPending ? (
+          <div className="panel-empty loading" data-testid="panel-loading">
+            Loading…
+          </div>
+        ) : (
+          <div className="panel-empty" data-testid="panel-no-data">
+            No data for the visible runs
+          </div>
+        )
       ) : (
         <>
           <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} highlight={highlight} />

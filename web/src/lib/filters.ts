@@ -10,8 +10,9 @@
 
 import { bad, FilterError, shown } from "./filterErrors";
 import { compileRegex } from "./filterRegex";
+import { escapeRegex, parseShortForm } from "./quickFilter";
 
-export { FilterError };
+export { escapeRegex, FilterError };
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Filter = { [k: string]: Json };
@@ -284,19 +285,12 @@ export function compileFilter(filter: Filter): Predicate {
 /** Fields the quick text form knows by name (config/summary keys come from the loaded runs). */
 const TOP_LEVEL = new Set([...Object.keys(COLUMNS), "tags"]);
 
-const TEXT_OP = /^([A-Za-z_][\w./-]*)(>=|<=|!=|=|>|<|~)(.*)$/;
-
-function literal(text: string): Json {
-  if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text)) return Number(text);
-  if (text === "true" || text === "false") return text === "true";
-  if (text === "null") return null;
-  return text.replace(/^"(.*)"$/, "$1");
-}
-
 /**
- * Compiles the text form into a filter. Terms are ANDed: `field<op>value` with = != > >= < <= and
- * ~ (regex); a bare word matches the run name. `knownKeys` lets `lr>0.1` mean `config.lr` (or
- * `summary_metrics.lr`) when the bare name is a config or summary key.
+ * Compiles the text form into a filter (the grammar is in quickFilter.ts): `field<op>value` terms with
+ * = != > >= < <= and ~ (regex), ANDed side by side or with `and`, `or` between them (`and` binds
+ * tighter), parentheses; a bare word matches the run name. `knownKeys` lets `lr>0.1` mean `config.lr`
+ * (or `summary_metrics.lr`) when the bare name is a config or summary key. Text starting with `{` is
+ * a JSON filter.
  */
 export function parseQuickFilter(
   text: string,
@@ -314,20 +308,7 @@ export function parseQuickFilter(
       throw new FilterError(`filter JSON does not parse: ${(e as Error).message}`);
     }
   }
-  const terms: Filter[] = [];
-  for (const token of trimmed.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []) {
-    const m = TEXT_OP.exec(token);
-    if (!m) {
-      terms.push({ display_name: { $regex: escapeRegex(token.replace(/^"(.*)"$/, "$1")) } });
-      continue;
-    }
-    const [, rawField = "", op = "", rawValue = ""] = m;
-    const field = resolveField(rawField, knownKeys);
-    const value = literal(rawValue);
-    const mongo: Record<string, string> = { "=": "$eq", "!=": "$ne", ">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte", "~": "$regex" };
-    terms.push({ [field]: { [mongo[op] ?? "$eq"]: op === "~" ? String(rawValue) : value } });
-  }
-  return terms.length === 1 ? (terms[0] as Filter) : { $and: terms };
+  return parseShortForm(text, (name) => resolveField(name, knownKeys));
 }
 
 function resolveField(name: string, known: { config: ReadonlySet<string>; summary: ReadonlySet<string> }): string {
@@ -342,8 +323,4 @@ function resolveField(name: string, known: { config: ReadonlySet<string>; summar
     `unknown field "${name}": write config.${name} or summary.${name}, or one of state, name, group, job_type, tags`,
     name,
   );
-}
-
-export function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -5,8 +5,17 @@ describe("zoom in the URL", () => {
   it("round-trips several panels, keys with ':' and ';' included", () => {
     const zooms = { "train/loss": [100, 250.5] as [number, number], "a:b;c": [-1, 2e6] as [number, number] };
     const text = formatZooms(zooms);
-    expect(text).toBe("a%3Ab%3Bc:-1:2000000;train%2Floss:100:250.5");
+    expect(text).toBe("a%3Ab%3Bc:-1:2000000;train/loss:100:250.5");
     expect(parseZooms(text)).toEqual(zooms);
+  });
+
+  it("is encoded once in the address bar, and reads links from before", () => {
+    const url = new URL("http://x/e/p");
+    url.searchParams.set("zoom", formatZooms({ "train/loss": [0, 10], "50% done": [1, 2] }) ?? "");
+    expect(url.search).toBe("?zoom=50%2525+done%3A1%3A2%3Btrain%2Floss%3A0%3A10");
+    expect(parseZooms(new URL(url.href).searchParams.get("zoom"))).toEqual({ "train/loss": [0, 10], "50% done": [1, 2] });
+    // Earlier links encoded every id (train%2Floss inside the parameter): the same zoom.
+    expect(parseZooms("train%2Floss:0:10")).toEqual({ "train/loss": [0, 10] });
   });
 
   it("keeps links short and ignores parts it cannot read", () => {

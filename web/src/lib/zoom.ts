@@ -1,7 +1,10 @@
 /**
  * Chart zoom in the URL, so a zoomed view is a shareable link: `zoom=<panel>:<min>:<max>` per zoomed
- * panel, joined with `;` (panel ids are metric keys, percent-encoded so ':' and ';' in a key are
- * safe). Unparseable parts are ignored rather than breaking the page.
+ * panel, joined with `;`. Panel ids are metric keys; only the three characters that would break the
+ * format (`%`, `:`, `;`) are escaped here, because the URL encodes the whole parameter once more
+ * (`train/loss` is `zoom=train%2Floss%3A0%3A10` in the address bar, not `train%252Floss`). Links made
+ * when every id was percent-encoded still read, as decoding is the same. Unparseable parts are ignored
+ * rather than breaking the page.
  */
 export type Zooms = Record<string, [number, number]>;
 
@@ -24,13 +27,15 @@ export function parseZooms(param: string | null | undefined): Zooms {
   return out;
 }
 
+const escapeId = (id: string): string => id.replace(/[%:;]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** Short numbers: a range is chosen by dragging, so 6 significant digits are plenty. */
 const num = (v: number): string => String(Number(v.toPrecision(6)));
 
 export function formatZooms(zooms: Zooms): string | null {
   const parts = Object.entries(zooms)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, [lo, hi]]) => `${encodeURIComponent(id)}:${num(lo)}:${num(hi)}`);
+    .map(([id, [lo, hi]]) => `${escapeId(id)}:${num(lo)}:${num(hi)}`);
   return parts.length ? parts.join(";") : null;
 }
 

@@ -14,6 +14,7 @@ import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
 import { columnLabel, columnValue, groupLabel, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
+import { useEscape } from "../lib/useEscape";
 import type { BandKind } from "../lib/grouping";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
@@ -53,6 +54,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [showPicker, setShowPicker] = useState(false);
   const [addingPanel, setAddingPanel] = useState(false);
+  useEscape(showPicker, () => setShowPicker(false));
 
   // Applied in the same render (not deferred): filtering 1,000 runs takes a few ms, and a deferred
   // pass cost the table a frame.
@@ -268,6 +270,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           data-testid="filter"
           id="run-filter"
           aria-label="filter runs"
+          aria-invalid={filterError ? true : undefined}
+          aria-describedby={filterError ? "run-filter-error" : undefined}
         />
         <label>
           Group by
@@ -302,8 +306,16 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         </span>
       </div>
       {filterError && (
-        <div className="filter-error" role="alert">
+        <div className="filter-error" role="alert" id="run-filter-error" data-testid="filter-error">
           {filterError}
+        </div>
+      )}
+      {!filterError && filterText.trim() !== "" && filtered.length === 0 && rows.length > 0 && (
+        <div className="filter-empty" role="status" data-testid="filter-empty">
+          No runs match <code>{filterText.trim()}</code>{" "}
+          <button onClick={() => setParams({ q: null })} data-testid="filter-clear">
+            Clear filter
+          </button>
         </div>
       )}
       {showPicker && (

@@ -1,0 +1,16 @@
+import { useEffect, useRef } from "react";
+
+/** Closes a popover (column picker, shortcuts help, ...) on Escape while it is open, as every
+ * popover of the app does (menus, the add-panel dialog, statistics and viewers have their own). */
+export function useEscape(open: boolean, close: () => void): void {
+  const latest = useRef(close);
+  latest.current = close;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === "Escape") latest.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+}
