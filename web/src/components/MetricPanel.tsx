@@ -180,7 +180,7 @@ export function MetricPanel(props: {
           </div>
         ) : (
           <div className="panel-empty" data-testid="panel-no-data">
-            No data for the visible runs
+            {runs.length === 0 ? "No runs to draw (see the filter and hidden runs)" : "No data for the visible runs"}
           </div>
         )
       ) : (

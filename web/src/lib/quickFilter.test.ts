@@ -44,10 +44,10 @@ const INVALID: [string, RegExp][] = [
   ["lr>0.01 and", /^the filter ends too early: expected a term such as lr>0\.01 at 12$/],
   ["or state=running", /^'or' needs a term on each side at 1$/],
   ["state=running or or lr>1", /^'or' needs a term on each side at 18$/],
-  ["(lr>0.01 or state=running", /^expected '\)' to close the '\(' at 1 at 26$/],
+  ["(lr>0.01 or state=running", /^the '\(' at 1 is not closed: expected '\)' at 26$/],
   ["lr>0.01)", /^unexpected '\)', it closes no '\(' at 8$/],
   ["()", /^unexpected '\)', expected a term such as lr>0\.01 at 2$/],
-  ['opt="adam', /^'"' at 5 is not closed at 10/],
+  ['opt="adam', /^the '"' at 5 is not closed: expected '"' at 10$/],
   ["foo=1", /write config\.foo or summary\.foo.*\(at 1\)$/],
   ["lr>1 or foo=1", /unknown field "foo".*\(at 9\)$/],
 ];

@@ -64,7 +64,7 @@ function readBare(text: string, start: number): number {
 /** Reads `"..."` at `start` (the quote); returns the text inside and the index after the closing quote. */
 function readQuoted(text: string, start: number): [string, number] {
   const end = text.indexOf('"', start + 1);
-  if (end < 0) throw fail(`'"' at ${start + 1} is not closed`, text.length, `end the text with '"'`);
+  if (end < 0) throw fail(`the '"' at ${start + 1} is not closed: expected '"'`, text.length);
   return [text.slice(start + 1, end), end + 1];
 }
 
@@ -205,7 +205,7 @@ class Parser {
       this.i++;
       const inner = this.expr();
       const close = this.tokens[this.i];
-      if (close?.kind !== ")") throw fail(`expected ')' to close the '(' at ${t.pos + 1}`, close?.pos ?? this.end);
+      if (close?.kind !== ")") throw fail(`the '(' at ${t.pos + 1} is not closed: expected ')'`, close?.pos ?? this.end);
       this.i++;
       return inner;
     }
