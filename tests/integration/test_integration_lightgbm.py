@@ -4,7 +4,6 @@ config, best values in the summary, the feature-importance chart and the checkpo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from sklearn import datasets
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 from trackwell.integration.lightgbm import log_summary, wandb_callback
 
 PARAMS = {"objective": "binary", "metric": ["binary_logloss", "auc"], "num_leaves": 4, "verbosity": -1}
@@ -22,13 +22,7 @@ PARAMS = {"objective": "binary", "metric": ["binary_logloss", "auc"], "num_leave
 
 @pytest.fixture
 def env(tmp_path: Path, server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TRACKWELL_BASE_URL", server.url)
-    monkeypatch.setenv("TRACKWELL_API_KEY", server.api_key)
-    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    point_sdk_at(server, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     yield server
     trackwell.finish()

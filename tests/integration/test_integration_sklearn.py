@@ -4,7 +4,6 @@ numbers checked against scikit-learn's own functions."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,19 +17,14 @@ from sklearn.ensemble import RandomForestClassifier
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
 
 
 @pytest.fixture
 def env(tmp_path: Path, server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TRACKWELL_BASE_URL", server.url)
-    monkeypatch.setenv("TRACKWELL_API_KEY", server.api_key)
-    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    point_sdk_at(server, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     yield server
     trackwell.finish()

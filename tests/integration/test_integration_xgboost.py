@@ -5,7 +5,6 @@ summary's best values, the feature-importance chart and the model artifact."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,13 @@ from sklearn import datasets
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 from trackwell.integration.xgboost import WandbCallback, wandb_callback
 
 
 @pytest.fixture
 def env(tmp_path: Path, server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TRACKWELL_BASE_URL", server.url)
-    monkeypatch.setenv("TRACKWELL_API_KEY", server.api_key)
-    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    point_sdk_at(server, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     yield server
     trackwell.finish()

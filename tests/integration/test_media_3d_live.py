@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,19 +15,14 @@ from PIL import Image as PILImage
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
+from tests.fixtures.sdk_env import point_sdk_at
 
 WATER_PDB = "HETATM    1  O   HOH A   1       0.000   0.000   0.000  1.00  0.00           O\nEND\n"
 
 
 @pytest.fixture
 def env(tmp_path: Path, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    for name in list(os.environ):
-        if name.startswith(("WANDB_", "TRACKWELL_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TRACKWELL_BASE_URL", live_server.url)
-    monkeypatch.setenv("TRACKWELL_API_KEY", live_server.api_key)
-    monkeypatch.setenv("TRACKWELL_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("TRACKWELL_SILENT", "true")
+    point_sdk_at(live_server, tmp_path, monkeypatch)
     yield live_server
     trackwell.finish()
 
