@@ -17,6 +17,16 @@ import pytest
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.postgres import PostgresCluster, postgres_available, start_cluster
 from tests.fixtures.s3 import moto_s3, s3_bucket  # noqa: F401  (one moto S3 server per session)
+from trackwell.sdk import term
+
+
+@pytest.fixture(autouse=True)
+def _terminal_not_silent() -> Iterator[None]:
+    """Every test starts with the SDK's terminal output on: ``init()`` with ``TRACKWELL_SILENT``
+    mutes it for the whole process, and a later test on the same worker that checks a warning
+    (without an ``init()`` of its own) must not depend on which tests ran before it."""
+    term.set_silent(False)
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,12 @@ def _long_trial(exit_on_term: bool) -> str:
 
 
 def _ready(folder: Path) -> Path:
-    found: Path = wait_for(lambda: next(iter(folder.glob("ready-*")), None), what="the trial to start")
+    # The trial opens its ready-<run id> file, then writes its pid: wait for the pid, not the name
+    # (on a loaded machine the empty file can be seen between the two).
+    def written() -> Path | None:
+        return next((p for p in folder.glob("ready-*") if p.read_text().strip()), None)
+
+    found: Path = wait_for(written, what="the trial to start")
     return found
 
 
