@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
 
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", ".test-artifacts", "e2e");
 
@@ -64,4 +65,27 @@ export async function seedProjectOnce(context: BrowserContext, dataDir: string, 
     timeout: 300_000, // a loaded machine
   });
   if (seed.status !== 0) throw new Error(`seeding ${project} with ${script} failed (exit ${seed.status})`);
+}
+
+/** A browser, a signed-in context and a page for one test file. */
+export interface Session {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Opens a signed-in page on the e2e server, after logging `project` with the seed script `script`
+ * of this folder (once per server). An uncaught error on the page fails the test that caused it.
+ * Pair it with `afterAll(() => session.browser.close())`.
+ */
+export async function openSeeded(project: string, script: string): Promise<Session> {
+  const browser = await launch();
+  const context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
+  await seedProjectOnce(context, inject("dataDir"), project, script);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  return { browser, context, page };
 }

@@ -2,22 +2,15 @@
 // groups with system metrics): system metrics against time with titled axes, one number format in
 // the table, tooltips and axes, and a palette where neighbouring runs and groups differ.
 // Screenshots go to .test-artifacts/e2e/.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSeeded, shot } from "./browser";
 
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  await seedProjectOnce(context, inject("dataDir"), "charts", "charts_seed.py");
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
+  ({ browser, page } = await openSeeded("charts", "charts_seed.py"));
 });
 afterAll(async () => {
   await browser.close();

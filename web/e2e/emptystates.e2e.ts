@@ -2,22 +2,15 @@
 // images from 3 runs): the short filter form's mistakes shown in place, `or` and parentheses, an
 // empty result that says so, charts below the fold loading (never "no data"), every drawn run's
 // media, folder icons in the Files tab, Esc closing popovers. Screenshots go to .test-artifacts/e2e/.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSeeded, shot } from "./browser";
 
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  await seedProjectOnce(context, inject("dataDir"), "emptystates", "emptystates_seed.py");
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
+  ({ browser, page } = await openSeeded("emptystates", "emptystates_seed.py"));
 });
 afterAll(async () => {
   await browser.close();

@@ -1,21 +1,14 @@
 // trackwell.plot charts, histograms over steps, masks and boxes, and a numpy video in a real browser.
 // The runs are logged by the real SDK (media_plots_seed.py, fixed values) into the e2e server.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSeeded, shot } from "./browser";
 
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
-  await seedProjectOnce(context, inject("dataDir"), "media-plots", "media_plots_seed.py");
+  ({ browser, page } = await openSeeded("media-plots", "media_plots_seed.py"));
 });
 afterAll(async () => {
   await browser.close();

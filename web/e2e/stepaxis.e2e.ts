@@ -3,21 +3,15 @@
 // workspace and the run page; an X axis the user chooses still wins; step metrics get their own
 // charts and hidden metrics none. Screenshots go to .test-artifacts/e2e/.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getJson, launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSeeded, getJson, shot } from "./browser";
 
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  await seedProjectOnce(context, inject("dataDir"), "stepaxis", "stepaxis_seed.py");
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
+  ({ browser, context, page } = await openSeeded("stepaxis", "stepaxis_seed.py"));
 });
 afterAll(async () => {
   await browser.close();
