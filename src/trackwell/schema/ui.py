@@ -6,7 +6,7 @@ in ``web/src/api/generated`` is generated from the OpenAPI spec these models pro
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -79,3 +79,69 @@ class RunSeries(BaseModel):
 
 class SeriesQueryResponse(BaseModel):
     runs: list[RunSeries]
+
+
+GroupValue = str | int | float | bool | None
+
+
+class GroupSeriesRequest(BaseModel):
+    """Body of ``POST /api/v1/projects/{entity}/{project}/group-series``: one grouped chart's
+    statistics over EVERY run the filter selects (not only the runs a chart draws)."""
+
+    filters: dict[str, Any] | None = Field(
+        default=None,
+        description="The runs to use: the runs list's filter (MongoDB-style, "
+        'e.g. {"config.lr": {"$gt": 0.01}}).',
+    )
+    exclude: list[RunId] = Field(
+        default_factory=list, max_length=10_000, description="Run ids left out (hidden from charts)."
+    )
+    group_by: list[str] = Field(
+        min_length=1,
+        max_length=6,
+        description="Keys to group by, in order: 'config.<key>', 'summary.<key>', 'group', "
+        "'job_type', 'state' or 'tags'. A run without a key's value is in that key's null group.",
+    )
+    keys: list[str] = Field(min_length=1, max_length=20, description="The metrics to aggregate.")
+    x_axis: Literal["step", "wall", "relative", "metric"] = Field(
+        "step",
+        description="Step; wall time; seconds since each run's start; or the metric ``x_key``.",
+    )
+    x_key: str | None = Field(default=None, description="The x axis metric when x_axis is 'metric'.")
+    stream: Literal["history", "system"] = "history"
+    samples: int = Field(1000, ge=2, le=5000, description="Most x positions per group line.")
+    min_step: int | None = None
+    max_step: int | None = None
+    groups: list[list[GroupValue]] | None = Field(
+        default=None,
+        max_length=1000,
+        description="Only these groups (each its values, one per group_by key); default: every group.",
+    )
+
+
+class GroupKeySeries(BaseModel):
+    """One metric of one group: per x position the statistics over the group's runs that have a
+    value there (a run carries its last value inside its own range). ``std`` is the sample standard
+    deviation, ``stderr`` = std / sqrt(count); null where ``count`` is 0."""
+
+    key: str
+    x: list[float]
+    mean: list[float | None]
+    min: list[float | None]
+    max: list[float | None]
+    std: list[float | None]
+    stderr: list[float | None]
+    count: list[int] = Field(description="How many of the group's runs contributed at each x.")
+
+
+class GroupSeries(BaseModel):
+    values: list[GroupValue] = Field(description="The group's value of each group_by key.")
+    runs: int = Field(description="How many runs the group has (its n), with data or not.")
+    series: list[GroupKeySeries]
+
+
+class GroupSeriesResponse(BaseModel):
+    group_by: list[str]
+    total_runs: int = Field(description="Runs the filter selected (less the excluded ones).")
+    total_groups: int
+    groups: list[GroupSeries] = Field(description="Largest groups first (ties by their values).")

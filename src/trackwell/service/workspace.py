@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trackwell.schema.errors import InvalidArgument
-from trackwell.schema.ui import RunSeries, SeriesQueryRequest, SeriesQueryResponse
+from trackwell.schema.ui import (
+    GroupSeriesRequest,
+    GroupSeriesResponse,
+    RunSeries,
+    SeriesQueryRequest,
+    SeriesQueryResponse,
+)
+from trackwell.service.group_series import group_series
 from trackwell.store.base import Database, RunHandle, RunKey, SeriesQuery
 
 # The total points one answer may carry: runs x keys x samples. 1,000 runs x 2 keys x 1,000
@@ -22,6 +29,10 @@ MAX_POINTS_PER_REQUEST = 4_000_000
 class WorkspaceService:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def group_series(self, entity: str, project: str, req: GroupSeriesRequest) -> GroupSeriesResponse:
+        """A grouped chart over every run the filter selects (service/group_series.py)."""
+        return group_series(self._db, entity, project, req)
 
     def query_series(self, req: SeriesQueryRequest) -> SeriesQueryResponse:
         keys = list(dict.fromkeys(req.keys))

@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
-from trackwell.schema.ui import SeriesQueryRequest, SeriesQueryResponse
-from trackwell.server.deps import CurrentUser, ServicesDep
+from trackwell.schema.ui import (
+    GroupSeriesRequest,
+    GroupSeriesResponse,
+    SeriesQueryRequest,
+    SeriesQueryResponse,
+)
+from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1", tags=["ui-workspace"])
@@ -16,6 +21,15 @@ router = APIRouter(prefix="/api/v1", tags=["ui-workspace"])
 def query_series(body: SeriesQueryRequest, _: CurrentUser, services: ServicesDep) -> Response:
     """Downsampled series of ``keys`` for each run in ``runs`` (min/max preserved per bucket)."""
     return json_response(services.workspace.query_series(body), wire_safe=True)
+
+
+@router.post("/projects/{entity}/{project}/group-series", response_model=GroupSeriesResponse)
+def group_series(
+    entity: EntityPath, project: ProjectPath, body: GroupSeriesRequest, _: CurrentUser, services: ServicesDep
+) -> Response:
+    """A grouped chart: each group's size and its mean, min, max, std and stderr at each x, over
+    every run ``filters`` selects (not only the runs a chart draws)."""
+    return json_response(services.workspace.group_series(entity, project, body), wire_safe=True)
 
 
 def include_ui_routers(app: FastAPI) -> None:

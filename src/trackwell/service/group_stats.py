@@ -1,0 +1,152 @@
+"""A group's statistics across its runs at each x: the numbers behind a grouped chart's mean and band.
+
+Pure numpy, no I/O, so it is tested with known numbers. Every run is one sorted (x, y) series (its
+own x: steps, a logged metric, or time). They are put on one grid of x positions shared by every
+group of the chart:
+
+* when all runs together have at most ``buckets`` distinct x values, the grid is those values, so
+  runs logged at the same steps are compared at exactly those steps;
+* otherwise the x range is cut into ``buckets`` equal buckets and each bucket's position is the
+  largest x any run has in it (empty buckets are dropped).
+
+A run's value at a grid position is its last value at or before it, taken only while the position
+lies inside the run's own range (after its first point, and in or before the bucket of its last
+one): inside its range a run carries its last value across x values only other runs have, so a
+mean does not jump when members were sampled at different x; past its end it no longer counts.
+This is the rule the browser applied to the drawn runs, and W&B's "last value in each bucket".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunPoints:
+    """One run's finite points, sorted by x."""
+
+    x: FloatArray
+    y: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Grid position ``i`` stands for the bucket ``(lo[i], x[i]]`` (the first includes its start)."""
+
+    x: FloatArray
+    lo: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Across the runs that have a value at each grid position: NaN where none has one.
+
+    ``std`` is the sample standard deviation (n - 1; 0 for a single run) and ``stderr`` the
+    standard error of the mean, ``std / sqrt(n)``."""
+
+    x: FloatArray
+    mean: FloatArray
+    min: FloatArray
+    max: FloatArray
+    std: FloatArray
+    stderr: FloatArray
+    count: IntArray
+
+
+def floats(values: Sequence[Any] | FloatArray) -> FloatArray:
+    """Numbers as a float array; anything else (None, the wire's "NaN" strings) as NaN."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64, copy=False)
+    return np.asarray([v if type(v) in (int, float) else np.nan for v in values], dtype=np.float64)
+
+
+def points(x: Sequence[Any] | FloatArray, y: Sequence[Any] | FloatArray) -> RunPoints:
+    """A run's series as RunPoints: points where x or y is missing or not finite are left out
+    (a NaN loss says nothing about the mean), and the rest sorted by x (stable: ties keep order)."""
+    xs, ys = floats(x), floats(y)
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if len(xs) > 1 and bool(np.any(xs[1:] < xs[:-1])):
+        order = np.argsort(xs, kind="stable")
+        xs, ys = xs[order], ys[order]
+    return RunPoints(xs, ys)
+
+
+def grid(runs: Sequence[RunPoints], buckets: int) -> Grid:
+    """The shared grid of every run of a chart (all groups together, so their lines line up)."""
+    present = [r.x for r in runs if len(r.x)]
+    if not present:
+        empty = np.empty(0, dtype=np.float64)
+        return Grid(empty, empty)
+    every = np.concatenate(present)
+    lo_x, hi_x = float(every.min()), float(every.max())
+    distinct = np.unique(every)
+    if len(distinct) <= buckets or hi_x == lo_x:
+        return Grid(distinct, np.concatenate(([-np.inf], distinct[:-1])))
+    edges = np.linspace(lo_x, hi_x, buckets + 1)
+    # Bucket of each x: (edges[i], edges[i+1]]; the range's start goes to the first bucket.
+    which = np.clip(np.searchsorted(edges, every, side="left") - 1, 0, buckets - 1)
+    top = np.full(buckets, -np.inf)
+    np.maximum.at(top, which, every)
+    used = np.isfinite(top)
+    lo = np.concatenate(([-np.inf], edges[1:-1]))
+    return Grid(top[used], lo[used])
+
+
+def on_grid(run: RunPoints, g: Grid) -> FloatArray:
+    """The run's value at each grid position: its last value at or before it, inside its range."""
+    out = np.full(len(g.x), np.nan)
+    if len(run.x) == 0 or len(g.x) == 0:
+        return out
+    idx = np.searchsorted(run.x, g.x, side="right") - 1
+    inside = (idx >= 0) & (run.x[-1] > g.lo)
+    out[inside] = run.y[idx[inside]]
+    return out
+
+
+def stats(runs: Sequence[RunPoints], g: Grid) -> Stats:
+    """Mean, min, max, std, stderr and the number of contributing runs at each grid position."""
+    n_x = len(g.x)
+    if not runs or n_x == 0:
+        nan = np.full(n_x, np.nan)
+        return Stats(g.x, nan, nan, nan, nan, nan, np.zeros(n_x, dtype=np.int64))
+    count = np.zeros(n_x, dtype=np.int64)
+    total = np.zeros(n_x)
+    lo = np.full(n_x, np.inf)
+    hi = np.full(n_x, -np.inf)
+    values = [on_grid(r, g) for r in runs]
+    for v in values:
+        has = ~np.isnan(v)
+        count += has
+        total += np.where(has, v, 0.0)
+        np.fmin(lo, v, out=lo)
+        np.fmax(hi, v, out=hi)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        # Squares about the mean (a second pass): sums of squares lose everything to rounding
+        # when a loss sits at 1e4 and differs in the fifth digit.
+        squares = np.zeros(n_x)
+        for v in values:
+            d = v - mean
+            squares += np.where(np.isnan(d), 0.0, d * d)
+        std = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), 0.0)
+        stderr = std / np.sqrt(count)
+    none = count == 0
+    for a in (mean, lo, hi, std, stderr):
+        a[none] = np.nan
+    return Stats(g.x, mean, lo, hi, std, stderr, count)
+
+
+def wire(a: FloatArray) -> list[float | None]:
+    """A float array as JSON numbers, null where NaN."""
+    out: list[float | None] = a.tolist()
+    for i in np.flatnonzero(np.isnan(a)).tolist():
+        out[i] = None
+    return out
