@@ -9,6 +9,7 @@ import { FileBrowser } from "../components/FileBrowser";
 import { RunMedia } from "../components/MediaTab";
 import { RunAlerts } from "../components/RunAlerts";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
+import { graphEntries, ModelGraph } from "../components/ModelGraph";
 import { StateBadge } from "../components/StateBadge";
 import { parseAnsi } from "../lib/ansi";
 import { dateTime, duration, flatten, value } from "../lib/format";
@@ -76,6 +77,7 @@ function Overview({ run }: { run: RunOut }): React.JSX.Element {
   ];
   const config = useMemo(() => Object.entries(flatten(run.config as Record<string, unknown>)).filter(([k]) => !k.startsWith("_")).sort(), [run.config]);
   const summary = useMemo(() => Object.entries(flatten(run.summary as Record<string, unknown>)).filter(([k]) => !k.startsWith("_")).sort(), [run.summary]);
+  const graphs = useMemo(() => graphEntries(run.summary as Record<string, unknown>), [run.summary]);
   return (
     <div className="overview">
       <table className="kv" data-testid="overview">
@@ -114,6 +116,9 @@ function Overview({ run }: { run: RunOut }): React.JSX.Element {
         <KeyValues title="Config" entries={config} testid="config" />
         <KeyValues title="Summary" entries={summary} testid="summary" />
       </div>
+      {graphs.map(([name, path]) => (
+        <ModelGraph key={name} run={run} name={name} path={path} />
+      ))}
     </div>
   );
 }
