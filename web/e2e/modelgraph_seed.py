@@ -15,7 +15,9 @@ import trackwell as wandb
 
 def main() -> None:
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Sequential(nn.Linear(8, 8), nn.Tanh()), nn.Linear(8, 2))
+    model = nn.Sequential(
+        nn.Linear(4, 8), nn.ReLU(), nn.Sequential(nn.Linear(8, 8), nn.Tanh()), nn.Linear(8, 2)
+    )
     run = wandb.init(project="modelgraph", name="watched-mlp")
     run.watch(model, log="all", log_freq=1, log_graph=True)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
