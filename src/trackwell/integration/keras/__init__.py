@@ -8,7 +8,8 @@ Importing this module imports Keras (pick the backend first: ``KERAS_BACKEND=tor
 from __future__ import annotations
 
 from .callback import WandbCallback
+from .eval_callback import WandbEvalCallback
 from .metrics_logger import WandbMetricsLogger
 from .model_checkpoint import WandbModelCheckpoint
 
-__all__ = ["WandbCallback", "WandbMetricsLogger", "WandbModelCheckpoint"]
+__all__ = ["WandbCallback", "WandbEvalCallback", "WandbMetricsLogger", "WandbModelCheckpoint"]
