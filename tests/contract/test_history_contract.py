@@ -10,30 +10,18 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.base import HistoryColumns, HistoryRow, SeriesQuery
 from trackwell.store.history import SqlHistoryStore
 from trackwell.store.sql import history_tables  # noqa: F401  (attaches the tables)
-from trackwell.store.sql.metadata import metadata
 
 RUN = 7
 T0 = 1_700_000_000.0
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = create_engine(db_url)
-    metadata.create_all(eng)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
 
 
 @pytest.fixture
@@ -119,13 +107,24 @@ def test_out_of_order_and_duplicate_steps_are_kept_and_sorted(engine: Engine, st
     assert info.keys[0].last == 5 and info.keys[0].first_step == 5  # last = last logged
 
 
-def test_nested_keys_are_renested_in_rows(engine: Engine, store: SqlHistoryStore) -> None:
-    append(engine, store, [row(0, {"train.loss": 0.5, "train.acc": 1, "val.f1.macro": "n/a", "lr": 0.1})])
+def test_nested_keys_are_renested_in_rows_and_dotted_keys_stay_flat(
+    engine: Engine, store: SqlHistoryStore
+) -> None:
+    """Keys with paths (logged nested) come back nested; keys without (logged with dots) flat.
+    More in test_history_key_paths.py."""
+    paths = {
+        "train.loss": ("train", "loss"),
+        "train.acc": ("train", "acc"),
+        "val.f1.macro": ("val", "f1", "macro"),
+    }
+    values = {"train.loss": 0.5, "train.acc": 1, "val.f1.macro": "n/a", "lr": 0.1, "lr.group0": 0.2}
+    append(engine, store, [HistoryRow(0, T0, 0.0, values, paths=paths)])
     with engine.connect() as conn:
         (r,) = store.rows(conn, RUN, None, None, None, 10).rows
         names = [k.key for k in store.keys(conn, RUN).keys]
     assert r["train"] == {"loss": 0.5, "acc": 1} and r["val"] == {"f1": {"macro": "n/a"}} and r["lr"] == 0.1
-    assert names == ["lr", "train.acc", "train.loss", "val.f1.macro"]
+    assert r["lr.group0"] == 0.2
+    assert names == ["lr", "lr.group0", "train.acc", "train.loss", "val.f1.macro"]
 
 
 def test_non_numeric_keys_give_empty_series(engine: Engine, store: SqlHistoryStore) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from trackwell.store.history.values import is_number, nest, wire_float
+from trackwell.store.history.values import is_number, wire_float
 
 
 def test_what_counts_as_a_number() -> None:
@@ -19,9 +19,3 @@ def test_non_finite_floats_on_the_wire() -> None:
         "-Infinity",
         2.5,
     ]
-
-
-def test_nest_rebuilds_dicts_and_never_loses_a_value() -> None:
-    assert nest({"a.b": 1, "a.c.d": 2, "e": 3}) == {"a": {"b": 1, "c": {"d": 2}}, "e": 3}
-    # "a" is both a value and a parent: the child stays flat next to it
-    assert nest({"a.b": 2, "a": 1}) == {"a": 1, "a.b": 2}

@@ -8,7 +8,9 @@ memory stays one page (bounded by the server) plus one slice.
 
 The rows are the ones the JSON rows endpoint gives (``GET .../history/rows``): the same keys per
 row (a key a row does not hold is absent, not None), ints as ints, NaN and ±inf as floats,
-non-numeric values decoded from their JSON text, dotted keys re-nested (``schema.nesting``).
+non-numeric values decoded from their JSON text, and keys logged nested put back at their paths
+(a column's ``trackwell.path`` metadata; ``schema.nesting``) while keys logged with dots in them
+stay flat.
 
 Imports: numpy and pyarrow, both on first use of a full-resolution read; pandas only when a
 DataFrame is asked for.
@@ -23,7 +25,7 @@ from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from trackwell.apis.values import decode
-from trackwell.schema.nesting import nest
+from trackwell.schema.nesting import Path, nest, path_of_json
 from trackwell.sdk.api_client import ApiClient
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ Row = dict[str, Any]
 SLICE_ROWS = 8192  # rows turned into dicts at a time
 FRAME_PAGE_ROWS = 250_000  # a DataFrame read in a few pages: the server reads one while the last arrives
 _ENCODING = b"trackwell.encoding"
+_PATH = b"trackwell.path"
 _NEXT_MIN_STEP = b"trackwell.next_min_step"
 
 
@@ -76,6 +79,17 @@ def pages(
 
 def _is_json(field: pa.Field) -> bool:
     return bool(field.metadata) and field.metadata.get(_ENCODING) == b"json"
+
+
+def _paths(schema: pa.Schema) -> dict[str, Path]:
+    """The logged path of each column that came from a nested dict (the server's field metadata)."""
+    out: dict[str, Path] = {}
+    for field in schema:
+        text = field.metadata.get(_PATH) if field.metadata else None
+        path = path_of_json(text.decode()) if text else None
+        if path is not None:
+            out[field.name] = path
+    return out
 
 
 def _values(array: pa.Array, is_json: bool) -> list[Any]:
@@ -128,14 +142,16 @@ def _slice_rows(table: pa.Table, nested: bool) -> list[Row]:
     for name, values, positions in sparse:
         for at, value in zip(positions, values, strict=True):
             rows[at][name] = value
-    if nested and any("." in name for name in table.schema.names):
-        rows = [nest(row) for row in rows]
+    paths = _paths(table.schema) if nested else None
+    if paths:
+        rows = [nest(row, paths) for row in rows]
     return rows
 
 
 def rows_of(table: pa.Table, nested: bool = True) -> Iterator[Row]:
-    """The page's rows, built one slice at a time as they are consumed; ``nested``: dotted keys
-    re-nested (whole rows), else left flat (rows picked by ``keys``, as wandb returns them)."""
+    """The page's rows, built one slice at a time as they are consumed; ``nested``: keys logged
+    nested put back at their paths (whole rows), else left flat (rows picked by ``keys``, as
+    wandb returns them)."""
     slices = (table.slice(start, SLICE_ROWS) for start in range(0, table.num_rows, SLICE_ROWS))
     return chain.from_iterable(_slice_rows(part, nested) for part in slices)
 
@@ -208,7 +224,8 @@ def frame(
     stream: str,
 ) -> Any:
     """Every row as one DataFrame, equal to ``pandas.DataFrame.from_records`` of the rows (with
-    dotted keys, whose cells are nested dicts, it is built from the rows)."""
+    keys logged nested, whose cells are dicts, it is built from the rows; a key logged with dots
+    in it is its own column, ``a.b``)."""
     import pandas as pd
 
     tables = list(
@@ -221,7 +238,7 @@ def frame(
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return pd.DataFrame.from_records([])
-    if not keys and any("." in name for t in tables for name in t.schema.names):
+    if not keys and any(_paths(t.schema) for t in tables):
         return pd.DataFrame.from_records([row for t in tables for row in rows_of(t)])
     frames = [_page_frame(t) for t in tables]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from trackwell.schema.nesting import flatten
 from trackwell.schema.records import (
     AlertRecord,
     ArtifactRecord,
@@ -29,7 +30,6 @@ from trackwell.schema.records import (
     SummaryRecord,
 )
 from trackwell.schema.runs import RunOut
-from trackwell.service.history import flatten_values
 from trackwell.store.base import FileEntry, HistoryRow, RunChanges
 
 # The row's own fields: kept out of a history row's values (the SDK may echo them there).
@@ -114,13 +114,19 @@ def _add_history(p: BatchChanges, record: HistoryRecord) -> None:
     raw = record.values
     if "_step" in raw or "_timestamp" in raw or "_runtime" in raw:
         raw = {k: v for k, v in raw.items() if k not in _ROW_FIELDS}
-    values = flatten_values(raw)
+    values, paths, clashes = flatten(raw)
+    if clashes:
+        p.warnings.append(
+            f"history key(s) {', '.join(map(repr, clashes))} logged twice in one row (seq {record.seq}), "
+            "flat and nested under the same dotted name; one series holds one value a row, the "
+            "nested value was kept (rename one of them)"
+        )
     if p.last_step is not None and record.step < p.last_step:
         p.warnings.append(
             f"history step {record.step} (seq {record.seq}) is lower than the run's last step "
             f"{p.last_step}; the row was kept out of order"
         )
-    row = HistoryRow(record.step, record.timestamp, record.runtime, values, record.seq)
+    row = HistoryRow(record.step, record.timestamp, record.runtime, values, record.seq, paths)
     last = p.history[-1] if p.history else None
     if isinstance(last, list):
         last.append(row)

@@ -1,7 +1,9 @@
 """Metric history: how logged values become series, and the reads charts and exports make.
 
 Nested dicts are flattened with '.' on the way in so each leaf is one plottable series (wandb shows
-``{"a": {"b": 1}}`` as ``a.b``). A dict carrying ``_type`` is a media or table reference, one value.
+``{"a": {"b": 1}}`` as ``a.b``), and each such key's path is stored with it, so reads give back
+``{"a": {"b": 1}}`` nested and ``{"a.b": 1}`` flat (``schema.nesting``). A dict carrying ``_type``
+is a media or table reference, one value.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any, Literal
 
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.history import HistoryKeys, HistoryRows, ProjectHistoryKeys, SeriesResponse
+from trackwell.schema.nesting import flatten
 from trackwell.service.history_arrow import Compression, frame_to_ipc
 from trackwell.service.runs import run_not_found
 from trackwell.store.base import Database, RunKey, SeriesQuery, StoredRun
@@ -21,18 +24,10 @@ MAX_ROWS = 10_000
 MAX_FRAME_ROWS = 1_000_000  # rows per columnar page (the store caps it further for wide runs)
 
 
-def flatten_values(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"a": {"b": 1}, "c": 2}`` -> ``{"a.b": 1, "c": 2}``; media references stay whole."""
-    if not prefix and not any(type(v) is dict for v in values.values()):
-        return dict(values)  # the common case: a flat row of scalars (the ingest hot path)
-    flat: dict[str, Any] = {}
-    for key, value in values.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value and "_type" not in value:
-            flat.update(flatten_values(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
+def flatten_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"a": {"b": 1}, "c": 2}`` -> ``{"a.b": 1, "c": 2}``; media references stay whole (config
+    and summary leaves for parameter importance; history rows keep their paths, ``flatten``)."""
+    return flatten(values)[0]
 
 
 class HistoryService:

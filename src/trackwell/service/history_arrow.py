@@ -14,6 +14,10 @@ then one column per key, sorted by name, nulls where a row does not hold the key
   with floats) is a utf8 column of each value's JSON text (NaN/Infinity as bare tokens), and its
   field carries the metadata ``trackwell.encoding = json``.
 
+A key that came from a nested dict (``a.b`` from ``{"a": {"b": 1}}``) also carries the field
+metadata ``trackwell.path``: the JSON list of labels it was logged under (``["a","b"]``); a key
+without it was logged as it is, dots and all (``trackwell.schema.nesting``).
+
 The schema metadata ``trackwell.next_min_step`` is the cursor of the next page (absent at the end).
 """
 
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from trackwell.schema.nesting import path_json
 from trackwell.store.base import HistoryFrame
 from trackwell.store.history.values import dumps
 
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 ENCODING = b"trackwell.encoding"
+PATH = b"trackwell.path"
 NEXT_MIN_STEP = b"trackwell.next_min_step"
 Compression = Literal["none", "zstd", "lz4"]
 
@@ -59,13 +65,15 @@ def frame_to_arrow(frame: HistoryFrame) -> pa.RecordBatch:
     }
     # A logged key named like a system column wins, as in the JSON rows ({"_step": .., **values}).
     for key in sorted(frame.numbers.keys() | frame.others.keys()):
+        path = frame.paths.get(key)
+        field_meta = {PATH: (path_json(path) or "").encode()} if path is not None else {}
         if frame.others.get(key):
             array = pa.array(_json_column(frame, key, n), pa.string())
-            columns[key] = (pa.field(key, pa.string(), metadata={ENCODING: b"json"}), array)
+            columns[key] = (pa.field(key, pa.string(), metadata={ENCODING: b"json", **field_meta}), array)
             continue
         values, present = frame.numbers[key]
         array = pa.array(values, mask=None if present is None else ~present)
-        columns[key] = (pa.field(key, array.type), array)
+        columns[key] = (pa.field(key, array.type, metadata=field_meta or None), array)
     meta: dict[bytes, bytes] = {}
     if frame.next_min_step is not None:
         meta[NEXT_MIN_STEP] = str(frame.next_min_step).encode()

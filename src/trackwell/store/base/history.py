@@ -4,7 +4,7 @@ the :class:`HistoryStore` interface."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
@@ -22,7 +22,8 @@ class HistoryRow:
     ``values`` is flat: nested dicts were joined with '.' by the caller (``a.b``), so each key is one
     series. Numbers (int, float incl. NaN/±Inf; not bool) go to compressed columnar chunks; every
     other value (str, bool, None, lists, media references) to the row store, so full rows can be
-    rebuilt for export.
+    rebuilt for export. ``paths`` holds the labels each key that came from nesting was logged under
+    (``{"a.b": ("a", "b")}``; ``trackwell.schema.nesting``); a key not in it was logged as it is.
     """
 
     step: int
@@ -30,12 +31,14 @@ class HistoryRow:
     runtime: float
     values: dict[str, Any]
     seq: int = 0
+    paths: Mapping[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryColumns:
     """Rows given column-wise (what a fast training loop sends): row ``i`` is ``steps[i]``,
-    ``timestamps[i]``, ``runtimes[i]`` and ``{key: columns[key][i]}``. Keys are flat."""
+    ``timestamps[i]``, ``runtimes[i]`` and ``{key: columns[key][i]}``. Keys are as logged (flat:
+    no paths)."""
 
     steps: Sequence[int]
     timestamps: Sequence[float]
@@ -51,7 +54,8 @@ class HistoryFrame:
     ``numbers[key] = (values, present)``: an int64 or float64 array as long as the page and a bool
     array saying which rows hold the key (None: every row does). ``others[key]`` maps row index to
     each value that is not a number of that one type (strings, bools, lists, media references,
-    None, or ints where the key's chunks hold floats). Keys are flat (``a.b``).
+    None, or ints where the key's chunks hold floats). Keys are flat (``a.b``); ``paths`` holds the
+    logged path of each key of the page that came from nesting (``HistoryRow.paths``).
     """
 
     steps: Any
@@ -60,6 +64,7 @@ class HistoryFrame:
     numbers: dict[str, tuple[Any, Any]]
     others: dict[str, dict[int, Any]]
     next_min_step: int | None
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,9 @@ class HistoryStore(Protocol):
         limit: int,
         stream: Stream = "history",
     ) -> HistoryRows:
-        """Full-resolution rows (values re-nested on '.'), with ``_step``, ``_timestamp``, ``_runtime``."""
+        """Full-resolution rows with ``_step``, ``_timestamp``, ``_runtime``; values at the paths
+        they were logged under (``HistoryRow.paths``), other keys as they are. With ``keys``, the
+        rows holding any of them, flat: ``{"a.b": ...}`` by the names asked for."""
 
     def frame(
         self,
@@ -128,6 +135,7 @@ class HistoryStore(Protocol):
         limit: int,
         stream: Stream = "history",
     ) -> HistoryFrame:
-        """The rows :meth:`rows` reads, column-wise and not re-nested, paged by the same cursor."""
+        """The rows :meth:`rows` reads, column-wise and flat (with the keys' paths in
+        ``HistoryFrame.paths``), paged by the same cursor."""
 
     def delete_run(self, conn: Connection, run_pk: int) -> None: ...

@@ -2,7 +2,7 @@
 shared SQL database, with min/max-preserving downsampling for charts.
 
 Modules: ``codec`` (arrays <-> compressed blobs), ``downsample`` (M4), ``values`` (what is a number,
-non-finite floats on the wire, re-nesting), ``chunks`` (chunk payloads and batched writes),
+non-finite floats on the wire), ``chunks`` (chunk payloads and batched writes),
 ``writer``/``reader`` (SQL), ``sql_store`` (the ``HistoryStore`` implementation).
 May import ``trackwell.schema``, ``trackwell.store.base``, ``trackwell.store.sql``, SQLAlchemy,
 numpy and zstandard.

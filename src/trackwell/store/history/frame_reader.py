@@ -25,6 +25,7 @@ from trackwell.store.base import HistoryFrame, Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import IntArray, OtherPayload
 from trackwell.store.history.pages import RowPage, read_page
+from trackwell.store.history.reader import read_paths
 from trackwell.store.history.writer import check_stream
 from trackwell.store.sql.dialect import fetch_all
 from trackwell.store.sql.history_tables import history_chunks, history_key_stats, history_other_chunks
@@ -70,6 +71,8 @@ def read_frame(
     frame = HistoryFrame(
         page.steps, page.timestamps, page.runtimes, numbers, dict(others), page.next_min_step
     )
+    paths = read_paths(conn, run_pk, stream, wanted)
+    frame.paths = {key: path for key, path in paths.items() if key in numbers or key in others}
     return frame if wanted is None else _rows_with_any(frame)
 
 
@@ -178,5 +181,11 @@ def _rows_with_any(frame: HistoryFrame) -> HistoryFrame:
     numbers = {k: (v, None if p is None or p.all() else p) for k, (v, p) in numbers.items()}
     others = {key: {int(new_index[i]): v for i, v in values.items()} for key, values in frame.others.items()}
     return HistoryFrame(
-        frame.steps[keep], frame.timestamps[keep], frame.runtimes[keep], numbers, others, frame.next_min_step
+        frame.steps[keep],
+        frame.timestamps[keep],
+        frame.runtimes[keep],
+        numbers,
+        others,
+        frame.next_min_step,
+        frame.paths,
     )

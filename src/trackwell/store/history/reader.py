@@ -14,11 +14,12 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.history import HistoryKey, HistoryKeys, HistoryRows, KeyUsage
+from trackwell.schema.nesting import Path, nest, path_of_json
 from trackwell.store.base import Stream
 from trackwell.store.history import chunks
 from trackwell.store.history.chunks import IntArray, OtherPayload
 from trackwell.store.history.pages import read_page
-from trackwell.store.history.values import loads, nest, wire_float, wire_value
+from trackwell.store.history.values import loads, wire_float, wire_value
 from trackwell.store.history.writer import check_stream
 from trackwell.store.sql.history_tables import (
     history_chunks,
@@ -51,6 +52,27 @@ def read_keys(conn: Connection, run_pk: int, stream: Stream) -> HistoryKeys:
 
 
 _KEYS_IN_BATCH = 500  # run pks per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+def read_paths(conn: Connection, run_pk: int, stream: Stream, keys: Sequence[str] | None) -> dict[str, Path]:
+    """The logged path of each of the run's keys (of ``keys``, when given) that came from nesting."""
+    k = history_key_stats
+    base = select(k.c.key, k.c.path).where(k.c.run_pk == run_pk, k.c.stream == stream, k.c.path.is_not(None))
+    if keys is None:
+        stmts = [base]
+    else:
+        wanted = list(dict.fromkeys(keys))
+        stmts = [
+            base.where(k.c.key.in_(wanted[i : i + _KEYS_IN_BATCH]))
+            for i in range(0, len(wanted), _KEYS_IN_BATCH)
+        ]
+    out: dict[str, Path] = {}
+    for stmt in stmts:
+        for key, text in conn.execute(stmt):
+            path = path_of_json(text)
+            if path is not None:
+                out[key] = path
+    return out
 
 
 def read_keys_of_runs(conn: Connection, run_pks: Sequence[int], stream: Stream) -> list[KeyUsage]:
@@ -106,12 +128,15 @@ def read_rows(
         return HistoryRows(rows=[], next_min_step=next_min_step)
     wanted = set(keys) if keys is not None else None
     values = _page_values(conn, run_pk, stream, rows, steps, wanted)
+    # Whole rows come back in their logged shape; rows picked by key are flat by the names asked
+    # for, as the Api's scan_history(keys=...) gives them (and the UI looks values up by name).
+    paths = read_paths(conn, run_pk, stream, None) if keys is None else {}
     out: list[dict[str, Any]] = []
     for i, (step, t, r) in enumerate(zip(steps.tolist(), ts.tolist(), rt.tolist(), strict=True)):
         vals = values[i]
         if wanted is not None and not vals:
             continue  # a row without any of the requested keys
-        out.append({"_step": step, "_timestamp": t, "_runtime": r, **nest(vals)})
+        out.append({"_step": step, "_timestamp": t, "_runtime": r, **nest(vals, paths)})
     return HistoryRows.model_construct(rows=out, next_min_step=next_min_step)
 
 

@@ -1,5 +1,5 @@
-"""Value rules of the history store: what counts as a number, non-finite floats on the wire, and
-re-nesting flat keys (``nest``, shared with the client in ``trackwell.schema.nesting``).
+"""Value rules of the history store: what counts as a number and non-finite floats on the wire
+(flat keys back in their logged shape: ``trackwell.schema.nesting``, shared with the client).
 
 Kept apart from the SQL code because readers and writers must agree on these rules exactly.
 """
@@ -10,9 +10,7 @@ import json
 import math
 from typing import Any, Literal
 
-from trackwell.schema.nesting import nest
-
-__all__ = ["dumps", "is_number", "loads", "nest", "wire_float", "wire_value"]
+__all__ = ["dumps", "is_number", "loads", "wire_float", "wire_value"]
 
 NonFinite = Literal["NaN", "Infinity", "-Infinity"]
 

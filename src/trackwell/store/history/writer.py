@@ -45,7 +45,13 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
     rt = np.fromiter((r.runtime for r in rows), np.float64, n)
     numeric: dict[str, tuple[list[int], list[Any]]] = {}
     odd_rows: list[tuple[int, dict[str, Any]]] = []
+    paths: dict[str, tuple[str, ...]] = {}  # keys from nesting: the last shape logged wins
     for i, row in enumerate(rows):
+        if row.paths is not None:
+            paths.update(row.paths)
+        elif paths:  # rare: a key logged nested, then flat again
+            for key in row.values.keys() & paths.keys():
+                del paths[key]
         odd: dict[str, Any] | None = None
         for key, value in row.values.items():
             kind = type(value)  # is_number() inlined: this loop runs once per logged point
@@ -65,7 +71,7 @@ def append_rows(conn: Connection, run_pk: int, rows: Sequence[HistoryRow], strea
         key: Points(np.array(idx, dtype=np.int64), np.array(vals), vals[-1])
         for key, (idx, vals) in numeric.items()
     }
-    _store(conn, run_pk, stream, steps, ts, rt, points, odd_rows)
+    _store(conn, run_pk, stream, steps, ts, rt, points, odd_rows, paths)
 
 
 def append_columns(conn: Connection, run_pk: int, block: HistoryColumns, stream: Stream) -> None:
@@ -98,7 +104,7 @@ def append_columns(conn: Connection, run_pk: int, block: HistoryColumns, stream:
                 odd_by_row.setdefault(i, {})[key] = value
         if idx:
             points[key] = Points(np.array(idx, dtype=np.int64), np.array(vals), vals[-1])
-    _store(conn, run_pk, stream, steps, ts, rt, points, sorted(odd_by_row.items()))
+    _store(conn, run_pk, stream, steps, ts, rt, points, sorted(odd_by_row.items()), {})
 
 
 def _numeric_column(column: Sequence[Any]) -> IntArray | FloatArray | None:
@@ -126,9 +132,10 @@ def _store(
     rt: FloatArray,
     numeric: dict[str, Points],
     odd_rows: list[tuple[int, dict[str, Any]]],
+    paths: dict[str, tuple[str, ...]],
 ) -> None:
     """Shared by both entry points: ``numeric`` holds each key's numbers, ``odd_rows`` each row's
-    non-numeric values."""
+    non-numeric values, ``paths`` the logged path of each key that came from nesting."""
     state = conn.execute(
         select(history_streams).where(history_streams.c.run_pk == run_pk, history_streams.c.stream == stream)
     ).first()
@@ -154,7 +161,7 @@ def _store(
         _check_key(key)
     existing = load_stats(conn, run_pk, stream, list(stats.keys() | numeric.keys()))
     chunk_writes.append_numeric(conn, run_pk, stream, numeric, steps, rownos, existing, stats)
-    write_stats(conn, run_pk, stream, existing, stats)
+    write_stats(conn, run_pk, stream, existing, stats, paths)
 
     values = {
         "row_count": first_row + n,

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from trackwell.schema.nesting import path_json
 from trackwell.store.base import Stream
 from trackwell.store.history.values import dumps
 from trackwell.store.sql.history_tables import history_key_stats
@@ -59,8 +60,15 @@ def load_stats(conn: Connection, run_pk: int, stream: Stream, keys: list[str]) -
 
 
 def write_stats(
-    conn: Connection, run_pk: int, stream: Stream, existing: dict[str, Row[Any]], stats: dict[str, KeyStats]
+    conn: Connection,
+    run_pk: int,
+    stream: Stream,
+    existing: dict[str, Row[Any]],
+    stats: dict[str, KeyStats],
+    paths: dict[str, tuple[str, ...]],
 ) -> None:
+    """Merge the batch's stats into the stored rows; each key's path becomes the one this batch
+    logged it under (None: as it is), so a key's rows read back in the shape last logged."""
     t = history_key_stats
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
@@ -76,6 +84,7 @@ def write_stats(
             "last_value": dumps(ks.last_value),
             "last_row": ks.last_row,
             "open_chunk": ks.open_chunk,
+            "path": path_json(paths.get(key)) if paths else None,
         }
         if old is None:
             inserts.append({"run_pk": run_pk, "stream": stream, "key": key, **values})

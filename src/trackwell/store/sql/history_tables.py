@@ -10,7 +10,8 @@ columnar chunks of a few thousand points (see docs/adr/0001-history-storage.md):
 * ``history_other_chunks``: the rows' non-numeric values (strings, bools, None, lists, media
   references) as compressed JSON, so full rows can be rebuilt for export.
 * ``history_key_stats``: per (run, stream, key) counters kept up to date on append, so listing keys
-  and runs never decodes a chunk.
+  and runs never decodes a chunk; also the key's logged path (``a.b`` from ``{"a": {"b": 1}}`` vs
+  ``{"a.b": 1}``), so rows are read back in the shape they were logged.
 
 Runs are addressed by their integer primary key ``run_pk`` without a foreign key: the runs table
 belongs to the metadata store, and ``HistoryStore.delete_run`` cleans up.
@@ -123,6 +124,10 @@ history_key_stats = Table(
     Column("last_row", BigInteger, nullable=True),
     # id of this key's numeric chunk still open for appends
     Column("open_chunk", BigInteger, nullable=True),
+    # the labels the key was logged under when it came from a nested dict (JSON list: ["a", "b"]
+    # for {"a": {"b": 1}}); None for a key logged as it is, dots and all ({"a.b": 1}). Reads put
+    # values back at their paths (trackwell.schema.nesting); the last shape logged wins.
+    Column("path", NulSafeText, nullable=True),
     PrimaryKeyConstraint("run_pk", "stream", "key"),
 )
 
