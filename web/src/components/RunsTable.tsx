@@ -13,11 +13,12 @@ import {
   type VisibilityState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, startTransition, useEffect, useMemo, useRef, useState } from "react";
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
 import { groupColor, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
+import { useColumnResize, type OnColumnWidth } from "./ColumnResize";
 import { StateBadge } from "./StateBadge";
 
 export interface TableRun {
@@ -89,6 +90,11 @@ interface Props {
   onToggleSelected: (key: string) => void;
   sorting: SortingState;
   onSorting: (s: SortingState) => void;
+  /** Headers other than the column's key (`loss (min)` for a define_metric summary) and their tooltips. */
+  labels?: ReadonlyMap<string, { label: string; title: string }>;
+  /** Column widths the user dragged, by column id; `onColumnWidth` keeps a new one (null: default). */
+  widths?: Readonly<Record<string, number>>;
+  onColumnWidth?: OnColumnWidth;
 }
 
 const CTRL_WIDTH = 64; // the checkbox and eye column
@@ -102,17 +108,19 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const [filled, setFilled] = useState(false);
   useEffect(() => startTransition(() => setFilled(true)), []);
   const rows = filled ? p.rows : NO_ROWS;
+  const resize = useColumnResize(p.widths, p.onColumnWidth);
+  const { sizes } = resize;
   const columns = useMemo<ColumnDef<TableRun>[]>(
     () =>
       p.columnIds.map((id) => ({
         id,
-        header: columnLabel(id),
+        header: p.labels?.get(id)?.label ?? columnLabel(id),
         accessorFn: (r: TableRun) => sortValue(columnValue(r, id)),
         sortUndefined: "last",
-        size: id === "name" ? 220 : id === "notes" ? 200 : 120,
+        size: sizes[id] ?? (id === "name" ? 220 : id === "notes" ? 200 : 120),
         cell: (ctx) => renderCell(ctx.row.original, id),
       })),
-    [p.columnIds],
+    [p.columnIds, p.labels, sizes],
   );
   const table = useReactTable({
     data: rows,
@@ -160,10 +168,16 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     pinnedOffsets.set(c.id, off);
     off += c.getSize();
   }
+  // Keyed by id and width: the virtualizer lays its columns out again when one is resized (it
+  // recomputes only when an option such as this one changes, not when estimateSize's answer does).
+  const centerKey = JSON.stringify(centerCols.map((c) => [c.id, c.getSize()]));
+  const centerIds = useMemo(() => (JSON.parse(centerKey) as [string, number][]).map(([id]) => id), [centerKey]);
+  const getColumnKey = useCallback((i: number) => centerIds[i] ?? i, [centerIds]);
   const columnsVirtual = useVirtualizer({
     horizontal: true,
     count: centerCols.length,
     getScrollElement: () => scroller.current,
+    getItemKey: getColumnKey,
     estimateSize: (i) => centerCols[i]?.getSize() ?? 120,
     paddingStart: off,
     overscan: 2,
@@ -205,7 +219,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               key={h.id}
               className={`rt-cell rt-th${c.left !== null ? " pinned" : ""}`}
               style={cellStyle(c)}
-              title={`${columnLabel(h.id)}: click to sort, shift-click adds a sort key`}
+              title={`${p.labels?.get(h.id)?.title ?? columnLabel(h.id)}: click to sort, shift-click adds a sort key`}
             >
               <button className="th-sort" onClick={h.column.getToggleSortingHandler()} data-col={h.id}>
                 {flexRender(h.column.columnDef.header, h.getContext())}
@@ -221,6 +235,7 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
                   <path d="M3 1h4v3l1.5 1.5H1.5L3 4zM5 5.5V9.5" stroke="currentColor" fill="none" />
                 </svg>
               </button>
+              {resize.handle(h.id, p.labels?.get(h.id)?.label ?? columnLabel(h.id), c.width)}
             </div>
           );
         })}

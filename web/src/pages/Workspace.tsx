@@ -26,6 +26,9 @@ import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/s
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
+import { ColumnPicker } from "../components/ColumnPicker";
+import { SplitBody, useSplit } from "../components/WorkspaceSplit";
+import { parseWidths, summaryColumnLabels } from "../lib/runColumns";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
@@ -109,6 +112,18 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
 
   const columnIds = useMemo(() => ["name", "state", "created", "runtime", "group", "job_type", "tags", "notes", ...configKeys.map((k) => `c:${k}`), ...summaryKeys.map((k) => `s:${k}`)], [configKeys, summaryKeys]);
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
+  // Table beside the charts, narrow run list (names only) or full-width table; dragged column
+  // widths; define_metric summaries headed `loss (min)`. Kept per user and project in the browser.
+  const [split, setSplit] = useSplit(store);
+  const listVisibility = useMemo(() => Object.fromEntries(columnIds.filter((c) => c !== "name").map((c) => [c, false])), [columnIds]);
+  const [storedWidths, setWidths] = usePersisted<unknown>(`${store}:colWidths`, {});
+  const widths = useMemo(() => parseWidths(storedWidths), [storedWidths]);
+  const onColumnWidth = useCallback(
+    (id: string, w: number | null) => setWidths(Object.fromEntries([...Object.entries(widths).filter(([k]) => k !== id), ...(w === null ? [] : [[id, w]])])),
+    [widths, setWidths],
+  );
+  const columnLabels = useMemo(() => summaryColumnLabels(rows.map((r) => ({ summary: r.summary, definitions: r.run.metric_definitions }))), [rows]);
+  const pickerLabel = useCallback((id: string) => columnLabels.get(id)?.label ?? columnLabel(id), [columnLabels]);
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
   // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
@@ -318,21 +333,12 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           </button>
         </div>
       )}
-      {showPicker && (
-        <div className="column-picker" data-testid="column-picker">
-          {columnIds.map((c) => (
-            <label key={c}>
-              <input type="checkbox" checked={!hiddenCols.includes(c)} onChange={() => setHiddenCols(toggle(hiddenCols, c))} /> {c.startsWith("c:") ? "config." : c.startsWith("s:") ? "summary." : ""}
-              {columnLabel(c)}
-            </label>
-          ))}
-        </div>
-      )}
-      <div className="ws-body">
+      {showPicker && <ColumnPicker columnIds={columnIds} hidden={hiddenCols} labelOf={pickerLabel} onChange={setHiddenCols} />}
+      <SplitBody split={split} onSplit={setSplit}>
         <RunsTable
           rows={filtered}
           columnIds={columnIds}
-          visibility={visibility}
+          visibility={split.mode === "list" ? listVisibility : visibility}
           pinned={pinnedColumns}
           groupBy={groupBy}
           hidden={hidden}
@@ -345,6 +351,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           onToggleSelected={onToggleSelected}
           sorting={sorting}
           onSorting={onSorting}
+          labels={columnLabels}
+          widths={widths}
+          onColumnWidth={onColumnWidth}
         />
         <div className="panels">
           <div className="panels-toolbar">
@@ -419,7 +428,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
             />
           )}
         </div>
-      </div>
+      </SplitBody>
     </div>
   );
 }
