@@ -1,20 +1,27 @@
-"""What the Keras callbacks cost ``model.fit``: step time of a tiny model with and without each.
+"""What the Keras callbacks cost ``model.fit``, per training step of a tiny model, by thread.
 
 A tiny MLP (8 -> 32 -> 32 -> 1, batch 64, Adam, Keras 3 on torch, CPU, one torch thread) fits
 ``STEPS_PER_EPOCH`` batches per epoch with a small validation set, in an offline run, once per variant
-per round, the variants interleaved round by round so drift on a shared machine hits each alike:
+per round; the variants are interleaved round by round (each round starting at another one) so drift
+on a shared machine hits each alike. Variants: no callback; a no-op batch hook that is not
+async-safe (what Keras itself charges the training thread for any such callback: it then converts
+every batch's logs on the training thread instead of its callback thread); Keras' own
+``ModelCheckpoint``; and each trackwell callback in its default and documented settings.
 
-* no callback;
-* ``WandbCallback(save_model=False)`` (a row per epoch, best_<monitor> in the summary);
-* ``WandbCallback()`` (wandb's default: also saves the best model, files + artifact, at each
-  improvement: a per-epoch cost, reported against the whole epoch);
-* ``WandbMetricsLogger()`` (per epoch) and ``WandbMetricsLogger(log_freq="batch")`` (the worst case:
-  a row and a learning-rate read every batch);
-* ``WandbModelCheckpoint(".../model.keras")`` (Keras' own save every epoch, plus the artifact).
+Per training step, medians over the rounds, CPU time (not wall time) so other processes on the
+machine move the numbers less:
 
-Step time is CPU time of this process (every thread: Keras' loop and the SDK's threads) over the
-whole ``fit``, divided by the number of training steps, so per-epoch work (validation, saving) is
-spread over the epoch as a user experiences it. The load average is printed with the numbers.
+* **training thread**: the whole ``fit`` on the thread that runs it, and its A/B difference from the
+  no-callback fit of the same round (median of the paired differences, ± half their IQR: the
+  machine's noise, often larger than 1% on a loaded 2-core machine);
+* **in the callback's hooks** (measured directly, to the microsecond): on the training thread, and on
+  Keras' callback thread where Keras runs async-safe batch hooks; Keras' own ``model.save`` inside
+  them is counted apart (plain ``ModelCheckpoint`` pays it too);
+* **SDK threads**: CPU of the SDK's ``trackwell-*`` threads (the processor that applies and writes
+  the rows, artifact staging) beyond the no-callback fit of the same round.
+
+The headline ("cost per step, all threads") adds the hooks on every thread and the SDK threads: the
+CPU a callback adds to training, wherever it runs. Target: under 1% of the step.
 
 Run: ``.venv/bin/python -m benchmarks.integration_keras_bench [--quick]``.
 """
@@ -32,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Result
+from benchmarks.thread_cpu import HookClock, paired_overhead, sdk_threads_cpu
 
 STEPS_PER_EPOCH = 200
 BATCH = 64
+NO_CALLBACK = "no callback"
+KERAS_SYNC = "a no-op batch hook, not async-safe (Keras' own cost)"
 
 
 def _variants(tmp: Path) -> dict[str, Callable[[], list[Any]]]:
@@ -48,10 +58,8 @@ def _variants(tmp: Path) -> dict[str, Callable[[], list[Any]]]:
 
     fits = itertools.count()
     return {
-        "no callback": lambda: [],
-        # Keras' own price of any callback with a batch hook: synchronous dispatch and logs
-        # converted to Python floats every batch.
-        "a no-op batch hook (Keras' own cost)": lambda: [BatchHook()],
+        NO_CALLBACK: lambda: [],
+        KERAS_SYNC: lambda: [BatchHook()],
         "keras ModelCheckpoint (every epoch)": lambda: [
             keras.callbacks.ModelCheckpoint(str(tmp / "plain" / "model.keras"))
         ],
@@ -61,8 +69,12 @@ def _variants(tmp: Path) -> dict[str, Callable[[], list[Any]]]:
         "WandbCallback() (saves the best model)": lambda: [
             WandbCallback(log_best_prefix=f"best{next(fits)}_")
         ],
+        "WandbCallback(save_model=False, log_batch_frequency=1)": lambda: [
+            WandbCallback(save_model=False, log_batch_frequency=1)
+        ],
         "WandbMetricsLogger()": lambda: [WandbMetricsLogger()],
         "WandbMetricsLogger(log_freq='batch')": lambda: [WandbMetricsLogger(log_freq="batch")],
+        "WandbMetricsLogger(log_freq=10)": lambda: [WandbMetricsLogger(log_freq=10)],
         "WandbModelCheckpoint (every epoch)": lambda: [
             WandbModelCheckpoint(str(tmp / "ckpt" / "model.keras"))
         ],
@@ -72,6 +84,7 @@ def _variants(tmp: Path) -> dict[str, Callable[[], list[Any]]]:
 HOOKS = (
     "on_train_begin",
     "on_epoch_begin",
+    "on_train_batch_begin",
     "on_train_batch_end",
     "on_batch_end",
     "on_epoch_end",
@@ -79,60 +92,64 @@ HOOKS = (
 )
 
 
-def _time_hooks(callbacks: list[Any]) -> list[float]:
-    """Wrap each hook a callback really implements (Keras' defaults stay untouched: wrapping one would
-    change how Keras dispatches) to add its wall time into the returned one-element list."""
+def _clock_hooks(callbacks: list[Any]) -> HookClock:
+    """Wrap each hook a trackwell callback really implements (Keras' defaults stay untouched: wrapping
+    one would change how Keras dispatches; the class's ``async_safe`` stays as it is)."""
     from keras.src.utils.python_utils import is_default
 
-    spent = [0.0]
+    clock = HookClock()
     for callback in callbacks:
+        if not type(callback).__module__.startswith("trackwell"):
+            continue
         for name in HOOKS:
             hook = getattr(callback, name)
-            if is_default(hook):
-                continue
-
-            def timed(*args: Any, _hook: Any = hook, **kwargs: Any) -> Any:
-                start = time.perf_counter()
-                try:
-                    return _hook(*args, **kwargs)
-                finally:
-                    spent[0] += time.perf_counter() - start
-
-            setattr(callback, name, timed)
-    return spent
+            if not is_default(hook):
+                setattr(callback, name, clock.wrap(hook))
+    return clock
 
 
-_SAVING = [0.0]  # wall seconds inside Keras' own model.save, for the fit being timed
+_SAVING = [0.0]  # CPU seconds inside Keras' own model.save, for the fit being measured
 
 
-def _time_keras_saves(model: Any) -> None:
-    """Count the time in Keras' ``model.save`` (the callbacks call it; it is Keras' cost, which
-    plain ``keras.callbacks.ModelCheckpoint`` pays the same)."""
+def _clock_keras_saves(model: Any) -> None:
+    """Count the CPU time in Keras' ``model.save`` (the callbacks call it on the training thread; it
+    is Keras' cost, which plain ``keras.callbacks.ModelCheckpoint`` pays the same)."""
     save = model.save
 
     def timed(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             return save(*args, **kwargs)
         finally:
-            _SAVING[0] += time.perf_counter() - start
+            _SAVING[0] += time.thread_time() - start
 
     model.save = timed
 
 
-def _fit(model: Any, data: tuple[Any, ...], callbacks: list[Any], epochs: int) -> tuple[float, float, float]:
-    """Per training step of one ``fit``: CPU seconds (all threads of this process), wall seconds inside
-    the callbacks' own hooks, and wall seconds of those inside Keras' ``model.save``."""
+Fit = dict[str, float]  # per training step, seconds: train, sdk, hooks_train, hooks_other, saving
+
+
+def _fit(run: Any, model: Any, data: tuple[Any, ...], callbacks: list[Any], epochs: int) -> Fit:
     x, y, vx, vy = data
-    spent = _time_hooks(callbacks)
+    clock = _clock_hooks(callbacks)
     _SAVING[0] = 0.0
-    start = time.process_time()
+    run._processor.drain()
+    sdk = sdk_threads_cpu()
+    start = time.thread_time()
     model.fit(x, y, batch_size=BATCH, epochs=epochs, validation_data=(vx, vy), verbose=0, callbacks=callbacks)
+    train = time.thread_time() - start
+    run._processor.drain()  # the rows of this fit are applied: their SDK cost is in this fit's numbers
     steps = epochs * STEPS_PER_EPOCH
-    return (time.process_time() - start) / steps, spent[0] / steps, _SAVING[0] / steps
+    return {
+        "train": train / steps,
+        "sdk": (sdk_threads_cpu() - sdk) / steps,
+        "hooks_train": clock.training / steps,
+        "hooks_other": clock.other / steps,
+        "saving": _SAVING[0] / steps,
+    }
 
 
-def bench(rounds: int, epochs: int) -> dict[str, tuple[float, float, float]]:
+def bench(rounds: int, epochs: int) -> dict[str, list[Fit]]:
     os.environ["KERAS_BACKEND"] = "torch"
     import keras
     import numpy as np
@@ -155,65 +172,73 @@ def bench(rounds: int, epochs: int) -> dict[str, tuple[float, float, float]]:
         ]
     )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    _time_keras_saves(model)
-    per_variant: dict[str, list[tuple[float, float, float]]] = {}
+    _clock_keras_saves(model)
+    per_variant: dict[str, list[Fit]] = {}
     with tempfile.TemporaryDirectory(prefix="tw-keras-bench-") as tmp:
         old_cwd = os.getcwd()
         os.chdir(tmp)  # run dirs and checkpoints land in the temporary folder
         run = trackwell.init(project="keras-bench", mode="offline", dir=tmp, settings={"silent": True})
         try:
             variants = _variants(Path(tmp))
-            _fit(model, data, [], 1)  # warm-up: first fit builds the train function
+            _fit(run, model, data, [], 1)  # warm-up: the first fit builds the train function
             names = list(variants)
             for r in range(rounds):
                 # Each round starts at another variant: the SDK's threads still busy with the last
                 # fit's files bill the next fit, which must not always be the same one.
                 for name in names[r % len(names) :] + names[: r % len(names)]:
-                    make = variants[name]
-                    per_variant.setdefault(name, []).append(_fit(model, data, make(), epochs))
+                    per_variant.setdefault(name, []).append(_fit(run, model, data, variants[name](), epochs))
         finally:
             run.finish()
             os.chdir(old_cwd)
-    return {
-        name: (
-            statistics.median(t[0] for t in times),
-            statistics.median(t[1] for t in times),
-            statistics.median(t[2] for t in times),
-        )
-        for name, times in per_variant.items()
-    }
+    return per_variant
+
+
+def _median(fits: list[Fit], key: str) -> float:
+    return statistics.median(f[key] for f in fits)
 
 
 def main(quick: bool = False) -> list[Result]:
-    medians = bench(rounds=2 if quick else 8, epochs=1 if quick else 2)
-    base = medians["no callback"][0]
+    fits = bench(rounds=3 if quick else 9, epochs=1 if quick else 2)
+    base_fits = fits[NO_CALLBACK]
+    base = _median(base_fits, "train")
     load = os.getloadavg()[0]
     name = "Keras callbacks"
-    note = f"{STEPS_PER_EPOCH} steps/epoch, load avg {load:.1f}"
-    out = [Result(name, "tiny MLP step, no callback", base * 1e6, "µs", note=note)]
-    for variant, (step, in_hooks, saving) in medians.items():
-        if variant == "no callback":
-            continue
-        # The fit's step time against the same fit without the callback (noisy on a loaded machine);
-        # WandbModelCheckpoint against Keras' own ModelCheckpoint, whose saving it adds to.
-        reference = (
-            "keras ModelCheckpoint (every epoch)" if variant.startswith("WandbModelCheckpoint") else None
+    out = [
+        Result(
+            name,
+            "tiny MLP step, training thread, no callback",
+            base * 1e6,
+            "µs",
+            note=f"{STEPS_PER_EPOCH} steps/epoch, load avg {load:.1f}; CPU time",
         )
-        against = medians[reference][0] if reference else base
-        ours = variant.startswith("Wandb")
-        out.append(Result(name, f"tiny MLP step, {variant}", step * 1e6, "µs"))
-        label = f"step overhead of {variant}" + (" vs keras ModelCheckpoint" if reference else "")
-        out.append(Result(name, label, (step - against) / against * 100, "%"))
-        if ours:
-            # Exact and load-independent: time inside the callback's own hooks per training step,
-            # less Keras' own model.save (the saving a plain ModelCheckpoint does too).
-            target = "< 1" if "'batch'" not in variant else ""
-            ours_only = (in_hooks - saving) / base * 100
-            out.append(Result(name, f"time in {variant}'s hooks, % of step", ours_only, "%", target))
-            if saving:
-                out.append(
-                    Result(name, f"Keras' model.save in {variant}, % of step", saving / base * 100, "%")
-                )
+    ]
+
+    def add(metric: str, value: float, unit: str = "%", target: str = "", note: str = "") -> None:
+        out.append(Result(name, metric, value, unit, target, note))
+
+    for variant, runs in fits.items():
+        if variant == NO_CALLBACK:
+            continue
+        shift, noise = paired_overhead([f["train"] for f in runs], [f["train"] for f in base_fits])
+        add(f"tiny MLP step, training thread, {variant}", _median(runs, "train") * 1e6, "µs")
+        add(
+            f"A/B on the training thread, {variant}",
+            shift / base * 100,
+            note=f"± {noise / base * 100:.1f} % noise",
+        )
+        if not variant.startswith("Wandb"):
+            continue
+        in_training = (_median(runs, "hooks_train") - _median(runs, "saving")) / base * 100
+        in_pool = _median(runs, "hooks_other") / base * 100
+        sdk_shift = paired_overhead([f["sdk"] for f in runs], [f["sdk"] for f in base_fits])[0]
+        sdk = max(sdk_shift, 0.0) / base * 100
+        add(f"{variant}: in its hooks on the training thread, % of step", in_training, target="< 1")
+        add(f"{variant}: in its hooks on Keras' callback thread, % of step", in_pool)
+        add(f"{variant}: SDK threads, % of step", sdk)
+        add(f"{variant}: cost per step, all threads", in_training + in_pool + sdk, target="< 1")
+        saving = _median(runs, "saving") / base * 100
+        if saving:
+            add(f"{variant}: Keras' own model.save, % of step (not counted)", saving)
     return out
 
 
@@ -221,5 +246,5 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     for result in main(quick="--quick" in sys.argv):
         print(
-            f"{result.metric}: {result.value:.2f} {result.unit} (target {result.target or '-'}) {result.note}"
+            f"{result.metric}: {result.value:.3f} {result.unit} (target {result.target or '-'}) {result.note}"
         )

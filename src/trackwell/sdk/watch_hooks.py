@@ -9,10 +9,12 @@ result for a training loop:
   Python call per pass, whatever the number of parameters).
 - Before every ``log_freq``-th pass (at the end of the pass before it, through autograd's
   end-of-backward callback), one-shot hooks are armed on every trainable parameter: in that pass
-  each takes the histogram of its gradient (the gradient of that pass, as wandb's hooks see it,
-  not the sum accumulated in ``.grad``). At the end of the pass they are removed, the parameters'
-  histograms are added (``log`` "parameters"/"all") and everything goes to the run in one
-  ``log(..., commit=False)``: the row of the user's next ``log()`` call.
+  each keeps its gradient (the gradient of that pass, as wandb's hooks see it, not the sum
+  accumulated in ``.grad``). At the end of the pass they are removed, and the gradients and (``log``
+  "parameters"/"all") the parameters are binned together (``watch_stats.batch_histograms``: one
+  host transfer and one numpy pass for all the small tensors, instead of a few torch calls each)
+  and go to the run in one ``log(..., commit=False)``: the row of the user's next ``log()`` call.
+  Between logging passes the only work is the clock's one call per pass.
 - Parameters are taken at the end of that backward pass, before the optimizer's step, so they are
   the values the forward pass used, which wandb's forward hook also logs. Driving them from the
   backward pass also works where forward hooks never fire: a LightningModule whose
@@ -33,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trackwell.data_types.histogram import Histogram
-from trackwell.sdk.watch_stats import tensor_histogram
+from trackwell.sdk.watch_stats import HostBatch, TensorHistogram, tensor_histogram
 
 Emit = Callable[[dict[str, Any]], None]  # logs a row of histograms into the open row
 Warn = Callable[[str, str], None]  # (key, message): reported once per key
@@ -60,7 +62,7 @@ class ModelHooks:
         self._emit = emit
         self._warn = warn
         self._passes = 0
-        self._pending: dict[str, Any] = {}
+        self._tensors: list[tuple[str, Any]] = []  # (key, tensor) to bin at the end of the pass
         self._armed: list[Any] = []  # handles of this pass's one-shot gradient hooks
         self._handles: list[Any] = []
         trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -77,7 +79,7 @@ class ModelHooks:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
-        self._pending.clear()
+        self._tensors.clear()
 
     # --- the backward clock --------------------------------------------------------------------
 
@@ -98,8 +100,10 @@ class ModelHooks:
                 self._armed.append(param.register_hook(self._gradient_hook(key)))
 
     def _gradient_hook(self, key: str) -> Callable[[Any], None]:
+        # The gradient is kept, not copied: holding it makes autograd accumulate a copy into .grad
+        # instead of this tensor, so nothing changes it before it is binned at the end of the pass.
         def hook(grad: Any) -> None:
-            self._histogram(key, grad)
+            self._tensors.append((key, grad))
 
         return hook
 
@@ -129,36 +133,73 @@ class ModelHooks:
     # --- histograms ----------------------------------------------------------------------------
 
     def _log_parameters(self, model: Any) -> None:
-        for name, param in model.named_parameters():
-            self._histogram(f"parameters/{self._prefix}{name}", param)
+        prefix = f"parameters/{self._prefix}"
+        self._tensors.extend((prefix + name, param) for name, param in model.named_parameters())
 
-    def _histogram(self, key: str, tensor: Any) -> None:
+    def _flush(self) -> None:
+        """Log what the pass kept. The small tensors are copied to the host together (one snapshot)
+        and, when every value is finite, binned later by the SDK's thread as it writes the row;
+        the others (large, sparse, with NaN/Inf) are binned now, one by one, and a tensor that
+        fails is reported once and skipped."""
+        if not self._tensors:
+            return
+        keys, tensors = zip(*self._tensors, strict=True)
+        self._tensors = []
+        try:
+            batch: HostBatch | None = HostBatch(tensors)
+        except Exception:  # an odd tensor type: bin each alone, reporting the ones that fail
+            batch = None
+        later = batch if batch is not None and batch.all_finite() else None
+        binned = batch.histograms() if batch is not None and later is None else {}
+        row: dict[str, Any] = {}
+        for position, key in enumerate(keys):
+            if later is not None and position in later.positions:
+                row[key] = WatchHistogram(batch=later, position=position)
+                continue
+            hist = binned.get(position) or self._one(key, tensors[position])
+            if hist is not None:
+                row[key] = WatchHistogram(hist)
+        if row:
+            self._emit(row)
+
+    def _one(self, key: str, tensor: Any) -> TensorHistogram | None:
         try:
             hist = tensor_histogram(tensor)
         except Exception as exc:  # never break the user's training step over a histogram
             self._warn(key, f"run.watch: could not histogram {key!r} ({exc}); skipping it")
-            return
+            return None
         if hist is None:
             self._warn(key, f"run.watch: {key!r} had no finite value; nothing logged for it")
-            return
-        if hist.left_out:
+        elif hist.left_out:
             self._warn(key, f"run.watch: {key!r} had NaN/Inf values; they are left out of its bins")
-        self._pending[key] = WatchHistogram(hist.counts, hist.edges)
-
-    def _flush(self) -> None:
-        if self._pending:
-            row, self._pending = self._pending, {}
-            self._emit(row)
+        return hist
 
 
 class WatchHistogram(Histogram):
-    """A ``trackwell.Histogram`` made from counts and edges already checked by ``tensor_histogram``
-    (plain ints and floats, one more edge than counts): it skips the constructor's conversions,
-    which cost more than the binning itself on small tensors."""
+    """A ``trackwell.Histogram`` of a ``TensorHistogram`` (plain ints, checked edges), or of one
+    tensor of a :class:`HostBatch`: it skips the constructor's conversions, and its counts (for a
+    batch) and edges are worked out when first read, which is when the SDK's thread writes the row
+    (``to_json``), not on the training thread."""
 
-    def __init__(self, counts: list[int], edges: list[float]) -> None:
-        self.histogram = list[float](counts)  # Histogram's own type; the values stay ints
-        self.bins = edges
+    def __init__(
+        self, hist: TensorHistogram | None = None, batch: HostBatch | None = None, position: int = 0
+    ):
+        self._hist = hist
+        self._batch = batch
+        self._position = position
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set yet: Histogram's ``histogram`` and ``bins``.
+        if name not in ("histogram", "bins") or "_position" not in self.__dict__:
+            raise AttributeError(name)
+        hist = self._hist
+        if hist is None:
+            assert self._batch is not None
+            hist = self._batch.histograms()[self._position]
+            self._batch = None
+        self.histogram = list[float](hist.counts)  # Histogram's own type; the values stay ints
+        self.bins = hist.edges
+        return self.__dict__[name]
 
 
 def _at_end_of_backward(callback: Callable[[], None]) -> None:

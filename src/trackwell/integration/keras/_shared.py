@@ -13,6 +13,7 @@ from typing import Any
 import keras
 
 import trackwell
+from trackwell.sdk import active
 from trackwell.sdk.errors import Error
 
 _warned: set[str] = set()
@@ -34,8 +35,9 @@ def require_run(callback: str) -> Any:
 
 
 def current_run(callback: str) -> Any:
-    """The run to log to now (the user's current one); wandb's error if it was finished."""
-    run = trackwell.run
+    """The run to log to now (the user's current one); wandb's error if it was finished.
+    ``trackwell.run`` read without the module ``__getattr__`` (this runs once per logged batch)."""
+    run = active.state.run
     return run if run is not None else require_run(callback)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import keras
 
+from ._batches import BatchOrder, RateReader
 from ._shared import current_run, learning_rate, require_run, scalars
 
 LogStrategy = Literal["epoch", "batch"]
@@ -25,6 +26,8 @@ LogStrategy = Literal["epoch", "batch"]
 
 class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
     """Logs Keras' ``logs`` per epoch, and per N batches when asked (see the module doc)."""
+
+    async_safe = True  # Keras may run the batch hooks on its callback thread (see _batches)
 
     def __init__(
         self, log_freq: LogStrategy | int = "epoch", initial_global_step: int = 0, *args: Any, **kwargs: Any
@@ -44,10 +47,14 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
         self.log_freq: Any = log_freq if self.logging_batch_wise else None
         self.global_batch = 0
         self.global_step = initial_global_step
+        self._order = BatchOrder(self._log_batch)
+        self._rate: RateReader | None = None
+        self._snapshot_every = False
         if self.logging_batch_wise:
-            # Batch hooks only when logging per batch: Keras 3 runs a callback with a batch hook
-            # synchronously and converts every batch's logs to Python floats (20-30% of a tiny
-            # model's step), so in epoch mode the callback has none (and counts no global_step).
+            # Batch hooks only when logging per batch (in epoch mode the callback has none and
+            # counts no global_step). They are async-safe (class attribute): Keras runs the batch
+            # ends on its callback thread, in batch order thanks to BatchOrder (see _batches).
+            self.on_train_batch_begin = self._on_batch_begin
             self.on_batch_end = self._on_batch_end
             self.on_train_batch_end = self._on_batch_end
             run.define_metric("batch/batch_step")
@@ -67,14 +74,37 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
             row["epoch/learning_rate"] = lr
         current_run("WandbMetricsLogger").log(row)
 
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._order.reset()
+        # A subclass with its own _get_lr keeps it for batch rows too (read when logging).
+        own_rate = type(self)._get_lr is WandbMetricsLogger._get_lr
+        self._rate = RateReader(self.model) if self.logging_batch_wise and own_rate else None
+        # With steps_per_execution > 1 a batch's end step is not its begin step: snapshot each one.
+        self._snapshot_every = getattr(self.model, "steps_per_execution", 1) != 1
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._order.reset()
+
+    def _on_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        """``on_train_batch_begin`` in batch mode, on the training thread: the batch's place in the
+        order, and the learning rate's snapshot when the batch will be logged (about 1 µs)."""
+        rate, snapshot = self._rate, None
+        if rate is not None and (self._snapshot_every or batch % self.log_freq == 0):
+            snapshot = rate.snapshot()
+        self._order.begin(batch, snapshot)
+
     def _on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        """``on_batch_end``/``on_train_batch_end`` in batch mode (bound in ``__init__``)."""
+        """``on_batch_end``/``on_train_batch_end`` in batch mode (bound in ``__init__``); Keras may run
+        it on its callback thread: the row is logged in batch order by ``_log_batch``."""
+        self._order.end(batch, logs)
+
+    def _log_batch(self, batch: int, logs: dict[str, Any], snapshot: Any, steps: int) -> None:
         self.global_step += 1
-        if self.logging_batch_wise and batch % self.log_freq == 0:
+        if batch % self.log_freq == 0:
             row = scalars(logs, "batch/")
             row["batch/batch_step"] = self.global_batch
-            lr = self._get_lr()
-            if lr is not None:
-                row["batch/learning_rate"] = lr
+            rate = self._rate.rate(snapshot, steps) if self._rate is not None else self._get_lr()
+            if rate is not None:
+                row["batch/learning_rate"] = rate
             current_run("WandbMetricsLogger").log(row)
             self.global_batch += self.log_freq

@@ -53,6 +53,11 @@ class WandbModelCheckpoint(keras.callbacks.ModelCheckpoint):  # type: ignore[mis
             **kwargs,
         )
         require_run("WandbModelCheckpoint")
+        # Keras' ModelCheckpoint has a batch hook, so Keras would run every callback's batch hooks
+        # on the training thread (and convert each batch's logs there): 10-60% of a tiny model's
+        # step. Saving per epoch, that hook does nothing, so Keras may run it on its callback
+        # thread; saving every N batches it saves, and must run on the training thread.
+        self.async_safe = save_freq == "epoch"
         if save_best_only and not any(field for _, field, _, _ in string.Formatter().parse(self.filepath)):
             trackwell.termwarn(
                 "When using `save_best_only`, ensure that the `filepath` argument contains formatting "
