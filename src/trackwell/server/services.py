@@ -26,6 +26,7 @@ from trackwell.service.runs import RunService
 from trackwell.service.sweeps import SweepService
 from trackwell.service.tables import TableService
 from trackwell.service.ui_session import SessionService, load_or_create_secret
+from trackwell.service.views import ViewService
 from trackwell.service.workspace import WorkspaceService
 from trackwell.store.base import BlobStore, Database
 from trackwell.store.blobs.registry import open_blob_store
@@ -53,6 +54,7 @@ class Services:
     transfers: BlobTransferService  # blob uploads in parts, missing digests, download URLs
     sweeps: SweepService  # the sweep controller: leases, heartbeats, states
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
+    views: ViewService  # saved views: named workspace layouts shared in a project
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -89,6 +91,7 @@ def build_services(settings: ServerSettings) -> Services:
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
             ),
             importance=ImportanceService(db),
+            views=ViewService(db),
             sweeps=SweepService(
                 db,
                 lease_seconds=settings.sweep_lease_seconds,

@@ -9,10 +9,25 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from trackwell.schema.errors import PayloadTooLarge
 from trackwell.schema.layout import MAX_LAYOUT_BYTES, WorkspaceLayout, WorkspaceLayoutOut
 from trackwell.store.base import Database, User
+
+
+def layout_document(layout: WorkspaceLayout, field: str = "panels") -> dict[str, Any]:
+    """The layout as the JSON document to store; ``PayloadTooLarge`` (naming ``field``) over the
+    limit. The one size rule for every stored layout: a user's own and a saved view's."""
+    document = layout.model_dump(mode="json")
+    size = len(json.dumps(document, separators=(",", ":")).encode())
+    if size > MAX_LAYOUT_BYTES:
+        raise PayloadTooLarge(
+            f"the layout is {size} bytes, more than the limit of {MAX_LAYOUT_BYTES} bytes",
+            field=field,
+            hint="remove panels (or reset the layout)",
+        )
+    return document
 
 
 class LayoutService:
@@ -34,14 +49,7 @@ class LayoutService:
         )
 
     def put(self, user: User, entity: str, project: str, layout: WorkspaceLayout) -> WorkspaceLayoutOut:
-        document = layout.model_dump(mode="json")
-        size = len(json.dumps(document, separators=(",", ":")).encode())
-        if size > MAX_LAYOUT_BYTES:
-            raise PayloadTooLarge(
-                f"the layout is {size} bytes, more than the limit of {MAX_LAYOUT_BYTES} bytes",
-                field="panels",
-                hint="remove panels (or reset the layout)",
-            )
+        document = layout_document(layout)
         now = self._clock()
         with self._db.begin() as conn:
             self._db.layouts.put_layout(conn, user.id, entity, project, document, now)

@@ -19,6 +19,8 @@ import type { BandKind } from "../lib/grouping";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
+import { useSavedView } from "../lib/viewSync";
+import { ViewsMenu } from "../components/ViewsMenu";
 import { assignGroupColors, assignRunColors, AXIS_KEYS, runColor } from "../lib/panels";
 import { chartAxis, parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
@@ -188,7 +190,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     return loggedKeys.filter((k) => !k.includes("/") || AXIS_KEYS.has(k) || steps.has(k));
   }, [loggedKeys, allDefinitions]);
   const keysLoaded = !keysQuery.isPending && !systemKeysQuery.isPending;
-  const panelLayout = useWorkspaceLayout(user, entity, project, metricKeys);
+  // A saved view in the URL (`view=<id>`) brings its own layout; otherwise the user's own.
+  const savedView = useSavedView(entity, project, metricKeys, useWorkspaceLayout(user, entity, project, metricKeys));
+  const panelLayout = savedView.panelLayout;
   // Panels wait for the saved layout, the keys and the runs (asked for in parallel) rather than jump
   // into place: the runs' definitions say which metrics are hidden (charts need the runs anyway).
   const runsLoaded = !runsQuery.isPending;
@@ -277,6 +281,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         <Link to={paths.artifacts(entity, project)} data-testid="nav-artifacts">
           Artifacts
         </Link>
+        <ViewsMenu saved={savedView} />
         <input
           className={`filter${filterError ? " invalid" : ""}`}
           placeholder='Filter runs: name, lr>0.01 state=running, or {"config.lr": {"$gt": 0.01}}   (press /)'

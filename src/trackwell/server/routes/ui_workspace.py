@@ -34,8 +34,9 @@ def group_series(
 
 def include_ui_routers(app: FastAPI) -> None:
     """Adds every UI router to the app (the server's one include line calls this)."""
-    from trackwell.server.routes import ui_layout, ui_session
+    from trackwell.server.routes import ui_layout, ui_session, ui_views
 
     app.include_router(ui_session.router)
     app.include_router(ui_layout.router)
+    app.include_router(ui_views.router)
     app.include_router(router)

@@ -8,7 +8,7 @@ idempotent. Blobs (file bytes) live outside the database behind :class:`BlobStor
 Modules: ``history`` (rows, blocks, series queries, :class:`HistoryStore`), ``blobs``, ``runs``
 (:class:`RunKey`, :class:`RunChanges`, :class:`RunStore`), ``users``, ``files`` (the files index),
 ``output`` (console lines), ``alerts``, ``layouts``, ``artifacts`` (collections, versions,
-manifests, lineage), ``sweeps`` (sweeps, proposals, agents), and ``database``
+manifests, lineage), ``sweeps`` (sweeps, proposals, agents), ``views`` (saved views), and ``database``
 (:class:`Database`, which holds one store of each).
 Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
 """
@@ -55,6 +55,14 @@ from trackwell.store.base.sweeps import (
     TrialRow,
 )
 from trackwell.store.base.users import User, UserStore
+from trackwell.store.base.views import (
+    NewView,
+    StoredView,
+    ViewChanges,
+    ViewIdTaken,
+    ViewNameTaken,
+    ViewStore,
+)
 
 __all__ = [
     "AlertStore",
@@ -101,4 +109,10 @@ __all__ = [
     "User",
     "UserStore",
     "VersionChanges",
+    "NewView",
+    "StoredView",
+    "ViewChanges",
+    "ViewIdTaken",
+    "ViewNameTaken",
+    "ViewStore",
 ]

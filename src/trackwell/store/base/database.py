@@ -17,6 +17,7 @@ from trackwell.store.base.output import OutputStore
 from trackwell.store.base.runs import RunStore
 from trackwell.store.base.sweeps import SweepStore
 from trackwell.store.base.users import UserStore
+from trackwell.store.base.views import ViewStore
 
 
 class Database(Protocol):
@@ -50,6 +51,9 @@ class Database(Protocol):
 
     @property
     def sweeps(self) -> SweepStore: ...
+
+    @property
+    def views(self) -> ViewStore: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

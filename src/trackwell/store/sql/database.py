@@ -32,6 +32,7 @@ from trackwell.store.sql.layouts import SqlLayoutStore
 from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.sweeps import SqlSweepStore
 from trackwell.store.sql.users import SqlUserStore
+from trackwell.store.sql.views import SqlViewStore
 
 
 class SqlDatabase:
@@ -52,6 +53,7 @@ class SqlDatabase:
         self.alerts = SqlAlertStore()
         self.artifacts = SqlArtifactStore(self.dialect)
         self.sweeps = SqlSweepStore(self.dialect)
+        self.views = SqlViewStore(self.dialect)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

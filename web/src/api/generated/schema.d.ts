@@ -399,6 +399,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{entity}/{project}/group-series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Group Series
+         * @description A grouped chart: each group's size and its mean, min, max, std and stderr at each x, over
+         *     every run ``filters`` selects (not only the runs a chart draws).
+         */
+        post: operations["group_series_api_v1_projects__entity___project__group_series_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{entity}/{project}/history-keys": {
         parameters: {
             query?: never;
@@ -912,6 +933,58 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{entity}/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Views
+         * @description The project's saved views by name (without their layouts).
+         */
+        get: operations["list_views_api_v1_views__entity___project__get"];
+        put?: never;
+        /**
+         * Create View
+         * @description Save a workspace as a new view, owned by you (409 when the project has a view of that name).
+         */
+        post: operations["create_view_api_v1_views__entity___project__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{entity}/{project}/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get View
+         * @description One view with its layout and URL state.
+         */
+        get: operations["get_view_api_v1_views__entity___project___view_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete View
+         * @description Delete it (only its owner or an admin).
+         */
+        delete: operations["delete_view_api_v1_views__entity___project___view_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update View
+         * @description Rename it or overwrite its layout and state (only its owner or an admin: 403 otherwise).
+         */
+        patch: operations["update_view_api_v1_views__entity___project___view_id__patch"];
         trace?: never;
     };
     "/healthz": {
@@ -1585,6 +1658,127 @@ export interface components {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /**
+         * GroupKeySeries
+         * @description One metric of one group: per x position the statistics over the group's runs that have a
+         *     value there (a run carries its last value inside its own range). ``std`` is the sample standard
+         *     deviation, ``stderr`` = std / sqrt(count); null where ``count`` is 0.
+         */
+        GroupKeySeries: {
+            /**
+             * Count
+             * @description How many of the group's runs contributed at each x.
+             */
+            count: number[];
+            /** Key */
+            key: string;
+            /** Max */
+            max: (number | null)[];
+            /** Mean */
+            mean: (number | null)[];
+            /** Min */
+            min: (number | null)[];
+            /** Std */
+            std: (number | null)[];
+            /** Stderr */
+            stderr: (number | null)[];
+            /** X */
+            x: number[];
+        };
+        /** GroupSeries */
+        GroupSeries: {
+            /**
+             * Runs
+             * @description How many runs the group has (its n), with data or not.
+             */
+            runs: number;
+            /** Series */
+            series: components["schemas"]["GroupKeySeries"][];
+            /**
+             * Values
+             * @description The group's value of each group_by key.
+             */
+            values: (string | number | boolean | null)[];
+        };
+        /**
+         * GroupSeriesRequest
+         * @description Body of ``POST /api/v1/projects/{entity}/{project}/group-series``: one grouped chart's
+         *     statistics over EVERY run the filter selects (not only the runs a chart draws).
+         */
+        GroupSeriesRequest: {
+            /**
+             * Exclude
+             * @description Run ids left out (hidden from charts).
+             */
+            exclude?: string[];
+            /**
+             * Filters
+             * @description The runs to use: the runs list's filter (MongoDB-style, e.g. {"config.lr": {"$gt": 0.01}}).
+             */
+            filters?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Group By
+             * @description Keys to group by, in order: 'config.<key>', 'summary.<key>', 'group', 'job_type', 'state' or 'tags'. A run without a key's value is in that key's null group.
+             */
+            group_by: string[];
+            /**
+             * Groups
+             * @description Only these groups (each its values, one per group_by key); default: every group.
+             */
+            groups?: (string | number | boolean | null)[][] | null;
+            /**
+             * Keys
+             * @description The metrics to aggregate.
+             */
+            keys: string[];
+            /** Max Step */
+            max_step?: number | null;
+            /** Min Step */
+            min_step?: number | null;
+            /**
+             * Samples
+             * @description Most x positions per group line.
+             * @default 1000
+             */
+            samples: number;
+            /**
+             * Stream
+             * @default history
+             * @enum {string}
+             */
+            stream: "history" | "system";
+            /**
+             * X Axis
+             * @description Step; wall time; seconds since each run's start; or the metric ``x_key``.
+             * @default step
+             * @enum {string}
+             */
+            x_axis: "step" | "wall" | "relative" | "metric";
+            /**
+             * X Key
+             * @description The x axis metric when x_axis is 'metric'.
+             */
+            x_key?: string | null;
+        };
+        /** GroupSeriesResponse */
+        GroupSeriesResponse: {
+            /** Group By */
+            group_by: string[];
+            /**
+             * Groups
+             * @description Largest groups first (ties by their values).
+             */
+            groups: components["schemas"]["GroupSeries"][];
+            /** Total Groups */
+            total_groups: number;
+            /**
+             * Total Runs
+             * @description Runs the filter selected (less the excluded ones).
+             */
+            total_runs: number;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -2986,6 +3180,138 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * ViewCreate
+         * @description Body of ``POST /api/v1/views/{entity}/{project}``.
+         */
+        ViewCreate: {
+            /** Description */
+            description?: string | null;
+            layout?: components["schemas"]["WorkspaceLayout"];
+            /** Name */
+            name: string;
+            state?: components["schemas"]["ViewState"];
+        };
+        /**
+         * ViewList
+         * @description The project's views, by name.
+         */
+        ViewList: {
+            /** Views */
+            views: components["schemas"]["ViewSummary"][];
+        };
+        /** ViewOut */
+        ViewOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description?: string | null;
+            /** Entity */
+            entity: string;
+            /** Id */
+            id: string;
+            layout: components["schemas"]["WorkspaceLayout"];
+            /** Name */
+            name: string;
+            /** Owner */
+            owner?: string | null;
+            /** Project */
+            project: string;
+            state: components["schemas"]["ViewState"];
+            /** Updated At */
+            updated_at: number;
+        };
+        /**
+         * ViewState
+         * @description The workspace's URL state. ``null`` (or absent) is the workspace's default for that setting.
+         */
+        ViewState: {
+            /**
+             * Band
+             * @description URL `band`: null is min-max.
+             */
+            band?: "std" | null;
+            /**
+             * Filter
+             * @description URL `q`: the JSON filter or the short form.
+             */
+            filter?: string | null;
+            /**
+             * Group By
+             * @description URL `group`.
+             */
+            group_by?: string | null;
+            /**
+             * Max Runs
+             * @description URL `max`: runs in charts.
+             */
+            max_runs?: number | null;
+            /**
+             * Panel Search
+             * @description URL `panels`.
+             */
+            panel_search?: string | null;
+            /**
+             * Smoothing
+             * @description URL `smooth`: `kind[:param]`.
+             */
+            smoothing?: string | null;
+            /**
+             * Sort
+             * @description URL `sort`: `-col,col2`.
+             */
+            sort?: string | null;
+            /**
+             * X Axis
+             * @description URL `x`: 'wall', 'relative' or 'm:<metric>'.
+             */
+            x_axis?: string | null;
+            /**
+             * Zoom
+             * @description URL `zoom`: zoomed charts.
+             */
+            zoom?: string | null;
+        };
+        /**
+         * ViewSummary
+         * @description One view in the project's list. ``owner`` is null once the owner's account is gone;
+         *     ``can_edit``: whether the caller may rename, overwrite or delete it.
+         */
+        ViewSummary: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description?: string | null;
+            /** Entity */
+            entity: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner?: string | null;
+            /** Project */
+            project: string;
+            /** Updated At */
+            updated_at: number;
+        };
+        /**
+         * ViewUpdate
+         * @description Body of ``PATCH /api/v1/views/{entity}/{project}/{view_id}``: the fields given are replaced
+         *     (``layout`` and ``state`` whole); ``description: null`` clears it.
+         */
+        ViewUpdate: {
+            /** Description */
+            description?: string | null;
+            layout?: components["schemas"]["WorkspaceLayout"] | null;
+            /** Name */
+            name?: string | null;
+            state?: components["schemas"]["ViewState"] | null;
+        };
         /** Viewer */
         Viewer: {
             /** Entity */
@@ -4045,6 +4371,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    group_series_api_v1_projects__entity___project__group_series_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupSeriesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSeriesResponse"];
                 };
             };
             /** @description Validation Error */
@@ -5350,6 +5712,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Viewer"];
+                };
+            };
+        };
+    };
+    list_views_api_v1_views__entity___project__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_view_api_v1_views__entity___project__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_view_api_v1_views__entity___project___view_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The view's id, e.g. 'k3j9x2ab0q'. */
+                view_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_view_api_v1_views__entity___project___view_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The view's id, e.g. 'k3j9x2ab0q'. */
+                view_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_view_api_v1_views__entity___project___view_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The view's id, e.g. 'k3j9x2ab0q'. */
+                view_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
