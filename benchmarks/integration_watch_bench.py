@@ -5,15 +5,16 @@ A tiny MLP (32 -> 64 -> 64 -> 10, batch 64, SGD, CPU, one thread) trains with
 (``log_freq=10**9``: they run every step, nothing is logged); ``watch(log="all")`` at wandb's default
 ``log_freq=1000`` and at ``log_freq=100``; and ``log_freq=1``, the worst case (12 histograms every
 step). Each round runs every variant for 1000 steps on a fresh model, so every logging variant's
-block holds its logging passes and their whole cost; overheads are the median over rounds of each
-variant's extra time against the no-watch block of the same round.
+block holds its logging passes and their whole cost.
 
-Time is the CPU time of this process (the training loop and the SDK's thread that binds and writes
-the histograms, drained at the end of each block), not wall time. The machine these run on is
-shared and often loaded; a difference of a few percent is within its noise, so the overhead at
-``log_freq=100`` and ``1000`` is also given from its parts: the hooks' per-step cost (one hook call
-per backward pass, timed over 200 models in one pass) plus the cost of one logging pass (from
-``log_freq=1``, a large and therefore robust signal) divided by log_freq.
+Time is CPU time by thread, not wall time: the training thread (the loop, the hooks, and a logging
+pass's snapshot of the tensors) and the SDK's threads (the processor that bins the histograms and
+writes the rows, drained at the end of each block). A/B overheads are the median over rounds of each
+variant's extra time against the no-watch block of the same round, ± half their IQR (the machine's
+noise, often over 1% on a loaded 2-core machine). So the overhead at ``log_freq=100`` and ``1000``
+is also given from its parts, each measured robustly: the hooks' per-step cost (one hook call per
+backward pass, timed over 200 models in one pass) plus one logging pass (from ``log_freq=1``, a
+large signal: its extra time per step, on each thread) divided by ``log_freq``.
 
 Run: ``.venv/bin/python -m benchmarks.integration_watch_bench [--quick]``.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Result
+from benchmarks.thread_cpu import paired_overhead, sdk_threads_cpu
 
 VARIANTS: dict[str, dict[str, Any] | None] = {
     "no watch": None,
@@ -52,8 +54,9 @@ def _model() -> Any:
     )
 
 
-def _block(run: Any, watch: dict[str, Any] | None, steps: int) -> float:
-    """CPU seconds per step of ``steps`` training steps of a fresh model under ``watch``."""
+def _block(run: Any, watch: dict[str, Any] | None, steps: int) -> tuple[float, float]:
+    """CPU seconds per step of ``steps`` training steps of a fresh model under ``watch``: on the
+    training thread, and on the SDK's threads."""
     import torch
 
     model = _model()
@@ -61,18 +64,21 @@ def _block(run: Any, watch: dict[str, Any] | None, steps: int) -> float:
     x, y = torch.randn(64, 32), torch.randint(0, 10, (64,))
     if watch is not None:
         run.watch(model, **watch)
-    start = time.process_time()
+    run._processor.drain()
+    sdk = sdk_threads_cpu()
+    start = time.thread_time()
     for _ in range(steps):
         loss = torch.nn.functional.cross_entropy(model(x), y)
         opt.zero_grad()
         loss.backward()
         opt.step()
         run.log({"loss": loss.item()})
-    run._processor.drain()  # the SDK thread's share of this block (binding, writing) is in it too
-    spent = time.process_time() - start
+    train = time.thread_time() - start
+    run._processor.drain()  # the SDK thread's share of this block (binning, writing) is in it too
+    sdk = sdk_threads_cpu() - sdk
     if watch is not None:
         run.unwatch(model)
-    return spent / steps
+    return train / steps, sdk / steps
 
 
 def _hook_cost(models: int = 200, reps: int = 300) -> float:
@@ -88,9 +94,9 @@ def _hook_cost(models: int = 200, reps: int = 300) -> float:
 
     def backward_time() -> float:
         loss = torch.stack([layer(x).sum() for layer in layers]).sum()
-        start = time.process_time()
+        start = time.thread_time()
         loss.backward()
-        return time.process_time() - start
+        return time.thread_time() - start
 
     bare, hooked = float("inf"), float("inf")
     with tempfile.TemporaryDirectory(prefix="tw-watch-bench-") as tmp:
@@ -106,31 +112,36 @@ def _hook_cost(models: int = 200, reps: int = 300) -> float:
     return max(hooked - bare, 0.0) / models
 
 
-def _histogram_cost(rounds: int = 300) -> float:
-    """Microseconds for one 64-bin histogram of a 64x64 weight (the work per key when logging):
-    the fastest of ``rounds`` calls, interference only adds time."""
+def _histogram_costs(rounds: int = 300) -> tuple[float, float]:
+    """Microseconds to bin the 12 tensors of the MLP's logging pass (its 6 parameters and 6
+    same-shaped gradients) one by one on the device (``tensor_histogram``) and together
+    (``batch_histograms``): the median of ``rounds`` calls."""
     import torch
 
-    from trackwell.sdk.watch_stats import tensor_histogram
+    from trackwell.sdk.watch_stats import batch_histograms, tensor_histogram
 
-    weight = torch.randn(64, 64)
-    best = float("inf")
+    tensors = [p.detach().clone() for p in _model().parameters()] * 2
+    alone, together = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
-        tensor_histogram(weight)
-        best = min(best, time.perf_counter() - start)
-    return best * 1e6
+        start = time.thread_time()
+        for tensor in tensors:
+            tensor_histogram(tensor)
+        alone.append(time.thread_time() - start)
+        start = time.thread_time()
+        batch_histograms(tensors)
+        together.append(time.thread_time() - start)
+    del torch
+    return statistics.median(alone) * 1e6, statistics.median(together) * 1e6
 
 
-def bench(rounds: int, steps: int) -> dict[str, dict[str, float]]:
-    """Per variant: the median step time, and the median over rounds of its overhead against the
-    no-watch block of the same round (paired: drift of a shared machine hits both alike)."""
+def bench(rounds: int, steps: int) -> dict[str, list[tuple[float, float]]]:
+    """Per variant, per round: (training thread, SDK threads) CPU seconds per step."""
     import torch
 
     import trackwell
 
     torch.set_num_threads(1)  # a tiny model: threads add noise, not speed
-    times: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in VARIANTS}
     with tempfile.TemporaryDirectory(prefix="tw-watch-bench-") as tmp:
         run = trackwell.init(project="watch-bench", mode="offline", dir=tmp, settings={"silent": True})
         try:
@@ -140,41 +151,63 @@ def bench(rounds: int, steps: int) -> dict[str, dict[str, float]]:
                     times[name].append(_block(run, watch, steps))
         finally:
             run.finish()
-    base = times["no watch"]
-    return {
-        name: {
-            "step_s": statistics.median(values),
-            "extra_s": statistics.median(v - b for v, b in zip(values, base, strict=True)),
-        }
-        for name, values in times.items()
-    }
+    return times
 
 
 def main(quick: bool = False) -> list[Result]:
-    stats = bench(rounds=3 if quick else 12, steps=1000)
+    times = bench(rounds=3 if quick else 12, steps=1000)
     load = os.getloadavg()[0]
     name = "run.watch (PyTorch)"
-    base = stats["no watch"]["step_s"]
-    out = []
-    for variant, numbers in stats.items():
-        note = f"load avg {load:.1f}; CPU time per step" if variant == "no watch" else ""
-        out.append(Result(name, f"tiny MLP step, {variant}", numbers["step_s"] * 1e6, "µs", note=note))
-        if variant != "no watch":
-            target = "< 1" if variant.endswith(("log_freq=100)", "log_freq=1000)")) else ""
-            overhead = numbers["extra_s"] / base * 100
-            out.append(Result(name, f"overhead of {variant}", overhead, "%", target, note="measured"))
-    # The logging variants' few percent are within this machine's noise; their cost is also the sum
-    # of two robust measurements: one hook call per step (measured apart, see _hook_cost) plus one
-    # logging pass spread over log_freq steps (a pass costs log_freq=1's extra time per step, a
-    # signal far above the noise).
+    base_runs = times["no watch"]
+    base = statistics.median(t for t, _ in base_runs)
+    out = [
+        Result(
+            name,
+            "tiny MLP step, training thread, no watch",
+            base * 1e6,
+            "µs",
+            note=f"load avg {load:.1f}; CPU time",
+        )
+    ]
+
+    def add(metric: str, value: float, unit: str = "%", target: str = "", note: str = "") -> None:
+        out.append(Result(name, metric, value, unit, target, note))
+
+    extra: dict[str, tuple[float, float]] = {}
+    for variant, runs in times.items():
+        if variant == "no watch":
+            continue
+        train, noise = paired_overhead([t for t, _ in runs], [t for t, _ in base_runs])
+        sdk = paired_overhead([s for _, s in runs], [s for _, s in base_runs])[0]
+        extra[variant] = (train, sdk)
+        add(f"tiny MLP step, training thread, {variant}", statistics.median(t for t, _ in runs) * 1e6, "µs")
+        add(
+            f"A/B on the training thread, {variant}",
+            train / base * 100,
+            note=f"± {noise / base * 100:.1f} % noise",
+        )
+        add(f"SDK threads, {variant}, % of step", max(sdk, 0.0) / base * 100)
+    # The logging variants' fraction of a percent is within this machine's noise; their cost is
+    # also the sum of robust measurements: one hook call per step (measured apart, see _hook_cost)
+    # plus one logging pass spread over log_freq steps (a pass costs log_freq=1's extra time per
+    # step, a signal far above the noise), on the training thread and on the SDK's threads.
     hook = _hook_cost()
-    per_pass = stats["watch(log='all', log_freq=1)"]["extra_s"] - hook
-    out.append(Result(name, "hooks per step (one call per backward pass)", hook * 1e6, "µs"))
-    out.append(Result(name, "one logging pass (12 histograms, logged)", per_pass * 1e6, "µs"))
+    pass_train = extra["watch(log='all', log_freq=1)"][0] - hook
+    pass_sdk = max(extra["watch(log='all', log_freq=1)"][1], 0.0)
+    add("hooks per step (one call per backward pass)", hook * 1e6, "µs")
+    add("one logging pass, training thread (12 tensors kept and copied)", pass_train * 1e6, "µs")
+    add("one logging pass, SDK threads (12 histograms binned and written)", pass_sdk * 1e6, "µs")
     for freq in (1000, 100):
-        estimate = (hook + per_pass / freq) / base * 100
-        out.append(Result(name, f"overhead at log_freq={freq}, from the parts", estimate, "%", "< 1"))
-    out.append(Result(name, "one 64-bin histogram of a 64x64 tensor (CPU)", _histogram_cost(), "µs"))
+        on_training = (hook + pass_train / freq) / base * 100
+        add(f"overhead at log_freq={freq}, training thread, from the parts", on_training, target="< 1")
+        add(
+            f"overhead at log_freq={freq}, all threads, from the parts",
+            on_training + pass_sdk / freq / base * 100,
+            target="< 1",
+        )
+    alone, together = _histogram_costs()
+    add("the pass's 12 histograms binned one by one (tensor_histogram)", alone, "µs")
+    add("the pass's 12 histograms binned together (batch_histograms)", together, "µs")
     return out
 
 
