@@ -135,3 +135,21 @@ def test_batch_order_hands_ends_over_in_the_order_batches_began() -> None:
     order.reset()
     order.end(7, None)
     assert handled == [(7, None, 1)]
+
+
+def test_a_subclass_with_its_own_batch_hook_keeps_it_on_the_training_thread(api: Any) -> None:
+    seen: set[str] = set()
+
+    class ReadsTheModelEachBatch(WandbMetricsLogger):
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            seen.add(threading.current_thread().name)
+
+    keras.backend.clear_session()
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.zeros((32, 4), dtype="float32")
+    with trackwell.init(project="keras-batches"):
+        callback = ReadsTheModelEachBatch()
+        assert not callback.async_safe and WandbMetricsLogger().async_safe
+        model.fit(x, x[:, :1], epochs=1, batch_size=8, verbose=0, callbacks=[callback])
+    assert seen == {threading.main_thread().name}

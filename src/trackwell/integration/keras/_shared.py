@@ -41,6 +41,14 @@ def current_run(callback: str) -> Any:
     return run if run is not None else require_run(callback)
 
 
+def keeps_batch_ends_of(callback: Any, base: type) -> bool:
+    """Whether ``callback``'s class leaves ``base``'s batch-end hooks as they are. Only then may the
+    callback say ``async_safe``: a subclass's own ``on_train_batch_end`` (reading the model, say)
+    must keep running on the training thread, as Keras runs hooks by default."""
+    cls = type(callback)
+    return all(getattr(cls, hook) is getattr(base, hook) for hook in ("on_batch_end", "on_train_batch_end"))
+
+
 def warn_once(key: str, text: str) -> None:
     """One warning per process for a switch we accept but do not act on (wandb's ``repeat=False``)."""
     if key not in _warned:

@@ -34,7 +34,7 @@ from trackwell.util import make_artifact_name_safe
 from .._common import log_model_files
 from ._batches import BatchOrder
 from ._histograms import GradientLogger, weight_histograms
-from ._shared import current_run, require_run, scalars, warn_once
+from ._shared import current_run, keeps_batch_ends_of, require_run, scalars, warn_once
 
 # wandb arguments accepted and not acted on, with why (the docs list them too).
 IGNORED = {
@@ -80,7 +80,11 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
     model.fit(x, y, validation_split=0.2, epochs=5, callbacks=[WandbCallback()])
     """
 
-    async_safe = True  # Keras may run the batch hooks (log_batch_frequency) on its callback thread
+    @property
+    def async_safe(self) -> bool:
+        """Keras may run the batch hooks (``log_batch_frequency``) on its callback thread, unless a
+        subclass has batch-end hooks of its own."""
+        return keeps_batch_ends_of(self, WandbCallback)
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import keras
 
 from ._batches import BatchOrder, RateReader
-from ._shared import current_run, learning_rate, require_run, scalars
+from ._shared import current_run, keeps_batch_ends_of, learning_rate, require_run, scalars
 
 LogStrategy = Literal["epoch", "batch"]
 
@@ -27,7 +27,11 @@ LogStrategy = Literal["epoch", "batch"]
 class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
     """Logs Keras' ``logs`` per epoch, and per N batches when asked (see the module doc)."""
 
-    async_safe = True  # Keras may run the batch hooks on its callback thread (see _batches)
+    @property
+    def async_safe(self) -> bool:
+        """Keras may run the batch hooks on its callback thread (see ``_batches``), unless a
+        subclass has batch-end hooks of its own."""
+        return keeps_batch_ends_of(self, WandbMetricsLogger)
 
     def __init__(
         self, log_freq: LogStrategy | int = "epoch", initial_global_step: int = 0, *args: Any, **kwargs: Any

@@ -21,7 +21,7 @@ import keras
 import trackwell
 
 from .._common import log_model_files
-from ._shared import current_run, require_run
+from ._shared import current_run, keeps_batch_ends_of, require_run
 
 Mode = Literal["auto", "min", "max"]
 
@@ -57,7 +57,7 @@ class WandbModelCheckpoint(keras.callbacks.ModelCheckpoint):  # type: ignore[mis
         # on the training thread (and convert each batch's logs there): 10-60% of a tiny model's
         # step. Saving per epoch, that hook does nothing, so Keras may run it on its callback
         # thread; saving every N batches it saves, and must run on the training thread.
-        self.async_safe = save_freq == "epoch"
+        self.async_safe = save_freq == "epoch" and keeps_batch_ends_of(self, WandbModelCheckpoint)
         if save_best_only and not any(field for _, field, _, _ in string.Formatter().parse(self.filepath)):
             trackwell.termwarn(
                 "When using `save_best_only`, ensure that the `filepath` argument contains formatting "
