@@ -30,7 +30,7 @@ import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { ColumnPicker } from "../components/ColumnPicker";
 import { SplitBody, useSplit } from "../components/WorkspaceSplit";
-import { parseWidths, summaryColumnLabels } from "../lib/runColumns";
+import { parseWidths, useSummaryColumnLabels } from "../lib/runColumns";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
@@ -124,7 +124,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     (id: string, w: number | null) => setWidths(Object.fromEntries([...Object.entries(widths).filter(([k]) => k !== id), ...(w === null ? [] : [[id, w]])])),
     [widths, setWidths],
   );
-  const columnLabels = useMemo(() => summaryColumnLabels(rows.map((r) => ({ summary: r.summary, definitions: r.run.metric_definitions }))), [rows]);
+  const labelRuns = useMemo(() => rows.map((r) => ({ summary: r.summary, definitions: r.run.metric_definitions })), [rows]);
+  const columnLabels = useSummaryColumnLabels(labelRuns);
   const pickerLabel = useCallback((id: string) => columnLabels.get(id)?.label ?? columnLabel(id), [columnLabels]);
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
