@@ -26,6 +26,10 @@ export function ViewsMenu({ saved }: { saved: SavedViewState }): React.JSX.Eleme
     setMode("menu");
     setError(null);
   };
+  const back = (): void => {
+    setMode("menu");
+    setError(null);
+  };
   useEscape(open, close);
   useEffect(() => {
     if (!open) return;
@@ -105,8 +109,8 @@ export function ViewsMenu({ saved }: { saved: SavedViewState }): React.JSX.Eleme
       </button>
       {open && (
         <div className="views-popover" role="dialog" aria-label="Saved views" data-testid="views-menu">
-          {mode === "create" && <NameForm title="Save as a new view" submit="Save view" withDescription busy={busy} onSubmit={create} onCancel={() => setMode("menu")} />}
-          {mode === "rename" && view && <NameForm title={`Rename “${view.name}”`} submit="Rename" initial={view.name} busy={busy} onSubmit={(name) => rename(name)} onCancel={() => setMode("menu")} />}
+          {mode === "create" && <NameForm title="Save as a new view" submit="Save view" withDescription busy={busy} onSubmit={create} onCancel={back} />}
+          {mode === "rename" && view && <NameForm title={`Rename “${view.name}”`} submit="Rename" initial={view.name} busy={busy} onSubmit={(name) => rename(name)} onCancel={back} />}
           {mode === "delete" && view && (
             <div className="views-form">
               <p>
@@ -116,7 +120,7 @@ export function ViewsMenu({ saved }: { saved: SavedViewState }): React.JSX.Eleme
                 <button className="danger" disabled={busy} onClick={() => void remove()} data-testid="views-confirm-delete">
                   Delete view
                 </button>
-                <button onClick={() => setMode("menu")}>Cancel</button>
+                <button onClick={back}>Cancel</button>
               </div>
             </div>
           )}
