@@ -64,7 +64,11 @@ def floats(values: Sequence[Any] | FloatArray) -> FloatArray:
     """Numbers as a float array; anything else (None, the wire's "NaN" strings) as NaN."""
     if isinstance(values, np.ndarray):
         return values.astype(np.float64, copy=False)
-    return np.asarray([v if type(v) in (int, float) else np.nan for v in values], dtype=np.float64)
+    try:
+        # numpy reads None as NaN and the wire's "NaN"/"Infinity" strings as those floats.
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.asarray([v if type(v) in (int, float) else np.nan for v in values], dtype=np.float64)
 
 
 def points(x: Sequence[Any] | FloatArray, y: Sequence[Any] | FloatArray) -> RunPoints:
@@ -85,19 +89,37 @@ def grid(runs: Sequence[RunPoints], buckets: int) -> Grid:
     if not present:
         empty = np.empty(0, dtype=np.float64)
         return Grid(empty, empty)
-    every = np.concatenate(present)
-    lo_x, hi_x = float(every.min()), float(every.max())
-    distinct = np.unique(every)
-    if len(distinct) <= buckets or hi_x == lo_x:
+    lo_x = float(min(x[0] for x in present))
+    hi_x = float(max(x[-1] for x in present))
+    distinct = _few_distinct(present, lo_x, hi_x, buckets)
+    if distinct is not None:
         return Grid(distinct, np.concatenate(([-np.inf], distinct[:-1])))
     edges = np.linspace(lo_x, hi_x, buckets + 1)
-    # Bucket of each x: (edges[i], edges[i+1]]; the range's start goes to the first bucket.
-    which = np.clip(np.searchsorted(edges, every, side="left") - 1, 0, buckets - 1)
+    # Each bucket (edges[i], edges[i+1]] sits at the largest x any run has in it: per run, its last
+    # point at or before the bucket's end, when that lies inside the bucket (the range's start
+    # belongs to the first bucket). Runs are sorted, so this is a search per run, not a sort of all.
+    lower = np.concatenate(([-np.inf], edges[1:-1]))
     top = np.full(buckets, -np.inf)
-    np.maximum.at(top, which, every)
+    for x in present:
+        idx = np.searchsorted(x, edges[1:], side="right") - 1
+        cand = np.where(idx >= 0, x[np.maximum(idx, 0)], -np.inf)
+        np.fmax(top, np.where(cand > lower, cand, -np.inf), out=top)
     used = np.isfinite(top)
-    lo = np.concatenate(([-np.inf], edges[1:-1]))
-    return Grid(top[used], lo[used])
+    return Grid(top[used], lower[used])
+
+
+def _few_distinct(xs: Sequence[FloatArray], lo: float, hi: float, buckets: int) -> FloatArray | None:
+    """Every distinct x of the runs when there are at most ``buckets`` of them, else None."""
+    total = sum(len(x) for x in xs)
+    if total <= 4 * buckets:
+        every = np.unique(np.concatenate(xs))
+        return every if len(every) <= buckets else None
+    if hi - lo + 1 > buckets or not all(bool(np.all(x == np.floor(x))) for x in xs):
+        return None  # integers (steps, epochs) over a short span; anything else is bucketed
+    seen = np.zeros(int(hi - lo) + 1, dtype=bool)
+    for x in xs:
+        seen[(x - lo).astype(np.int64)] = True
+    return lo + np.flatnonzero(seen).astype(np.float64)
 
 
 def on_grid(run: RunPoints, g: Grid) -> FloatArray:

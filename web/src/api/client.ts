@@ -17,6 +17,8 @@ export type Series = S["Series"];
 export type SeriesQueryRequest = S["SeriesQueryRequest"];
 export type SeriesQueryResponse = S["SeriesQueryResponse"];
 export type RunSeries = S["RunSeries"];
+export type GroupSeriesRequest = S["GroupSeriesRequest"];
+export type GroupSeriesResponse = S["GroupSeriesResponse"];
 export type RunFile = S["RunFile"];
 export type RunUpdate = S["RunUpdate"];
 export type HistoryRows = S["HistoryRows"];
@@ -138,6 +140,10 @@ export const api = {
     request<HistoryKeys>("GET", `${runPath(e, p, r)}/history/keys${q({ stream })}`),
   seriesQuery: (body: SeriesQueryRequest) =>
     chartSlot(body.runs.length > HEAVY_CHART_RUNS ? 2 : 1, () => request<SeriesQueryResponse>("POST", "/api/v1/series/query", body)),
+  /** A grouped chart's statistics over every run the filter selects; it reads every run, so it
+   * counts as a heavy chart. */
+  groupSeries: (e: string, p: string, body: GroupSeriesRequest) =>
+    chartSlot(2, () => request<GroupSeriesResponse>("POST", `/api/v1/projects/${encodeURIComponent(e)}/${encodeURIComponent(p)}/group-series`, body)),
   /** Full-resolution history rows holding any of `keys`, up to `max` rows. A page covers a range of
    * steps, so a page of a sparse key (an image every 1,000 steps) can be empty with more to come:
    * only a null cursor ends the scan. */

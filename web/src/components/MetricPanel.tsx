@@ -8,6 +8,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotLine, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import type { BandKind } from "../lib/grouping";
+import { buildGroupPlot, groupSeriesOptions, type GroupSpec } from "../lib/groupSeries";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
@@ -26,6 +27,9 @@ export interface ChartSettings {
   grouped: boolean;
   /** A group's band: min to max (default) or ± one standard deviation. */
   band?: BandKind;
+  /** Grouped in the workspace: groups come from the server over every run of each group
+   * (lib/groupSeries.ts), not from the runs this chart draws. */
+  groups?: GroupSpec | null;
   live: boolean;
   stream: "history" | "system";
   /** The x axis is the default Step: a metric's `define_metric` step metric replaces it
@@ -67,6 +71,7 @@ function useNearViewport(): [React.RefObject<HTMLDivElement | null>, boolean] {
 }
 
 const MARGIN_PX = 300;
+const NO_GROUPS: GroupSpec = { entity: "", project: "", by: [], filter: null, exclude: [], groups: [] };
 
 export function MetricPanel(props: {
   metric: string;
@@ -105,13 +110,24 @@ export function MetricPanel(props: {
   const [highlight, setHighlight] = useState<number | null>(null);
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
   const queryClient = useQueryClient();
+  const groupSpec = settings.grouped ? (settings.groups ?? null) : null;
   const query = useQuery({
     ...seriesQueryOptions(queryClient, { runs, keys, stream: settings.stream, xAxis: settings.xAxis, zoom: range, live: settings.live }),
-    enabled: near && runs.length > 0,
+    enabled: near && runs.length > 0 && !groupSpec,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
   });
+  // Grouped: one answer with every group's statistics (a live group refreshes less often: it
+  // reads every run of the groups).
+  const groupQuery = useQuery({
+    ...groupSeriesOptions({ spec: groupSpec ?? NO_GROUPS, keys, stream: settings.stream, xAxis: settings.xAxis, zoom: range }),
+    enabled: near && groupSpec !== null && groupSpec.groups.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: settings.live ? 15_000 : false,
+  });
+  const active = groupSpec ? groupQuery : query;
   const plot = useMemo(() => {
+    if (groupSpec) return buildGroupPlot(groupQuery.data, groupSpec.groups, keys, settings.band ?? "minmax", settings.smoothing);
     // With several metrics, each (run, metric) pair is a line of its own (lib/panelLines).
     const many = keys.length > 1;
     const byRun = new Map<string, { y?: RawSeries; x?: RawSeries }>();
@@ -125,7 +141,7 @@ export function MetricPanel(props: {
     }
     const lines = linesForMetrics(runs, keys);
     return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, groupColor, settings.band);
-  }, [query.data, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
+  }, [query.data, groupQuery.data, groupSpec, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
   // A unit on the y axis when every metric of the chart has the same one (system metrics).
   const units = new Set(keys.map(metricUnit));
   const yUnit = units.size === 1 ? ([...units][0] ?? null) : null;
@@ -169,12 +185,12 @@ export function MetricPanel(props: {
           )}
         </span>
       </div>
-      {query.isError ? (
-        <div className="panel-empty error">{(query.error as Error).message}</div>
+      {active.isError ? (
+        <div className="panel-empty error">{(active.error as Error).message}</div>
       ) : plot.lines.length === 0 ? (
         // A chart below the fold has not asked yet (its query waits until it nears the screen): that is
         // loading too, not "no data".
-        runs.length > 0 && query.isPending ? (
+        runs.length > 0 && active.isPending ? (
           <div className="panel-empty loading" data-testid="panel-loading">
             Loading…
           </div>

@@ -16,6 +16,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
+import { runGroup } from "../lib/groupKeys";
 import { groupColor, runColor } from "../lib/panels";
 import { Link, paths } from "../router";
 import { useColumnResize, type OnColumnWidth } from "./ColumnResize";
@@ -77,7 +78,8 @@ interface Props {
   columnIds: string[];
   visibility: VisibilityState;
   pinned: string[];
-  groupBy: string | null;
+  /** Column ids to group by, in order (several: one group per combination of values). */
+  groupBy: readonly string[] | null;
   hidden: ReadonlySet<string>;
   /** The runs the charts draw (the first "Runs in charts" of the table, minus hidden ones); absent:
    * every run not hidden. */
@@ -132,10 +134,11 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   });
   const sorted = table.getRowModel().rows;
   const flat: Row[] = useMemo(() => {
-    if (!p.groupBy) return sorted.map((r) => ({ kind: "run", data: r.original }));
+    const by = p.groupBy;
+    if (!by?.length) return sorted.map((r) => ({ kind: "run", data: r.original }));
     const groups = new Map<string, TableRun[]>();
     for (const r of sorted) {
-      const label = groupLabel(columnValue(r.original, p.groupBy));
+      const label = runGroup(by, (id) => columnValue(r.original, id)).label;
       let list = groups.get(label);
       if (!list) groups.set(label, (list = []));
       list.push(r.original);
@@ -247,8 +250,11 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
           const style: React.CSSProperties = { transform: `translateY(${vi.start}px)`, height: vi.size, width };
           if (row.kind === "group") {
             return (
-              <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} data-testid="group-row">
-                <span className="caret">{row.open ? "▾" : "▸"}</span> <span className="swatch" style={{ background: groupColor(row.label) }} data-color={groupColor(row.label)} /> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
+              <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} data-testid="group-row" data-open={row.open} aria-expanded={row.open} title={`${(p.groupBy ?? []).map(columnLabel).join(" · ")}: ${row.label} (click to ${row.open ? "collapse" : "expand"})`}>
+                {/* Sticky: the group's name stays in view while the table is scrolled sideways. */}
+                <span className="rt-group-label" style={{ position: "sticky", left: 12, display: "inline-flex", alignItems: "center", gap: 6 }}>
+                  <span className="caret">{row.open ? "▾" : "▸"}</span> <span className="swatch" style={{ background: groupColor(row.label) }} data-color={groupColor(row.label)} /> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
+                </span>
               </div>
             );
           }

@@ -133,7 +133,7 @@ export function buildPlot(
     const spread = bandOf(g.ys, aligned.x.length, band);
     const mean = smoothed ? smoothAligned(aligned.x, spread.mean, smoothing) : spread.mean;
     if (g.ys.length > 1) {
-      const [hi, lo] = band === "std" ? ["+1σ", "−1σ"] : ["max", "min"];
+      const [hi, lo] = band === "std" ? ["+1σ", "−1σ"] : band === "stderr" ? ["+1 s.e.", "−1 s.e."] : ["max", "min"];
       lines.push({ label: `${label} ${hi}`, color: g.color, role: "max", values: spread.max });
       lines.push({ label: `${label} ${lo}`, color: g.color, role: "min", values: spread.min });
       bands.push([lines.length - 2, lines.length - 1]);

@@ -4,8 +4,15 @@
  * pure so the table and the charts agree on membership.
  */
 
-/** What a group's band spans: its runs' min to max, or the mean ± one (population) std dev. */
-export type BandKind = "minmax" | "std";
+/** What a group's band spans: its runs' min to max, the mean ± one std dev, or the mean ± one
+ * standard error (std dev / sqrt(n)). The workspace's groups come from the server
+ * (lib/groupSeries.ts), which uses the sample std dev; `bandOf` serves charts of given runs. */
+export type BandKind = "minmax" | "std" | "stderr";
+
+/** `band=` in the URL to a band; min–max when absent or unknown. */
+export function parseBand(v: string | null | undefined): BandKind {
+  return v === "std" || v === "stderr" ? v : "minmax";
+}
 
 export interface Band {
   mean: (number | null)[];
@@ -37,8 +44,9 @@ export function bandOf(ys: readonly (readonly (number | null)[])[], length: numb
     if (n > 0) {
       const m = sum / n;
       mean[i] = m;
-      if (kind === "std") {
-        const sd = Math.sqrt(Math.max(0, squares / n - m * m));
+      if (kind === "std" || kind === "stderr") {
+        const pop = Math.sqrt(Math.max(0, squares / n - m * m));
+        const sd = kind === "std" ? pop : n > 1 ? (pop * Math.sqrt(n / (n - 1))) / Math.sqrt(n) : 0;
         min[i] = m - sd;
         max[i] = m + sd;
       } else {

@@ -12,16 +12,19 @@ import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { AddPanelDialog } from "../components/AddPanelDialog";
 import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
-import { columnLabel, columnValue, groupLabel, RunsTable, type TableRun } from "../components/RunsTable";
+import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { useEscape } from "../lib/useEscape";
-import type { BandKind } from "../lib/grouping";
+import { GroupByControl } from "../components/GroupByControl";
+import { parseBand } from "../lib/grouping";
+import { formatGroupParam, groupChoiceLabel, parseGroupParam, runGroup, UNGROUPABLE } from "../lib/groupKeys";
+import type { DrawnGroup, GroupSpec } from "../lib/groupSeries";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { useSavedView } from "../lib/viewSync";
 import { ViewsMenu } from "../components/ViewsMenu";
-import { assignGroupColors, assignRunColors, AXIS_KEYS, runColor } from "../lib/panels";
+import { assignGroupColors, assignRunColors, AXIS_KEYS, groupColor, runColor } from "../lib/panels";
 import { chartAxis, parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
@@ -55,7 +58,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const [hiddenList, setHiddenList] = usePersisted<string[]>(`${store}:hidden`, []);
   const [pinned, setPinned] = usePersisted<string[]>(`${store}:pinned`, ["name"]);
   const [hiddenCols, setHiddenCols] = usePersisted<string[]>(`${store}:hiddenCols`, []);
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  // Groups start collapsed (a group of 300 runs is one row) and open one by one.
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [showPicker, setShowPicker] = useState(false);
   const [addingPanel, setAddingPanel] = useState(false);
@@ -64,8 +68,10 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Applied in the same render (not deferred): filtering 1,000 runs takes a few ms, and a deferred
   // pass cost the table a frame.
   const filterText = search.get("q") ?? "";
-  const groupBy = search.get("group");
-  const band: BandKind = search.get("band") === "std" ? "std" : "minmax";
+  const groupParam = search.get("group");
+  const groupKeys = useMemo(() => parseGroupParam(groupParam), [groupParam]);
+  const groupBy = groupKeys.length ? groupKeys : null;
+  const band = parseBand(search.get("band"));
   const xAxis = parseX(search.get("x"));
   const smoothing = parseSmoothing(search.get("smooth"));
   const panelSearch = search.get("panels") ?? "";
@@ -135,12 +141,12 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Groups get a colour each, by label over every run (not only the filtered or drawn ones), so a
   // group keeps its colour while filtering; the table's group rows and the charts read the same.
   useMemo(() => {
-    if (groupBy) assignGroupColors(rows.map((r) => groupLabel(columnValue(r, groupBy))));
+    if (groupBy) assignGroupColors(rows.map((r) => runGroup(groupBy, (id) => columnValue(r, id)).label));
   }, [rows, groupBy]);
   const chartRows = useDebounced(filtered, 300, (settled) => settled.length === 0);
   // Sorting likewise: the table re-sorts (and is painted) at once, the charts follow.
   const chartSorting = useDebounced(sorting, 300);
-  const plotted: PanelRun[] = useMemo(() => {
+  const chartOrder = useMemo(() => {
     const order = [...chartRows];
     for (const s of [...chartSorting].reverse()) {
       order.sort((a, b) => {
@@ -150,14 +156,33 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         return s.desc ? -c : c;
       });
     }
-    return order
+    return order;
+  }, [chartRows, chartSorting]);
+  const plotted: PanelRun[] = useMemo(() => {
+    return chartOrder
       .filter((r) => !hidden.has(r.key))
       .slice(0, maxRuns)
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((r) => {
-        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? groupLabel(columnValue(r, groupBy)) : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
+        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? runGroup(groupBy, (id) => columnValue(r, id)).label : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
       });
-  }, [chartRows, hidden, maxRuns, groupBy, chartSorting]);
+  }, [chartOrder, hidden, maxRuns, groupBy]);
+  // Grouped, charts draw groups: the first "Runs in charts" groups in the table's order, each over
+  // every one of its runs (minus hidden ones), computed on the server (lib/groupSeries.ts).
+  const drawnGroups: DrawnGroup[] = useMemo(() => {
+    if (!groupBy) return [];
+    const seen = new Map<string, DrawnGroup>();
+    for (const r of chartOrder) {
+      if (hidden.has(r.key)) continue;
+      const g = runGroup(groupBy, (id) => columnValue(r, id));
+      if (!seen.has(g.id)) seen.set(g.id, { ...g, color: groupColor(g.label) });
+      if (seen.size >= maxRuns) break;
+    }
+    return [...seen.values()];
+  }, [chartOrder, hidden, maxRuns, groupBy]);
+  const drawnGroupsRef = useRef(drawnGroups);
+  if (JSON.stringify(drawnGroupsRef.current) !== JSON.stringify(drawnGroups)) drawnGroupsRef.current = drawnGroups;
+  const stableGroups = drawnGroupsRef.current;
   // Same runs, same array: sorting the table must not redraw every chart.
   const plottedRef = useRef<PanelRun[]>(plotted);
   if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
@@ -210,9 +235,15 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
+  const { allRuns, runFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
+  const hiddenIds = useMemo(() => hiddenList.map((k) => k.split("/")[2] ?? "").sort(), [hiddenList]);
+  const groupSpec: GroupSpec | null = useMemo(
+    () => (groupBy ? { entity, project, by: groupBy, filter: runFilter, exclude: hiddenIds, groups: stableGroups } : null),
+    [groupBy, entity, project, runFilter, hiddenIds, stableGroups],
+  );
   const baseSettings = useMemo(
-    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, live }),
-    [xParam, smoothParam, groupBy, band, live],
+    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, groups: groupSpec, live }),
+    [xParam, smoothParam, groupBy, band, groupSpec, live],
   );
   const lineSettings = useLineSettings(baseSettings);
   // The first screen's charts are asked for now, while this page still has the runs table and
@@ -220,6 +251,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const queryClient = useQueryClient();
   const zoomParam = search.get("zoom");
   const firstCharts = useMemo(() => {
+    if (groupSpec) return []; // grouped charts ask for their groups' series instead
     const zooms = parseZooms(zoomParam);
     const lines = sections
       .filter((s) => s.name !== "system")
@@ -230,18 +262,24 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       const settings = lineSettings(p);
       return { runs: stablePlotted, keys: p.metrics, stream: settings.stream, xAxis: chartAxis(settings, stablePlotted, p.metrics).xAxis, zoom: zooms[p.metrics.join("\n")] ?? null, live: settings.live };
     });
-  }, [sections, stablePlotted, lineSettings, zoomParam]);
+  }, [sections, stablePlotted, lineSettings, zoomParam, groupSpec]);
   prefetchCharts(queryClient, firstCharts);
 
   // The runs table re-renders only when its own props change (it is memoized), so its handlers and
   // derived props keep their identity between renders.
   const pinnedColumns = useMemo(() => pinned.filter((p) => columnIds.includes(p)), [pinned, columnIds]);
   const onToggleHidden = useCallback((k: string) => setHiddenList(toggle(hiddenList, k)), [hiddenList, setHiddenList]);
-  const onToggleGroup = useCallback((l: string) => setCollapsed((s) => new Set(toggle([...s], l))), []);
+  const onToggleGroup = useCallback((l: string) => setExpanded((s) => new Set(toggle([...s], l))), []);
+  // The table takes the groups to keep closed: every group not opened.
+  const collapsed = useMemo(() => {
+    if (!groupBy) return new Set<string>();
+    return new Set(filtered.map((r) => runGroup(groupBy, (id) => columnValue(r, id)).label).filter((l) => !expanded.has(l)));
+  }, [filtered, groupBy, expanded]);
+  const groupChoices = useMemo(() => columnIds.filter((c) => !UNGROUPABLE.has(c)), [columnIds]);
+  const onGroupKeys = useCallback((keys: string[]) => setParams({ group: formatGroupParam(keys) }), []);
   const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
-  const { allRuns, runFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
   // table must not re-render every chart.
   const panelContext: PanelContext = useMemo(
@@ -294,23 +332,14 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? "run-filter-error" : undefined}
         />
-        <label>
-          Group by
-          <select value={groupBy ?? ""} onChange={(e) => setParams({ group: e.target.value || null })} data-testid="group-by">
-            <option value="">none</option>
-            {columnIds.filter((c) => !["name", "created", "runtime", "notes"].includes(c)).map((c) => (
-              <option key={c} value={c}>
-                {c.startsWith("c:") ? `config: ${columnLabel(c)}` : c.startsWith("s:") ? `summary: ${columnLabel(c)}` : columnLabel(c)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <GroupByControl keys={groupKeys} choices={groupChoices} label={(c) => groupChoiceLabel(c, columnLabel)} onChange={onGroupKeys} />
         {groupBy && (
-          <label title="What the band around each group's mean line spans">
+          <label title="What the band around each group's mean line spans, over every run of the group">
             Band
-            <select value={band} onChange={(e) => setParams({ band: e.target.value === "std" ? "std" : null })} data-testid="band">
+            <select value={band} onChange={(e) => setParams({ band: e.target.value === "minmax" ? null : e.target.value })} data-testid="band">
               <option value="minmax">min – max</option>
               <option value="std">± 1 std dev</option>
+              <option value="stderr">± 1 std error</option>
             </select>
           </label>
         )}
