@@ -3,8 +3,9 @@
  * or regular expression), "show all matching" and "hide all matching", and a checkbox per column in
  * three groups (run fields, config, summary). The name column always stays.
  */
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { matchColumns, pickerText, setShown } from "../lib/runColumns";
+import { columnLabel } from "./RunsTable";
 import "./tablecompare.css";
 
 const GROUPS: [string, (id: string) => boolean][] = [
@@ -13,8 +14,10 @@ const GROUPS: [string, (id: string) => boolean][] = [
   ["Summary", (id) => id.startsWith("s:")],
 ];
 
-export function ColumnPicker(props: { columnIds: readonly string[]; hidden: readonly string[]; labelOf: (id: string) => string; onChange: (hidden: string[]) => void }): React.JSX.Element {
-  const { columnIds, hidden, labelOf, onChange } = props;
+/** `labels`: headers other than the column's key (`loss (min)`), as the runs table shows them. */
+export function ColumnPicker(props: { columnIds: readonly string[]; hidden: readonly string[]; labels: ReadonlyMap<string, { label: string }>; onChange: (hidden: string[]) => void }): React.JSX.Element {
+  const { columnIds, hidden, labels, onChange } = props;
+  const labelOf = useCallback((id: string) => labels.get(id)?.label ?? columnLabel(id), [labels]);
   const [search, setSearch] = useState("");
   const matching = useMemo(() => matchColumns(columnIds, labelOf, search), [columnIds, labelOf, search]);
   const hiddenSet = new Set(hidden);

@@ -4,19 +4,12 @@
  * table takes its width on release, so the charts are laid out once, not on every pointer move);
  * its ‹ and › buttons collapse the table to a narrow run list or expand it to the full width (no
  * charts); with the keyboard, focus the divider: ← →, Home, End, Enter. The choice is kept per user
- * and project in the browser.
+ * and project in the browser (lib/tableView.ts).
  */
 import { useCallback, useRef, useState } from "react";
 import { useWidth } from "../lib/useWidth";
-import { collapse, DEFAULT_MIN_PX, DEFAULT_SHARE, dragTo, expand, LIST_PX, MIN_CHARTS_PX, MIN_TABLE_PX, maxTableWidth, parseSplit, splitKey, type SplitMode, type SplitState } from "../lib/split";
-import { usePersisted } from "../lib/storage";
+import { collapse, DEFAULT_MIN_PX, DEFAULT_SHARE, dragTo, expand, LIST_PX, MIN_CHARTS_PX, MIN_TABLE_PX, maxTableWidth, splitKey, type SplitMode, type SplitState } from "../lib/split";
 import "./tablecompare.css";
-
-/** The split of one project's workspace, kept under `storeKey`. */
-export function useSplit(storeKey: string): [SplitState, (s: SplitState) => void] {
-  const [raw, setRaw] = usePersisted<unknown>(`${storeKey}:split`, null);
-  return [parseSplit(raw), setRaw];
-}
 
 const TITLES: Record<SplitMode, [string, string]> = {
   list: ["", "Show the runs table beside the charts"],

@@ -4,7 +4,6 @@
  * `loss (min)`, as W&B shows the summary it was asked for; the column picker's search; and the
  * widths a user dragged, kept in the browser.
  */
-import { useMemo, useRef } from "react";
 import { searchMatcher } from "./panels";
 import { resolveDefinition, type MetricDefinition } from "./stepMetric";
 
@@ -77,15 +76,6 @@ export function summaryColumnLabels(runs: readonly { summary: Record<string, unk
     }
   }
   return out;
-}
-
-/** summaryColumnLabels as a hook: the same Map while its content is the same (the runs are fetched
- * again every few seconds while one is running; the table's columns must not be rebuilt for that). */
-export function useSummaryColumnLabels(runs: Parameters<typeof summaryColumnLabels>[0]): Map<string, SummaryLabel> {
-  const labels = useMemo(() => summaryColumnLabels(runs), [runs]);
-  const stable = useRef(labels);
-  if (JSON.stringify([...stable.current]) !== JSON.stringify([...labels])) stable.current = labels;
-  return stable.current;
 }
 
 /** The column picker's text for a column id: `config.lr`, `summary.loss (min)`, `Name`. */

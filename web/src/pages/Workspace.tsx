@@ -32,8 +32,8 @@ import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
 import { useDebounced, usePersisted } from "../lib/storage";
 import { ColumnPicker } from "../components/ColumnPicker";
-import { SplitBody, useSplit } from "../components/WorkspaceSplit";
-import { parseWidths, useSummaryColumnLabels } from "../lib/runColumns";
+import { SplitBody } from "../components/WorkspaceSplit";
+import { useTableView } from "../lib/tableView";
 import { Link, navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
@@ -122,17 +122,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
   // Table beside the charts, narrow run list (names only) or full-width table; dragged column
   // widths; define_metric summaries headed `loss (min)`. Kept per user and project in the browser.
-  const [split, setSplit] = useSplit(store);
-  const listVisibility = useMemo(() => Object.fromEntries(columnIds.filter((c) => c !== "name").map((c) => [c, false])), [columnIds]);
-  const [storedWidths, setWidths] = usePersisted<unknown>(`${store}:colWidths`, {});
-  const widths = useMemo(() => parseWidths(storedWidths), [storedWidths]);
-  const onColumnWidth = useCallback(
-    (id: string, w: number | null) => setWidths(Object.fromEntries([...Object.entries(widths).filter(([k]) => k !== id), ...(w === null ? [] : [[id, w]])])),
-    [widths, setWidths],
-  );
-  const labelRuns = useMemo(() => rows.map((r) => ({ summary: r.summary, definitions: r.run.metric_definitions })), [rows]);
-  const columnLabels = useSummaryColumnLabels(labelRuns);
-  const pickerLabel = useCallback((id: string) => columnLabels.get(id)?.label ?? columnLabel(id), [columnLabels]);
+  const tableView = useTableView(store, columnIds, rows, visibility);
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
   // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
@@ -368,12 +358,12 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           </button>
         </div>
       )}
-      {showPicker && <ColumnPicker columnIds={columnIds} hidden={hiddenCols} labelOf={pickerLabel} onChange={setHiddenCols} />}
-      <SplitBody split={split} onSplit={setSplit}>
+      {showPicker && <ColumnPicker columnIds={columnIds} hidden={hiddenCols} labels={tableView.labels} onChange={setHiddenCols} />}
+      <SplitBody split={tableView.split} onSplit={tableView.setSplit}>
         <RunsTable
           rows={filtered}
           columnIds={columnIds}
-          visibility={split.mode === "list" ? listVisibility : visibility}
+          visibility={tableView.visibility}
           pinned={pinnedColumns}
           groupBy={groupBy}
           hidden={hidden}
@@ -386,9 +376,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           onToggleSelected={onToggleSelected}
           sorting={sorting}
           onSorting={onSorting}
-          labels={columnLabels}
-          widths={widths}
-          onColumnWidth={onColumnWidth}
+          labels={tableView.labels}
+          widths={tableView.widths}
+          onColumnWidth={tableView.onColumnWidth}
         />
         <div className="panels">
           <div className="panels-toolbar">
