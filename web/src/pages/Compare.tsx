@@ -120,8 +120,8 @@ function Section(props: { name: string; title: string; rows: CompareRow[]; all: 
   );
 }
 
-/** Charts of the metrics every compared run logged, the runs overlaid, in the workspace's sections
- * (`train/`, `val/`, ...). */
+/** Charts of the metrics every compared run logged, the runs overlaid, in the order of the
+ * workspace's sections (`train/`, `val/`, ...). */
 function CompareCharts({ runs }: { runs: RunOut[] }): React.JSX.Element {
   const keys = useQueries({ queries: runs.map((r) => runKeysQuery(r.entity, r.project, r.id, "history")) });
   const pending = keys.some((k) => k.isPending);
@@ -144,16 +144,13 @@ function CompareCharts({ runs }: { runs: RunOut[] }): React.JSX.Element {
       ) : sections.length === 0 ? (
         <p className="muted">These runs logged no metric in common.</p>
       ) : (
-        sections.map((s) => (
-          <section key={s.name} className="section" data-testid="section" data-section={s.name}>
-            <h2>{s.name}</h2>
-            <div className="panel-grid">
-              {s.keys.map((k) => (
-                <MetricPanel key={k} metric={k} runs={plotRuns} settings={settings} />
-              ))}
-            </div>
-          </section>
-        ))
+        // One grid, in the workspace's section order (train/ before val/ ...): a handful of charts
+        // side by side rather than a row per section.
+        <div className="panel-grid">
+          {sections.flatMap((s) => s.keys).map((k) => (
+            <MetricPanel key={k} metric={k} runs={plotRuns} settings={settings} />
+          ))}
+        </div>
       )}
     </section>
   );
