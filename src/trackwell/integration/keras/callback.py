@@ -140,6 +140,8 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
         if previous is not None:  # a resumed run: beat the best it already recorded
             self.best = previous
         self._order = BatchOrder(self._log_ordered)
+        self._every_end = False
+        self._batch_freq = int(log_batch_frequency or 1)  # the batch hooks exist only when it is set
         if log_batch_frequency:
             # Batch hooks only when asked (wandb's _implements_train_batch_hooks). They are
             # async-safe (class attribute): Keras runs the ends on its callback thread instead of
@@ -177,18 +179,23 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._order.reset()
+        # With steps_per_execution > 1 a batch's end step is not its begin step: order every one.
+        self._every_end = getattr(self.model, "steps_per_execution", 1) != 1
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._order.reset()
 
     def _begin_batch(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        """``on_train_batch_begin`` when ``log_batch_frequency`` is set: the batch's place in the order."""
-        self._order.begin(batch, None)
+        """``on_train_batch_begin`` when ``log_batch_frequency`` is set: a batch that will be logged
+        takes its place in the order (with steps_per_execution > 1, every batch does)."""
+        if self._every_end or batch % self._batch_freq == 0:
+            self._order.begin(batch, None)
 
     def _log_batch(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """``on_train_batch_end`` when ``log_batch_frequency`` is set (bound in ``__init__``), maybe
         on Keras' callback thread: handed to ``_log_ordered`` in batch order."""
-        self._order.end(batch, logs)
+        if self._every_end or batch % self._batch_freq == 0:
+            self._order.end(batch, logs)
 
     def _log_ordered(self, batch: int, logs: dict[str, Any], _snapshot: Any, _steps: int) -> None:
         if self.log_batch_frequency and batch % self.log_batch_frequency == 0:

@@ -56,7 +56,7 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
         self._snapshot_every = False
         if self.logging_batch_wise:
             # Batch hooks only when logging per batch (in epoch mode the callback has none and
-            # counts no global_step). They are async-safe (class attribute): Keras runs the batch
+            # counts no global_step). They are async-safe (``async_safe``): Keras runs the batch
             # ends on its callback thread, in batch order thanks to BatchOrder (see _batches).
             self.on_train_batch_begin = self._on_batch_begin
             self.on_batch_end = self._on_batch_end
@@ -90,20 +90,21 @@ class WandbMetricsLogger(keras.callbacks.Callback):  # type: ignore[misc]
         self._order.reset()
 
     def _on_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        """``on_train_batch_begin`` in batch mode, on the training thread: the batch's place in the
-        order, and the learning rate's snapshot when the batch will be logged (about 1 µs)."""
-        rate, snapshot = self._rate, None
-        if rate is not None and (self._snapshot_every or batch % self.log_freq == 0):
-            snapshot = rate.snapshot()
-        self._order.begin(batch, snapshot)
+        """``on_train_batch_begin`` in batch mode, on the training thread: a batch that will be
+        logged takes its place in the order, with the learning rate's snapshot (about 1 µs)."""
+        self.global_step += 1
+        if self._snapshot_every or batch % self.log_freq == 0:
+            self._order.begin(batch, self._rate.snapshot() if self._rate is not None else None)
 
     def _on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """``on_batch_end``/``on_train_batch_end`` in batch mode (bound in ``__init__``); Keras may run
-        it on its callback thread: the row is logged in batch order by ``_log_batch``."""
-        self._order.end(batch, logs)
+        it on its callback thread: the row is logged in batch order by ``_log_batch``. A batch
+        that is not logged returns at once (with one step per batch, a batch ends at the step it
+        began with; with steps_per_execution > 1 every batch goes through the order)."""
+        if self._snapshot_every or batch % self.log_freq == 0:
+            self._order.end(batch, logs)
 
     def _log_batch(self, batch: int, logs: dict[str, Any], snapshot: Any, steps: int) -> None:
-        self.global_step += 1
         if batch % self.log_freq == 0:
             row = scalars(logs, "batch/")
             row["batch/batch_step"] = self.global_batch
