@@ -110,7 +110,11 @@ describe("workspace layout", () => {
     await page.getByTestId("add-panel").click();
     const d = page.getByTestId("add-panel-dialog");
     await d.getByRole("radio", { name: "Line chart" }).click();
-    await d.getByLabel("metrics").selectOption(["train/loss", "val/acc"]);
+    // The metric picker searches and takes a regex: drop the first metric it offers, pick both.
+    const metrics = d.getByRole("group", { name: "metrics", exact: true });
+    await metrics.getByRole("button", { name: /^remove / }).click();
+    await metrics.getByLabel("metrics search").fill("^(train/loss|val/acc)$");
+    await metrics.getByTestId("ms-select-matching").click();
     await d.getByLabel("x axis").selectOption("m:epoch");
     await d.getByLabel("smoothing").selectOption("ema");
     await d.getByLabel("section", { exact: true }).selectOption({ label: "New section…" });

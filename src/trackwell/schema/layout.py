@@ -8,6 +8,7 @@ at the end of their section. Panel order is the order of ``panels``.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -36,6 +37,49 @@ class SmoothingSpec(_Strict):
     param: float | None = Field(default=None, ge=0, le=1000)
 
 
+class RunSelection(_Strict):
+    """Which of the workspace's drawn runs a panel shows (the runs table's filter, hidden runs and
+    "Runs in charts" limit come first: a selection narrows them, never adds runs). Every field that is
+    set applies; a panel without a selection shows every drawn run."""
+
+    ids: list[Annotated[str, Field(min_length=1, max_length=128)]] | None = Field(
+        default=None, min_length=1, max_length=1000, description="Run ids (the id in the run's URL)."
+    )
+    name_regex: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Runs whose display name this regular expression finds (a search, not a full match).",
+    )
+    groups: list[Key] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Group labels of the workspace's grouping; applies while the runs are grouped.",
+    )
+
+    @field_validator("name_regex")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(
+                    f"name_regex {pattern!r} is not a regular expression ({e}); "
+                    "escape special characters with a backslash"
+                ) from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _says_something(self) -> RunSelection:
+        if self.ids is None and self.name_regex is None and self.groups is None:
+            raise ValueError(
+                "a run selection needs ids, name_regex or groups; use null to show every drawn run"
+            )
+        return self
+
+
 class _PanelBase(_Strict):
     id: PanelId
     section: str = Field(min_length=1, max_length=200, description="The section the panel sits in.")
@@ -57,6 +101,25 @@ class LinePanel(_PanelBase):
     smoothing: SmoothingSpec | None = Field(default=None, description="null follows the workspace setting.")
     log_scale: bool = False
     auto: bool = False
+    # Added with the panel editor (all optional, so layouts saved before still read).
+    y_min: float | None = Field(
+        default=None, allow_inf_nan=False, description="Lower end of the y axis; null: from the data."
+    )
+    y_max: float | None = Field(
+        default=None, allow_inf_nan=False, description="Upper end of the y axis; null: from the data."
+    )
+    runs: RunSelection | None = Field(
+        default=None, description="Which drawn runs the chart shows; null: all of them."
+    )
+
+    @model_validator(mode="after")
+    def _y_range_ordered(self) -> LinePanel:
+        if self.y_min is not None and self.y_max is not None and self.y_min >= self.y_max:
+            raise ValueError(
+                f"y_min ({self.y_min:g}) must be below y_max ({self.y_max:g}); "
+                "leave one of them empty to take it from the data"
+            )
+        return self
 
 
 class BarPanel(_PanelBase):
@@ -65,6 +128,9 @@ class BarPanel(_PanelBase):
     type: Literal["bar"] = "bar"
     metric: Key = Field(description="A summary key, e.g. 'val/acc'.")
     sort: Literal["desc", "asc", "none"] = "desc"
+    runs: RunSelection | None = Field(
+        default=None, description="Which drawn runs get a bar; null: all of them."
+    )
 
 
 class ScatterPanel(_PanelBase):
@@ -76,6 +142,9 @@ class ScatterPanel(_PanelBase):
     y: Key = Field(pattern=r"^(summary|config)\.")
     log_x: bool = False
     log_y: bool = False
+    runs: RunSelection | None = Field(
+        default=None, description="Which drawn runs get a point; null: all of them."
+    )
 
 
 class ParallelPanel(_PanelBase):

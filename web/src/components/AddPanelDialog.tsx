@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from "react";
 import { DEFAULT_SIZE, newPanelId, type PanelSpec } from "../lib/layout";
 import { sectionOf } from "../lib/panels";
-import { SMOOTHING_CHOICES } from "../lib/panelSettings";
+import { SmoothingOptions, XAxisOptions } from "./ChartChoices";
+import { MultiSelect } from "./MultiSelect";
 import "./panels.css";
 
 type Kind = PanelSpec["type"];
@@ -28,7 +29,8 @@ export interface PanelChoices {
 const NEW_SECTION = "\u0000new";
 
 export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoices; onAdd: (panel: PanelSpec) => void; onClose: () => void }): React.JSX.Element {
-  const [kind, setKind] = useState<Kind>("bar");
+  // The line chart first, as in W&B: it is the panel added most.
+  const [kind, setKind] = useState<Kind>("line");
   const [metrics, setMetrics] = useState<string[]>(choices.metrics.slice(0, 1));
   const [xAxis, setXAxis] = useState("");
   const [smoothing, setSmoothing] = useState<"" | "none" | "ema" | "gaussian" | "average">("");
@@ -102,37 +104,20 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
         </div>
         {kind === "line" && (
           <>
-            <label className="field">
-              Metrics (one or more; Ctrl/⌘-click to pick several)
-              <select multiple value={metrics} onChange={(e) => setMetrics([...e.target.selectedOptions].map((o) => o.value))} aria-label="metrics">
-                {choices.metrics.map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </select>
-            </label>
+            <div className="field">
+              Metrics (up to 10; search, or pick all a regex such as train/.* matches)
+              <MultiSelect label="metrics" options={choices.metrics} value={metrics} onChange={setMetrics} max={10} />
+            </div>
             <label className="field">
               X axis
               <select value={xAxis} onChange={(e) => setXAxis(e.target.value)} aria-label="x axis">
-                <option value="">as the workspace (X axis above)</option>
-                <option value="step">Step (the history row, not a step metric)</option>
-                <option value="wall">Wall time</option>
-                <option value="relative">Relative time</option>
-                {choices.axes.map((m) => (
-                  <option key={m} value={`m:${m}`}>
-                    {m}
-                  </option>
-                ))}
+                <XAxisOptions axes={choices.axes} />
               </select>
             </label>
             <label className="field">
               Smoothing
               <select value={smoothing} onChange={(e) => setSmoothing(e.target.value as typeof smoothing)} aria-label="smoothing">
-                <option value="">as the workspace (Smoothing above)</option>
-                {SMOOTHING_CHOICES.map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
+                <SmoothingOptions />
               </select>
             </label>
           </>

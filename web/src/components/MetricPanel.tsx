@@ -14,6 +14,7 @@ import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
 import { seriesQueryOptions } from "../lib/seriesQuery";
 import { chartAxis } from "../lib/panelSettings";
+import { yBounds } from "../lib/panelEdit";
 import type { MetricDefinition } from "../lib/stepMetric";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
@@ -35,6 +36,9 @@ export interface ChartSettings {
   /** The x axis is the default Step: a metric's `define_metric` step metric replaces it
    * (lib/panelSettings chartAxis). */
   autoStep?: boolean;
+  /** Fixed y axis ends (the panel editor's); null or absent: from the data. */
+  yMin?: number | null;
+  yMax?: number | null;
 }
 
 export interface PanelRun extends PlotRun {
@@ -88,6 +92,8 @@ export function MetricPanel(props: {
   tools?: React.ReactNode;
   /** Names this panel's zoom in the URL; default: its metric keys. */
   panelId?: string;
+  /** Charts whose cursors move together; default: the workspace's charts of the same x axis. */
+  syncGroup?: string;
 }): React.JSX.Element {
   const { metric, runs } = props;
   const keysId = (props.metrics?.length ? props.metrics : [metric]).join("\n");
@@ -146,6 +152,8 @@ export function MetricPanel(props: {
   const units = new Set(keys.map(metricUnit));
   const yUnit = units.size === 1 ? ([...units][0] ?? null) : null;
   const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
+  const [yMin, yMax] = yBounds(settings.yMin, settings.yMax, effectiveLog);
+  const syncGroup = props.syncGroup ?? "workspace";
   const chartOptions = useMemo(
     () => ({
       logScale: effectiveLog,
@@ -154,13 +162,15 @@ export function MetricPanel(props: {
       xLabel: xLabel(settings.xAxis),
       yLabel: yUnit,
       // Cursors sync between charts of the same x axis only: a system chart's seconds are not steps.
-      syncKey: `workspace:${typeof settings.xAxis === "object" ? `m:${settings.xAxis.metric}` : settings.xAxis}`,
+      syncKey: `${syncGroup}:${typeof settings.xAxis === "object" ? `m:${settings.xAxis.metric}` : settings.xAxis}`,
       // The legend lives inside the panel's height (S, M, L): the chart gives up the legend's room,
       // so panels keep the size the layout gave them.
       height: (props.height ?? 220) - (legendOpen ? LEGEND_OPEN_PX : LEGEND_CLOSED_PX),
       onZoom: setRange,
+      yMin,
+      yMax,
     }),
-    [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen],
+    [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen, yMin, yMax, syncGroup],
   );
   return (
     <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length} data-x-axis={xLabel(settings.xAxis)}>

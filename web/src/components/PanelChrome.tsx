@@ -14,6 +14,10 @@ export interface PanelActions {
   moveBy: (delta: number) => void;
   moveToSection: (section: string) => void;
   remove: () => void;
+  /** Opens the panel editor. */
+  edit?: () => void;
+  /** Opens the panel full-screen. */
+  fullScreen?: () => void;
 }
 
 const WIDTH_LABEL: Record<Width, string> = { third: "⅓", half: "½", full: "full" };
@@ -69,6 +73,8 @@ export function PanelMenu(props: { title: string; size: PanelSize; section: stri
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent): void => {
       if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setOpen(false);
+      // This Escape closed the menu: a full-screen view around it stays open (lib/useEscape).
+      if (e instanceof KeyboardEvent && e.key === "Escape") e.preventDefault();
     };
     document.addEventListener("mousedown", close);
     document.addEventListener("keydown", close);
@@ -88,6 +94,16 @@ export function PanelMenu(props: { title: string; size: PanelSize; section: stri
       </button>
       {open && (
         <div className="panel-menu-list" role="menu" aria-label={`${props.title} panel`}>
+          {actions.edit && (
+            <button role="menuitem" className="menu-item" onClick={act(actions.edit)}>
+              ✎ Edit panel…
+            </button>
+          )}
+          {actions.fullScreen && (
+            <button role="menuitem" className="menu-item" onClick={act(actions.fullScreen)}>
+              ⤢ Full screen
+            </button>
+          )}
           <ChoiceRow name="width" label="Width" options={WIDTHS} labels={WIDTH_LABEL} value={size.width} onPick={(width) => actions.resize({ width })} />
           <ChoiceRow name="height" label="Height" options={HEIGHTS} labels={HEIGHT_LABEL} value={size.height} onPick={(height) => actions.resize({ height })} />
           <button role="menuitem" className="menu-item" onClick={() => actions.moveBy(-1)}>

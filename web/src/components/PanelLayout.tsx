@@ -3,12 +3,16 @@
  * (MetricPanel), bar and scatter panels, parallel coordinates and parameter importance (sweeps/panels.tsx). Panels move by drag and drop (within and across sections;
  * drop on a section's title to append there) or by the panel menu and arrow keys on the handle.
  */
-import { memo, useState } from "react";
-import { HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
+import { memo, useMemo, useState } from "react";
+import { editPanel, HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
+import { selectByKey, selectRuns, withGroupChoice, type RunSelection } from "../lib/panelEdit";
 import { barData, scatterData, type SummaryRun } from "../lib/summaryPlots";
 import { ImportancePanelView, ParallelPanelView, type SweepPanelContext } from "../sweeps/panels";
+import type { PanelChoices } from "./AddPanelDialog";
 import { MetricPanel, type ChartSettings, type PanelRun } from "./MetricPanel";
 import { DragHandle, PANEL_MIME, PanelMenu, type PanelActions } from "./PanelChrome";
+import { PanelEditor } from "./PanelEditor";
+import { FullScreen, fullScreenZoomId, PanelOpeners, useFullScreen } from "./PanelFullScreen";
 import { BarChart, ScatterChart } from "./SummaryCharts";
 import "./panels.css";
 
@@ -21,6 +25,10 @@ export interface PanelContext extends SweepPanelContext {
   update: (change: (layout: Layout) => Layout) => void;
   /** Every section name, for "move to section". */
   sectionNames: string[];
+  /** What the panel editor offers (the add-panel dialog's choices); absent: the panel's own fields. */
+  panelChoices?: PanelChoices;
+  /** A drawn run is live: media panels refresh. */
+  live?: boolean;
 }
 
 interface Drop {
@@ -39,17 +47,18 @@ function actionsFor(p: PanelSpec, update: PanelContext["update"]): PanelActions 
   };
 }
 
-function SummaryPanel({ panel, ctx, tools }: { panel: Extract<PanelSpec, { type: "bar" | "scatter" }>; ctx: PanelContext; tools: React.ReactNode }): React.JSX.Element {
-  const height = HEIGHT_PX[panel.size.height];
+function SummaryPanel({ panel, ctx, tools, full }: { panel: Extract<PanelSpec, { type: "bar" | "scatter" }>; ctx: PanelContext; tools: React.ReactNode; full?: number }): React.JSX.Element {
+  const height = full ?? HEIGHT_PX[panel.size.height];
   const title = panelTitle(panel);
+  const summaryRuns = selectByKey(ctx.summaryRuns, ctx.runs, panel.runs);
   let body: React.JSX.Element;
   let count: number;
   if (panel.type === "bar") {
-    const bars = barData(ctx.summaryRuns, panel.metric, panel.sort);
+    const bars = barData(summaryRuns, panel.metric, panel.sort);
     count = bars.length;
     body = <BarChart bars={bars} height={height} label={panel.metric} onOpen={ctx.onOpenRun} />;
   } else {
-    const points = scatterData(ctx.summaryRuns, panel.x, panel.y, panel.log_x, panel.log_y);
+    const points = scatterData(summaryRuns, panel.x, panel.y, panel.log_x, panel.log_y);
     count = points.length;
     body = <ScatterChart points={points} height={height} xLabel={panel.x} yLabel={panel.y} logX={panel.log_x} logY={panel.log_y} onOpen={ctx.onOpenRun} />;
   }
@@ -79,26 +88,65 @@ function SummaryPanel({ panel, ctx, tools }: { panel: Extract<PanelSpec, { type:
   );
 }
 
+/** A panel in the grid, with its editor and its full-screen view (the same panel, window-sized). */
 function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): React.JSX.Element {
   const title = panelTitle(panel);
+  const [editing, setEditing] = useState(false);
+  const full = useFullScreen(panel.id);
+  const edit = (): void => setEditing(true);
   const tools = (
     <>
+      <PanelOpeners title={title} onEdit={edit} onFullScreen={full.show} />
       <DragHandle id={panel.id} title={title} onMove={(d) => ctx.update((l) => movePanelBy(l, panel.id, d))} />
-      <PanelMenu title={title} size={panel.size} section={panel.section} sections={ctx.sectionNames} actions={actionsFor(panel, ctx.update)} />
+      <PanelMenu title={title} size={panel.size} section={panel.section} sections={ctx.sectionNames} actions={{ ...actionsFor(panel, ctx.update), edit, fullScreen: full.show }} />
     </>
   );
-  if (panel.type === "parallel") return <ParallelPanelView panel={panel} ctx={ctx} tools={tools} />;
-  if (panel.type === "importance") return <ImportancePanelView panel={panel} ctx={ctx} tools={tools} />;
-  if (panel.type !== "line") return <SummaryPanel panel={panel} ctx={ctx} tools={tools} />;
+  return (
+    <>
+      <PanelView panel={panel} ctx={ctx} tools={tools} />
+      {full.open && (
+        <FullScreen title={title} onClose={full.close} escape={!editing}>
+          {(height) => <PanelView panel={panel} ctx={ctx} tools={<PanelOpeners title={title} onEdit={edit} onClose={full.close} />} full={height} />}
+        </FullScreen>
+      )}
+      {editing && (
+        <PanelEditor
+          panel={panel}
+          choices={ctx.panelChoices ?? { metrics: panel.type === "line" ? panel.metrics : [], axes: [], summaryNumeric: [], fields: [], configKeys: [], sections: ctx.sectionNames }}
+          runs={ctx.runs}
+          groups={panel.type === "line" ? (ctx.lineSettings(panel).groups?.groups ?? []).map((g) => g.label) : []}
+          grouped={ctx.runs.some((r) => r.group)}
+          onApply={(next) => ctx.update((l) => editPanel(l, panel.id, next))}
+          onClose={() => setEditing(false)}
+        />
+      )}
+    </>
+  );
+}
+
+/** One panel's view by its type; `full` is the chart height of the full-screen view, where a line
+ * chart zooms on its own and its cursor does not move the grid's charts. */
+function PanelView({ panel, ctx, tools, full }: { panel: PanelSpec; ctx: PanelContext; tools: React.ReactNode; full?: number }): React.JSX.Element {
+  // The panel's run selection over the drawn runs; the same array while it keeps them all.
+  const selection = panel.type === "line" && panel.runs ? JSON.stringify(panel.runs) : "";
+  const runs = useMemo(() => (selection ? selectRuns(ctx.runs, JSON.parse(selection) as RunSelection) : ctx.runs), [ctx.runs, selection]);
+  // Grouped, the chart draws the groups it chose (each still over every run of the group).
+  const base = panel.type === "line" ? ctx.lineSettings(panel) : null;
+  const groups = panel.type === "line" ? (panel.runs?.groups?.join("\n") ?? "") : "";
+  const settings = useMemo(() => base && withGroupChoice(base, groups ? groups.split("\n") : null), [base, groups]);
+  const big = (p: PanelSpec): PanelSpec => (full ? { ...p, size: { ...p.size, height: "large" } } : p);
+  if (panel.type === "parallel") return <ParallelPanelView panel={big(panel) as typeof panel} ctx={ctx} tools={tools} />;
+  if (panel.type === "importance") return <ImportancePanelView panel={big(panel) as typeof panel} ctx={ctx} tools={tools} />;
+  if (panel.type !== "line") return <SummaryPanel panel={panel} ctx={ctx} tools={tools} {...(full ? { full } : {})} />;
   return (
     <MetricPanel
       metric={panel.metrics[0] ?? ""}
       metrics={panel.metrics}
       title={panel.title ?? undefined}
-      runs={ctx.runs}
-      settings={ctx.lineSettings(panel)}
-      height={HEIGHT_PX[panel.size.height]}
-      onRemove={() => ctx.update((l) => removePanel(l, panel.id))}
+      runs={runs}
+      settings={settings ?? ctx.lineSettings(panel)}
+      height={full ?? HEIGHT_PX[panel.size.height]}
+      {...(full ? { panelId: fullScreenZoomId(panel.id), syncGroup: "full" } : { onRemove: () => ctx.update((l) => removePanel(l, panel.id)) })}
       onLogScale={(on) => ctx.update((l) => updatePanel(l, panel.id, (p) => ({ ...p, log_scale: on })))}
       tools={tools}
     />

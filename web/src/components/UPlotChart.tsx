@@ -21,6 +21,9 @@ export interface ChartOptions {
   yLabel?: string | null;
   syncKey: string;
   height: number;
+  /** Fixed ends of the y axis (the panel editor's Y min/max); null or absent: from the data. */
+  yMin?: number | null;
+  yMax?: number | null;
   onZoom?: (range: [number, number] | null) => void;
   onHover?: (runKey: string | null) => void;
 }
@@ -138,6 +141,24 @@ function tooltipPlugin(legend: HTMLDivElement, dataRef: { current: PlotData }, u
   };
 }
 
+/** The y scale's range with the panel's fixed ends; the open end is uPlot's own choice for the data
+ * (linear or log), moved past the fixed one where the data lie entirely beyond it. */
+function yRange(o: ChartOptions): uPlot.Range.Function | undefined {
+  const lo = o.yMin ?? null;
+  const hi = o.yMax ?? null;
+  if (lo === null && hi === null) return undefined;
+  return (_u, dmin, dmax) => {
+    const [amin, amax] = dmin === null || dmax === null ? [lo ?? hi ?? 0, hi ?? lo ?? 1] : o.logScale ? uPlot.rangeLog(dmin, dmax, 10, true) : uPlot.rangeNum(dmin, dmax, 0.1, true);
+    let min = lo ?? amin ?? 0;
+    let max = hi ?? amax ?? 1;
+    if (min >= max) {
+      if (hi === null) max = o.logScale ? min * 10 : min + Math.max(Math.abs(min), 1);
+      else min = o.logScale ? max / 10 : max - Math.max(Math.abs(max), 1);
+    }
+    return [min, max];
+  };
+}
+
 function xRange(time: boolean): uPlot.Range.Function {
   return (_u, min, max) => (min === null || max === null || min !== max ? [min, max] : time ? [min - 60, max + 60] : [min - 1, max + 1]);
 }
@@ -185,6 +206,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
       ? { ...axis, label: axisTitle("relative", unit.unit), incrs: TIME_INCRS, values: (_u, splits) => splits.map((v) => fmt(v / unit.seconds)) }
       : { ...axis, label: o.xLabel, values: xTicks };
   const yAxis: uPlot.Axis = { ...axis, size: 56, values: numbers, ...(o.yLabel ? { label: o.yLabel } : {}) };
+  const yr = yRange(o);
   return {
     width,
     height: o.height,
@@ -198,7 +220,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
     focus: { alpha: 0.35 },
     // x as uPlot's own default ([min, max]), except one x value: a faceted plot's scale of zero
     // width made uPlot's time ticks loop until the array overflowed (a run with one system sample).
-    scales: { x: { time: o.xIsTime, range: xRange(o.xIsTime) }, y: { distr: o.logScale ? 3 : 1 } },
+    scales: { x: { time: o.xIsTime, range: xRange(o.xIsTime) }, y: { distr: o.logScale ? 3 : 1, ...(yr ? { range: yr } : {}) } },
     axes: [xAxis, yAxis],
     ...(data.faceted ? { mode: 2 as const } : {}),
     series: [
@@ -219,6 +241,15 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
       fill: alpha(data.lines[hi]?.color ?? "#888888", 0.18),
     })),
     hooks: {
+      // The drawn scales, for tests and tools (the ticks are on the canvas): "min max" of x and y.
+      draw: [
+        (u) => {
+          const box = u.root.closest(".uplot-box");
+          const at = (k: string): string => [u.scales[k]?.min, u.scales[k]?.max].map((v) => (v === undefined || v === null ? "" : String(Number(v.toPrecision(6))))).join(" ");
+          box?.setAttribute("data-x-scale", at("x"));
+          box?.setAttribute("data-y-scale", at("y"));
+        },
+      ],
       setSelect: [
         (u) => {
           if (u.select.width < 4) return;
@@ -281,7 +312,7 @@ export function UPlotChart(props: {
       const d = density(l);
       return d === "normal" && data.lines.length > MANY_LINES ? "dense" : d;
     });
-    const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.xLabel, options.yLabel, unit?.unit, options.height, theme]);
+    const key = JSON.stringify([data.faceted, data.lines.map((l, i) => [l.label, l.color, l.role, densities[i]]), data.bands, options.logScale, options.xIsTime, options.xLabel, options.yLabel, unit?.unit, options.height, theme, options.yMin, options.yMax]);
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();

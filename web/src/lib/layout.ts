@@ -45,8 +45,10 @@ export const HEIGHT_PX: Record<Height, number> = { small: 150, medium: 220, larg
 export const DEFAULT_SIZE: PanelSize = { width: "third", height: "medium" };
 export const EMPTY_LAYOUT: Layout = { version: 1, panels: [], removed: [] };
 
+const AUTO_PREFIX = "auto:";
+
 export function autoPanelId(metric: string): string {
-  return `auto:${metric}`;
+  return `${AUTO_PREFIX}${metric}`;
 }
 
 export function autoPanel(metric: string): LinePanel {
@@ -119,12 +121,21 @@ export function addPanel(layout: Layout, panel: PanelSpec): Layout {
   return { ...layout, panels: [...layout.panels, panel] };
 }
 
-/** Removing an auto panel remembers its metric, so it does not come back on the next load. */
+/** Removing an auto panel remembers its metric, so it does not come back on the next load (an
+ * edited one too: it keeps its `auto:<metric>` id, which is what stands for that metric). */
 export function removePanel(layout: Layout, id: string): Layout {
   const panel = layout.panels.find((p) => p.id === id);
   if (!panel) return layout;
-  const removed = panel.type === "line" && panel.auto ? [...new Set([...layout.removed, ...panel.metrics])] : layout.removed;
+  const gone = panel.type === "line" && panel.auto ? panel.metrics : id.startsWith(AUTO_PREFIX) ? [id.slice(AUTO_PREFIX.length)] : [];
+  const removed = gone.length ? [...new Set([...layout.removed, ...gone])] : layout.removed;
   return { ...layout, panels: layout.panels.filter((p) => p.id !== id), removed };
+}
+
+/** The panel editor's change: `next` replaces panel `id` where it stands. An edited automatic chart
+ * becomes the user's (no longer `auto`, so it stays even when no run logs its metric); it keeps its
+ * id, so `materialize` does not add the metric's chart again, while new metrics still get theirs. */
+export function editPanel(layout: Layout, id: string, next: PanelSpec): Layout {
+  return updatePanel(layout, id, (p) => ({ ...next, id: p.id, section: p.section, size: p.size, ...(next.type === "line" ? { auto: false } : {}) }) as PanelSpec);
 }
 
 export function resizePanel(layout: Layout, id: string, size: Partial<PanelSize>): Layout {

@@ -41,19 +41,24 @@ export function systemAxis(x: XAxis): XAxis {
 
 export type BaseSettings = Omit<ChartSettings, "stream">;
 
+/** A panel's fixed y ends (the editor's Y min/max), only those it has. */
+function yRangeOf(panel: LinePanel): Pick<ChartSettings, "yMin" | "yMax"> {
+  return { ...(typeof panel.y_min === "number" ? { yMin: panel.y_min } : {}), ...(typeof panel.y_max === "number" ? { yMax: panel.y_max } : {}) };
+}
+
 /** Settings per line panel over the workspace's `base`; the same object for the same values. */
 export function lineSettingsFor(base: BaseSettings): (panel: LinePanel) => ChartSettings {
   const cache = new Map<string, ChartSettings>();
   return (panel) => {
     const stream = panel.metrics.every((m) => m.startsWith("system/")) ? "system" : "history";
     const smoothing = panel.smoothing ? { kind: panel.smoothing.kind, param: panel.smoothing.param ?? DEFAULT_SMOOTHING[panel.smoothing.kind] } : null;
-    const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale]);
+    const id = JSON.stringify([stream, panel.x_axis ?? null, smoothing, panel.log_scale, panel.y_min ?? null, panel.y_max ?? null]);
     let s = cache.get(id);
     if (!s) {
       const xAxis = panel.x_axis ? parseX(panel.x_axis) : base.xAxis;
       // Only the default Step may become a metric's step metric (chartAxis): a chosen axis wins.
       const autoStep = stream === "history" && !panel.x_axis && xAxis === "step";
-      s = { ...base, stream, logScale: panel.log_scale, xAxis: stream === "system" ? systemAxis(xAxis) : xAxis, autoStep, ...(smoothing ? { smoothing } : {}) };
+      s = { ...base, stream, logScale: panel.log_scale, xAxis: stream === "system" ? systemAxis(xAxis) : xAxis, autoStep, ...(smoothing ? { smoothing } : {}), ...yRangeOf(panel) };
       cache.set(id, s);
     }
     return s;

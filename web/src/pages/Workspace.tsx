@@ -272,6 +272,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
   // table must not re-render every chart.
+  // What "+ Panel" and the panel editor offer.
+  const panelChoices = useMemo(
+    () => ({ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), configKeys, sections: sectionNames }),
+    [metricKeys, loggedKeys, numericKeys, rows, configKeys, sectionNames],
+  );
   const panelContext: PanelContext = useMemo(
     () => ({
       runs: stablePlotted,
@@ -284,8 +289,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       project,
       allRuns,
       runFilter,
+      panelChoices,
     }),
-    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter],
+    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter, panelChoices],
   );
   const chartSections = useMemo(() => sections.filter((s) => s.name !== "system"), [sections]);
   const systemSections = useMemo(() => sections.filter((s) => s.name === "system"), [sections]);
@@ -447,7 +453,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           <PanelSections sections={systemSections} ctx={panelContext} />
           {addingPanel && (
             <AddPanelDialog
-              choices={{ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), configKeys, sections: sectionNames }}
+              choices={panelChoices}
               onAdd={(panel) => panelLayout.update((l) => addPanel(l, panel))}
               onClose={() => setAddingPanel(false)}
             />

@@ -1486,6 +1486,8 @@ export interface components {
              * @description A summary key, e.g. 'val/acc'.
              */
             metric: string;
+            /** @description Which drawn runs get a bar; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
             /**
              * Section
              * @description The section the panel sits in.
@@ -1999,6 +2001,8 @@ export interface components {
             log_scale: boolean;
             /** Metrics */
             metrics: string[];
+            /** @description Which drawn runs the chart shows; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
             /**
              * Section
              * @description The section the panel sits in.
@@ -2019,6 +2023,16 @@ export interface components {
              * @description 'step', 'wall', 'relative' or 'm:<metric>'; null follows the workspace setting.
              */
             x_axis?: string | null;
+            /**
+             * Y Max
+             * @description Upper end of the y axis; null: from the data.
+             */
+            y_max?: number | null;
+            /**
+             * Y Min
+             * @description Lower end of the y axis; null: from the data.
+             */
+            y_min?: number | null;
         };
         /** LineageEdge */
         LineageEdge: {
@@ -2541,6 +2555,29 @@ export interface components {
             /** State */
             state?: string | null;
         };
+        /**
+         * RunSelection
+         * @description Which of the workspace's drawn runs a panel shows (the runs table's filter, hidden runs and
+         *     "Runs in charts" limit come first: a selection narrows them, never adds runs). Every field that is
+         *     set applies; a panel without a selection shows every drawn run.
+         */
+        RunSelection: {
+            /**
+             * Groups
+             * @description Group labels of the workspace's grouping; applies while the runs are grouped.
+             */
+            groups?: string[] | null;
+            /**
+             * Ids
+             * @description Run ids (the id in the run's URL).
+             */
+            ids?: string[] | null;
+            /**
+             * Name Regex
+             * @description Runs whose display name this regular expression finds (a search, not a full match).
+             */
+            name_regex?: string | null;
+        };
         /** RunSeries */
         RunSeries: {
             /** Entity */
@@ -2663,6 +2700,8 @@ export interface components {
              * @default false
              */
             log_y: boolean;
+            /** @description Which drawn runs get a point; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
             /**
              * Section
              * @description The section the panel sits in.
