@@ -11,10 +11,11 @@ result for a training loop:
   end-of-backward callback), one-shot hooks are armed on every trainable parameter: in that pass
   each keeps its gradient (the gradient of that pass, as wandb's hooks see it, not the sum
   accumulated in ``.grad``). At the end of the pass they are removed, and the gradients and (``log``
-  "parameters"/"all") the parameters are binned together (``watch_stats.batch_histograms``: one
-  host transfer and one numpy pass for all the small tensors, instead of a few torch calls each)
-  and go to the run in one ``log(..., commit=False)``: the row of the user's next ``log()`` call.
-  Between logging passes the only work is the clock's one call per pass.
+  "parameters"/"all") the parameters go to the run in one ``log(..., commit=False)``: the row of
+  the user's next ``log()`` call. The small tensors are copied to the host together there (one
+  transfer: ``watch_stats.HostBatch``) and binned, in one numpy pass, by the SDK's thread as it
+  writes the row; the training thread only takes the copy. Between logging passes the only work is
+  the clock's one call per pass.
 - Parameters are taken at the end of that backward pass, before the optimizer's step, so they are
   the values the forward pass used, which wandb's forward hook also logs. Driving them from the
   backward pass also works where forward hooks never fire: a LightningModule whose
@@ -183,7 +184,7 @@ class WatchHistogram(Histogram):
 
     def __init__(
         self, hist: TensorHistogram | None = None, batch: HostBatch | None = None, position: int = 0
-    ):
+    ) -> None:
         self._hist = hist
         self._batch = batch
         self._position = position
