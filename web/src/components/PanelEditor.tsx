@@ -101,6 +101,7 @@ function RunPicker(props: { value: RunSelection | null | undefined; onChange: (s
         (props.grouped || groups.length ? (
           <MultiSelect
             label="groups"
+            placeholder="Search groups, or a regex"
             options={groupLabels}
             value={groups}
             onChange={(v) => {
