@@ -2,8 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
 
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", ".test-artifacts", "e2e");
 
@@ -88,4 +88,25 @@ export async function openSeeded(project: string, script: string): Promise<Sessi
     throw e;
   });
   return { browser, context, page };
+}
+
+/**
+ * Hovers a chart panel at `fraction` of its plot's width (1: its right end, the last x) and returns
+ * its tooltip's text, whitespace collapsed. Moves again on every try: a chart redrawn meanwhile has
+ * not seen the first move.
+ */
+export async function hoverChart(page: Page, panel: Locator, fraction: number): Promise<string> {
+  const tip = panel.locator(".chart-tooltip");
+  await panel.scrollIntoViewIfNeeded();
+  await expect
+    .poll(async () => {
+      const box = await panel.locator(".u-over").boundingBox();
+      if (!box) return false;
+      const x = Math.min(box.x + box.width * fraction, box.x + box.width - 1);
+      await page.mouse.move(x - 1, box.y + box.height / 2);
+      await page.mouse.move(x, box.y + box.height / 2);
+      return tip.isVisible();
+    })
+    .toBe(true);
+  return (await tip.innerText()).replace(/\s+/g, " ");
 }

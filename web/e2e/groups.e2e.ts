@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSeeded, shot } from "./browser";
+import { hoverChart, openSeeded, shot } from "./browser";
 
 interface Stat {
   n: number;
@@ -31,22 +31,8 @@ afterAll(async () => {
 
 const panel = (metric: string) => page.locator(`[data-testid=panel][data-metric="${metric}"]`);
 
-/** Hovers the right end of a chart (its last step) and reads the tooltip, moving again on every
- * try: a chart redrawn meanwhile has not seen the first move. */
-async function hoverLast(metric: string): Promise<string> {
-  const tip = panel(metric).locator(".chart-tooltip");
-  await panel(metric).scrollIntoViewIfNeeded();
-  await expect
-    .poll(async () => {
-      const box = await panel(metric).locator(".u-over").boundingBox();
-      if (!box) return false;
-      await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
-      await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
-      return tip.isVisible();
-    })
-    .toBe(true);
-  return (await tip.innerText()).replace(/\s+/g, " ");
-}
+/** The tooltip at the right end of a chart (its last step). */
+const hoverLast = (metric: string): Promise<string> => hoverChart(page, panel(metric), 1);
 
 type Answer = { groups: { values: unknown[]; runs: number; series: { key: string; mean: (number | null)[]; min: (number | null)[]; max: (number | null)[]; std: (number | null)[]; stderr: (number | null)[]; count: number[] }[] }[] };
 
@@ -103,9 +89,13 @@ describe("groups", () => {
     await expect.poll(() => page.locator("[data-run]").count()).toBe(4);
     expect(await page.locator("[data-run] .run-link").allInnerTexts()).toEqual(expect.arrayContaining(["small-0", "small-3"]));
     await expect.poll(() => small.getAttribute("data-open")).toBe("true");
+    // The charts draw its runs too, faintly behind the means: 2 groups x (band, mean) + 4 runs.
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("10");
+    expect(await hoverLast("train/loss")).toContain("small (4) 110.5");
     await shot(page, "groups-expanded");
     await small.click({ position: { x: 40, y: 10 } });
     await expect.poll(() => page.locator("[data-run]").count()).toBe(0);
+    await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("6");
   });
 
   it("groups by several config keys, kept in the link", async () => {

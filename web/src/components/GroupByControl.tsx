@@ -16,24 +16,26 @@ export function GroupByControl(props: { keys: readonly string[]; choices: readon
           {label(c)}
         </option>
       ));
+  // Narrow selects: with three keys the toolbar still fits one line on a laptop screen.
+  const narrow = { maxWidth: 150 };
   const setAt = (i: number, v: string) => onChange(v ? keys.map((k, j) => (j === i ? v : k)) : keys.filter((_, j) => j !== i));
   return (
     <span className="group-by" data-testid="group-by-control">
       <label>
         Group by
-        <select value={keys[0] ?? ""} onChange={(e) => onChange(e.target.value ? [e.target.value, ...keys.slice(1).filter((k) => k !== e.target.value)] : [])} data-testid="group-by">
+        <select value={keys[0] ?? ""} onChange={(e) => onChange(e.target.value ? [e.target.value, ...keys.slice(1).filter((k) => k !== e.target.value)] : [])} data-testid="group-by" style={narrow}>
           <option value="">none</option>
           {options(keys[0] ?? null)}
         </select>
       </label>
       {keys.slice(1).map((k, i) => (
-        <select key={k} value={k} onChange={(e) => setAt(i + 1, e.target.value)} data-testid={`group-by-${i + 2}`} aria-label={`then group by (${i + 2})`}>
+        <select key={k} value={k} onChange={(e) => setAt(i + 1, e.target.value)} data-testid={`group-by-${i + 2}`} style={narrow} aria-label={`then group by (${i + 2})`}>
           <option value="">× remove</option>
           {options(k)}
         </select>
       ))}
       {keys.length > 0 && keys.length < MAX_GROUP_KEYS && (
-        <select value="" onChange={(e) => e.target.value && onChange([...keys, e.target.value])} data-testid="group-add" aria-label="group by another key too" title="Group by another key too: one group per combination of values">
+        <select value="" onChange={(e) => e.target.value && onChange([...keys, e.target.value])} data-testid="group-add" style={narrow} aria-label="group by another key too" title="Group by another key too: one group per combination of values">
           <option value="">+ then by…</option>
           {options(null)}
         </select>

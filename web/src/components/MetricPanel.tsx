@@ -8,7 +8,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { num, type Series } from "../api/client";
 import { buildPlot, xLabel, type PlotLine, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import type { BandKind } from "../lib/grouping";
-import { buildGroupPlot, groupSeriesOptions, type GroupSpec } from "../lib/groupSeries";
+import { buildGroupPlot, groupSeriesOptions, openRunsOf, withRunLines, type GroupSpec } from "../lib/groupSeries";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
@@ -75,7 +75,9 @@ function useNearViewport(): [React.RefObject<HTMLDivElement | null>, boolean] {
 }
 
 const MARGIN_PX = 300;
-const NO_GROUPS: GroupSpec = { entity: "", project: "", by: [], filter: null, exclude: [], groups: [] };
+const NO_GROUPS: GroupSpec = { entity: "", project: "", by: [], filter: null, exclude: [], groups: [], runs: [] };
+const NO_SMOOTHING: Smoothing = { kind: "none", param: 0 };
+const SEP = "\u0001"; // lib/panelLines lineKey: a (run, metric) line's key
 
 export function MetricPanel(props: {
   metric: string;
@@ -117,9 +119,12 @@ export function MetricPanel(props: {
   const xMetric = typeof settings.xAxis === "object" ? settings.xAxis.metric : null;
   const queryClient = useQueryClient();
   const groupSpec = settings.grouped ? (settings.groups ?? null) : null;
+  // Grouped, single runs are drawn only for the groups opened in the table.
+  const openRuns = useMemo(() => openRunsOf(groupSpec), [groupSpec]);
+  const seriesRuns = groupSpec ? openRuns : runs;
   const query = useQuery({
-    ...seriesQueryOptions(queryClient, { runs, keys, stream: settings.stream, xAxis: settings.xAxis, zoom: range, live: settings.live }),
-    enabled: near && runs.length > 0 && !groupSpec,
+    ...seriesQueryOptions(queryClient, { runs: seriesRuns, keys, stream: settings.stream, xAxis: settings.xAxis, zoom: range, live: settings.live }),
+    enabled: near && seriesRuns.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: settings.live ? 5000 : false,
   });
@@ -133,7 +138,6 @@ export function MetricPanel(props: {
   });
   const active = groupSpec ? groupQuery : query;
   const plot = useMemo(() => {
-    if (groupSpec) return buildGroupPlot(groupQuery.data, groupSpec.groups, keys, settings.band ?? "minmax", settings.smoothing);
     // With several metrics, each (run, metric) pair is a line of its own (lib/panelLines).
     const many = keys.length > 1;
     const byRun = new Map<string, { y?: RawSeries; x?: RawSeries }>();
@@ -145,9 +149,14 @@ export function MetricPanel(props: {
         byRun.set(lineKey(run, key, many), { ...(y ? { y: toRaw(y) } : {}), ...(x ? { x: toRaw(x) } : {}) });
       }
     }
+    if (groupSpec) {
+      const groups = buildGroupPlot(groupQuery.data, groupSpec.groups, keys, settings.band ?? "minmax", settings.smoothing);
+      if (openRuns.length === 0 || !query.data) return groups;
+      return withRunLines(groups, buildPlot(linesForMetrics(openRuns, keys), byRun, settings.xAxis, NO_SMOOTHING, false), (k) => groupColor(openRuns.find((r) => r.key === k.split(SEP)[0])?.group ?? ""));
+    }
     const lines = linesForMetrics(runs, keys);
     return buildPlot(lines, byRun, settings.xAxis, settings.smoothing, settings.grouped, groupColor, settings.band);
-  }, [query.data, groupQuery.data, groupSpec, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
+  }, [query.data, groupQuery.data, groupSpec, openRuns, runs, keys, xMetric, settings.xAxis, settings.smoothing, settings.grouped, settings.band]);
   // A unit on the y axis when every metric of the chart has the same one (system metrics).
   const units = new Set(keys.map(metricUnit));
   const yUnit = units.size === 1 ? ([...units][0] ?? null) : null;

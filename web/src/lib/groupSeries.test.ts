@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GroupSeriesResponse } from "../api/client";
 import { formatGroupParam, groupOfValues, parseGroupParam, runGroup, serverGroupKey } from "./groupKeys";
-import { buildGroupPlot, groupSeriesOptions, type DrawnGroup } from "./groupSeries";
+import { buildGroupPlot, groupSeriesOptions, withRunLines, type DrawnGroup } from "./groupSeries";
 import { parseBand } from "./grouping";
 
 const NONE = { kind: "none" as const, param: 0 };
@@ -72,12 +72,28 @@ describe("grouped chart from the server's answer", () => {
   });
 
   it("asks the server for the drawn groups over the table's filter, less hidden runs", () => {
-    const spec = { entity: "me", project: "p", by: ["c:optimizer"], filter: { "config.lr": { $gt: 0.01 } }, exclude: ["r1"], groups: [drawn(["adam"], "#111")] };
+    const spec = { entity: "me", project: "p", by: ["c:optimizer"], filter: { "config.lr": { $gt: 0.01 } }, exclude: ["r1"], groups: [drawn(["adam"], "#111")], runs: [] };
     const a = groupSeriesOptions({ spec, keys: ["loss"], stream: "history", xAxis: { metric: "epoch" }, zoom: [1.5, 9.2] });
     const body = JSON.parse(a.queryKey[3] as string) as Record<string, unknown>;
     expect(body).toMatchObject({ group_by: ["config.optimizer"], groups: [["adam"]], exclude: ["r1"], x_axis: "metric", x_key: "epoch", min_step: null });
     const b = groupSeriesOptions({ spec, keys: ["loss"], stream: "history", xAxis: "step", zoom: [1.5, 9.2] });
     expect(JSON.parse(b.queryKey[3] as string)).toMatchObject({ x_axis: "step", min_step: 1, max_step: 10 });
+  });
+
+  it("adds an opened group's runs as faint lines behind the groups, on one x", () => {
+    const groups = buildGroupPlot(answer(), [drawn(["adam", 0.001], "#111")], ["loss"], "minmax", NONE);
+    const runs = { x: [], faceted: true, bands: [], maxPoints: 3, lines: [{ label: "run-1", color: "#999", role: "line" as const, runKey: "e/p/r1", x: [0, 0.5, 1], values: [4, 5, 6] }] };
+    const plot = withRunLines(groups, runs, (k) => (k === "e/p/r1" ? "#111" : "#000"));
+    expect(plot.x).toEqual([0, 0.5, 1]);
+    expect(plot.lines.map((l) => [l.label, l.role, l.color])).toEqual([
+      ["run-1", "raw", "#111"],
+      ["adam · 0.001 max", "max", "#111"],
+      ["adam · 0.001 min", "min", "#111"],
+      ["adam · 0.001 (300)", "mean", "#111"],
+    ]);
+    expect(plot.lines[0]?.values).toEqual([4, 5, 6]);
+    expect(plot.lines[3]?.values).toEqual([5, null, 6]);
+    expect(plot.bands).toEqual([[1, 2]]);
   });
 
   it("reads the band from the link", () => {

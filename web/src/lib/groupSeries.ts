@@ -7,9 +7,10 @@
 import type { QueryKey } from "@tanstack/react-query";
 import { api, type GroupSeriesResponse } from "../api/client";
 import { alignSeries } from "./align";
-import type { PlotData, PlotLine, XAxis } from "./chartdata";
+import type { PlotData, PlotLine, PlotRun, XAxis } from "./chartdata";
 import type { BandKind } from "./grouping";
 import { serverGroupKey, groupOfValues, type GroupValue } from "./groupKeys";
+import type { SeriesRun } from "./seriesQuery";
 import { smooth, type Smoothing } from "./smoothing";
 
 /** A group the charts draw: its identity and label (lib/groupKeys) and colour. */
@@ -32,6 +33,8 @@ export interface GroupSpec {
   exclude: readonly string[];
   /** The groups drawn, in the table's order (the "Runs in charts" limit counts groups). */
   groups: readonly DrawnGroup[];
+  /** Runs of the groups opened in the table: drawn faintly behind their group's mean. */
+  runs?: readonly (SeriesRun & PlotRun)[];
 }
 
 /** x positions per group line: a ~400 px chart needs no more. */
@@ -118,4 +121,26 @@ function bandOf(s: KeySeries, band: BandKind): [(number | null)[], (number | nul
     return m === null || m === undefined || d === null || d === undefined ? null : m + sign * d;
   };
   return [s.mean.map((_, i) => at(i, -1)), s.mean.map((_, i) => at(i, 1))];
+}
+
+/** A grouped plot with single runs' lines added behind the groups (an opened group's runs): all
+ * on one x (the groups' grid and the runs' own points), each run faint in its group's colour. */
+export function withRunLines(groups: PlotData, runs: PlotData, colorOf: (runKey: string) => string): PlotData {
+  const single = runs.lines.filter((l) => l.role === "line");
+  if (single.length === 0) return groups;
+  const aligned = alignSeries([...single.map((l) => ({ x: l.x ?? [], y: l.values })), ...groups.lines.map((l) => ({ x: groups.x, y: l.values }))]);
+  const lines: PlotLine[] = [
+    ...single.map((l, i) => ({ label: l.label, color: colorOf(l.runKey ?? ""), role: "raw" as const, ...(l.runKey ? { runKey: l.runKey } : {}), values: aligned.ys[i] ?? [] })),
+    ...groups.lines.map((l, i) => ({ ...l, values: aligned.ys[single.length + i] ?? [] })),
+  ];
+  const bands = groups.bands.map(([hi, lo]): [number, number] => [hi + single.length, lo + single.length]);
+  return { x: aligned.x, lines, bands, maxPoints: Math.max(groups.maxPoints, runs.maxPoints), faceted: false };
+}
+
+/** The opened groups' runs a grouped chart draws: those of the groups it draws (a panel may keep
+ * only some groups). */
+export function openRunsOf<R extends PlotRun>(spec: { groups: readonly DrawnGroup[]; runs?: readonly R[] } | null): readonly R[] {
+  if (!spec?.runs?.length) return [];
+  const labels = new Set(spec.groups.map((g) => g.label));
+  return spec.runs.filter((r) => labels.has(r.group ?? ""));
 }

@@ -39,6 +39,10 @@ import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
 
 const NO_RUNS: PanelRun[] = [];
+/** A table row as the charts take it (its group's label when grouped). */
+function panelRun(r: TableRun, groupBy: readonly string[] | null): PanelRun {
+  return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? runGroup(groupBy, (id) => columnValue(r, id)).label : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
+}
 const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
 
 /** True from the first render where ``value`` is true on (a one-way switch). */
@@ -153,9 +157,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       .filter((r) => !hidden.has(r.key))
       .slice(0, maxRuns)
       .sort((a, b) => (a.key < b.key ? -1 : 1))
-      .map((r) => {
-        return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? runGroup(groupBy, (id) => columnValue(r, id)).label : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
-      });
+      .map((r) => panelRun(r, groupBy));
   }, [chartOrder, hidden, maxRuns, groupBy]);
   // Grouped, charts draw groups: the first "Runs in charts" groups in the table's order, each over
   // every one of its runs (minus hidden ones), computed on the server (lib/groupSeries.ts).
@@ -173,6 +175,15 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const drawnGroupsRef = useRef(drawnGroups);
   if (JSON.stringify(drawnGroupsRef.current) !== JSON.stringify(drawnGroups)) drawnGroupsRef.current = drawnGroups;
   const stableGroups = drawnGroupsRef.current;
+  // An opened group's runs are drawn too, faintly behind its mean (up to "Runs in charts" of them).
+  const openRuns: PanelRun[] = useMemo(() => {
+    if (!groupBy || expanded.size === 0) return NO_RUNS;
+    const open = chartOrder.filter((r) => !hidden.has(r.key) && expanded.has(runGroup(groupBy, (id) => columnValue(r, id)).label));
+    return open.slice(0, maxRuns).map((r) => panelRun(r, groupBy));
+  }, [chartOrder, hidden, maxRuns, groupBy, expanded]);
+  const openRunsRef = useRef(openRuns);
+  if (JSON.stringify(openRunsRef.current) !== JSON.stringify(openRuns)) openRunsRef.current = openRuns;
+  const stableOpenRuns = openRunsRef.current;
   // Same runs, same array: sorting the table must not redraw every chart.
   const plottedRef = useRef<PanelRun[]>(plotted);
   if (JSON.stringify(plottedRef.current) !== JSON.stringify(plotted)) plottedRef.current = plotted;
@@ -228,8 +239,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const { allRuns, runFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
   const hiddenIds = useMemo(() => hiddenList.map((k) => k.split("/")[2] ?? "").sort(), [hiddenList]);
   const groupSpec: GroupSpec | null = useMemo(
-    () => (groupBy ? { entity, project, by: groupBy, filter: runFilter, exclude: hiddenIds, groups: stableGroups } : null),
-    [groupBy, entity, project, runFilter, hiddenIds, stableGroups],
+    () => (groupBy ? { entity, project, by: groupBy, filter: runFilter, exclude: hiddenIds, groups: stableGroups, runs: stableOpenRuns } : null),
+    [groupBy, entity, project, runFilter, hiddenIds, stableGroups, stableOpenRuns],
   );
   const baseSettings = useMemo(
     () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, groups: groupSpec, live }),
