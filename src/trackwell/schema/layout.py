@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 MAX_PANELS = 500
 MAX_LAYOUT_BYTES = 256 * 1024
-PANEL_TYPES = ("line", "bar", "scatter", "parallel", "importance")
+# A markdown note's text: a page of notes, well inside the layout's byte limit.
+MAX_NOTE_CHARS = 16_000
+PANEL_TYPES = ("line", "bar", "scatter", "parallel", "importance", "comparer", "scalar", "markdown", "media")
 
 Key = Annotated[str, Field(min_length=1, max_length=512)]
 PanelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-.:/]{1,200}$")]
@@ -170,8 +172,67 @@ class ImportancePanel(_PanelBase):
     )
 
 
+class ComparerPanel(_PanelBase):
+    """Run comparer: the config and summary of the visible runs side by side, a column per run
+    (``runs`` narrows them to chosen ones), by default only the keys whose values differ."""
+
+    type: Literal["comparer"] = "comparer"
+    runs: RunSelection | None = Field(
+        default=None, description="Which drawn runs to compare; null: all of them."
+    )
+    diff_only: bool = Field(default=True, description="Show only the keys whose values differ.")
+
+
+class ScalarPanel(_PanelBase):
+    """One big number: a summary metric's ``aggregate`` over the visible runs (per group while the
+    workspace is grouped); a selection of one run shows that run's value. ``last`` is the value of
+    the newest run."""
+
+    type: Literal["scalar"] = "scalar"
+    metric: Key = Field(description="A summary key, e.g. 'val/acc'.")
+    aggregate: Literal["mean", "min", "max", "last"] = "mean"
+    runs: RunSelection | None = Field(default=None, description="Which drawn runs count; null: all of them.")
+
+
+class MarkdownPanel(_PanelBase):
+    """A note the user writes, rendered as Markdown (GitHub flavour; raw HTML is shown as text)."""
+
+    type: Literal["markdown"] = "markdown"
+    # The limit is checked below, with a message that says how long the note is; the schema states it.
+    text: str = Field(default="", json_schema_extra={"maxLength": MAX_NOTE_CHARS})
+
+    @field_validator("text")
+    @classmethod
+    def _note_size(cls, text: str) -> str:
+        if len(text) > MAX_NOTE_CHARS:
+            raise ValueError(
+                f"the note is {len(text)} characters, more than the limit of {MAX_NOTE_CHARS}; "
+                "shorten it or split it into two notes"
+            )
+        return text
+
+
+class MediaPanel(_PanelBase):
+    """One media key (images, audio, tables, ...) of the visible runs side by side, on a step slider."""
+
+    type: Literal["media"] = "media"
+    key: Key = Field(description="A history key holding media, e.g. 'samples'.")
+    runs: RunSelection | None = Field(
+        default=None, description="Which drawn runs it shows; null: all of them."
+    )
+
+
 Panel = Annotated[
-    LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel, Field(discriminator="type")
+    LinePanel
+    | BarPanel
+    | ScatterPanel
+    | ParallelPanel
+    | ImportancePanel
+    | ComparerPanel
+    | ScalarPanel
+    | MarkdownPanel
+    | MediaPanel,
+    Field(discriminator="type"),
 ]
 
 

@@ -8,6 +8,7 @@ import { DEFAULT_SIZE, newPanelId, type PanelSpec } from "../lib/layout";
 import { sectionOf } from "../lib/panels";
 import { SmoothingOptions, XAxisOptions } from "./ChartChoices";
 import { MultiSelect } from "./MultiSelect";
+import { buildPanelType, initialDraft, isPanelTypeKind, PANEL_TYPE_KINDS, PANEL_TYPE_LABEL, PanelTypeFields, panelTypeProblem, type PanelTypeChoices } from "./panelTypes/AddPanelFields";
 import "./panels.css";
 
 type Kind = PanelSpec["type"];
@@ -24,6 +25,9 @@ export interface PanelChoices {
   /** Every config key (flattened), numeric or not (parallel coordinates, importance). */
   configKeys: string[];
   sections: string[];
+  /** The visible runs (run comparer, scalar) and media keys (media panel): components/panelTypes. */
+  runs?: PanelTypeChoices["runs"];
+  mediaKeys?: PanelTypeChoices["mediaKeys"];
 }
 
 const NEW_SECTION = "\u0000new";
@@ -59,8 +63,10 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
 
   const defaultSection = kind === "line" && metrics[0] ? sectionOf(metrics[0]) : "Charts";
   const chosenSection = section === NEW_SECTION ? newSection.trim() : section || defaultSection;
+  const [extra, setExtra] = useState(() => initialDraft(choices));
   const problem =
-    kind === "line" && metrics.length === 0
+    (isPanelTypeKind(kind) ? panelTypeProblem(kind, extra) : null) ??
+    (kind === "line" && metrics.length === 0
       ? "Pick at least one metric."
       : kind === "line" && metrics.length > 10
         ? "Pick at most 10 metrics."
@@ -74,12 +80,13 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
                 ? "Importance needs a numeric summary metric and config keys."
             : !chosenSection
               ? "Name the new section."
-              : null;
+              : null);
 
   const build = (): PanelSpec => {
     // Parallel coordinates need the row's width to separate their axes; importance, half of it.
     const size = kind === "parallel" ? { ...DEFAULT_SIZE, width: "full" as const } : kind === "importance" ? { ...DEFAULT_SIZE, width: "half" as const } : DEFAULT_SIZE;
     const common = { id: newPanelId(kind), section: chosenSection, size, title: title.trim() || null };
+    if (isPanelTypeKind(kind)) return buildPanelType(kind, common, extra);
     if (kind === "line") return { ...common, type: "line", metrics, x_axis: xAxis || null, smoothing: smoothing ? { kind: smoothing } : null, log_scale: false, auto: false };
     if (kind === "bar") return { ...common, type: "bar", metric: barMetric, sort };
     if (kind === "parallel") return { ...common, type: "parallel", axes: pcAxes, color: pcColor && pcAxes.includes(pcColor) ? pcColor : null, log_axes: [] };
@@ -96,12 +103,13 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-panel-title" data-testid="add-panel-dialog">
         <h2 id="add-panel-title">Add a panel</h2>
         <div className="panel-kinds" role="radiogroup" aria-label="panel type">
-          {(["line", "bar", "scatter", "parallel", "importance"] as const).map((k, i) => (
+          {([...(["line", "bar", "scatter", "parallel", "importance"] as const), ...PANEL_TYPE_KINDS] as const).map((k, i) => (
             <button key={k} ref={i === 0 ? first : undefined} role="radio" aria-checked={kind === k} className={`chip${kind === k ? " on" : ""}`} onClick={() => setKind(k)}>
-              {k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : k === "scatter" ? "Scatter" : k === "parallel" ? "Parallel coordinates" : "Parameter importance"}
+              {isPanelTypeKind(k) ? PANEL_TYPE_LABEL[k] : k === "line" ? "Line chart" : k === "bar" ? "Bar chart" : k === "scatter" ? "Scatter" : k === "parallel" ? "Parallel coordinates" : "Parameter importance"}
             </button>
           ))}
         </div>
+        {isPanelTypeKind(kind) && <PanelTypeFields kind={kind} draft={extra} onChange={setExtra} choices={choices} />}
         {kind === "line" && (
           <>
             <div className="field">

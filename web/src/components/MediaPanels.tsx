@@ -79,7 +79,9 @@ export function MediaSection(props: { keys: WorkspaceMediaKey[]; search: string;
   );
 }
 
-function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }): React.JSX.Element {
+/** One media key's panel; the workspace layout's media panel (components/panelTypes) draws the
+ * same with its own title and the panel's drag handle and menu as `tools`. */
+export function MediaPanel({ mkey, live, title, tools }: { mkey: WorkspaceMediaKey; live: boolean; title?: string; tools?: React.ReactNode }): React.JSX.Element {
   const [stepParam, setStepParam] = useParamState(`mstep:${mkey.key}`);
   const step = stepParam !== null && stepParam !== "" && Number.isFinite(Number(stepParam)) ? Number(stepParam) : null;
   const results = useQueries({
@@ -111,9 +113,10 @@ function MediaPanel({ mkey, live }: { mkey: WorkspaceMediaKey; live: boolean }):
     <div className={`panel media-panel${wide ? " wide" : ""}`} data-testid="media-panel" data-key={mkey.key} data-kind={chartKey ? "chart" : mkey.kind}>
       <div className="panel-head">
         <span className="panel-title" title={mkey.key}>
-          {chartKey ?? mkey.key}
+          {title || (chartKey ?? mkey.key)}
         </span>
         <span className="muted">{chartKey ? "chart" : mkey.kind}</span>
+        {tools && <span className="panel-tools">{tools}</span>}
       </div>
       <StepSlider steps={allSteps} value={step === null ? null : (atStep(allSteps.map((s) => ({ step: s })), step)?.step ?? null)} onChange={(s) => setStepParam(s === allSteps[allSteps.length - 1] ? null : String(s))} />
       <div className="media-panel-runs">

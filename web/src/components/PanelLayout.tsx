@@ -14,6 +14,7 @@ import { DragHandle, PANEL_MIME, PanelMenu, type PanelActions } from "./PanelChr
 import { PanelEditor } from "./PanelEditor";
 import { FullScreen, fullScreenZoomId, PanelOpeners, useFullScreen } from "./PanelFullScreen";
 import { BarChart, ScatterChart } from "./SummaryCharts";
+import { isPanelType, PanelTypeView } from "./panelTypes/PanelTypeView";
 import "./panels.css";
 
 export interface PanelContext extends SweepPanelContext {
@@ -137,6 +138,7 @@ function PanelView({ panel, ctx, tools, full }: { panel: PanelSpec; ctx: PanelCo
   const big = (p: PanelSpec): PanelSpec => (full ? { ...p, size: { ...p.size, height: "large" } } : p);
   if (panel.type === "parallel") return <ParallelPanelView panel={big(panel) as typeof panel} ctx={ctx} tools={tools} />;
   if (panel.type === "importance") return <ImportancePanelView panel={big(panel) as typeof panel} ctx={ctx} tools={tools} />;
+  if (isPanelType(panel)) return <PanelTypeView panel={big(panel) as typeof panel} ctx={ctx} tools={tools} full={full} />;
   if (panel.type !== "line") return <SummaryPanel panel={panel} ctx={ctx} tools={tools} {...(full ? { full } : {})} />;
   return (
     <MetricPanel

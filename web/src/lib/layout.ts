@@ -26,7 +26,15 @@ export type ScatterPanel = Omit<S["ScatterPanel"], "size"> & { size: PanelSize }
 export type ParallelPanel = Omit<S["ParallelPanel"], "size"> & { size: PanelSize };
 /** Parameter importance of config keys for a summary metric. */
 export type ImportancePanel = Omit<S["ImportancePanel"], "size"> & { size: PanelSize };
-export type PanelSpec = LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel;
+/** Run comparer: config and summary of the visible (or chosen) runs side by side. */
+export type ComparerPanel = Omit<S["ComparerPanel"], "size"> & { size: PanelSize };
+/** One big number: a summary metric aggregated over the visible runs (or one run's value). */
+export type ScalarPanel = Omit<S["ScalarPanel"], "size"> & { size: PanelSize };
+/** A Markdown note the user writes. */
+export type MarkdownPanel = Omit<S["MarkdownPanel"], "size"> & { size: PanelSize };
+/** One media key of the visible runs side by side. */
+export type MediaPanel = Omit<S["MediaPanel"], "size"> & { size: PanelSize };
+export type PanelSpec = LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel | ComparerPanel | ScalarPanel | MarkdownPanel | MediaPanel;
 
 export interface Layout {
   version: 1;
@@ -89,6 +97,10 @@ export function panelKeys(p: PanelSpec): string[] {
   if (p.type === "line") return p.metrics;
   if (p.type === "bar" || p.type === "importance") return [p.metric];
   if (p.type === "parallel") return p.axes;
+  if (p.type === "scalar") return [p.metric];
+  if (p.type === "media") return [p.key];
+  if (p.type === "markdown") return [p.text]; // "Search panels" finds a note by its words
+  if (p.type === "comparer") return [];
   return [p.x, p.y];
 }
 
@@ -98,6 +110,10 @@ export function panelTitle(p: PanelSpec): string {
   if (p.type === "bar") return `${p.metric} (summary)`;
   if (p.type === "importance") return `Parameter importance: ${p.metric}`;
   if (p.type === "parallel") return "Parallel coordinates";
+  if (p.type === "comparer") return "Run comparer";
+  if (p.type === "scalar") return p.metric;
+  if (p.type === "markdown") return "Note";
+  if (p.type === "media") return p.key;
   return `${p.y.replace(/^(summary|config)\./, "")} vs ${p.x.replace(/^(summary|config)\./, "")}`;
 }
 

@@ -285,8 +285,18 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // table must not re-render every chart.
   // What "+ Panel" and the panel editor offer.
   const panelChoices = useMemo(
-    () => ({ metrics: metricKeys, axes: [...loggedKeys].sort(), summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(), fields: numericFields(rows), configKeys, sections: sectionNames }),
-    [metricKeys, loggedKeys, numericKeys, rows, configKeys, sectionNames],
+    () => ({
+      metrics: metricKeys,
+      axes: [...loggedKeys].sort(),
+      summaryNumeric: numericKeys.filter((k) => !AXIS_KEYS.has(k)).sort(),
+      fields: numericFields(rows),
+      configKeys,
+      sections: sectionNames,
+      // The run comparer's and scalar's runs; the media panel's keys (logged values that are not numbers).
+      runs: stablePlotted.map((r) => ({ id: r.id, name: r.name })),
+      mediaKeys: (keysQuery.data?.keys ?? []).filter((k) => k.kind === "other").map((k) => k.key).sort(),
+    }),
+    [metricKeys, loggedKeys, numericKeys, rows, configKeys, sectionNames, stablePlotted, keysQuery.data],
   );
   const panelContext: PanelContext = useMemo(
     () => ({
@@ -301,8 +311,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       allRuns,
       runFilter,
       panelChoices,
+      live,
     }),
-    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter, panelChoices],
+    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter, panelChoices, live],
   );
   const chartSections = useMemo(() => sections.filter((s) => s.name !== "system"), [sections]);
   const systemSections = useMemo(() => sections.filter((s) => s.name === "system"), [sections]);

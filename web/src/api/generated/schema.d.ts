@@ -1582,6 +1582,36 @@ export interface components {
             top?: components["schemas"]["TopValue"][];
         };
         /**
+         * ComparerPanel
+         * @description Run comparer: the config and summary of the visible runs side by side, a column per run
+         *     (``runs`` narrows them to chosen ones), by default only the keys whose values differ.
+         */
+        ComparerPanel: {
+            /**
+             * Diff Only
+             * @description Show only the keys whose values differ.
+             * @default true
+             */
+            diff_only: boolean;
+            /** Id */
+            id: string;
+            /** @description Which drawn runs to compare; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "comparer";
+        };
+        /**
          * ConfigRecord
          * @description The whole config (replace).
          */
@@ -2110,6 +2140,60 @@ export interface components {
             ref?: string | null;
             /** Size */
             size: number;
+        };
+        /**
+         * MarkdownPanel
+         * @description A note the user writes, rendered as Markdown (GitHub flavour; raw HTML is shown as text).
+         */
+        MarkdownPanel: {
+            /** Id */
+            id: string;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "markdown";
+        };
+        /**
+         * MediaPanel
+         * @description One media key (images, audio, tables, ...) of the visible runs side by side, on a step slider.
+         */
+        MediaPanel: {
+            /** Id */
+            id: string;
+            /**
+             * Key
+             * @description A history key holding media, e.g. 'samples'.
+             */
+            key: string;
+            /** @description Which drawn runs it shows; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "media";
         };
         /**
          * MetricRecord
@@ -2681,6 +2765,42 @@ export interface components {
             sweep_id?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /**
+         * ScalarPanel
+         * @description One big number: a summary metric's ``aggregate`` over the visible runs (per group while the
+         *     workspace is grouped); a selection of one run shows that run's value. ``last`` is the value of
+         *     the newest run.
+         */
+        ScalarPanel: {
+            /**
+             * Aggregate
+             * @default mean
+             * @enum {string}
+             */
+            aggregate: "mean" | "min" | "max" | "last";
+            /** Id */
+            id: string;
+            /**
+             * Metric
+             * @description A summary key, e.g. 'val/acc'.
+             */
+            metric: string;
+            /** @description Which drawn runs count; null: all of them. */
+            runs?: components["schemas"]["RunSelection"] | null;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "scalar";
         };
         /**
          * ScatterPanel
@@ -3374,7 +3494,7 @@ export interface components {
          */
         WorkspaceLayout: {
             /** Panels */
-            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"])[];
+            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
             /**
              * Removed
              * @description Metrics whose auto-created panel the user removed.
