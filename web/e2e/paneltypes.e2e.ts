@@ -95,6 +95,15 @@ describe("panel types", () => {
     expect(await comparer().locator('tr[data-key="dataset"]').getAttribute("class")).toBeNull();
     expect(await comparer().locator('tr[data-key="lr"]').getAttribute("class")).toBe("differs");
     expect(new Set(await comparer().locator('tr[data-key="dataset"] td').allInnerTexts())).toEqual(new Set(["cifar10"]));
+    // The panel editor narrows it to chosen runs, as any panel.
+    await comparer().hover();
+    await comparer().getByTestId("panel-edit").first().click();
+    const editor = page.getByTestId("panel-editor");
+    await editor.getByRole("radio", { name: "Names matching" }).click();
+    await editor.getByLabel("run name regex").fill("^ResNet-");
+    await expect.poll(() => editor.getByTestId("runs-shown").innerText()).toMatch(/^Shows 2 of 6 drawn runs/);
+    await editor.getByTestId("panel-editor-apply").click();
+    await expect.poll(async () => (await runs.allInnerTexts()).map((t) => t.trim())).toEqual(["ResNet-A", "ResNet-B"]);
   });
 
   it("adds a number: the max of a summary metric over the visible runs, then their mean", async () => {
@@ -172,6 +181,7 @@ describe("panel types", () => {
     await expect.poll(() => typed("scalar").locator(".scalar-number").innerText()).toBe("0.755");
     expect(await comparer().getByTestId("diff-only").getAttribute("aria-pressed")).toBe("false");
     await expect.poll(() => rowKeys("Config")).toContain("dataset");
+    expect((await comparer().locator("thead th.comparer-run").allInnerTexts()).map((t) => t.trim())).toEqual(["ResNet-A", "ResNet-B"]);
     expect(await typed("markdown").getByTestId("note-text").locator("strong").innerText()).toBe("kept");
     await expect.poll(() => typed("media").getByTestId("media-panel-run").count()).toBe(3);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { panelTitle, type PanelSpec } from "../lib/layout";
-import { draftProblem, nameRegex, parseBound, selectRuns, type RunSelection, type SelectableRun } from "../lib/panelEdit";
+import { draftProblem, hasRunSelection, nameRegex, parseBound, selectRuns, type RunSelection, type SelectableRun } from "../lib/panelEdit";
 import { DEFAULT_SMOOTHING, type SmoothingKind } from "../lib/smoothing";
 import type { PanelChoices } from "./AddPanelDialog";
 import { SmoothingOptions, XAxisOptions } from "./ChartChoices";
@@ -288,7 +288,7 @@ export function PanelEditor(props: {
             </select>
           </label>
         )}
-        {(draft.type === "line" || draft.type === "bar" || draft.type === "scatter") && <RunPicker value={draft.runs} onChange={(runs) => set({ runs })} runs={props.runs} groups={props.groups ?? []} grouped={props.grouped} />}
+        {hasRunSelection(draft) && <RunPicker value={draft.runs} onChange={(runs) => set({ runs })} runs={props.runs} groups={props.groups ?? []} grouped={props.grouped} />}
         {problem && (
           <div className="error" role="alert" data-testid="editor-problem">
             {problem}

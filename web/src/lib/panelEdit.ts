@@ -79,6 +79,11 @@ export function parseBound(text: string): number | null | "bad" {
   return Number.isFinite(v) ? v : "bad";
 }
 
+/** The panel types that choose their runs (a panel made in the browser may lack the field yet). */
+export function hasRunSelection(p: PanelSpec): p is Extract<PanelSpec, { type: "line" | "bar" | "scatter" | "comparer" | "scalar" | "media" }> {
+  return p.type === "line" || p.type === "bar" || p.type === "scatter" || p.type === "comparer" || p.type === "scalar" || p.type === "media";
+}
+
 /** What stops a draft from being saved, in words that say the fix; null when it can be saved. */
 export function draftProblem(p: PanelSpec): string | null {
   if (p.title && p.title.length > 200) return "The title is longer than 200 characters.";
@@ -89,7 +94,7 @@ export function draftProblem(p: PanelSpec): string | null {
     if (p.log_scale && p.y_min !== null && p.y_min !== undefined && p.y_min <= 0) return "A log scale starts above 0: make Y min positive or leave it empty.";
   }
   if (p.type === "parallel" && (p.axes.length < 2 || p.axes.length > 20)) return "Pick between 2 and 20 axes.";
-  if ((p.type === "line" || p.type === "bar" || p.type === "scatter") && p.runs) {
+  if (hasRunSelection(p) && p.runs) {
     const { ids, name_regex: re, groups } = p.runs;
     if (ids && ids.length === 0) return "Pick at least one run, or show all visible runs.";
     if (groups && groups.length === 0) return "Pick at least one group, or show all visible runs.";
