@@ -63,13 +63,14 @@ def _late_first_batch(callback: Any, threads: set[str]) -> None:
 
 
 def _fit_rows(
-    api: Any, make: Any, extra: list[Any], delay: bool = False
+    api: Any, make: Any, extra: list[Any], delay: bool = False, rate: Any = None
 ) -> tuple[list[dict[str, Any]], set[str]]:
     keras.backend.clear_session()
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(4), keras.layers.Dense(1)])
-    schedule = keras.optimizers.schedules.ExponentialDecay(0.05, decay_steps=1, decay_rate=0.9)
-    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
+    if rate is None:
+        rate = keras.optimizers.schedules.ExponentialDecay(0.05, decay_steps=1, decay_rate=0.9)
+    model.compile(optimizer=keras.optimizers.SGD(rate), loss="mse")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(48, 4)).astype("float32")
     threads: set[str] = set()
@@ -98,6 +99,22 @@ def test_metrics_logger_rows_are_the_same_on_keras_callback_thread_and_in_order(
     expected = [0.05 * 0.9 ** (step + 1) for step in (0, 2, 4, 6, 8, 10)]
     assert [r["batch/learning_rate"] for r in batch_rows] == pytest.approx(expected, rel=1e-6)
     assert [r["_step"] for r in reference] == list(range(8))  # 3 batch rows, epoch row, twice
+
+
+def test_a_rate_changed_by_a_callback_between_epochs_is_in_the_next_batch_rows(api: Any) -> None:
+    # A variable rate (not a schedule), set by Keras' LearningRateScheduler as each epoch begins.
+    def make() -> Any:
+        return WandbMetricsLogger(log_freq=3)
+
+    def scheduler() -> Any:
+        return keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 if epoch == 0 else 0.01)
+
+    reference, _ = _fit_rows(api, make, [scheduler(), _NotAsyncSafe()], rate=0.5)
+    off_thread, threads = _fit_rows(api, make, [scheduler()], delay=True, rate=0.5)
+    assert threads and threading.main_thread().name not in threads
+    assert off_thread == reference
+    batch_rates = [r["batch/learning_rate"] for r in reference if "batch/batch_step" in r]
+    assert batch_rates == pytest.approx([0.1, 0.1, 0.01, 0.01], rel=1e-6)
 
 
 def test_wandb_callback_batch_rows_are_the_same_on_keras_callback_thread(api: Any) -> None:
