@@ -110,3 +110,19 @@ export async function hoverChart(page: Page, panel: Locator, fraction: number): 
     .toBe(true);
   return (await tip.innerText()).replace(/\s+/g, " ");
 }
+
+/** The workspace's layout has been saved: the PUT of the last change answered and nothing is pending. */
+export async function layoutSaved(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId("layout-status").getAttribute("data-state")).toBe("saved");
+}
+
+/** "+ Panel", pick the panel type by its label, let `fill` set its fields, add it, wait for the
+ * dialog to close. */
+export async function addPanelWith(page: Page, kind: string, fill: (dialog: Locator) => Promise<unknown>): Promise<void> {
+  await page.getByTestId("add-panel").click();
+  const dialog = page.getByTestId("add-panel-dialog");
+  await dialog.getByRole("radio", { name: kind }).click();
+  await fill(dialog);
+  await dialog.getByTestId("add-panel-submit").click();
+  await expect.poll(() => dialog.count()).toBe(0);
+}

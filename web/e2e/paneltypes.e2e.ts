@@ -3,9 +3,9 @@
 // final val/acc, images under `samples` in three runs): what each shows, a hostile note rendered
 // inert, the note's size limit, and all four kept across a reload. Screenshots go to
 // .test-artifacts/e2e/ (and E2E_SHOTS_DIR).
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { addPanelWith, launch, layoutSaved, seedProjectOnce, shot, signedIn } from "./browser";
 
 const LAYOUT = "/api/v1/layouts/root/paneltypes";
 const NAMES = ["ResNet-A", "ResNet-B", "ViT-C", "ViT-D", "MLP-E", "MLP-F"];
@@ -50,18 +50,8 @@ const typed = (type: string) => page.locator(`[data-testid=panel-slot]:has([data
 const comparer = () => typed("comparer");
 const rowKeys = (block: string) => comparer().locator(`tbody[data-block=${block}] tr[data-key]`).evaluateAll((els) => els.map((e) => e.getAttribute("data-key")));
 
-async function saved(): Promise<void> {
-  await expect.poll(() => page.getByTestId("layout-status").getAttribute("data-state")).toBe("saved");
-}
-
-async function addPanel(kind: string, fill: (dialog: ReturnType<Page["getByTestId"]>) => Promise<unknown>): Promise<void> {
-  await page.getByTestId("add-panel").click();
-  const dialog = page.getByTestId("add-panel-dialog");
-  await dialog.getByRole("radio", { name: kind }).click();
-  await fill(dialog);
-  await dialog.getByTestId("add-panel-submit").click();
-  await expect.poll(() => dialog.count()).toBe(0);
-}
+const saved = (): Promise<void> => layoutSaved(page);
+const addPanel = (kind: string, fill: (dialog: Locator) => Promise<unknown>): Promise<void> => addPanelWith(page, kind, fill);
 
 describe("panel types", () => {
   it("adds a run comparer: differences only by default, keys and names in their case, long values cut", async () => {
