@@ -144,7 +144,7 @@ class WandbCallback(keras.callbacks.Callback):  # type: ignore[misc]
         self._batch_freq = int(log_batch_frequency or 1)  # the batch hooks exist only when it is set
         if log_batch_frequency:
             # Batch hooks only when asked (wandb's _implements_train_batch_hooks). They are
-            # async-safe (class attribute): Keras runs the ends on its callback thread instead of
+            # async-safe (``async_safe``): Keras runs the ends on its callback thread instead of
             # converting every batch's logs on the training thread, and BatchOrder keeps the rows
             # in batch order (see _batches).
             self.on_train_batch_begin = self._begin_batch
