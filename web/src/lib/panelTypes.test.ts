@@ -81,6 +81,7 @@ describe("scalar", () => {
 
 it("refuses a note over the server's limit, saying by how much", () => {
   expect(noteProblem("x".repeat(MAX_NOTE_CHARS))).toBeNull();
+  expect(noteProblem("🙂".repeat(MAX_NOTE_CHARS))).toBeNull(); // characters, as the server counts them
   expect(noteProblem("x".repeat(MAX_NOTE_CHARS + 5))).toBe("The note is 16,005 characters; the limit is 16,000. Shorten it or split it into two notes.");
 });
 

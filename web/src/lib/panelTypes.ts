@@ -10,8 +10,16 @@ import { numberOf } from "./summaryPlots";
 /** The server's limit on a note (schema/layout.py MAX_NOTE_CHARS); the editor says so before saving. */
 export const MAX_NOTE_CHARS = 16_000;
 
+/** A note's length as the server counts it: characters (code points), so an emoji counts once. */
+export function noteLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
 export function noteProblem(text: string): string | null {
-  return text.length > MAX_NOTE_CHARS ? `The note is ${text.length.toLocaleString("en-US")} characters; the limit is ${MAX_NOTE_CHARS.toLocaleString("en-US")}. Shorten it or split it into two notes.` : null;
+  const length = noteLength(text);
+  return length > MAX_NOTE_CHARS ? `The note is ${length.toLocaleString("en-US")} characters; the limit is ${MAX_NOTE_CHARS.toLocaleString("en-US")}. Shorten it or split it into two notes.` : null;
 }
 
 // ---- Run comparer -------------------------------------------------------------------------------

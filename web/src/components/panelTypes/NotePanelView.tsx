@@ -5,7 +5,7 @@
  */
 import { lazy, Suspense, useState } from "react";
 import { HEIGHT_PX, updatePanel, type MarkdownPanel } from "../../lib/layout";
-import { MAX_NOTE_CHARS, noteProblem } from "../../lib/panelTypes";
+import { MAX_NOTE_CHARS, noteLength, noteProblem } from "../../lib/panelTypes";
 import type { PanelContext } from "../PanelLayout";
 import { PanelHead } from "./PanelTypeView";
 
@@ -59,7 +59,7 @@ export function NotePanelView({ panel, ctx, tools, full }: { panel: MarkdownPane
               Preview
             </button>
             <span className={`note-count${problem ? " over" : " muted"}`}>
-              {draft.length.toLocaleString("en-US")} / {MAX_NOTE_CHARS.toLocaleString("en-US")}
+              {noteLength(draft).toLocaleString("en-US")} / {MAX_NOTE_CHARS.toLocaleString("en-US")}
             </span>
           </div>
           {preview ? (

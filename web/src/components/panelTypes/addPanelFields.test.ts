@@ -11,9 +11,9 @@ it("starts on the first metric and media key, the mean, no runs chosen", () => {
 
 it("builds each panel with its own size, runs chosen only when picked", () => {
   expect(buildPanelType("comparer", common, draft)).toEqual({ ...common, type: "comparer", size: { width: "full", height: "large" }, runs: null, diff_only: true });
-  expect(buildPanelType("comparer", common, { ...draft, compareRuns: ["a", "b"] }).runs).toEqual({ ids: ["a", "b"] });
+  expect(buildPanelType("comparer", common, { ...draft, compareRuns: ["a", "b"] })).toMatchObject({ runs: { ids: ["a", "b"] } });
   expect(buildPanelType("scalar", common, { ...draft, aggregate: "max" })).toMatchObject({ type: "scalar", metric: "val/acc", aggregate: "max", runs: null });
-  expect(buildPanelType("scalar", common, { ...draft, scalarRun: "r1" }).runs).toEqual({ ids: ["r1"] });
+  expect(buildPanelType("scalar", common, { ...draft, scalarRun: "r1" })).toMatchObject({ runs: { ids: ["r1"] } });
   expect(buildPanelType("markdown", common, { ...draft, note: "# hi" })).toMatchObject({ type: "markdown", text: "# hi" });
   expect(buildPanelType("media", common, draft)).toMatchObject({ type: "media", key: "samples", runs: null });
 });
