@@ -24,6 +24,7 @@ MODULES = [
     "benchmarks.media_bench",
     "benchmarks.context_bench",
     "benchmarks.ui_bench",
+    "benchmarks.group_series_bench",
     "benchmarks.table_bench",
     "benchmarks.artifacts_bench",
     "benchmarks.sweeps_hpo",
