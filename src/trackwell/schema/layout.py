@@ -17,12 +17,17 @@ MAX_PANELS = 500
 MAX_LAYOUT_BYTES = 256 * 1024
 # A markdown note's text: a page of notes, well inside the layout's byte limit.
 MAX_NOTE_CHARS = 16_000
+# Colours the user picked for runs and groups: a key per run or group, a hex colour each.
+MAX_RUN_COLORS = 2000
 PANEL_TYPES = ("line", "bar", "scatter", "parallel", "importance", "comparer", "scalar", "markdown", "media")
 
 Key = Annotated[str, Field(min_length=1, max_length=512)]
 PanelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-.:/]{1,200}$")]
 # A per-run value a panel plots: ``summary.<key>`` or ``config.<key>`` (flattened, e.g. ``config.opt.lr``).
 RunField = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^(summary|config)\.")]
+# ``run_colors`` keys: a run's id, or ``group:<label>`` for a group of the workspace's grouping.
+ColorKey = Annotated[str, Field(min_length=1, max_length=600)]
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class _Strict(BaseModel):
@@ -246,6 +251,33 @@ class WorkspaceLayout(_Strict):
         max_length=5000,
         description="Metrics whose auto-created panel the user removed.",
     )
+    # Added with per-run colours (optional, so layouts saved before still read).
+    run_colors: dict[ColorKey, str] | None = Field(
+        default=None,
+        description=(
+            "Colours picked by the user, '#rrggbb', by run id or 'group:<label>'; "
+            "a run or group not listed keeps its automatic colour."
+        ),
+        json_schema_extra={"maxProperties": MAX_RUN_COLORS},
+    )
+
+    @field_validator("run_colors")
+    @classmethod
+    def _hex_colors(cls, colors: dict[str, str] | None) -> dict[str, str] | None:
+        if colors is None:
+            return None
+        if len(colors) > MAX_RUN_COLORS:
+            raise ValueError(
+                f"run_colors has {len(colors)} entries, more than the limit of {MAX_RUN_COLORS}; "
+                "reset the colours of runs you no longer need"
+            )
+        for key, color in colors.items():
+            if not HEX_COLOR.match(color):
+                raise ValueError(
+                    f"run_colors[{key!r}] is {color!r}; "
+                    "a colour must be '#rrggbb' (six hex digits), e.g. '#1f77b4'"
+                )
+        return colors
 
     @field_validator("panels", mode="before")
     @classmethod

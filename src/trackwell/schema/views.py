@@ -54,6 +54,9 @@ class ViewState(_Strict):
     max_runs: int | None = Field(default=None, ge=1, le=100_000, description="URL `max`: runs in charts.")
     panel_search: str | None = Field(default=None, max_length=1024, description="URL `panels`.")
     zoom: str | None = Field(default=None, max_length=16_384, description="URL `zoom`: zoomed charts.")
+    legend: Literal["right", "hidden"] | None = Field(
+        default=None, description="URL `legend`: where charts show their legend; null is below the chart."
+    )
 
 
 class ViewCreate(_Strict):

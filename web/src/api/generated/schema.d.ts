@@ -3403,6 +3403,11 @@ export interface components {
              */
             group_by?: string | null;
             /**
+             * Legend
+             * @description URL `legend`: where charts show their legend; null is below the chart.
+             */
+            legend?: ("right" | "hidden") | null;
+            /**
              * Max Runs
              * @description URL `max`: runs in charts.
              */
@@ -3500,6 +3505,13 @@ export interface components {
              * @description Metrics whose auto-created panel the user removed.
              */
             removed?: string[];
+            /**
+             * Run Colors
+             * @description Colours picked by the user, '#rrggbb', by run id or 'group:<label>'; a run or group not listed keeps its automatic colour.
+             */
+            run_colors?: {
+                [key: string]: string;
+            } | null;
             /**
              * Version
              * @default 1
