@@ -74,24 +74,28 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
         )
         handles = db.runs.find_runs(conn, [RunKey(r.entity, r.project, r.id) for r in chosen])
         pk_of = {r.id: h.pk for r in chosen if (h := handles.get(RunKey(r.entity, r.project, r.id)))}
-        query = SeriesQuery(
-            keys=tuple(read_keys),
-            min_step=req.min_step,
-            max_step=req.max_step,
-            samples=per_run,
-            stream=req.stream,
-            timestamps=req.x_axis in ("wall", "relative"),
-        )
-        read = db.history.series_many(conn, list(pk_of.values()), query) if pk_of else {}
-    series_of = {run_id: {s.key: s for s in read.get(pk, [])} for run_id, pk in pk_of.items()}
-    # Per metric: every chosen run's points on the chosen x axis, one grid for all groups.
-    pts: dict[str, dict[str, gs.RunPoints]] = {}
-    grids: dict[str, gs.Grid] = {}
-    for key in keys:
-        pts[key] = {
-            r.id: _points(series_of.get(r.id, {}), key, req.x_axis, x_key, r.created_at) for r in chosen
-        }
-        grids[key] = gs.grid(list(pts[key].values()), req.samples)
+        if req.x_axis == "step":
+            pts, grids = _on_steps(db, conn, chosen, pk_of, keys, req)
+        else:
+            query = SeriesQuery(
+                keys=tuple(read_keys),
+                min_step=req.min_step,
+                max_step=req.max_step,
+                samples=per_run,
+                stream=req.stream,
+                timestamps=req.x_axis in ("wall", "relative"),
+            )
+            read = db.history.series_many(conn, list(pk_of.values()), query) if pk_of else {}
+            series_of = {run_id: {s.key: s for s in read.get(pk, [])} for run_id, pk in pk_of.items()}
+            # Per metric: every chosen run's points on the chosen x axis, one grid for all groups.
+            pts = {}
+            grids = {}
+            for key in keys:
+                pts[key] = {
+                    r.id: _points(series_of.get(r.id, {}), key, req.x_axis, x_key, r.created_at)
+                    for r in chosen
+                }
+                grids[key] = gs.grid(list(pts[key].values()), req.samples)
     out: list[GroupSeries] = []
     for gid in order:
         group_runs = members[gid]
@@ -112,6 +116,43 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
             )
         out.append(GroupSeries(values=values[gid], runs=len(group_runs), series=per_key))
     return GroupSeriesResponse(group_by=by, total_runs=len(runs), total_groups=len(members), groups=out)
+
+
+def _on_steps(
+    db: Database,
+    conn: Any,
+    chosen: list[RunOut],
+    pk_of: Mapping[str, int],
+    keys: list[str],
+    req: GroupSeriesRequest,
+) -> tuple[dict[str, dict[str, gs.RunPoints]], dict[str, gs.Grid]]:
+    """The step axis at full resolution, reading only the points the grid needs: each run's last
+    finite point at or before each bucket end (``history.points_at``; sketch-aligned buckets,
+    ``gs.step_positions``), which give the same grid and statistics as every point would."""
+    pts: dict[str, dict[str, gs.RunPoints]] = {}
+    grids: dict[str, gs.Grid] = {}
+    none = gs.RunPoints(np.empty(0), np.empty(0))
+    for key in keys:
+        got = (
+            db.history.points_at(
+                conn,
+                list(pk_of.values()),
+                key,
+                lambda lo, hi, total: gs.step_positions(lo, hi, total, req.samples),
+                req.min_step,
+                req.max_step,
+                req.stream,
+            )
+            if pk_of
+            else {}
+        )
+        pts[key] = {}
+        for r in chosen:
+            p = got.get(pk_of[r.id]) if r.id in pk_of else None
+            pts[key][r.id] = gs.RunPoints(p.steps.astype(np.float64), p.values) if p is not None else none
+        total = sum(p.total_points for p in got.values())
+        grids[key] = gs.grid(list(pts[key].values()), req.samples, total=total, aligned=True)
+    return pts, grids
 
 
 def _runs(

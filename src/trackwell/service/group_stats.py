@@ -18,6 +18,7 @@ This is the rule the browser applied to the drawn runs, and W&B's "last value in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,23 +84,35 @@ def points(x: Sequence[Any] | FloatArray, y: Sequence[Any] | FloatArray) -> RunP
     return RunPoints(xs, ys)
 
 
-def grid(runs: Sequence[RunPoints], buckets: int) -> Grid:
-    """The shared grid of every run of a chart (all groups together, so their lines line up)."""
+# The history store's sketch group (store/history/sketch.py GROUP): a sketch holds the first and last
+# point of every 32, so "last point at or before" a step that ends a group is read from it exactly.
+SKETCH_GROUP = 32
+
+
+def grid(runs: Sequence[RunPoints], buckets: int, total: int | None = None, aligned: bool = False) -> Grid:
+    """The shared grid of every run of a chart (all groups together, so their lines line up).
+
+    ``total`` is the runs' point count when the caller knows it better than ``runs`` (the store's
+    count, NaN points included, when ``runs`` hold only some points); ``aligned`` asks for
+    step buckets aligned to sketch groups where that keeps at least half the buckets
+    (``bucket_edges``)."""
     present = [r.x for r in runs if len(r.x)]
     if not present:
         empty = np.empty(0, dtype=np.float64)
         return Grid(empty, empty)
     lo_x = float(min(x[0] for x in present))
     hi_x = float(max(x[-1] for x in present))
-    distinct = _few_distinct(present, lo_x, hi_x, buckets)
+    count = sum(len(x) for x in present) if total is None else total
+    distinct = _few_distinct(present, lo_x, hi_x, buckets, count)
     if distinct is not None:
         return Grid(distinct, np.concatenate(([-np.inf], distinct[:-1])))
-    edges = np.linspace(lo_x, hi_x, buckets + 1)
+    edges = bucket_edges(lo_x, hi_x, buckets, aligned)
     # Each bucket (edges[i], edges[i+1]] sits at the largest x any run has in it: per run, its last
     # point at or before the bucket's end, when that lies inside the bucket (the range's start
     # belongs to the first bucket). Runs are sorted, so this is a search per run, not a sort of all.
+    n = len(edges) - 1
     lower = np.concatenate(([-np.inf], edges[1:-1]))
-    top = np.full(buckets, -np.inf)
+    top = np.full(n, -np.inf)
     for x in present:
         idx = np.searchsorted(x, edges[1:], side="right") - 1
         cand = np.where(idx >= 0, x[np.maximum(idx, 0)], -np.inf)
@@ -108,9 +121,32 @@ def grid(runs: Sequence[RunPoints], buckets: int) -> Grid:
     return Grid(top[used], lower[used])
 
 
-def _few_distinct(xs: Sequence[FloatArray], lo: float, hi: float, buckets: int) -> FloatArray | None:
+def bucket_edges(lo: float, hi: float, buckets: int, aligned: bool = False) -> FloatArray:
+    """Bucket ends over [lo, hi]: ``buckets`` equal buckets; or, ``aligned`` (integer steps spanning
+    at least ``SKETCH_GROUP * buckets / 2``), buckets of a multiple of SKETCH_GROUP steps ending
+    at ``lo - 1 + k * width`` (between buckets/2 and buckets of them), so that for runs logging
+    every step from ``lo`` (or from ``lo`` plus a multiple of 32) each end is a sketch group's end."""
+    span = hi - lo + 1
+    if aligned and span >= SKETCH_GROUP * buckets / 2 and lo == math.floor(lo):
+        width = SKETCH_GROUP * math.ceil(span / (SKETCH_GROUP * buckets))
+        n = math.ceil(span / width)
+        return (lo - 1 + width * np.arange(n + 1)).astype(np.float64)
+    return np.linspace(lo, hi, buckets + 1)
+
+
+def step_positions(lo: int, hi: int, total: int, buckets: int) -> FloatArray | None:
+    """The steps a grouped chart on the step axis needs each run's last point at or before (the
+    history store's ``points_at``): the bucket ends ``grid(..., total, aligned=True)`` uses, or
+    None when that grid needs every point (few points, or a span of at most ``buckets`` steps)."""
+    if total <= 4 * buckets or hi - lo + 1 <= buckets:
+        return None
+    return bucket_edges(float(lo), float(hi), buckets, aligned=True)
+
+
+def _few_distinct(
+    xs: Sequence[FloatArray], lo: float, hi: float, buckets: int, total: int
+) -> FloatArray | None:
     """Every distinct x of the runs when there are at most ``buckets`` of them, else None."""
-    total = sum(len(x) for x in xs)
     if total <= 4 * buckets:
         every = np.unique(np.concatenate(xs))
         return every if len(every) <= buckets else None

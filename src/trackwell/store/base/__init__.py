@@ -36,7 +36,9 @@ from trackwell.store.base.history import (
     HistoryFrame,
     HistoryRow,
     HistoryStore,
+    Positions,
     SeriesQuery,
+    StepPoints,
     Stream,
 )
 from trackwell.store.base.layouts import LayoutStore, StoredLayout
@@ -90,7 +92,9 @@ __all__ = [
     "RunHandle",
     "RunKey",
     "RunStore",
+    "Positions",
     "SeriesQuery",
+    "StepPoints",
     "StoredAgent",
     "StoredAlert",
     "StoredCollection",

@@ -3,7 +3,7 @@ the :class:`HistoryStore` interface."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -78,6 +78,22 @@ class SeriesQuery:
     timestamps: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class StepPoints:
+    """Some of one run's finite points of one key in a step range, sorted by step (ties in logging
+    order): ``steps`` (int64) and ``values`` (float64) numpy arrays. ``total_points`` counts every
+    point of the key in the range (non-finite ones included), as ``Series.total_points`` does."""
+
+    steps: Any
+    values: Any
+    total_points: int
+
+
+# Given the lowest and highest step of every run's finite points in range and their total point
+# count, the steps to answer "last finite point at or before" for; None asks for every point.
+Positions = Callable[[int, int, int], Any]
+
+
 class HistoryStore(Protocol):
     """Metric history of runs, addressed by the run's integer primary key ``run_pk``.
 
@@ -110,6 +126,23 @@ class HistoryStore(Protocol):
     ) -> dict[int, list[Series]]:
         """``series`` of many runs at once (a workspace chart): far fewer statements than a call
         per run. Every run in ``run_pks`` has an entry (empty series for runs without the keys)."""
+
+    def points_at(
+        self,
+        conn: Connection,
+        run_pks: Sequence[int],
+        key: str,
+        positions: Positions,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        stream: Stream = "history",
+    ) -> dict[int, StepPoints]:
+        """Per run (every pk has an entry), the finite points of ``key`` in the step range that
+        answer exactly, for each step ``p`` of ``positions(lo, hi, total)``, "the last finite point
+        at or before p": that point, the run's first and last finite point in range, and possibly
+        others (a subset of the full-resolution points, never anything else). When ``positions``
+        returns None, every finite point. Reads the stored sketches instead of the data where they
+        hold the wanted points, so a grid aligned to sketch groups decodes ~1/8 of the values."""
 
     def rows(
         self,

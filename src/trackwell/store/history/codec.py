@@ -165,3 +165,27 @@ def compress_bytes(data: bytes) -> bytes:
 
 def decompress_bytes(blob: bytes) -> bytes:
     return _decompressor().decompress(blob)
+
+
+# Enough of a key chunk's blob for its header and two (start, stride) columns: rows and steps.
+RANGE_PREFIX = _HEADER.size + 3 * _COLUMN.size + 2 * _RANGE.size
+
+
+def int_ranges(prefix: bytes) -> list[tuple[int, int] | None]:
+    """``(start, stride)`` of each column stored as a progression whose payload lies inside
+    ``prefix`` (the first bytes of a blob), None for the others: a reader learns a chunk's steps
+    without fetching or decoding the rest of it."""
+    try:
+        magic, version, ncols, _ = _HEADER.unpack_from(prefix)
+        heads = [_COLUMN.unpack_from(prefix, _HEADER.size + i * _COLUMN.size) for i in range(ncols)]
+    except struct.error:
+        return []
+    if magic != _MAGIC or version != _VERSION:
+        raise CodecError(f"unknown history chunk format {magic!r} v{version}")
+    out: list[tuple[int, int] | None] = []
+    at = _HEADER.size + ncols * _COLUMN.size
+    for transform, length in heads:
+        inside = transform == Transform.INT_RANGE and at + length <= len(prefix)
+        out.append(_RANGE.unpack_from(prefix, at) if inside else None)
+        at += length
+    return out

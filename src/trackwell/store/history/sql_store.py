@@ -11,8 +11,16 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
-from trackwell.store.base import HistoryColumns, HistoryFrame, HistoryRow, SeriesQuery, Stream
-from trackwell.store.history import frame_reader, reader, series_reader, writer
+from trackwell.store.base import (
+    HistoryColumns,
+    HistoryFrame,
+    HistoryRow,
+    Positions,
+    SeriesQuery,
+    StepPoints,
+    Stream,
+)
+from trackwell.store.history import frame_reader, points_at, reader, series_reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
 
 
@@ -44,6 +52,18 @@ class SqlHistoryStore:
         self, conn: Connection, run_pks: Sequence[int], query: SeriesQuery
     ) -> dict[int, list[Series]]:
         return series_reader.read_series_many(conn, run_pks, query)
+
+    def points_at(
+        self,
+        conn: Connection,
+        run_pks: Sequence[int],
+        key: str,
+        positions: Positions,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        stream: Stream = "history",
+    ) -> dict[int, StepPoints]:
+        return points_at.read_points_at(conn, run_pks, key, positions, min_step, max_step, stream)
 
     def rows(
         self,
