@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import Connection, func, select
@@ -50,7 +51,6 @@ class _Run:
     lo: float  # the step range, inclusive
     hi: float
     whole: bool = False  # read every point (steps go back, NaN where a point is wanted, or asked)
-    steps: IntArray | None = None
     a: int = 0  # points [a, b) lie in the step range
     b: int = 0
 
@@ -80,11 +80,10 @@ def read_points_at(
     hi = [int(f.steps[-1]) for f in found.values() if len(f.steps)]
     for pk, idx in ends.items():
         if not runs[pk].whole:
-            steps = runs[pk].steps
-            assert steps is not None
-            lo.append(int(steps[idx[0]]))
-            hi.append(int(steps[idx[1]]))
-    total = sum(r.b - r.a for r in runs.values())
+            first, last = _steps_at(runs[pk], idx).tolist()
+            lo.append(first)
+            hi.append(last)
+    total = sum(found[pk].total_points if pk in found else r.b - r.a for pk, r in runs.items())
     empty = StepPoints(np.empty(0, dtype=np.int64), np.empty(0), 0)
     if not lo:
         return {
@@ -96,21 +95,21 @@ def read_points_at(
             r.whole = True
         _fetch(conn, [c for r in runs.values() for c in r.chunks])
         return {pk: _result(r) for pk, r in runs.items()}
+    targets = np.asarray(at, dtype=np.float64)
     wanted: dict[int, IntArray] = {}
     for pk, r in runs.items():
         if r.whole or r.b <= r.a:
             continue
-        assert r.steps is not None
-        idx = np.searchsorted(r.steps[r.a : r.b], np.asarray(at, dtype=np.float64), side="right") - 1
-        wanted[pk] = np.unique(np.concatenate(([0, r.b - r.a - 1], idx[idx >= 0]))).astype(np.int64) + r.a
+        idx = _count(r, targets, "right") - 1  # the last point at or before each target
+        idx = idx[(idx >= r.a) & (idx < r.b)]
+        wanted[pk] = np.unique(np.concatenate(([r.a, r.b - 1], idx))).astype(np.int64)
     picked = _values_or_whole(conn, runs, wanted)
     out: dict[int, StepPoints] = {}
     for pk, r in runs.items():
         if r.whole:
             out[pk] = _result(r)
         elif pk in picked:
-            assert r.steps is not None
-            out[pk] = StepPoints(r.steps[wanted[pk]], picked[pk], r.b - r.a)
+            out[pk] = StepPoints(_steps_at(r, wanted[pk]), picked[pk], r.b - r.a)
         else:
             out[pk] = StepPoints(empty.steps, empty.values, r.b - r.a)
     return out
@@ -143,8 +142,8 @@ def _plan(
             rising = steps is not None and (steps[1] > 0 or int(count) == 1)
             c = _Chunk(int(chunk_id), offset, int(count), *(steps or (0, 0)), rising)
             if sketch is not None and rising:
-                _, sk_steps, sk_values = chunks.decode_key_chunk(bytes(sketch))
-                c.sketch_idx = (sk_steps - c.start) // max(c.stride, 1)
+                sk_steps, sk_values = codec.decode(bytes(sketch), [chunks.KEY_STEPS, chunks.KEY_VALUES])
+                c.sketch_idx = (np.asarray(sk_steps, dtype=np.int64) - c.start) // max(c.stride, 1)
                 c.sketch_val = sk_values.astype(np.float64, copy=False)
             run.chunks.append(c)
     return runs
@@ -159,21 +158,53 @@ def _fetch(conn: Connection, wanted: list[_Chunk]) -> None:
         for chunk_id, blob in fetch_all(
             conn, select(t.c.id, t.c.data).where(t.c.id.in_(ids[i : i + _IN_BATCH]))
         ):
-            _, steps, values = chunks.decode_key_chunk(blob)
+            steps, values = codec.decode(blob, [chunks.KEY_STEPS, chunks.KEY_VALUES])  # rows unused
             c = todo[int(chunk_id)]
-            c.steps, c.values = steps, values.astype(np.float64, copy=False)
+            c.steps = np.asarray(steps, dtype=np.int64)
+            c.values = values.astype(np.float64, copy=False)
 
 
 def _locate(r: _Run) -> None:
-    parts = [c.steps if c.steps is not None else c.start + c.stride * np.arange(c.count) for c in r.chunks]
-    steps = np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
-    r.steps = steps
-    if len(steps) > 1 and bool(np.any(steps[1:] < steps[:-1])):
-        r.whole = True  # steps go back: sort everything, as a full read does
-        r.a, r.b = 0, int(((steps >= r.lo) & (steps <= r.hi)).sum())
-    else:
-        r.a = int(np.searchsorted(steps, r.lo, side="left"))
-        r.b = int(np.searchsorted(steps, r.hi, side="right"))
+    """Whether the run's steps never go back (else it is read whole and sorted, as a full read
+    does), and which of its points lie in the step range, without listing its steps."""
+    prev = -np.inf
+    for c in r.chunks:
+        if c.steps is not None:
+            if len(c.steps) == 0:
+                continue
+            first, last = int(c.steps[0]), int(c.steps[-1])
+            if len(c.steps) > 1 and bool(np.any(c.steps[1:] < c.steps[:-1])):
+                r.whole = True
+        else:
+            first, last = c.start, c.start + c.stride * (c.count - 1)
+        if first < prev:
+            r.whole = True
+        prev = last
+    if not r.whole:
+        size = sum(c.count for c in r.chunks)
+        r.a = 0 if r.lo == -np.inf else int(_count(r, np.array([r.lo]), "left")[0])
+        r.b = size if r.hi == np.inf else int(_count(r, np.array([r.hi]), "right")[0])
+
+
+def _count(r: _Run, targets: FloatArray, side: Literal["left", "right"]) -> IntArray:
+    """How many of the run's (sorted) points have a step below (left) or at most (right) each target:
+    ``np.searchsorted`` over all its steps, computed per chunk (a progression needs no list)."""
+    n = np.zeros(len(targets), dtype=np.int64)
+    for c in r.chunks:
+        if c.steps is not None:
+            n += np.searchsorted(c.steps, targets, side=side)
+            continue
+        q = (targets - c.start) / max(c.stride, 1)  # targets are finite
+        k = np.floor(q) + 1 if side == "right" else np.ceil(q)
+        n += np.clip(k, 0, c.count).astype(np.int64)
+    return n
+
+
+def _steps_at(r: _Run, idx: IntArray) -> IntArray:
+    out = np.empty(len(idx), dtype=np.int64)
+    for c, local, at in _spans(r, idx):
+        out[at] = c.steps[local] if c.steps is not None else c.start + c.stride * local
+    return out
 
 
 def _values_or_whole(
