@@ -83,7 +83,7 @@ describe("charts", () => {
   });
 
   it("gives 20 runs 20 distinct colours and each group its own, the same in the table and the chart", async () => {
-    const swatches = page.locator("[data-run] .eye .swatch");
+    const swatches = page.locator("[data-run] .run-swatch .swatch");
     await expect.poll(() => swatches.count()).toBe(20);
     expect(new Set(await swatches.evaluateAll((els) => els.map((e) => e.getAttribute("data-color")))).size).toBe(20);
     // The tooltip's swatch for a run is the table's swatch for it.
@@ -93,7 +93,7 @@ describe("charts", () => {
     const name = await first.locator(".tt-name").innerText();
     const color = await first.locator(".swatch").getAttribute("data-color");
     const row = page.locator("[data-run]", { has: page.locator(".run-link", { hasText: new RegExp(`^${name}$`) }) });
-    expect(await row.locator(".eye .swatch").getAttribute("data-color")).toBe(color);
+    expect(await row.locator(".run-swatch .swatch").getAttribute("data-color")).toBe(color);
     await shot(page, "charts-runs-palette");
     // Grouped: three groups, three colours, the group rows' swatches those of the mean lines.
     await page.getByTestId("group-by").selectOption("group");
@@ -115,7 +115,7 @@ describe("charts", () => {
     // The legend's colour for a run is the table's.
     const entry = legend.locator(".legend-item", { hasText: /^adam-00$/ });
     const row = page.locator("[data-run]", { has: page.locator(".run-link", { hasText: /^adam-00$/ }) });
-    expect(await entry.getAttribute("data-color")).toBe(await row.locator(".eye .swatch").getAttribute("data-color"));
+    expect(await entry.getAttribute("data-color")).toBe(await row.locator(".run-swatch .swatch").getAttribute("data-color"));
     // Hovering an entry puts its line in front (the others fade); leaving it ends that.
     const chart = panel("train/loss").locator(".uplot-box");
     await entry.hover();
@@ -139,7 +139,7 @@ describe("charts", () => {
     await page.getByTestId("max-runs").selectOption("10");
     await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("10");
     // The charts draw the table's first ten runs; the other ten show their colour as an outline.
-    const drawn = () => page.locator("[data-run] .eye .swatch").evaluateAll((els) => els.map((e) => e.getAttribute("data-drawn")));
+    const drawn = () => page.locator("[data-run] .run-swatch .swatch").evaluateAll((els) => els.map((e) => e.getAttribute("data-drawn")));
     await expect.poll(drawn).toEqual([...Array(10).fill("true"), ...Array(10).fill("false")]);
     await shot(page, "charts-undrawn-runs");
     await page.getByTestId("max-runs").selectOption("20");

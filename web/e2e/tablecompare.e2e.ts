@@ -61,7 +61,7 @@ describe("runs table and compare", () => {
     await page.getByTestId("split-collapse").click();
     await expect.poll(() => headers()).toEqual(["name"]);
     expect(await width(pane())).toBe(280);
-    expect(await page.locator("[data-run] .eye .swatch").count()).toBe(4);
+    expect(await page.locator("[data-run] .run-swatch .swatch").count()).toBe(4);
     expect(await page.locator("[data-testid=panel]").count()).toBeGreaterThan(0);
     await shot(page, "tablecompare-run-list");
     // The eye still hides a run from the charts.

@@ -137,7 +137,7 @@ export function App(): React.JSX.Element {
         ) : route.page === "run" ? (
           <RunPage entity={route.entity} project={route.project} runId={route.runId} tab={route.tab} />
         ) : route.page === "compare" ? (
-          <Compare entity={route.entity} project={route.project} />
+          <Compare entity={route.entity} project={route.project} user={me.username} />
         ) : isArtifactRoute(route) ? (
           <ArtifactsRoute route={route} />
         ) : isSweepRoute(route) ? (

@@ -12,6 +12,7 @@ import { buildGroupPlot, groupSeriesOptions, openRunsOf, withRunLines, type Grou
 import { lineKey, linesForMetrics } from "../lib/panelLines";
 import { metricUnit, shortName } from "../lib/format";
 import { groupColor } from "../lib/panels";
+import type { LegendPlace } from "../lib/runColors";
 import { seriesQueryOptions } from "../lib/seriesQuery";
 import { chartAxis } from "../lib/panelSettings";
 import { yBounds } from "../lib/panelEdit";
@@ -20,6 +21,7 @@ import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
 import type { Smoothing } from "../lib/smoothing";
 import { UPlotChart } from "./UPlotChart";
+import "./runColors.css";
 
 export interface ChartSettings {
   xAxis: XAxis;
@@ -39,6 +41,8 @@ export interface ChartSettings {
   /** Fixed y axis ends (the panel editor's); null or absent: from the data. */
   yMin?: number | null;
   yMax?: number | null;
+  /** Where the legend sits (the workspace's `legend=` setting); absent: below the chart. */
+  legend?: LegendPlace;
 }
 
 export interface PanelRun extends PlotRun {
@@ -163,6 +167,7 @@ export function MetricPanel(props: {
   const effectiveLog = props.onLogScale ? settings.logScale : (logScale ?? settings.logScale);
   const [yMin, yMax] = yBounds(settings.yMin, settings.yMax, effectiveLog);
   const syncGroup = props.syncGroup ?? "workspace";
+  const legendPlace = settings.legend ?? "bottom";
   const chartOptions = useMemo(
     () => ({
       logScale: effectiveLog,
@@ -174,12 +179,12 @@ export function MetricPanel(props: {
       syncKey: `${syncGroup}:${typeof settings.xAxis === "object" ? `m:${settings.xAxis.metric}` : settings.xAxis}`,
       // The legend lives inside the panel's height (S, M, L): the chart gives up the legend's room,
       // so panels keep the size the layout gave them.
-      height: (props.height ?? 220) - (legendOpen ? LEGEND_OPEN_PX : LEGEND_CLOSED_PX),
+      height: (props.height ?? 220) - (legendPlace !== "bottom" ? 0 : legendOpen ? LEGEND_OPEN_PX : LEGEND_CLOSED_PX),
       onZoom: setRange,
       yMin,
       yMax,
     }),
-    [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen, yMin, yMax, syncGroup],
+    [effectiveLog, settings.xAxis, props.height, yUnit, legendOpen, yMin, yMax, syncGroup, legendPlace],
   );
   return (
     <div className="panel" ref={ref} data-testid="panel" data-metric={metric} data-points={plot.maxPoints} data-lines={plot.lines.length} data-x-axis={xLabel(settings.xAxis)}>
@@ -219,10 +224,10 @@ export function MetricPanel(props: {
           </div>
         )
       ) : (
-        <>
+        <div className={`chart-body legend-${legendPlace}`}>
           <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} highlight={highlight} />
-          <Legend lines={plot.lines} grouped={settings.grouped} open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} onHighlight={setHighlight} />
-        </>
+          {legendPlace !== "hidden" && <Legend lines={plot.lines} grouped={settings.grouped} open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} onHighlight={setHighlight} />}
+        </div>
       )}
     </div>
   );

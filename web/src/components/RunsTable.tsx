@@ -17,9 +17,11 @@ import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useStat
 import type { RunOut } from "../api/client";
 import { duration, ago, value as fmtValue } from "../lib/format";
 import { runGroup } from "../lib/groupKeys";
-import { groupColor, runColor } from "../lib/panels";
+import { setHighlightedRun } from "../lib/highlight";
+import { groupColor, groupColorKey, hasPickedColor, runColor, useColorVersion } from "../lib/panels";
 import { Link, paths } from "../router";
 import { useColumnResize, type OnColumnWidth } from "./ColumnResize";
+import { RunColorPicker, type ColorTarget } from "./RunColorPicker";
 import { StateBadge } from "./StateBadge";
 
 export interface TableRun {
@@ -97,9 +99,11 @@ interface Props {
   /** Column widths the user dragged, by column id; `onColumnWidth` keeps a new one (null: default). */
   widths?: Readonly<Record<string, number>>;
   onColumnWidth?: OnColumnWidth;
+  /** A colour picked on a swatch: run key (`entity/project/id`) or `group:<label>`; null resets it. */
+  onPickColor?: (key: string, color: string | null) => void;
 }
 
-const CTRL_WIDTH = 64; // the checkbox and eye column
+const CTRL_WIDTH = 84; // the checkbox, eye and colour column
 const NO_ROWS: TableRun[] = [];
 
 /** Memoized: the workspace re-renders for chart and layout state that does not concern the table. */
@@ -110,6 +114,23 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
   const [filled, setFilled] = useState(false);
   useEffect(() => startTransition(() => setFilled(true)), []);
   const rows = filled ? p.rows : NO_ROWS;
+  // Rows show the colours of lib/panels: render again when the user picks one.
+  useColorVersion();
+  const [picking, setPicking] = useState<ColorTarget | null>(null);
+  const { onPickColor } = p;
+  const openPicker = useCallback((key: string, name: string, color: string, el: Element) => {
+    const box = el.getBoundingClientRect();
+    setPicking((now) => (now?.key === key ? null : { key, name, color, picked: hasPickedColor(key), at: { left: box.left, bottom: box.bottom } }));
+  }, []);
+  const closePicker = useCallback(() => setPicking(null), []);
+  const pick = useCallback(
+    (key: string, color: string | null) => {
+      onPickColor?.(key, color);
+      setPicking((now) => (now ? { ...now, color: color ?? now.color, picked: color !== null } : now));
+      if (color === null) setPicking(null);
+    },
+    [onPickColor],
+  );
   const resize = useColumnResize(p.widths, p.onColumnWidth);
   const { sizes } = resize;
   const columns = useMemo<ColumnDef<TableRun>[]>(
@@ -250,10 +271,23 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
           const style: React.CSSProperties = { transform: `translateY(${vi.start}px)`, height: vi.size, width };
           if (row.kind === "group") {
             return (
-              <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} data-testid="group-row" data-open={row.open} aria-expanded={row.open} title={`${(p.groupBy ?? []).map(columnLabel).join(" · ")}: ${row.label} (click to ${row.open ? "collapse" : "expand"})`}>
+              <div key={`g:${row.label}`} className="rt-row rt-group" style={style} onClick={() => p.onToggleGroup(row.label)} onMouseEnter={() => setHighlightedRun(groupColorKey(row.label))} onMouseLeave={() => setHighlightedRun(null)} data-testid="group-row" data-open={row.open} aria-expanded={row.open} title={`${(p.groupBy ?? []).map(columnLabel).join(" · ")}: ${row.label} (click to ${row.open ? "collapse" : "expand"})`}>
                 {/* Sticky: the group's name stays in view while the table is scrolled sideways. */}
                 <span className="rt-group-label" style={{ position: "sticky", left: 12, display: "inline-flex", alignItems: "center", gap: 6 }}>
-                  <span className="caret">{row.open ? "▾" : "▸"}</span> <span className="swatch" style={{ background: groupColor(row.label) }} data-color={groupColor(row.label)} /> <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
+                  <span className="caret">{row.open ? "▾" : "▸"}</span>{" "}
+                  <button
+                    className="run-swatch"
+                    data-color-swatch
+                    title="Colour of this group (click to change)"
+                    aria-label={`colour of ${row.label}`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      openPicker(groupColorKey(row.label), row.label, groupColor(row.label), e.currentTarget);
+                    }}
+                  >
+                    <span className="swatch" style={{ background: groupColor(row.label) }} data-color={groupColor(row.label)} />
+                  </button>{" "}
+                  <strong>{row.label}</strong> <span className="muted">{row.count === 1 ? "1 run" : `${row.count} runs`}</span>
                 </span>
               </div>
             );
@@ -269,12 +303,15 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
               hidden={p.hidden.has(row.data.key)}
               undrawn={p.drawn !== undefined && !p.drawn.has(row.data.key)}
               selected={p.selected.has(row.data.key)}
+              color={runColor(row.data.key)}
               onToggleHidden={p.onToggleHidden}
               onToggleSelected={p.onToggleSelected}
+              onColor={openPicker}
             />
           );
         })}
       </div>
+      {picking && <RunColorPicker target={picking} onPick={pick} onClose={closePicker} />}
     </div>
   );
 });
@@ -316,14 +353,27 @@ interface RunRowProps {
   /** Not hidden, but past the charts' run limit: not drawn. */
   undrawn: boolean;
   selected: boolean;
+  color: string;
   onToggleHidden: (key: string) => void;
   onToggleSelected: (key: string) => void;
+  onColor: (key: string, name: string, color: string, el: Element) => void;
+}
+
+/** The eye: open while the run is in the charts, struck through while it is hidden. */
+function Eye({ open }: { open: boolean }): React.JSX.Element {
+  return (
+    <svg width="14" height="10" viewBox="0 0 14 10" aria-hidden>
+      <path d="M1 5c1.6-2.7 3.6-4 6-4s4.4 1.3 6 4c-1.6 2.7-3.6 4-6 4S2.6 7.7 1 5z" stroke="currentColor" fill="none" />
+      {open ? <circle cx="7" cy="5" r="1.8" fill="currentColor" /> : <path d="M2 9L12 1" stroke="currentColor" />}
+    </svg>
+  );
 }
 
 /** One run's row; memoized, so scrolling renders only the rows that come into view. */
-const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, undrawn, selected, onToggleHidden, onToggleSelected }: RunRowProps): React.JSX.Element {
+const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, undrawn, selected, color, onToggleHidden, onToggleSelected, onColor }: RunRowProps): React.JSX.Element {
   return (
-    <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id}>
+    // Pointing at a run highlights its lines in every chart (lib/highlight).
+    <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id} onMouseEnter={() => setHighlightedRun(d.key)} onMouseLeave={() => setHighlightedRun(null)}>
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
         <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
         <button
@@ -331,8 +381,12 @@ const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, undra
           onClick={() => onToggleHidden(d.key)}
           title={hidden ? "Show in charts" : undrawn ? "Not in the charts: past the \u201cRuns in charts\u201d limit (click to hide it from charts)" : "Hide from charts"}
           aria-label="toggle run visibility"
+          aria-pressed={!hidden}
         >
-          <span className={`swatch${undrawn && !hidden ? " undrawn" : ""}`} style={{ background: hidden || undrawn ? "transparent" : runColor(d.key), borderColor: runColor(d.key) }} data-color={runColor(d.key)} data-drawn={hidden || undrawn ? "false" : "true"} />
+          <Eye open={!hidden} />
+        </button>
+        <button className="run-swatch" data-color-swatch onClick={(e) => onColor(d.key, d.run.display_name, color, e.currentTarget)} title={`Colour of ${d.run.display_name} (click to change)${hidden ? "; hidden from charts" : undrawn ? "; not in the charts: past the \u201cRuns in charts\u201d limit" : ""}`} aria-label={`colour of ${d.run.display_name}`}>
+          <span className={`swatch${undrawn && !hidden ? " undrawn" : ""}`} style={{ background: hidden || undrawn ? "transparent" : color, borderColor: color }} data-color={color} data-drawn={hidden || undrawn ? "false" : "true"} />
         </button>
       </div>
       {laidOut(cols, (c) => (

@@ -10,6 +10,7 @@ import "uplot/dist/uPlot.min.css";
 import { nearestIndex } from "../lib/align";
 import { xLabel as axisTitle, type PlotData } from "../lib/chartdata";
 import { formatNumber, formatRelative, timeUnit, type TimeUnit } from "../lib/format";
+import { highlightedRun, linesOf, subscribeHighlight } from "../lib/highlight";
 
 export interface ChartOptions {
   logScale: boolean;
@@ -186,7 +187,34 @@ function density(line: PlotData["lines"][number]): Density {
   return n <= SPARSE_POINTS ? "sparse" : n > DENSE_POINTS ? "dense" : "normal";
 }
 
-function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }, unit: TimeUnit | null): uPlot.Options {
+// A highlighted line (legend or table hover) is stroked again on top of every line at this width
+// (CSS px), while the others fade to DIM_ALPHA.
+const HIGHLIGHT_WIDTH = 3;
+const DIM_ALPHA = 0.25;
+
+/** Strokes the highlighted lines' paths (uPlot's, already built) once more, on top and thicker:
+ * a redraw, no new paths and no new data. */
+function drawHighlighted(u: uPlot, lines: readonly number[]): void {
+  if (lines.length === 0) return;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.globalAlpha = 1;
+  ctx.beginPath();
+  ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+  ctx.clip();
+  ctx.lineWidth = HIGHLIGHT_WIDTH * devicePixelRatio;
+  ctx.lineJoin = "round";
+  for (const i of lines) {
+    const s = u.series[i + 1] as (uPlot.Series & { _paths?: { stroke?: Path2D | null } | null; _stroke?: string | null }) | undefined;
+    const path = s?._paths?.stroke;
+    if (!s || !path || !s.show) continue;
+    ctx.strokeStyle = typeof s._stroke === "string" ? s._stroke : "#888";
+    ctx.stroke(path);
+  }
+  ctx.restore();
+}
+
+function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width: number, legend: HTMLDivElement, ref: { current: PlotData }, unit: TimeUnit | null, lit: { current: number[] }): uPlot.Options {
   const css = getComputedStyle(document.documentElement);
   const axisColor = css.getPropertyValue("--muted").trim() || "#888";
   const gridColor = css.getPropertyValue("--grid").trim() || "#eee";
@@ -248,6 +276,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
           const at = (k: string): string => [u.scales[k]?.min, u.scales[k]?.max].map((v) => (v === undefined || v === null ? "" : String(Number(v.toPrecision(6))))).join(" ");
           box?.setAttribute("data-x-scale", at("x"));
           box?.setAttribute("data-y-scale", at("y"));
+          drawHighlighted(u, lit.current);
         },
       ],
       setSelect: [
@@ -294,6 +323,8 @@ export function UPlotChart(props: {
   const plot = useRef<uPlot | null>(null);
   const shape = useRef<string>("");
   const dataRef = useRef<PlotData>(data);
+  // The lines drawn highlighted now (indices into data.lines), read by the draw hook.
+  const lit = useRef<number[]>([]);
   const optsRef = useRef<ChartOptions>(options);
   optsRef.current = options;
   dataRef.current = data;
@@ -316,7 +347,8 @@ export function UPlotChart(props: {
     const stable: ChartOptions = { ...options, onZoom: (r) => optsRef.current.onZoom?.(r) };
     if (!plot.current || shape.current !== key) {
       plot.current?.destroy();
-      plot.current = new uPlot(buildOpts(data, densities, stable, el.clientWidth || 400, legend, dataRef, unit), toUData(data, options.logScale), el);
+      lit.current = []; // indices of the old lines; the highlight effect sets the new ones
+      plot.current = new uPlot(buildOpts(data, densities, stable, el.clientWidth || 400, legend, dataRef, unit, lit), toUData(data, options.logScale), el);
       shape.current = key;
     } else {
       plot.current.setData(toUData(data, options.logScale), xRange === null);
@@ -324,12 +356,29 @@ export function UPlotChart(props: {
     if (xRange) plot.current.setScale("x", { min: xRange[0], max: xRange[1] });
   }, [data, options, xRange, theme, unitName]);
 
-  // uPlot's series focus: the highlighted line keeps its colour, every other line fades.
+  // The highlighted lines: the legend entry under the mouse (this chart), else the run or group
+  // under the mouse in the runs table (every chart, lib/highlight). They are drawn on top and
+  // thicker, every other line fades: a redraw of the paths uPlot has, no React render.
   useEffect(() => {
-    const u = plot.current;
-    if (!u) return;
-    if (highlight === null || highlight >= data.lines.length) u.setSeries(null, { focus: false });
-    else u.setSeries(highlight + 1, { focus: true });
+    const apply = (): void => {
+      const u = plot.current;
+      const lines = dataRef.current.lines;
+      const next = highlight !== null && highlight < lines.length ? [highlight] : linesOf(lines, highlightedRun());
+      const el = box.current?.parentElement;
+      if (el) el.dataset.highlight = [...new Set(next.map((i) => lines[i]?.label ?? ""))].join(", ");
+      if (!u || (next.length === 0 && lit.current.length === 0)) {
+        lit.current = next;
+        return;
+      }
+      lit.current = next;
+      const on = new Set(next);
+      u.series.forEach((s, i) => {
+        if (i > 0) s.alpha = next.length === 0 || on.has(i - 1) ? 1 : DIM_ALPHA;
+      });
+      u.redraw(false, false);
+    };
+    apply();
+    return subscribeHighlight(apply);
   }, [highlight, data]);
 
   useEffect(() => {
@@ -348,7 +397,7 @@ export function UPlotChart(props: {
 
   return (
     // The axis titles are drawn on the canvas; the attributes say them to tests and tools.
-    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)} data-x-title={unit ? axisTitle("relative", unit.unit) : options.xLabel} data-y-title={options.yLabel ?? ""} data-highlight={highlight === null ? "" : (data.lines[highlight]?.label ?? "")}>
+    <div className="uplot-box" onDoubleClick={() => optsRef.current.onZoom?.(null)} data-x-title={unit ? axisTitle("relative", unit.unit) : options.xLabel} data-y-title={options.yLabel ?? ""}>
       <div ref={box} />
       <div ref={legendRef} className="chart-tooltip" />
     </div>

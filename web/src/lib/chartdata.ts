@@ -30,6 +30,8 @@ export interface PlotLine {
   color: string;
   role: "raw" | "line" | "mean" | "min" | "max";
   runKey?: string;
+  /** A group's mean line: the group's label (what a highlight from the table's group row names). */
+  group?: string;
   /** The line's own x values (a faceted plot); absent: the plot's shared `x`. */
   x?: number[];
   values: (number | null)[];

@@ -105,7 +105,7 @@ export function buildGroupPlot(answer: GroupSeriesResponse | undefined, groups: 
       bands.push([lines.length - 2, lines.length - 1]);
     }
     const drawn = smoothing.kind !== "none" ? smooth(aligned.x, mean, smoothing) : mean;
-    lines.push({ label: `${name} (${p.n})`, color: p.group.color, role: "mean", values: drawn });
+    lines.push({ label: `${name} (${p.n})`, color: p.group.color, role: "mean", group: p.group.label, values: drawn });
   });
   return { x: aligned.x, lines, bands, maxPoints, faceted: false };
 }

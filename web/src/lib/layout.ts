@@ -40,6 +40,8 @@ export interface Layout {
   version: 1;
   panels: PanelSpec[];
   removed: string[];
+  /** Colours the user picked: run id or `group:<label>` to `#rrggbb` (lib/panels setPickedColors). */
+  run_colors?: Record<string, string>;
 }
 
 export interface LayoutSection {
@@ -69,6 +71,7 @@ export function fromWire(doc: S["WorkspaceLayout"]): Layout {
     version: 1,
     panels: (doc.panels ?? []).map((p) => ({ ...p, size: { ...DEFAULT_SIZE, ...p.size } }) as PanelSpec),
     removed: doc.removed ?? [],
+    ...(doc.run_colors ? { run_colors: doc.run_colors } : {}),
   };
 }
 

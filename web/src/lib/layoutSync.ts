@@ -17,6 +17,12 @@ export const SAVE_DELAY_MS = 500;
 
 const layoutPath = (entity: string, project: string): string => `/api/v1/layouts/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`;
 
+/** The signed-in user's saved layout of a project (the workspace's; the compare page reads its
+ * run colours). */
+export function layoutQuery(user: string, entity: string, project: string): { queryKey: unknown[]; queryFn: () => Promise<LayoutOut>; staleTime: number } {
+  return { queryKey: ["layout", user, entity, project], queryFn: () => request<LayoutOut>("GET", layoutPath(entity, project)), staleTime: Infinity };
+}
+
 export type SaveState = "saved" | "pending" | "saving" | "error";
 
 export interface WorkspaceLayoutState {
@@ -34,12 +40,9 @@ export interface WorkspaceLayoutState {
 
 export function useWorkspaceLayout(user: string, entity: string, project: string, metricKeys: readonly string[]): WorkspaceLayoutState {
   const queryClient = useQueryClient();
-  const queryKey = useMemo(() => ["layout", user, entity, project], [user, entity, project]);
-  const query = useQuery({
-    queryKey,
-    queryFn: () => request<LayoutOut>("GET", layoutPath(entity, project)),
-    staleTime: Infinity,
-  });
+  const options = useMemo(() => layoutQuery(user, entity, project), [user, entity, project]);
+  const queryKey = options.queryKey;
+  const query = useQuery(options);
   const [draft, setDraft] = useState<Layout | null>(null);
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [saveError, setSaveError] = useState<string | null>(null);

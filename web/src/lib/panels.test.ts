@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { assignGroupColors, assignRunColors, buildSections, groupColor, PALETTE, runColor } from "./panels";
+import { assignGroupColors, assignRunColors, buildSections, groupColor, hasPickedColor, PALETTE, runColor, setPickedColors, withPickedColor } from "./panels";
 
 it("groups metrics into sections by prefix in a useful order", () => {
   const s = buildSections(["system/cpu", "val/loss", "lr", "train/loss10", "train/loss2", "zeta/x", "_step"]);
@@ -57,4 +57,34 @@ it("gives every group its own colour", () => {
   const colors = ["adam", "lion", "sgd"].map(groupColor);
   expect(new Set(colors).size).toBe(3);
   expect(colors).toEqual(PALETTE.slice(0, 3));
+});
+
+it("a picked colour wins over the automatic one, for runs and groups alike, and reset brings it back", () => {
+  assignRunColors([{ key: "e/p/a", created: 1 }, { key: "e/p/b", created: 2 }]);
+  assignGroupColors(["adam", "sgd"]);
+  const auto = [runColor("e/p/a"), runColor("e/p/b"), groupColor("adam")];
+  setPickedColors("e", "p", { a: "#E91E63", "group:adam": "#00897b", b: "red" });
+  expect(runColor("e/p/a")).toBe("#e91e63");
+  expect(runColor("e/p/b")).toBe(auto[1]); // not a hex colour: ignored
+  expect(groupColor("adam")).toBe("#00897b");
+  expect(hasPickedColor("e/p/a")).toBe(true);
+  expect(runColor("other/p/a")).not.toBe("#e91e63"); // another project's run of the same id
+  setPickedColors("e", "p", undefined);
+  expect([runColor("e/p/a"), runColor("e/p/b"), groupColor("adam")]).toEqual(auto);
+});
+
+it("editing run_colors sets, resets and refuses what is not #rrggbb", () => {
+  expect(withPickedColor(undefined, "a", "#ABCDEF")).toEqual({ a: "#abcdef" });
+  expect(withPickedColor({ a: "#abcdef", b: "#000000" }, "a", null)).toEqual({ b: "#000000" });
+  expect(withPickedColor({ a: "#abcdef" }, "a", null)).toBeUndefined();
+  expect(() => withPickedColor({}, "a", "blue")).toThrow(/#rrggbb/);
+});
+
+it("a picked colour goes into the layout by run id, or group:<label>, and out again", async () => {
+  const { pickColor } = await import("./runColors");
+  const base = { version: 1 as const, panels: [], removed: [] };
+  const one = pickColor(base, "e/p/abc", "#123456");
+  expect(one.run_colors).toEqual({ abc: "#123456" });
+  expect(pickColor(one, "group:adam", "#00897B").run_colors).toEqual({ abc: "#123456", "group:adam": "#00897b" });
+  expect(pickColor(one, "e/p/abc", null)).toEqual(base);
 });

@@ -3,6 +3,7 @@
  * key's prefix (`train/loss` goes to "train"), and a stable colour per run so a run keeps its
  * colour across charts, pages and reloads.
  */
+import { useSyncExternalStore } from "react";
 
 export interface Section {
   name: string;
@@ -106,15 +107,70 @@ export function assignGroupColors(labels: Iterable<string>): void {
   [...new Set(labels)].sort(collator.compare).forEach((l, i) => groupSlots.set(l, i));
 }
 
-/** A run's colour: by its place in its project (assignRunColors), else by a hash of its key (a run
- * page opened on its own). The same everywhere: table swatch, chart line, tooltip. */
+/** A run's colour: the one the user picked (setPickedColors), else by its place in its project
+ * (assignRunColors), else by a hash of its key (a run page opened on its own). The same everywhere:
+ * table swatch, chart line, legend, tooltip, compare page. */
 export function runColor(runKey: string): string {
+  const picked = picks.get(runKey);
+  if (picked) return picked;
   const slot = runSlots.get(runKey);
   return PALETTE[(slot ?? hashString(runKey)) % PALETTE.length] as string;
 }
 
-/** A group's colour (its mean line, band and table row). */
+/** A group's colour (its mean line, band and table row): the picked one, else by its label's place. */
 export function groupColor(label: string): string {
+  const picked = picks.get(groupColorKey(label));
+  if (picked) return picked;
   const slot = groupSlots.get(label);
   return PALETTE[(slot ?? hashString(`group:${label}`)) % PALETTE.length] as string;
+}
+
+// Colours the user picked (the layout's `run_colors`), by run key (`entity/project/id`) and by
+// `group:<label>`. Kept here so runColor and groupColor stay the one answer to "which colour".
+const picks = new Map<string, string>();
+let picksVersion = 0;
+const listeners = new Set<() => void>();
+
+/** The `run_colors` key of a group (a run's key is its id). */
+export const groupColorKey = (label: string): string => `group:${label}`;
+
+/** A `#rrggbb` colour, the only form the layout takes. */
+export const isHexColor = (c: string): boolean => /^#[0-9a-fA-F]{6}$/.test(c);
+
+/** Takes the picked colours of project `entity/project` (the layout's `run_colors`: run id or
+ * `group:<label>` to `#rrggbb`); components that read colours re-render (useColorVersion) when they
+ * changed. Entries that are not hex colours are ignored. */
+export function setPickedColors(entity: string, project: string, colors: Readonly<Record<string, string>> | null | undefined): void {
+  const next = new Map<string, string>();
+  for (const [k, c] of Object.entries(colors ?? {})) {
+    if (isHexColor(c)) next.set(k.startsWith("group:") ? k : `${entity}/${project}/${k}`, c.toLowerCase());
+  }
+  if (next.size === picks.size && [...next].every(([k, c]) => picks.get(k) === c)) return;
+  picks.clear();
+  for (const [k, c] of next) picks.set(k, c);
+  picksVersion += 1;
+  for (const l of listeners) l();
+}
+
+/** Whether the user picked this run's (key `entity/project/id`) or group's (`group:<label>`) colour. */
+export const hasPickedColor = (key: string): boolean => picks.has(key);
+
+/** Changes each time the picked colours change: a dependency for memos that call runColor. */
+export function useColorVersion(): number {
+  return useSyncExternalStore(subscribePicks, () => picksVersion);
+}
+
+function subscribePicks(cb: () => void): () => void {
+  listeners.add(cb);
+  return () => listeners.delete(cb);
+}
+
+/** `run_colors` with `key` (a run id or `group:<label>`) set to `color`, or removed (null: back
+ * to the automatic colour); undefined when nothing is left. */
+export function withPickedColor(colors: Readonly<Record<string, string>> | null | undefined, key: string, color: string | null): Record<string, string> | undefined {
+  const next: Record<string, string> = { ...(colors ?? {}) };
+  if (color === null) delete next[key];
+  else if (isHexColor(color)) next[key] = color.toLowerCase();
+  else throw new Error(`${color} is not a #rrggbb colour`);
+  return Object.keys(next).length ? next : undefined;
 }

@@ -3,7 +3,7 @@ import { hasViewSettings, sameState, searchWithState, stateFromSearch } from "./
 
 describe("saved views and the URL", () => {
   it("reads the workspace's settings from the URL under their wire names", () => {
-    const search = new URLSearchParams("q=lr%3E0.01&group=c%3Aopt&x=m%3Aepoch&smooth=ema%3A0.6&band=std&max=50&sort=-s%3Aloss&panels=val&zoom=a%3A0%3A1&tab=files");
+    const search = new URLSearchParams("q=lr%3E0.01&group=c%3Aopt&x=m%3Aepoch&smooth=ema%3A0.6&band=std&max=50&sort=-s%3Aloss&panels=val&zoom=a%3A0%3A1&legend=right&tab=files");
     expect(stateFromSearch(search)).toEqual({
       filter: "lr>0.01",
       group_by: "c:opt",
@@ -14,11 +14,12 @@ describe("saved views and the URL", () => {
       sort: "-s:loss",
       panel_search: "val",
       zoom: "a:0:1",
+      legend: "right",
     });
   });
 
   it("leaves out defaults and values the server would refuse", () => {
-    expect(stateFromSearch(new URLSearchParams("q=&band=minmax&max=zero&view=abc"))).toEqual({});
+    expect(stateFromSearch(new URLSearchParams("q=&band=minmax&max=zero&legend=left&view=abc"))).toEqual({});
   });
 
   it("replaces every setting with the view's, names the view and keeps other parameters", () => {

@@ -31,6 +31,7 @@ export const VIEW_PARAMS: Record<keyof ViewState, string> = {
   max_runs: "max",
   panel_search: "panels",
   zoom: "zoom",
+  legend: "legend",
 };
 
 const FIELDS = Object.keys(VIEW_PARAMS) as (keyof ViewState)[];
@@ -46,6 +47,8 @@ export function stateFromSearch(search: URLSearchParams): ViewState {
       if (Number.isInteger(n) && n >= 1) state[field] = n;
     } else if (field === "band") {
       if (value === "std") state[field] = value;
+    } else if (field === "legend") {
+      if (value === "right" || value === "hidden") state[field] = value;
     } else state[field] = value;
   }
   return state as ViewState;

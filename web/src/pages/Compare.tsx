@@ -5,14 +5,15 @@
  * overlaid (the workspace's own line chart). Keys and names are shown as logged, case included.
  */
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { useMemo, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { RunOut } from "../api/client";
 import { Empty } from "../components/Empty";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import "../components/tablecompare.css";
 import { commonMetrics, compareRows, type CompareRow } from "../lib/compare";
 import { flatten, value } from "../lib/format";
-import { assignRunColors, buildSections, runColor } from "../lib/panels";
+import { layoutQuery } from "../lib/layoutSync";
+import { assignRunColors, buildSections, runColor, setPickedColors, useColorVersion } from "../lib/panels";
 import { runKeysQuery, runQuery, runsQuery } from "../lib/queries";
 import { summaryColumnLabels } from "../lib/runColumns";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
@@ -20,7 +21,7 @@ import { Link, compareRunIds, paths, useLocation } from "../router";
 
 const runKey = (r: RunOut): string => `${r.entity}/${r.project}/${r.id}`;
 
-export function Compare({ entity, project }: { entity: string; project: string }): React.JSX.Element {
+export function Compare({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
   useLocation(); // re-render when the URL changes
   const ids = compareRunIds(window.location.search);
   const [onlyDiff, setOnlyDiff] = useState(true);
@@ -38,6 +39,11 @@ export function Compare({ entity, project }: { entity: string; project: string }
     const all = project_.data ?? [];
     if (all.length) assignRunColors(all.map((r) => ({ key: runKey(r), created: r.created_at })));
   }, [project_.data]);
+  // ... and the colours the user picked in the workspace (their saved layout's run_colors).
+  const layout = useQuery(layoutQuery(user, entity, project));
+  const picked = layout.data?.layout.run_colors;
+  useLayoutEffect(() => setPickedColors(entity, project, picked), [entity, project, picked]);
+  useColorVersion();
   const config = useMemo(() => compareRows(runs.map((r) => flatten(r.config as Record<string, unknown>))), [runs]);
   const summary = useMemo(() => compareRows(runs.map((r) => flatten(r.summary as Record<string, unknown>))), [runs]);
   const labels = useMemo(() => summaryColumnLabels(runs.map((r) => ({ summary: flatten(r.summary as Record<string, unknown>), definitions: r.metric_definitions }))), [runs]);
@@ -126,9 +132,10 @@ function CompareCharts({ runs }: { runs: RunOut[] }): React.JSX.Element {
   const keys = useQueries({ queries: runs.map((r) => runKeysQuery(r.entity, r.project, r.id, "history")) });
   const pending = keys.some((k) => k.isPending);
   const keysId = JSON.stringify(keys.map((k) => (k.data?.keys ?? []).filter((x) => x.kind === "number").map((x) => x.key)));
+  const colorVersion = useColorVersion();
   const plotRuns: PanelRun[] = useMemo(
     () => runs.map((r) => ({ key: runKey(r), entity: r.entity, project: r.project, id: r.id, name: r.display_name, color: runColor(runKey(r)), start: r.created_at, definitions: asDefinitions(r.metric_definitions) })),
-    [runs],
+    [runs, colorVersion],
   );
   const sections = useMemo(() => {
     const defs = plotRuns.map((r) => r.definitions ?? []);

@@ -24,7 +24,8 @@ import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { useSavedView } from "../lib/viewSync";
 import { ViewsMenu } from "../components/ViewsMenu";
-import { assignGroupColors, assignRunColors, AXIS_KEYS, groupColor, runColor } from "../lib/panels";
+import { assignGroupColors, assignRunColors, AXIS_KEYS, groupColor, runColor, useColorVersion } from "../lib/panels";
+import { parseLegend, usePickedColors } from "../lib/runColors";
 import { chartAxis, parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
@@ -80,6 +81,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const smoothing = parseSmoothing(search.get("smooth"));
   const panelSearch = search.get("panels") ?? "";
   const maxRuns = Number(search.get("max") ?? 20) || 20;
+  const legend = parseLegend(search.get("legend"));
+  // Picked run colours (lib/runColors): memos that ask runColor/groupColor follow this.
+  const colorVersion = useColorVersion();
   const sortParam = search.get("sort") ?? "";
   const sorting: SortingState = useMemo(
     () => (sortParam ? sortParam.split(",").map((s) => ({ id: s.replace(/^-/, ""), desc: s.startsWith("-") })) : []),
@@ -136,7 +140,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // group keeps its colour while filtering; the table's group rows and the charts read the same.
   useMemo(() => {
     if (groupBy) assignGroupColors(rows.map((r) => runGroup(groupBy, (id) => columnValue(r, id)).label));
-  }, [rows, groupBy]);
+  }, [rows, groupBy, colorVersion]);
   const chartRows = useDebounced(filtered, 300, (settled) => settled.length === 0);
   // Sorting likewise: the table re-sorts (and is painted) at once, the charts follow.
   const chartSorting = useDebounced(sorting, 300);
@@ -158,7 +162,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       .slice(0, maxRuns)
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((r) => panelRun(r, groupBy));
-  }, [chartOrder, hidden, maxRuns, groupBy]);
+  }, [chartOrder, hidden, maxRuns, groupBy, colorVersion]);
   // Grouped, charts draw groups: the first "Runs in charts" groups in the table's order, each over
   // every one of its runs (minus hidden ones), computed on the server (lib/groupSeries.ts).
   const drawnGroups: DrawnGroup[] = useMemo(() => {
@@ -171,7 +175,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       if (seen.size >= maxRuns) break;
     }
     return [...seen.values()];
-  }, [chartOrder, hidden, maxRuns, groupBy]);
+  }, [chartOrder, hidden, maxRuns, groupBy, colorVersion]);
   const drawnGroupsRef = useRef(drawnGroups);
   if (JSON.stringify(drawnGroupsRef.current) !== JSON.stringify(drawnGroups)) drawnGroupsRef.current = drawnGroups;
   const stableGroups = drawnGroupsRef.current;
@@ -180,7 +184,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     if (!groupBy || expanded.size === 0) return NO_RUNS;
     const open = chartOrder.filter((r) => !hidden.has(r.key) && expanded.has(runGroup(groupBy, (id) => columnValue(r, id)).label));
     return open.slice(0, maxRuns).map((r) => panelRun(r, groupBy));
-  }, [chartOrder, hidden, maxRuns, groupBy, expanded]);
+  }, [chartOrder, hidden, maxRuns, groupBy, expanded, colorVersion]);
   const openRunsRef = useRef(openRuns);
   if (JSON.stringify(openRunsRef.current) !== JSON.stringify(openRuns)) openRunsRef.current = openRuns;
   const stableOpenRuns = openRunsRef.current;
@@ -220,6 +224,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // A saved view in the URL (`view=<id>`) brings its own layout; otherwise the user's own.
   const savedView = useSavedView(entity, project, metricKeys, useWorkspaceLayout(user, entity, project, metricKeys));
   const panelLayout = savedView.panelLayout;
+  const onPickColor = usePickedColors(entity, project, panelLayout);
   // Panels wait for the saved layout, the keys and the runs (asked for in parallel) rather than jump
   // into place: the runs' definitions say which metrics are hidden (charts need the runs anyway).
   const runsLoaded = !runsQuery.isPending;
@@ -243,8 +248,8 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     [groupBy, entity, project, runFilter, hiddenIds, stableGroups, stableOpenRuns],
   );
   const baseSettings = useMemo(
-    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, groups: groupSpec, live }),
-    [xParam, smoothParam, groupBy, band, groupSpec, live],
+    () => ({ xAxis: parseX(xParam), smoothing: parseSmoothing(smoothParam), logScale: false, grouped: Boolean(groupBy), band, groups: groupSpec, live, legend }),
+    [xParam, smoothParam, groupBy, band, groupSpec, live, legend],
   );
   const lineSettings = useLineSettings(baseSettings);
   // The first screen's charts are asked for now, while this page still has the runs table and
@@ -407,6 +412,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           labels={tableView.labels}
           widths={tableView.widths}
           onColumnWidth={tableView.onColumnWidth}
+          onPickColor={onPickColor}
         />
         <div className="panels">
           <div className="panels-toolbar">
@@ -456,6 +462,14 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
                 {[10, 20, 50, 100, 500, 1000].map((n) => (
                   <option key={n}>{n}</option>
                 ))}
+              </select>
+            </label>
+            <label title="Where each chart shows its legend">
+              Legend
+              <select value={legend} onChange={(e) => setParams({ legend: e.target.value === "bottom" ? null : e.target.value })} data-testid="legend-place">
+                <option value="bottom">below</option>
+                <option value="right">right</option>
+                <option value="hidden">hidden</option>
               </select>
             </label>
             <button onClick={() => setAddingPanel(true)} data-testid="add-panel">

@@ -1,0 +1,123 @@
+// Run colours a user picks, a run highlighted from the table, and where legends sit (issue 13,
+// "Charts that can be read"), over four runs the real SDK logged (runcolours_seed.py: rc-0 .. rc-3
+// logging `loss` each on its own level; config opt adam/sgd). Colours are checked where a user sees
+// them: the table's swatch, the chart's legend and the line's pixels on the canvas.
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { layoutSaved, openSeeded, shot } from "./browser";
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  ({ browser, page } = await openSeeded("runcolours", "runcolours_seed.py"));
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const VIOLET = "#8e24aa"; // a palette colour none of the four runs has by itself
+const chart = (): Locator => page.locator('[data-testid=panel][data-metric="loss"]');
+const row = (name: string): Locator => page.locator("[data-run]", { hasText: name });
+const legendColor = (name: string): Promise<string | null> => chart().locator(".legend-item", { hasText: name }).getAttribute("data-color");
+
+/** Canvas pixels of the chart drawn in `hex` at full strength (a dimmed or antialiased edge is not). */
+async function pixels(hex: string): Promise<number> {
+  return chart()
+    .locator("canvas")
+    .evaluate((c: HTMLCanvasElement, color: string) => {
+      const n = parseInt(color.slice(1), 16);
+      const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+      const { data } = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        // The canvas is transparent under the lines: a faded line has the colour at a low alpha.
+        if ((data[i + 3] as number) > 200 && Math.abs((data[i] as number) - r) < 30 && Math.abs((data[i + 1] as number) - g) < 30 && Math.abs((data[i + 2] as number) - b) < 30) count += 1;
+      }
+      return count;
+    }, hex);
+}
+
+async function openWorkspace(query = ""): Promise<void> {
+  await page.goto(`/root/runcolours${query}`);
+  await chart().locator("canvas").waitFor();
+  await expect.poll(() => chart().locator(".legend-item").count()).toBeGreaterThan(0);
+}
+
+describe("run colours", () => {
+  it("keeps a picked colour in the table, the legend, the line and the compare page after a reload", async () => {
+    await openWorkspace();
+    const auto = await row("rc-1").locator(".run-swatch .swatch").getAttribute("data-color");
+    expect(auto).not.toBe(VIOLET);
+    await row("rc-1").locator(".run-swatch").click();
+    const picker = page.getByTestId("color-picker");
+    await picker.locator(`[data-color="${VIOLET}"]`).click();
+    await expect.poll(() => row("rc-1").locator(".run-swatch .swatch").getAttribute("data-color")).toBe(VIOLET);
+    await shot(page, "runcolours-picker");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => picker.count()).toBe(0);
+    await layoutSaved(page);
+
+    await openWorkspace();
+    await expect.poll(() => row("rc-1").locator(".run-swatch .swatch").getAttribute("data-color")).toBe(VIOLET);
+    await expect.poll(() => legendColor("rc-1")).toBe(VIOLET);
+    await expect.poll(() => pixels(VIOLET)).toBeGreaterThan(50); // the line is drawn in it
+    expect(await pixels(auto as string)).toBe(0); // and no longer in its old colour
+    await shot(page, "runcolours-after-reload");
+
+    // The compare page draws the run in its picked colour too.
+    const ids = await Promise.all(["rc-0", "rc-1"].map((n) => row(n).getAttribute("data-run")));
+    await page.goto(`/root/runcolours/compare?runs=${ids.join(",")}`);
+    await expect.poll(() => legendColor("rc-1")).toBe(VIOLET);
+  });
+
+  it("highlights a run in every chart while the mouse is on its row: on top, thicker, the rest dimmed", async () => {
+    await openWorkspace();
+    const other = (await row("rc-0").locator(".run-swatch .swatch").getAttribute("data-color")) as string;
+    await expect.poll(() => pixels(VIOLET)).toBeGreaterThan(50);
+    const [before, otherBefore] = [await pixels(VIOLET), await pixels(other)];
+    await row("rc-1").locator("[data-col=name]").hover();
+    await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("rc-1");
+    expect(await pixels(VIOLET)).toBeGreaterThan(before * 1.5); // thicker
+    expect(await pixels(other)).toBeLessThan(otherBefore / 4); // faded
+    await shot(page, "runcolours-table-highlight");
+    await page.getByTestId("run-count").hover();
+    await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("");
+    await expect.poll(() => pixels(other)).toBeGreaterThan(otherBefore / 2);
+
+    // Grouped: a group row highlights its mean line; its swatch takes a colour like a run's.
+    await openWorkspace("?group=c%3Aopt");
+    const sgd = page.getByTestId("group-row").filter({ hasText: "sgd" });
+    await sgd.hover();
+    await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("sgd (2)");
+    await sgd.locator(".run-swatch").click();
+    await page.getByTestId("color-custom").fill("#00aa55");
+    await expect.poll(() => sgd.locator(".swatch").getAttribute("data-color")).toBe("#00aa55");
+    await expect.poll(() => legendColor("sgd")).toBe("#00aa55");
+    await shot(page, "runcolours-group");
+    // Back to automatic: the group's own colour again.
+    await page.getByTestId("color-reset").click();
+    await expect.poll(() => legendColor("sgd")).not.toBe("#00aa55");
+    await layoutSaved(page);
+  });
+
+  it("puts the legends below, at the right or nowhere, kept in the URL", async () => {
+    await openWorkspace();
+    await page.getByTestId("legend-place").selectOption("right");
+    await expect.poll(() => new URL(page.url()).searchParams.get("legend")).toBe("right");
+    const beside = async (): Promise<boolean> => {
+      const [canvas, legend] = await Promise.all([chart().locator("canvas").boundingBox(), chart().getByTestId("legend").boundingBox()]);
+      return Boolean(canvas && legend && legend.x >= canvas.x + canvas.width - 2 && legend.y < canvas.y + canvas.height);
+    };
+    await expect.poll(beside).toBe(true);
+    await shot(page, "runcolours-legend-right");
+    await page.reload();
+    await chart().locator("canvas").waitFor();
+    await expect.poll(beside).toBe(true);
+    await page.getByTestId("legend-place").selectOption("hidden");
+    await expect.poll(() => chart().getByTestId("legend").count()).toBe(0);
+    await expect.poll(() => chart().locator("canvas").count()).toBe(1);
+    await page.getByTestId("legend-place").selectOption("bottom");
+    await expect.poll(() => new URL(page.url()).searchParams.get("legend")).toBe(null);
+  });
+});

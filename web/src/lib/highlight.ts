@@ -1,0 +1,36 @@
+/**
+ * The run (or group) the user points at in the runs table: every chart of the workspace draws its
+ * lines on top and thicker and dims the others. A tiny store outside React, so a hover redraws the
+ * charts (uPlot) without rendering any component again.
+ */
+
+/** `entity/project/id` of a run, `group:<label>` of a group, or null. */
+let current: string | null = null;
+const listeners = new Set<() => void>();
+
+export function setHighlightedRun(key: string | null): void {
+  if (key === current) return;
+  current = key;
+  for (const l of listeners) l();
+}
+
+export const highlightedRun = (): string | null => current;
+
+export function subscribeHighlight(cb: () => void): () => void {
+  listeners.add(cb);
+  return () => listeners.delete(cb);
+}
+
+/** The lines (indices) a highlight `key` stands for: a run's lines (one per metric of the chart,
+ * its raw and smoothed line alike), or a group's mean lines. */
+export function linesOf(lines: readonly { runKey?: string; group?: string; role: string }[], key: string | null): number[] {
+  if (key === null) return [];
+  const out: number[] = [];
+  const group = key.startsWith("group:") ? key.slice(6) : null;
+  const many = `${key}\u0001`; // lib/panelLines lineKey: a (run, metric) line of a chart of several metrics
+  lines.forEach((l, i) => {
+    const hit = group !== null ? l.role === "mean" && l.group === group : (l.role === "line" || l.role === "raw") && (l.runKey === key || Boolean(l.runKey?.startsWith(many)));
+    if (hit) out.push(i);
+  });
+  return out;
+}
