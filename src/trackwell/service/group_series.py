@@ -3,9 +3,12 @@
 A grouped workspace used to average the runs a chart happened to draw (the first 20 of the table),
 so a group of 300 runs showed the mean of the 7 of its runs that were drawn. Here the runs list's
 filter selects the runs (every one that matches, less the ones hidden from charts), they are
-grouped by one or more keys (config and summary keys, group, job type, state, tags), their series
-are read downsampled in one read transaction (``history.series_many``, as the workspace's charts
-are), and ``group_stats`` aligns them and computes each group's statistics at each x.
+grouped by one or more keys (config and summary keys, group, job type, state, tags), their points
+are read in one read transaction, and ``group_stats`` aligns them and computes each group's
+statistics at each x. On the step axis only the points the grid needs are read, at full
+resolution (``history.points_at``: each run's last finite point at or before each bucket end,
+from sketches where buckets end on sketch groups); on time and metric axes the runs' series are
+read downsampled (``history.series_many``, as the workspace's charts are).
 """
 
 from __future__ import annotations

@@ -7,7 +7,10 @@ group of the chart:
 * when all runs together have at most ``buckets`` distinct x values, the grid is those values, so
   runs logged at the same steps are compared at exactly those steps;
 * otherwise the x range is cut into ``buckets`` equal buckets and each bucket's position is the
-  largest x any run has in it (empty buckets are dropped).
+  largest x any run has in it (empty buckets are dropped). On the step axis of a long range
+  (``aligned``: at least 16 steps per bucket) the buckets are a multiple of 32 steps wide and end
+  on the history store's sketch groups, so each run's value there is read from sketches, exactly
+  (``step_positions``; between buckets/2 and buckets of them).
 
 A run's value at a grid position is its last value at or before it, taken only while the position
 lies inside the run's own range (after its first point, and in or before the bucket of its last

@@ -212,11 +212,14 @@ def _values_or_whole(
 ) -> dict[int, FloatArray]:
     """The values at ``wanted`` indices per run, decoding the chunks whose sketch lacks one; a run
     with a NaN/Inf among them is read whole instead (its last finite point may lie anywhere)."""
-    _fetch(conn, [c for pk, idx in wanted.items() for c in _missing(runs[pk], idx)])
+    got = {pk: _take(runs[pk], idx) for pk, idx in wanted.items()}
+    lacking = [c for found in got.values() if isinstance(found, list) for c in found]
+    if lacking:
+        _fetch(conn, lacking)
+        got.update({pk: _take(runs[pk], wanted[pk]) for pk, found in got.items() if isinstance(found, list)})
     out: dict[int, FloatArray] = {}
-    for pk, idx in wanted.items():
-        vals = _take(runs[pk], idx)
-        if np.isfinite(vals).all():
+    for pk, vals in got.items():
+        if isinstance(vals, np.ndarray) and bool(np.isfinite(vals).all()):
             out[pk] = vals
         else:
             runs[pk].whole = True
@@ -247,20 +250,18 @@ def _in_sketch(c: _Chunk, local: IntArray) -> IntArray | None:
     return pos
 
 
-def _missing(r: _Run, idx: IntArray) -> list[_Chunk]:
-    return [c for c, local, _ in _spans(r, idx) if c.values is None and _in_sketch(c, local) is None]
-
-
-def _take(r: _Run, idx: IntArray) -> FloatArray:
+def _take(r: _Run, idx: IntArray) -> FloatArray | list[_Chunk]:
+    """The values at the indices, or the chunks to decode first (their sketch lacks one)."""
     vals = np.empty(len(idx))
+    lacking: list[_Chunk] = []
     for c, local, at in _spans(r, idx):
         if c.values is not None:
             vals[at] = c.values[local]
-        else:
-            pos = _in_sketch(c, local)
-            assert pos is not None and c.sketch_val is not None
+        elif (pos := _in_sketch(c, local)) is not None and c.sketch_val is not None:
             vals[at] = c.sketch_val[pos]
-    return vals
+        else:
+            lacking.append(c)
+    return lacking or vals
 
 
 def _result(r: _Run) -> StepPoints:
