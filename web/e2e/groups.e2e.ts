@@ -85,7 +85,7 @@ describe("groups", () => {
   it("opens a group to its runs", async () => {
     // Clicked at its name (a click at the row's middle would scroll the wide table sideways).
     const small = page.getByTestId("group-row").filter({ hasText: "small" });
-    await small.click({ position: { x: 40, y: 10 } });
+    await small.locator("strong").click(); // its name: the swatch before it picks a colour
     await expect.poll(() => page.locator("[data-run]").count()).toBe(4);
     expect(await page.locator("[data-run] .run-link").allInnerTexts()).toEqual(expect.arrayContaining(["small-0", "small-3"]));
     await expect.poll(() => small.getAttribute("data-open")).toBe("true");
@@ -93,7 +93,7 @@ describe("groups", () => {
     await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("10");
     expect(await hoverLast("train/loss")).toContain("small (4) 110.5");
     await shot(page, "groups-expanded");
-    await small.click({ position: { x: 40, y: 10 } });
+    await small.locator("strong").click(); // its name: the swatch before it picks a colour
     await expect.poll(() => page.locator("[data-run]").count()).toBe(0);
     await expect.poll(() => panel("train/loss").getAttribute("data-lines")).toBe("6");
   });

@@ -194,7 +194,7 @@ const DIM_ALPHA = 0.25;
 
 /** Strokes the highlighted lines' paths (uPlot's, already built) once more, on top and thicker:
  * a redraw, no new paths and no new data. */
-function drawHighlighted(u: uPlot, lines: readonly number[]): void {
+function drawHighlighted(u: uPlot, lines: readonly number[], data: PlotData): void {
   if (lines.length === 0) return;
   const ctx = u.ctx;
   ctx.save();
@@ -205,10 +205,10 @@ function drawHighlighted(u: uPlot, lines: readonly number[]): void {
   ctx.lineWidth = HIGHLIGHT_WIDTH * devicePixelRatio;
   ctx.lineJoin = "round";
   for (const i of lines) {
-    const s = u.series[i + 1] as (uPlot.Series & { _paths?: { stroke?: Path2D | null } | null; _stroke?: string | null }) | undefined;
+    const s = u.series[i + 1] as (uPlot.Series & { _paths?: { stroke?: Path2D | null } | null }) | undefined;
     const path = s?._paths?.stroke;
     if (!s || !path || !s.show) continue;
-    ctx.strokeStyle = typeof s._stroke === "string" ? s._stroke : "#888";
+    ctx.strokeStyle = data.lines[i]?.color ?? "#888888"; // solid, also for a faint raw line
     ctx.stroke(path);
   }
   ctx.restore();
@@ -276,7 +276,7 @@ function buildOpts(data: PlotData, densities: Density[], o: ChartOptions, width:
           const at = (k: string): string => [u.scales[k]?.min, u.scales[k]?.max].map((v) => (v === undefined || v === null ? "" : String(Number(v.toPrecision(6))))).join(" ");
           box?.setAttribute("data-x-scale", at("x"));
           box?.setAttribute("data-y-scale", at("y"));
-          drawHighlighted(u, lit.current);
+          drawHighlighted(u, lit.current, ref.current);
         },
       ],
       setSelect: [

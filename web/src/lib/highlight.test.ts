@@ -12,7 +12,8 @@ const lines = [
 ];
 
 it("a run's highlight finds its lines in every metric of the chart, and nothing of another run", () => {
-  expect(linesOf(lines, "e/p/a")).toEqual([0, 1, 3]);
+  expect(linesOf(lines, "e/p/a")).toEqual([1, 3]); // the smoothed line, not the faint raw one
+  expect(linesOf([{ runKey: "e/p/a", role: "raw" }], "e/p/a")).toEqual([0]); // an opened group's run
   expect(linesOf(lines, "e/p/ab")).toEqual([2]);
   expect(linesOf(lines, null)).toEqual([]);
 });

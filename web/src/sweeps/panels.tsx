@@ -9,7 +9,7 @@ import { useMemo, useState } from "react";
 import { sweepsApi } from "../api/sweeps";
 import { parseQuickFilter } from "../lib/filters";
 import { HEIGHT_PX, updatePanel, type ImportancePanel, type Layout, type ParallelPanel } from "../lib/layout";
-import { runColor } from "../lib/panels";
+import { runColor, useColorVersion } from "../lib/panels";
 import { useDebounced } from "../lib/storage";
 import { fieldValue, type SummaryRun } from "../lib/summaryPlots";
 import { ImportanceTable } from "./ImportanceTable";
@@ -37,9 +37,10 @@ export function useSweepPanelRuns(
   configKeys: readonly string[],
   summaryKeys: readonly string[],
 ): { allRuns: SummaryRun[]; runFilter: Record<string, unknown> | null } {
+  const colorVersion = useColorVersion(); // a picked run colour (lib/panels)
   const allRuns = useMemo(
     () => rows.filter((r) => !hidden.has(r.key)).map((r) => ({ key: r.key, name: r.run.display_name, color: runColor(r.key), config: r.config, summary: r.summary })),
-    [rows, hidden],
+    [rows, hidden, colorVersion],
   );
   const settled = useDebounced(filterText, 300);
   const runFilter = useMemo(() => {
