@@ -76,10 +76,16 @@ describe("run colours", () => {
     const other = (await row("rc-0").locator(".run-swatch .swatch").getAttribute("data-color")) as string;
     await expect.poll(() => pixels(VIOLET)).toBeGreaterThan(50);
     const [before, otherBefore] = [await pixels(VIOLET), await pixels(other)];
+    // Cheap: the same canvas redrawn (a rebuilt chart has a new one), no series asked for again.
+    await chart().locator("canvas").evaluate((c) => (c.dataset.mark = "before-hover"));
+    const asked: string[] = [];
+    page.on("request", (r) => r.url().includes("/series") && asked.push(r.url()));
     await row("rc-1").locator("[data-col=name]").hover();
     await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("rc-1");
     expect(await pixels(VIOLET)).toBeGreaterThan(before * 1.5); // thicker
     expect(await pixels(other)).toBeLessThan(otherBefore / 4); // faded
+    expect(await chart().locator("canvas").getAttribute("data-mark")).toBe("before-hover");
+    expect(asked).toEqual([]);
     await shot(page, "runcolours-table-highlight");
     await page.getByTestId("run-count").hover();
     await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("");
@@ -119,5 +125,12 @@ describe("run colours", () => {
     await expect.poll(() => chart().locator("canvas").count()).toBe(1);
     await page.getByTestId("legend-place").selectOption("bottom");
     await expect.poll(() => new URL(page.url()).searchParams.get("legend")).toBe(null);
+    // The popover in the dark theme (a screenshot to look at).
+    await page.getByTestId("theme").click();
+    await row("rc-2").locator(".run-swatch").click();
+    await page.getByTestId("color-picker").waitFor();
+    await shot(page, "runcolours-dark");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("theme").click();
   });
 });
