@@ -61,7 +61,14 @@ def search(spec: dict[str, Any]) -> dict[str, Any]:
         run.finish()
 
     t0 = time.perf_counter()
-    sweep_id = wandb.sweep(problem.config(spec["method"]), project=spec["project"])
+    for attempt in range(3):  # a server on a loaded machine can miss the SDK's timeout once
+        try:
+            sweep_id = wandb.sweep(problem.config(spec["method"]), project=spec["project"])
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            time.sleep(5)
     wandb.agent(sweep_id, function=trial, count=int(spec["trials"]))
     wall = time.perf_counter() - t0
     return {"ys": ys, "sweep": sweep_id, "seconds_per_trial": wall / max(len(ys), 1)}

@@ -24,8 +24,11 @@ Also measured: the time of one bayes suggestion with 200 finished trials (10-d a
 on one core (``taskset -c 0``, BLAS threads 1, CPU time of the process), target < 100 ms.
 
 Run: ``.venv/bin/python -m benchmarks.sweeps_hpo [--direct] [--quick] [--seeds N] [--trials N]
-[--problems branin,mixed] [--methods random,tpe,optuna_gp,bayes] [--write]``; ``--write`` puts the numbers
-into RESULTS.md as ``make bench`` does (there it runs end to end).
+[--problems branin,mixed] [--methods random,tpe,optuna_gp,bayes] [--cache FILE] [--write]``; ``--write`` puts
+the numbers into RESULTS.md as ``make bench`` does (there it runs end to end). ``--cache FILE`` keeps each
+method's per-seed regrets in FILE (JSON, per mode) and fills the methods not run now from it, so the
+baselines (which do not change with our engine) can be measured once and bayes re-measured alone, the
+table still holding all four.
 """
 
 from __future__ import annotations
@@ -263,6 +266,21 @@ def results(table: dict[str, dict[str, list[float]]], mode: str, trials: int, se
     return out
 
 
+def _with_cache(
+    table: dict[str, dict[str, list[float]]], path: str | None, mode: str
+) -> dict[str, dict[str, list[float]]]:
+    """``table`` plus the cached methods of its problems it lacks; the cache updated with ``table``."""
+    if not path:
+        return table
+    file = Path(path)
+    stored: dict[str, Any] = json.loads(file.read_text()) if file.exists() else {}
+    cached = stored.setdefault(mode, {})
+    for name, by_method in table.items():
+        cached.setdefault(name, {}).update(by_method)
+    file.write_text(json.dumps(stored, indent=1) + "\n")
+    return {name: {m: cached[name][m] for m in METHODS if m in cached[name]} for name in table}
+
+
 def main(quick: bool = False, direct: bool = False, **opts: Any) -> list[Result]:
     seeds = int(opts.get("seeds") or (5 if quick else SEEDS))
     trials = int(opts.get("trials") or (30 if quick else TRIALS))
@@ -272,7 +290,8 @@ def main(quick: bool = False, direct: bool = False, **opts: Any) -> list[Result]
     start_load = load()
     if direct:
         table = quality(problems, methods, seeds, trials, engine_search, workers=2)
-        out += results(table, "direct (engine in a loop, no server)", trials, seeds)
+        mode = "direct (engine in a loop, no server)"
+        out += results(_with_cache(table, opts.get("cache"), f"{mode}/{seeds}x{trials}"), mode, trials, seeds)
     else:
         from tests.fixtures.live_server import LiveServer
 
@@ -291,7 +310,8 @@ def main(quick: bool = False, direct: bool = False, **opts: Any) -> list[Result]
                 )
             finally:
                 server.stop()
-        out += results(table, "end to end (sweep + agent, local server)", trials, seeds)
+        mode = "end to end (sweep + agent, local server)"
+        out += results(_with_cache(table, opts.get("cache"), f"{mode}/{seeds}x{trials}"), mode, trials, seeds)
     for name in ("rosenbrock10", "mixed"):
         got = latency(BY_NAME[name])
         out.append(
@@ -323,6 +343,7 @@ def _cli() -> None:
         trials=value("--trials"),
         problems=problems.split(",") if problems else None,
         methods=methods.split(",") if methods else None,
+        cache=value("--cache"),
     )
     for r in got:
         print(

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from trackwell.service.sweep_engine import Trial, parse_config, propose
+from trackwell.service.sweep_engine import Trial, bayes, parse_config, propose
 from trackwell.service.sweep_engine.bayes import acquisition, gp
 from trackwell.service.sweep_engine.bayes.warping import LAMBDA_BOUNDS, OutputWarp
 
@@ -21,14 +21,18 @@ def _branin(p: dict[str, Any]) -> float:
     return (x2 - b * x1 * x1 + c * x1 - 6.0) ** 2 + 10.0 * (1 - t) * math.cos(x1) + 10.0
 
 
-def _search(method: str, parameters: dict[str, Any], f: Any, n: int, seed: int) -> list[Trial]:
+def _search(
+    method: str, parameters: dict[str, Any], f: Any, n: int, seed: int, run: str = "run"
+) -> list[Trial]:
+    """``n`` trials with the controller's seeds (``seed + 7919 i``); run ids ``{run}{i}`` (the first
+    one scrambles the initial design)."""
     spec = parse_config({"method": method, "metric": {"name": "loss"}, "parameters": parameters})
     trials: list[Trial] = []
     for i in range(n):
         proposal = propose(spec, trials, seed=seed + 7919 * i)
         assert proposal is not None
         y = f(proposal.params)
-        trials.append(Trial(f"run{i}", proposal.params, "finished", best=y, last=y, history=(y,)))
+        trials.append(Trial(f"{run}{i}", proposal.params, "finished", best=y, last=y, history=(y,)))
     return trials
 
 
@@ -95,3 +99,37 @@ def test_branin_after_30_trials_beats_random_search_by_orders_of_magnitude() -> 
     random = min(t.best or math.inf for t in _search("random", parameters, _branin, 30, seed=11))
     assert bayes - BRANIN_MIN < 0.01
     assert random - BRANIN_MIN > 0.01
+
+
+def test_branin_seed_that_stuck_on_the_bound_finds_the_optimum() -> None:
+    """benchmarks/sweeps_hpo.py --direct, Branin seed 87: the model's length scales grew to the
+    whole range, every proposal from the 13th on sat on the bound x1 = 10 (regret 1.55, refined to
+    the 6th digit) while the optimum lies at x1 = 9.42. The exploring steps (length scales cut to
+    half the range, one model step in three) find it."""
+    parameters = {"x1": {"min": -5.0, "max": 10.0}, "x2": {"min": 0.0, "max": 15.0}}
+    trials = _search("bayes", parameters, _branin, 50, seed=1_000_003 * 88, run="s87-t")
+    assert min(t.best or math.inf for t in trials) - BRANIN_MIN < 0.01
+    on_bound = [t for t in trials[12:] if t.params["x1"] == 10.0]
+    assert len(on_bound) < 19  # it was all 38
+
+
+def test_one_model_step_in_three_explores_with_shorter_length_scales() -> None:
+    parameters = {"x1": {"min": -5.0, "max": 10.0}, "x2": {"min": 0.0, "max": 15.0}}
+    spec = parse_config({"method": "bayes", "metric": {"name": "loss"}, "parameters": parameters})
+    trials = _search("bayes", parameters, _branin, 12, seed=5)
+    flags = []
+    for n in (9, 10, 11, 12):
+        proposal = propose(spec, trials[:n], seed=3)
+        assert proposal is not None and proposal.info["phase"] == "model"
+        flags.append(proposal.info["explore"])
+    assert flags == [False, False, True, False]
+    # The exploring model is sure of less between the data, and still passes through them.
+    rng = np.random.default_rng(0)
+    x = rng.random((12, 2))
+    y = np.sin(3.0 * x[:, 0]) + x[:, 1]
+    model = gp.fit(x, (y - y.mean()) / y.std(), np.zeros(2, dtype=bool), rng)
+    wiggly = bayes._explorer(model)
+    assert np.all(np.exp(wiggly.hyper.log_ls) <= bayes.EXPLORE_LS_MAX + 1e-12)
+    between = rng.random((200, 2))
+    assert np.mean(wiggly.predict(between)[1]) > 1.2 * np.mean(model.predict(between)[1])
+    assert np.allclose(wiggly.predict(x)[0], model.predict(x)[0], atol=0.05)
