@@ -4,29 +4,29 @@
  * link; hidden runs and columns are remembered in the browser per user and project, and the panel
  * layout (added, removed, resized, moved panels) on the server per user and project.
  */
-import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SortingState } from "@tanstack/react-table";
-import { memo, useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { Empty } from "../components/Empty";
-import { MediaSection, useWorkspaceMediaKeys } from "../components/MediaPanels";
 import { AddPanelDialog } from "../components/AddPanelDialog";
 import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
-import { columnLabel, columnValue, RunsTable, type TableRun } from "../components/RunsTable";
+import { columnValue, RunsTable, type TableRun } from "../components/RunsTable";
 import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { useEscape } from "../lib/useEscape";
-import { GroupByControl } from "../components/GroupByControl";
 import { parseBand } from "../lib/grouping";
-import { formatGroupParam, groupChoiceLabel, parseGroupParam, runGroup, UNGROUPABLE } from "../lib/groupKeys";
+import { formatGroupParam, parseGroupParam, runGroup, UNGROUPABLE } from "../lib/groupKeys";
 import type { DrawnGroup, GroupSpec } from "../lib/groupSeries";
 import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { useSavedView } from "../lib/viewSync";
-import { ViewsMenu } from "../components/ViewsMenu";
+import { PanelsToolbar } from "../components/PanelsToolbar";
+import { WorkspaceMedia } from "../components/WorkspaceMedia";
+import { WorkspaceToolbar } from "../components/WorkspaceToolbar";
 import { assignGroupColors, assignRunColors, AXIS_KEYS, groupColor, runColor, useColorVersion } from "../lib/panels";
 import { parseLegend, usePickedColors } from "../lib/runColors";
-import { chartAxis, parseSmoothing, parseX, SMOOTHING_CHOICES, useLineSettings } from "../lib/panelSettings";
+import { chartAxis, parseSmoothing, parseX, useLineSettings } from "../lib/panelSettings";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
@@ -35,7 +35,7 @@ import { useDebounced, usePersisted } from "../lib/storage";
 import { ColumnPicker } from "../components/ColumnPicker";
 import { SplitBody } from "../components/WorkspaceSplit";
 import { useTableView } from "../lib/tableView";
-import { Link, navigate, paths, setParams, useLocation } from "../router";
+import { navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
 
@@ -45,13 +45,6 @@ function panelRun(r: TableRun, groupBy: readonly string[] | null): PanelRun {
   return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? runGroup(groupBy, (id) => columnValue(r, id)).label : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
 }
 const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
-
-/** True from the first render where ``value`` is true on (a one-way switch). */
-function useLatch(value: boolean): boolean {
-  const [latched, setLatched] = useState(value);
-  if (value && !latched) setLatched(true);
-  return latched || value;
-}
 
 export function Workspace({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
   const { search } = useLocation();
@@ -333,64 +326,21 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
 
   return (
     <div className="workspace">
-      <div className="ws-toolbar">
-        <h1 className="ws-title">
-          <Link to={paths.projects()}>{entity}</Link> / {project}
-        </h1>
-        <Link to={paths.sweeps(entity, project)} data-testid="nav-sweeps">
-          Sweeps
-        </Link>
-        <Link to={paths.artifacts(entity, project)} data-testid="nav-artifacts">
-          Artifacts
-        </Link>
-        <ViewsMenu saved={savedView} />
-        <input
-          className={`filter${filterError ? " invalid" : ""}`}
-          placeholder='Filter runs: name, lr>0.01 state=running, or {"config.lr": {"$gt": 0.01}}   (press /)'
-          value={filterText}
-          onChange={(e) => setParams({ q: e.target.value })}
-          data-testid="filter"
-          id="run-filter"
-          aria-label="filter runs"
-          aria-invalid={filterError ? true : undefined}
-          aria-describedby={filterError ? "run-filter-error" : undefined}
-        />
-        <GroupByControl keys={groupKeys} choices={groupChoices} label={(c) => groupChoiceLabel(c, columnLabel)} onChange={onGroupKeys} />
-        {groupBy && (
-          <label title="What the band around each group's mean line spans, over every run of the group">
-            Band
-            <select value={band} onChange={(e) => setParams({ band: e.target.value === "minmax" ? null : e.target.value })} data-testid="band">
-              <option value="minmax">min – max</option>
-              <option value="std">± 1 std dev</option>
-              <option value="stderr">± 1 std error</option>
-            </select>
-          </label>
-        )}
-        <button onClick={() => setShowPicker(!showPicker)} data-testid="columns-button">
-          Columns
-        </button>
-        {selected.size >= 2 && (
-          <button className="primary" onClick={() => navigate(paths.compare(entity, project, [...selected].map((k) => k.split("/")[2] ?? "")))}>
-            Compare {selected.size}
-          </button>
-        )}
-        <span className="muted" data-testid="run-count">
-          {filtered.length} of {rows.length} runs
-        </span>
-      </div>
-      {filterError && (
-        <div className="filter-error" role="alert" id="run-filter-error" data-testid="filter-error">
-          {filterError}
-        </div>
-      )}
-      {!filterError && filterText.trim() !== "" && filtered.length === 0 && rows.length > 0 && (
-        <div className="filter-empty" role="status" data-testid="filter-empty">
-          No runs match <code>{filterText.trim()}</code>{" "}
-          <button onClick={() => setParams({ q: null })} data-testid="filter-clear">
-            Clear filter
-          </button>
-        </div>
-      )}
+      <WorkspaceToolbar
+        entity={entity}
+        project={project}
+        savedView={savedView}
+        filterText={filterText}
+        filterError={filterError}
+        groupKeys={groupKeys}
+        groupChoices={groupChoices}
+        onGroupKeys={onGroupKeys}
+        band={band}
+        onColumns={() => setShowPicker(!showPicker)}
+        selected={selected}
+        shown={filtered.length}
+        total={rows.length}
+      />
       {showPicker && <ColumnPicker columnIds={columnIds} hidden={hiddenCols} labels={tableView.labels} onChange={setHiddenCols} />}
       <SplitBody split={tableView.split} onSplit={tableView.setSplit}>
         <RunsTable
@@ -415,75 +365,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           onPickColor={onPickColor}
         />
         <div className="panels">
-          <div className="panels-toolbar">
-            <input placeholder="Search panels" value={panelSearch} onChange={(e) => setParams({ panels: e.target.value })} data-testid="panel-search" aria-label="search panels" />
-            <label>
-              X axis
-              <select
-                value={typeof xAxis === "object" ? `m:${xAxis.metric}` : xAxis}
-                onChange={(e) => setParams({ x: e.target.value === "step" ? null : e.target.value })}
-                data-testid="x-axis"
-              >
-                <option value="step">Step</option>
-                <option value="wall">Wall time</option>
-                <option value="relative">Relative time</option>
-                {axisKeys.map((k) => (
-                  <option key={k} value={`m:${k}`}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Smoothing
-              <select value={smoothing.kind} onChange={(e) => setParams({ smooth: e.target.value === "none" ? null : e.target.value })} data-testid="smoothing">
-                {SMOOTHING_CHOICES.map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {smoothing.kind !== "none" && (
-              <input
-                type="number"
-                className="num"
-                step={smoothing.kind === "ema" ? 0.05 : 1}
-                min={0}
-                max={smoothing.kind === "ema" ? 0.99 : undefined}
-                value={smoothing.param}
-                onChange={(e) => setParams({ smooth: `${smoothing.kind}:${e.target.value}` })}
-                aria-label="smoothing amount"
-              />
-            )}
-            <label>
-              Runs in charts
-              <select value={maxRuns} onChange={(e) => setParams({ max: e.target.value === "20" ? null : e.target.value })} data-testid="max-runs">
-                {[10, 20, 50, 100, 500, 1000].map((n) => (
-                  <option key={n}>{n}</option>
-                ))}
-              </select>
-            </label>
-            <label title="Where each chart shows its legend">
-              Legend
-              <select value={legend} onChange={(e) => setParams({ legend: e.target.value === "bottom" ? null : e.target.value })} data-testid="legend-place">
-                <option value="bottom">below</option>
-                <option value="right">right</option>
-                <option value="hidden">hidden</option>
-              </select>
-            </label>
-            <button onClick={() => setAddingPanel(true)} data-testid="add-panel">
-              + Panel
-            </button>
-            {panelLayout.saved && (
-              <button className="link" onClick={panelLayout.reset} data-testid="reset-layout" title="Forget your panel changes in this project: the automatic panels come back">
-                reset layout
-              </button>
-            )}
-            <span className={`layout-status${panelLayout.saveError ? " error" : ""}`} data-testid="layout-status" data-state={panelLayout.saveState} role={panelLayout.saveError ? "alert" : undefined}>
-              {panelLayout.saveError ? `Layout not saved: ${panelLayout.saveError}` : panelLayout.saveState === "saved" ? "" : "saving layout…"}
-            </span>
-          </div>
+          <PanelsToolbar panelSearch={panelSearch} xAxis={xAxis} axisKeys={axisKeys} smoothing={smoothing} maxRuns={maxRuns} legend={legend} layout={panelLayout} onAddPanel={() => setAddingPanel(true)} />
           <PanelSections sections={chartSections} ctx={panelContext} />
           <WorkspaceMedia runs={stablePlotted} live={live} search={panelSearch} noCharts={keysLoaded && metricKeys.length === 0} showEmpty={panelLayout.loaded && sections.length === 0} />
           <PanelSections sections={systemSections} ctx={panelContext} />
@@ -499,21 +381,3 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     </div>
   );
 }
-
-/** The workspace's media section. Its requests wait until the charts on screen have their data (on
- * one server process they would otherwise delay the charts a user looks at first, measured in
- * ui_bench). The wait subscribes to every chart's fetching state, so it lives here: in Workspace it
- * re-rendered the whole page, runs table included, each time any chart started or finished a fetch. */
-const WorkspaceMedia = memo(function WorkspaceMedia(props: { runs: PanelRun[]; live: boolean; search: string; noCharts: boolean; showEmpty: boolean }): React.JSX.Element {
-  const queryClient = useQueryClient();
-  const chartsFetching = useIsFetching({ queryKey: ["series"] });
-  const chartsLoaded = queryClient.getQueriesData({ queryKey: ["series"] }).some(([, data]) => data !== undefined);
-  const ready = useLatch(props.noCharts || (chartsLoaded && chartsFetching === 0));
-  const media = useWorkspaceMediaKeys(ready ? props.runs : NO_RUNS, props.live);
-  return (
-    <>
-      {props.showEmpty && media.length === 0 && <Empty title="No metrics to chart">Log numbers with run.log({"{"}"loss": 0.1{"}"}) and charts appear here.</Empty>}
-      <MediaSection keys={media} search={props.search} totalRuns={props.runs.length} live={props.live} />
-    </>
-  );
-});
