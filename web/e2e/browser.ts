@@ -126,3 +126,10 @@ export async function addPanelWith(page: Page, kind: string, fill: (dialog: Loca
   await dialog.getByTestId("add-panel-submit").click();
   await expect.poll(() => dialog.count()).toBe(0);
 }
+
+/** Forgets root's workspace layout of `project` (with the API key: the session would need CSRF),
+ * so a test starts from, and leaves, the automatic panels. */
+export async function resetLayout(context: BrowserContext, project: string): Promise<void> {
+  const r = await context.request.delete(`/api/v1/layouts/root/${project}`, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
+  if (r.status() !== 204) throw new Error(`resetting the layout of ${project}: HTTP ${r.status()} ${await r.text()}`);
+}

@@ -3,9 +3,9 @@
 // Runs of project e2e (tests/e2e/ui_seed.py): train/loss ends at scale/200, config lr 0.1 or 0.001.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, shot, signedIn } from "./browser";
+import { addPanelWith, launch, layoutSaved, resetLayout as resetProjectLayout, shot, signedIn } from "./browser";
 
 const repo = join(import.meta.dirname, "..", "..");
 const python = process.env.TRACKWELL_PYTHON ?? join(repo, ".venv/bin/python");
@@ -31,10 +31,7 @@ function addUser(name: string): string {
   return r.stdout.trim();
 }
 
-async function resetLayout(): Promise<void> {
-  const r = await context.request.delete(LAYOUT, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
-  expect(r.status()).toBe(204);
-}
+const resetLayout = (): Promise<void> => resetProjectLayout(context, "e2e");
 
 beforeAll(async () => {
   browser = await launch();
@@ -55,19 +52,8 @@ const slotIds = (p: Page, section: string): Promise<string[]> =>
 const slot = (p: Page, id: string) => p.locator(`[data-testid=panel-slot][data-panel-id="${id}"]`);
 const typed = (p: Page, type: string) => p.locator(`[data-testid=panel-slot]:has([data-panel-type=${type}])`);
 
-/** The PUT of a layout change has answered and nothing is pending. */
-async function saved(p: Page): Promise<void> {
-  await expect.poll(() => p.getByTestId("layout-status").getAttribute("data-state")).toBe("saved");
-}
-
-async function addPanel(kind: "Bar chart" | "Scatter", fill: (dialog: ReturnType<Page["getByTestId"]>) => Promise<void>): Promise<void> {
-  await page.getByTestId("add-panel").click();
-  const dialog = page.getByTestId("add-panel-dialog");
-  await dialog.getByRole("radio", { name: kind }).click();
-  await fill(dialog);
-  await dialog.getByTestId("add-panel-submit").click();
-  await expect.poll(() => dialog.count()).toBe(0);
-}
+const saved = (p: Page): Promise<void> => layoutSaved(p);
+const addPanel = (kind: "Bar chart" | "Scatter", fill: (dialog: Locator) => Promise<unknown>): Promise<void> => addPanelWith(page, kind, fill);
 
 describe("workspace layout", () => {
   it("adds a bar chart of a summary metric, sorted, in run colours, with hover values", async () => {

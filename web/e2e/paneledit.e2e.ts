@@ -4,8 +4,8 @@
 // smoothing, x axis, runs), the edit survives a reload, a full-screen chart zooms on its own, and
 // metrics are picked with a regex. Screenshots go to .test-artifacts/e2e/.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getJson, openSeeded, shot } from "./browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJson, layoutSaved, openSeeded, resetLayout as resetProjectLayout, shot } from "./browser";
 
 const LAYOUT = "/api/v1/layouts/root/paneledit";
 
@@ -13,10 +13,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-async function resetLayout(): Promise<void> {
-  const r = await context.request.delete(LAYOUT, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
-  expect(r.status()).toBe(204);
-}
+const resetLayout = (): Promise<void> => resetProjectLayout(context, "paneledit");
 
 beforeAll(async () => {
   ({ browser, context, page } = await openSeeded("paneledit", "paneledit_seed.py"));
@@ -31,9 +28,7 @@ const slot = (id: string): Locator => page.locator(`[data-testid=panel-slot][dat
 const legendNames = (scope: Locator): Promise<string[]> => scope.getByTestId("legend").locator(".legend-item").allInnerTexts();
 const scale = (scope: Locator, axis: "x" | "y"): Promise<string | null> => scope.locator(".uplot-box").getAttribute(`data-${axis}-scale`);
 
-async function saved(): Promise<void> {
-  await expect.poll(() => page.getByTestId("layout-status").getAttribute("data-state")).toBe("saved");
-}
+const saved = (): Promise<void> => layoutSaved(page);
 
 interface SavedPanel {
   id: string;

@@ -4,8 +4,8 @@
 // inert, the note's size limit, and all four kept across a reload. Screenshots go to
 // .test-artifacts/e2e/ (and E2E_SHOTS_DIR).
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { addPanelWith, launch, layoutSaved, seedProjectOnce, shot, signedIn } from "./browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addPanelWith, layoutSaved, openSeeded, resetLayout, shot } from "./browser";
 
 const LAYOUT = "/api/v1/layouts/root/paneltypes";
 const NAMES = ["ResNet-A", "ResNet-B", "ViT-C", "ViT-D", "MLP-E", "MLP-F"];
@@ -27,20 +27,10 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-async function resetLayout(): Promise<void> {
-  const r = await context.request.delete(LAYOUT, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
-  expect(r.status()).toBe(204);
-}
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  await seedProjectOnce(context, inject("dataDir"), "paneltypes", "paneltypes_seed.py");
-  await resetLayout();
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
+  ({ browser, context, page } = await openSeeded("paneltypes", "paneltypes_seed.py"));
+  await resetLayout(context, "paneltypes");
 });
 afterAll(async () => {
   await browser.close();

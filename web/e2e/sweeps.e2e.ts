@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getJson, launch, seedProjectOnce, shot, signedIn } from "./browser";
+import { getJson, launch, resetLayout as resetProjectLayout, seedProjectOnce, shot, signedIn } from "./browser";
 
 const P = "sweeps-e2e";
 
@@ -30,11 +30,7 @@ interface Trial {
   value: number | null;
 }
 
-/** Forgets root's workspace layout of the project (with the API key: the session would need CSRF). */
-async function resetLayout(): Promise<void> {
-  const r = await context.request.delete(`/api/v1/layouts/root/${P}`, { headers: { Authorization: `Bearer ${inject("apiKey")}` } });
-  if (r.status() !== 204) throw new Error(`resetting the layout: HTTP ${r.status()} ${await r.text()}`);
-}
+const resetLayout = (): Promise<void> => resetProjectLayout(context, P);
 
 const attrs = (loc: Locator, name: string): Promise<(string | null)[]> => loc.evaluateAll((els, n) => els.map((e) => e.getAttribute(n)), name);
 

@@ -3,22 +3,15 @@
 // table and charts (drag, keys, run list, full-width table, kept after a reload), the column
 // picker's search, resizable columns, the `val/loss (min)` column, and the compare page's
 // differences and overlaid charts. Screenshots go to .test-artifacts/e2e/.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, seedProjectOnce, shot, signedIn } from "./browser";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSeeded, shot } from "./browser";
 
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await signedIn(browser, inject("serverUrl"), inject("apiKey"));
-  await seedProjectOnce(context, inject("dataDir"), "tablecompare", "tablecompare_seed.py");
-  page = await context.newPage();
-  page.on("pageerror", (e) => {
-    throw e;
-  });
+  ({ browser, page } = await openSeeded("tablecompare", "tablecompare_seed.py"));
 });
 afterAll(async () => {
   await browser.close();
