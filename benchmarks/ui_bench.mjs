@@ -124,12 +124,27 @@ async function revealColumn(page, col) {
     await page.waitForTimeout(50);
   }
 }
-async function filterAndSort(page) {
+// SORT_TRACE=<file>: a Chrome timeline trace of the sort with every run in charts (`record`). Its
+// native work (style, layout, paint, Layerize) is what a CPU profile shows only as "(program)".
+async function filterAndSort(page, record) {
   const filter = await timeUntilChange(page, "[data-testid=run-count]", { type: "input", selector: "[data-testid=filter]", value: "lr>0.5" });
   // Let the charts follow the filter (they redraw for the new runs) before sorting.
   await page.waitForTimeout(1500);
   await revealColumn(page, "s:train/m00");
+  const tracer = record && process.env.SORT_TRACE ? await page.context().newCDPSession(page) : null;
+  const traceEvents = [];
+  if (tracer) {
+    tracer.on("Tracing.dataCollected", (e) => traceEvents.push(...e.value));
+    await tracer.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,v8", transferMode: "ReportEvents" });
+  }
   const sort = await timeUntilChange(page, "[data-testid=runs-table]", { type: "click", selector: '.th-sort[data-col="s:train/m00"]' });
+  if (tracer) {
+    const done = new Promise((resolve) => tracer.once("Tracing.tracingComplete", resolve));
+    await tracer.send("Tracing.end");
+    await done;
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(process.env.SORT_TRACE, JSON.stringify({ traceEvents }));
+  }
   return { filter, sort };
 }
 
@@ -178,7 +193,7 @@ async function scrollFrames(page) {
   const { context, page, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, false);
   out.first_chart_ms = first;
   out.all_visible_charts_ms = all;
-  const t = await filterAndSort(page);
+  const t = await filterAndSort(page, true);
   out.filter_all_ms = t.filter;
   out.sort_all_ms = t.sort;
   // One run with a very long metric, opened straight from that busy workspace.
