@@ -4,13 +4,15 @@
 // them: the table's swatch, the chart's legend and the line's pixels on the canvas.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { layoutSaved, openSeeded, shot } from "./browser";
+import { layoutSaved, openSeeded, resetLayout, shot } from "./browser";
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   ({ browser, page } = await openSeeded("runcolours", "runcolours_seed.py"));
+  // Picked colours live in the layout: a reused server (E2E_SERVER_DIR) may hold an earlier run's.
+  await resetLayout(page.context(), "runcolours");
 });
 afterAll(async () => {
   await browser.close();
