@@ -56,7 +56,7 @@ def test_a_user_without_a_layout_gets_the_automatic_one(api: httpx.Client) -> No
         "project": "never-touched",
         "saved": False,
         "updated_at": None,
-        "layout": {"version": 1, "panels": [], "removed": []},
+        "layout": {"version": 1, "panels": [], "removed": [], "run_colors": None},
     }
 
 

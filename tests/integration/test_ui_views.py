@@ -56,7 +56,7 @@ def test_a_view_is_shared_in_the_project_and_changed_only_by_its_owner_or_an_adm
     assert (view["owner"], view["can_edit"], view["state"], view["layout"]["removed"]) == (
         "carol",
         True,
-        STATE | {"max_runs": None, "panel_search": None, "sort": None, "zoom": None},
+        STATE | {"max_runs": None, "panel_search": None, "sort": None, "zoom": None, "legend": None},
         ["train/lr"],
     )
     view_url = f"{URL}/{view['id']}"
