@@ -8,16 +8,13 @@ transformers returns must be the sweep's best. Read back from a real server thro
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import trackwell
-from tests.e2e.test_handbook_tracking import _env
+from tests.e2e.aliased_script import run_aliased
 from tests.fixtures.live_server import LiveServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -62,19 +59,7 @@ json.dump({"run_id": best.run_id, "objective": best.objective, "hyperparameters"
 def test_hyperparameter_search_with_the_wandb_backend_runs_a_trackwell_sweep(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
-    script = tmp_path / "hf_hp_search.py"
-    script.write_text(SCRIPT)
-    facts_path = tmp_path / "facts.json"
-    proc = subprocess.run(
-        [sys.executable, str(script), str(facts_path)],
-        cwd=tmp_path,
-        env=_env(live_server, tmp_path, TRACKWELL_ALIAS_WANDB="1"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
-    best = json.loads(facts_path.read_text())
+    best = run_aliased(live_server, tmp_path, "hf_hp_search.py", SCRIPT)
 
     api: Any = trackwell.Api(overrides={"base_url": live_server.url}, api_key=live_server.api_key)
     sweep = api.sweep(f"{api.default_entity}/hf-hpsearch/{best['sweep_id']}")

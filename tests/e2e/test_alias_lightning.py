@@ -13,16 +13,13 @@ What Lightning's logger records is derived from Lightning itself: a second logge
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import trackwell
-from tests.e2e.test_handbook_tracking import _env
+from tests.e2e.aliased_script import run_aliased
 from tests.fixtures.live_server import LiveServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -98,19 +95,7 @@ json.dump({
 def test_lightning_own_wandb_logger_logs_metrics_and_checkpoints_into_trackwell(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
-    script = tmp_path / "lightning_wandb_logger.py"
-    script.write_text(SCRIPT)
-    facts_path = tmp_path / "facts.json"
-    proc = subprocess.run(
-        [sys.executable, str(script), str(facts_path)],
-        cwd=tmp_path,
-        env=_env(live_server, tmp_path, TRACKWELL_ALIAS_WANDB="1"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
-    facts = json.loads(facts_path.read_text())
+    facts = run_aliased(live_server, tmp_path, "lightning_wandb_logger.py", SCRIPT)
     assert facts["is_wandb_run"], "isinstance(run, wandb.wandb_run.Run) holds for trackwell's run"
 
     api: Any = trackwell.Api(overrides={"base_url": live_server.url}, api_key=live_server.api_key)

@@ -13,16 +13,13 @@ which go to the summary only.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import trackwell
-from tests.e2e.test_handbook_tracking import _env
+from tests.e2e.aliased_script import run_aliased
 from tests.fixtures.live_server import LiveServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -103,19 +100,7 @@ def _expected_rows(log_history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_report_to_wandb_runs_transformers_own_callback_into_trackwell(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
-    script = tmp_path / "hf_report_to_wandb.py"
-    script.write_text(SCRIPT)
-    facts_path = tmp_path / "facts.json"
-    proc = subprocess.run(
-        [sys.executable, str(script), str(facts_path)],
-        cwd=tmp_path,
-        env=_env(live_server, tmp_path, TRACKWELL_ALIAS_WANDB="1", WANDB_LOG_MODEL="end"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
-    facts = json.loads(facts_path.read_text())
+    facts = run_aliased(live_server, tmp_path, "hf_report_to_wandb.py", SCRIPT, WANDB_LOG_MODEL="end")
     # transformers' own callback, not ours, and "wandb" was the alias
     assert "WandbCallback:transformers.integrations.integration_utils" in facts["callbacks"]
     assert "aliased to trackwell" in facts["wandb"]
