@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from trackwell.store.sql import history_tables  # noqa: F401  (attaches the tables)
+from trackwell.store.sql.database import SqlDatabase, open_database
 from trackwell.store.sql.metadata import metadata
 
 
@@ -20,3 +21,13 @@ def engine(db_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[SqlDatabase]:
+    """The backend's database, migrated to head (a suite needing another start opens its own)."""
+    database = open_database(db_url)
+    try:
+        yield database
+    finally:
+        database.close()

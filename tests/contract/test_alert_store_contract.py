@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Iterator
-
-import pytest
 
 from trackwell.schema.records import AlertRecord
 from trackwell.schema.runs import RunUpsert
 from trackwell.service.alerts import apply_alerts
 from trackwell.store.base import RunKey
-from trackwell.store.sql.database import SqlDatabase, open_database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
+from trackwell.store.sql.database import SqlDatabase
 
 
 def _run(db: SqlDatabase, run_id: str = "r1") -> int:

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from trackwell.schema.runs import RunUpsert
 from trackwell.store.base import ArtifactRace, NewVersion, RunKey, StoredEntry, StoredVersion, VersionChanges
-from trackwell.store.sql.database import SqlDatabase, open_database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
+from trackwell.store.sql.database import SqlDatabase
 
 
 def _new(index: int, digest: str, **fields: object) -> NewVersion:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from trackwell.store.base import User
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 
 DOC = {"version": 1, "panels": [{"id": "bar-1", "type": "bar", "section": "Charts", "metric": "acc"}]}
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 @pytest.fixture

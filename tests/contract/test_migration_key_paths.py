@@ -4,24 +4,11 @@ a flat dotted key flat. On SQLite and PostgreSQL, with history written by the re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from trackwell.store import migrations
 from trackwell.store.base import HistoryRow
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 
 RUN = 3
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    opened = open_database(db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _rows(db: SqlDatabase) -> list[dict[str, object]]:

@@ -4,10 +4,8 @@ every run, its history and the links to it stay; a 128-character id fits afterwa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from trackwell.schema.records import HistoryRecord, RecordBatch
@@ -17,16 +15,7 @@ from trackwell.service.runs import RunService
 from trackwell.store import migrations
 from trackwell.store.base import RunKey
 from trackwell.store.blobs import LocalBlobStore
-from trackwell.store.sql.database import SqlDatabase, open_database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    opened = open_database(db_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
+from trackwell.store.sql.database import SqlDatabase
 
 
 def test_upgrade_keeps_runs_and_history_and_takes_long_ids(db: SqlDatabase, tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ NaN, and be applied in the same transaction as the record batch or the resume th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,9 @@ from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
 from trackwell.store.base import RunKey
 from trackwell.store.blobs import LocalBlobStore
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 
 KEY = RunKey("ent", "proj", "run1")
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 @pytest.fixture

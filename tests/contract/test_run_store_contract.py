@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,15 +18,6 @@ from trackwell.schema.records import OutputLine
 from trackwell.schema.runs import RunError, RunUpsert
 from trackwell.store.base import FileEntry, HistoryRow, RunChanges, RunHandle, RunKey, StoredRun
 from trackwell.store.sql.database import SqlDatabase, open_database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _create(db: SqlDatabase, run_id: str, now: float = 100.0, project: str = "p", **fields: Any) -> StoredRun:

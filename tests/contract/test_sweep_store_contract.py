@@ -4,7 +4,6 @@ sweep's trials (proposals joined with runs and the metric's per-run history stat
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,18 +20,9 @@ from trackwell.store.base import (
     SweepChanges,
     SweepIdTaken,
 )
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 
 CONFIG = {"method": "random", "metric": {"name": "loss"}, "parameters": {"lr": {"min": 0.1, "max": 1.0}}}
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _sweep(db: SqlDatabase, sweep_id: str = "abcd1234", project: str = "p", now: float = 1.0) -> StoredSweep:

@@ -5,7 +5,6 @@ holds exactly, and leases expire and are re-issued once (a settable clock instea
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from trackwell.service.runs import RunService
 from trackwell.service.sweeps import SweepService
 from trackwell.store.base import RunKey
 from trackwell.store.blobs.local import LocalBlobStore
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 
 
 class Clock:
@@ -28,15 +27,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 @pytest.fixture

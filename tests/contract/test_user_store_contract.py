@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -12,17 +11,8 @@ import sqlalchemy as sa
 from trackwell.schema.errors import Conflict, InvalidArgument
 from trackwell.schema.runs import RunUpsert
 from trackwell.store.base import RunKey, User
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 from trackwell.store.sql.tables import api_keys
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _hash(key: str) -> str:

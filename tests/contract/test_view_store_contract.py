@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
 
 from trackwell.store.base import NewView, User, ViewChanges, ViewIdTaken, ViewNameTaken
-from trackwell.store.sql.database import SqlDatabase, open_database
+from trackwell.store.sql.database import SqlDatabase
 from trackwell.store.sql.tables import users as users_table
 
 LAYOUT = {"version": 1, "panels": [{"id": "bar-1", "type": "bar", "section": "Charts", "metric": "acc"}]}
 STATE = {"filter": "lr>0.01", "group_by": "c:optimizer"}
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[SqlDatabase]:
-    database = open_database(db_url)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 @pytest.fixture
