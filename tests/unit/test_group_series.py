@@ -4,6 +4,7 @@ not only drawn ones; several group keys; x axes; clear errors for bad keys."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,11 +155,11 @@ def test_bad_keys_are_clear_errors(db: Database) -> None:
 
 def test_values_normalise_as_the_browser_sees_them() -> None:
     # 2.0 and 2 are one group; True is not 1; "" is missing.
-    from trackwell.service.group_series import _identity, _normalise
+    from trackwell.service.group_series import _identity, group_value
 
-    assert _identity([_normalise(2.0)]) == _identity([_normalise(2)])
-    assert _identity([_normalise(True)]) != _identity([_normalise(1)])
-    assert _normalise("") is None and _normalise([1, 2]) == "[1,2]" and _normalise(float("nan")) == "NaN"
+    assert _identity([group_value(2.0)]) == _identity([group_value(2)])
+    assert _identity([group_value(True)]) != _identity([group_value(1)])
+    assert group_value("") is None and group_value([1, 2]) == "[1,2]" and group_value(float("nan")) == "NaN"
 
 
 def test_stats_skip_non_finite_points() -> None:
@@ -167,3 +168,16 @@ def test_stats_skip_non_finite_points() -> None:
     # The NaN at step 1 is left out, so the first run's range ends at step 0.
     assert st.mean.tolist() == [2.0, 5.0] and st.count.tolist() == [2, 1]
     assert np.isnan(gs.stats([], gs.grid(runs, 10)).mean).all()
+
+
+CASES_FILE = Path(__file__).parents[1] / "cases" / "group_values.json"
+GROUP_VALUE_CASES = json.loads(CASES_FILE.read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", GROUP_VALUE_CASES, ids=[c["name"] for c in GROUP_VALUE_CASES])
+def test_shared_group_value_cases(case: dict[str, Any]) -> None:
+    # The same file runs in web/src/lib/groupSeries.test.ts against the browser's groupValue.
+    from trackwell.service.group_series import group_value
+
+    got = group_value(case["value"])
+    assert got == case["group"] and type(got) is type(case["group"])

@@ -68,7 +68,7 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
         _check_known(runs, by, values)
         order = sorted(members, key=lambda g: (-len(members[g]), json.dumps(values[g], default=str)))
         if req.groups is not None:
-            wanted = [_identity([_normalise(v) for v in g]) for g in req.groups]
+            wanted = [_identity([group_value(v) for v in g]) for g in req.groups]
             order = [g for g in dict.fromkeys(wanted) if g in members]
         chosen = [r for g in order for r in members[g]]
         read_keys = [*keys, x_key] if x_key and x_key not in keys else list(keys)
@@ -233,14 +233,14 @@ def _flat(obj: Mapping[str, Any], prefix: str = "", out: dict[str, Any] | None =
 
 def _value(run: RunOut, key: str) -> GroupValue:
     if key == "tags":
-        return _normalise(", ".join(run.tags))
+        return group_value(", ".join(run.tags))
     if key in PLAIN_KEYS:
-        return _normalise(getattr(run, key))
+        return group_value(getattr(run, key))
     part, name = key.split(".", 1)
-    return _normalise(_flat(getattr(run, part)).get(name))
+    return group_value(_flat(getattr(run, part)).get(name))
 
 
-def _normalise(v: Any) -> GroupValue:
+def group_value(v: Any) -> GroupValue:
     """One value per group as the browser sees it: empty is missing; 2.0 is 2 (JSON numbers have
     one type); lists and objects as their JSON text."""
     if v is None or v == "":

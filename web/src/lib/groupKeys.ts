@@ -2,7 +2,8 @@
  * Grouping runs by one or more keys: the URL form (`group=c:optimizer,c:lr`), a run's group (its
  * values, an id and a label), and the key names the server's group series take. The runs table,
  * the charts' groups and the server agree on membership through `groupValue`: the server
- * normalises values the same way (service/group_series.py), so its groups are matched by id.
+ * normalises values the same way (service/group_series.py `group_value`; both suites run
+ * tests/cases/group_values.json), so its groups are matched by id.
  */
 import { value as fmtValue } from "./format";
 

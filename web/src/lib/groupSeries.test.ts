@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GroupSeriesResponse } from "../api/client";
-import { formatGroupParam, groupOfValues, parseGroupParam, runGroup, serverGroupKey } from "./groupKeys";
+import shared from "../../../tests/cases/group_values.json";
+import { formatGroupParam, groupOfValues, groupValue, parseGroupParam, runGroup, serverGroupKey } from "./groupKeys";
 import { buildGroupPlot, groupSeriesOptions, withRunLines, type DrawnGroup } from "./groupSeries";
 import { parseBand } from "./grouping";
 
@@ -98,5 +99,12 @@ describe("grouped chart from the server's answer", () => {
 
   it("reads the band from the link", () => {
     expect(["std", "stderr", "x", null].map(parseBand)).toEqual(["std", "stderr", "minmax", "minmax"]);
+  });
+});
+
+describe("shared group value cases (tests/cases/group_values.json)", () => {
+  // The server's service/group_series.py group_value runs the same file (tests/unit/test_group_series.py).
+  it.each(shared.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    expect(groupValue(c.value)).toStrictEqual(c.group);
   });
 });
