@@ -56,7 +56,21 @@ from trackwell.store.base.sweeps import (
     SweepStore,
     TrialRow,
 )
-from trackwell.store.base.users import User, UserStore
+from trackwell.store.base.users import (
+    ROLES,
+    VISIBILITIES,
+    AuditEvent,
+    EntityKind,
+    Member,
+    Principal,
+    Role,
+    StoredEntity,
+    StoredKey,
+    User,
+    UserKind,
+    UserStore,
+    Visibility,
+)
 from trackwell.store.base.views import (
     NewView,
     StoredView,
@@ -67,6 +81,17 @@ from trackwell.store.base.views import (
 )
 
 __all__ = [
+    "ROLES",
+    "VISIBILITIES",
+    "AuditEvent",
+    "EntityKind",
+    "Member",
+    "Principal",
+    "Role",
+    "StoredEntity",
+    "StoredKey",
+    "UserKind",
+    "Visibility",
     "AlertStore",
     "ArtifactRace",
     "ArtifactStore",

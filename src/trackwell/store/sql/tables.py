@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -53,6 +54,9 @@ entities = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(NAME_LEN), nullable=False, unique=True),
     Column("created_at", Double, nullable=False),
+    # "user": a person's personal entity; "team": a team (also any entity runs created before an
+    # account of that name existed). Migration 0012.
+    Column("kind", String(8), nullable=False, server_default="team"),
 )
 
 users = Table(
@@ -60,9 +64,64 @@ users = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("username", String(NAME_LEN), nullable=False, unique=True),
+    # A person's personal entity; a service account's team (where its runs log by default).
     Column("entity_id", Id, ForeignKey("entities.id"), nullable=False),
     Column("is_admin", Boolean, nullable=False),
     Column("created_at", Double, nullable=False),
+    Column("email", String(320), nullable=True, unique=True),
+    Column("display_name", String(256), nullable=True),
+    Column("password_hash", String(255), nullable=True),  # argon2; None: SSO or API keys only
+    Column("sso_subject", String(512), nullable=True, unique=True),  # "<issuer>|<sub>"
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("kind", String(8), nullable=False, server_default="user"),  # "user" | "service"
+)
+
+# A user's role in an entity: "admin", "member" or "viewer" (docs/adr/0003).
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(8), nullable=False),
+    Column("created_at", Double, nullable=False),
+    PrimaryKeyConstraint("entity_id", "user_id", name="pk_memberships"),
+    Index("ix_memberships_user_id", "user_id"),
+)
+
+# Signed-out sessions and redeemed one-time links, until they would have expired anyway.
+auth_nonces = Table(
+    "auth_nonces",
+    metadata,
+    Column("nonce", String(64), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("expires_at", Double, nullable=False),
+    PrimaryKeyConstraint("nonce", name="pk_auth_nonces"),
+    Index("ix_auth_nonces_expires_at", "expires_at"),
+)
+
+# Token buckets (sign-in attempts per IP and per account), shared by every server process.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("bucket", String(300), nullable=False),
+    Column("tokens", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    PrimaryKeyConstraint("bucket", name="pk_rate_limits"),
+)
+
+# Security events: sign-ins, key creation and revocation, role changes, deletions.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", Double, nullable=False),
+    Column("actor", String(NAME_LEN), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("target", String(512), nullable=True),
+    Column("outcome", String(16), nullable=False),
+    Column("ip", String(64), nullable=True),
+    Column("detail", Json, nullable=True),
+    Index("ix_audit_events_at", "at"),
 )
 
 # Only a hash of each key is kept: a leaked database does not leak credentials.
@@ -76,6 +135,7 @@ api_keys = Table(
     Column("created_at", Double, nullable=False),
     Column("last_used_at", Double, nullable=True),
     Column("revoked_at", Double, nullable=True),
+    Column("key_prefix", String(16), nullable=True),  # shown in key lists; never the whole key
 )
 
 projects = Table(
@@ -85,6 +145,7 @@ projects = Table(
     Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(NAME_LEN), nullable=False),
     Column("created_at", Double, nullable=False),
+    Column("visibility", String(8), nullable=False, server_default="team"),  # private | team | public
     UniqueConstraint("entity_id", "name", name="uq_projects_entity_id_name"),
 )
 
@@ -108,6 +169,7 @@ runs = Table(
     Column("host", String(255), nullable=True),
     Column("program", NulSafeText, nullable=True),
     Column("sweep_id", String(NAME_LEN), nullable=True),
+    Column("owner_id", Id, nullable=True),  # the user who created it; no FK (migration 0012)
     Column("created_at", Double, nullable=False),
     Column("updated_at", Double, nullable=False),
     Column("heartbeat_at", Double, nullable=True),
