@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 
 from trackwell.server.settings import ServerSettings
 from trackwell.service.artifacts import ArtifactService
+from trackwell.service.audit import AuditLog
 from trackwell.service.auth import AuthService
 from trackwell.service.blob_transfers import BlobTransferService
 from trackwell.service.files import FileService
@@ -55,6 +56,7 @@ class Services:
     sweeps: SweepService  # the sweep controller: leases, heartbeats, states
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
+    audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -92,6 +94,7 @@ def build_services(settings: ServerSettings) -> Services:
             ),
             importance=ImportanceService(db),
             views=ViewService(db),
+            audit=AuditLog(db),
             sweeps=SweepService(
                 db,
                 lease_seconds=settings.sweep_lease_seconds,
