@@ -4,7 +4,9 @@ Why it exists: grouped charts now read EVERY run of the drawn groups (not the 20
 draws), align them and compute each group's mean, min/max, std and stderr per x on the server
 (``service/group_series.py``). This times that call in-process on a SQLite store (the server's
 default), next to the per-run series read an ungrouped chart makes of the same runs, so the cost
-of telling the truth is visible.
+of telling the truth is visible. Rows for the Step axis, relative time, wall time and a logged
+metric (``epoch``) as x: the first reads only the points its grid needs, the others every point
+(``service/group_axes.py``), all exact.
 
 Seeding writes history straight into the store (``append_columns``): the ingest path is measured
 elsewhere, and 10 million points through HTTP would take most of an hour on a small machine.
@@ -52,7 +54,8 @@ def _seed(db_url: str, runs: int, steps: int) -> None:
                     steps=step.tolist(),
                     timestamps=(1.7e9 + step).astype(float).tolist(),
                     runtimes=step.astype(float).tolist(),
-                    columns={"loss": loss.tolist()},
+                    # an x metric logged with the loss: a grouped chart may draw against it
+                    columns={"loss": loss.tolist(), "epoch": (step / (steps / 20)).tolist()},
                 )
                 db.history.append_columns(conn, stored.pk, cols)
     finally:
@@ -87,6 +90,12 @@ def main(quick: bool) -> list[Result]:
             every = SeriesQueryRequest(runs=refs, keys=["loss"], samples=150, timestamps=False)
             grouped_one = _median_ms(lambda: ws.group_series(E, P, one))
             grouped_two = _median_ms(lambda: ws.group_series(E, P, two))
+            on_time = one.model_copy(update={"x_axis": "relative"})
+            on_wall = one.model_copy(update={"x_axis": "wall"})
+            on_epoch = one.model_copy(update={"x_axis": "metric", "x_key": "epoch"})
+            grouped_time = _median_ms(lambda: ws.group_series(E, P, on_time))
+            grouped_wall = _median_ms(lambda: ws.group_series(E, P, on_wall))
+            grouped_epoch = _median_ms(lambda: ws.group_series(E, P, on_epoch))
             per_run_20 = _median_ms(lambda: ws.query_series(drawn))
             per_run_all = _median_ms(lambda: ws.query_series(every))
         finally:
@@ -96,6 +105,9 @@ def main(quick: bool) -> list[Result]:
     return [
         Result(b, "grouped chart, 4 groups (config.optimizer)", grouped_one, "ms", "< 1000", size),
         Result(b, "grouped chart, 12 groups (optimizer x lr)", grouped_two, "ms", "< 1000", size),
+        Result(b, "grouped chart on relative time, 4 groups", grouped_time, "ms", "< 1000", size),
+        Result(b, "grouped chart on wall time, 4 groups", grouped_wall, "ms", "< 1000", size),
+        Result(b, "grouped chart on a metric x axis (epoch), 4 groups", grouped_epoch, "ms", "< 1000", size),
         Result(b, "ungrouped chart, 20 drawn runs (for comparison)", per_run_20, "ms", "", size),
         Result(b, "ungrouped chart, every run drawn (for comparison)", per_run_all, "ms", "", size),
     ]

@@ -32,6 +32,7 @@ from trackwell.schema.ui import (
     GroupValue,
 )
 from trackwell.service import group_stats as gs
+from trackwell.service.group_axes import on_time_or_metric, points_on_axis
 from trackwell.store.base import Database, RunKey, SeriesQuery
 
 MAX_RUNS = 10_000
@@ -48,7 +49,6 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
     """Each group's size and, per metric, mean/min/max/std/stderr and contributors at each x."""
     by = [_check_group_key(k) for k in req.group_by]
     keys = _check_keys(req)
-    x_key = req.x_key if req.x_axis == "metric" else None
     if req.min_step is not None and req.max_step is not None and req.min_step > req.max_step:
         raise InvalidArgument(
             f"min_step ({req.min_step}) is greater than max_step ({req.max_step})",
@@ -71,34 +71,13 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
             wanted = [_identity([group_value(v) for v in g]) for g in req.groups]
             order = [g for g in dict.fromkeys(wanted) if g in members]
         chosen = [r for g in order for r in members[g]]
-        read_keys = [*keys, x_key] if x_key and x_key not in keys else list(keys)
-        per_run = max(
-            MIN_SAMPLES_PER_RUN, min(req.samples, MAX_POINTS // max(1, len(chosen) * len(read_keys)))
-        )
         handles = db.runs.find_runs(conn, [RunKey(r.entity, r.project, r.id) for r in chosen])
         pk_of = {r.id: h.pk for r in chosen if (h := handles.get(RunKey(r.entity, r.project, r.id)))}
         if req.x_axis == "step":
             pts, grids = _on_steps(db, conn, chosen, pk_of, keys, req)
         else:
-            query = SeriesQuery(
-                keys=tuple(read_keys),
-                min_step=req.min_step,
-                max_step=req.max_step,
-                samples=per_run,
-                stream=req.stream,
-                timestamps=req.x_axis in ("wall", "relative"),
-            )
-            read = db.history.series_many(conn, list(pk_of.values()), query) if pk_of else {}
-            series_of = {run_id: {s.key: s for s in read.get(pk, [])} for run_id, pk in pk_of.items()}
-            # Per metric: every chosen run's points on the chosen x axis, one grid for all groups.
-            pts = {}
-            grids = {}
-            for key in keys:
-                pts[key] = {
-                    r.id: _points(series_of.get(r.id, {}), key, req.x_axis, x_key, r.created_at)
-                    for r in chosen
-                }
-                grids[key] = gs.grid(list(pts[key].values()), req.samples)
+            exact = on_time_or_metric(db, conn, chosen, pk_of, keys, req)
+            pts, grids = exact if exact is not None else _downsampled(db, conn, chosen, pk_of, keys, req)
     out: list[GroupSeries] = []
     for gid in order:
         group_runs = members[gid]
@@ -155,6 +134,41 @@ def _on_steps(
             pts[key][r.id] = gs.RunPoints(p.steps.astype(np.float64), p.values) if p is not None else none
         total = sum(p.total_points for p in got.values())
         grids[key] = gs.grid(list(pts[key].values()), req.samples, total=total, aligned=True)
+    return pts, grids
+
+
+def _downsampled(
+    db: Database,
+    conn: Any,
+    chosen: list[RunOut],
+    pk_of: Mapping[str, int],
+    keys: list[str],
+    req: GroupSeriesRequest,
+) -> tuple[dict[str, dict[str, gs.RunPoints]], dict[str, gs.Grid]]:
+    """Time and metric axes past ``group_axes.FULL_READ_LIMIT`` points: each run's series read
+    downsampled (min/max-preserving, as the workspace's charts are), so long runs are aligned from
+    those points, not from every point."""
+    x_key = req.x_key if req.x_axis == "metric" else None
+    read_keys = [*keys, x_key] if x_key and x_key not in keys else list(keys)
+    per_run = max(MIN_SAMPLES_PER_RUN, min(req.samples, MAX_POINTS // max(1, len(chosen) * len(read_keys))))
+    query = SeriesQuery(
+        keys=tuple(read_keys),
+        min_step=req.min_step,
+        max_step=req.max_step,
+        samples=per_run,
+        stream=req.stream,
+        timestamps=req.x_axis in ("wall", "relative"),
+    )
+    read = db.history.series_many(conn, list(pk_of.values()), query) if pk_of else {}
+    series_of = {run_id: {s.key: s for s in read.get(pk, [])} for run_id, pk in pk_of.items()}
+    # Per metric: every chosen run's points on the chosen x axis, one grid for all groups.
+    pts: dict[str, dict[str, gs.RunPoints]] = {}
+    grids: dict[str, gs.Grid] = {}
+    for key in keys:
+        pts[key] = {
+            r.id: _points(series_of.get(r.id, {}), key, req.x_axis, x_key, r.created_at) for r in chosen
+        }
+        grids[key] = gs.grid(list(pts[key].values()), req.samples)
     return pts, grids
 
 
@@ -265,31 +279,10 @@ def _points(
     s = by_key.get(key)
     if s is None or not s.steps:
         return gs.RunPoints(np.empty(0), np.empty(0))
-    if axis == "step":
-        return gs.points(np.asarray(s.steps, dtype=np.float64), s.values)
-    if axis == "wall":
-        return gs.points(np.asarray(s.timestamps, dtype=np.float64), s.values)
-    if axis == "relative":
-        ts = np.asarray(s.timestamps, dtype=np.float64)
-        first = float(ts[0]) if len(ts) else 0.0
-        # From the run's start when known (a system metric's first sample comes later), as the
-        # browser's relative axis does.
-        return gs.points(ts - (start if start <= first else first), s.values)
     xs = by_key.get(x_key or "")
-    if xs is None:
-        return gs.RunPoints(np.empty(0), np.empty(0))
-    return gs.points(_steps_to_metric(np.asarray(s.steps, dtype=np.float64), xs), s.values)
-
-
-def _steps_to_metric(steps: gs.FloatArray, xs: Series) -> gs.FloatArray:
-    """Each step's value of the x metric, interpolated between its nearest points (NaN outside
-    its range): the browser's stepsToMetric (web/src/lib/align.ts)."""
-    ms = np.asarray(xs.steps, dtype=np.float64)
-    mv = gs.floats(xs.values)
-    keep = np.isfinite(mv)
-    ms, mv = ms[keep], mv[keep]
-    if len(ms) == 0:
-        return np.full(len(steps), np.nan)
-    out = np.interp(steps, ms, mv)
-    out[(steps < ms[0]) | (steps > ms[-1])] = np.nan
-    return out
+    x_metric = None
+    if xs is not None:
+        ms, mv = gs.floats(xs.steps), gs.floats(xs.values)
+        keep = np.isfinite(mv)
+        x_metric = (ms[keep], mv[keep])
+    return points_on_axis(axis, s.steps, s.values, s.timestamps, x_metric, start)

@@ -32,6 +32,7 @@ from trackwell.store.base.blobs import BlobInfo, BlobStore, BlobWriteResult
 from trackwell.store.base.database import Database
 from trackwell.store.base.files import FileEntry, FileIndex
 from trackwell.store.base.history import (
+    AllPoints,
     HistoryColumns,
     HistoryFrame,
     HistoryRow,
@@ -117,6 +118,7 @@ __all__ = [
     "RunHandle",
     "RunKey",
     "RunStore",
+    "AllPoints",
     "Positions",
     "SeriesQuery",
     "StepPoints",

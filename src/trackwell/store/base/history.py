@@ -89,6 +89,17 @@ class StepPoints:
     total_points: int
 
 
+@dataclass(frozen=True, slots=True)
+class AllPoints:
+    """Every point of one run's key in a step range, sorted by step (ties in logging order),
+    non-finite values included: ``steps`` (int64), ``values`` (float64) and ``timestamps``
+    (float64, the wall time of each point's row; empty unless asked for)."""
+
+    steps: Any
+    values: Any
+    timestamps: Any
+
+
 # Given the lowest and highest step of every run's finite points in range and their total point
 # count, the steps to answer "last finite point at or before" for; None asks for every point.
 Positions = Callable[[int, int, int], Any]
@@ -143,6 +154,21 @@ class HistoryStore(Protocol):
         others (a subset of the full-resolution points, never anything else). When ``positions``
         returns None, every finite point. Reads the stored sketches instead of the data where they
         hold the wanted points, so a grid aligned to sketch groups decodes ~1/8 of the values."""
+
+    def all_points(
+        self,
+        conn: Connection,
+        run_pks: Sequence[int],
+        key: str,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        stream: Stream = "history",
+        timestamps: bool = False,
+        limit: int | None = None,
+    ) -> dict[int, AllPoints] | None:
+        """Per run (every pk has an entry), every point of ``key`` in the step range as arrays
+        (a full-resolution ``series`` without the lists), with wall times when ``timestamps``;
+        None, before reading any, when the runs hold more than ``limit`` points in the range."""
 
     def rows(
         self,

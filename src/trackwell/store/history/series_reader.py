@@ -41,7 +41,7 @@ def _batches(values: Sequence[int]) -> list[list[int]]:
     return [list(values[i : i + _IN_BATCH]) for i in range(0, len(values), _IN_BATCH)]
 
 
-def _key_points_many(
+def key_points_many(
     conn: Connection, run_pks: Sequence[int], key: str, query: SeriesQuery
 ) -> dict[int, Points]:
     """Every run's points of ``key`` in the step range, sorted by step (ties in row order), and how
@@ -135,7 +135,7 @@ def read_series_many(conn: Connection, run_pks: Sequence[int], query: SeriesQuer
         raise InvalidArgument("samples must be >= 0", field="samples", hint="0 means full resolution")
     pks = list(dict.fromkeys(run_pks))
     empty: Points = (_EMPTY_I, _EMPTY_I, _EMPTY_F, 0)
-    by_key = {key: _key_points_many(conn, pks, key, query) for key in dict.fromkeys(query.keys)}
+    by_key = {key: key_points_many(conn, pks, key, query) for key in dict.fromkeys(query.keys)}
     out: dict[int, list[Series]] = {}
     for run_pk in pks:
         picked: list[tuple[str, IntArray, IntArray, FloatArray, int]] = []

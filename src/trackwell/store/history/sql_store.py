@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, KeyUsage, Series
 from trackwell.store.base import (
+    AllPoints,
     HistoryColumns,
     HistoryFrame,
     HistoryRow,
@@ -20,7 +21,7 @@ from trackwell.store.base import (
     StepPoints,
     Stream,
 )
-from trackwell.store.history import frame_reader, points_at, reader, series_reader, writer
+from trackwell.store.history import all_points, frame_reader, points_at, reader, series_reader, writer
 from trackwell.store.sql.history_tables import HISTORY_TABLES
 
 
@@ -64,6 +65,19 @@ class SqlHistoryStore:
         stream: Stream = "history",
     ) -> dict[int, StepPoints]:
         return points_at.read_points_at(conn, run_pks, key, positions, min_step, max_step, stream)
+
+    def all_points(
+        self,
+        conn: Connection,
+        run_pks: Sequence[int],
+        key: str,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        stream: Stream = "history",
+        timestamps: bool = False,
+        limit: int | None = None,
+    ) -> dict[int, AllPoints] | None:
+        return all_points.read_all_points(conn, run_pks, key, min_step, max_step, stream, timestamps, limit)
 
     def rows(
         self,
