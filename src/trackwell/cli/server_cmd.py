@@ -68,6 +68,12 @@ def register(subparsers: Any) -> None:
         help="largest record batch accepted, after gzip decoding (default 64 MiB)",
     )
     parser.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=64 << 20,
+        help="largest request body of the JSON routes (default 64 MiB; uploads keep their own limits)",
+    )
+    parser.add_argument(
         "--protected-alias",
         action="append",
         default=[],
@@ -94,6 +100,7 @@ def run_server(args: argparse.Namespace) -> int:
         upload_part_size=args.upload_part_size,
         heartbeat_timeout=args.heartbeat_timeout,
         max_batch_bytes=args.max_batch_bytes,
+        max_request_bytes=args.max_request_bytes,
         sweep_lease_seconds=args.sweep_lease_seconds,
         sweep_heartbeat_seconds=args.sweep_heartbeat_seconds,
         protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),

@@ -18,8 +18,10 @@ from pydantic.json_schema import models_json_schema
 
 import trackwell
 from trackwell.schema.records import RecordBatch
+from trackwell.server.access_log import install_access_log_redaction
 from trackwell.server.crash_monitor import CrashMonitor
 from trackwell.server.errors import install_error_handlers
+from trackwell.server.request_limits import RequestSizeLimit
 from trackwell.server.routes import (
     artifacts,
     blobs,
@@ -34,6 +36,7 @@ from trackwell.server.routes import (
     tables,
 )
 from trackwell.server.routes.ui_workspace import include_ui_routers
+from trackwell.server.security_headers import SecurityHeaders
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
@@ -81,6 +84,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
     include_ui_routers(app)
     install_static(app, settings.static_dir)  # last: its catch-all route must not shadow the API
     app.openapi = _openapi_with_body_models(app)  # type: ignore[method-assign]
+    # Outermost last: the headers are added to every answer, the size limit's 413 included.
+    app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
+    install_access_log_redaction()
     return app
 
 

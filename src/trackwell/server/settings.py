@@ -30,6 +30,17 @@ class ServerSettings(BaseModel):
         default=64 << 20, gt=0, description="Largest record batch accepted, after gzip decoding."
     )
     max_file_bytes: int = Field(default=16 << 30, gt=0, description="Largest single file upload.")
+    max_request_bytes: int = Field(
+        default=64 << 20,
+        gt=0,
+        description="Largest request body of every other route (JSON bodies are parsed in memory); "
+        "file, blob and record uploads stream and keep their own limits above.",
+    )
+    hsts_seconds: int = Field(
+        default=365 * 24 * 3600,
+        ge=0,
+        description="Strict-Transport-Security max-age sent on answers to HTTPS requests; 0 sends none.",
+    )
     upload_part_size: int = Field(
         default=64 << 20,
         ge=5 << 20,

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.responses import FileResponse
 
 from trackwell.schema.errors import NotFound
+from trackwell.server.security_headers import UI_CONTENT_SECURITY_POLICY
 
 _NOT_UI = ("api/", "openapi.json", "healthz", "docs")
 
@@ -20,6 +21,11 @@ _NOT_UI = ("api/", "openapi.json", "healthz", "docs")
 # its scripts always run in an opaque origin, away from the session. Only the app may frame it, and
 # it may fetch nothing (the app posts it the file): data:/blob: only, for embedded glTF buffers.
 VIEWER_CSP = "sandbox allow-scripts; frame-ancestors 'self'; connect-src data: blob:"
+
+
+# The app's pages (index.html, and anything else of the build not under assets/) under the UI's
+# strict policy (server/security_headers.py).
+_PAGE_HEADERS = {"Cache-Control": "no-cache", "Content-Security-Policy": UI_CONTENT_SECURITY_POLICY}
 
 
 def install_static(app: FastAPI, static_dir: Path) -> None:
@@ -34,7 +40,7 @@ def install_static(app: FastAPI, static_dir: Path) -> None:
             raise NotFound(f"No such endpoint: /{path}")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            headers: dict[str, str] = {"Cache-Control": "no-cache"}
+            headers: dict[str, str] = dict(_PAGE_HEADERS)
             if "/assets/" in f"/{path}":
                 # Hashed asset names change with their content: cache them; never cache index.html.
                 # Public code and styles, readable cross-origin: the sandboxed viewer's opaque
@@ -46,4 +52,4 @@ def install_static(app: FastAPI, static_dir: Path) -> None:
             elif candidate.name == "viewer.html":
                 headers["Content-Security-Policy"] = VIEWER_CSP
             return FileResponse(candidate, headers=headers)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return FileResponse(index, headers=_PAGE_HEADERS)

@@ -33,6 +33,7 @@ from trackwell.server.bodies import too_large
 from trackwell.server.deps import ServicesDep, current_user
 from trackwell.server.responses import json_response
 from trackwell.server.routes.files import byte_range
+from trackwell.server.security_headers import USER_CONTENT_SECURITY_POLICY
 from trackwell.service.blob_batches import MEDIA_TYPE as BATCH_MEDIA_TYPE
 from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead, BlobBatchWrite
 from trackwell.service.blob_transfers import BlobRead, BlobTransferService
@@ -207,7 +208,7 @@ def _answer_get(transfers: BlobTransferService, sha256: str, range_header: str |
         "Accept-Ranges": "bytes",
         "ETag": f'"{info.sha256}"',
         "Cache-Control": "private, max-age=31536000, immutable",  # a digest's bytes never change
-        "Content-Security-Policy": "sandbox",
+        "Content-Security-Policy": USER_CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
     }
     wanted = byte_range(range_header, info.size)

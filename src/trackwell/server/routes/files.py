@@ -13,6 +13,7 @@ from trackwell.schema.files import RunFile, RunFileList
 from trackwell.server.bodies import spool_body
 from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
 from trackwell.server.responses import json_response
+from trackwell.server.security_headers import USER_CONTENT_SECURITY_POLICY
 
 router = APIRouter(prefix="/api/v1/runs", tags=["files"], dependencies=[Depends(current_user)])
 
@@ -79,7 +80,7 @@ def ranged_download(
     headers = {
         "Accept-Ranges": "bytes",
         "ETag": f'"{digest}"',
-        "Content-Security-Policy": "sandbox",
+        "Content-Security-Policy": USER_CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
     }
     wanted = byte_range(range_header, size)
