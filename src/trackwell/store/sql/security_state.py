@@ -21,8 +21,11 @@ class SqlSecurityState:
             insert(self._dialect, auth_nonces)
             .values(nonce=nonce, purpose=purpose, expires_at=expires_at)
             .on_conflict_do_nothing(index_elements=["nonce"])
+            .returning(auth_nonces.c.nonce)
         )
-        return conn.execute(stmt).rowcount > 0
+        # RETURNING, not rowcount: the PostgreSQL driver reports no reliable rowcount for an
+        # INSERT .. ON CONFLICT DO NOTHING, which made every nonce look used already.
+        return conn.execute(stmt).scalar_one_or_none() is not None
 
     def has_nonce(self, conn: Connection, nonce: str) -> bool:
         return (
@@ -51,8 +54,13 @@ class SqlSecurityState:
         allowed = tokens >= 1.0
         if allowed:
             tokens -= 1.0
+        # The refill clock never goes back: a process whose clock lags another's would otherwise
+        # move it back, and the next process to look would refill the difference a second time.
+        updated_at = max(now, row.updated_at)
         conn.execute(
-            sa.update(rate_limits).where(rate_limits.c.bucket == bucket).values(tokens=tokens, updated_at=now)
+            sa.update(rate_limits)
+            .where(rate_limits.c.bucket == bucket)
+            .values(tokens=tokens, updated_at=updated_at)
         )
         return bool(allowed)
 

@@ -68,12 +68,15 @@ users = Table(
     Column("entity_id", Id, ForeignKey("entities.id"), nullable=False),
     Column("is_admin", Boolean, nullable=False),
     Column("created_at", Double, nullable=False),
-    Column("email", String(320), nullable=True, unique=True),
+    Column("email", String(320), nullable=True),
     Column("display_name", String(256), nullable=True),
     Column("password_hash", String(255), nullable=True),  # argon2; None: SSO or API keys only
-    Column("sso_subject", String(512), nullable=True, unique=True),  # "<issuer>|<sub>"
+    Column("sso_subject", String(512), nullable=True),  # "<issuer>|<sub>"
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("kind", String(8), nullable=False, server_default="user"),  # "user" | "service"
+    # Unique indexes rather than constraints: migration 0012 adds them without rebuilding the table.
+    Index("ix_users_email", "email", unique=True),
+    Index("ix_users_sso_subject", "sso_subject", unique=True),
 )
 
 # A user's role in an entity: "admin", "member" or "viewer" (docs/adr/0003).

@@ -40,15 +40,17 @@ Json = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("email", sa.String(320), nullable=True))
-        batch.add_column(sa.Column("display_name", sa.String(256), nullable=True))
-        batch.add_column(sa.Column("password_hash", sa.String(255), nullable=True))
-        batch.add_column(sa.Column("sso_subject", sa.String(512), nullable=True))
-        batch.add_column(sa.Column("disabled", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("kind", sa.String(8), nullable=False, server_default="user"))
-        batch.create_unique_constraint("uq_users_email", ["email"])
-        batch.create_unique_constraint("uq_users_sso_subject", ["sso_subject"])
+    # Columns added in place and uniqueness by unique indexes, never a rebuilt ``users`` table: on
+    # SQLite a rebuild drops the old table, and with foreign keys on that deletes every row that
+    # cascades from it (all API keys and saved layouts; saved views lose their owner).
+    op.add_column("users", sa.Column("email", sa.String(320), nullable=True))
+    op.add_column("users", sa.Column("display_name", sa.String(256), nullable=True))
+    op.add_column("users", sa.Column("password_hash", sa.String(255), nullable=True))
+    op.add_column("users", sa.Column("sso_subject", sa.String(512), nullable=True))
+    op.add_column("users", sa.Column("disabled", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("users", sa.Column("kind", sa.String(8), nullable=False, server_default="user"))
+    op.create_index("ix_users_email", "users", ["email"], unique=True)
+    op.create_index("ix_users_sso_subject", "users", ["sso_subject"], unique=True)
     with op.batch_alter_table("entities") as batch:
         batch.add_column(sa.Column("kind", sa.String(8), nullable=False, server_default="team"))
     op.execute("UPDATE entities SET kind = 'user' WHERE id IN (SELECT entity_id FROM users)")
@@ -124,16 +126,13 @@ def downgrade() -> None:
     op.drop_table("auth_nonces")
     op.drop_index("ix_memberships_user_id", table_name="memberships")
     op.drop_table("memberships")
-    with op.batch_alter_table("runs") as batch:
-        batch.drop_column("owner_id")
-    with op.batch_alter_table("api_keys") as batch:
-        batch.drop_column("key_prefix")
-    with op.batch_alter_table("projects") as batch:
-        batch.drop_column("visibility")
-    with op.batch_alter_table("entities") as batch:
-        batch.drop_column("kind")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint("uq_users_sso_subject", type_="unique")
-        batch.drop_constraint("uq_users_email", type_="unique")
-        for column in ("kind", "disabled", "sso_subject", "password_hash", "display_name", "email"):
-            batch.drop_column(column)
+    # Every column dropped in place (SQLite 3.35+ drops columns itself), for the reason upgrade()
+    # gives: rebuilding entities, projects or runs would cascade-delete everything below them.
+    op.drop_column("runs", "owner_id")
+    op.drop_column("api_keys", "key_prefix")
+    op.drop_column("projects", "visibility")
+    op.drop_column("entities", "kind")
+    op.drop_index("ix_users_sso_subject", table_name="users")
+    op.drop_index("ix_users_email", table_name="users")
+    for column in ("kind", "disabled", "sso_subject", "password_hash", "display_name", "email"):
+        op.drop_column("users", column)
