@@ -56,7 +56,7 @@ def test_a_view_is_shared_in_the_project_and_changed_only_by_its_owner_or_an_adm
     assert (view["owner"], view["can_edit"], view["state"], view["layout"]["removed"]) == (
         "carol",
         True,
-        STATE | {"max_runs": None, "panel_search": None, "sort": None, "zoom": None, "legend": None},
+        STATE | dict.fromkeys(("max_runs", "panel_search", "sort", "zoom", "legend", "table")),
         ["train/lr"],
     )
     view_url = f"{URL}/{view['id']}"

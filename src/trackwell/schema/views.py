@@ -7,35 +7,114 @@ views; only the owner (or an admin) renames, overwrites or deletes one.
 
 ``ViewState`` holds the URL parameters as the workspace writes them (``q``, ``group``, ``x``, ...,
 mapped to these field names in ``web/src/lib/views.ts``); their meaning belongs to the UI's parsers,
-so the server keeps them as given, within size limits.
+so the server keeps them as given, within size limits. ``ViewState.table`` (``ViewTable``) holds what
+the browser keeps per user and project outside the URL (hidden runs, pinned, hidden and resized
+columns, the table/charts split; mapped in ``web/src/lib/viewsTable.ts``): its values are checked
+here, since a bad one would break the table of everyone who opens the view.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from trackwell.schema.layout import WorkspaceLayout
-from trackwell.schema.name_types import Label
+from trackwell.schema.name_types import Label, RunId
 
 MAX_VIEWS_PER_PROJECT = 1000
 MAX_DESCRIPTION_LENGTH = 2000
 VIEW_ID_PATTERN = r"^[a-z0-9]{1,16}$"
 
 
-def _strip(value: object) -> object:
-    # "  loss curves " and "loss curves" are one name: the menu shows them alike.
-    return value.strip() if isinstance(value, str) else value
+def _normalize_name(value: object) -> object:
+    # Names that the menu shows alike are one name: "  loss curves " and "loss curves" (outer
+    # spaces), "loss  curves" (HTML shows a run of spaces as one), and "é" typed as one code point or
+    # as "e" and a combining accent (NFC).
+    if not isinstance(value, str):
+        return value
+    return re.sub(" {2,}", " ", unicodedata.normalize("NFC", value).strip())
 
 
-ViewName = Annotated[Label, BeforeValidator(_strip)]
+ViewName = Annotated[Label, BeforeValidator(_normalize_name)]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)]
 ViewId = Annotated[str, Field(pattern=VIEW_ID_PATTERN)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# The runs table's fixed columns (web/src/pages/Workspace.tsx); the others are `c:<config key>` and
+# `s:<summary key>`.
+BUILT_IN_COLUMNS = frozenset(("name", "state", "created", "runtime", "group", "job_type", "tags", "notes"))
+MAX_COLUMN_ID_LENGTH = 600
+MAX_TABLE_COLUMNS = 2000
+MAX_HIDDEN_RUNS = 10_000
+# web/src/lib/runColumns.ts (MIN_COLUMN_PX, MAX_COLUMN_PX) and split.ts (MIN_TABLE_PX).
+MIN_COLUMN_PX = 60
+MAX_COLUMN_PX = 1200
+MIN_TABLE_PX = 300
+MAX_TABLE_PX = 20_000
+
+
+def _column_id(value: str) -> str:
+    if value in BUILT_IN_COLUMNS or (value[:2] in ("c:", "s:") and len(value) > 2):
+        return value
+    raise ValueError(
+        f"{value[:80]!r} is no column of the runs table: use one of {', '.join(sorted(BUILT_IN_COLUMNS))}, "
+        "'c:<config key>' or 's:<summary key>'"
+    )
+
+
+ColumnId = Annotated[str, Field(min_length=1, max_length=MAX_COLUMN_ID_LENGTH), AfterValidator(_column_id)]
+ColumnWidth = Annotated[int, Field(ge=MIN_COLUMN_PX, le=MAX_COLUMN_PX)]
+
+
+def _unique(values: list[str]) -> list[str]:
+    # A column pinned twice or a run hidden twice means the same as once: keep the first.
+    return list(dict.fromkeys(values))
+
+
+class ViewSplit(_Strict):
+    """The split between the runs table and the charts (web/src/lib/split.ts)."""
+
+    mode: Literal["split", "list", "table"] = Field(
+        description="'split': the table beside the charts; 'list': a narrow run list; 'table': the "
+        "table across the whole width, no charts."
+    )
+    width: int | None = Field(
+        default=None,
+        ge=MIN_TABLE_PX,
+        le=MAX_TABLE_PX,
+        description="The table's width in CSS pixels in the 'split' mode; null: the default share.",
+    )
+
+
+class ViewTable(_Strict):
+    """The runs table as the browser keeps it per user and project, saved with a view so that
+    everyone who opens the view sees it so. A field that is null (or absent: views saved before it
+    existed) is not part of the view: the user's own setting applies."""
+
+    hidden_runs: Annotated[list[RunId], AfterValidator(_unique)] | None = Field(
+        default=None,
+        max_length=MAX_HIDDEN_RUNS,
+        description="Ids of the runs hidden from the charts (the eye in the runs table).",
+    )
+    pinned_columns: Annotated[list[ColumnId], AfterValidator(_unique)] | None = Field(
+        default=None, max_length=MAX_TABLE_COLUMNS, description="Columns pinned to the left, in order."
+    )
+    hidden_columns: Annotated[list[ColumnId], AfterValidator(_unique)] | None = Field(
+        default=None, max_length=MAX_TABLE_COLUMNS, description="Columns the column picker hides."
+    )
+    column_widths: dict[ColumnId, ColumnWidth] | None = Field(
+        default=None,
+        max_length=MAX_TABLE_COLUMNS,
+        description="Widths the user dragged, in CSS pixels, by column id; others have their default.",
+    )
+    split: ViewSplit | None = Field(default=None, description="The table/charts split.")
 
 
 class ViewState(_Strict):
@@ -56,6 +135,9 @@ class ViewState(_Strict):
     zoom: str | None = Field(default=None, max_length=16_384, description="URL `zoom`: zoomed charts.")
     legend: Literal["right", "hidden"] | None = Field(
         default=None, description="URL `legend`: where charts show their legend; null is below the chart."
+    )
+    table: ViewTable | None = Field(
+        default=None, description="The runs table's browser-kept state (not a URL parameter)."
     )
 
 

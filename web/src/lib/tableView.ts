@@ -1,14 +1,15 @@
 /**
  * The runs table's view state that a user arranges and the browser keeps per user and project
- * (lib/storage.ts): the split between table and charts (lib/split.ts), the dragged column widths,
- * and the headers of define_metric summaries (lib/runColumns.ts). One hook, so the workspace only
- * hands its pieces to the table, the picker and the split.
+ * (lib/viewsTable.ts, where an open saved view's take their place): the split between table and
+ * charts (lib/split.ts), the dragged column widths, and the headers of define_metric summaries
+ * (lib/runColumns.ts). One hook, so the workspace only hands its pieces to the table, the picker
+ * and the split.
  */
 import { useCallback, useMemo, useRef } from "react";
 import type { VisibilityState } from "@tanstack/react-table";
-import { parseWidths, summaryColumnLabels, type SummaryLabel } from "./runColumns";
-import { parseSplit, type SplitState } from "./split";
-import { usePersisted } from "./storage";
+import { summaryColumnLabels, type SummaryLabel } from "./runColumns";
+import type { SplitState } from "./split";
+import type { WorkspaceTable } from "./viewsTableState";
 
 interface LabelRun {
   summary: Record<string, unknown>;
@@ -27,17 +28,15 @@ export interface TableView {
   labels: ReadonlyMap<string, SummaryLabel>;
 }
 
-/** `store` names the user and project (`tw:<user>:<entity>/<project>`); `visibility` is what the
- * column picker chose. */
-export function useTableView(store: string, columnIds: readonly string[], rows: readonly LabelRun[], visibility: VisibilityState): TableView {
-  const [rawSplit, setSplit] = usePersisted<unknown>(`${store}:split`, null);
-  const split = useMemo(() => parseSplit(rawSplit), [rawSplit]);
+/** `table` holds the split and widths (the user's own or the open view's: lib/viewsTable.ts);
+ * `visibility` is what the column picker chose. */
+export function useTableView(table: WorkspaceTable, columnIds: readonly string[], rows: readonly LabelRun[], visibility: VisibilityState): TableView {
+  const { split, widths, set } = table;
+  const setSplit = useCallback((s: SplitState) => set("split", s), [set]);
   const listVisibility = useMemo(() => Object.fromEntries(columnIds.filter((c) => c !== "name").map((c) => [c, false])), [columnIds]);
-  const [rawWidths, setWidths] = usePersisted<unknown>(`${store}:colWidths`, {});
-  const widths = useMemo(() => parseWidths(rawWidths), [rawWidths]);
   const onColumnWidth = useCallback(
-    (id: string, w: number | null) => setWidths(Object.fromEntries([...Object.entries(widths).filter(([k]) => k !== id), ...(w === null ? [] : [[id, w]])])),
-    [widths, setWidths],
+    (id: string, w: number | null) => set("widths", Object.fromEntries([...Object.entries(widths).filter(([k]) => k !== id), ...(w === null ? [] : [[id, w]])])),
+    [widths, set],
   );
   const fresh = useMemo(() => summaryColumnLabels(rows.map((r) => ({ summary: r.summary, definitions: r.run.metric_definitions }))), [rows]);
   const stable = useRef(fresh);

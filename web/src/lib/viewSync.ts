@@ -12,7 +12,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { navigate, useLocation } from "../router";
 import { EMPTY_LAYOUT, fromWire, materialize, type Layout } from "./layout";
 import type { WorkspaceLayoutState } from "./layoutSync";
-import { hasViewSettings, sameState, searchWithState, stateFromSearch, VIEW_PARAM, viewKey, viewsApi, viewsKey, type ViewOut, type ViewState } from "./views";
+import { hasViewSettings, openViewQuery, sameState, searchWithState, stateFromSearch, VIEW_PARAM, viewKey, viewsKey, type ViewOut, type ViewState } from "./views";
 
 export interface SavedViewState {
   /** The panel layout the workspace draws: the open view's, else the user's own. */
@@ -40,13 +40,7 @@ export function useSavedView(entity: string, project: string, metricKeys: readon
   const { pathname, search } = useLocation();
   const viewId = search.get(VIEW_PARAM);
   const queryClient = useQueryClient();
-  const query = useQuery({
-    queryKey: viewKey(entity, project, viewId),
-    queryFn: () => viewsApi.get(entity, project, viewId ?? ""),
-    enabled: viewId !== null,
-    staleTime: 30_000,
-    retry: false,
-  });
+  const query = useQuery(openViewQuery(entity, project, viewId));
   const view = viewId !== null ? query.data : undefined;
   // Panel changes made while a view is open, for that view only.
   const [draft, setDraft] = useState<{ id: string; layout: Layout } | null>(null);

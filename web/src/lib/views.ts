@@ -5,7 +5,7 @@
  * The URL state is the workspace's query parameters; `VIEW_PARAMS` is the one table that maps a
  * `ViewState` field (the wire name) to its URL parameter. A workspace setting kept in the URL is
  * saved with views once it has a line here and a field in `schema/views.py`. `view=<id>` names the
- * open view.
+ * open view. The runs table's state kept in the browser travels in `ViewState.table` (viewsTable.ts).
  */
 import { request } from "../api/client";
 import type { components } from "../api/generated/schema";
@@ -21,7 +21,10 @@ export type ViewUpdate = S["ViewUpdate"];
 /** The URL parameter naming the open view. */
 export const VIEW_PARAM = "view";
 
-export const VIEW_PARAMS: Record<keyof ViewState, string> = {
+/** The fields of a view's state kept in the URL (`table` is the browser-kept table: viewsTable.ts). */
+type UrlField = Exclude<keyof ViewState, "table">;
+
+export const VIEW_PARAMS: Record<UrlField, string> = {
   filter: "q",
   group_by: "group",
   sort: "sort",
@@ -34,7 +37,7 @@ export const VIEW_PARAMS: Record<keyof ViewState, string> = {
   legend: "legend",
 };
 
-const FIELDS = Object.keys(VIEW_PARAMS) as (keyof ViewState)[];
+const FIELDS = Object.keys(VIEW_PARAMS) as UrlField[];
 
 /** The view state the URL holds (absent parameters stay out: the workspace's defaults). */
 export function stateFromSearch(search: URLSearchParams): ViewState {
@@ -94,3 +97,15 @@ export const viewsApi = {
 
 export const viewsKey = (entity: string, project: string): unknown[] => ["views", entity, project];
 export const viewKey = (entity: string, project: string, id: string | null): unknown[] => ["view", entity, project, id];
+
+/** The query of the open view (`view=<id>` in the URL; none while null): one request for every hook
+ * that reads it (lib/viewSync.ts, lib/viewsTableState.ts). */
+export function openViewQuery(entity: string, project: string, viewId: string | null) {
+  return {
+    queryKey: viewKey(entity, project, viewId),
+    queryFn: () => viewsApi.get(entity, project, viewId ?? ""),
+    enabled: viewId !== null,
+    staleTime: 30_000,
+    retry: false,
+  };
+}

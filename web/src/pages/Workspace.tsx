@@ -31,10 +31,11 @@ import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { FIRST_SCREEN_CHARTS, prefetchCharts, type SeriesParams } from "../lib/seriesQuery";
 import { numericFields, type SummaryRun } from "../lib/summaryPlots";
 import { parseZooms } from "../lib/zoom";
-import { useDebounced, usePersisted } from "../lib/storage";
+import { useDebounced } from "../lib/storage";
 import { ColumnPicker } from "../components/ColumnPicker";
 import { SplitBody } from "../components/WorkspaceSplit";
 import { useTableView } from "../lib/tableView";
+import { useWorkspaceTable } from "../lib/viewsTableState";
 import { navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
@@ -53,9 +54,10 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     ...projectRunsQuery(entity, project),
     refetchInterval: (q) => (q.state.data?.some((r) => r.state === "running") ? 5000 : false),
   });
-  const [hiddenList, setHiddenList] = usePersisted<string[]>(`${store}:hidden`, []);
-  const [pinned, setPinned] = usePersisted<string[]>(`${store}:pinned`, ["name"]);
-  const [hiddenCols, setHiddenCols] = usePersisted<string[]>(`${store}:hiddenCols`, []);
+  // Hidden runs, pinned, hidden and resized columns, the split: the user's own, or the open view's.
+  const table = useWorkspaceTable(store, entity, project);
+  const { hiddenRuns: hiddenList, pinned, hiddenCols } = table;
+  const setHiddenCols = useCallback((cols: string[]) => table.set("hiddenCols", cols), [table.set]);
   // Groups start collapsed (a group of 300 runs is one row) and open one by one.
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -123,7 +125,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
   // Table beside the charts, narrow run list (names only) or full-width table; dragged column
   // widths; define_metric summaries headed `loss (min)`. Kept per user and project in the browser.
-  const tableView = useTableView(store, columnIds, rows, visibility);
+  const tableView = useTableView(table, columnIds, rows, visibility);
   const hidden = useMemo(() => new Set(hiddenList), [hiddenList]);
 
   // Charts follow the table's order (sorted), minus hidden runs, up to `max` runs; they follow the
@@ -215,7 +217,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   }, [loggedKeys, allDefinitions]);
   const keysLoaded = !keysQuery.isPending && !systemKeysQuery.isPending;
   // A saved view in the URL (`view=<id>`) brings its own layout; otherwise the user's own.
-  const savedView = useSavedView(entity, project, metricKeys, useWorkspaceLayout(user, entity, project, metricKeys));
+  const savedView = table.withTable(useSavedView(entity, project, metricKeys, useWorkspaceLayout(user, entity, project, metricKeys)));
   const panelLayout = savedView.panelLayout;
   const onPickColor = usePickedColors(entity, project, panelLayout);
   // Panels wait for the saved layout, the keys and the runs (asked for in parallel) rather than jump
@@ -267,7 +269,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // The runs table re-renders only when its own props change (it is memoized), so its handlers and
   // derived props keep their identity between renders.
   const pinnedColumns = useMemo(() => pinned.filter((p) => columnIds.includes(p)), [pinned, columnIds]);
-  const onToggleHidden = useCallback((k: string) => setHiddenList(toggle(hiddenList, k)), [hiddenList, setHiddenList]);
+  const onToggleHidden = useCallback((k: string) => table.set("hiddenRuns", toggle(hiddenList, k)), [hiddenList, table.set]);
   const onToggleGroup = useCallback((l: string) => setExpanded((s) => new Set(toggle([...s], l))), []);
   // The table takes the groups to keep closed: every group not opened.
   const collapsed = useMemo(() => {
@@ -276,7 +278,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   }, [filtered, groupBy, expanded]);
   const groupChoices = useMemo(() => columnIds.filter((c) => !UNGROUPABLE.has(c)), [columnIds]);
   const onGroupKeys = useCallback((keys: string[]) => setParams({ group: formatGroupParam(keys) }), []);
-  const onTogglePin = useCallback((id: string) => setPinned(toggle(pinned, id)), [pinned, setPinned]);
+  const onTogglePin = useCallback((id: string) => table.set("pinned", toggle(pinned, id)), [pinned, table.set]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the

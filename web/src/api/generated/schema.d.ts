@@ -3383,6 +3383,23 @@ export interface components {
             updated_at: number;
         };
         /**
+         * ViewSplit
+         * @description The split between the runs table and the charts (web/src/lib/split.ts).
+         */
+        ViewSplit: {
+            /**
+             * Mode
+             * @description 'split': the table beside the charts; 'list': a narrow run list; 'table': the table across the whole width, no charts.
+             * @enum {string}
+             */
+            mode: "split" | "list" | "table";
+            /**
+             * Width
+             * @description The table's width in CSS pixels in the 'split' mode; null: the default share.
+             */
+            width?: number | null;
+        };
+        /**
          * ViewState
          * @description The workspace's URL state. ``null`` (or absent) is the workspace's default for that setting.
          */
@@ -3427,6 +3444,8 @@ export interface components {
              * @description URL `sort`: `-col,col2`.
              */
             sort?: string | null;
+            /** @description The runs table's browser-kept state (not a URL parameter). */
+            table?: components["schemas"]["ViewTable"] | null;
             /**
              * X Axis
              * @description URL `x`: 'wall', 'relative' or 'm:<metric>'.
@@ -3462,6 +3481,38 @@ export interface components {
             project: string;
             /** Updated At */
             updated_at: number;
+        };
+        /**
+         * ViewTable
+         * @description The runs table as the browser keeps it per user and project, saved with a view so that
+         *     everyone who opens the view sees it so. A field that is null (or absent: views saved before it
+         *     existed) is not part of the view: the user's own setting applies.
+         */
+        ViewTable: {
+            /**
+             * Column Widths
+             * @description Widths the user dragged, in CSS pixels, by column id; others have their default.
+             */
+            column_widths?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Hidden Columns
+             * @description Columns the column picker hides.
+             */
+            hidden_columns?: string[] | null;
+            /**
+             * Hidden Runs
+             * @description Ids of the runs hidden from the charts (the eye in the runs table).
+             */
+            hidden_runs?: string[] | null;
+            /**
+             * Pinned Columns
+             * @description Columns pinned to the left, in order.
+             */
+            pinned_columns?: string[] | null;
+            /** @description The table/charts split. */
+            split?: components["schemas"]["ViewSplit"] | null;
         };
         /**
          * ViewUpdate
