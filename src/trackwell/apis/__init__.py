@@ -14,9 +14,12 @@ from trackwell.apis.artifacts import (
 )
 from trackwell.apis.downloads import UnsafeDownloadError
 from trackwell.apis.run import File, FileAlreadyExistsError, Run, RunArtifacts, Summary
+from trackwell.apis.teams import Member, Team
+from trackwell.apis.users import ApiKey, User
 
 __all__ = [
     "Api",
+    "ApiKey",
     "ArtifactCollection",
     "ArtifactCollections",
     "ArtifactType",
@@ -24,10 +27,13 @@ __all__ = [
     "Artifacts",
     "File",
     "FileAlreadyExistsError",
+    "Member",
     "Project",
     "Run",
     "RunArtifacts",
     "Runs",
     "Summary",
+    "Team",
     "UnsafeDownloadError",
+    "User",
 ]

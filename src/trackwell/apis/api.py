@@ -25,9 +25,11 @@ from trackwell.apis.artifacts import (
     ArtifactTypes,
 )
 from trackwell.apis.files import iso_time
+from trackwell.apis.identity_http import IdentityRoutes
 from trackwell.apis.run import Run
-from trackwell.schema.auth import Viewer
-from trackwell.schema.errors import InvalidArgument
+from trackwell.apis.teams import Team
+from trackwell.apis.users import User
+from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.names import url_path
 from trackwell.schema.runs import ProjectOut, RunOut
 from trackwell.sdk.login import resolve_endpoint
@@ -181,7 +183,8 @@ class Api:
         endpoint = resolve_endpoint(self.settings)
         self.base_url = endpoint.url
         self.client = endpoint.client(timeout=self.settings.http_timeout)
-        self._viewer: Viewer | None = None
+        self._viewer: User | None = None
+        self.identity = IdentityRoutes(self.client)
 
     def __repr__(self) -> str:
         return f"<Api {self.base_url}>"
@@ -196,9 +199,11 @@ class Api:
         self.client.close()
 
     @property
-    def viewer(self) -> Viewer:
+    def viewer(self) -> User:
+        """The user whose key this is (wandb's ``Api().viewer``): ``username``, ``entity``,
+        ``email``, ``admin``, ``teams``."""
         if self._viewer is None:
-            self._viewer = self.client.viewer()
+            self._viewer = User(self.identity, self.identity.viewer())
         return self._viewer
 
     @property
@@ -208,6 +213,38 @@ class Api:
     def flush(self) -> None:
         """wandb clears its caches here; trackwell caches nothing but the viewer."""
         self._viewer = None
+
+    # --- users and teams (apis/users.py, apis/teams.py; docs/server.md) ---------------------------
+
+    def create_user(self, email: str, admin: bool = False) -> User:
+        """A new user (server admins only); ``admin=True`` makes a server admin."""
+        return User.create(self.identity, email, admin)
+
+    def user(self, username_or_email: str) -> User | None:
+        """One user by username or email; None when there is none (as in wandb). A server admin
+        sees every user, anyone else only themselves."""
+        try:
+            return User(self.identity, self.identity.user(username_or_email))
+        except NotFound:
+            return None
+
+    def users(self, username_or_email: str) -> list[User]:
+        """Users whose username or email contains the text (server admins only)."""
+        text = username_or_email.lower()
+        return [
+            User(self.identity, u)
+            for u in self.identity.users()
+            if text in str(u.get("username", "")).lower() or text in str(u.get("email") or "").lower()
+        ]
+
+    def create_team(self, team: str, admin_username: str | None = None) -> Team:
+        """A new team with ``admin_username`` (default: you) as its admin; a team that exists is
+        handed back, as in wandb."""
+        return Team.create(self.identity, team, admin_username)
+
+    def team(self, team: str) -> Team:
+        """One team with its members (``NotFound`` when it does not exist or you cannot see it)."""
+        return Team(self.identity, team)
 
     def projects(self, entity: str | None = None, per_page: int = 50) -> list[Project]:
         """The entity's projects (default: the viewer's), newest activity first."""

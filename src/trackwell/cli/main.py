@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import trackwell
 from trackwell.cli import (
+    admin_cmd,
     agent_cmd,
     artifact_cmd,
     export_cmd,
@@ -50,6 +51,11 @@ examples:
   trackwell agent me/mnist/k3x9q2ab --count 10
                                             run 10 of the sweep's trials here
   trackwell sweep --pause me/mnist/k3x9q2ab pause (--resume, --stop, --cancel) a sweep
+  trackwell admin users create ada@example.com    a user (server admins; see docs/server.md)
+  trackwell admin teams set-role vision ada member
+                                            add a user to a team, or change their role
+  trackwell admin keys create -d laptop     a new API key, printed once
+  trackwell admin audit --action key.create security events, newest first
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
@@ -81,6 +87,7 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         sweep_cmd,
         agent_cmd,
         ui_cmd,
+        admin_cmd,
     ):
         module.register(subparsers)
     return parser
