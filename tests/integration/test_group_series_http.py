@@ -67,3 +67,29 @@ def test_bad_group_key_is_a_400_naming_the_field(api: httpx.Client) -> None:
     assert error["field"] == "group_by" and "config.<key>" in error["hint"]
     r = api.post(URL, json={"group_by": ["group"], "keys": ["loss"], "filters": {"config.lr": {"$bad": 1}}})
     assert r.status_code == 400, r.text
+
+
+def test_group_summary_bars_over_every_run(api: httpx.Client) -> None:
+    """``POST .../group-summary``: a grouped bar panel's mean and band of a summary metric per group,
+    over every run (40 in one group), and a bad field is a 400 naming it."""
+    for i in range(40):
+        _run(api, f"sum{i}", "big" if i < 30 else "small", 0.1, float(i))
+        api.patch(f"/api/v1/runs/me/{P}/sum{i}", json={"summary": {"best": i}}).raise_for_status()
+    url = f"/api/v1/projects/me/{P}/group-summary"
+    r = api.post(
+        url,
+        json={
+            "group_by": ["group"],
+            "fields": ["summary.best"],
+            "filters": {"summary_metrics.best": {"$gte": 0}},
+        },
+    )
+    assert r.status_code == 200, r.text
+    groups = {tuple(g["values"]): g for g in r.json()["groups"]}
+    big = groups[("big",)]
+    assert big["runs"] == 30
+    best = big["fields"][0]
+    assert (best["count"], best["mean"], best["min"], best["max"]) == (30, 14.5, 0, 29)
+    assert best["std"] == pytest.approx(8.8034084, rel=1e-6)
+    r = api.post(url, json={"group_by": ["group"], "fields": ["best"]})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "fields"

@@ -145,3 +145,52 @@ class GroupSeriesResponse(BaseModel):
     total_runs: int = Field(description="Runs the filter selected (less the excluded ones).")
     total_groups: int
     groups: list[GroupSeries] = Field(description="Largest groups first (ties by their values).")
+
+
+class GroupSummaryRequest(BaseModel):
+    """Body of ``POST /api/v1/projects/{entity}/{project}/group-summary``: per group, statistics
+    of one value per run (a summary metric or config value) over EVERY run the filter selects: a
+    grouped bar panel's bars and a grouped scatter panel's group means."""
+
+    filters: dict[str, Any] | None = Field(
+        default=None, description="The runs to use: the runs list's filter (as for group-series)."
+    )
+    exclude: list[RunId] = Field(
+        default_factory=list, max_length=10_000, description="Run ids left out (hidden from charts)."
+    )
+    group_by: list[str] = Field(min_length=1, max_length=6, description="As for group-series.")
+    fields: list[str] = Field(
+        min_length=1,
+        max_length=20,
+        description="'summary.<key>' or 'config.<key>' (nested keys joined with '.'): each run's "
+        "number there (numbers, booleans as 0/1, numeric text; anything else is no value).",
+    )
+    groups: list[list[GroupValue]] | None = Field(
+        default=None, max_length=1000, description="Only these groups, in this order; default: every group."
+    )
+
+
+class GroupFieldStats(BaseModel):
+    """One field over a group's runs that have a number there: ``count`` of them, their mean, min,
+    max, sample std (n - 1; 0 for one run) and stderr = std / sqrt(count); null when count is 0."""
+
+    field: str
+    count: int
+    mean: float | None
+    min: float | None
+    max: float | None
+    std: float | None
+    stderr: float | None
+
+
+class GroupSummary(BaseModel):
+    values: list[GroupValue] = Field(description="The group's value of each group_by key.")
+    runs: int = Field(description="How many runs the group has (its n), with a value or not.")
+    fields: list[GroupFieldStats]
+
+
+class GroupSummaryResponse(BaseModel):
+    group_by: list[str]
+    total_runs: int = Field(description="Runs the filter selected (less the excluded ones).")
+    total_groups: int
+    groups: list[GroupSummary] = Field(description="Largest groups first (ties by their values).")

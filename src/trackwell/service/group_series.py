@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,7 @@ GroupId = tuple[tuple[str, Any], ...]
 
 def group_series(db: Database, entity: str, project: str, req: GroupSeriesRequest) -> GroupSeriesResponse:
     """Each group's size and, per metric, mean/min/max/std/stderr and contributors at each x."""
-    by = [_check_group_key(k) for k in req.group_by]
+    by = check_group_keys(req.group_by)
     keys = _check_keys(req)
     if req.min_step is not None and req.max_step is not None and req.min_step > req.max_step:
         raise InvalidArgument(
@@ -55,21 +56,9 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
             field="min_step",
             hint="swap them, or leave one out for an open range",
         )
-    excluded = set(req.exclude)
     with db.read() as conn:
-        runs = [r for r in _runs(db, conn, entity, project, req.filters) if r.id not in excluded]
-        members: dict[GroupId, list[RunOut]] = defaultdict(list)
-        values: dict[GroupId, list[GroupValue]] = {}
-        for run in runs:
-            vals = [_value(run, k) for k in by]
-            gid = _identity(vals)
-            members[gid].append(run)
-            values.setdefault(gid, vals)
-        _check_known(runs, by, values)
-        order = sorted(members, key=lambda g: (-len(members[g]), json.dumps(values[g], default=str)))
-        if req.groups is not None:
-            wanted = [_identity([group_value(v) for v in g]) for g in req.groups]
-            order = [g for g in dict.fromkeys(wanted) if g in members]
+        sel = select_groups(db, conn, entity, project, req.filters, req.exclude, by, req.groups)
+        runs, members, values, order = sel.runs, sel.members, sel.values, sel.order
         chosen = [r for g in order for r in members[g]]
         handles = db.runs.find_runs(conn, [RunKey(r.entity, r.project, r.id) for r in chosen])
         pk_of = {r.id: h.pk for r in chosen if (h := handles.get(RunKey(r.entity, r.project, r.id)))}
@@ -98,6 +87,50 @@ def group_series(db: Database, entity: str, project: str, req: GroupSeriesReques
             )
         out.append(GroupSeries(values=values[gid], runs=len(group_runs), series=per_key))
     return GroupSeriesResponse(group_by=by, total_runs=len(runs), total_groups=len(members), groups=out)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The runs a filter selects (less excluded ones), grouped: ``order`` lists the groups asked for
+    (default: every group, largest first, ties by their values), ``members`` their runs."""
+
+    runs: list[RunOut]
+    members: dict[GroupId, list[RunOut]]
+    values: dict[GroupId, list[GroupValue]]
+    order: list[GroupId]
+
+
+def select_groups(
+    db: Database,
+    conn: Any,
+    entity: str,
+    project: str,
+    filters: dict[str, Any] | None,
+    exclude: Sequence[str],
+    by: list[str],
+    groups: Sequence[Sequence[GroupValue]] | None,
+) -> Selection:
+    """Every run the filter selects grouped by ``by`` (checked group keys): the one grouping rule
+    of grouped charts and grouped bar and scatter panels."""
+    excluded = set(exclude)
+    runs = [r for r in _runs(db, conn, entity, project, filters) if r.id not in excluded]
+    members: dict[GroupId, list[RunOut]] = defaultdict(list)
+    values: dict[GroupId, list[GroupValue]] = {}
+    for run in runs:
+        vals = [_value(run, k) for k in by]
+        gid = _identity(vals)
+        members[gid].append(run)
+        values.setdefault(gid, vals)
+    _check_known(runs, by, values)
+    order = sorted(members, key=lambda g: (-len(members[g]), json.dumps(values[g], default=str)))
+    if groups is not None:
+        wanted = [_identity([group_value(v) for v in g]) for g in groups]
+        order = [g for g in dict.fromkeys(wanted) if g in members]
+    return Selection(runs, members, values, order)
+
+
+def check_group_keys(keys: Sequence[str]) -> list[str]:
+    return [_check_group_key(k) for k in keys]
 
 
 def _on_steps(
@@ -245,13 +278,18 @@ def _flat(obj: Mapping[str, Any], prefix: str = "", out: dict[str, Any] | None =
     return out
 
 
+def field_value(run: RunOut, field: str) -> Any:
+    """A run's ``config.<key>`` or ``summary.<key>`` (nested keys joined with '.'), as stored."""
+    part, name = field.split(".", 1)
+    return _flat(getattr(run, part)).get(name)
+
+
 def _value(run: RunOut, key: str) -> GroupValue:
     if key == "tags":
         return group_value(", ".join(run.tags))
     if key in PLAIN_KEYS:
         return group_value(getattr(run, key))
-    part, name = key.split(".", 1)
-    return group_value(_flat(getattr(run, part)).get(name))
+    return group_value(field_value(run, key))
 
 
 def group_value(v: Any) -> GroupValue:

@@ -174,15 +174,20 @@ def on_grid(run: RunPoints, g: Grid) -> FloatArray:
 
 def stats(runs: Sequence[RunPoints], g: Grid) -> Stats:
     """Mean, min, max, std, stderr and the number of contributing runs at each grid position."""
-    n_x = len(g.x)
-    if not runs or n_x == 0:
+    return summarize([on_grid(r, g) for r in runs], g.x)
+
+
+def summarize(values: Sequence[FloatArray], x: FloatArray) -> Stats:
+    """The statistics at each position ``x`` across runs' values there (NaN: no value): the one
+    implementation behind a grouped line's band and a grouped bar's error bar."""
+    n_x = len(x)
+    if not values or n_x == 0:
         nan = np.full(n_x, np.nan)
-        return Stats(g.x, nan, nan, nan, nan, nan, np.zeros(n_x, dtype=np.int64))
+        return Stats(x, nan, nan, nan, nan, nan, np.zeros(n_x, dtype=np.int64))
     count = np.zeros(n_x, dtype=np.int64)
     total = np.zeros(n_x)
     lo = np.full(n_x, np.inf)
     hi = np.full(n_x, -np.inf)
-    values = [on_grid(r, g) for r in runs]
     for v in values:
         has = ~np.isnan(v)
         count += has
@@ -202,7 +207,7 @@ def stats(runs: Sequence[RunPoints], g: Grid) -> Stats:
     none = count == 0
     for a in (mean, lo, hi, std, stderr):
         a[none] = np.nan
-    return Stats(g.x, mean, lo, hi, std, stderr, count)
+    return Stats(x, mean, lo, hi, std, stderr, count)
 
 
 def wire(a: FloatArray) -> list[float | None]:

@@ -14,11 +14,14 @@ from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.ui import (
     GroupSeriesRequest,
     GroupSeriesResponse,
+    GroupSummaryRequest,
+    GroupSummaryResponse,
     RunSeries,
     SeriesQueryRequest,
     SeriesQueryResponse,
 )
 from trackwell.service.group_series import group_series
+from trackwell.service.group_summary import group_summary
 from trackwell.store.base import Database, RunHandle, RunKey, SeriesQuery
 
 # The total points one answer may carry: runs x keys x samples. 1,000 runs x 2 keys x 1,000
@@ -33,6 +36,10 @@ class WorkspaceService:
     def group_series(self, entity: str, project: str, req: GroupSeriesRequest) -> GroupSeriesResponse:
         """A grouped chart over every run the filter selects (service/group_series.py)."""
         return group_series(self._db, entity, project, req)
+
+    def group_summary(self, entity: str, project: str, req: GroupSummaryRequest) -> GroupSummaryResponse:
+        """Grouped bar and scatter panels over every run the filter selects (group_summary.py)."""
+        return group_summary(self._db, entity, project, req)
 
     def query_series(self, req: SeriesQueryRequest) -> SeriesQueryResponse:
         keys = list(dict.fromkeys(req.keys))

@@ -8,6 +8,8 @@ from starlette.responses import Response
 from trackwell.schema.ui import (
     GroupSeriesRequest,
     GroupSeriesResponse,
+    GroupSummaryRequest,
+    GroupSummaryResponse,
     SeriesQueryRequest,
     SeriesQueryResponse,
 )
@@ -30,6 +32,16 @@ def group_series(
     """A grouped chart: each group's size and its mean, min, max, std and stderr at each x, over
     every run ``filters`` selects (not only the runs a chart draws)."""
     return json_response(services.workspace.group_series(entity, project, body), wire_safe=True)
+
+
+@router.post("/projects/{entity}/{project}/group-summary", response_model=GroupSummaryResponse)
+def group_summary(
+    entity: EntityPath, project: ProjectPath, body: GroupSummaryRequest, _: CurrentUser, services: ServicesDep
+) -> Response:
+    """Grouped bar and scatter panels: per group its size and, per field (a summary or config key),
+    the count, mean, min, max, std and stderr of its runs' numbers, over every run ``filters``
+    selects (not only the runs a panel draws)."""
+    return json_response(services.workspace.group_summary(entity, project, body), wire_safe=True)
 
 
 def include_ui_routers(app: FastAPI) -> None:
