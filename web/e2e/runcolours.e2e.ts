@@ -40,6 +40,29 @@ async function pixels(hex: string): Promise<number> {
     }, hex);
 }
 
+/** A point (page CSS px) on the chart's line drawn in `hex`: the middle of its pixels in the
+ * canvas's middle column band, so the mouse lands on the line and not on its end. */
+async function linePoint(hex: string): Promise<[number, number]> {
+  const canvas = chart().locator("canvas");
+  await expect.poll(() => pixels(hex)).toBeGreaterThan(20);
+  const at = await canvas.evaluate((c: HTMLCanvasElement, color: string) => {
+    const n = parseInt(color.slice(1), 16);
+    const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+    const { data } = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+    const hits: [number, number][] = [];
+    for (let y = 0; y < c.height; y++) {
+      for (let x = Math.floor(c.width * 0.4); x < c.width * 0.6; x++) {
+        const i = (y * c.width + x) * 4;
+        if ((data[i + 3] as number) > 200 && Math.abs((data[i] as number) - r) < 30 && Math.abs((data[i + 1] as number) - g) < 30 && Math.abs((data[i + 2] as number) - b) < 30) hits.push([x, y]);
+      }
+    }
+    const [x, y] = hits[Math.floor(hits.length / 2)] as [number, number];
+    return [x / (c.width / c.clientWidth), y / (c.height / c.clientHeight)];
+  }, hex);
+  const box = (await canvas.boundingBox()) as { x: number; y: number };
+  return [box.x + (at[0] as number), box.y + (at[1] as number)];
+}
+
 async function openWorkspace(query = ""): Promise<void> {
   await page.goto(`/root/runcolours${query}`);
   await chart().locator("canvas").waitFor();
@@ -107,6 +130,42 @@ describe("run colours", () => {
     await page.getByTestId("color-reset").click();
     await expect.poll(() => legendColor("sgd")).not.toBe("#00aa55");
     await layoutSaved(page);
+  });
+
+  it("lights a run's row in the table while the mouse is on its line or its legend entry", async () => {
+    await openWorkspace();
+    const bg = (name: string): Promise<string> => row(name).evaluate((el) => getComputedStyle(el).backgroundColor);
+    const lit = (name: string): Promise<boolean> => row(name).evaluate((el) => el.classList.contains("is-lit"));
+    // The look of a row under the mouse, which a row pointed at in a chart must share.
+    await row("rc-0").locator("[data-col=name]").hover();
+    const hoverBg = await bg("rc-0");
+    await page.getByTestId("run-count").hover();
+    const plainBg = await bg("rc-2");
+    expect(plainBg).not.toBe(hoverBg);
+
+    // On rc-2's line: found on the canvas by its colour, where a user sees it.
+    const color = (await row("rc-2").locator(".run-swatch .swatch").getAttribute("data-color")) as string;
+    await page.mouse.move(...(await linePoint(color)));
+    await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-pointed")).toBe("rc-2");
+    await expect.poll(() => lit("rc-2")).toBe(true);
+    expect(await bg("rc-2")).toBe(hoverBg);
+    expect(await lit("rc-1")).toBe(false);
+    // The line itself is drawn on top and thicker in that chart.
+    await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("rc-2");
+    await shot(page, "runcolours-line-hover-row");
+    // Off the line, between rc-1's level (10..14) and rc-2's (20..24): the row goes back.
+    const box = (await chart().locator(".u-over").boundingBox()) as { x: number; y: number; width: number; height: number };
+    const [ymin, ymax] = ((await chart().locator(".uplot-box").getAttribute("data-y-scale")) as string).split(" ").map(Number) as [number, number];
+    await page.mouse.move(box.x + box.width / 2, box.y + ((ymax - 17) / (ymax - ymin)) * box.height);
+    await expect.poll(() => lit("rc-2")).toBe(false);
+    expect(await bg("rc-2")).toBe(plainBg);
+
+    // A legend entry does the same.
+    await chart().locator(".legend-item", { hasText: "rc-3" }).hover();
+    await expect.poll(() => lit("rc-3")).toBe(true);
+    await shot(page, "runcolours-legend-hover-row");
+    await page.getByTestId("run-count").hover();
+    await expect.poll(() => lit("rc-3")).toBe(false);
   });
 
   it("puts the legends below, at the right or nowhere, kept in the URL", async () => {

@@ -1,8 +1,8 @@
 /** A row of the runs table (checkbox, eye, colour swatch and the visible cells) and the column
  * layout the header and the rows share: pinned cells first, spacers for the columns out of view. */
-import { memo } from "react";
+import { memo, useSyncExternalStore } from "react";
 import { ago, duration, value as fmtValue } from "../lib/format";
-import { setHighlightedRun } from "../lib/highlight";
+import { highlightedRow, setHighlightedRun, subscribeHighlight } from "../lib/highlight";
 import { Link, paths } from "../router";
 import { columnValue, type TableRun } from "../lib/tableRun";
 import { StateBadge } from "./StateBadge";
@@ -65,9 +65,12 @@ function Eye({ open }: { open: boolean }): React.JSX.Element {
 
 /** One run's row; memoized, so scrolling renders only the rows that come into view. */
 export const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden, undrawn, selected, color, onToggleHidden, onToggleSelected, onColor }: RunRowProps): React.JSX.Element {
+  // Pointed at in a chart (its line or legend entry): the row looks as if the mouse were on it. Only
+  // the rows whose answer changes render again.
+  const lit = useSyncExternalStore(subscribeHighlight, () => highlightedRow() === d.key);
   return (
     // Pointing at a run highlights its lines in every chart (lib/highlight).
-    <div className={`rt-row${hidden ? " is-hidden" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id} onMouseEnter={() => setHighlightedRun(d.key)} onMouseLeave={() => setHighlightedRun(null)}>
+    <div className={`rt-row${hidden ? " is-hidden" : ""}${lit ? " is-lit" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id} onMouseEnter={() => setHighlightedRun(d.key)} onMouseLeave={() => setHighlightedRun(null)}>
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
         <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
         <button
