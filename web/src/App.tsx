@@ -6,9 +6,11 @@ import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo }
 import { ArtifactsRoute, isArtifactRoute } from "./artifacts/ArtifactsRoute";
 import { usePersisted } from "./lib/storage";
 import { useEscape } from "./lib/useEscape";
+import { Admin } from "./pages/Admin";
 import { Compare } from "./pages/Compare";
 import { Projects } from "./pages/Projects";
 import { RunPage } from "./pages/RunPage";
+import { Settings } from "./pages/Settings";
 import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
@@ -112,9 +114,14 @@ export function App(): React.JSX.Element {
         <button className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} title="Toggle theme (t)" aria-label="toggle theme" data-testid="theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
-        <span className="muted user" data-testid="user">
+        {me.is_admin && (
+          <Link to={paths.admin("users")} className="nav" data-testid="admin-link">
+            Admin
+          </Link>
+        )}
+        <Link to={paths.settings()} className="nav user" data-testid="user" title="Settings: API keys, teams">
           {me.username}
-        </span>
+        </Link>
         <button onClick={() => void signOut()} data-testid="sign-out">
           Sign out
         </button>
@@ -134,6 +141,10 @@ export function App(): React.JSX.Element {
           <Projects />
         ) : route.page === "workspace" ? (
           <Workspace key={`${route.entity}/${route.project}`} entity={route.entity} project={route.project} user={me.username} />
+        ) : route.page === "settings" ? (
+          <Settings />
+        ) : route.page === "admin" ? (
+          <Admin tab={route.tab} team={route.team} isAdmin={me.is_admin ?? false} />
         ) : route.page === "run" ? (
           <RunPage entity={route.entity} project={route.project} runId={route.runId} tab={route.tab} />
         ) : route.page === "compare" ? (

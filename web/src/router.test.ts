@@ -38,3 +38,17 @@ describe("paths and parseRoute", () => {
     expect(router.compareRunIds("")).toEqual([]);
   });
 });
+
+describe("admin and settings routes", () => {
+  it("an admin link round-trips its tab and a team name with any characters", () => {
+    const url = new URL(router.paths.admin("teams", "vision & nlp ü"), "http://ui.test");
+    expect(router.parseRoute(url.pathname, url.searchParams)).toEqual({ page: "admin", tab: "teams", team: "vision & nlp ü" });
+    const settings = new URL(router.paths.settings(), "http://ui.test");
+    expect(router.parseRoute(settings.pathname, settings.searchParams)).toEqual({ page: "settings" });
+  });
+
+  it("an entity's project named settings or admin is still a workspace", () => {
+    const url = new URL(router.paths.workspace("admin", "settings"), "http://ui.test");
+    expect(router.parseRoute(url.pathname, url.searchParams)).toEqual({ page: "workspace", entity: "admin", project: "settings" });
+  });
+});

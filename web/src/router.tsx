@@ -7,6 +7,8 @@ import { useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEv
 export type Route =
   | { page: "projects" }
   | { page: "signin" }
+  | { page: "settings" }
+  | { page: "admin"; tab: string; team: string | null }
   | { page: "workspace"; entity: string; project: string }
   | { page: "run"; entity: string; project: string; runId: string; tab: string }
   | { page: "compare"; entity: string; project: string }
@@ -34,6 +36,8 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
   const parts = decoded as string[];
   if (parts.length === 0) return { page: "projects" };
   if (parts.length === 1 && parts[0] === "signin") return { page: "signin" };
+  if (parts.length === 1 && parts[0] === "settings") return { page: "settings" };
+  if (parts.length === 1 && parts[0] === "admin") return { page: "admin", tab: search.get("tab") ?? "users", team: search.get("team") };
   const [entity = "", project = "", kind, runId] = parts;
   if (parts.length === 2) return { page: "workspace", entity, project };
   if (parts.length === 3 && kind === "compare") return { page: "compare", entity, project };
@@ -124,6 +128,8 @@ export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: stri
 
 export const paths = {
   projects: (): string => "/",
+  settings: (): string => "/settings",
+  admin: (tab: string, team?: string): string => `/admin?tab=${encodeURIComponent(tab)}` + (team ? `&team=${encodeURIComponent(team)}` : ""),
   workspace: (entity: string, project: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`,
   run: (entity: string, project: string, runId: string, tab?: string): string =>
