@@ -28,6 +28,7 @@ from trackwell.service.sweeps import SweepService
 from trackwell.service.tables import TableService
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.service.views import ViewService
+from trackwell.service.wandb_wire.protocol import WandbProtocol
 from trackwell.service.workspace import WorkspaceService
 from trackwell.store.base import BlobStore, Database
 from trackwell.store.blobs.registry import open_blob_store
@@ -57,6 +58,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
+    wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -73,13 +75,16 @@ def build_services(settings: ServerSettings) -> Services:
         blobs = open_blob_store(settings.resolved_blob_url)
         files = FileService(db, blobs)
         auth = AuthService(db)
-        sessions = SessionService(db, auth, load_or_create_secret(settings.data_dir))
+        secret = load_or_create_secret(settings.data_dir)
+        sessions = SessionService(db, auth, secret)
+        runs = RunService(db)
+        records = RecordService(db, blobs)
         return Services(
             settings=settings,
             db=db,
             blobs=blobs,
-            runs=RunService(db),
-            records=RecordService(db, blobs),
+            runs=runs,
+            records=records,
             history=HistoryService(db),
             files=files,
             auth=auth,
@@ -95,6 +100,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db),
             audit=AuditLog(db),
+            wandb=WandbProtocol(db, runs, records, files, secret),
             sweeps=SweepService(
                 db,
                 lease_seconds=settings.sweep_lease_seconds,
