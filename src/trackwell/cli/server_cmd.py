@@ -18,6 +18,7 @@ from typing import Any
 from trackwell.schema.artifact_rules import DEFAULT_PROTECTED_ALIASES
 from trackwell.server.server_file import SERVER_FILE, pid_alive, read_server_file
 from trackwell.server.settings import ServerSettings
+from trackwell.server.signin_settings import signin_settings_from_env
 
 
 def default_data_dir() -> Path:
@@ -105,6 +106,7 @@ def run_server(args: argparse.Namespace) -> int:
         sweep_heartbeat_seconds=args.sweep_heartbeat_seconds,
         protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),
         local=args.host in ("127.0.0.1", "localhost", "::1"),
+        signin=signin_settings_from_env(os.environ),  # TRACKWELL_OIDC_*: docs/server.md, single sign-on
     )
     return serve(settings, args.host, args.port, _say)
 

@@ -11,7 +11,8 @@ Hierarchy::
     ├── Conflict              (409) e.g. a run that exists when resume="never"
     │   ├── SequenceGap       (409) a record batch skipped sequence numbers; carries expected_seq
     │   └── MissingBlobs      (409) an artifact version names blobs the server lacks (upload them first)
-    └── PayloadTooLarge       (413)
+    ├── PayloadTooLarge       (413)
+    └── TooManyRequests       (429) e.g. too many sign-in attempts; carries retry_after (seconds)
 
 The server maps them to HTTP in one place (``server/errors.py``) with the body
 :class:`~trackwell.schema.error_body.ErrorBody`; the SDK and ``Api`` rebuild the same exception from
@@ -80,6 +81,19 @@ class PayloadTooLarge(TrackwellError):
     http_status = 413
 
 
+class TooManyRequests(TrackwellError):
+    """Slow down: the server answers 429 with ``Retry-After: <retry_after>`` (whole seconds)."""
+
+    code = "too_many_requests"
+    http_status = 429
+
+    def __init__(
+        self, message: str, *, retry_after: int = 1, field: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, field=field, hint=hint)
+        self.retry_after = max(1, int(retry_after))
+
+
 class SequenceGap(Conflict):
     """A batch started after a sequence number the server has not seen: resend from ``expected_seq``."""
 
@@ -142,6 +156,7 @@ _BY_CODE: dict[str, type[TrackwellError]] = {
         Conflict,
         MissingBlobs,
         PayloadTooLarge,
+        TooManyRequests,
     )
 }
 

@@ -15,9 +15,16 @@ from trackwell.schema.name_types import EntityName, ProjectName, RunId
 
 
 class SessionCreate(BaseModel):
-    """Body of ``POST /api/v1/session``: sign in with an API key."""
+    """Body of ``POST /api/v1/session``: sign in with an API key, or with a username (or email) and
+    password (``GET /api/v1/auth/methods`` says whether the server allows passwords)."""
 
-    api_key: str = Field(min_length=1, repr=False, description="An API key of this server.")
+    api_key: str | None = Field(
+        default=None, min_length=1, repr=False, description="An API key of this server."
+    )
+    username: str | None = Field(
+        default=None, min_length=1, max_length=320, description="Username or email, with password."
+    )
+    password: str | None = Field(default=None, repr=False, max_length=1024)
 
 
 class SessionInfo(BaseModel):

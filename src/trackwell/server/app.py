@@ -29,6 +29,7 @@ from trackwell.server.routes import (
     health,
     history,
     importance,
+    oidc,
     projects,
     records,
     runs,
@@ -40,7 +41,6 @@ from trackwell.server.security_headers import SecurityHeaders
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
-from trackwell.server.wandb_protocol import routes as wandb_protocol
 
 log = logging.getLogger("trackwell.server")
 
@@ -70,6 +70,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     install_error_handlers(app)
     for module in (
         health,
+        oidc,
         projects,
         importance,
         runs,
@@ -80,7 +81,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
         blobs,
         artifacts,
         sweeps,
-        wandb_protocol,
     ):
         app.include_router(module.router)
     include_ui_routers(app)

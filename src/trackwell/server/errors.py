@@ -22,6 +22,7 @@ from trackwell.schema.error_body import ErrorBody, ErrorDetail
 from trackwell.schema.errors import (
     InvalidArgument,
     NotFound,
+    TooManyRequests,
     TrackwellError,
     Unauthorized,
 )
@@ -48,6 +49,8 @@ def invalid_argument(errors: Sequence[Any], prefix: str = "") -> InvalidArgument
 
 def error_response(exc: TrackwellError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="trackwell"'} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
     return json_response(exc.to_body(), status_code=exc.http_status, headers=headers)
 
 

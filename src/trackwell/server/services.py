@@ -22,13 +22,16 @@ from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.importance import ImportanceService
 from trackwell.service.layouts import LayoutService
+from trackwell.service.oidc import OidcClient
+from trackwell.service.oidc_accounts import OidcAccounts
+from trackwell.service.passwords import PasswordService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
+from trackwell.service.signin_guard import SignInGuard
 from trackwell.service.sweeps import SweepService
 from trackwell.service.tables import TableService
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.service.views import ViewService
-from trackwell.service.wandb_wire.protocol import WandbProtocol
 from trackwell.service.workspace import WorkspaceService
 from trackwell.store.base import BlobStore, Database
 from trackwell.store.blobs.registry import open_blob_store
@@ -58,7 +61,10 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
-    wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
+    passwords: PasswordService  # password policy, Argon2 hashes, password sign-in
+    signin_guard: SignInGuard  # sign-in rate limits (per IP, per account) and their audit events
+    oidc: OidcClient | None  # single sign-on, when settings.signin configures a provider
+    oidc_accounts: OidcAccounts | None  # the account an SSO identity signs in (made on first use)
 
     def close(self) -> None:
         """Release what the services hold, in reverse order of :func:`build_services`."""
@@ -75,16 +81,15 @@ def build_services(settings: ServerSettings) -> Services:
         blobs = open_blob_store(settings.resolved_blob_url)
         files = FileService(db, blobs)
         auth = AuthService(db)
-        secret = load_or_create_secret(settings.data_dir)
-        sessions = SessionService(db, auth, secret)
-        runs = RunService(db)
-        records = RecordService(db, blobs)
+        sessions = SessionService(db, auth, load_or_create_secret(settings.data_dir))
+        audit = AuditLog(db)
+        oidc_config = settings.signin.oidc()
         return Services(
             settings=settings,
             db=db,
             blobs=blobs,
-            runs=runs,
-            records=records,
+            runs=RunService(db),
+            records=RecordService(db, blobs),
             history=HistoryService(db),
             files=files,
             auth=auth,
@@ -99,8 +104,11 @@ def build_services(settings: ServerSettings) -> Services:
             ),
             importance=ImportanceService(db),
             views=ViewService(db),
-            audit=AuditLog(db),
-            wandb=WandbProtocol(db, runs, records, files, secret),
+            audit=audit,
+            passwords=PasswordService(db),
+            signin_guard=SignInGuard(db, audit),
+            oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),
+            oidc_accounts=None if oidc_config is None else OidcAccounts(db, oidc_config, audit),
             sweeps=SweepService(
                 db,
                 lease_seconds=settings.sweep_lease_seconds,

@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from trackwell.schema.artifact_rules import DEFAULT_PROTECTED_ALIASES
+from trackwell.server.signin_settings import SignInSettings
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -64,6 +65,9 @@ class ServerSettings(BaseModel):
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(
         default=True, description="Create the OS user and <data_dir>/local-api-key on first start."
+    )
+    signin: SignInSettings = Field(
+        default_factory=SignInSettings, description="Passwords and single sign-on (OpenID Connect)."
     )
     static_dir: Path = Field(default=STATIC_DIR, description="Built web UI (index.html and assets).")
 

@@ -5,10 +5,12 @@ page scripts cannot read it; SameSite=Strict, so other sites cannot send it). Co
 unsafe requests must also carry ``X-CSRF-Token``, a value derived from the session that other
 origins cannot read, which closes the remaining cross-site request paths.
 
-Sessions and login tokens are stateless: HMAC-signed with a server secret kept in the data directory
-(mode 0600), so every server process on that directory accepts them and a restart keeps users signed
-in. Revocation (sign-out) and single use of login tokens are remembered per process; a signed-out
-cookie is also deleted in the browser, and login tokens expire after minutes.
+Sessions and login tokens are HMAC-signed with a server secret kept in the data directory (mode
+0600), so every server process on that directory accepts them and a restart keeps users signed in.
+What must be remembered, sign-outs and the single use of login tokens, is kept in the database
+(``UserStore.add_nonce``/``has_nonce``, until the session or token would have expired anyway), so
+several server processes on one database behave as one: a link used on one is refused by the
+others, and a signed-out session is refused by all. A disabled user's sessions stop working at once.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,17 +88,15 @@ class SessionService:
         self._auth = auth
         self._secret = secret
         self._clock = clock
-        self._revoked: dict[str, float] = {}  # session id or token nonce -> when it expires anyway
-        self._lock = threading.Lock()
 
     # -- signing ----------------------------------------------------------------------------------
 
-    def _sign(self, purpose: str, payload: dict[str, object]) -> str:
+    def sign(self, purpose: str, payload: dict[str, object]) -> str:
         body = _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
         mac = hmac.new(self._secret, f"{purpose}|{body}".encode("ascii"), hashlib.sha256).digest()
         return f"{body}.{_b64(mac)}"
 
-    def _verify(self, purpose: str, token: str) -> dict[str, object] | None:
+    def verify(self, purpose: str, token: str) -> dict[str, object] | None:
         body, _, mac = token.partition(".")
         if not body or not mac:
             return None
@@ -112,31 +111,27 @@ class SessionService:
             return None
         return payload
 
-    def _is_revoked(self, nonce: str) -> bool:
-        now = self._clock()
-        with self._lock:
-            for k in [k for k, exp in self._revoked.items() if exp <= now]:
-                del self._revoked[k]
-            return nonce in self._revoked
+    def _is_revoked(self, nonce: str, purpose: str) -> bool:
+        with self._db.read() as conn:
+            return self._db.users.has_nonce(conn, f"{purpose}:{nonce}")
 
-    def _revoke(self, nonce: str, expires_at: float) -> bool:
-        """Mark used; False when it already was (a replayed one-time token)."""
-        with self._lock:
-            if nonce in self._revoked:
-                return False
-            self._revoked[nonce] = expires_at
-            return True
+    def _revoke(self, nonce: str, purpose: str, expires_at: float) -> bool:
+        """Mark used; False when it already was (a replayed one-time token), in any process."""
+        with self._db.begin() as conn:
+            self._db.users.purge_nonces(conn, self._clock())
+            return self._db.users.add_nonce(conn, f"{purpose}:{nonce}", purpose, expires_at)
 
     # -- sessions ---------------------------------------------------------------------------------
 
     def sign_in_with_key(self, api_key: str) -> tuple[str, SessionInfo]:
         """(cookie value, session info) for a valid API key; ``Unauthorized`` otherwise."""
-        return self._start(self._auth.authenticate(api_key))
+        return self.start(self._auth.authenticate(api_key))
 
-    def _start(self, user: User) -> tuple[str, SessionInfo]:
+    def start(self, user: User) -> tuple[str, SessionInfo]:
+        """A new session for a user who has proven who they are (key, password, SSO, link, invite)."""
         sid = secrets.token_urlsafe(16)
         exp = self._clock() + SESSION_SECONDS
-        cookie = self._sign("session", {"u": user.username, "sid": sid, "exp": exp})
+        cookie = self.sign("session", {"u": user.username, "sid": sid, "exp": exp})
         return cookie, self.info(Session(user=user, session_id=sid, expires_at=exp))
 
     def info(self, session: Session) -> SessionInfo:
@@ -156,15 +151,15 @@ class SessionService:
         """The session a cookie carries; None when absent, forged, expired, revoked or its user gone."""
         if not cookie:
             return None
-        payload = self._verify("session", cookie)
+        payload = self.verify("session", cookie)
         if payload is None:
             return None
         sid, username = str(payload.get("sid", "")), str(payload.get("u", ""))
-        if not sid or self._is_revoked(sid):
+        if not sid or self._is_revoked(sid, "session.signout"):
             return None
         with self._db.read() as conn:
             user = self._db.users.get_user(conn, username)
-        if user is None:
+        if user is None or user.disabled:
             return None
         return Session(user=user, session_id=sid, expires_at=float(str(payload["exp"])))
 
@@ -177,29 +172,31 @@ class SessionService:
             )
 
     def sign_out(self, session: Session) -> None:
-        self._revoke(session.session_id, session.expires_at)
+        self._revoke(session.session_id, "session.signout", session.expires_at)
 
     # -- one-time sign-in links -------------------------------------------------------------------
 
     def login_token(self, user: User) -> tuple[str, float]:
         exp = self._clock() + LOGIN_TOKEN_SECONDS
-        return self._sign("login", {"u": user.username, "n": secrets.token_urlsafe(12), "exp": exp}), exp
+        return self.sign("login", {"u": user.username, "n": secrets.token_urlsafe(12), "exp": exp}), exp
 
     def redeem_login_token(self, token: str) -> tuple[str, SessionInfo]:
         """Exchange a one-time token for a session; a token works once, and only until it expires."""
-        payload = self._verify("login", token) if token else None
+        payload = self.verify("login", token) if token else None
         if payload is None:
             raise Unauthorized(
                 "This sign-in link is invalid or has expired",
                 hint="run 'trackwell ui' for a fresh link, or sign in with an API key",
             )
-        if not self._revoke(str(payload.get("n", "")), float(str(payload["exp"]))):
+        if not self._revoke(str(payload.get("n", "")), "login.link", float(str(payload["exp"]))):
             raise Unauthorized(
                 "This sign-in link was already used",
                 hint="run 'trackwell ui' for a fresh link, or sign in with an API key",
             )
         with self._db.read() as conn:
             user = self._db.users.get_user(conn, str(payload.get("u", "")))
-        if user is None:
-            raise InvalidArgument("The user of this sign-in link no longer exists", field="token")
-        return self._start(user)
+        if user is None or user.disabled:
+            raise InvalidArgument(
+                "The user of this sign-in link no longer exists or is disabled", field="token"
+            )
+        return self.start(user)
