@@ -10,7 +10,7 @@ TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install-system-deps.sh 2>/dev/null | sha1sum | cut -c1-12)
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: demo test deps system-deps lint test-py test-web web bench clean-demo
+.PHONY: demo test deps system-deps lint test-py test-web web bench clean-demo wandb-client
 
 $(STAMP):
 	bash scripts/install-system-deps.sh
@@ -23,6 +23,18 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*; touch $@
 
 deps: $(STAMP)
+
+# The official wandb client, in a virtual environment of its own (beside trackwell, `import wandb`
+# would be ambiguous with our alias): tests/wandb_client drive it against a live server (issue 15).
+WANDB_CLIENT_VERSION := 0.31.0
+WANDB_STAMP := .venv-wandb/.installed-wandb-$(WANDB_CLIENT_VERSION)
+
+$(WANDB_STAMP):
+	test -x .venv-wandb/bin/python || $(PY) -m venv .venv-wandb
+	.venv-wandb/bin/python -m pip install -q 'wandb==$(WANDB_CLIENT_VERSION)'
+	rm -f .venv-wandb/.installed-wandb-*; touch $@
+
+wandb-client: $(WANDB_STAMP)
 
 $(WEB_STAMP):
 	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && touch node_modules/$(notdir $@); fi
@@ -37,7 +49,7 @@ lint: deps
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_module_size.py
 
-test-py: deps web
+test-py: deps web wandb-client
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-web: deps web

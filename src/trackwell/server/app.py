@@ -41,6 +41,7 @@ from trackwell.server.security_headers import SecurityHeaders
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
+from trackwell.server.wandb_protocol import routes as wandb_protocol
 
 log = logging.getLogger("trackwell.server")
 
@@ -81,6 +82,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         blobs,
         artifacts,
         sweeps,
+        wandb_protocol,
     ):
         app.include_router(module.router)
     include_ui_routers(app)

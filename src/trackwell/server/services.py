@@ -32,6 +32,7 @@ from trackwell.service.sweeps import SweepService
 from trackwell.service.tables import TableService
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.service.views import ViewService
+from trackwell.service.wandb_wire.protocol import WandbProtocol
 from trackwell.service.workspace import WorkspaceService
 from trackwell.store.base import BlobStore, Database
 from trackwell.store.blobs.registry import open_blob_store
@@ -61,6 +62,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
+    wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
     passwords: PasswordService  # password policy, Argon2 hashes, password sign-in
     signin_guard: SignInGuard  # sign-in rate limits (per IP, per account) and their audit events
     oidc: OidcClient | None  # single sign-on, when settings.signin configures a provider
@@ -81,15 +83,18 @@ def build_services(settings: ServerSettings) -> Services:
         blobs = open_blob_store(settings.resolved_blob_url)
         files = FileService(db, blobs)
         auth = AuthService(db)
-        sessions = SessionService(db, auth, load_or_create_secret(settings.data_dir))
+        secret = load_or_create_secret(settings.data_dir)
+        sessions = SessionService(db, auth, secret)
+        runs = RunService(db)
+        records = RecordService(db, blobs)
         audit = AuditLog(db)
         oidc_config = settings.signin.oidc()
         return Services(
             settings=settings,
             db=db,
             blobs=blobs,
-            runs=RunService(db),
-            records=RecordService(db, blobs),
+            runs=runs,
+            records=records,
             history=HistoryService(db),
             files=files,
             auth=auth,
@@ -105,6 +110,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db),
             audit=audit,
+            wandb=WandbProtocol(db, runs, records, files, secret),
             passwords=PasswordService(db),
             signin_guard=SignInGuard(db, audit),
             oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),

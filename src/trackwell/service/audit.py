@@ -8,11 +8,12 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from trackwell.store.base import AuditEvent, Database
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy
+    from sqlalchemy import Connection
 
 
 class AuditAction(enum.StrEnum):

@@ -81,13 +81,36 @@ class RecordService:
                 self.arrivals.applied()
             return ack
 
-    def _apply_once(self, key: RunKey, batch: RecordBatch) -> BatchAck:
+    def apply_latest(self, key: RunKey, session_id: str, records: Sequence[Record]) -> BatchAck:
+        """Apply ``records`` as the next ones of ``session_id``, numbered inside the transaction.
+
+        For writers whose protocol has no sequence numbers but whose records replace what they
+        describe (the wandb client's summary, config and console lines by line number): applying
+        one twice changes nothing, and two requests at once cannot skip each other's records as
+        duplicates, as numbering them before the transaction could.
+        """
+        with self.arrivals.turn(key):
+            ack = self._apply_once(
+                key, RecordBatch(session_id=session_id, records=list(records)), renumber=True
+            )
+        if records:
+            self.arrivals.applied()
+        return ack
+
+    def _apply_once(self, key: RunKey, batch: RecordBatch, *, renumber: bool = False) -> BatchAck:
         now = self._clock()
         with self._db.begin() as conn:
             stored = self._db.runs.get_run(conn, key, lock=True)
             if stored is None:
                 raise run_not_found(key)
             applied = self._db.runs.session_applied(conn, stored.pk, batch.session_id)
+            if renumber:
+                batch = RecordBatch(
+                    session_id=batch.session_id,
+                    records=[
+                        r.model_copy(update={"seq": applied + 1 + i}) for i, r in enumerate(batch.records)
+                    ],
+                )
             fresh = [r for r in batch.records if r.seq > applied]
             if fresh and fresh[0].seq > applied + 1:
                 raise SequenceGap(
