@@ -1,7 +1,8 @@
 """Seeds the saved-views e2e test (views.e2e.ts): project ``views``, 6 runs of two optimizers
 (``adam``, ``sgd``) logging ``train/loss`` and ``val/acc`` over 20 steps with the real SDK, and a
-second, non-admin user ``alice`` whose API key is written to ``<data dir>/views-alice-key`` (no API
-creates users: the server's database is written directly, as an operator's script would).
+second, non-admin user ``alice``, a member of root's entity, whose API key is written to
+``<data dir>/views-alice-key`` (made in the server's database directly, as an operator's script
+would).
 
 Run as ``TRACKWELL_DATA_DIR=<dir> python web/e2e/views_seed.py`` against a running local server.
 """
@@ -17,6 +18,7 @@ from trackwell.store.sql.database import open_database
 
 PROJECT = "views"
 SECOND_USER = "alice"
+OWNER = "root"  # the local user the runs are logged as
 
 
 def log_runs() -> None:
@@ -42,6 +44,11 @@ def second_user(data_dir: Path) -> None:
             user = db.users.get_user(conn, SECOND_USER) or db.users.create_user(
                 conn, SECOND_USER, is_admin=False, now=1.0
             )
+            # A colleague in the entity the runs are logged to (the server's local user's), so
+            # that the project and its views are theirs to read (docs/adr/0003).
+            owner = db.users.get_user(conn, OWNER)
+            assert owner is not None, f"the server has no user {OWNER!r}"
+            db.users.set_role(conn, owner.entity, user.id, "member", now=1.0)
         key = AuthService(db).create_key(user, "views e2e")
     finally:
         db.close()
