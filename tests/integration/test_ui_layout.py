@@ -36,6 +36,10 @@ def _second_user_key(server: LiveServer, username: str) -> str:
     try:
         with db.begin() as conn:
             user = db.users.create_user(conn, username, is_admin=False, now=1.0)
+            # A member of the team whose project's layouts are under test (docs/adr/0003).
+            if db.users.get_entity(conn, "team") is None:
+                db.users.create_team(conn, "team", now=1.0)
+            db.users.set_role(conn, "team", user.id, "member", now=1.0)
         return AuthService(db).create_key(user, "test")
     finally:
         db.close()

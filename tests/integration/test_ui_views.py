@@ -30,7 +30,7 @@ STATE = {
 
 
 def _client(server: LiveServer, name: str) -> Iterator[httpx.Client]:
-    headers = make_user(server, name, admin=False)
+    headers = make_user(server, name, admin=False, entity="team")  # members of the team whose views these are
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
         yield client
 

@@ -126,7 +126,7 @@ def main() -> None:
 def make_viewer(data_dir: Path) -> None:
     """A second user, not an admin, with an API key (there is no user-management route yet)."""
     from trackwell.server.settings import ServerSettings
-    from trackwell.service.auth import AuthService
+    from trackwell.service.auth import AuthService, hash_api_key
     from trackwell.store.sql.database import open_database
 
     db = open_database(ServerSettings(data_dir=data_dir).resolved_database_url)
@@ -135,6 +135,12 @@ def make_viewer(data_dir: Path) -> None:
             user = db.users.get_user(conn, "e2e-viewer") or db.users.create_user(
                 conn, "e2e-viewer", is_admin=False, now=0.0
             )
+            # A member of the entity the seed logs to (the local user's), so the artifacts are
+            # theirs to read and edit; only the protected alias is refused (docs/adr/0003).
+            local_key = (data_dir / "local-api-key").read_text(encoding="utf-8").strip()
+            local = db.users.user_for_key_hash(conn, hash_api_key(local_key), 0.0)
+            assert local is not None, "the server's local key is not valid"
+            db.users.set_role(conn, local.entity, user.id, "member", now=0.0)
         key = AuthService(db).create_key(user, "e2e")
     finally:
         db.close()

@@ -22,7 +22,10 @@ function addUser(name: string): string {
     "from trackwell.service.auth import AuthService",
     "from trackwell.store.sql.database import open_database",
     "db = open_database('sqlite:///' + sys.argv[1] + '/trackwell.db')",
-    "with db.begin() as conn: user = db.users.create_user(conn, sys.argv[2], is_admin=False, now=0.0)",
+    "with db.begin() as conn:",
+    "    user = db.users.create_user(conn, sys.argv[2], is_admin=False, now=0.0)",
+    // A member of the entity of LAYOUT's project, so it is theirs to read (docs/adr/0003).
+    "    db.users.set_role(conn, 'root', user.id, 'member', now=0.0)",
     "print(AuthService(db).create_key(user, 'e2e'))",
     "db.close()",
   ].join("\n");

@@ -97,6 +97,9 @@ class RunList(WireModel):
     limit: int
 
 
+ProjectVisibilityName = Literal["private", "team", "public"]
+
+
 class ProjectOut(WireModel):
     entity: str
     name: str
@@ -104,6 +107,17 @@ class ProjectOut(WireModel):
     running_count: int = 0
     created_at: float
     last_activity: float | None = None
+    visibility: ProjectVisibilityName = Field(
+        "team",
+        description="private and team: the entity's members (any role) read it; public: every signed-in "
+        "user reads it too",
+    )
+
+
+class ProjectVisibility(WireModel):
+    """Body of ``PUT /api/v1/projects/{entity}/{project}/visibility`` (an admin of the entity)."""
+
+    visibility: ProjectVisibilityName
 
 
 class ProjectList(WireModel):

@@ -1,5 +1,13 @@
 """What routes receive: the process's services (built once: :mod:`trackwell.server.services`), the
-caller, the run addressed by the path.
+caller (a :class:`~trackwell.store.base.Principal`: user and roles), and the project or run
+addressed by the path, already authorized.
+
+Every route under ``/api/`` takes one of the authorizing dependencies at the end of this module
+(``tests/unit/test_route_authorization.py`` walks the app and fails on a route without one): a
+project- or run-addressed route names the action it does (read, write, delete), and the dependency
+calls :func:`trackwell.service.access.authorize` before the handler runs. Routes addressed by
+something else (the caller, a blob digest, a body naming many runs) take ``CurrentPrincipal`` and
+scope what they answer with ``visible_projects``.
 
 Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
 wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``).
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -25,7 +34,14 @@ from trackwell.schema.errors import Unauthorized
 from trackwell.schema.name_types import EntityName, ProjectName, RunId
 from trackwell.server.routes.ui_auth import session_user
 from trackwell.server.services import Services
-from trackwell.store.base import RunKey, User
+from trackwell.service.access import (
+    Action,
+    ProjectRef,
+    authorize,
+    authorize_run_delete,
+    missing_entity,
+)
+from trackwell.store.base import Principal, RunKey, User
 
 
 async def services_dep(request: Request) -> Services:
@@ -80,6 +96,19 @@ def _user_from_database(request: Request, services: Services, key: str | None) -
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+async def current_principal(user: CurrentUser, services: ServicesDep) -> Principal:
+    """The caller with their roles: from memory within the key cache's period, else one query."""
+    if user.disabled:  # a browser session outliving the account's disabling
+        raise Unauthorized("This account is disabled", hint="ask a server admin to enable it")
+    found = services.auth.cached_principal(user)
+    if found is not None:
+        return found
+    return await run_in_threadpool(services.auth.principal, user)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
 # Path segments arrive percent-decoded ("wandb%20tutorial" -> "wandb tutorial") and are checked
 # by the same rule as the SDK's settings (schema/names.py).
 EntityPath = Annotated[EntityName, Path()]
@@ -92,3 +121,132 @@ async def run_key(entity: EntityPath, project: ProjectPath, run_id: RunIdPath) -
 
 
 RunKeyDep = Annotated[RunKey, Depends(run_key)]
+
+
+# --- authorizing dependencies ------------------------------------------------------------------
+
+
+def _sees_everything(principal: Principal) -> bool:
+    # A server admin may do everything (service.access): no lookup, so the local zero-setup user's
+    # requests (and the benchmarks) cost what they did before authorization existed.
+    return principal.user.is_admin and not principal.user.disabled
+
+
+def authorize_project(
+    services: Services, principal: Principal, entity: str, project: str, action: Action
+) -> ProjectRef:
+    """Looks up the project's visibility and authorizes ``action`` (``service.access``). A write to
+    an entity that does not exist creates it only for a server admin (as a team); anyone else is
+    told who can create it."""
+    if _sees_everything(principal):
+        return ProjectRef(entity, project)
+    with services.db.read() as conn:
+        visibility = services.db.users.project_visibility(conn, entity, project)
+        creates_entity = visibility is None and action is Action.PROJECT_WRITE
+        if creates_entity and services.db.users.get_entity(conn, entity) is None:
+            raise missing_entity(entity)
+    ref = ProjectRef(entity, project, visibility)
+    authorize(principal, action, ref)
+    return ref
+
+
+def _project_dependency(action: Action) -> Callable[..., Awaitable[ProjectRef]]:
+    async def dependency(
+        entity: EntityPath, project: ProjectPath, principal: CurrentPrincipal, services: ServicesDep
+    ) -> ProjectRef:
+        if _sees_everything(principal):
+            return ProjectRef(entity, project)
+        return await run_in_threadpool(authorize_project, services, principal, entity, project, action)
+
+    dependency.__name__ = dependency.__qualname__ = f"authorize_{action.name.lower()}"
+    return dependency
+
+
+def _run_dependency(action: Action) -> Callable[..., Awaitable[RunKey]]:
+    async def dependency(key: RunKeyDep, principal: CurrentPrincipal, services: ServicesDep) -> RunKey:
+        if not _sees_everything(principal):
+            await run_in_threadpool(authorize_project, services, principal, key.entity, key.project, action)
+        return key
+
+    dependency.__name__ = dependency.__qualname__ = f"authorize_run_{action.name.lower()}"
+    return dependency
+
+
+def _authorize_run_delete(services: Services, principal: Principal, key: RunKey) -> None:
+    with services.db.read() as conn:
+        visibility = services.db.users.project_visibility(conn, key.entity, key.project)
+        stored = services.db.runs.get_run(conn, key)
+    authorize_run_delete(
+        principal,
+        ProjectRef(key.entity, key.project, visibility),
+        None if stored is None else stored.owner_id,
+    )
+
+
+async def authorize_run_deletion(
+    key: RunKeyDep, principal: CurrentPrincipal, services: ServicesDep
+) -> RunKey:
+    """A member deletes their own runs; others' runs need an admin of the entity."""
+    if not _sees_everything(principal):
+        await run_in_threadpool(_authorize_run_delete, services, principal, key)
+    return key
+
+
+authorize_read = _project_dependency(Action.PROJECT_READ)
+authorize_write = _project_dependency(Action.PROJECT_WRITE)
+authorize_delete = _project_dependency(Action.PROJECT_DELETE)
+authorize_admin = _project_dependency(Action.PROJECT_ADMIN)
+authorize_run_read = _run_dependency(Action.PROJECT_READ)
+authorize_run_write = _run_dependency(Action.PROJECT_WRITE)
+
+# For a route's ``dependencies=[...]`` when the handler keeps its own ``entity``/``project`` params.
+READS_PROJECT = Depends(authorize_read)
+WRITES_PROJECT = Depends(authorize_write)
+DELETES_IN_PROJECT = Depends(authorize_delete)
+ADMINS_PROJECT = Depends(authorize_admin)
+# The run of the path, authorized: take one of these instead of ``RunKeyDep``.
+RunReadKey = Annotated[RunKey, Depends(authorize_run_read)]
+RunWriteKey = Annotated[RunKey, Depends(authorize_run_write)]
+RunDeleteKey = Annotated[RunKey, Depends(authorize_run_deletion)]
+ProjectReadDep = Annotated[ProjectRef, Depends(authorize_read)]
+ProjectWriteDep = Annotated[ProjectRef, Depends(authorize_write)]
+ProjectAdminDep = Annotated[ProjectRef, Depends(authorize_admin)]
+
+
+async def authorize_team_admin(team: Annotated[EntityName, Path()], principal: CurrentPrincipal) -> str:
+    """For ``/teams/{team}/...`` routes that change a team (members, service accounts, invites)."""
+    authorize(principal, Action.ENTITY_ADMIN, ProjectRef(team))
+    return team
+
+
+async def authorize_team_reader(team: Annotated[EntityName, Path()], principal: CurrentPrincipal) -> str:
+    """For ``/teams/{team}`` reads: its members (any role) and server admins."""
+    authorize(principal, Action.PROJECT_READ, ProjectRef(team))
+    return team
+
+
+async def authorize_server_admin(principal: CurrentPrincipal) -> Principal:
+    authorize(principal, Action.SERVER_ADMIN, ProjectRef(""))
+    return principal
+
+
+TeamAdminDep = Annotated[str, Depends(authorize_team_admin)]
+TeamReaderDep = Annotated[str, Depends(authorize_team_reader)]
+ServerAdminDep = Annotated[Principal, Depends(authorize_server_admin)]
+
+# What the route walk accepts as authorization, by what the route is addressed by: a project or
+# run (``{entity}/{project}`` in the path), a team (``{team}``), or anything else (the caller, a
+# digest, a body), where being signed in is the check and the handler scopes its answer.
+PROJECT_AUTHORIZERS = frozenset(
+    {
+        authorize_read,
+        authorize_write,
+        authorize_delete,
+        authorize_admin,
+        authorize_run_read,
+        authorize_run_write,
+        authorize_run_deletion,
+    }
+)
+TEAM_AUTHORIZERS = frozenset({authorize_team_admin, authorize_team_reader, authorize_server_admin})
+SIGNED_IN = frozenset({current_principal, current_user})

@@ -25,6 +25,7 @@ from trackwell.service.layouts import LayoutService
 from trackwell.service.oidc import OidcClient
 from trackwell.service.oidc_accounts import OidcAccounts
 from trackwell.service.passwords import PasswordService
+from trackwell.service.project_access import ProjectAccess
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
 from trackwell.service.signin_guard import SignInGuard
@@ -108,7 +109,7 @@ def build_services(settings: ServerSettings) -> Services:
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
             ),
             importance=ImportanceService(db),
-            views=ViewService(db),
+            views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             audit=audit,
             wandb=WandbProtocol(db, runs, records, files, secret),
             passwords=PasswordService(db),

@@ -32,7 +32,8 @@ import enum
 from dataclasses import dataclass
 
 from trackwell.schema.errors import NotFound, PermissionDenied
-from trackwell.store.base import Principal, Role, Visibility
+from trackwell.store.base import Principal, Role, User, Visibility
+from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 
 class Action(enum.StrEnum):
@@ -88,47 +89,113 @@ def may(principal: Principal, action: Action, resource: ProjectRef) -> bool:
 
 def authorize(principal: Principal, action: Action, resource: ProjectRef) -> None:
     """Returns when allowed; otherwise raises ``NotFound`` when the caller may not even read the
-    resource (names of private projects do not leak) or ``PermissionDenied`` naming the role needed."""
+    resource (names of private projects do not leak) or ``PermissionDenied`` naming the role needed.
+
+    A write by someone with no role in the entity is refused the same way whether the project
+    exists or not (so a write never tells whether a private project exists), naming the team and
+    the fix: this is the message ``init(entity=team)`` shows to a non-member."""
     if may(principal, action, resource):
         return
     where = resource.entity if resource.project is None else f"{resource.entity}/{resource.project}"
+    role = role_in(principal, resource.entity)
     if action is Action.SERVER_ADMIN:
         raise PermissionDenied(
             f"{action.value} needs a server admin",
             hint="ask an admin of this server to do it, or to make you an admin",
         )
-    if resource.project is not None and not may(principal, Action.PROJECT_READ, resource):
+    if action is Action.PROJECT_WRITE and role is None:
+        raise not_a_member(principal, resource.entity)
+    if not may(principal, Action.PROJECT_READ, resource):
+        if resource.project is None:
+            raise NotFound(f"entity {where!r} not found", field="entity", hint="check the entity name")
         raise NotFound(
             f"project {where!r} not found",
+            field="project",
             hint="check the entity and project names, or ask a team admin to invite you",
         )
-    if (
-        resource.project is None
-        and role_in(principal, resource.entity) is None
-        and action is not Action.PROJECT_WRITE
-    ):
-        raise NotFound(f"entity {where!r} not found", hint="check the entity name")
     needed = _NEEDS.get(action, "viewer")
     raise PermissionDenied(
-        f"{action.value} on {where!r} needs the role {needed!r} in {resource.entity!r}",
+        f"{action.value} on {where!r} needs the role {needed!r} in {resource.entity!r}"
+        + (f" (you are {role!r})" if role else ""),
         field="entity",
         hint=f"ask an admin of {resource.entity!r} to give you the {needed!r} role "
         "(Team.invite, or the admin page)",
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectScope:
-    """Which projects a caller can read, for stores to apply in SQL: every project (``everything``),
-    else those of ``entities`` plus every ``public`` project."""
+def not_a_member(principal: Principal, entity: str) -> PermissionDenied:
+    return PermissionDenied(
+        f"{principal.user.username!r} is not a member of the team {entity!r}, so it cannot log there",
+        field="entity",
+        hint=f"ask an admin of {entity!r} to invite you (Team.invite), or log to your own entity "
+        f"{principal.user.entity!r}",
+    )
 
-    everything: bool
-    entities: frozenset[str]
+
+def missing_entity(entity: str) -> NotFound:
+    """A write to an entity that does not exist, by someone who may not create it (only a server
+    admin's write creates a missing entity, as a team: the zero-setup server logs anywhere)."""
+    return NotFound(
+        f"the team {entity!r} does not exist on this server",
+        field="entity",
+        hint=f"ask a server admin to create the team {entity!r} (Api().create_team) and a team admin "
+        "to invite you, or log to your own entity",
+    )
+
+
+def authorize_run_delete(principal: Principal, resource: ProjectRef, owner_id: int | None) -> None:
+    """A member deletes the runs they created; another user's run (or one created before runs had
+    owners) needs an admin of the entity."""
+    if (
+        owner_id is not None
+        and owner_id == principal.user.id
+        and may(principal, Action.RUN_DELETE_OWN, resource)
+    ):
+        return
+    authorize(principal, Action.PROJECT_DELETE, resource)
 
 
 def visible_projects(principal: Principal) -> ProjectScope:
     if principal.user.disabled:
         return ProjectScope(everything=False, entities=frozenset())
     if principal.user.is_admin:
-        return ProjectScope(everything=True, entities=frozenset())
+        return EVERY_PROJECT
     return ProjectScope(everything=False, entities=frozenset(principal.roles))
+
+
+# --- accounts and teams (issue 14's identity routes) --------------------------------------------
+
+
+def authorize_account(principal: Principal, target: User) -> None:
+    """A user's own account (their keys, their details) is theirs and a server admin's; anyone else
+    is told it does not exist, so usernames and emails cannot be probed."""
+    if principal.user.disabled:
+        raise NotFound(f"user {target.username!r} not found", field="username")
+    if principal.user.id == target.id or principal.user.is_admin:
+        return
+    raise NotFound(
+        f"user {target.username!r} not found",
+        field="username",
+        hint="you can see only your own account; a server admin sees every account",
+    )
+
+
+def authorize_member_removal(principal: Principal, team: str, target: User) -> None:
+    """Anyone may leave a team; removing somebody else needs entity admin."""
+    if principal.user.id == target.id and not principal.user.disabled:
+        return
+    authorize(principal, Action.ENTITY_ADMIN, ProjectRef(team))
+
+
+def authorize_team_creation(principal: Principal, *, open_to_everyone: bool) -> None:
+    """A server admin creates teams; so does any signed-in user when the server's
+    ``allow_team_creation`` is on (the default, as on W&B)."""
+    if open_to_everyone and not principal.user.disabled and principal.user.kind == "user":
+        return
+    if principal.user.is_admin and not principal.user.disabled:
+        return
+    raise PermissionDenied(
+        "creating teams needs a server admin on this server (allow_team_creation is off)",
+        field="name",
+        hint="ask an admin of this server to create the team (Api().create_team) and make you its admin",
+    )

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from trackwell.schema.errors import Unauthorized
-from trackwell.store.base import Database, User
+from trackwell.store.base import Database, Principal, Role, User
 
 KEY_PREFIX = "tw-"
 KEY_RANDOM_CHARS = 40
@@ -54,6 +54,7 @@ class AuthService:
         self._db = db
         self._clock = clock
         self._cache: dict[str, tuple[User, float]] = {}
+        self._roles: dict[int, tuple[dict[str, Role], float]] = {}  # user id -> (roles, until)
         self._lock = threading.Lock()
 
     def authenticate(self, key: str | None) -> User:
@@ -91,6 +92,34 @@ class AuthService:
         with self._lock:
             cached = self._cache.get(hash_api_key(key))
         return cached[0] if cached is not None and cached[1] > self._clock() else None
+
+    def principal(self, user: User) -> Principal:
+        """``user`` with their roles (entity -> role, ``service.access`` reads them), remembered for
+        the key cache's period: a role change may take up to that long to apply to a running client
+        unless the change calls :meth:`forget_roles`. Browser sessions use it too."""
+        found = self.cached_principal(user)
+        if found is not None:
+            return found
+        with self._db.read() as conn:
+            roles = self._db.users.roles_of(conn, user.id)
+        with self._lock:
+            if len(self._roles) >= _CACHE_MAX:
+                self._roles.clear()
+            self._roles[user.id] = (roles, self._clock() + _CACHE_SECONDS)
+        return Principal(user=user, roles=roles)
+
+    def cached_principal(self, user: User) -> Principal | None:
+        """Memory only (the server asks it on its event loop); None when the roles must be read."""
+        with self._lock:
+            cached = self._roles.get(user.id)
+        if cached is None or cached[1] <= self._clock():
+            return None
+        return Principal(user=user, roles=cached[0])
+
+    def forget_roles(self, user_id: int) -> None:
+        """Drop a user's remembered roles in this process (after their memberships changed)."""
+        with self._lock:
+            self._roles.pop(user_id, None)
 
     def create_key(self, user: User, name: str) -> str:
         key = generate_api_key()

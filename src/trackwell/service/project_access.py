@@ -1,25 +1,38 @@
-"""Who may read a project's shared things and change a saved view: the one place these rules live.
+"""Who may read a project's shared things and change a saved view, for services: a thin user of
+:mod:`trackwell.service.access`, where the rules live (docs/adr/0003).
 
-Today every signed-in user sees every project (there are no teams or roles yet), so reading is
-always allowed; a saved view is changed (renamed, overwritten, deleted) only by its owner or an
-admin. Issue 14 (teams and roles, docs/adr/0003) tightens :meth:`ProjectAccess.require_reader` here
-(to ``authorize(principal, project.read, project)``); services call it and never decide access
-themselves.
+Routes authorize before the handler runs (``server.deps``); services that take a ``User`` check
+again here, so a caller that is not a route (a script, a test) meets the same rule. A saved view is
+changed (renamed, overwritten, deleted) by its owner or a server admin.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from trackwell.schema.errors import PermissionDenied
-from trackwell.store.base import User
+from trackwell.service.access import Action, ProjectRef, authorize
+from trackwell.store.base import Database, Principal, User
 
 
 class ProjectAccess:
+    def __init__(
+        self, db: Database | None = None, principal_of: Callable[[User], Principal] | None = None
+    ) -> None:
+        # Without them (unit tests of a service alone) only the view-owner rule is checked.
+        self._db = db
+        self._principal_of = principal_of
+
     def require_reader(self, user: User, entity: str, project: str) -> None:
-        """Raises ``PermissionDenied`` when ``user`` may not see ``entity/project`` (never, today)."""
-        del user, entity, project
+        """``NotFound`` when ``user`` may not read ``entity/project`` (``service.access``)."""
+        if self._db is None or self._principal_of is None or (user.is_admin and not user.disabled):
+            return
+        with self._db.read() as conn:
+            visibility = self._db.users.project_visibility(conn, entity, project)
+        authorize(self._principal_of(user), Action.PROJECT_READ, ProjectRef(entity, project, visibility))
 
     def may_change_view(self, user: User, owner_id: int | None) -> bool:
-        """The owner, or an admin (the only one left once the owner's account is gone)."""
+        """The owner, or a server admin (the only one left once the owner's account is gone)."""
         return user.is_admin or (owner_id is not None and owner_id == user.id)
 
     def require_view_changer(self, user: User, owner_id: int | None, owner: str | None, name: str) -> None:

@@ -19,7 +19,8 @@ from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
 from trackwell.service.run_edits import edit_values, merged_sdk_config
 from trackwell.service.sweeps_runs import join_sweep, leave_sweep
-from trackwell.store.base import Database, RunChanges, RunKey, StoredRun
+from trackwell.store.base import Database, RunChanges, RunKey, StoredRun, Visibility
+from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 MAX_PAGE = 1000
 
@@ -33,23 +34,24 @@ class RunService:
         self._db = db
         self._clock = clock
 
-    def upsert(self, key: RunKey, fields: RunUpsert) -> RunOut:
-        """Create or resume a run following ``fields.resume`` (never | allow | must).
+    def upsert(self, key: RunKey, fields: RunUpsert, owner_id: int | None = None) -> RunOut:
+        """Create or resume a run following ``fields.resume`` (never | allow | must); a new run is
+        owned by ``owner_id`` (the caller, who may delete it without being an admin).
 
         A resumed run keeps its history, summary and config (the given config is merged over it)
         and is ``running`` again. ``next_seq`` tells the writer session where to continue: 0 for a
         new session, one past the last applied record for a session that reconnects.
         """
         try:
-            return self._upsert_once(key, fields)
+            return self._upsert_once(key, fields, owner_id)
         except Conflict:
             # Two writers created the same new run at once (e.g. two server processes): with
             # resume="allow" the loser resumes the winner's run instead of failing.
             if fields.resume != "allow":
                 raise
-            return self._upsert_once(key, fields)
+            return self._upsert_once(key, fields, owner_id)
 
-    def _upsert_once(self, key: RunKey, fields: RunUpsert) -> RunOut:
+    def _upsert_once(self, key: RunKey, fields: RunUpsert, owner_id: int | None) -> RunOut:
         now = self._clock()
         with self._db.begin() as conn:
             if fields.sweep_id is not None:
@@ -67,7 +69,7 @@ class RunService:
                 if fields.display_name is None:
                     _, total = self._db.runs.query_runs(conn, key.entity, key.project, None, None, 1, 0)
                     fields = fields.model_copy(update={"display_name": generated_display_name(total + 1)})
-                stored = self._db.runs.create_run(conn, key, fields, now)
+                stored = self._db.runs.create_run(conn, key, fields, now, owner_id=owner_id)
                 self._db.runs.update_run(conn, stored.pk, RunChanges(heartbeat_at=now, updated_at=now))
                 resumed = False
             else:
@@ -126,6 +128,7 @@ class RunService:
         offset: int = 0,
         *,
         metadata: bool = True,
+        scope: ProjectScope = EVERY_PROJECT,
     ) -> RunList:
         """Runs of a project; ``filters`` is a MongoDB-style JSON document (wandb's ``Api.runs``).
         ``metadata=False`` leaves out each run's context: a 1,000-run list for the workspace table
@@ -137,13 +140,21 @@ class RunService:
             raise InvalidArgument(f"offset must be >= 0, got {offset}", field="offset")
         with self._db.read() as conn:
             runs, total = self._db.runs.query_runs(
-                conn, entity, project, parsed, order, limit, offset, metadata=metadata
+                conn, entity, project, parsed, order, limit, offset, metadata=metadata, scope=scope
             )
         return RunList(runs=runs, total=total, offset=offset, limit=limit)
 
-    def projects(self, entity: str | None = None, search: str | None = None) -> ProjectList:
+    def projects(
+        self, entity: str | None = None, search: str | None = None, scope: ProjectScope = EVERY_PROJECT
+    ) -> ProjectList:
+        """The projects within ``scope`` (``service.access.visible_projects`` of the caller)."""
         with self._db.read() as conn:
-            return ProjectList(projects=self._db.runs.list_projects(conn, entity, search))
+            return ProjectList(projects=self._db.runs.list_projects(conn, entity, search, scope))
+
+    def set_visibility(self, entity: str, project: str, visibility: Visibility) -> None:
+        """``NotFound`` (naming the project) when it does not exist."""
+        with self._db.begin() as conn:
+            self._db.users.set_project_visibility(conn, entity, project, visibility)
 
     def output(self, key: RunKey, offset: int = 0, limit: int = 1000) -> OutputPage:
         """Console lines ``offset..offset+limit`` (issue 5's log viewer pages through them)."""

@@ -23,6 +23,7 @@ from trackwell.schema.ui import (
 from trackwell.service.group_series import group_series
 from trackwell.service.group_summary import group_summary
 from trackwell.store.base import Database, RunHandle, RunKey, SeriesQuery
+from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 # The total points one answer may carry: runs x keys x samples. 1,000 runs x 2 keys x 1,000
 # samples fits; asking every point of 1,000 runs does not.
@@ -41,7 +42,11 @@ class WorkspaceService:
         """Grouped bar and scatter panels over every run the filter selects (group_summary.py)."""
         return group_summary(self._db, entity, project, req)
 
-    def query_series(self, req: SeriesQueryRequest) -> SeriesQueryResponse:
+    def query_series(
+        self, req: SeriesQueryRequest, scope: ProjectScope = EVERY_PROJECT
+    ) -> SeriesQueryResponse:
+        """The series of each run in ``req``; a run outside ``scope`` (the caller's readable
+        projects) is answered as one that does not exist."""
         keys = list(dict.fromkeys(req.keys))
         if req.x_key and req.x_key not in keys:
             keys.append(req.x_key)
@@ -80,7 +85,7 @@ class WorkspaceService:
         wanted: dict[SeriesQuery, list[int]] = {}
         to_fill: list[tuple[RunSeries, SeriesQuery, int]] = []  # answer, its query, run pk
         with self._db.read() as conn:
-            handles = self._db.runs.find_runs(conn, keys_of)
+            handles = self._db.runs.find_runs(conn, keys_of, scope)
             for ref, key in zip(req.runs, keys_of, strict=True):
                 base = RunSeries(entity=key.entity, project=key.project, run_id=key.run_id)
                 out.append(base)

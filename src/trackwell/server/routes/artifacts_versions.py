@@ -8,7 +8,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Header, Query
 from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.artifacts import (
@@ -22,23 +22,31 @@ from trackwell.schema.artifacts import (
     ArtifactVersionOut,
     ArtifactVersionUpdate,
 )
-from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep, current_user
+from trackwell.server.deps import (
+    DELETES_IN_PROJECT,
+    READS_PROJECT,
+    WRITES_PROJECT,
+    CurrentUser,
+    EntityPath,
+    ProjectPath,
+    ServicesDep,
+)
 from trackwell.server.responses import json_response
 from trackwell.server.routes.files import ranged_download
 
-router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"])
 
 PROJECT = "/{entity}/{project}"
 COLLECTION = PROJECT + "/collections/{name}"
 VERSION = COLLECTION + "/versions/{v}"
 
 
-@router.get(PROJECT + "/types", response_model=ArtifactTypeList)
+@router.get(PROJECT + "/types", response_model=ArtifactTypeList, dependencies=[READS_PROJECT])
 def list_types(entity: EntityPath, project: ProjectPath, services: ServicesDep) -> Response:
     return json_response(services.artifacts.types(entity, project))
 
 
-@router.get(PROJECT + "/collections", response_model=ArtifactCollectionList)
+@router.get(PROJECT + "/collections", response_model=ArtifactCollectionList, dependencies=[READS_PROJECT])
 def list_collections(
     entity: EntityPath,
     project: ProjectPath,
@@ -51,12 +59,12 @@ def list_collections(
     return json_response(services.artifacts.collections(entity, project, type, kind, limit, offset))
 
 
-@router.get(COLLECTION, response_model=ArtifactCollectionOut)
+@router.get(COLLECTION, response_model=ArtifactCollectionOut, dependencies=[READS_PROJECT])
 def get_collection(entity: EntityPath, project: ProjectPath, name: str, services: ServicesDep) -> Response:
     return json_response(services.artifacts.collection(entity, project, name))
 
 
-@router.patch(COLLECTION, response_model=ArtifactCollectionOut)
+@router.patch(COLLECTION, response_model=ArtifactCollectionOut, dependencies=[WRITES_PROJECT])
 def update_collection(
     entity: EntityPath, project: ProjectPath, name: str, body: ArtifactCollectionUpdate, services: ServicesDep
 ) -> Response:
@@ -65,7 +73,7 @@ def update_collection(
     return json_response(services.artifacts.update_collection(entity, project, name, body.description))
 
 
-@router.delete(COLLECTION, status_code=204)
+@router.delete(COLLECTION, status_code=204, dependencies=[DELETES_IN_PROJECT])
 def delete_collection(
     entity: EntityPath, project: ProjectPath, name: str, services: ServicesDep, user: CurrentUser
 ) -> Response:
@@ -73,7 +81,7 @@ def delete_collection(
     return Response(status_code=204)
 
 
-@router.post(COLLECTION + "/versions", response_model=ArtifactVersionOut)
+@router.post(COLLECTION + "/versions", response_model=ArtifactVersionOut, dependencies=[WRITES_PROJECT])
 def create_version(
     entity: EntityPath,
     project: ProjectPath,
@@ -85,7 +93,7 @@ def create_version(
     return json_response(services.artifacts.create_version(entity, project, name, body, user))
 
 
-@router.get(COLLECTION + "/versions", response_model=ArtifactVersionList)
+@router.get(COLLECTION + "/versions", response_model=ArtifactVersionList, dependencies=[READS_PROJECT])
 def list_versions(
     entity: EntityPath,
     project: ProjectPath,
@@ -97,21 +105,21 @@ def list_versions(
     return json_response(services.artifacts.versions(entity, project, name, limit, offset))
 
 
-@router.get(VERSION, response_model=ArtifactVersionOut)
+@router.get(VERSION, response_model=ArtifactVersionOut, dependencies=[READS_PROJECT])
 def get_version(
     entity: EntityPath, project: ProjectPath, name: str, v: str, services: ServicesDep
 ) -> Response:
     return json_response(services.artifacts.version(entity, project, name, v))
 
 
-@router.get(VERSION + "/manifest", response_model=ArtifactManifest)
+@router.get(VERSION + "/manifest", response_model=ArtifactManifest, dependencies=[READS_PROJECT])
 def get_manifest(
     entity: EntityPath, project: ProjectPath, name: str, v: str, services: ServicesDep
 ) -> Response:
     return json_response(services.artifacts.manifest(entity, project, name, v), wire_safe=True)
 
 
-@router.patch(VERSION, response_model=ArtifactVersionOut)
+@router.patch(VERSION, response_model=ArtifactVersionOut, dependencies=[WRITES_PROJECT])
 def update_version(
     entity: EntityPath,
     project: ProjectPath,
@@ -124,7 +132,7 @@ def update_version(
     return json_response(services.artifacts.update_version(entity, project, name, v, body, user))
 
 
-@router.delete(VERSION, status_code=204)
+@router.delete(VERSION, status_code=204, dependencies=[DELETES_IN_PROJECT])
 def delete_version(
     entity: EntityPath,
     project: ProjectPath,
@@ -138,7 +146,7 @@ def delete_version(
     return Response(status_code=204)
 
 
-@router.get(VERSION + "/files/{path:path}", response_class=StreamingResponse)
+@router.get(VERSION + "/files/{path:path}", response_class=StreamingResponse, dependencies=[READS_PROJECT])
 def download_file(
     entity: EntityPath,
     project: ProjectPath,

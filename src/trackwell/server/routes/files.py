@@ -11,11 +11,11 @@ from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.files import RunFile, RunFileList
 from trackwell.server.bodies import spool_body
-from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
+from trackwell.server.deps import RunReadKey, RunWriteKey, ServicesDep
 from trackwell.server.responses import json_response
 from trackwell.server.security_headers import USER_CONTENT_SECURITY_POLICY
 
-router = APIRouter(prefix="/api/v1/runs", tags=["files"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/runs", tags=["files"])
 
 FILES = "/{entity}/{project}/{run_id}/files"
 TABLE_SUFFIX = ".table.json"  # how data_types.Table names its files
@@ -37,7 +37,7 @@ async def upload_body(request: Request, services: ServicesDep) -> AsyncIterator[
     },
 )
 def upload_file(
-    key: RunKeyDep,
+    key: RunWriteKey,
     path: str,
     body: Annotated[IO[bytes], Depends(upload_body)],
     services: ServicesDep,
@@ -51,13 +51,13 @@ def upload_file(
 
 
 @router.get(FILES, response_model=RunFileList)
-def list_files(key: RunKeyDep, services: ServicesDep) -> Response:
+def list_files(key: RunReadKey, services: ServicesDep) -> Response:
     return json_response(services.files.list_files(key))
 
 
 @router.get(FILES + "/{path:path}", response_class=StreamingResponse)
 def download_file(
-    key: RunKeyDep, path: str, services: ServicesDep, range: Annotated[str | None, Header()] = None
+    key: RunReadKey, path: str, services: ServicesDep, range: Annotated[str | None, Header()] = None
 ) -> Response:
     info = services.files.describe(key, path)
     media_type = mimetypes.guess_type(info.path)[0] or "application/octet-stream"

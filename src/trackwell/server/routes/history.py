@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from trackwell.schema.history import HistoryKeys, HistoryRows, SeriesResponse
-from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
+from trackwell.server.deps import RunReadKey, ServicesDep
 from trackwell.server.responses import json_response
 from trackwell.service.history import MAX_FRAME_ROWS
 from trackwell.service.history_arrow import ARROW_STREAM, Compression
 
-router = APIRouter(prefix="/api/v1/runs", tags=["history"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/runs", tags=["history"])
 
 HISTORY = "/{entity}/{project}/{run_id}/history"
 Stream = Literal["history", "system"]
@@ -25,13 +25,13 @@ def _split(keys: str | None) -> list[str]:
 
 
 @router.get(HISTORY + "/keys", response_model=HistoryKeys)
-def history_keys(key: RunKeyDep, services: ServicesDep, stream: Stream = "history") -> Response:
+def history_keys(key: RunReadKey, services: ServicesDep, stream: Stream = "history") -> Response:
     return json_response(services.history.keys(key, stream))
 
 
 @router.get(HISTORY + "/series", response_model=SeriesResponse)
 def history_series(
-    key: RunKeyDep,
+    key: RunReadKey,
     services: ServicesDep,
     keys: Annotated[str, Query(description="Comma-separated keys, e.g. loss,acc")],
     min_step: int | None = None,
@@ -45,7 +45,7 @@ def history_series(
 
 @router.get(HISTORY + "/rows", response_model=HistoryRows)
 def history_rows(
-    key: RunKeyDep,
+    key: RunReadKey,
     services: ServicesDep,
     keys: str | None = None,
     min_step: int | None = None,
@@ -62,7 +62,7 @@ def history_rows(
     responses={200: {"content": {ARROW_STREAM: {}}, "description": "An Arrow IPC stream"}},
 )
 def history_arrow(
-    key: RunKeyDep,
+    key: RunReadKey,
     services: ServicesDep,
     keys: Annotated[
         str | None, Query(description="Comma-separated keys; rows holding none are left out")

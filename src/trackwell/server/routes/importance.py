@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from trackwell.schema.sweeps import ImportanceOut
-from trackwell.server.deps import EntityPath, ProjectPath, ServicesDep, current_user
+from trackwell.server.deps import READS_PROJECT, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
 
-router = APIRouter(prefix="/api/v1", tags=["projects"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1", tags=["projects"])
 
 
-@router.get("/projects/{entity}/{project}/importance", response_model=ImportanceOut)
+@router.get(
+    "/projects/{entity}/{project}/importance", response_model=ImportanceOut, dependencies=[READS_PROJECT]
+)
 def importance(
     entity: EntityPath,
     project: ProjectPath,

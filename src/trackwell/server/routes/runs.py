@@ -4,45 +4,60 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from trackwell.schema.alerts import AlertList
 from trackwell.schema.records import OutputPage
 from trackwell.schema.runs import RunList, RunOut, RunUpdate, RunUpsert
-from trackwell.server.deps import EntityPath, ProjectPath, RunKeyDep, ServicesDep, current_user
+from trackwell.server.deps import (
+    READS_PROJECT,
+    CurrentPrincipal,
+    EntityPath,
+    ProjectPath,
+    RunDeleteKey,
+    RunReadKey,
+    RunWriteKey,
+    ServicesDep,
+)
 from trackwell.server.responses import json_response
+from trackwell.service.access import visible_projects
+from trackwell.service.audit import AuditAction
 
-router = APIRouter(prefix="/api/v1/runs", tags=["runs"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
 RUN = "/{entity}/{project}/{run_id}"
 
 
 @router.put(RUN, response_model=RunOut)
-def upsert_run(key: RunKeyDep, body: RunUpsert, services: ServicesDep) -> Response:
-    return json_response(services.runs.upsert(key, body))
+def upsert_run(
+    key: RunWriteKey, body: RunUpsert, principal: CurrentPrincipal, services: ServicesDep
+) -> Response:
+    return json_response(services.runs.upsert(key, body, owner_id=principal.user.id))
 
 
 @router.get(RUN, response_model=RunOut)
-def get_run(key: RunKeyDep, services: ServicesDep) -> Response:
+def get_run(key: RunReadKey, services: ServicesDep) -> Response:
     return json_response(services.runs.get(key))
 
 
 @router.patch(RUN, response_model=RunOut)
-def update_run(key: RunKeyDep, body: RunUpdate, services: ServicesDep) -> Response:
+def update_run(key: RunWriteKey, body: RunUpdate, services: ServicesDep) -> Response:
     return json_response(services.runs.update(key, body))
 
 
 @router.delete(RUN, status_code=204)
-def delete_run(key: RunKeyDep, services: ServicesDep) -> Response:
+def delete_run(key: RunDeleteKey, principal: CurrentPrincipal, services: ServicesDep) -> Response:
     services.runs.delete(key)
+    services.audit.record(AuditAction.RUN_DELETE, actor=principal.user.username, target=str(key))
     return Response(status_code=204)
 
 
-@router.get("/{entity}/{project}", response_model=RunList)
+@router.get("/{entity}/{project}", response_model=RunList, dependencies=[READS_PROJECT])
 def query_runs(
     entity: EntityPath,
     project: ProjectPath,
+    principal: CurrentPrincipal,
     services: ServicesDep,
     filters: Annotated[str | None, Query(description="MongoDB-style JSON filter")] = None,
     order: str = "-created_at",
@@ -50,15 +65,18 @@ def query_runs(
     offset: int = 0,
     metadata: Annotated[bool, Query(description="false: leave out each run's context")] = True,
 ) -> Response:
-    found = services.runs.query(entity, project, filters, order, limit, offset, metadata=metadata)
+    scope = visible_projects(principal)  # also in the SQL: a filter never reaches another project
+    found = services.runs.query(
+        entity, project, filters, order, limit, offset, metadata=metadata, scope=scope
+    )
     return json_response(found)
 
 
 @router.get(RUN + "/output", response_model=OutputPage)
-def read_output(key: RunKeyDep, services: ServicesDep, offset: int = 0, limit: int = 1000) -> Response:
+def read_output(key: RunReadKey, services: ServicesDep, offset: int = 0, limit: int = 1000) -> Response:
     return json_response(services.runs.output(key, offset, limit))
 
 
 @router.get(RUN + "/alerts", response_model=AlertList)
-def read_alerts(key: RunKeyDep, services: ServicesDep, limit: int = 1000) -> Response:
+def read_alerts(key: RunReadKey, services: ServicesDep, limit: int = 1000) -> Response:
     return json_response(services.runs.alerts(key, limit))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from pydantic_core import to_json
 from starlette.responses import Response
 
@@ -20,10 +20,10 @@ from trackwell.schema.sweeps import (
     SweepRunList,
     SweepUpdate,
 )
-from trackwell.server.deps import EntityPath, ProjectPath, ServicesDep, current_user
+from trackwell.server.deps import READS_PROJECT, WRITES_PROJECT, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
 
-router = APIRouter(prefix="/api/v1/sweeps", tags=["sweeps"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/sweeps", tags=["sweeps"])
 
 SweepIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 AgentIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -31,47 +31,47 @@ PROJECT = "/{entity}/{project}"
 SWEEP = PROJECT + "/{sweep_id}"
 
 
-@router.post(PROJECT, response_model=SweepOut, status_code=201)
+@router.post(PROJECT, response_model=SweepOut, status_code=201, dependencies=[WRITES_PROJECT])
 def create_sweep(
     entity: EntityPath, project: ProjectPath, body: SweepCreate, services: ServicesDep
 ) -> Response:
     return json_response(services.sweeps.create(entity, project, body), status_code=201)
 
 
-@router.get(PROJECT, response_model=SweepList)
+@router.get(PROJECT, response_model=SweepList, dependencies=[READS_PROJECT])
 def list_sweeps(entity: EntityPath, project: ProjectPath, services: ServicesDep) -> Response:
     return json_response(services.sweeps.list_sweeps(entity, project))
 
 
-@router.get(SWEEP, response_model=SweepOut)
+@router.get(SWEEP, response_model=SweepOut, dependencies=[READS_PROJECT])
 def get_sweep(
     entity: EntityPath, project: ProjectPath, sweep_id: SweepIdPath, services: ServicesDep
 ) -> Response:
     return json_response(services.sweeps.get(entity, project, sweep_id))
 
 
-@router.patch(SWEEP, response_model=SweepOut)
+@router.patch(SWEEP, response_model=SweepOut, dependencies=[WRITES_PROJECT])
 def update_sweep(
     entity: EntityPath, project: ProjectPath, sweep_id: SweepIdPath, body: SweepUpdate, services: ServicesDep
 ) -> Response:
     return json_response(services.sweeps.update(entity, project, sweep_id, body))
 
 
-@router.get(SWEEP + "/runs", response_model=SweepRunList)
+@router.get(SWEEP + "/runs", response_model=SweepRunList, dependencies=[READS_PROJECT])
 def sweep_runs(
     entity: EntityPath, project: ProjectPath, sweep_id: SweepIdPath, services: ServicesDep
 ) -> Response:
     return json_response(services.sweeps.runs(entity, project, sweep_id))
 
 
-@router.post(SWEEP + "/agents", response_model=AgentOut, status_code=201)
+@router.post(SWEEP + "/agents", response_model=AgentOut, status_code=201, dependencies=[WRITES_PROJECT])
 def add_agent(
     entity: EntityPath, project: ProjectPath, sweep_id: SweepIdPath, body: AgentCreate, services: ServicesDep
 ) -> Response:
     return json_response(services.sweeps.add_agent(entity, project, sweep_id, body), status_code=201)
 
 
-@router.get(SWEEP + "/agents", response_model=list[AgentOut])
+@router.get(SWEEP + "/agents", response_model=list[AgentOut], dependencies=[READS_PROJECT])
 def list_agents(
     entity: EntityPath, project: ProjectPath, sweep_id: SweepIdPath, services: ServicesDep
 ) -> Response:
@@ -80,7 +80,9 @@ def list_agents(
     return Response(content, media_type="application/json")
 
 
-@router.post(SWEEP + "/agents/{agent_id}/heartbeat", response_model=AgentCommands)
+@router.post(
+    SWEEP + "/agents/{agent_id}/heartbeat", response_model=AgentCommands, dependencies=[WRITES_PROJECT]
+)
 def heartbeat(
     entity: EntityPath,
     project: ProjectPath,

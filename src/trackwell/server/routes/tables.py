@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response, StreamingResponse
 
 from trackwell.schema.tables import TableGroups, TableRows, TableStats
-from trackwell.server.deps import RunKeyDep, ServicesDep, current_user
+from trackwell.server.deps import RunReadKey, ServicesDep
 from trackwell.server.responses import json_response
 from trackwell.service.tables import TableService
 
-router = APIRouter(prefix="/api/v1/runs", tags=["tables"], dependencies=[Depends(current_user)])
+router = APIRouter(prefix="/api/v1/runs", tags=["tables"])
 
 TABLES = "/{entity}/{project}/{run_id}/tables"
 
@@ -34,7 +34,7 @@ TablesDep = Annotated[TableService, Depends(_tables)]
 
 @router.get(TABLES + "/rows", response_model=TableRows)
 def table_rows(
-    key: RunKeyDep,
+    key: RunReadKey,
     tables: TablesDep,
     path: PathQ,
     filter: FilterQ = None,
@@ -47,7 +47,7 @@ def table_rows(
 
 @router.get(TABLES + "/groups", response_model=TableGroups)
 def table_groups(
-    key: RunKeyDep,
+    key: RunReadKey,
     tables: TablesDep,
     path: PathQ,
     by: Annotated[str, Query(description="the column to group by")],
@@ -59,7 +59,7 @@ def table_groups(
 
 @router.get(TABLES + "/stats", response_model=TableStats)
 def table_stats(
-    key: RunKeyDep,
+    key: RunReadKey,
     tables: TablesDep,
     path: PathQ,
     filter: FilterQ = None,
@@ -71,7 +71,7 @@ def table_stats(
 
 @router.get(TABLES + "/csv", response_class=StreamingResponse)
 def table_csv(
-    key: RunKeyDep,
+    key: RunReadKey,
     tables: TablesDep,
     path: PathQ,
     filter: FilterQ = None,

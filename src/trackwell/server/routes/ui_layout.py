@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from trackwell.schema.layout import WorkspaceLayout, WorkspaceLayoutOut
-from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep
+from trackwell.server.deps import READS_PROJECT, CurrentUser, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1/layouts", tags=["ui-layout"])
@@ -16,13 +16,13 @@ Project = ProjectPath
 PROJECT = "/{entity}/{project}"
 
 
-@router.get(PROJECT, response_model=WorkspaceLayoutOut)
+@router.get(PROJECT, response_model=WorkspaceLayoutOut, dependencies=[READS_PROJECT])
 def get_layout(entity: Entity, project: Project, user: CurrentUser, services: ServicesDep) -> Response:
     """Your layout of the project; ``saved: false`` with no panels when you never changed it."""
     return json_response(services.layouts.get(user, entity, project))
 
 
-@router.put(PROJECT, response_model=WorkspaceLayoutOut)
+@router.put(PROJECT, response_model=WorkspaceLayoutOut, dependencies=[READS_PROJECT])
 def put_layout(
     entity: Entity,
     project: Project,
@@ -34,7 +34,7 @@ def put_layout(
     return json_response(services.layouts.put(user, entity, project, body))
 
 
-@router.delete(PROJECT, status_code=204)
+@router.delete(PROJECT, status_code=204, dependencies=[READS_PROJECT])
 def reset_layout(entity: Entity, project: Project, user: CurrentUser, services: ServicesDep) -> Response:
     """Forget your layout: the workspace shows its automatic panels again."""
     services.layouts.reset(user, entity, project)

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from trackwell.schema.views import VIEW_ID_PATTERN, ViewCreate, ViewList, ViewOut, ViewUpdate
-from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep
+from trackwell.server.deps import (
+    READS_PROJECT,
+    WRITES_PROJECT,
+    CurrentUser,
+    EntityPath,
+    ProjectPath,
+    ServicesDep,
+)
 from trackwell.server.responses import json_response
 
 router = APIRouter(prefix="/api/v1/views", tags=["ui-views"])
@@ -20,13 +27,13 @@ PROJECT = "/{entity}/{project}"
 VIEW = "/{entity}/{project}/{view_id}"
 
 
-@router.get(PROJECT, response_model=ViewList)
+@router.get(PROJECT, response_model=ViewList, dependencies=[READS_PROJECT])
 def list_views(entity: Entity, project: Project, user: CurrentUser, services: ServicesDep) -> Response:
     """The project's saved views by name (without their layouts)."""
     return json_response(services.views.list_views(user, entity, project))
 
 
-@router.post(PROJECT, response_model=ViewOut, status_code=201)
+@router.post(PROJECT, response_model=ViewOut, status_code=201, dependencies=[WRITES_PROJECT])
 def create_view(
     entity: Entity, project: Project, body: ViewCreate, user: CurrentUser, services: ServicesDep
 ) -> Response:
@@ -34,7 +41,7 @@ def create_view(
     return json_response(services.views.create(user, entity, project, body), status_code=201)
 
 
-@router.get(VIEW, response_model=ViewOut)
+@router.get(VIEW, response_model=ViewOut, dependencies=[READS_PROJECT])
 def get_view(
     entity: Entity, project: Project, view_id: ViewIdPath, user: CurrentUser, services: ServicesDep
 ) -> Response:
@@ -42,7 +49,7 @@ def get_view(
     return json_response(services.views.get(user, entity, project, view_id))
 
 
-@router.patch(VIEW, response_model=ViewOut)
+@router.patch(VIEW, response_model=ViewOut, dependencies=[WRITES_PROJECT])
 def update_view(
     entity: Entity,
     project: Project,
@@ -55,7 +62,7 @@ def update_view(
     return json_response(services.views.update(user, entity, project, view_id, body))
 
 
-@router.delete(VIEW, status_code=204)
+@router.delete(VIEW, status_code=204, dependencies=[WRITES_PROJECT])
 def delete_view(
     entity: Entity, project: Project, view_id: ViewIdPath, user: CurrentUser, services: ServicesDep
 ) -> Response:

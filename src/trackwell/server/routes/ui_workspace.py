@@ -13,30 +13,40 @@ from trackwell.schema.ui import (
     SeriesQueryRequest,
     SeriesQueryResponse,
 )
-from trackwell.server.deps import CurrentUser, EntityPath, ProjectPath, ServicesDep
+from trackwell.server.deps import READS_PROJECT, CurrentPrincipal, EntityPath, ProjectPath, ServicesDep
 from trackwell.server.responses import json_response
+from trackwell.service.access import visible_projects
 
 router = APIRouter(prefix="/api/v1", tags=["ui-workspace"])
 
 
 @router.post("/series/query", response_model=SeriesQueryResponse)
-def query_series(body: SeriesQueryRequest, _: CurrentUser, services: ServicesDep) -> Response:
+def query_series(body: SeriesQueryRequest, principal: CurrentPrincipal, services: ServicesDep) -> Response:
     """Downsampled series of ``keys`` for each run in ``runs`` (min/max preserved per bucket)."""
-    return json_response(services.workspace.query_series(body), wire_safe=True)
+    scope = visible_projects(principal)  # a run the caller cannot read is answered as missing
+    return json_response(services.workspace.query_series(body, scope), wire_safe=True)
 
 
-@router.post("/projects/{entity}/{project}/group-series", response_model=GroupSeriesResponse)
+@router.post(
+    "/projects/{entity}/{project}/group-series",
+    response_model=GroupSeriesResponse,
+    dependencies=[READS_PROJECT],
+)
 def group_series(
-    entity: EntityPath, project: ProjectPath, body: GroupSeriesRequest, _: CurrentUser, services: ServicesDep
+    entity: EntityPath, project: ProjectPath, body: GroupSeriesRequest, services: ServicesDep
 ) -> Response:
     """A grouped chart: each group's size and its mean, min, max, std and stderr at each x, over
     every run ``filters`` selects (not only the runs a chart draws)."""
     return json_response(services.workspace.group_series(entity, project, body), wire_safe=True)
 
 
-@router.post("/projects/{entity}/{project}/group-summary", response_model=GroupSummaryResponse)
+@router.post(
+    "/projects/{entity}/{project}/group-summary",
+    response_model=GroupSummaryResponse,
+    dependencies=[READS_PROJECT],
+)
 def group_summary(
-    entity: EntityPath, project: ProjectPath, body: GroupSummaryRequest, _: CurrentUser, services: ServicesDep
+    entity: EntityPath, project: ProjectPath, body: GroupSummaryRequest, services: ServicesDep
 ) -> Response:
     """Grouped bar and scatter panels: per group its size and, per field (a summary or config key),
     the count, mean, min, max, std and stderr of its runs' numbers, over every run ``filters``

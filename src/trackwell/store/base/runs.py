@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # only a type here: services use these Protocols without impo
     from sqlalchemy import Connection
 
 from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunState, RunUpsert
+from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class StoredRun:
     run: RunOut
     # Api write-backs still in force over the SDK's config/summary (``service.run_edits``).
     edits: dict[str, Any] | None = None
+    owner_id: int | None = None  # the user who created it (None: created before runs had owners)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +74,20 @@ class RunStore(Protocol):
         """``lock=True`` takes a row lock (PostgreSQL ``FOR UPDATE``) so concurrent batches for one
         run are applied one after the other, also across server processes."""
 
-    def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
+    def find_runs(
+        self, conn: Connection, keys: Sequence[RunKey], scope: ProjectScope = EVERY_PROJECT
+    ) -> dict[RunKey, RunHandle]:
         """Primary keys and last steps of many runs at once (a workspace chart's runs); runs that
-        do not exist are absent from the answer."""
+        do not exist, or are in projects outside ``scope``, are absent from the answer."""
 
     def project_run_pks(self, conn: Connection, entity: str, project: str) -> list[int]:
         """Primary keys of every run in the project (none when the project does not exist)."""
 
-    def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
-        """Create the run (and its entity and project when new). Raises ``Conflict`` if it exists."""
+    def create_run(
+        self, conn: Connection, key: RunKey, fields: RunUpsert, now: float, *, owner_id: int | None = None
+    ) -> StoredRun:
+        """Create the run (and its entity and project when new), owned by ``owner_id`` (who may
+        delete it without being an admin). Raises ``Conflict`` if it exists."""
 
     def update_run(self, conn: Connection, pk: int, changes: RunChanges) -> None: ...
 
@@ -97,6 +104,7 @@ class RunStore(Protocol):
         offset: int,
         *,
         metadata: bool = True,
+        scope: ProjectScope = EVERY_PROJECT,
     ) -> tuple[list[RunOut], int]:
         """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count;
         ``metadata=False`` leaves each run's metadata empty without reading it.
@@ -105,9 +113,13 @@ class RunStore(Protocol):
         host, sweep_id, config.<path>, summary_metrics.<path>`` (wandb's camelCase names such as
         ``createdAt``, ``displayName``, ``jobType`` are accepted too). Operators: ``$and $or $nor $eq $ne
         $gt $gte $lt $lte $in $nin $regex $exists``. ``order``: ``[+|-]field``, default ``-created_at``.
-        Unknown fields or operators raise ``InvalidArgument`` naming them."""
+        Unknown fields or operators raise ``InvalidArgument`` naming them. A project outside
+        ``scope`` has no runs, whatever the filter."""
 
-    def list_projects(self, conn: Connection, entity: str | None, search: str | None) -> list[ProjectOut]: ...
+    def list_projects(
+        self, conn: Connection, entity: str | None, search: str | None, scope: ProjectScope = EVERY_PROJECT
+    ) -> list[ProjectOut]:
+        """Projects (of ``entity`` when given, names containing ``search``) within ``scope``."""
 
     def session_applied(self, conn: Connection, run_pk: int, session_id: str) -> int:
         """Highest seq applied for this writer session, -1 when none."""

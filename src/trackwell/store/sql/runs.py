@@ -17,10 +17,12 @@ from sqlalchemy import Connection, Row
 from trackwell.schema.errors import Conflict
 from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunUpsert
 from trackwell.store.base import RunChanges, RunHandle, RunKey, StoredRun
+from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 from trackwell.store.sql.dialect import Dialect, insert, upsert
 from trackwell.store.sql.filters import RunFilter
 from trackwell.store.sql.project_ids import ensure_project
 from trackwell.store.sql.regex import bounded_regex_query
+from trackwell.store.sql.scope import visible
 from trackwell.store.sql.tables import entities, projects, run_sessions, runs
 
 # RunChanges fields whose column has another name.
@@ -70,11 +72,13 @@ class SqlRunStore:
 
     # -- lookups ---------------------------------------------------------------------------------
 
-    def _project_id(self, conn: Connection, entity: str, project: str) -> int | None:
+    def _project_id(
+        self, conn: Connection, entity: str, project: str, scope: ProjectScope = EVERY_PROJECT
+    ) -> int | None:
         stmt = (
             sa.select(projects.c.id)
             .join(entities, entities.c.id == projects.c.entity_id)
-            .where(entities.c.name == entity, projects.c.name == project)
+            .where(entities.c.name == entity, projects.c.name == project, visible(scope))
         )
         return conn.execute(stmt).scalar_one_or_none()
 
@@ -90,16 +94,23 @@ class SqlRunStore:
         row = conn.execute(stmt).first()
         if row is None:
             return None
-        return StoredRun(pk=row.id, run=_run_out(row, key.entity, key.project), edits=row.edits or None)
+        return StoredRun(
+            pk=row.id,
+            run=_run_out(row, key.entity, key.project),
+            edits=row.edits or None,
+            owner_id=row.owner_id,
+        )
 
-    def find_runs(self, conn: Connection, keys: Sequence[RunKey]) -> dict[RunKey, RunHandle]:
+    def find_runs(
+        self, conn: Connection, keys: Sequence[RunKey], scope: ProjectScope = EVERY_PROJECT
+    ) -> dict[RunKey, RunHandle]:
         # One query per project (a chart's runs are usually all in one), no JSON decoded.
         found: dict[RunKey, RunHandle] = {}
         by_project: dict[tuple[str, str], list[str]] = {}
         for key in keys:
             by_project.setdefault((key.entity, key.project), []).append(key.run_id)
         for (entity, project), run_ids in by_project.items():
-            project_id = self._project_id(conn, entity, project)
+            project_id = self._project_id(conn, entity, project, scope)
             if project_id is None:
                 continue
             for start in range(0, len(run_ids), _IN_BATCH):
@@ -118,7 +129,9 @@ class SqlRunStore:
 
     # -- writes ----------------------------------------------------------------------------------
 
-    def create_run(self, conn: Connection, key: RunKey, fields: RunUpsert, now: float) -> StoredRun:
+    def create_run(
+        self, conn: Connection, key: RunKey, fields: RunUpsert, now: float, *, owner_id: int | None = None
+    ) -> StoredRun:
         project_id = ensure_project(conn, self._dialect, key.entity, key.project, now)
         created_at = fields.started_at if fields.started_at is not None else now
         values = {
@@ -142,6 +155,7 @@ class SqlRunStore:
             "heartbeat_at": now,
             "runtime": 0.0,
             "history_count": 0,
+            "owner_id": owner_id,
         }
         stmt = (
             insert(self._dialect, runs)
@@ -185,25 +199,32 @@ class SqlRunStore:
         offset: int,
         *,
         metadata: bool = True,
+        scope: ProjectScope = EVERY_PROJECT,
     ) -> tuple[list[RunOut], int]:
         where = self._filter.where(filters)
         order_by = self._filter.order_by(order)
-        project_id = self._project_id(conn, entity, project)
+        project_id = self._project_id(conn, entity, project, scope)
         if project_id is None:
             return [], 0
-        scope = sa.and_(runs.c.project_id == project_id, where)
+        selected = sa.and_(runs.c.project_id == project_id, where)
         # Without metadata the column is not even read: a run's context (environment, git state) is
         # often the largest document in the row, and parsing 1,000 of them was for nothing.
         columns = _RUN_COLUMNS if metadata else [*_RUN_COLUMNS_BUT_METADATA, sa.null().label("metadata")]
         stmt = (
-            sa.select(*columns).where(scope).order_by(*order_by).limit(max(limit, 0)).offset(max(offset, 0))
+            sa.select(*columns)
+            .where(selected)
+            .order_by(*order_by)
+            .limit(max(limit, 0))
+            .offset(max(offset, 0))
         )
         with bounded_regex_query(conn, filters):
-            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(scope)).scalar_one()
+            total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(selected)).scalar_one()
             rows = list(conn.execute(stmt))
         return [_run_out(row, entity, project) for row in rows], int(total)
 
-    def list_projects(self, conn: Connection, entity: str | None, search: str | None) -> list[ProjectOut]:
+    def list_projects(
+        self, conn: Connection, entity: str | None, search: str | None, scope: ProjectScope = EVERY_PROJECT
+    ) -> list[ProjectOut]:
         stats = (
             sa.select(
                 runs.c.project_id,
@@ -225,12 +246,14 @@ class SqlRunStore:
                 entities.c.name.label("entity"),
                 projects.c.name,
                 projects.c.created_at,
+                projects.c.visibility,
                 sa.func.coalesce(stats.c.run_count, 0).label("run_count"),
                 sa.func.coalesce(stats.c.running_count, 0).label("running_count"),
                 stats.c.last_activity,
             )
             .join(entities, entities.c.id == projects.c.entity_id)
             .outerjoin(stats, stats.c.project_id == projects.c.id)
+            .where(visible(scope))
             .order_by(sa.func.coalesce(stats.c.last_activity, projects.c.created_at).desc(), projects.c.id)
         )
         if entity is not None:
@@ -246,6 +269,7 @@ class SqlRunStore:
                 running_count=int(r.running_count),
                 created_at=r.created_at,
                 last_activity=r.last_activity,
+                visibility=r.visibility,
             )
             for r in conn.execute(stmt)
         ]
