@@ -69,6 +69,9 @@ _RESOLVES = [
     ("wandb.util", "generate_id", "trackwell.util:generate_id"),
     ("wandb.apis.public", "Api", "trackwell:Api"),
     ("wandb.apis", "Api", "trackwell.apis:Api"),
+    ("wandb.apis.public.users", "User", "trackwell.apis:User"),  # admin scripts' type hints
+    ("wandb.apis.public.teams", "Team", "trackwell.apis:Team"),
+    ("wandb.apis.public", "Member", "trackwell.apis:Member"),
     ("wandb.plot", "line", "trackwell.plot:line"),
     ("wandb.env", "set_project", "trackwell.compat.wandb_env:set_project"),  # transformers' hp search
 ]

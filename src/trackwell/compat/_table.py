@@ -33,6 +33,9 @@ RENAMED: dict[str, str] = {
     "wandb.sdk.wandb_init": "trackwell.sdk.init",
     "wandb.sdk.wandb_login": "trackwell.sdk.login",
     "wandb.sdk.wandb_watch": "trackwell.sdk.watch",
+    # wandb.apis.public is a package in wandb (its admin classes in .users and .teams), a module here
+    "wandb.apis.public.users": "trackwell.apis.users",
+    "wandb.apis.public.teams": "trackwell.apis.teams",
     # shims: small modules with wandb's names (transformers' WandbCallback imports both)
     "wandb.sdk.lib.config_util": "trackwell.compat.wandb_config_util",
     "wandb.env": "trackwell.compat.wandb_env",
