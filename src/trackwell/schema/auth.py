@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from trackwell.schema.base import WireModel
+from trackwell.schema.identity import ViewerOut as Viewer  # one model of the caller
 
-
-class Viewer(WireModel):
-    username: str
-    entity: str
-    teams: list[str] = []
-    is_admin: bool = False
+__all__ = ["ServerInfo", "Viewer"]
 
 
 class ServerInfo(WireModel):

@@ -28,6 +28,8 @@ from trackwell.server.routes import (
     files,
     health,
     history,
+    identity_teams,
+    identity_users,
     importance,
     oidc,
     projects,
@@ -83,6 +85,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         artifacts,
         sweeps,
         wandb_protocol,
+        identity_users,
+        identity_teams,
     ):
         app.include_router(module.router)
     include_ui_routers(app)

@@ -20,6 +20,7 @@ from trackwell.service.auth import AuthService
 from trackwell.service.blob_transfers import BlobTransferService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
+from trackwell.service.identity import IdentityService
 from trackwell.service.importance import ImportanceService
 from trackwell.service.layouts import LayoutService
 from trackwell.service.oidc import OidcClient
@@ -63,6 +64,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
+    identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
     wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
     passwords: PasswordService  # password policy, Argon2 hashes, password sign-in
     signin_guard: SignInGuard  # sign-in rate limits (per IP, per account) and their audit events
@@ -89,6 +91,7 @@ def build_services(settings: ServerSettings) -> Services:
         runs = RunService(db)
         records = RecordService(db, blobs)
         audit = AuditLog(db)
+        passwords = PasswordService(db)
         oidc_config = settings.signin.oidc()
         return Services(
             settings=settings,
@@ -111,8 +114,16 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             audit=audit,
+            identity=IdentityService(
+                db,
+                auth,
+                audit,
+                sessions,
+                passwords=passwords,
+                allow_team_creation=settings.allow_team_creation,
+            ),
             wandb=WandbProtocol(db, runs, records, files, secret),
-            passwords=PasswordService(db),
+            passwords=passwords,
             signin_guard=SignInGuard(db, audit),
             oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),
             oidc_accounts=None if oidc_config is None else OidcAccounts(db, oidc_config, audit),

@@ -69,6 +69,10 @@ class ServerSettings(BaseModel):
     signin: SignInSettings = Field(
         default_factory=SignInSettings, description="Passwords and single sign-on (OpenID Connect)."
     )
+    allow_team_creation: bool = Field(
+        default=True,
+        description="Any signed-in user may create a team (as on W&B); off: only server admins.",
+    )
     static_dir: Path = Field(default=STATIC_DIR, description="Built web UI (index.html and assets).")
 
     @property

@@ -16,13 +16,19 @@ import string
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import Unauthorized
 from trackwell.store.base import Database, Principal, Role, User
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
 KEY_PREFIX = "tw-"
 KEY_RANDOM_CHARS = 40
+KEY_PREFIX_SHOWN = 7  # "tw-" and four random characters
 LOCAL_KEY_FILE = "local-api-key"
 _ALPHABET = string.ascii_letters + string.digits
 # Authenticating touches the key's last-used time (a write); remembering recent keys for a short
@@ -34,6 +40,19 @@ _CACHE_MAX = 1024
 
 def generate_api_key() -> str:
     return KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(KEY_RANDOM_CHARS))
+
+
+def key_prefix(key: str) -> str:
+    """What key lists show of a key (``tw-AbCd``): enough to tell one's keys apart, far too little
+    to guess the rest (37 random characters remain)."""
+    return key[:KEY_PREFIX_SHOWN]
+
+
+@dataclass(frozen=True, slots=True)
+class MintedKey:
+    id: int
+    key: str = field(repr=False)
+    prefix: str
 
 
 def hash_api_key(key: str) -> str:
@@ -122,10 +141,32 @@ class AuthService:
             self._roles.pop(user_id, None)
 
     def create_key(self, user: User, name: str) -> str:
+        return self.mint_key(user.id, name).key
+
+    def mint_key(self, user_id: int, name: str, conn: Connection | None = None) -> MintedKey:
+        """A new key for the user, stored as its sha256 with its :func:`key_prefix`; in ``conn``'s
+        transaction when given. The caller shows ``key`` once and never logs it."""
         key = generate_api_key()
-        with self._db.begin() as conn:
-            self._db.users.add_api_key(conn, user.id, hash_api_key(key), name, self._clock())
-        return key
+        prefix = key_prefix(key)
+        if conn is None:
+            with self._db.begin() as own:
+                key_id = self._db.users.add_api_key(
+                    own, user_id, hash_api_key(key), name, self._clock(), key_prefix=prefix
+                )
+        else:
+            key_id = self._db.users.add_api_key(
+                conn, user_id, hash_api_key(key), name, self._clock(), key_prefix=prefix
+            )
+        return MintedKey(id=key_id, key=key, prefix=prefix)
+
+    def forget_user(self, user_id: int) -> None:
+        """Drop what this process remembers of the user's keys and roles, so that revoking a key or
+        disabling the account applies to this process's next request. Other server processes
+        notice within their cache period (30 s)."""
+        with self._lock:
+            for digest in [d for d, (u, _) in self._cache.items() if u.id == user_id]:
+                del self._cache[digest]
+            self._roles.pop(user_id, None)
 
     def bootstrap_local_user(self, data_dir: Path) -> str:
         """Make sure the local user exists and ``<data_dir>/local-api-key`` holds a working key.

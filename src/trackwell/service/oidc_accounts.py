@@ -18,7 +18,6 @@ Teams not in the map are left alone.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,26 +27,8 @@ from sqlalchemy import Connection
 from trackwell.schema.errors import PermissionDenied
 from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.oidc_config import OidcConfig
+from trackwell.service.usernames import free_username
 from trackwell.store.base import ROLES, Database, Role, User
-
-_NOT_NAME = re.compile(r"[^A-Za-z0-9_\-.]+")
-MAX_USERNAME = 64
-
-
-def username_base(wanted: str | None) -> str:
-    """A valid username from what a provider or an invite offers: ``Ada Lovelace`` -> ``Ada-Lovelace``."""
-    name = _NOT_NAME.sub("-", (wanted or "").strip()).strip("-.")[:MAX_USERNAME].strip("-.")
-    return name or "user"
-
-
-def free_username(db: Database, conn: Connection, wanted: str | None) -> str:
-    """``username_base(wanted)``, with ``-2``, ``-3``, ... added until no user or team has it."""
-    base = username_base(wanted)
-    candidate, n = base, 1
-    while db.users.get_user(conn, candidate) is not None or db.users.get_entity(conn, candidate) is not None:
-        n += 1
-        candidate = f"{base[: MAX_USERNAME - len(str(n)) - 1]}-{n}"
-    return candidate
 
 
 def _rank(role: Role) -> int:

@@ -1,4 +1,4 @@
-"""Open endpoints (liveness, server info) and the caller's identity."""
+"""Open endpoints: liveness and server info (the caller is ``/viewer``: routes/identity_users.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 import trackwell
-from trackwell.schema.auth import ServerInfo, Viewer
-from trackwell.server.deps import CurrentUser, ServicesDep
+from trackwell.schema.auth import ServerInfo
+from trackwell.server.deps import ServicesDep
 from trackwell.server.responses import json_response
 
 router = APIRouter()
@@ -21,8 +21,3 @@ def healthz() -> dict[str, bool]:
 @router.get("/api/v1/server-info", response_model=ServerInfo, tags=["server"])
 def server_info(services: ServicesDep) -> Response:
     return json_response(ServerInfo(version=trackwell.__version__, local=services.settings.local))
-
-
-@router.get("/api/v1/viewer", response_model=Viewer, tags=["auth"])
-def viewer(user: CurrentUser) -> Response:
-    return json_response(Viewer(username=user.username, entity=user.entity, is_admin=user.is_admin))

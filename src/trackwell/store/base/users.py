@@ -79,6 +79,18 @@ class AuditEvent:
     detail: dict[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectUsage:
+    """What one project holds, for the admin page's storage table."""
+
+    entity: str
+    project: str
+    runs: int
+    files_bytes: int  # run files (media, saved files, console logs), as uploaded
+    artifacts_bytes: int  # artifact versions' contents; links to another version count nothing
+    history_rows: int
+
+
 class UserStore(Protocol):
     # --- users ---------------------------------------------------------------------------------
     def create_user(
@@ -180,6 +192,9 @@ class UserStore(Protocol):
 
     def list_api_keys(self, conn: Connection, user_id: int) -> list[StoredKey]: ...
 
+    def get_api_key(self, conn: Connection, key_id: int) -> StoredKey | None:
+        """A key by its id, revoked or not."""
+
     def revoke_api_key(self, conn: Connection, key_id: int, now: float) -> bool:
         """False when there is no such unrevoked key."""
 
@@ -217,3 +232,7 @@ class UserStore(Protocol):
         self, conn: Connection, *, limit: int = 100, before_id: int | None = None, action: str | None = None
     ) -> list[AuditEvent]:
         """Newest first."""
+
+    # --- storage usage -------------------------------------------------------------------------
+    def storage_usage(self, conn: Connection) -> list[ProjectUsage]:
+        """Every project with what it holds, largest first (files plus artifacts)."""

@@ -22,6 +22,7 @@ from trackwell.store.sql.dialect import Dialect, insert
 from trackwell.store.sql.security_state import SqlSecurityState
 from trackwell.store.sql.tables import api_keys, entities, memberships, users
 from trackwell.store.sql.teams import SqlTeams
+from trackwell.store.sql.usage import SqlUsage
 
 LAST_USED_RESOLUTION_S = 60.0
 _SHA256_HEX = frozenset("0123456789abcdef")
@@ -51,6 +52,18 @@ def user_from_row(row: sa.Row[*tuple[Any, ...]]) -> User:
     )
 
 
+def _stored_key(row: sa.Row[Any]) -> StoredKey:
+    return StoredKey(
+        id=int(row.id),
+        user_id=int(row.user_id),
+        name=row.name,
+        key_prefix=row.key_prefix,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
 def select_users() -> sa.Select[Any]:
     return sa.select(*USER_COLUMNS).join(entities, entities.c.id == users.c.entity_id)
 
@@ -59,7 +72,7 @@ def _normal_email(email: str | None) -> str | None:
     return None if email is None else email.strip().lower()
 
 
-class SqlUserStore(SqlTeams, SqlSecurityState):
+class SqlUserStore(SqlTeams, SqlSecurityState, SqlUsage):
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
 
@@ -274,18 +287,11 @@ class SqlUserStore(SqlTeams, SqlSecurityState):
 
     def list_api_keys(self, conn: Connection, user_id: int) -> list[StoredKey]:
         stmt = sa.select(api_keys).where(api_keys.c.user_id == user_id).order_by(api_keys.c.id)
-        return [
-            StoredKey(
-                id=int(row.id),
-                user_id=int(row.user_id),
-                name=row.name,
-                key_prefix=row.key_prefix,
-                created_at=row.created_at,
-                last_used_at=row.last_used_at,
-                revoked_at=row.revoked_at,
-            )
-            for row in conn.execute(stmt)
-        ]
+        return [_stored_key(row) for row in conn.execute(stmt)]
+
+    def get_api_key(self, conn: Connection, key_id: int) -> StoredKey | None:
+        row = conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id)).first()
+        return None if row is None else _stored_key(row)
 
     def revoke_api_key(self, conn: Connection, key_id: int, now: float) -> bool:
         stmt = (
