@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
 from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
 from authlib.oauth2 import OAuth2Error  # type: ignore[import-untyped]
 from joserfc import jwt
@@ -190,7 +191,7 @@ class OidcClient:
             with self._client(redirect_uri) as client:
                 token = client.fetch_token(endpoint, grant_type="authorization_code", code=code,
                                            code_verifier=verifier)  # fmt: skip
-        except OAuth2Error as exc:
+        except (OAuthError, OAuth2Error) as exc:  # the provider's error answer, e.g. invalid_grant
             raise _refused(f"the provider refused the code ({exc.error})") from None
         except httpx.HTTPError as exc:
             raise _refused(f"the provider's token endpoint failed ({type(exc).__name__})") from None
