@@ -31,7 +31,9 @@ from trackwell.server.routes import (
     identity_teams,
     identity_users,
     importance,
+    invites,
     oidc,
+    passwords,
     projects,
     records,
     runs,
@@ -74,6 +76,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     for module in (
         health,
         oidc,
+        passwords,
+        invites,
         projects,
         importance,
         runs,
