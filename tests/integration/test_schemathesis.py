@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
@@ -67,6 +68,11 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
             row["values"] = {"x": 1}
             api.post(run + "/records", json={"session_id": "s", "records": [row]}).raise_for_status()
             api.put(run + "/files/notes.txt", content=b"hello").raise_for_status()
+        # The fuzzing means something only if both keys work, as two different users (checked
+        # here: the fuzzing itself may revoke keys and disable users).
+        viewers = [httpx.get(live.url + "/api/v1/viewer", headers=keys[u]).json() for u in USERS]
+        assert [v["is_admin"] for v in viewers] == [True, False]
+        assert viewers[1]["username"] == "fuzz-member"
         yield live, keys
     finally:
         live.stop()
@@ -111,36 +117,55 @@ def test_stateful_sequences_answer_without_5xx_and_to_their_schema(
     api_schema: OpenApiSchema, user_headers: dict[str, dict[str, str]]
 ) -> None:
     base = api_schema.as_state_machine()
+    # What failed, as it happened: a scenario replayed against a server whose state has moved on
+    # may not fail again (hypothesis then reports only "flaky"), so the report names these.
+    seen: list[str] = []
+    calls: list[str] = []
 
     class TwoUsers(base):  # type: ignore[valid-type, misc]
         """Each scenario acts as one user: its steps create, read, change and delete as them."""
 
-        def setup(self) -> None:
-            self.headers = user_headers[USERS[self._scenario % 2]]
-            TwoUsers._scenario += 1
-
         _scenario = 0
+
+        def setup(self) -> None:
+            self.headers = user_headers[USERS[TwoUsers._scenario % 2]]
+            TwoUsers._scenario += 1
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"headers": self.headers, "timeout": 30}
 
+        def call(self, case: schemathesis.Case, **kwargs: Any) -> Any:
+            calls.append(case.method)
+            try:
+                return super().call(case, **kwargs)
+            except Exception as error:
+                seen.append(f"{case.method} {case.formatted_path}: {error!r}")
+                raise
+
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
-            case.validate_response(response, checks=CHECKS)
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except FailureGroup as failure:
+                seen.append(f"{case.method} {case.formatted_path}: {failure}")
+                raise
 
-    TwoUsers.run(
-        settings=settings(
-            max_examples=SCENARIOS,
-            stateful_step_count=6,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            database=None,
+    try:
+        TwoUsers.run(
+            settings=settings(
+                max_examples=SCENARIOS,
+                stateful_step_count=6,
+                # No shrinking: a shorter scenario replayed on a server whose state moved on
+                # proves nothing (the failure as it happened is reported from `seen`).
+                phases=(Phase.explicit, Phase.reuse, Phase.generate),
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            )
         )
-    )
-
-
-def test_the_member_key_is_a_working_second_user(fuzzed: Fuzzed) -> None:
-    """The fuzzing above means something only if both keys authenticate, as different users."""
-    live, keys = fuzzed
-    viewers = [httpx.get(live.url + "/api/v1/viewer", headers=keys[u]).json() for u in USERS]
-    assert [v["is_admin"] for v in viewers] == [True, False]
-    assert viewers[1]["username"] == "fuzz-member"
+    except FlakyStrategyDefinition:
+        # Hypothesis stops when the rules it may draw differ between two tries of one prefix: here
+        # they depend on what the server answered (its state moves on), not on a bug. Every answer
+        # until then was checked; a failure among them is reported below.
+        pass
+    assert not seen, "\n\n".join(seen)
+    assert len(calls) >= SCENARIOS, f"only {len(calls)} requests were made"

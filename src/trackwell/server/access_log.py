@@ -1,10 +1,12 @@
-"""Secrets never reach the access log: query parameters that carry them are redacted.
+"""Secrets never reach the access log: the parts of URLs that carry them are redacted.
 
-A few URLs carry a secret in their query: the one-time sign-in link (``?token=``), an OpenID
-Connect callback (``?code=&state=``), a presigned S3 URL (``X-Amz-Signature``...). ``trackwell
-server`` writes no access log, but a deployment may run the app under uvicorn or gunicorn with one
-(``--access-log``); uvicorn logs the path with its query through the ``uvicorn.access`` logger,
-whose records this filter rewrites before any handler sees them.
+A few URLs carry a secret: in their query the one-time sign-in link (``?token=``), an OpenID
+Connect callback (``?code=&state=``), a presigned S3 URL (``X-Amz-Signature``...); in their path
+the wandb client's upload and download URLs (``/wandb/files/<token>``, ``/wandb/download/<token>``:
+the token is the permission). ``trackwell server`` writes no access log, but a deployment may run
+the app under uvicorn or gunicorn with one (``--access-log``); uvicorn logs the path with its query
+through the ``uvicorn.access`` logger, whose records this filter rewrites before any handler sees
+them.
 """
 
 from __future__ import annotations
@@ -36,10 +38,15 @@ SECRET_PARAMETERS = frozenset(
 )
 
 _PARAMETER = re.compile(r"([?&])([^=&#]+)=([^&#]*)")
+# Paths whose last segment is a secret (server/wandb_protocol/routes.py: upload_run_file,
+# download_run_file).
+_SECRET_PATH = re.compile(r"^(/wandb/(?:files|download)/)[^/?#]+")
 
 
-def redact_query(path: str) -> str:
-    """``path`` with the value of every secret query parameter replaced by ``[redacted]``."""
+def redact_secrets(path: str) -> str:
+    """``path`` with every secret in it (a path token, the value of a secret query parameter)
+    replaced by ``[redacted]``."""
+    path = _SECRET_PATH.sub(rf"\1{REDACTED}", path)
     if "?" not in path:
         return path
 
@@ -58,7 +65,7 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], redact_query(args[2]), *args[3:])
+            record.args = (*args[:2], redact_secrets(args[2]), *args[3:])
         return True
 
 
