@@ -85,3 +85,19 @@ def test_names_that_look_alike_in_the_menu_are_one_name(db: SqlDatabase, people:
     with pytest.raises(Conflict) as taken:
         service.create(bob, "team", "mnist", ViewCreate(name="Verlust fu\u0308r Adam  損失 🚀"))
     assert taken.value.field == "name"
+
+
+def test_the_list_is_in_one_order_on_every_backend(db: SqlDatabase, people: tuple[User, User]) -> None:
+    ada, _ = people
+    service = ViewService(db)
+    for name in ("beta", "Alpha", "zeta", "Émile", "alpha 2"):
+        service.create(ada, "team", "mnist", ViewCreate(name=name))
+    # Case aside, as a reader looks for a name (SQLite's binary order put every capital first;
+    # PostgreSQL's follows the database's locale).
+    assert [v.name for v in service.list_views(ada, "team", "mnist").views] == [
+        "Alpha",
+        "alpha 2",
+        "beta",
+        "Émile",
+        "zeta",
+    ]

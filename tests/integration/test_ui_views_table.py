@@ -34,8 +34,12 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def users(server: LiveServer) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     with (
-        httpx.Client(base_url=server.url, headers=make_user(server, "erin", admin=False), timeout=30) as erin,
-        httpx.Client(base_url=server.url, headers=make_user(server, "finn", admin=False), timeout=30) as finn,
+        httpx.Client(
+            base_url=server.url, headers=make_user(server, "erin", admin=False, entity="team"), timeout=30
+        ) as erin,
+        httpx.Client(
+            base_url=server.url, headers=make_user(server, "finn", admin=False, entity="team"), timeout=30
+        ) as finn,
     ):
         yield erin, finn
 

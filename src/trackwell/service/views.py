@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import string
 import time
+import unicodedata
 from collections.abc import Callable
 
 from trackwell.schema.errors import InvalidArgument, NotFound
@@ -71,7 +72,7 @@ class ViewService:
         self._access.require_reader(user, entity, project)
         with self._db.read() as conn:
             views = self._db.views.list_views(conn, entity, project)
-        return ViewList(views=[self._summary(user, v) for v in views])
+        return ViewList(views=[self._summary(user, v) for v in sorted(views, key=_menu_order)])
 
     def get(self, user: User, entity: str, project: str, view_id: str) -> ViewOut:
         self._access.require_reader(user, entity, project)
@@ -138,6 +139,14 @@ class ViewService:
                 raise _not_found(entity, project, view_id)
             self._access.require_view_changer(user, view.owner_id, view.owner, view.name)
             self._db.views.delete_view(conn, entity, project, view_id)
+
+
+def _menu_order(view: StoredView) -> tuple[str, str]:
+    """As a reader looks for a name in the menu: case and accents aside ("Émile" among the e's),
+    the same on every backend (a database's own order follows its collation: SQLite's puts every
+    capital first, PostgreSQL's its locale's)."""
+    letters = unicodedata.normalize("NFKD", view.name)
+    return ("".join(c for c in letters if not unicodedata.combining(c)).casefold(), view.name)
 
 
 def _not_found(entity: str, project: str, view_id: str) -> NotFound:
