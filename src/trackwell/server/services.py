@@ -122,7 +122,7 @@ def build_services(settings: ServerSettings) -> Services:
                 passwords=passwords,
                 allow_team_creation=settings.allow_team_creation,
             ),
-            wandb=WandbProtocol(db, runs, records, files, secret),
+            wandb=WandbProtocol(db, runs, records, files, HistoryService(db), secret),
             passwords=passwords,
             signin_guard=SignInGuard(db, audit),
             oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),

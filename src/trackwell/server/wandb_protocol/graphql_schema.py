@@ -7,7 +7,6 @@ arrive in the context built by ``routes.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +15,12 @@ from graphql import GraphQLResolveInfo, GraphQLSchema
 
 from trackwell.schema.errors import NotFound
 from trackwell.server.wandb_protocol import shapes
+from trackwell.server.wandb_protocol.context import wire
+from trackwell.server.wandb_protocol.resolvers_reads import project_reads, run_type
 from trackwell.service.wandb_wire import ids
-from trackwell.service.wandb_wire.protocol import WandbProtocol
-from trackwell.store.base import Principal
 
 Info = GraphQLResolveInfo[Any]
 _SDL = (Path(__file__).parent / "schema.graphql").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True, slots=True)
-class WireContext:
-    principal: Principal
-    wandb: WandbProtocol
-    base_url: str  # what upload URLs start with: the address the client reached us at
-
-
-def _ctx(info: Info) -> WireContext:
-    context: WireContext = info.context
-    return context
 
 
 query = QueryType()
@@ -43,7 +30,7 @@ project_type = ObjectType("Project")
 
 @query.field("viewer")
 def resolve_viewer(_: Any, info: Info) -> dict[str, Any]:
-    return shapes.viewer(_ctx(info).principal)
+    return shapes.viewer(wire(info).principal)
 
 
 @query.field("serverInfo")
@@ -60,14 +47,14 @@ def resolve_entity(_: Any, info: Info, name: str) -> dict[str, Any]:
 @query.field("model")
 @query.field("project")
 def resolve_project(_: Any, info: Info, name: str | None = None, **args: Any) -> dict[str, Any]:
-    key = _ctx(info).wandb.runs.run_key(_ctx(info).principal, args.get("entityName"), name, "_")
+    key = wire(info).wandb.runs.run_key(wire(info).principal, args.get("entityName"), name, "_")
     return shapes.project(key.entity, key.project)
 
 
 @project_type.field("bucket")
 @project_type.field("run")
 def resolve_bucket(obj: dict[str, Any], info: Info, name: str, **args: Any) -> Any:
-    ctx = _ctx(info)
+    ctx = wire(info)
     entity, project = obj["_key"]
     key = ctx.wandb.runs.run_key(ctx.principal, entity, project, name)
     bucket = ctx.wandb.runs.resume_status(ctx.principal, key)
@@ -80,7 +67,7 @@ def resolve_bucket(obj: dict[str, Any], info: Info, name: str, **args: Any) -> A
 
 @mutation.field("upsertBucket")
 def resolve_upsert_bucket(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    ctx = _ctx(info)
+    ctx = wire(info)
     if input.get("id"):
         key = ids.run_key(input["id"])  # the public API names a run by its storage id
     else:
@@ -105,7 +92,7 @@ def resolve_upsert_bucket(_: Any, info: Info, input: dict[str, Any]) -> dict[str
 
 @mutation.field("createRunFiles")
 def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    ctx = _ctx(info)
+    ctx = wire(info)
     key = ctx.wandb.runs.run_key(ctx.principal, input["entityName"], input["projectName"], input["runName"])
     tokens = ctx.wandb.upload_tokens(ctx.principal, key, list(input["files"]))
     return {
@@ -119,7 +106,7 @@ def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[
 
 @mutation.field("notifyScriptableRunAlert")
 def resolve_alert(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    ctx = _ctx(info)
+    ctx = wire(info)
     key = ctx.wandb.runs.run_key(ctx.principal, input["entityName"], input["projectName"], input["runName"])
     ctx.wandb.alert(ctx.principal, key, input)
     return {"success": True}
@@ -134,4 +121,4 @@ def _passthrough(name: str) -> ScalarType:
 
 def build_schema() -> GraphQLSchema:
     scalars = [_passthrough(name) for name in ("JSONString", "JSON", "DateTime", "Int64")]
-    return make_executable_schema(_SDL, query, mutation, project_type, *scalars)
+    return make_executable_schema(_SDL, query, mutation, project_type, project_reads, run_type, *scalars)

@@ -18,13 +18,14 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from graphql import GraphQLError, GraphQLSchema
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from trackwell.schema.errors import InvalidArgument, TrackwellError
 from trackwell.server.bodies import read_body, spool_body
 from trackwell.server.deps import CurrentUser, ServicesDep, current_user
 from trackwell.server.services import Services
-from trackwell.server.wandb_protocol.graphql_schema import WireContext, build_schema
+from trackwell.server.wandb_protocol.context import WireContext
+from trackwell.server.wandb_protocol.graphql_schema import build_schema
 from trackwell.store.base import RunKey, User
 
 router = APIRouter(tags=["wandb protocol"])
@@ -68,6 +69,8 @@ async def graphql(request: Request, services: ServicesDep) -> Response:
         return _graphql_error(exc)
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return _graphql_error(InvalidArgument("a GraphQL request is {query, variables?, operationName?}"))
+    if not body.get("operationName"):
+        body.pop("operationName", None)  # the public API sends "": the document's only operation
     return await run_in_threadpool(_execute, services, user, body, _base_url(request))
 
 
@@ -133,3 +136,15 @@ def upload_run_file(
 ) -> Response:
     stored = services.wandb.receive_file(token, body)
     return JSONResponse({"path": stored.path, "size": stored.size})
+
+
+@router.get("/wandb/download/{token}", include_in_schema=False)
+def download_run_file(token: str, services: ServicesDep) -> Response:
+    """``File.directUrl`` of the public API: fetched without an Authorization header."""
+    key, path = services.wandb.uploads.verify_download(token)
+    info, chunks = services.files.read(key, path)
+    return StreamingResponse(
+        chunks,
+        media_type="application/octet-stream",
+        headers={"Content-Length": str(info.size), "Content-Disposition": "attachment"},
+    )

@@ -24,7 +24,7 @@ def entity(name: str) -> dict[str, Any]:
 def project(entity_name: str, name: str) -> dict[str, Any]:
     return {
         "id": ids.project_id(entity_name, name),
-        "internalId": ids.project_id(entity_name, name),
+        "internalId": ids.project_internal_id(entity_name, name),
         "name": name,
         "entityName": entity_name,
         "entity": entity(entity_name),
@@ -73,9 +73,20 @@ def run(key: RunKey, out: RunOut, bucket: Bucket | None = None) -> dict[str, Any
         "eventsTail": "[]",
         # RunResumeStatus asks for keys ["t"]: without "t" the client takes the run for a new one.
         "wandbConfig": json.dumps({"t": {}}),
+        "projectId": ids.project_internal_id(key.entity, key.project),
+        "commit": (out.metadata.get("git") or {}).get("commit") if isinstance(out.metadata, dict) else None,
+        "readOnly": False,
+        "systemMetrics": "{}",
+        # The run's entity stands for its user (a personal entity is its owner's name).
+        "user": {"name": key.entity, "username": key.entity},
+        "_key": key,  # for the Run fields that read the store (resolvers_reads.py)
     }
     if bucket is not None:
         shape["historyLineCount"] = bucket.history_lines
         shape["eventsLineCount"] = bucket.events_lines
         shape["logLineCount"] = bucket.log_lines
     return shape
+
+
+def encode_file_id(key: RunKey, path: str) -> str:
+    return ids.encode("File", f"{key.entity}/{key.project}/{key.run_id}/{path}")

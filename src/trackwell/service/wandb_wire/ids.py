@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.base import RunKey
@@ -41,6 +42,12 @@ def run_key(value: str) -> RunKey:
 
 def project_id(entity: str, project: str) -> str:
     return encode("Project", f"{entity}/{project}")
+
+
+def project_internal_id(entity: str, project: str) -> str:
+    """The client parses a project's ``internalId``/``projectId`` as an integer (and uses it only to
+    name the project back to us): a stable number derived from the name."""
+    return str(zlib.crc32(f"{entity}/{project}".encode()))
 
 
 def entity_id(entity: str) -> str:

@@ -10,10 +10,12 @@ from trackwell.schema.files import RunFile
 from trackwell.schema.records import AlertRecord, RunMetaRecord
 from trackwell.service.access import Action
 from trackwell.service.files import FileService
+from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
 from trackwell.service.wandb_wire import translate
 from trackwell.service.wandb_wire.file_stream import FileStream
+from trackwell.service.wandb_wire.reads import WandbReads
 from trackwell.service.wandb_wire.runs import STATE_SESSION, WandbRuns
 from trackwell.service.wandb_wire.uploads import RunFileUploads
 from trackwell.store.base import Database, Principal, RunKey
@@ -25,9 +27,16 @@ _LEVELS: dict[str, AlertLevel] = {"INFO": "INFO", "WARN": "WARN", "ERROR": "ERRO
 
 class WandbProtocol:
     def __init__(
-        self, db: Database, runs: RunService, records: RecordService, files: FileService, secret: bytes
+        self,
+        db: Database,
+        runs: RunService,
+        records: RecordService,
+        files: FileService,
+        history: HistoryService,
+        secret: bytes,
     ) -> None:
         self.runs = WandbRuns(db, runs, records)
+        self.reads = WandbReads(self.runs, history, files)
         self.file_stream = FileStream(db, self.runs, records)
         self.uploads = RunFileUploads(secret)
         self._records = records

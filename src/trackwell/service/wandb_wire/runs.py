@@ -54,7 +54,7 @@ class WandbRuns:
         with self._db.read() as conn:
             return Principal(user=user, roles=self._db.users.roles_of(conn, user.id))
 
-    def _ref(self, entity: str, project: str) -> ProjectRef:
+    def project_ref(self, entity: str, project: str) -> ProjectRef:
         with self._db.read() as conn:
             visibility = self._db.users.project_visibility(conn, entity, project)
         return ProjectRef(entity=entity, project=project, visibility=visibility)
@@ -65,7 +65,10 @@ class WandbRuns:
         return RunKey(entity=entity, project=project, run_id=check_run_id("name", name))
 
     def authorize(self, principal: Principal, action: Action, key: RunKey) -> None:
-        authorize(principal, action, self._ref(key.entity, key.project))
+        authorize(principal, action, self.project_ref(key.entity, key.project))
+
+    def authorize_ref(self, principal: Principal, action: Action, ref: ProjectRef) -> None:
+        authorize(principal, action, ref)
 
     # -- UpsertBucket ----------------------------------------------------------------------------
 
@@ -133,7 +136,7 @@ class WandbRuns:
 
     def resume_status(self, principal: Principal, key: RunKey) -> Bucket | None:
         """The run as a resuming client needs it, or None when it does not exist (a new run)."""
-        ref = self._ref(key.entity, key.project)
+        ref = self.project_ref(key.entity, key.project)
         if ref.visibility is None:
             return None
         authorize(principal, Action.PROJECT_READ, ref)

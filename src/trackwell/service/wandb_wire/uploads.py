@@ -17,24 +17,35 @@ from trackwell.store.base import RunKey
 
 DEFAULT_EXPIRY = 24 * 3600  # a long run uploads config.yaml and output.log only at its end
 _SALT = "trackwell.wandb-upload"
+_DOWNLOAD_SALT = "trackwell.wandb-download"  # a download token never permits an upload, nor back
 
 
 class RunFileUploads:
     def __init__(self, secret: bytes, expiry: int = DEFAULT_EXPIRY) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt=_SALT)
+        self._download_signer = URLSafeTimedSerializer(secret, salt=_DOWNLOAD_SALT)
         self._expiry = expiry
+
+    def download_token(self, key: RunKey, path: str) -> str:
+        """For the public API's ``File.directUrl`` (fetched without an Authorization header); the
+        caller's right to read the run was checked when the token was made."""
+        return self._download_signer.dumps([key.entity, key.project, key.run_id, path])
+
+    def verify_download(self, token: str) -> tuple[RunKey, str]:
+        return self._check(self._download_signer, token)
 
     def token(self, key: RunKey, path: str) -> str:
         return self._signer.dumps([key.entity, key.project, key.run_id, sanitize_path(path)])
 
     def verify(self, token: str) -> tuple[RunKey, str]:
         """The run and file path a token permits writing; ``PermissionDenied`` otherwise."""
+        return self._check(self._signer, token)
+
+    def _check(self, signer: URLSafeTimedSerializer, token: str) -> tuple[RunKey, str]:
         try:
-            entity, project, run_id, path = self._signer.loads(token, max_age=self._expiry)
+            entity, project, run_id, path = signer.loads(token, max_age=self._expiry)
         except SignatureExpired:
-            raise PermissionDenied(
-                "this upload URL has expired", hint="the client asks for a new one (CreateRunFiles)"
-            ) from None
+            raise PermissionDenied("this file URL has expired", hint="ask the server for a new one") from None
         except (BadSignature, ValueError, TypeError):
-            raise PermissionDenied("this upload URL is not valid on this server") from None
+            raise PermissionDenied("this file URL is not valid on this server") from None
         return RunKey(entity=entity, project=project, run_id=run_id), path
