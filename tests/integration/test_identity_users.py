@@ -118,6 +118,7 @@ def test_keys_are_shown_once_listed_by_prefix_and_revoked(server: LiveServer, ap
         _error(client.delete(f"{API}/keys/{key['id']}", headers=dave_headers), 404)
         _error(client.post(f"{API}/keys/revoke", json={"key": key["key"]}, headers=dave_headers), 404)
         _error(client.get(f"{API}/users/{carol}/keys", headers=dave_headers), 404)
+        _error(client.post(f"{API}/users/{carol}/keys", json={}, headers=dave_headers), 404)
         assert client.post(f"{API}/keys/revoke", json={"key": key["key"]}, headers=headers).status_code == 204
         _error(client.get(f"{API}/viewer", headers=new_headers), 401)  # at once, in this process
         second = client.post(f"{API}/users/{carol}/keys", json={}, headers=headers).json()

@@ -52,10 +52,13 @@ class KeyAdmin:
 
     def create(self, caller: Caller, username: str, description: str | None) -> NewKeyOut:
         name = (description or "").strip() or "api key"
-        with self._db.begin() as conn:
+        with self._db.read() as conn:
             user = find_user(self._db, conn, username)
-            with audited_denial(self._audit, caller, AuditAction.KEY_CREATE, f"user:{username}"):
-                authorize_account(caller.principal, user)
+        # Checked before the write transaction: a refusal is audited in a transaction of its own,
+        # which on SQLite would wait for the write lock an open transaction holds.
+        with audited_denial(self._audit, caller, AuditAction.KEY_CREATE, f"user:{username}"):
+            authorize_account(caller.principal, user)
+        with self._db.begin() as conn:
             minted = self._auth.mint_key(user.id, name, conn)
             self._audit.record(
                 AuditAction.KEY_CREATE,

@@ -111,10 +111,8 @@ class TeamAdmin:
             )
 
     def set_role(self, caller: Caller, team: str, name_or_email: str, role: Role) -> MemberOut:
+        self._check_team_admin(caller, team, AuditAction.ROLE_CHANGE)
         with self._db.begin() as conn:
-            _team(self._db, conn, team)
-            with audited_denial(self._audit, caller, AuditAction.ROLE_CHANGE, f"team:{team}"):
-                authorize(caller.principal, Action.ENTITY_ADMIN, ProjectRef(team))
             user = find_user(self._db, conn, name_or_email)
             before = {m.user.id: m for m in self._db.users.members(conn, team)}
             if role != "admin" and self._is_last_admin(before, user.id):
@@ -140,17 +138,27 @@ class TeamAdmin:
         self._auth.forget_user(user.id)
         return member_out(member)
 
+    def _check_team_admin(self, caller: Caller, team: str, action: AuditAction) -> None:
+        """The team exists and the caller is its admin. Checked before any write transaction: a
+        refusal is audited in a transaction of its own, which on SQLite would wait for the write
+        lock an open transaction holds."""
+        with self._db.read() as conn:
+            _team(self._db, conn, team)
+        with audited_denial(self._audit, caller, action, f"team:{team}"):
+            authorize(caller.principal, Action.ENTITY_ADMIN, ProjectRef(team))
+
     @staticmethod
     def _is_last_admin(members: dict[int, Member], user_id: int) -> bool:
         admins = [uid for uid, m in members.items() if m.role == "admin"]
         return admins == [user_id]
 
     def remove(self, caller: Caller, team: str, username: str) -> None:
-        with self._db.begin() as conn:
+        with self._db.read() as conn:
             _team(self._db, conn, team)
             user = find_user(self._db, conn, username)
-            with audited_denial(self._audit, caller, AuditAction.ROLE_CHANGE, f"team:{team}"):
-                authorize_member_removal(caller.principal, team, user)
+        with audited_denial(self._audit, caller, AuditAction.ROLE_CHANGE, f"team:{team}"):
+            authorize_member_removal(caller.principal, team, user)
+        with self._db.begin() as conn:
             members = {m.user.id: m for m in self._db.users.members(conn, team)}
             if user.id not in members:
                 raise NotFound(f"{user.username!r} is not a member of {team!r}", field="username")
@@ -172,10 +180,8 @@ class TeamAdmin:
         self._auth.forget_user(user.id)
 
     def create_service_account(self, caller: Caller, team: str, description: str) -> ServiceAccountOut:
+        self._check_team_admin(caller, team, AuditAction.SERVICE_ACCOUNT_CREATE)
         with self._db.begin() as conn:
-            _team(self._db, conn, team)
-            with audited_denial(self._audit, caller, AuditAction.SERVICE_ACCOUNT_CREATE, f"team:{team}"):
-                authorize(caller.principal, Action.ENTITY_ADMIN, ProjectRef(team))
             # The team's name and a random tail: unique without asking, and readable in run lists.
             username = f"{username_base(team)[:40]}-bot-{secrets.token_hex(4)}"
             account = self._db.users.create_service_account(conn, team, username, now=self._clock())

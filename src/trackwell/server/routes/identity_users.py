@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from trackwell.schema.identity import (
@@ -20,7 +19,7 @@ from trackwell.schema.identity import (
     UserUpdate,
     ViewerOut,
 )
-from trackwell.server.deps import CurrentUser, ServicesDep
+from trackwell.server.deps import CurrentPrincipal, ServicesDep
 from trackwell.server.responses import json_response
 from trackwell.service.identity_common import Caller
 
@@ -29,12 +28,9 @@ router = APIRouter(prefix="/api/v1", tags=["identity"])
 UserPath = Annotated[str, Path(min_length=1, max_length=320, description="A username or an email.")]
 
 
-async def caller_of(request: Request, user: CurrentUser, services: ServicesDep) -> Caller:
-    """Who is asking with their roles (what ``service.access`` reads), and from where (for the
-    audit log)."""
-    principal = services.auth.cached_principal(user)
-    if principal is None:
-        principal = await run_in_threadpool(services.auth.principal, user)
+async def caller_of(request: Request, principal: CurrentPrincipal) -> Caller:
+    """Who is asking with their roles (``server.deps``, what ``service.access`` reads), and from
+    where (for the audit log)."""
     return Caller(principal=principal, ip=None if request.client is None else request.client.host)
 
 
