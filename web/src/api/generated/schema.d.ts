@@ -445,6 +445,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invites/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept Invite */
+        post: operations["accept_invite_api_v1_invites_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keys/revoke": {
         parameters: {
             query?: never;
@@ -1007,6 +1024,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change Own Password */
+        put: operations["change_own_password_api_v1_session_password_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sweeps/{entity}/{project}": {
         parameters: {
             query?: never;
@@ -1289,6 +1323,23 @@ export interface paths {
          * @description A new key: the answer is the only time the server shows it.
          */
         post: operations["create_key_api_v1_users__username__keys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set User Password */
+        put: operations["set_user_password_api_v1_users__username__password_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2490,6 +2541,20 @@ export interface components {
              */
             type: "importance";
         };
+        /**
+         * InviteAccept
+         * @description Body of ``POST /api/v1/invites/accept``. Signed in: joins the signed-in user (no other field).
+         *     Not signed in: creates an account with ``username`` (default: from the invite's email) and
+         *     ``password``.
+         */
+        InviteAccept: {
+            /** Password */
+            password?: string | null;
+            /** Token */
+            token: string;
+            /** Username */
+            username?: string | null;
+        };
         /** InviteCreate */
         InviteCreate: {
             /** Email */
@@ -2970,6 +3035,27 @@ export interface components {
              * @description For a categorical key with a few values: the value this row is about (one row each).
              */
             value?: string | null;
+        };
+        /**
+         * PasswordChange
+         * @description Body of ``PUT /api/v1/session/password``: set your own password.
+         */
+        PasswordChange: {
+            /**
+             * Current Password
+             * @description Needed when the account has a password.
+             */
+            current_password?: string | null;
+            /** New Password */
+            new_password: string;
+        };
+        /**
+         * PasswordSet
+         * @description Body of ``PUT /api/v1/users/{username}/password`` (server admins).
+         */
+        PasswordSet: {
+            /** Password */
+            password: string;
         };
         /**
          * ProjectHistoryKeys
@@ -5357,6 +5443,39 @@ export interface operations {
             };
         };
     };
+    accept_invite_api_v1_invites_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     revoke_key_by_value_api_v1_keys_revoke_post: {
         parameters: {
             query?: never;
@@ -6650,6 +6769,37 @@ export interface operations {
             };
         };
     };
+    change_own_password_api_v1_session_password_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_sweeps_api_v1_sweeps__entity___project__get: {
         parameters: {
             query?: never;
@@ -7358,6 +7508,39 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NewKeyOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_user_password_api_v1_users__username__password_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
