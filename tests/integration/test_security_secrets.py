@@ -66,6 +66,7 @@ def test_a_server_error_answers_a_generic_message_and_logs_no_credentials(
     with caplog.at_level(logging.ERROR, logger="trackwell.server"):
         answer = asyncio.run(call())
     assert answer.status_code == 500
+    assert answer.headers["x-content-type-options"] == "nosniff"  # security headers on a 500 too
     assert answer.json()["error"]["message"] == "internal server error; the server log has the details"
     assert "a bug deep in a service" in caplog.text  # the details are in the log ...
     _assert_no_secret(answer.text)

@@ -96,9 +96,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     include_ui_routers(app)
     install_static(app, settings.static_dir)  # last: its catch-all route must not shadow the API
     app.openapi = _openapi_with_body_models(app)  # type: ignore[method-assign]
-    # Outermost last: the headers are added to every answer, the size limit's 413 included.
     app.add_middleware(RequestSizeLimit, limit=settings.max_request_bytes)
-    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
+    # The security headers wrap the whole stack, Starlette's outermost ServerErrorMiddleware too, so
+    # that its 500 answers carry them like every other answer (the size limit's 413 included).
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack(), settings.hsts_seconds)  # type: ignore[method-assign]
     install_access_log_redaction()
     return app
 
