@@ -10,6 +10,9 @@ import httpx
 import pytest
 
 from tests.fixtures.artifacts import database_url, make_user
+from tests.fixtures.identity import API
+from tests.fixtures.identity import error_of as _error
+from tests.fixtures.identity import unique_name as _name
 from tests.fixtures.live_server import LiveServer
 from trackwell.schema.errors import InvalidArgument, PermissionDenied
 from trackwell.service.audit import AuditLog
@@ -17,18 +20,6 @@ from trackwell.service.auth import AuthService
 from trackwell.service.identity_invites import Invites
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.store.sql.database import open_database
-
-API = "/api/v1"
-
-
-def _name(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
-
-
-def _error(response: httpx.Response, status: int) -> dict[str, str]:
-    assert response.status_code == status, response.text
-    error: dict[str, str] = response.json()["error"]
-    return error
 
 
 @pytest.fixture

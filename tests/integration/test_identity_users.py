@@ -3,25 +3,14 @@ ordinary user may do, clear 4xx for bad input, and keys that appear only when ma
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
 from tests.fixtures.artifacts import make_user
+from tests.fixtures.identity import API
+from tests.fixtures.identity import error_of as _error
+from tests.fixtures.identity import unique_name as _name
 from tests.fixtures.live_server import LiveServer
-
-API = "/api/v1"
-
-
-def _name(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
-
-
-def _error(response: httpx.Response, status: int) -> dict[str, str]:
-    assert response.status_code == status, response.text
-    error: dict[str, str] = response.json()["error"]
-    return error
 
 
 def test_viewer_names_the_caller_their_entity_and_teams(server: LiveServer, api: httpx.Client) -> None:

@@ -23,21 +23,15 @@ from trackwell.schema.identity import (
 )
 from trackwell.server.deps import EntityPath, ServicesDep
 from trackwell.server.responses import json_response
-from trackwell.server.routes.identity_users import CallerDep, UserPath
+from trackwell.server.routes.identity_users import CallerDep, UserPath, json_list
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
-
-
-def _list(items: list[TeamOut] | list[AuditEventOut] | list[ProjectUsageOut]) -> Response:
-    return Response(
-        "[" + ",".join(item.model_dump_json() for item in items) + "]", media_type="application/json"
-    )
 
 
 @router.get("/teams", response_model=list[TeamOut])
 def list_teams(caller: CallerDep, services: ServicesDep) -> Response:
     """Your teams with your role (every team for a server admin)."""
-    return _list(services.identity.teams.list(caller))
+    return json_list(services.identity.teams.list(caller))
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
@@ -96,10 +90,10 @@ def audit_log(
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Security events, newest first (server admins); page with ``before=<last id>``."""
-    return _list(services.identity.audit_events(caller, limit=limit, before_id=before, action=action))
+    return json_list(services.identity.audit_events(caller, limit=limit, before_id=before, action=action))
 
 
 @router.get("/admin/storage", response_model=list[ProjectUsageOut])
 def storage(caller: CallerDep, services: ServicesDep) -> Response:
     """What each project holds: runs, file and artifact bytes, history rows (server admins)."""
-    return _list(services.identity.storage(caller))
+    return json_list(services.identity.storage(caller))
