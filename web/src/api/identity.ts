@@ -4,85 +4,22 @@
  * chart routes. A key's value arrives once, in NewKeyOut/ServiceAccountOut, and is never stored.
  */
 import { request } from "./client";
+import type { components } from "./generated/schema";
 
-export type Role = "admin" | "member" | "viewer";
+type S = components["schemas"];
+export type ViewerOut = S["ViewerOut"];
+export type UserOut = S["UserOut"];
+export type KeyOut = S["KeyOut"];
+export type NewKeyOut = S["NewKeyOut"];
+export type TeamOut = S["TeamOut"];
+export type MemberOut = S["MemberOut"];
+export type TeamDetailOut = S["TeamDetailOut"];
+export type InviteOut = S["InviteOut"];
+export type ServiceAccountOut = S["ServiceAccountOut"];
+export type AuditEventOut = S["AuditEventOut"];
+export type StorageOut = S["ProjectUsageOut"];
+export type Role = MemberOut["role"];
 export const ROLES: Role[] = ["admin", "member", "viewer"];
-
-export interface UserOut {
-  username: string;
-  email: string | null;
-  display_name: string | null;
-  is_admin: boolean;
-  kind: string;
-  disabled: boolean;
-  entity: string;
-}
-export interface ViewerOut {
-  username: string;
-  email?: string | null;
-  display_name?: string | null;
-  is_admin: boolean;
-  kind?: string;
-  entity: string;
-  teams: ({ name: string; role: Role } | string)[];
-}
-export interface KeyOut {
-  id: number | string;
-  name: string;
-  key_prefix: string | null;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-export interface NewKeyOut {
-  id: number | string;
-  name: string;
-  key_prefix: string;
-  key: string;
-}
-export interface TeamOut {
-  name: string;
-  role: Role | null;
-  members_count: number;
-}
-export interface MemberOut {
-  username: string;
-  email: string | null;
-  role: Role;
-  kind: string;
-  since: number;
-}
-export interface TeamDetailOut {
-  name: string;
-  members: MemberOut[];
-}
-export interface InviteOut {
-  url: string;
-  token: string;
-  expires_at: number;
-}
-export interface ServiceAccountOut {
-  username: string;
-  api_key: string;
-}
-export interface AuditEventOut {
-  id: number;
-  at: number;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  outcome: string;
-  ip: string | null;
-  detail: Record<string, unknown> | null;
-}
-export interface StorageOut {
-  entity: string;
-  project: string;
-  runs: number;
-  files_bytes: number;
-  artifacts_bytes: number;
-  history_rows: number;
-}
 
 const seg = encodeURIComponent;
 const V1 = "/api/v1";
@@ -114,7 +51,7 @@ export const identity = {
   storage: () => request<StorageOut[]>("GET", `${V1}/admin/storage`),
 };
 
-/** The team names of a viewer answer (plain names before the identity routes, {name, role} after). */
-export function viewerTeams(viewer: ViewerOut): { name: string; role: Role | null }[] {
-  return viewer.teams.map((t) => (typeof t === "string" ? { name: t, role: null } : t)).filter((t) => t.name !== viewer.username);
+/** The viewer's teams with their role; a person's own entity is a membership, not a team. */
+export function viewerTeams(viewer: ViewerOut): { name: string; role: Role }[] {
+  return viewer.teams.filter((t) => t.name !== viewer.username);
 }
