@@ -7,8 +7,9 @@ grouped by one or more keys (config and summary keys, group, job type, state, ta
 are read in one read transaction, and ``group_stats`` aligns them and computes each group's
 statistics at each x. On the step axis only the points the grid needs are read, at full
 resolution (``history.points_at``: each run's last finite point at or before each bucket end,
-from sketches where buckets end on sketch groups); on time and metric axes the runs' series are
-read downsampled (``history.series_many``, as the workspace's charts are).
+from sketches where buckets end on sketch groups); on time and metric axes every point, as arrays
+(``group_axes``, ``history.all_points``), and only past its point budget the runs' downsampled
+series (``history.series_many``, as the workspace's charts read them).
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ export type SeriesQueryResponse = S["SeriesQueryResponse"];
 export type RunSeries = S["RunSeries"];
 export type GroupSeriesRequest = S["GroupSeriesRequest"];
 export type GroupSeriesResponse = S["GroupSeriesResponse"];
+export type GroupSummaryRequest = S["GroupSummaryRequest"];
+export type GroupSummaryResponse = S["GroupSummaryResponse"];
 export type RunFile = S["RunFile"];
 export type RunUpdate = S["RunUpdate"];
 export type HistoryRows = S["HistoryRows"];
@@ -144,6 +146,10 @@ export const api = {
    * counts as a heavy chart. */
   groupSeries: (e: string, p: string, body: GroupSeriesRequest) =>
     chartSlot(2, () => request<GroupSeriesResponse>("POST", `/api/v1/projects/${encodeURIComponent(e)}/${encodeURIComponent(p)}/group-series`, body)),
+  /** Grouped bar and scatter panels: per group, statistics of a summary or config number over every
+   * run the filter selects (no history is read: a light request). */
+  groupSummary: (e: string, p: string, body: GroupSummaryRequest) =>
+    request<GroupSummaryResponse>("POST", `/api/v1/projects/${encodeURIComponent(e)}/${encodeURIComponent(p)}/group-summary`, body),
   /** Full-resolution history rows holding any of `keys`, up to `max` rows. A page covers a range of
    * steps, so a page of a sparse key (an image every 1,000 steps) can be empty with more to come:
    * only a null cursor ends the scan. */

@@ -6,6 +6,7 @@
 import { memo, useMemo, useState } from "react";
 import { editPanel, HEIGHT_PX, movePanel, movePanelBy, panelTitle, removePanel, resizePanel, updatePanel, type Layout, type LayoutSection, type LinePanel, type PanelSpec } from "../lib/layout";
 import { selectByKey, selectRuns, withGroupChoice, type RunSelection } from "../lib/panelEdit";
+import { rowsOfGroups, useGroupedSummary, type SummaryGrouping } from "../lib/groupSummary";
 import { barData, scatterData, type SummaryRun } from "../lib/summaryPlots";
 import { ImportancePanelView, ParallelPanelView, type SweepPanelContext } from "../sweeps/panels";
 import type { PanelChoices } from "./AddPanelDialog";
@@ -20,6 +21,8 @@ import "./panels.css";
 export interface PanelContext extends SweepPanelContext {
   runs: PanelRun[];
   summaryRuns: SummaryRun[];
+  /** The workspace's grouping: bar and scatter panels then draw groups (lib/groupSummary.ts). */
+  grouping?: SummaryGrouping | null;
   /** Settings of a line panel: the workspace's, with the panel's own x axis, smoothing and log scale. */
   lineSettings: (panel: LinePanel) => ChartSettings;
   onOpenRun: (runKey: string) => void;
@@ -51,18 +54,22 @@ function actionsFor(p: PanelSpec, update: PanelContext["update"]): PanelActions 
 function SummaryPanel({ panel, ctx, tools, full }: { panel: Extract<PanelSpec, { type: "bar" | "scatter" }>; ctx: PanelContext; tools: React.ReactNode; full?: number }): React.JSX.Element {
   const height = full ?? HEIGHT_PX[panel.size.height];
   const title = panelTitle(panel);
-  const summaryRuns = selectByKey(ctx.summaryRuns, ctx.runs, panel.runs);
+  const grouped = useGroupedSummary(panel, ctx.grouping ?? null);
+  // Grouped, the rows are every run of the drawn groups (a panel's choice of groups applies).
+  const summaryRuns = grouped ? rowsOfGroups(ctx.summaryRuns, grouped.groups) : selectByKey(ctx.summaryRuns, ctx.runs, panel.runs);
   let body: React.JSX.Element;
   let count: number;
   if (panel.type === "bar") {
-    const bars = barData(summaryRuns, panel.metric, panel.sort);
+    const bars = grouped ? grouped.bars : barData(summaryRuns, panel.metric, panel.sort);
     count = bars.length;
     body = <BarChart bars={bars} height={height} label={panel.metric} onOpen={ctx.onOpenRun} />;
   } else {
     const points = scatterData(summaryRuns, panel.x, panel.y, panel.log_x, panel.log_y);
     count = points.length;
-    body = <ScatterChart points={points} height={height} xLabel={panel.x} yLabel={panel.y} logX={panel.log_x} logY={panel.log_y} onOpen={ctx.onOpenRun} />;
+    const means = grouped?.means.filter((m) => (!panel.log_x || m.x > 0) && (!panel.log_y || m.y > 0));
+    body = <ScatterChart points={points} height={height} xLabel={panel.x} yLabel={panel.y} logX={panel.log_x} logY={panel.log_y} onOpen={ctx.onOpenRun} means={means} legend={grouped?.legend} />;
   }
+  const empty = grouped?.error ?? (grouped?.pending ? "Loading groups…" : panel.type === "bar" ? `No ${grouped ? "group" : "visible run"} has a numeric ${panel.metric}` : "No visible run has both values as numbers");
   const flip = (field: "log_x" | "log_y") => () => ctx.update((l) => updatePanel(l, panel.id, (p) => (p.type === "scatter" ? { ...p, [field]: !p[field] } : p)));
   return (
     <div className="panel" data-testid="panel" data-panel-type={panel.type} data-count={count}>
@@ -84,7 +91,7 @@ function SummaryPanel({ panel, ctx, tools, full }: { panel: Extract<PanelSpec, {
           {tools}
         </span>
       </div>
-      {count === 0 ? <div className="panel-empty" style={{ height }}>{panel.type === "bar" ? `No visible run has a numeric ${panel.metric}` : "No visible run has both values as numbers"}</div> : body}
+      {count === 0 || grouped?.error ? <div className="panel-empty" style={{ height }}>{empty}</div> : body}
     </div>
   );
 }

@@ -1,15 +1,20 @@
 /**
  * Bar and scatter charts of per-run values (summary metrics, config values), drawn as SVG: one bar
  * or one point per visible run, at most a few thousand elements, in each run's colour. Hovering
- * shows the run and its values; clicking opens the run.
+ * shows the run and its values; clicking opens the run. Grouped (lib/groupSummary.ts), a bar is a
+ * group's mean with its band as an error bar, and a scatter colours points by group, marks each
+ * group's mean and lists the groups in a legend.
  */
 import { useMemo, useState } from "react";
 import { value as fmt } from "../lib/format";
+import type { GroupMean } from "../lib/groupSummary";
 import { scaleOf, type Bar, type Point } from "../lib/summaryPlots";
 import "./panels.css";
 import { useWidth } from "../lib/useWidth";
 
 const M = { left: 56, right: 12, top: 10, bottom: 30 };
+// A grouped scatter's one-line legend of groups under the plot (it scrolls sideways when long).
+const LEGEND: React.CSSProperties = { display: "flex", gap: "0 12px", fontSize: 11, color: "var(--muted)", padding: `0 ${M.right}px 0 ${M.left}px`, height: 20, alignItems: "center", overflowX: "auto", overflowY: "hidden" };
 
 interface Hover {
   left: number;
@@ -55,10 +60,31 @@ function YAxis({ ticks, y, width }: { ticks: number[]; y: (v: number) => number;
   );
 }
 
+/** A bar's tooltip: the run's value, or a group's mean, band and real size. */
+function barRows(b: Bar, label: string): [string, number][] {
+  if (!b.group) return [[label, b.value]];
+  const rows: [string, number][] = [[`mean ${label}`, b.value]];
+  if (b.group.band) rows.push([b.group.bandLabels[1], b.group.band[1]], [b.group.bandLabels[0], b.group.band[0]]);
+  rows.push(["runs (n)", b.group.runs]);
+  if (b.group.counted < b.group.runs) rows.push([`runs with ${label}`, b.group.counted]);
+  return rows;
+}
+
+/** A vertical error bar with caps, from screen y `lo` to `hi`. */
+function ErrorBar({ x, lo, hi, width }: { x: number; lo: number; hi: number; width: number }): React.JSX.Element {
+  return (
+    <g className="error-bar" data-testid="error-bar" stroke="var(--fg)" strokeWidth={1.5} pointerEvents="none">
+      <line x1={x} x2={x} y1={lo} y2={hi} />
+      <line x1={x - width / 2} x2={x + width / 2} y1={lo} y2={lo} />
+      <line x1={x - width / 2} x2={x + width / 2} y1={hi} y2={hi} />
+    </g>
+  );
+}
+
 export function BarChart({ bars, height, label, onOpen }: { bars: Bar[]; height: number; label: string; onOpen: (key: string) => void }): React.JSX.Element {
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<Hover | null>(null);
-  const scale = useMemo(() => scaleOf([0, ...bars.map((b) => b.value)]), [bars]);
+  const scale = useMemo(() => scaleOf([0, ...bars.flatMap((b) => [b.value, ...(b.group?.band ?? [])])]), [bars]);
   const plotW = Math.max(0, width - M.left - M.right);
   const plotH = height - M.top - M.bottom;
   const y = (v: number): number => M.top + plotH * (1 - scale.at(v));
@@ -66,7 +92,7 @@ export function BarChart({ bars, height, label, onOpen }: { bars: Bar[]; height:
   const barW = Math.max(1, Math.min(64, slot * 0.8));
   const names = slot >= 48;
   return (
-    <div className="svg-chart" ref={ref} data-testid="bar-chart" data-bars={bars.map((b) => `${b.name}=${b.value}`).join(";")}>
+    <div className="svg-chart" ref={ref} data-testid="bar-chart" data-bars={bars.map((b) => `${b.name}=${b.value}`).join(";")} data-bands={bars.map((b) => (b.group?.band ? b.group.band.join(",") : "")).join(";")}>
       {width > 0 && (
         <svg height={height} width={width} role="img" aria-label={`bar chart of ${label}`} onMouseLeave={() => setHover(null)}>
           <YAxis ticks={scale.ticks} y={y} width={width} />
@@ -74,20 +100,25 @@ export function BarChart({ bars, height, label, onOpen }: { bars: Bar[]; height:
           {bars.map((b, i) => {
             const x = M.left + i * slot + (slot - barW) / 2;
             const top = Math.min(y(b.value), y(0));
+            const band = b.group?.band;
             return (
-              <rect
-                key={b.key}
-                className={`bar${hover?.name === b.name ? " hot" : ""}`}
-                data-run={b.key}
-                x={x}
-                y={top}
-                width={barW}
-                height={Math.max(1, Math.abs(y(b.value) - y(0)))}
-                fill={b.color}
-                onMouseEnter={() => setHover({ left: x + barW / 2, top: Math.max(0, top - 8), color: b.color, name: b.name, rows: [[label, b.value]] })}
-                onClick={() => onOpen(b.key)}
-                style={{ cursor: "pointer" }}
-              />
+              <g key={b.key}>
+                <rect
+                  className={`bar${hover?.name === b.name ? " hot" : ""}`}
+                  data-run={b.group ? undefined : b.key}
+                  data-group={b.group ? b.name : undefined}
+                  x={x}
+                  y={top}
+                  width={barW}
+                  height={Math.max(1, Math.abs(y(b.value) - y(0)))}
+                  fill={b.color}
+                  fillOpacity={band ? 0.75 : undefined}
+                  onMouseEnter={() => setHover({ left: x + barW / 2, top: Math.max(0, top - 8), color: b.color, name: b.name, rows: barRows(b, label) })}
+                  onClick={b.group ? undefined : () => onOpen(b.key)}
+                  style={{ cursor: b.group ? "default" : "pointer" }}
+                />
+                {band && <ErrorBar x={x + barW / 2} lo={y(band[0])} hi={y(band[1])} width={Math.min(12, barW / 2)} />}
+              </g>
             );
           })}
           {names && (
@@ -114,14 +145,19 @@ export function ScatterChart(props: {
   logX: boolean;
   logY: boolean;
   onOpen: (key: string) => void;
+  /** Grouped: each group's mean (a larger marker) and the legend of groups with their real n. */
+  means?: readonly GroupMean[];
+  legend?: readonly { label: string; color: string; runs: number }[];
 }): React.JSX.Element {
   const { points, height } = props;
+  const means = props.means ?? [];
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<(Hover & { key: string }) | null>(null);
-  const sx = useMemo(() => scaleOf(points.map((p) => p.x), props.logX), [points, props.logX]);
-  const sy = useMemo(() => scaleOf(points.map((p) => p.y), props.logY), [points, props.logY]);
+  const sx = useMemo(() => scaleOf([...points, ...means].map((p) => p.x), props.logX), [points, means, props.logX]);
+  const sy = useMemo(() => scaleOf([...points, ...means].map((p) => p.y), props.logY), [points, means, props.logY]);
   const plotW = Math.max(0, width - M.left - M.right);
-  const plotH = height - M.top - M.bottom - 10;
+  const legendH = props.legend?.length ? 22 : 0;
+  const plotH = height - M.top - M.bottom - 10 - legendH;
   const x = (v: number): number => M.left + plotW * sx.at(v);
   const y = (v: number): number => M.top + plotH * (1 - sy.at(v));
   const nearest = (e: React.MouseEvent<SVGSVGElement>): Point | null => {
@@ -136,6 +172,11 @@ export function ScatterChart(props: {
     }
     return best;
   };
+  // A group's mean marker wins over the runs' points under it.
+  const meanAt = (e: React.MouseEvent<SVGSVGElement>): GroupMean | null => {
+    const box = e.currentTarget.getBoundingClientRect();
+    return means.find((m) => (x(m.x) - (e.clientX - box.left)) ** 2 + (y(m.y) - (e.clientY - box.top)) ** 2 <= 10 * 10) ?? null;
+  };
   const xTicks = sx.ticks.filter((_, i) => sx.ticks.length <= 8 || i % 2 === 0);
   return (
     <div className="svg-chart" ref={ref} data-testid="scatter-chart" data-points={points.map((p) => `${p.name}=${p.x},${p.y}`).join(";")}>
@@ -146,6 +187,11 @@ export function ScatterChart(props: {
           role="img"
           aria-label={`scatter of ${props.yLabel} against ${props.xLabel}`}
           onMouseMove={(e) => {
+            const m = meanAt(e);
+            if (m) {
+              setHover({ key: `mean:${m.id}`, left: x(m.x), top: Math.max(0, y(m.y) - 8), color: m.color, name: `${m.label} (${m.runs}) mean`, rows: [[props.xLabel, m.x], [props.yLabel, m.y]] });
+              return;
+            }
             const p = nearest(e);
             setHover(p ? { key: p.key, left: x(p.x), top: Math.max(0, y(p.y) - 8), color: p.color, name: p.name, rows: [[props.xLabel, p.x], [props.yLabel, p.y]] } : null);
           }}
@@ -171,10 +217,35 @@ export function ScatterChart(props: {
             </text>
           </g>
           {points.map((p) => (
-            <circle key={p.key} className={`pt${hover?.key === p.key ? " hot" : ""}`} data-run={p.key} cx={x(p.x)} cy={y(p.y)} r={5} fill={p.color} />
+            <circle key={p.key} className={`pt${hover?.key === p.key ? " hot" : ""}`} data-run={p.key} cx={x(p.x)} cy={y(p.y)} r={5} fill={p.color} fillOpacity={means.length ? 0.55 : undefined} />
+          ))}
+          {means.map((m) => (
+            <rect
+              key={m.id}
+              data-testid="group-mean"
+              data-group={m.label}
+              x={x(m.x) - 6}
+              y={y(m.y) - 6}
+              width={12}
+              height={12}
+              transform={`rotate(45 ${x(m.x)} ${y(m.y)})`}
+              fill={m.color}
+              stroke="var(--fg)"
+              strokeWidth={hover?.key === `mean:${m.id}` ? 2.5 : 1.5}
+            />
           ))}
         </svg>
       )}
+      {props.legend?.length ? (
+        <div className="scatter-legend" data-testid="scatter-legend" style={LEGEND}>
+          {props.legend.map((g) => (
+            <span key={g.label} data-group={g.label} style={{ whiteSpace: "nowrap" }}>
+              <span className="swatch" style={{ background: g.color, marginRight: 4 }} />
+              {g.label} ({g.runs})
+            </span>
+          ))}
+        </div>
+      ) : null}
       <Tooltip hover={hover} width={width} />
     </div>
   );

@@ -1,4 +1,5 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import shared from "../../../tests/cases/summary_numbers.json";
 import { barData, numberOf, numericFields, scaleOf, scatterData, type SummaryRun } from "./summaryPlots";
 
 const run = (key: string, summary: Record<string, unknown>, config: Record<string, unknown> = {}): SummaryRun => ({ key, name: key, color: "#000000", summary, config });
@@ -38,4 +39,11 @@ it("scales pad the range, place values between 0 and 1 and give round ticks", ()
 it("offers as scatter axes only fields some run holds a number in", () => {
   const rs = [run("a", { acc: 0.5, note: "x", _step: 3 }, { lr: 0.1, opt: "adam" }), run("b", { loss: 1 }, { layers: "4" })];
   expect(numericFields(rs)).toEqual(["summary.acc", "summary.loss", "config.layers", "config.lr"]);
+});
+
+describe("shared number cases (tests/cases/summary_numbers.json)", () => {
+  // The server's service/group_summary.py summary_number runs the same file (tests/contract/test_group_summary.py).
+  it.each(shared.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    expect(numberOf(c.value)).toStrictEqual(c.number);
+  });
 });

@@ -7,6 +7,8 @@ export interface SummaryRun {
   key: string;
   name: string;
   color: string;
+  /** The run's group label while the workspace is grouped (its colour is then the group's). */
+  group?: string;
   config: Record<string, unknown>;
   summary: Record<string, unknown>;
 }
@@ -16,6 +18,9 @@ export interface Bar {
   name: string;
   color: string;
   value: number;
+  /** A grouped panel's bar (lib/groupSummary.ts): the group's mean over its `runs` (n), of which
+   * `counted` have a number, and its band (low, high) as an error bar. */
+  group?: { runs: number; counted: number; band: [number, number] | null; bandLabels: [string, string] };
 }
 
 export interface Point {
@@ -35,6 +40,12 @@ export function numberOf(v: unknown): number | null {
     return Number.isFinite(n) ? n : null;
   }
   return null;
+}
+
+/** A panel's field as the server names it: `summary.<key>` or `config.<key>` (a bare key is a
+ * summary key, as fieldValue reads it). */
+export function serverField(field: string): string {
+  return field.startsWith("summary.") || field.startsWith("config.") ? field : `summary.${field}`;
 }
 
 /** `summary.<key>` or `config.<key>` of a run (flattened keys, e.g. `summary.val/acc`). */

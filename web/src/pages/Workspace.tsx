@@ -229,10 +229,20 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   );
   const sectionNames = useMemo(() => [...new Set(panelLayout.layout.panels.map((p) => p.section))], [panelLayout.layout]);
   // Bar and scatter panels read the plotted runs' summaries and configs.
+  // Grouped, they draw groups: every visible run of the drawn groups, in its group's colour
+  // (lib/groupSummary.ts; the groups' means come from the server).
   const summaryRuns: SummaryRun[] = useMemo(() => {
+    if (groupBy) {
+      const colors = new Map(stableGroups.map((g) => [g.label, g.color]));
+      return chartOrder.flatMap((r) => {
+        const group = hidden.has(r.key) ? undefined : runGroup(groupBy, (id) => columnValue(r, id)).label;
+        const color = group === undefined ? undefined : colors.get(group);
+        return group !== undefined && color ? [{ key: r.key, name: r.run.display_name, color, group, config: r.config, summary: r.summary }] : [];
+      });
+    }
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return stablePlotted.map((p) => ({ key: p.key, name: p.name, color: p.color, config: byKey.get(p.key)?.config ?? {}, summary: byKey.get(p.key)?.summary ?? {} }));
-  }, [rows, stablePlotted]);
+  }, [rows, stablePlotted, groupBy, stableGroups, chartOrder, hidden]);
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
@@ -302,6 +312,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     () => ({
       runs: stablePlotted,
       summaryRuns,
+      grouping: groupSpec ? { spec: groupSpec, band } : null,
       lineSettings,
       sectionNames,
       update: panelLayout.update,
@@ -313,7 +324,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
       panelChoices,
       live,
     }),
-    [stablePlotted, summaryRuns, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter, panelChoices, live],
+    [stablePlotted, summaryRuns, groupSpec, band, lineSettings, sectionNames, panelLayout.update, entity, project, allRuns, runFilter, panelChoices, live],
   );
   const chartSections = useMemo(() => sections.filter((s) => s.name !== "system"), [sections]);
   const systemSections = useMemo(() => sections.filter((s) => s.name === "system"), [sections]);
