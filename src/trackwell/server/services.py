@@ -90,6 +90,9 @@ def build_services(settings: ServerSettings) -> Services:
         sessions = SessionService(db, auth, secret)
         runs = RunService(db)
         records = RecordService(db, blobs)
+        sweeps = SweepService(
+            db, lease_seconds=settings.sweep_lease_seconds, heartbeat_seconds=settings.sweep_heartbeat_seconds
+        )
         audit = AuditLog(db)
         passwords = PasswordService(db)
         oidc_config = settings.signin.oidc()
@@ -122,16 +125,12 @@ def build_services(settings: ServerSettings) -> Services:
                 passwords=passwords,
                 allow_team_creation=settings.allow_team_creation,
             ),
-            wandb=WandbProtocol(db, runs, records, files, HistoryService(db), secret),
+            wandb=WandbProtocol(db, runs, records, files, HistoryService(db), sweeps, secret),
             passwords=passwords,
             signin_guard=SignInGuard(db, audit),
             oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),
             oidc_accounts=None if oidc_config is None else OidcAccounts(db, oidc_config, audit),
-            sweeps=SweepService(
-                db,
-                lease_seconds=settings.sweep_lease_seconds,
-                heartbeat_seconds=settings.sweep_heartbeat_seconds,
-            ),
+            sweeps=sweeps,
         )
     except BaseException:
         db.close()

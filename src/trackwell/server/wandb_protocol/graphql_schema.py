@@ -17,10 +17,18 @@ from trackwell.schema.errors import NotFound
 from trackwell.server.wandb_protocol import shapes
 from trackwell.server.wandb_protocol.context import wire
 from trackwell.server.wandb_protocol.resolvers_reads import project_reads, run_type
+from trackwell.server.wandb_protocol.resolvers_sweeps import sweep_bindables
 from trackwell.service.wandb_wire import ids
 
 Info = GraphQLResolveInfo[Any]
-_SDL = (Path(__file__).parent / "schema.graphql").read_text(encoding="utf-8")
+# schema.graphql first, then each part's own file (e.g. artifacts.graphql, sweeps.graphql), which
+# adds its operations with `extend type Query` / `extend type Mutation`.
+_SDL = [
+    path.read_text(encoding="utf-8")
+    for path in sorted(
+        Path(__file__).parent.glob("*.graphql"), key=lambda p: (p.name != "schema.graphql", p.name)
+    )
+]
 
 
 query = QueryType()
@@ -121,4 +129,6 @@ def _passthrough(name: str) -> ScalarType:
 
 def build_schema() -> GraphQLSchema:
     scalars = [_passthrough(name) for name in ("JSONString", "JSON", "DateTime", "Int64")]
-    return make_executable_schema(_SDL, query, mutation, project_type, project_reads, run_type, *scalars)
+    return make_executable_schema(
+        _SDL, query, mutation, project_type, project_reads, run_type, *sweep_bindables, *scalars
+    )

@@ -13,10 +13,12 @@ from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
+from trackwell.service.sweeps import SweepService
 from trackwell.service.wandb_wire import translate
 from trackwell.service.wandb_wire.file_stream import FileStream
 from trackwell.service.wandb_wire.reads import WandbReads
 from trackwell.service.wandb_wire.runs import STATE_SESSION, WandbRuns
+from trackwell.service.wandb_wire.sweeps import WandbSweeps
 from trackwell.service.wandb_wire.uploads import RunFileUploads
 from trackwell.store.base import Database, Principal, RunKey
 
@@ -33,10 +35,12 @@ class WandbProtocol:
         records: RecordService,
         files: FileService,
         history: HistoryService,
+        sweeps: SweepService,
         secret: bytes,
     ) -> None:
         self.runs = WandbRuns(db, runs, records)
         self.reads = WandbReads(self.runs, history, files)
+        self.sweeps = WandbSweeps(self.runs, sweeps)
         self.file_stream = FileStream(db, self.runs, records)
         self.uploads = RunFileUploads(secret)
         self._records = records
