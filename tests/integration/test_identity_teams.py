@@ -1,15 +1,17 @@
-"""Teams over HTTP on a real server (loopback): creating them, roles (who may change them, a team
-keeps an admin), service accounts whose keys log to the team, invite links that work once, the
-audit log (server admins, paged) and storage per project."""
+"""Teams over HTTP on a real server (loopback; SQLite and PostgreSQL): creating them, roles (who
+may change them, a team keeps an admin), service accounts whose keys log to the team, invite links
+that work once, the audit log (server admins, paged) and storage per project."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.fixtures.artifacts import database_url, make_user
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.identity import API
 from tests.fixtures.identity import error_of as _error
 from tests.fixtures.identity import unique_name as _name
@@ -20,6 +22,13 @@ from trackwell.service.auth import AuthService
 from trackwell.service.identity_invites import Invites
 from trackwell.service.ui_session import SessionService, load_or_create_secret
 from trackwell.store.sql.database import open_database
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """This module's server, once on SQLite and once on PostgreSQL."""
+    with server_on_backend(request, tmp_path_factory.mktemp(f"identity-{request.param}") / "data") as live:
+        yield live
 
 
 @pytest.fixture

@@ -1,16 +1,27 @@
-"""Users, keys and the viewer over HTTP on a real server (loopback): what a server admin and an
-ordinary user may do, clear 4xx for bad input, and keys that appear only when made."""
+"""Users, keys and the viewer over HTTP on a real server (loopback; SQLite and PostgreSQL): what a
+server admin and an ordinary user may do, clear 4xx for bad input, and keys that appear only when
+made."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.fixtures.artifacts import make_user
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.identity import API
 from tests.fixtures.identity import error_of as _error
 from tests.fixtures.identity import unique_name as _name
 from tests.fixtures.live_server import LiveServer
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """This module's server, once on SQLite and once on PostgreSQL."""
+    with server_on_backend(request, tmp_path_factory.mktemp(f"identity-{request.param}") / "data") as live:
+        yield live
 
 
 def test_viewer_names_the_caller_their_entity_and_teams(server: LiveServer, api: httpx.Client) -> None:
@@ -119,6 +130,10 @@ def test_keys_are_shown_once_listed_by_prefix_and_revoked(server: LiveServer, ap
     audit = api.get(f"{API}/admin/audit", params={"limit": 1000}).text
     assert key["key"] not in audit and second["key"] not in audit
     assert key["key_prefix"] in audit
+    # Nowhere else either: not in any other answer about the user, nor in the server's log.
+    for path in ("/viewer", "/users", f"/users/{carol}", f"/users/{carol}/keys", "/teams"):
+        assert key["key"] not in api.get(API + path).text, path
+    assert key["key"] not in server.log_tail(100_000) and second["key"] not in server.log_tail(100_000)
 
 
 def test_a_disabled_users_keys_stop_and_work_again_when_enabled(
