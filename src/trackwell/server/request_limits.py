@@ -53,7 +53,7 @@ class RequestSizeLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or streams_its_body(scope["method"], scope["path"]):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared: bytes | None = None
@@ -63,7 +63,7 @@ class RequestSizeLimit:
                 declared = value
             elif name == b"transfer-encoding":
                 chunked = True
-        if declared is None and not chunked:
+        if (declared is None and not chunked) or streams_its_body(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
