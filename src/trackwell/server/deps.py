@@ -39,8 +39,8 @@ from trackwell.service.access import (
     ProjectRef,
     authorize,
     authorize_run_delete,
-    missing_entity,
 )
+from trackwell.service.project_access import authorize_project as authorize_in_project
 from trackwell.store.base import Principal, RunKey, User
 
 
@@ -135,19 +135,8 @@ def _sees_everything(principal: Principal) -> bool:
 def authorize_project(
     services: Services, principal: Principal, entity: str, project: str, action: Action
 ) -> ProjectRef:
-    """Looks up the project's visibility and authorizes ``action`` (``service.access``). A write to
-    an entity that does not exist creates it only for a server admin (as a team); anyone else is
-    told who can create it."""
-    if _sees_everything(principal):
-        return ProjectRef(entity, project)
-    with services.db.read() as conn:
-        visibility = services.db.users.project_visibility(conn, entity, project)
-        creates_entity = visibility is None and action is Action.PROJECT_WRITE
-        if creates_entity and services.db.users.get_entity(conn, entity) is None:
-            raise missing_entity(entity)
-    ref = ProjectRef(entity, project, visibility)
-    authorize(principal, action, ref)
-    return ref
+    """``service.project_access.authorize_project`` with this process's database."""
+    return authorize_in_project(services.db, principal, entity, project, action)
 
 
 def _project_dependency(action: Action) -> Callable[..., Awaitable[ProjectRef]]:

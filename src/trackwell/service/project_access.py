@@ -11,8 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from trackwell.schema.errors import PermissionDenied
-from trackwell.service.access import Action, ProjectRef, authorize
+from trackwell.service.access import Action, ProjectRef, authorize, missing_entity
 from trackwell.store.base import Database, Principal, User
+
+
+def authorize_project(
+    db: Database, principal: Principal, entity: str, project: str, action: Action
+) -> ProjectRef:
+    """Looks up the project's visibility and authorizes ``action`` (``service.access``): the one
+    way a caller with a principal and a path is checked (routes through ``server.deps``; other
+    protocols call it too). A write to an entity that does not exist may create it only for a
+    server admin (as a team); anyone else is told who can create it."""
+    if principal.user.is_admin and not principal.user.disabled:
+        return ProjectRef(entity, project)  # may do everything: nothing to look up
+    with db.read() as conn:
+        visibility = db.users.project_visibility(conn, entity, project)
+        creates_entity = visibility is None and action is Action.PROJECT_WRITE
+        if creates_entity and db.users.get_entity(conn, entity) is None:
+            raise missing_entity(entity)
+    ref = ProjectRef(entity, project, visibility)
+    authorize(principal, action, ref)
+    return ref
 
 
 class ProjectAccess:
@@ -27,9 +46,7 @@ class ProjectAccess:
         """``NotFound`` when ``user`` may not read ``entity/project`` (``service.access``)."""
         if self._db is None or self._principal_of is None or (user.is_admin and not user.disabled):
             return
-        with self._db.read() as conn:
-            visibility = self._db.users.project_visibility(conn, entity, project)
-        authorize(self._principal_of(user), Action.PROJECT_READ, ProjectRef(entity, project, visibility))
+        authorize_project(self._db, self._principal_of(user), entity, project, Action.PROJECT_READ)
 
     def may_change_view(self, user: User, owner_id: int | None) -> bool:
         """The owner, or a server admin (the only one left once the owner's account is gone)."""
