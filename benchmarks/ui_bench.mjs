@@ -29,6 +29,8 @@ const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
 // Cold opens. PROFILE=<file>: a Chrome CPU profile of the first (default) cold open (load it in
 // DevTools). CHROME_TRACE=<file>: a Chrome timeline trace of it (layout, style, paint, scripts): the
 // CPU profile shows only JavaScript, and native rendering work appears there as "(program)".
+// RECORD=every: profile, trace and TRACE=1 the every-run cold open instead. ONLY=every: time only
+// the every-run cold open (first and all visible charts), to iterate on it against a running server.
 // Times are taken in the page, on its clock from the start of the navigation (as browsers time
 // paint metrics), by a check that runs every animation frame: the automation's own polling adds
 // tens of milliseconds that are not the page's.
@@ -55,7 +57,7 @@ async function coldOpen(path, record) {
   await context.request.post("/api/v1/session", { data: { api_key: apiKey } });
   const page = await context.newPage();
   watchSeries(page);
-  const cdp = record && process.env.PROFILE ? await context.newCDPSession(page) : null;
+  const cdp = record && (process.env.PROFILE || process.env.PROFILE_ALL) ? await context.newCDPSession(page) : null;
   if (cdp) {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.start");
@@ -78,7 +80,8 @@ async function coldOpen(path, record) {
   await page.goto(path);
   await page.waitForFunction(() => window.__firstChart !== undefined, null, { timeout: 120000 });
   const { writeFileSync } = await import("node:fs");
-  if (cdp) writeFileSync(process.env.PROFILE, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+  // PROFILE_ALL=<file> instead: the profile runs on until every visible chart is drawn.
+  if (cdp && !process.env.PROFILE_ALL) writeFileSync(process.env.PROFILE, JSON.stringify((await cdp.send("Profiler.stop")).profile));
   if (tracer) {
     const done = new Promise((resolve) => tracer.once("Tracing.tracingComplete", resolve));
     await tracer.send("Tracing.end");
@@ -86,6 +89,7 @@ async function coldOpen(path, record) {
     writeFileSync(process.env.CHROME_TRACE, JSON.stringify({ traceEvents }));
   }
   await page.waitForFunction(() => window.__allCharts !== undefined, null, { timeout: 120000 });
+  if (cdp && process.env.PROFILE_ALL) writeFileSync(process.env.PROFILE_ALL, JSON.stringify((await cdp.send("Profiler.stop")).profile));
   const { first, all } = await page.evaluate(() => ({ first: Math.round(window.__firstChart), all: Math.round(window.__allCharts) }));
   if (trace.length) process.stderr.write(`${path}: first chart at ${first} ms, all visible at ${all} ms\n${trace.join("\n")}\n`);
   return { context, page, first, all };
@@ -176,9 +180,17 @@ async function scrollFrames(page) {
   );
 }
 
+const recordEvery = process.env.RECORD === "every";
+if (process.env.ONLY === "every") {
+  const { context, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, recordEvery);
+  process.stdout.write(JSON.stringify({ first_chart_ms: first, all_visible_charts_ms: all, max_points_per_series: maxPoints }) + "\n");
+  await context.close();
+  await browser.close();
+  process.exit(0);
+}
 // The workspace as it opens: the default number of runs in charts (20).
 {
-  const { context, page, first, all } = await coldOpen(`/${entity}/${project}`, true);
+  const { context, page, first, all } = await coldOpen(`/${entity}/${project}`, !recordEvery);
   out.first_chart_default_ms = first;
   out.all_visible_charts_default_ms = all;
   await page.waitForTimeout(1000);
@@ -190,7 +202,7 @@ async function scrollFrames(page) {
 }
 // Every run in charts (`max=`): the stress case.
 {
-  const { context, page, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, false);
+  const { context, page, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, recordEvery);
   out.first_chart_ms = first;
   out.all_visible_charts_ms = all;
   const t = await filterAndSort(page, true);

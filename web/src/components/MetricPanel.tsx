@@ -6,11 +6,11 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { num, type Series } from "../api/client";
-import { buildPlot, xLabel, type PlotLine, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
+import { buildPlot, xLabel, type PlotRun, type RawSeries, type XAxis } from "../lib/chartdata";
 import type { BandKind } from "../lib/grouping";
 import { buildGroupPlot, groupSeriesOptions, openRunsOf, withRunLines, type GroupSpec } from "../lib/groupSeries";
 import { lineKey, linesForMetrics } from "../lib/panelLines";
-import { metricUnit, shortName } from "../lib/format";
+import { metricUnit } from "../lib/format";
 import { groupColor } from "../lib/panels";
 import type { LegendPlace } from "../lib/runColors";
 import { seriesQueryOptions } from "../lib/seriesQuery";
@@ -20,6 +20,7 @@ import type { MetricDefinition } from "../lib/stepMetric";
 import { formatZooms, parseZooms, withZoom } from "../lib/zoom";
 import { currentParam, setParams, useParam } from "../router";
 import type { Smoothing } from "../lib/smoothing";
+import { ChartLegend, LEGEND_CLOSED_PX, LEGEND_OPEN_PX } from "./ChartLegend";
 import { UPlotChart } from "./UPlotChart";
 import "./runColors.css";
 
@@ -226,41 +227,9 @@ export function MetricPanel(props: {
       ) : (
         <div className={`chart-body legend-${legendPlace}`}>
           <UPlotChart data={plot} options={chartOptions} xRange={settings.xAxis === "step" ? null : range} highlight={highlight} />
-          {legendPlace !== "hidden" && <Legend lines={plot.lines} grouped={settings.grouped} open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} onHighlight={setHighlight} />}
+          {legendPlace !== "hidden" && <ChartLegend lines={plot.lines} grouped={settings.grouped} open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} onHighlight={setHighlight} />}
         </div>
       )}
-    </div>
-  );
-}
-
-// The legend's height with its margins (styles.css, .chart-legend): two rows open, one closed.
-const LEGEND_OPEN_PX = 38;
-const LEGEND_CLOSED_PX = 20;
-
-const NAMES = new Intl.Collator(undefined, { numeric: true });
-
-/** The chart's legend: a swatch and name per run (or group), compact (wrapping, scrolling past two
- * lines), collapsible; hovering an entry draws its line on top and dims the rest. */
-function Legend(props: { lines: PlotLine[]; grouped: boolean; open: boolean; onToggle: () => void; onHighlight: (i: number | null) => void }): React.JSX.Element | null {
-  // By name (natural order: run-2 before run-10), so a run is found where one looks for it.
-  const entries = props.lines
-    .map((l, i) => ({ l, i }))
-    .filter(({ l }) => l.role === "line" || l.role === "mean")
-    .sort((a, b) => NAMES.compare(a.l.label, b.l.label));
-  if (entries.length === 0) return null;
-  const noun = props.grouped ? (entries.length === 1 ? "group" : "groups") : entries.length === 1 ? "line" : "lines";
-  return (
-    <div className={`chart-legend${props.open ? "" : " closed"}`} data-testid="legend" onMouseLeave={() => props.onHighlight(null)}>
-      <button className="legend-toggle" onClick={props.onToggle} aria-expanded={props.open} title={props.open ? "Hide the legend" : "Show the legend"}>
-        {props.open ? "▾" : "▸"} {entries.length} {noun}
-      </button>
-      {props.open &&
-        entries.map(({ l, i }) => (
-          <span key={i} className="legend-item" title={l.label} data-color={l.color} onMouseEnter={() => props.onHighlight(i)} onMouseLeave={() => props.onHighlight(null)}>
-            <span className="swatch" style={{ background: l.color }} />
-            <span className="legend-name">{shortName(l.label)}</span>
-          </span>
-        ))}
     </div>
   );
 }

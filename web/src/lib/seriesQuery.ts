@@ -27,9 +27,15 @@ export interface SeriesParams {
 }
 
 /** Points per line: a ~400 px chart needs no more than ~1,000; with many runs, fewer per run keeps
- * one chart answer near 60k points so the first charts arrive quickly. */
+ * one chart answer near 60k points so the first charts arrive quickly. The floor, 64 points (16
+ * min/max buckets), is reached near 1,000 runs: there the server reads a long run's sketches (a
+ * chunk's first, last, min and max of every 32 points) instead of every point, which halves a chart's
+ * read, and a chart of 1,000 lines is a band of ink that more points per line would not sharpen.
+ * Zooming in asks for the zoomed range again at this many points. */
+export const MIN_SAMPLES = 64;
+
 export function samplesFor(runs: number): number {
-  return Math.max(150, Math.min(1000, Math.floor(60_000 / Math.max(1, runs))));
+  return Math.max(MIN_SAMPLES, Math.min(1000, Math.floor(60_000 / Math.max(1, runs))));
 }
 
 export function seriesQueryKey(p: SeriesParams): QueryKey {

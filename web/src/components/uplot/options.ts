@@ -128,7 +128,9 @@ export function buildOpts(data: PlotData, densities: Density[], o: ChartOptions,
     cursor: {
       sync: { key: o.syncKey, setSeries: false },
       drag: { x: true, y: false, setScale: false },
-      points: { size: 6 },
+      // A faceted chart has no shared index to put a cursor point on each line, so uPlot's points
+      // (a DOM node per line, moved on every mouse move of every synced chart) stay unmade.
+      points: data.faceted ? { show: false } : { size: 6 },
       focus: { prox: 16 },
     },
     focus: { alpha: 0.35 },
