@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from trackwell.schema.errors import Conflict, InvalidArgument, NotFound
 from trackwell.schema.runs import RunUpsert
-from trackwell.store.base import RunKey
+from trackwell.store.base import FileEntry, RunChanges, RunKey
 from trackwell.store.sql.database import SqlDatabase
 from trackwell.store.sql.tables import api_keys
 
@@ -317,3 +317,44 @@ def test_audit_events_page_newest_first_and_filter_by_action(db: SqlDatabase) ->
         assert [e.target for e in keys] == ["user:4", "user:2", "user:0"]
         older = db.users.audit_events(conn, limit=10, action="key.create", before_id=keys[0].id)
         assert [e.target for e in older] == ["user:2", "user:0"]
+
+
+# --- storage usage ----------------------------------------------------------------------------
+
+
+def test_storage_usage_sums_runs_files_and_history_per_project_largest_first(db: SqlDatabase) -> None:
+    with db.begin() as conn:
+        small = db.runs.create_run(conn, RunKey("team", "small", "r1"), RunUpsert(session_id="s"), 1.0)
+        big1 = db.runs.create_run(conn, RunKey("team", "big", "r1"), RunUpsert(session_id="s"), 1.0)
+        big2 = db.runs.create_run(conn, RunKey("team", "big", "r2"), RunUpsert(session_id="s"), 1.0)
+        db.runs.create_run(conn, RunKey("other", "empty", "r1"), RunUpsert(session_id="s"), 1.0)
+        db.files.put_file(conn, small.pk, FileEntry("a.txt", "0" * 64, 10, 1.0))
+        db.files.put_file(conn, big1.pk, FileEntry("a.bin", "1" * 64, 1000, 1.0))
+        db.files.put_file(conn, big2.pk, FileEntry("b.bin", "2" * 64, 500, 1.0))
+        db.runs.update_run(conn, big1.pk, RunChanges(history_count=7))
+        db.runs.update_run(conn, big2.pk, RunChanges(history_count=3))
+    with db.read() as conn:
+        usage = db.users.storage_usage(conn)
+    assert [
+        (u.entity, u.project, u.runs, u.files_bytes, u.artifacts_bytes, u.history_rows) for u in usage
+    ] == [
+        ("team", "big", 2, 1500, 0, 10),
+        ("team", "small", 1, 10, 0, 0),
+        ("other", "empty", 1, 0, 0, 0),
+    ]
+
+
+def test_a_key_is_read_back_by_id(db: SqlDatabase) -> None:
+    with db.begin() as conn:
+        ada = db.users.create_user(conn, "ada", is_admin=False, now=1.0)
+        key_id = db.users.add_api_key(conn, ada.id, _hash("k"), "ci", 2.0, key_prefix="tw-Abcd")
+        db.users.revoke_api_key(conn, key_id, now=3.0)
+        stored = db.users.get_api_key(conn, key_id)
+        assert stored is not None
+        assert (stored.user_id, stored.name, stored.key_prefix, stored.revoked_at) == (
+            ada.id,
+            "ci",
+            "tw-Abcd",
+            3.0,
+        )
+        assert db.users.get_api_key(conn, key_id + 1000) is None
