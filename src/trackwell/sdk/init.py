@@ -17,14 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from trackwell.schema.errors import (
-    Conflict,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-    TrackwellError,
-    Unauthorized,
-)
+from trackwell.schema.errors import Conflict, InvalidArgument, NotFound, TrackwellError, Unauthorized
 from trackwell.sdk import active, exit_hooks, term
 from trackwell.sdk.api_client import ApiClient, TransportError
 from trackwell.sdk.config import Config, filter_keys
@@ -373,10 +366,6 @@ def _connect(settings: Settings, project: str, run_id: str, upsert: RunStart) ->
                 "requires an existing run; use resume='allow' to create it"
             ) from None
         raise CommError(str(exc)) from None
-    except PermissionDenied as exc:
-        # Not a member of the team (or only a viewer): the server's words name the team and the fix.
-        client.close()
-        raise CommError(f"cannot log to {conn.entity}/{project}: {exc}") from None
     except Conflict as exc:
         client.close()
         if upsert.sweep_id:  # the sweep refused the run (its lease expired): the server's words
