@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -292,3 +293,15 @@ def test_storage_usage_counts_runs_and_history_per_project(api: httpx.Client) ->
         "artifacts_bytes": 0,
         "history_rows": 5,
     }
+
+
+def test_with_team_creation_off_only_a_server_admin_creates_teams(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data", extra_args=["--no-team-creation"]).start()
+    try:
+        plain = make_user(live, "plain", admin=False)
+        with live.client() as client:
+            error = _error(client.post(f"{API}/teams", json={"name": "mine"}, headers=plain), 403)
+            assert "server admin" in error["message"] and error["hint"]
+            assert client.post(f"{API}/teams", json={"name": "mine"}).status_code == 201  # the admin
+    finally:
+        live.stop()

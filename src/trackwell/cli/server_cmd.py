@@ -81,6 +81,12 @@ def register(subparsers: Any) -> None:
         metavar="ALIAS",
         help="an artifact alias only admins may move, besides 'production' (repeat for more)",
     )
+    parser.add_argument(
+        "--no-team-creation",
+        dest="allow_team_creation",
+        action="store_false",
+        help="only server admins create teams (default: any signed-in user may, as on W&B)",
+    )
     parser.set_defaults(func=run_server)
     actions = parser.add_subparsers(dest="server_action", metavar="{stop}")
     stop = actions.add_parser("stop", help="stop the server recorded in the data dir")
@@ -105,6 +111,7 @@ def run_server(args: argparse.Namespace) -> int:
         sweep_lease_seconds=args.sweep_lease_seconds,
         sweep_heartbeat_seconds=args.sweep_heartbeat_seconds,
         protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),
+        allow_team_creation=args.allow_team_creation,
         local=args.host in ("127.0.0.1", "localhost", "::1"),
         signin=signin_settings_from_env(os.environ),  # TRACKWELL_OIDC_*: docs/server.md, single sign-on
     )
