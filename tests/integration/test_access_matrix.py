@@ -327,3 +327,16 @@ def test_init_with_a_team_refuses_a_non_member_at_init_naming_the_team_and_the_f
     refused = _init_as(world, "outsider", TEAM, tmp_path)
     assert "REFUSED CommError" in refused and f"'{TEAM}'" in refused and "invite" in refused, refused
     assert "LOGGED alpha" in _init_as(world, "member", TEAM, tmp_path)
+
+
+def test_a_saved_view_is_changed_by_its_owner_or_an_admin_of_its_team(world: World) -> None:
+    views = f"/api/v1/views/{TEAM}/{project_of('team')}"
+    made = world.client("member").post(views, json={"name": "mine-" + uuid.uuid4().hex[:6]})
+    assert made.status_code == 201, made.text
+    view = f"{views}/{made.json()['id']}"
+    refused = world.client("service").patch(view, json={"description": "not yours"})
+    assert refused.status_code == 403 and "owner" in refused.json()["error"]["message"]
+    as_admin = world.client("admin")
+    assert as_admin.get(view).json()["can_edit"] is True
+    assert as_admin.patch(view, json={"description": "tidied"}).status_code == 200
+    assert world.client("member").delete(view).status_code == 204

@@ -3,7 +3,7 @@
 
 Routes authorize before the handler runs (``server.deps``); services that take a ``User`` check
 again here, so a caller that is not a route (a script, a test) meets the same rule. A saved view is
-changed (renamed, overwritten, deleted) by its owner or a server admin.
+changed (renamed, overwritten, deleted) by its owner, an admin of its entity, or a server admin.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from trackwell.schema.errors import PermissionDenied
-from trackwell.service.access import Action, ProjectRef, authorize, missing_entity
+from trackwell.service.access import Action, ProjectRef, authorize, may, missing_entity
 from trackwell.store.base import Database, Principal, User
 
 
@@ -48,12 +48,19 @@ class ProjectAccess:
             return
         authorize_project(self._db, self._principal_of(user), entity, project, Action.PROJECT_READ)
 
-    def may_change_view(self, user: User, owner_id: int | None) -> bool:
-        """The owner, or a server admin (the only one left once the owner's account is gone)."""
-        return user.is_admin or (owner_id is not None and owner_id == user.id)
+    def may_change_view(self, user: User, owner_id: int | None, entity: str | None = None) -> bool:
+        """The owner, an admin of the view's entity, or a server admin (who is left once the
+        owner's account is gone)."""
+        if user.is_admin or (owner_id is not None and owner_id == user.id):
+            return True
+        if entity is None or self._principal_of is None:
+            return False
+        return may(self._principal_of(user), Action.PROJECT_DELETE, ProjectRef(entity))
 
-    def require_view_changer(self, user: User, owner_id: int | None, owner: str | None, name: str) -> None:
-        if not self.may_change_view(user, owner_id):
+    def require_view_changer(
+        self, user: User, owner_id: int | None, owner: str | None, name: str, entity: str | None = None
+    ) -> None:
+        if not self.may_change_view(user, owner_id, entity):
             whose = f"its owner ({owner})" if owner else "an admin"
             raise PermissionDenied(
                 f"only {whose} or an admin can change the view {name!r}",

@@ -58,7 +58,7 @@ class ViewService:
             owner=view.owner,
             created_at=view.created_at,
             updated_at=view.updated_at,
-            can_edit=self._access.may_change_view(user, view.owner_id),
+            can_edit=self._access.may_change_view(user, view.owner_id, view.entity),
         )
 
     def _out(self, user: User, view: StoredView) -> ViewOut:
@@ -126,7 +126,7 @@ class ViewService:
             view = self._db.views.get_view(conn, entity, project, view_id, lock=True)
             if view is None:
                 raise _not_found(entity, project, view_id)
-            self._access.require_view_changer(user, view.owner_id, view.owner, view.name)
+            self._access.require_view_changer(user, view.owner_id, view.owner, view.name, view.entity)
             updated = self._db.views.update_view(conn, entity, project, view_id, changes, self._clock())
         assert updated is not None  # locked above
         return self._out(user, updated)
@@ -137,7 +137,7 @@ class ViewService:
             view = self._db.views.get_view(conn, entity, project, view_id, lock=True)
             if view is None:
                 raise _not_found(entity, project, view_id)
-            self._access.require_view_changer(user, view.owner_id, view.owner, view.name)
+            self._access.require_view_changer(user, view.owner_id, view.owner, view.name, view.entity)
             self._db.views.delete_view(conn, entity, project, view_id)
 
 
