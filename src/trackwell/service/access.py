@@ -152,7 +152,15 @@ def authorize_run_delete(principal: Principal, resource: ProjectRef, owner_id: i
         and may(principal, Action.RUN_DELETE_OWN, resource)
     ):
         return
-    authorize(principal, Action.PROJECT_DELETE, resource)
+    try:
+        authorize(principal, Action.PROJECT_DELETE, resource)
+    except PermissionDenied as exc:  # they may read the project: saying whose run it is leaks nothing
+        raise PermissionDenied(
+            f"deleting another user's run in {resource.entity}/{resource.project} needs the role "
+            f"'admin' in {resource.entity!r}; members delete the runs they created",
+            field="entity",
+            hint=exc.hint,
+        ) from None
 
 
 def visible_projects(principal: Principal) -> ProjectScope:
