@@ -16,6 +16,9 @@ import { serverField, type Bar, type SummaryRun } from "./summaryPlots";
 export interface SummaryGrouping {
   spec: GroupSpec;
   band: BandKind;
+  /** A drawn run is running: summaries change, so the groups' statistics are asked for again
+   * every 15 s (as grouped line charts are). */
+  live?: boolean;
 }
 
 type FieldStats = GroupSummaryResponse["groups"][number]["fields"][number];
@@ -110,7 +113,7 @@ type SummaryPanelSpec = { type: "bar"; metric: string; sort: "desc" | "asc" | "n
  * when it is not (the panel draws runs). */
 export function useGroupedSummary(panel: SummaryPanelSpec, grouping: SummaryGrouping | null): GroupedSummary | null {
   const fields = panel.type === "bar" ? [serverField(panel.metric)] : [serverField(panel.x), serverField(panel.y)];
-  const query = useQuery({ ...groupSummaryOptions(grouping?.spec ?? EMPTY_SPEC, fields), enabled: grouping !== null });
+  const query = useQuery({ ...groupSummaryOptions(grouping?.spec ?? EMPTY_SPEC, fields), enabled: grouping !== null, refetchInterval: grouping?.live ? 15_000 : false });
   if (!grouping) return null;
   const chosen = panel.runs?.groups;
   const groups = chosen?.length ? grouping.spec.groups.filter((g) => chosen.includes(g.label)) : grouping.spec.groups;

@@ -312,7 +312,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     () => ({
       runs: stablePlotted,
       summaryRuns,
-      grouping: groupSpec ? { spec: groupSpec, band } : null,
+      grouping: groupSpec ? { spec: groupSpec, band, live } : null,
       lineSettings,
       sectionNames,
       update: panelLayout.update,
