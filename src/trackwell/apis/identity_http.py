@@ -59,6 +59,10 @@ class IdentityRoutes:
     def update_user(self, username: str, **changes: Any) -> dict[str, Any]:
         return dict(self._call("PATCH", f"/users/{_q(username)}", changes))
 
+    def set_password(self, username: str, password: str) -> None:
+        """A server admin sets anyone's password (in the body; the server records that, never it)."""
+        self._call("PUT", f"/users/{_q(username)}/password", {"password": password})
+
     def delete_user(self, username: str) -> None:
         self._call("DELETE", f"/users/{_q(username)}")
 

@@ -9,6 +9,7 @@ shell's history.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,12 +73,34 @@ def users_ls(args: argparse.Namespace) -> int:
     return _print_rows(["USERNAME", "EMAIL", "SERVER ADMIN", "STATE", "KIND"], rows, "no users")
 
 
+def _read_password() -> str:
+    """From the terminal (asked twice, not echoed) or one line of stdin; never from argv, which
+    other users of the machine can read in the process list."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise InvalidArgument("the two passwords differ", field="password", hint="type the same twice")
+    return first
+
+
 def users_create(args: argparse.Namespace) -> int:
+    password = _read_password() if args.password_stdin else None
     with _api() as api:
-        made = api.identity.create_user(args.email, admin=args.admin, username=args.username)
+        made = api.identity.create_user(
+            args.email, admin=args.admin, username=args.username, password=password
+        )
     role = "server admin" if made.get("is_admin") else "user"
     print(f"created {role} {made['username']} <{made.get('email')}>")
     print(f"  next: trackwell admin keys create {made['username']}   (or send a team invite link)")
+    return 0
+
+
+def users_set_password(args: argparse.Namespace) -> int:
+    password = _read_password()
+    with _api() as api:
+        api.identity.set_password(args.username, password)
+    print(f"{args.username}: password set")
     return 0
 
 

@@ -28,7 +28,13 @@ def _users(actions: Any) -> None:
     create.add_argument("email")
     create.add_argument("--username", help="default: the email's local part, made unique")
     create.add_argument("--admin", action="store_true", help="make them a server admin")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read a password for them from stdin (one line)"
+    )
     create.set_defaults(func=act.users_create)
+    password = sub.add_parser("set-password", help="set a user's password (asked for, or one stdin line)")
+    password.add_argument("username")
+    password.set_defaults(func=act.users_set_password)
     for name, text in (
         ("disable", "stop their keys and sessions (reversible)"),
         ("enable", "let a disabled user in again"),

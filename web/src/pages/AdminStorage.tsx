@@ -29,7 +29,7 @@ export function AdminStorage(): React.JSX.Element {
               <th className="num">Files</th>
               <th className="num">Artifacts</th>
               <th className="num">History rows</th>
-              <th>Share of the largest</th>
+              <th>Files + artifacts</th>
             </tr>
           </thead>
           <tbody>
@@ -45,7 +45,9 @@ export function AdminStorage(): React.JSX.Element {
                 <td className="num">{bytes(r.artifacts_bytes)}</td>
                 <td className="num">{formatNumber(r.history_rows)}</td>
                 <td>
-                  <span className="usage-bar" style={{ width: `${(100 * (r.files_bytes + r.artifacts_bytes)) / largest}%` }} />
+                  <span className="usage-track" title={bytes(r.files_bytes + r.artifacts_bytes)}>
+                    <span className="usage-bar" style={{ width: `${(100 * (r.files_bytes + r.artifacts_bytes)) / largest}%` }} />
+                  </span>
                 </td>
               </tr>
             ))}
