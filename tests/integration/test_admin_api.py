@@ -20,7 +20,7 @@ from tests.integration.test_api_client import seed_run
 from trackwell.apis import Api, Team, User
 from trackwell.cli.main import main as cli
 from trackwell.errors import CommError
-from trackwell.schema.errors import Conflict, PermissionDenied, Unauthorized
+from trackwell.schema.errors import Conflict, InvalidArgument, PermissionDenied, Unauthorized
 from trackwell.sdk.settings import Settings
 
 WHOLE_KEY = re.compile(r"tw-[A-Za-z0-9]{40}")
@@ -108,6 +108,9 @@ def test_team_invite_roles_members_and_service_account(admin: Api, server: LiveS
     ada = next(m for m in team.members if m.username == "ada")
     assert (ada.role, ada.admin, ada.account_type) == ("viewer", False, "USER")
     assert admin.user("ada").teams == ["vision"]  # type: ignore[union-attr]
+    assert admin.user("ada").team_roles == {"vision": "viewer"}  # type: ignore[union-attr]
+    with pytest.raises(InvalidArgument, match="disagree"):
+        team.invite("ada", admin=True, role="viewer")
     assert team.invite("ghost") is False  # no such user: wandb's False (with a warning)
 
     assert team.invite("new.person@example.com") is True  # no account yet: an invite link
