@@ -51,11 +51,13 @@ examples:
   trackwell agent me/mnist/k3x9q2ab --count 10
                                             run 10 of the sweep's trials here
   trackwell sweep --pause me/mnist/k3x9q2ab pause (--resume, --stop, --cancel) a sweep
-  trackwell admin users create ada@example.com    a user (server admins; see docs/server.md)
+  trackwell admin users create ada@example.com
+                                            a new user (server admins; docs/server.md)
   trackwell admin teams set-role vision ada member
                                             add a user to a team, or change their role
   trackwell admin keys create -d laptop     a new API key, printed once
-  trackwell admin audit --action key.create security events, newest first
+  trackwell admin audit --action key.create
+                                            security events of one kind, newest first
 
 environment: WANDB_* variables are honoured (WANDB_API_KEY, WANDB_BASE_URL, WANDB_MODE, ...);
 TRACKWELL_* variables take precedence over them.
