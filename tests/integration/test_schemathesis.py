@@ -149,23 +149,28 @@ def test_stateful_sequences_answer_without_5xx_and_to_their_schema(
                 seen.append(f"{case.method} {case.formatted_path}: {failure}")
                 raise
 
-    try:
-        TwoUsers.run(
-            settings=settings(
-                max_examples=SCENARIOS,
-                stateful_step_count=6,
-                # No shrinking: a shorter scenario replayed on a server whose state moved on
-                # proves nothing (the failure as it happened is reported from `seen`).
-                phases=(Phase.explicit, Phase.reuse, Phase.generate),
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-                database=None,
-            )
-        )
-    except FlakyStrategyDefinition:
-        # Hypothesis stops when the rules it may draw differ between two tries of one prefix: here
-        # they depend on what the server answered (its state moves on), not on a bug. Every answer
-        # until then was checked; a failure among them is reported below.
-        pass
-    assert not seen, "\n\n".join(seen)
-    assert len(calls) >= SCENARIOS, f"only {len(calls)} requests were made"
+    scenario_settings = settings(
+        max_examples=SCENARIOS,
+        stateful_step_count=6,
+        # No shrinking: a shorter scenario replayed on a server whose state moved on proves
+        # nothing (the failure as it happened is reported from `seen`).
+        phases=(Phase.explicit, Phase.reuse, Phase.generate),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    # Hypothesis stops a run when the rules it may draw differ between two tries of one prefix:
+    # here they depend on what the server answered (its state moves on), not on a bug. Every answer
+    # until then was checked; a new run (a new random seed) goes on until the scenarios have made
+    # SCENARIOS * 2 requests (each scenario makes a few).
+    for _ in range(SCENARIOS):
+        try:
+            TwoUsers.run(settings=scenario_settings)
+        except FlakyStrategyDefinition:
+            pass
+        except (Exception, FailureGroup) as error:  # a replay may not fail again: say what did
+            raise AssertionError("\n\n".join(seen) or repr(error)) from error
+        assert not seen, "\n\n".join(seen)
+        if len(calls) >= SCENARIOS * 2:
+            break
+    assert len(calls) >= SCENARIOS * 2, f"only {len(calls)} requests were made"
