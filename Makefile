@@ -34,7 +34,12 @@ $(WANDB_STAMP):
 	.venv-wandb/bin/python -m pip install -q 'wandb==$(WANDB_CLIENT_VERSION)'
 	rm -f .venv-wandb/.installed-wandb-*; touch $@
 
-wandb-client: $(WANDB_STAMP)
+# The frameworks the examples use (numpy, matplotlib, torch, transformers, lightning ...) come from the
+# main environment, after the client's own packages (a .pth line appends that directory to sys.path),
+# so the official client runs the same examples without a second copy of torch.
+wandb-client: $(WANDB_STAMP) deps
+	$(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])" > \
+	  "$$(.venv-wandb/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/trackwell-frameworks.pth"
 
 $(WEB_STAMP):
 	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && touch node_modules/$(notdir $@); fi

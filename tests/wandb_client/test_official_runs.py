@@ -8,6 +8,7 @@ script run through the Trackwell SDK (``import wandb`` aliased).
 from __future__ import annotations
 
 import math
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 
 import trackwell
 from tests.fixtures.live_server import LiveServer
-from tests.fixtures.wandb_client import ok, run_official, run_trackwell
+from tests.fixtures.wandb_client import client_env, official_python, ok, run_official, run_trackwell
 
 PLAIN = """
 import wandb
@@ -181,3 +182,31 @@ wandb.init(project="nope")
     proc = run_official(live_server, tmp_path, script, api_key="tw-" + "x" * 40, timeout=120)
     assert proc.returncode != 0
     assert "not valid on this server" in proc.stdout + proc.stderr
+
+
+def test_an_offline_run_synced_later_with_wandb_sync(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
+    script = """
+import wandb
+run = wandb.init(project="offline", name="later", mode="offline", config={"lr": 0.5})
+for i in range(10):
+    wandb.log({"x": i * i})
+run.finish()
+print("DIR=" + run.dir)
+"""
+    proc = ok(run_official(live_server, tmp_path, script))
+    run_dir = Path(proc.stdout.split("DIR=", 1)[1].split()[0]).parent
+    assert not list(api.runs(f"{_entity(live_server)}/offline")), "nothing reaches the server offline"
+    synced = subprocess.run(
+        [official_python(), "-m", "wandb", "sync", str(run_dir)],
+        cwd=tmp_path,
+        env=client_env(live_server, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert synced.returncode == 0, synced.stdout[-2000:] + synced.stderr[-3000:]
+    run = next(iter(api.runs(f"{_entity(live_server)}/offline")))
+    assert (run.name, run.state, dict(run.config)) == ("later", "finished", {"lr": 0.5})
+    assert [row["x"] for row in run.scan_history(keys=["x"])] == [i * i for i in range(10)]
