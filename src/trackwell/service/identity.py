@@ -44,7 +44,7 @@ class IdentityService:
         self.users = UserAdmin(db, auth, audit, passwords, clock)
         self.keys = KeyAdmin(db, auth, audit, clock)
         self.teams = TeamAdmin(db, auth, audit, allow_team_creation=allow_team_creation, clock=clock)
-        self.invites = Invites(db, signer, audit, auth, clock)
+        self.invites = Invites(db, signer, audit, clock)
 
     def audit_events(
         self, caller: Caller, *, limit: int, before_id: int | None, action: str | None

@@ -1,8 +1,7 @@
 """Invite links: a team admin makes a signed, expiring, single-use token that names the team, the
-role and (optionally) the invitee's email; ``POST /api/v1/invites/accept`` (the "signin" part)
-calls :meth:`Invites.join` with the user (signed in, or the account it just made), which checks the
-signature, expiry and email, spends the token through ``auth_nonces`` (so a link works once across
-every server process) and adds the membership, in one transaction.
+role and (optionally) the invitee's email; ``POST /api/v1/invites/accept`` (server/routes/invites.py)
+calls :meth:`Invites.redeem`, which checks the signature and expiry and spends the token through
+``auth_nonces``, so a link works once across every server process.
 
 The link carries the token in its fragment (``/invite#token=...``): browsers never send a fragment
 to a server, so the token stays out of access logs and proxies.
@@ -16,15 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Connection
-
-from trackwell.schema.errors import InvalidArgument, NotFound, PermissionDenied
+from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.identity import InviteOut
 from trackwell.service.access import Action, ProjectRef, authorize
 from trackwell.service.audit import AuditAction, AuditLog
-from trackwell.service.auth import AuthService
 from trackwell.service.identity_common import Caller, audited_denial
-from trackwell.store.base import ROLES, Database, Role, User
+from trackwell.store.base import ROLES, Database, Role
 
 INVITE_PURPOSE = "invite"
 INVITE_SECONDS = 7 * 24 * 3600.0
@@ -62,11 +58,9 @@ class Invites:
         db: Database,
         signer: Signer,
         audit: AuditLog,
-        auth: AuthService,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._db = db
-        self._auth = auth
         self._signer = signer
         self._audit = audit
         self._clock = clock
@@ -100,7 +94,7 @@ class Invites:
         )
 
     def _grant(self, token: str) -> tuple[InviteGrant, str, float]:
-        """The grant a genuine, unexpired token carries, with its nonce and expiry (not spent)."""
+        """The grant a genuine, unexpired token carries, with its nonce and expiry."""
         payload = self._signer.verify(INVITE_PURPOSE, token)
         if payload is None:
             raise _bad_invite()
@@ -119,49 +113,11 @@ class Invites:
         )
         return grant, nonce, float(exp)
 
-    def _spend(self, conn: Connection, nonce: str, expires_at: float) -> None:
-        self._db.users.purge_nonces(conn, self._clock())
-        if not self._db.users.add_nonce(conn, f"{INVITE_PURPOSE}:{nonce}", INVITE_PURPOSE, expires_at):
-            raise _bad_invite()
-
     def redeem(self, token: str) -> InviteGrant:
         """The grant of a valid, unspent invite, spending it (``InvalidArgument`` otherwise)."""
         grant, nonce, expires_at = self._grant(token)
         with self._db.begin() as conn:
-            self._spend(conn, nonce, expires_at)
-        return grant
-
-    def invited_email(self, token: str) -> str | None:
-        """The email a valid invite names (to offer it when the account is made), without spending it."""
-        return self._grant(token)[0].email
-
-    def join(self, token: str, user: User, *, ip: str | None = None) -> InviteGrant:
-        """Spends the invite and gives ``user`` its role in the team, in one transaction (what
-        ``POST /invites/accept`` does once it knows the user, signed in or just made). An invite
-        naming an email is for that email only; a member already holding a higher role keeps it."""
-        grant, nonce, expires_at = self._grant(token)
-        if grant.email is not None and (user.email or "").lower() != grant.email.lower():
-            raise PermissionDenied(
-                f"this invite is for {grant.email}, not for {user.username!r}",
-                field="token",
-                hint="sign in as the invited account, or ask a team admin for an invite for yours",
-            )
-        if user.kind != "user":
-            raise PermissionDenied("a service account cannot accept an invite", field="token")
-        with self._db.begin() as conn:
-            if self._db.users.get_entity(conn, grant.team) is None:
-                raise NotFound(f"team {grant.team!r} no longer exists", field="token")
-            self._spend(conn, nonce, expires_at)
-            held = self._db.users.roles_of(conn, user.id).get(grant.team)
-            role = grant.role if held is None or ROLES.index(grant.role) < ROLES.index(held) else held
-            self._db.users.set_role(conn, grant.team, user.id, role, now=self._clock())
-            self._audit.record(
-                AuditAction.INVITE_ACCEPT,
-                actor=user.username,
-                target=f"team:{grant.team}",
-                ip=ip,
-                detail={"role": role, "invited_by": grant.invited_by, "was": held},
-                conn=conn,
-            )
-        self._auth.forget_user(user.id)  # their next request in this process sees the new role
+            self._db.users.purge_nonces(conn, self._clock())
+            if not self._db.users.add_nonce(conn, f"{INVITE_PURPOSE}:{nonce}", INVITE_PURPOSE, expires_at):
+                raise _bad_invite()
         return grant
