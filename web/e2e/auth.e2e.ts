@@ -31,10 +31,10 @@ describe("sign in", () => {
     const page = await context.newPage();
     await page.goto("/");
     await page.getByTestId("api-key").fill("tw-not-a-real-key-000000000000000000000000");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("api-key-submit").click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("not valid");
     await page.getByTestId("api-key").fill(apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("api-key-submit").click();
     await page.getByTestId("projects").waitFor();
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === "trackwell_session");

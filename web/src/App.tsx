@@ -11,6 +11,7 @@ import { Compare } from "./pages/Compare";
 import { Projects } from "./pages/Projects";
 import { RunPage } from "./pages/RunPage";
 import { Settings } from "./pages/Settings";
+import { InviteAccept } from "./pages/InviteAccept";
 import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
@@ -80,13 +81,29 @@ export function App(): React.JSX.Element {
   if (session.isPending) return <div className="loading">Loading…</div>;
   if (session.isError) return <div className="loading">Cannot reach the Trackwell server: {(session.error as Error).message}</div>;
   const me = session.data;
+  const signedIn = (s: SessionInfo): void => {
+    setCsrfToken(s.csrf_token);
+    dropUserData();
+    qc.setQueryData(["session"], s);
+  };
+  if (route.page === "invite") {
+    // Open signed in or not: accepting may create the account (pages/InviteAccept.tsx).
+    return (
+      <InviteAccept
+        me={me ?? null}
+        onSignedIn={signedIn}
+        onJoined={(s) => {
+          signedIn(s);
+          navigate(paths.settings(), { replace: true });
+        }}
+      />
+    );
+  }
   if (!me) {
     return (
       <SignIn
         onSignedIn={(s) => {
-          setCsrfToken(s.csrf_token);
-          dropUserData();
-          qc.setQueryData(["session"], s);
+          signedIn(s);
           if (route.page === "signin") navigate(paths.projects(), { replace: true });
         }}
       />

@@ -7,6 +7,7 @@ import { useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEv
 export type Route =
   | { page: "projects" }
   | { page: "signin" }
+  | { page: "invite" }
   | { page: "settings" }
   | { page: "admin"; tab: string; team: string | null }
   | { page: "workspace"; entity: string; project: string }
@@ -36,6 +37,7 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
   const parts = decoded as string[];
   if (parts.length === 0) return { page: "projects" };
   if (parts.length === 1 && parts[0] === "signin") return { page: "signin" };
+  if (parts.length === 1 && parts[0] === "invite") return { page: "invite" };
   if (parts.length === 1 && parts[0] === "settings") return { page: "settings" };
   if (parts.length === 1 && parts[0] === "admin") return { page: "admin", tab: search.get("tab") ?? "users", team: search.get("team") };
   const [entity = "", project = "", kind, runId] = parts;

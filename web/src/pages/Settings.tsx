@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { identity, viewerTeams } from "../api/identity";
 import { ApiKeys } from "../components/ApiKeys";
+import { ChangePassword } from "../signin/ChangePassword";
 import { Link, paths } from "../router";
 import "./admin.css";
 
@@ -31,6 +32,7 @@ export function Settings(): React.JSX.Element {
         </dl>
       </section>
       <ApiKeys username={me.username} />
+      {me.kind !== "service" && <ChangePassword />}
       <section className="admin-section" data-testid="my-teams">
         <h2>Teams</h2>
         {teams.length === 0 ? (
