@@ -340,3 +340,9 @@ def test_a_saved_view_is_changed_by_its_owner_or_an_admin_of_its_team(world: Wor
     assert as_admin.get(view).json()["can_edit"] is True
     assert as_admin.patch(view, json={"description": "tidied"}).status_code == 200
     assert world.client("member").delete(view).status_code == 204
+
+
+def test_deleting_a_run_that_does_not_exist_is_not_found_for_readers_too(world: World) -> None:
+    for who in ("member", "viewer", "outsider"):
+        answer = world.client(who).delete(_run(f"{TEAM}/{project_of('team')}", "never-was"))
+        assert answer.status_code == 404, (who, answer.text)

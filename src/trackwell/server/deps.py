@@ -165,11 +165,11 @@ def _authorize_run_delete(services: Services, principal: Principal, key: RunKey)
     with services.db.read() as conn:
         visibility = services.db.users.project_visibility(conn, key.entity, key.project)
         stored = services.db.runs.get_run(conn, key)
-    authorize_run_delete(
-        principal,
-        ProjectRef(key.entity, key.project, visibility),
-        None if stored is None else stored.owner_id,
-    )
+    ref = ProjectRef(key.entity, key.project, visibility)
+    if stored is None:  # readers are told it does not exist (by the handler); others, the project
+        authorize(principal, Action.PROJECT_READ, ref)
+        return
+    authorize_run_delete(principal, ref, stored.owner_id)
 
 
 async def authorize_run_deletion(
