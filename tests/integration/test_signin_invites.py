@@ -10,18 +10,16 @@ import httpx
 import pytest
 
 from tests.fixtures.live_server import LiveServer
-from trackwell.store.sql.database import SqlDatabase, open_database
+from tests.fixtures.server_db import server_database
+from trackwell.store.sql.database import SqlDatabase
 
 PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture
 def db(live_server: LiveServer) -> Iterator[SqlDatabase]:
-    database = open_database(f"sqlite:///{live_server.data_dir / 'trackwell.db'}", migrate=False)
-    try:
+    with server_database(live_server) as database:
         yield database
-    finally:
-        database.close()
 
 
 def _invite(server: LiveServer, team: str, role: str, email: str | None = None) -> str:

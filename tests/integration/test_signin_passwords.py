@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from tests.fixtures.live_server import LiveServer
-from trackwell.store.sql.database import SqlDatabase, open_database
+from tests.fixtures.server_db import server_database
+from trackwell.store.sql.database import SqlDatabase
 
 PASSWORD = "correct horse battery staple"
 
@@ -22,11 +23,8 @@ def server(live_server: LiveServer) -> LiveServer:
 
 @pytest.fixture
 def db(server: LiveServer) -> Iterator[SqlDatabase]:
-    database = open_database(f"sqlite:///{server.data_dir / 'trackwell.db'}", migrate=False)
-    try:
+    with server_database(server) as database:
         yield database
-    finally:
-        database.close()
 
 
 def _user(server: LiveServer) -> str:

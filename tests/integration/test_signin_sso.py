@@ -27,6 +27,7 @@ from tests.fixtures.oidc import (
     oidc_provider,
     provider_available,
 )
+from tests.fixtures.server_db import server_database
 from trackwell.schema.errors import Unauthorized
 from trackwell.service.oidc import OidcClient
 from trackwell.service.oidc_config import OidcConfig
@@ -70,11 +71,8 @@ def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Provider, Li
 
 @pytest.fixture
 def db(sso: tuple[Provider, LiveServer]) -> Iterator[SqlDatabase]:
-    database = open_database(f"sqlite:///{sso[1].data_dir / 'trackwell.db'}", migrate=False)
-    try:
+    with server_database(sso[1]) as database:
         yield database
-    finally:
-        database.close()
 
 
 _open: list[httpx.Client] = []
