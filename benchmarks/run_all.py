@@ -34,6 +34,7 @@ MODULES = [
     "benchmarks.integration_keras_bench",
     "benchmarks.integration_watch_bench",
     "benchmarks.integration_boosting_bench",
+    "benchmarks.wandb_client_bench",
 ]
 
 
