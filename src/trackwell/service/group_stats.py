@@ -80,7 +80,8 @@ def points(x: Sequence[Any] | FloatArray, y: Sequence[Any] | FloatArray) -> RunP
     (a NaN loss says nothing about the mean), and the rest sorted by x (stable: ties keep order)."""
     xs, ys = floats(x), floats(y)
     keep = np.isfinite(xs) & np.isfinite(ys)
-    xs, ys = xs[keep], ys[keep]
+    if not keep.all():  # no copy of a run's 10k points when all are finite
+        xs, ys = xs[keep], ys[keep]
     if len(xs) > 1 and bool(np.any(xs[1:] < xs[:-1])):
         order = np.argsort(xs, kind="stable")
         xs, ys = xs[order], ys[order]
