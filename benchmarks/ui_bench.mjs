@@ -29,8 +29,9 @@ const drawn = "[data-testid=panel]:not([data-points='0']) canvas";
 // Cold opens. PROFILE=<file>: a Chrome CPU profile of the first (default) cold open (load it in
 // DevTools). CHROME_TRACE=<file>: a Chrome timeline trace of it (layout, style, paint, scripts): the
 // CPU profile shows only JavaScript, and native rendering work appears there as "(program)".
-// RECORD=every: profile, trace and TRACE=1 the every-run cold open instead. ONLY=every: time only
-// the every-run cold open (first and all visible charts), to iterate on it against a running server.
+// RECORD=every: profile, trace and TRACE=1 the every-run cold open instead. ONLY=every (or
+// ONLY=default): time only that cold open (first and all visible charts), to iterate on it against a
+// running server.
 // Times are taken in the page, on its clock from the start of the navigation (as browsers time
 // paint metrics), by a check that runs every animation frame: the automation's own polling adds
 // tens of milliseconds that are not the page's.
@@ -181,8 +182,9 @@ async function scrollFrames(page) {
 }
 
 const recordEvery = process.env.RECORD === "every";
-if (process.env.ONLY === "every") {
-  const { context, first, all } = await coldOpen(`/${entity}/${project}?max=${maxRuns}`, recordEvery);
+if (process.env.ONLY === "every" || process.env.ONLY === "default") {
+  const every = process.env.ONLY === "every";
+  const { context, first, all } = await coldOpen(`/${entity}/${project}${every ? `?max=${maxRuns}` : ""}`, every === recordEvery);
   process.stdout.write(JSON.stringify({ first_chart_ms: first, all_visible_charts_ms: all, max_points_per_series: maxPoints }) + "\n");
   await context.close();
   await browser.close();
