@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import noteCases from "../../../tests/cases/note_lengths.json";
 import { comparerBlocks, comparerCell, keyParts, MAX_NOTE_CHARS, noteProblem, scalarCaption, scalarValues, type ScalarRun } from "./panelTypes";
 
 describe("run comparer", () => {
@@ -105,4 +106,13 @@ it("titles the new panels and finds a note by its words in the panel search", as
   expect(found("adamw")).toEqual(["n"]);
   expect(found("val/acc")).toEqual(["s"]);
   expect(found("")).toEqual(["c", "s", "n", "m"]);
+});
+
+describe("note lengths, the cases the server's test runs too (tests/cases/note_lengths.json)", () => {
+  for (const c of noteCases.cases) {
+    it(c.name, () => {
+      const text = c.repeat.repeat(c.times) + c.tail;
+      expect(noteProblem(text) === null).toBe(c.ok);
+    });
+  }
 });
