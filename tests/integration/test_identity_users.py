@@ -154,3 +154,46 @@ def test_an_admin_cannot_lock_themselves_out(api: httpx.Client) -> None:
     assert _error(api.patch(f"{API}/users/{me}", json={"disabled": True}), 409)["field"] == "disabled"
     assert _error(api.patch(f"{API}/users/{me}", json={"admin": False}), 409)["field"] == "admin"
     _error(api.delete(f"{API}/users/{me}"), 409)
+
+
+def test_display_names_take_any_script_but_no_control_characters(api: httpx.Client) -> None:
+    name = _name("uni")
+    api.post(f"{API}/users", json={"email": f"{name}@x.org"}).raise_for_status()
+    changed = api.patch(f"{API}/users/{name}", json={"display_name": "Ada 模型 über 🚀"})
+    assert changed.json()["display_name"] == "Ada 模型 über 🚀"
+    for bad in ("tab\tname", "nul\x00", "x" * 257, " "):
+        assert _error(api.patch(f"{API}/users/{name}", json={"display_name": bad}), 400)
+    assert api.get(f"{API}/users/{name}").json()["display_name"] == "Ada 模型 über 🚀"
+
+
+def test_bad_paths_and_key_bodies_are_clear_4xx(server: LiveServer, api: httpx.Client) -> None:
+    name = _name("paths")
+    headers = make_user(server, name, admin=False)
+    with server.client() as client:
+        too_long = client.post(f"{API}/users/{name}/keys", json={"description": "d" * 129}, headers=headers)
+        assert _error(too_long, 400)["field"] in ("description", "body.description")
+        assert (
+            client.post(
+                f"{API}/users/{name}/keys", json={"description": "笔记本 💻"}, headers=headers
+            ).json()["name"]
+            == "笔记本 💻"
+        )
+    # Traversal and odd names in the path never reach anything but "not found" or a 400.
+    for path in (
+        "/users/..%2F..%2Fetc%2Fpasswd",
+        "/users/%00",
+        "/users/" + "a" * 400,
+        "/keys/0",
+        "/keys/-1",
+        "/keys/abc",
+    ):
+        response = api.get(API + path) if path.startswith("/users") else api.delete(API + path)
+        assert response.status_code in (400, 404, 405), (path, response.status_code, response.text)
+    for bad_team in ("..%2F..%2Fetc", "%2E%2E", "a%3Ab"):
+        assert api.get(f"{API}/teams/{bad_team}").status_code in (400, 404)
+    _error(api.post(f"{API}/keys/revoke", json={"key": ""}), 400)
+    _error(api.post(f"{API}/keys/revoke", json={"key": "tw-\x00"}), 404)
+    _error(api.post(f"{API}/teams", json={"name": _name("t"), "admin_username": "nul\x00"}), 400)
+    _error(api.post(f"{API}/users/{name}/keys", json={"description": "line\nbreak"}), 400)
+    _error(api.get(f"{API}/admin/audit", params={"action": "x\x00"}), 400)
+    _error(api.post(f"{API}/keys/revoke", json={"key": "tw-" + "x" * 40}), 404)

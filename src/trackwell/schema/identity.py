@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from trackwell.schema.base import WireModel
-from trackwell.schema.name_types import DisplayName, EntityName
+from trackwell.schema.name_types import DisplayName, EntityName, Label
+from trackwell.schema.names import name_problem
 
 RoleName = Literal["admin", "member", "viewer"]
 VisibilityName = Literal["private", "team", "public"]
 MAX_EMAIL_LENGTH = 320  # RFC 5321's limit, and the users.email column
-MAX_DESCRIPTION_LENGTH = 128  # api_keys.name
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
@@ -35,6 +35,18 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email)]
+
+
+def _user_ref(value: str) -> str:
+    # Printable text only: a NUL or newline never reaches a query (PostgreSQL refuses NUL in text).
+    problem = name_problem(value, max_length=MAX_EMAIL_LENGTH, identifier=False)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# A username or an email, as given.
+UserRef = Annotated[str, Field(min_length=1, max_length=MAX_EMAIL_LENGTH), AfterValidator(_user_ref)]
 
 
 class TeamRoleOut(WireModel):
@@ -92,7 +104,7 @@ class KeyOut(WireModel):
 
 
 class KeyCreate(WireModel):
-    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH)
+    description: Label | None = None  # printable, 128 characters at most
 
 
 class NewKeyOut(WireModel):
@@ -119,7 +131,7 @@ class TeamOut(WireModel):
 
 class TeamCreate(WireModel):
     name: EntityName
-    admin_username: str | None = Field(default=None, max_length=256)
+    admin_username: UserRef | None = None
 
 
 class MemberOut(WireModel):
@@ -140,7 +152,7 @@ class MemberSet(WireModel):
 
 
 class ServiceAccountCreate(WireModel):
-    description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
+    description: Label | None = None
 
 
 class ServiceAccountOut(WireModel):

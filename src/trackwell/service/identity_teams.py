@@ -179,13 +179,13 @@ class TeamAdmin:
             )
         self._auth.forget_user(user.id)
 
-    def create_service_account(self, caller: Caller, team: str, description: str) -> ServiceAccountOut:
+    def create_service_account(self, caller: Caller, team: str, description: str | None) -> ServiceAccountOut:
         self._check_team_admin(caller, team, AuditAction.SERVICE_ACCOUNT_CREATE)
         with self._db.begin() as conn:
             # The team's name and a random tail: unique without asking, and readable in run lists.
             username = f"{username_base(team)[:40]}-bot-{secrets.token_hex(4)}"
             account = self._db.users.create_service_account(conn, team, username, now=self._clock())
-            name = description.strip() or "service account"
+            name = (description or "").strip() or "service account"
             minted = self._auth.mint_key(account.id, name, conn)
             self._audit.record(
                 AuditAction.SERVICE_ACCOUNT_CREATE,

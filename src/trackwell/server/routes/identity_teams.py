@@ -87,7 +87,7 @@ def audit_log(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     before: Annotated[int | None, Query(ge=1, description="Events older than this event id.")] = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,64}$", description="e.g. key.create")] = None,
 ) -> Response:
     """Security events, newest first (server admins); page with ``before=<last id>``."""
     return json_list(services.identity.audit_events(caller, limit=limit, before_id=before, action=action))

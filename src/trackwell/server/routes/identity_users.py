@@ -18,6 +18,7 @@ from trackwell.schema.identity import (
     NewKeyOut,
     UserCreate,
     UserOut,
+    UserRef,
     UserUpdate,
     ViewerOut,
 )
@@ -27,7 +28,7 @@ from trackwell.service.identity_common import Caller
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
-UserPath = Annotated[str, Path(min_length=1, max_length=320, description="A username or an email.")]
+UserPath = Annotated[UserRef, Path(description="A username or an email.")]
 
 
 async def caller_of(request: Request, principal: CurrentPrincipal) -> Caller:

@@ -3658,11 +3658,8 @@ export interface components {
         };
         /** ServiceAccountCreate */
         ServiceAccountCreate: {
-            /**
-             * Description
-             * @default
-             */
-            description: string;
+            /** Description */
+            description?: string | null;
         };
         /** ServiceAccountOut */
         ServiceAccountOut: {
@@ -4446,6 +4443,7 @@ export interface operations {
                 limit?: number;
                 /** @description Events older than this event id. */
                 before?: number | null;
+                /** @description e.g. key.create */
                 action?: string | null;
             };
             header?: never;
