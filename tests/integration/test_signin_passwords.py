@@ -5,6 +5,7 @@ signs in with username or email, changes it, and guessing is slowed per account 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,3 +138,27 @@ def test_admin_route_needs_a_server_admin(server: LiveServer) -> None:
     anonymous = httpx.put(f"{server.url}/api/v1/users/x/password", json={"password": PASSWORD})
     assert anonymous.status_code == 401
     assert _set_password(server, "no-such-user", PASSWORD).status_code == 404
+
+
+def test_disabling_an_account_ends_its_sessions_and_refuses_its_password(server: LiveServer) -> None:
+    admin = httpx.Client(base_url=server.url, headers=server.headers, timeout=30)
+    with admin:
+        admin.post("/api/v1/users", json={"email": "eve@example.test"}).raise_for_status()
+        assert _set_password(server, "eve", PASSWORD).status_code == 204
+        with httpx.Client(base_url=server.url, timeout=30) as browser:
+            assert _sign_in(browser, "eve", PASSWORD).status_code == 200
+            admin.patch("/api/v1/users/eve", json={"disabled": True}).raise_for_status()
+            assert browser.get("/api/v1/session").status_code == 401
+            assert _sign_in(browser, "eve", PASSWORD).status_code == 401
+
+
+def test_password_sign_in_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKWELL_PASSWORD_SIGNIN", "false")
+    server = LiveServer(tmp_path / "no-passwords").start()
+    try:
+        assert httpx.get(f"{server.url}/api/v1/auth/methods").json()["password"] is False
+        with httpx.Client(base_url=server.url, timeout=30) as browser:
+            refused = _sign_in(browser, "root", PASSWORD)
+        assert refused.status_code == 400 and "turned off" in refused.json()["error"]["message"]
+    finally:
+        server.stop()
