@@ -25,7 +25,6 @@ from tests.fixtures.oidc import (
     callback_url,
     free_port,
     oidc_provider,
-    provider_available,
 )
 from tests.fixtures.server_db import server_database
 from trackwell.schema.errors import Unauthorized
@@ -33,10 +32,6 @@ from trackwell.service.oidc import OidcClient
 from trackwell.service.oidc_config import OidcConfig
 from trackwell.service.ui_session import SessionService
 from trackwell.store.sql.database import SqlDatabase, open_database
-
-pytestmark = pytest.mark.skipif(
-    not provider_available(), reason="needs node and web/node_modules/oidc-provider"
-)
 
 ACCOUNTS: dict[str, dict[str, Any]] = {
     "alice-sub": {"preferred_username": "alice", "email": "alice@example.test", "email_verified": True,
