@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fixtures.artifacts import database_url, make_user
+from tests.fixtures.artifacts import body, collection_url, database_url, make_user
 from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.identity import API
 from tests.fixtures.identity import error_of as _error
@@ -238,31 +238,28 @@ def test_audit_log_is_for_server_admins_and_pages_newest_first(server: LiveServe
     _error(httpx.get(f"{server.url}{API}/admin/storage", headers=plain), 403)
 
 
-def test_storage_usage_counts_runs_and_history_per_project(api: httpx.Client) -> None:
+def test_storage_usage_counts_runs_files_artifacts_and_history_per_project(api: httpx.Client) -> None:
     entity = _name("usage")
     run = f"{API}/runs/{entity}/proj/r1"
     api.put(run, json={"session_id": "s"}).raise_for_status()
     rows = [
-        {
-            "seq": i,
-            "kind": "history",
-            "step": i,
-            "timestamp": 1.0 + i,
-            "runtime": float(i),
-            "values": {"x": i},
-        }
+        {"seq": i, "kind": "history", "step": i, "timestamp": 1.0 + i, "runtime": i, "values": {"x": i}}
         for i in range(5)
     ]
     api.post(run + "/records", json={"session_id": "s", "records": rows}).raise_for_status()
     api.put(f"{API}/runs/{entity}/proj/r2", json={"session_id": "s2"}).raise_for_status()
+    api.put(run + "/files/config.yaml", content=b"lr: 0.1\n").raise_for_status()  # 8 bytes
+    version = body(api, {"a.bin": b"x" * 100, "b.bin": b"y" * 20})
+    made = api.post(collection_url(entity, "proj", "data") + "/versions", json=version)
+    assert made.status_code == 200, made.text
     usage = api.get(f"{API}/admin/storage").json()
     mine = next(u for u in usage if u["entity"] == entity)
     assert mine == {
         "entity": entity,
         "project": "proj",
         "runs": 2,
-        "files_bytes": 0,
-        "artifacts_bytes": 0,
+        "files_bytes": 8,
+        "artifacts_bytes": 120,
         "history_rows": 5,
     }
 
