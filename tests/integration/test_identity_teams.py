@@ -137,6 +137,26 @@ def test_team_names_are_unique_and_a_personal_entity_is_no_team(
     _error(api.get(f"{API}/teams/{person}"), 404)
 
 
+def test_creating_a_team_adopts_an_entity_that_only_runs_made(api: httpx.Client) -> None:
+    name = _name("logged-first")
+    api.put(f"{API}/runs/{name}/p/r1", json={"session_id": "s"}).raise_for_status()  # the zero-setup way
+    made = api.post(f"{API}/teams", json={"name": name})
+    assert made.status_code == 201, made.text
+    assert [m["role"] for m in api.get(f"{API}/teams/{name}").json()["members"]] == ["admin"]
+    assert api.get(f"{API}/runs/{name}/p/r1").status_code == 200  # its runs are still there
+
+
+def test_a_service_account_cannot_become_a_server_admin(
+    server: LiveServer, team: tuple[str, dict[str, str], dict[str, str], str], api: httpx.Client
+) -> None:
+    name, owner_headers, _, _ = team
+    bot = httpx.post(
+        f"{server.url}{API}/teams/{name}/service-accounts", json={"description": "ci"}, headers=owner_headers
+    ).json()["username"]
+    assert _error(api.patch(f"{API}/users/{bot}", json={"admin": True}), 409)["field"] == "admin"
+    assert api.get(f"{API}/users/{bot}").json()["is_admin"] is False
+
+
 def test_a_server_admin_makes_a_team_for_someone_else(server: LiveServer, api: httpx.Client) -> None:
     lead = _name("lead")
     lead_headers = make_user(server, lead, admin=False)

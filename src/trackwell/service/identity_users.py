@@ -119,6 +119,12 @@ class UserAdmin:
         changes = body.model_dump(exclude_none=True)
         with self._db.begin() as conn:
             user = find_user(self._db, conn, username)
+            if user.kind == "service" and body.admin:
+                raise Conflict(
+                    f"{user.username!r} is a service account, which cannot be a server admin",
+                    field="admin",
+                    hint="give the team's service account a role in the team instead",
+                )
             if user.id == caller.user.id and (body.admin is False or body.disabled):
                 raise Conflict(
                     "a server admin cannot remove their own admin flag or disable themselves",
