@@ -39,8 +39,8 @@ SECRET_PARAMETERS = frozenset(
 
 _PARAMETER = re.compile(r"([?&])([^=&#]+)=([^&#]*)")
 # Paths whose last segment is a secret (server/wandb_protocol/routes.py: upload_run_file,
-# download_run_file).
-_SECRET_PATH = re.compile(r"^(/wandb/(?:files|download)/)[^/?#]+")
+# download_run_file, upload_artifact_file, download_artifact_file).
+_SECRET_PATH = re.compile(r"^(/wandb/(?:files|download|artifact-files|artifact-download)/)[^/?#]+")
 
 
 def redact_secrets(path: str) -> str:

@@ -20,7 +20,7 @@ from trackwell.server.errors import error_response
 # (method, path) of the routes that read their own bodies with their own limits (routes/files.py,
 # routes/blobs.py, routes/records.py, and the wandb client's file uploads in wandb_protocol/).
 _STREAMING_ROUTES = (
-    ("PUT", re.compile(r"/wandb/files/[^/]+")),
+    ("PUT", re.compile(r"/wandb/(?:files|artifact-files)/[^/]+")),
     ("PUT", re.compile(r"/api/v1/runs/[^/]+/[^/]+/[^/]+/files/.+")),
     ("POST", re.compile(r"/api/v1/runs/[^/]+/[^/]+/[^/]+/records")),
     ("PUT", re.compile(r"/api/v1/blobs/uploads/[^/]+/parts/[^/]+")),

@@ -94,6 +94,7 @@ def build_services(settings: ServerSettings) -> Services:
             db, lease_seconds=settings.sweep_lease_seconds, heartbeat_seconds=settings.sweep_heartbeat_seconds
         )
         audit = AuditLog(db)
+        artifacts = ArtifactService(db, blobs, protected_aliases=settings.protected_aliases)
         passwords = PasswordService(db)
         oidc_config = settings.signin.oidc()
         return Services(
@@ -110,7 +111,7 @@ def build_services(settings: ServerSettings) -> Services:
             sessions=sessions,
             layouts=LayoutService(db),
             workspace=WorkspaceService(db),
-            artifacts=ArtifactService(db, blobs, protected_aliases=settings.protected_aliases),
+            artifacts=artifacts,
             transfers=BlobTransferService(
                 blobs, part_size=settings.upload_part_size, url_expiry=settings.blob_url_expiry
             ),
@@ -125,7 +126,9 @@ def build_services(settings: ServerSettings) -> Services:
                 passwords=passwords,
                 allow_team_creation=settings.allow_team_creation,
             ),
-            wandb=WandbProtocol(db, runs, records, files, HistoryService(db), sweeps, secret),
+            wandb=WandbProtocol(
+                db, runs, records, files, HistoryService(db), sweeps, secret, artifacts=artifacts, blobs=blobs
+            ),
             passwords=passwords,
             signin_guard=SignInGuard(db, audit),
             oidc=None if oidc_config is None else OidcClient(oidc_config, sessions, db),

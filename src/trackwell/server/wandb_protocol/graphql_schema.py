@@ -16,6 +16,7 @@ from graphql import GraphQLResolveInfo, GraphQLSchema
 from trackwell.schema.errors import NotFound
 from trackwell.server.wandb_protocol import shapes
 from trackwell.server.wandb_protocol.context import wire
+from trackwell.server.wandb_protocol.resolvers_artifacts import artifact_bindables
 from trackwell.server.wandb_protocol.resolvers_reads import project_reads, run_type
 from trackwell.server.wandb_protocol.resolvers_sweeps import sweep_bindables
 from trackwell.service.wandb_wire import ids
@@ -130,5 +131,13 @@ def _passthrough(name: str) -> ScalarType:
 def build_schema() -> GraphQLSchema:
     scalars = [_passthrough(name) for name in ("JSONString", "JSON", "DateTime", "Int64")]
     return make_executable_schema(
-        _SDL, query, mutation, project_type, project_reads, run_type, *sweep_bindables, *scalars
+        _SDL,
+        query,
+        mutation,
+        project_type,
+        project_reads,
+        run_type,
+        *sweep_bindables,
+        *artifact_bindables,
+        *scalars,
     )

@@ -148,3 +148,24 @@ def download_run_file(token: str, services: ServicesDep) -> Response:
         media_type="application/octet-stream",
         headers={"Content-Length": str(info.size), "Content-Disposition": "attachment"},
     )
+
+
+@router.put("/wandb/artifact-files/{token}", include_in_schema=False)
+def upload_artifact_file(
+    token: str, body: Annotated[IO[bytes], Depends(_upload_body)], services: ServicesDep
+) -> Response:
+    """An artifact file's or manifest's bytes, to the URL CreateArtifactFiles/CreateArtifactManifest
+    handed out (the token is the permission)."""
+    stored = services.wandb.artifacts.save.receive(token, body)
+    return JSONResponse({"size": stored.size})
+
+
+@router.get("/wandb/artifact-download/{token}", include_in_schema=False)
+def download_artifact_file(token: str, services: ServicesDep) -> Response:
+    """An artifact file's ``directUrl`` or its manifest's, fetched without an Authorization header."""
+    size, chunks = services.wandb.artifacts.read.download(token)
+    return StreamingResponse(
+        chunks,
+        media_type="application/octet-stream",
+        headers={"Content-Length": str(size), "Content-Disposition": "attachment"},
+    )

@@ -9,18 +9,20 @@ from trackwell.schema.alerts import AlertLevel
 from trackwell.schema.files import RunFile
 from trackwell.schema.records import AlertRecord, RunMetaRecord
 from trackwell.service.access import Action
+from trackwell.service.artifacts import ArtifactService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
 from trackwell.service.sweeps import SweepService
 from trackwell.service.wandb_wire import translate
+from trackwell.service.wandb_wire.artifacts import WandbArtifacts
 from trackwell.service.wandb_wire.file_stream import FileStream
 from trackwell.service.wandb_wire.reads import WandbReads
 from trackwell.service.wandb_wire.runs import STATE_SESSION, WandbRuns
 from trackwell.service.wandb_wire.sweeps import WandbSweeps
 from trackwell.service.wandb_wire.uploads import RunFileUploads
-from trackwell.store.base import Database, Principal, RunKey
+from trackwell.store.base import BlobStore, Database, Principal, RunKey
 
 METADATA_FILE = "wandb-metadata.json"
 MAX_METADATA_BYTES = 4 << 20  # far above a real one (a few KiB); a bigger one is kept as a file only
@@ -37,12 +39,16 @@ class WandbProtocol:
         history: HistoryService,
         sweeps: SweepService,
         secret: bytes,
+        *,
+        artifacts: ArtifactService,
+        blobs: BlobStore,
     ) -> None:
         self.runs = WandbRuns(db, runs, records)
         self.reads = WandbReads(self.runs, history, files)
         self.sweeps = WandbSweeps(self.runs, sweeps)
         self.file_stream = FileStream(db, self.runs, records)
         self.uploads = RunFileUploads(secret)
+        self.artifacts = WandbArtifacts(db, blobs, artifacts, self.runs, records, secret)
         self._records = records
         self._files = files
 

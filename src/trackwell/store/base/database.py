@@ -18,6 +18,7 @@ from trackwell.store.base.runs import RunStore
 from trackwell.store.base.sweeps import SweepStore
 from trackwell.store.base.users import UserStore
 from trackwell.store.base.views import ViewStore
+from trackwell.store.base.wandb_uploads import WandbUploadIndex
 
 
 class Database(Protocol):
@@ -54,6 +55,9 @@ class Database(Protocol):
 
     @property
     def views(self) -> ViewStore: ...
+
+    @property
+    def wandb_uploads(self) -> WandbUploadIndex: ...
 
     @property
     def dialect(self) -> str: ...  # "sqlite" | "postgresql"

@@ -33,6 +33,7 @@ from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.sweeps import SqlSweepStore
 from trackwell.store.sql.users import SqlUserStore
 from trackwell.store.sql.views import SqlViewStore
+from trackwell.store.sql.wandb_uploads import SqlWandbUploadIndex
 
 
 class SqlDatabase:
@@ -54,6 +55,7 @@ class SqlDatabase:
         self.artifacts = SqlArtifactStore(self.dialect)
         self.sweeps = SqlSweepStore(self.dialect)
         self.views = SqlViewStore(self.dialect)
+        self.wandb_uploads = SqlWandbUploadIndex(self.dialect)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

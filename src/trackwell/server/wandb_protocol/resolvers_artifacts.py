@@ -1,0 +1,359 @@
+"""Resolvers of the artifact operations (``artifacts.graphql``): thin over
+:class:`~trackwell.service.wandb_wire.artifacts.WandbArtifacts`; the shapes follow the appendix's
+captured answers (``__typename`` included, which the client's pydantic models check)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ariadne import InterfaceType, MutationType, ObjectType, QueryType
+from graphql import GraphQLResolveInfo
+
+from trackwell.schema.artifacts import ArtifactCollectionOut, ArtifactVersionOut
+from trackwell.schema.errors import InvalidArgument
+from trackwell.server.wandb_protocol import shapes
+from trackwell.server.wandb_protocol.context import wire
+from trackwell.service.wandb_wire import ids
+
+Info = GraphQLResolveInfo[Any]
+DEFAULT_FILES_PAGE = 5000
+TTL_INHERITED = -2  # wandb's "no TTL of its own"
+
+artifact_query = QueryType()
+artifact_mutations = MutationType()
+artifact_project = ObjectType("Project")
+artifact_type = ObjectType("Artifact")
+collection_interface = InterfaceType("ArtifactCollection")
+sequence_type = ObjectType("ArtifactSequence")
+portfolio_type = ObjectType("ArtifactPortfolio")
+membership_type = ObjectType("ArtifactCollectionMembership")
+
+
+# -- shapes -------------------------------------------------------------------------------------------
+
+
+def _collection(entity: str, project: str, name: str, kind: str = "sequence") -> dict[str, Any]:
+    typename = "ArtifactPortfolio" if kind == "portfolio" else "ArtifactSequence"
+    return {
+        "__typename": typename,
+        "id": ids.encode("ArtifactCollection", f"{entity}/{project}/{name}"),
+        "name": name,
+        "project": shapes.project(entity, project),
+        "digestAlgorithm": "MANIFEST_MD5",
+        "_key": (entity, project, name),
+    }
+
+
+def _collection_of(out: ArtifactCollectionOut) -> dict[str, Any]:
+    return {**_collection(out.entity, out.project, out.name, out.kind), "description": out.description}
+
+
+def _aliases(out: ArtifactVersionOut) -> list[dict[str, Any]]:
+    collection = _collection(out.entity, out.project, out.name)
+    return [
+        {
+            "__typename": "ArtifactAlias",
+            "id": ids.encode("ArtifactAlias", f"{out.id}/{a.alias}"),
+            "alias": a.alias,
+            "artifactCollection": collection,
+        }
+        for a in out.aliases
+    ]
+
+
+def artifact(out: ArtifactVersionOut) -> dict[str, Any]:
+    return {
+        "__typename": "Artifact",
+        "id": ids.encode("Artifact", out.id),
+        "artifactSequence": _collection(out.entity, out.project, out.name),
+        "versionIndex": out.version_index,
+        "artifactType": {"name": out.type},
+        "description": out.description,
+        "metadata": json.dumps(out.metadata),
+        "ttlDurationSeconds": out.ttl_seconds if out.ttl_seconds is not None else TTL_INHERITED,
+        "ttlIsInherited": out.ttl_seconds is None,
+        "tags": [{"__typename": "Tag", "id": ids.encode("Tag", t), "name": t} for t in out.tags],
+        "historyStep": None,
+        "state": out.state,
+        "size": out.size,
+        "digestAlgorithm": "MANIFEST_MD5",
+        "fileCount": out.file_count,
+        "createdAt": shapes.iso(out.created_at),
+        "updatedAt": shapes.iso(out.updated_at),
+        "aliases": _aliases(out),
+        "_out": out,
+    }
+
+
+def _membership(out: ArtifactVersionOut) -> dict[str, Any]:
+    return {
+        "__typename": "ArtifactCollectionMembership",
+        "id": ids.encode("ArtifactCollectionMembership", out.id),
+        "versionIndex": out.version_index,
+        "createdAt": shapes.iso(out.created_at),
+        "aliases": _aliases(out),
+        "artifactCollection": _collection(out.entity, out.project, out.name),
+        "artifact": artifact(out),
+        "_out": out,
+    }
+
+
+def _url(info: Info, kind: str, token: str) -> str:
+    return f"{wire(info).base_url}/wandb/{kind}/{token}"
+
+
+# -- fields that read more ----------------------------------------------------------------------------
+
+
+def _digest(obj: dict[str, Any], info: Info) -> str:
+    return wire(info).wandb.artifacts.read.digest(obj["_out"])
+
+
+@artifact_type.field("digest")
+def resolve_digest(obj: dict[str, Any], info: Info) -> str:
+    return _digest(obj, info)
+
+
+@artifact_type.field("commitHash")
+def resolve_commit_hash(obj: dict[str, Any], info: Info) -> str:
+    return _digest(obj, info)[:12]
+
+
+@artifact_type.field("currentManifest")
+def resolve_current_manifest(obj: dict[str, Any], info: Info) -> dict[str, Any]:
+    out: ArtifactVersionOut = obj["_out"]
+    token = wire(info).wandb.artifacts.read.manifest_token(out)
+    manifest_id = ids.encode("ArtifactManifest", out.id)
+    return {
+        "id": manifest_id,
+        "file": {"id": manifest_id, "directUrl": _url(info, "artifact-download", token)},
+    }
+
+
+@collection_interface.type_resolver
+def resolve_collection_type(obj: dict[str, Any], *_: Any) -> str:
+    return str(obj["__typename"])
+
+
+@sequence_type.field("artifactMembership")
+@portfolio_type.field("artifactMembership")
+def resolve_collection_membership(obj: dict[str, Any], info: Info, aliasName: str) -> Any:  # noqa: N803
+    read = wire(info).wandb.artifacts.read
+    entity, project, name = obj["_key"]
+    collection = read.collection(wire(info).principal, entity, project, name)
+    version = None if collection is None else read.version_in(collection, aliasName)
+    return None if version is None else _membership(version)
+
+
+@sequence_type.field("latestArtifact")
+def resolve_latest(obj: dict[str, Any], info: Info) -> Any:
+    if "_key" not in obj:  # CreateArtifact's answer says it itself
+        return obj.get("latestArtifact")
+    membership = resolve_collection_membership(obj, info, "latest")
+    return None if membership is None else membership["artifact"]
+
+
+@membership_type.field("files")
+def resolve_files(
+    obj: dict[str, Any], info: Info, after: str | None = None, first: int | None = None, **args: Any
+) -> Any:
+    out: ArtifactVersionOut = obj["_out"]
+    files = wire(info).wandb.artifacts.read.files(out, args.get("names"))
+    start = int(after) + 1 if after and after.isdigit() else 0
+    page = files[start : start + (first or DEFAULT_FILES_PAGE)]
+    edges = []
+    for i, f in enumerate(page):
+        url = _url(info, "artifact-download", f.token)
+        node = {
+            "__typename": "File",
+            "id": ids.encode("File", f"{out.id}/{f.path}"),
+            "name": f.path,
+            "displayName": f.path,
+            "url": url,
+            "directUrl": url,
+            "sizeBytes": f.size,
+            "storagePath": f.path,
+            "mimetype": f.mimetype,
+            "updatedAt": shapes.iso(out.created_at),
+            "digest": f.md5,
+            "md5": f.md5,
+        }
+        edges.append({"cursor": str(start + i), "node": node})
+    end = start + len(page)
+    return {
+        "totalCount": len(files),
+        "edges": edges,
+        "pageInfo": {
+            "__typename": "PageInfo",
+            "endCursor": str(end - 1) if page else None,
+            "hasNextPage": end < len(files),
+        },
+    }
+
+
+# -- reads --------------------------------------------------------------------------------------------
+
+
+@artifact_query.field("artifact")
+def resolve_artifact(_: Any, info: Info, id: str) -> dict[str, Any]:
+    return artifact(wire(info).wandb.artifacts.read.by_id(wire(info).principal, id))
+
+
+@artifact_query.field("clientIDMapping")
+def resolve_client_id_mapping(*_: Any, **__: Any) -> dict[str, Any]:
+    # Only for `wandb-client-artifact://` references between artifacts of one run: not kept here.
+    return {"serverID": None}
+
+
+@artifact_project.field("artifact")
+def resolve_project_artifact(obj: dict[str, Any], info: Info, name: str) -> Any:
+    entity, project = obj["_key"]
+    out = wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
+    return None if out is None else artifact(out)
+
+
+@artifact_project.field("artifactCollectionMembership")
+def resolve_membership(obj: dict[str, Any], info: Info, name: str) -> Any:
+    entity, project = obj["_key"]
+    out = wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
+    return None if out is None else _membership(out)
+
+
+@artifact_project.field("artifactCollection")
+def resolve_project_collection(obj: dict[str, Any], info: Info, name: str) -> Any:
+    entity, project = obj["_key"]
+    out = wire(info).wandb.artifacts.read.collection(wire(info).principal, entity, project, name)
+    return None if out is None else _collection_of(out)
+
+
+@artifact_project.field("artifactType")
+def resolve_artifact_type(obj: dict[str, Any], info: Info, name: str) -> dict[str, Any]:
+    return {"id": ids.encode("ArtifactType", name), "name": name, "_key": obj["_key"]}
+
+
+artifact_type_type = ObjectType("ArtifactType")
+
+
+@artifact_type_type.field("artifactCollection")
+def resolve_type_collection(obj: dict[str, Any], info: Info, name: str) -> Any:
+    if "_key" not in obj:  # an artifact's type: not asked for its collections by the client
+        return None
+    entity, project = obj["_key"]
+    out = wire(info).wandb.artifacts.read.collection(wire(info).principal, entity, project, name)
+    return _collection_of(out) if out is not None and out.type == obj["name"] else None
+
+
+# -- saving -------------------------------------------------------------------------------------------
+
+
+@artifact_mutations.field("createArtifact")
+def resolve_create_artifact(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    created = wire(info).wandb.artifacts.save.create(wire(info).principal, input)
+    return {
+        "artifact": {
+            "id": created.artifact_id,
+            "state": created.state,
+            # No base for an incremental manifest: every save sends its full manifest (type FULL).
+            "artifactSequence": {"latestArtifact": None},
+        }
+    }
+
+
+@artifact_mutations.field("createArtifactManifest")
+def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    if (input.get("type") or "FULL") != "FULL":
+        raise _incremental()
+    manifest_id, token = wire(info).wandb.artifacts.save.manifest_upload(
+        wire(info).principal, input["artifactID"], input.get("digest") or ""
+    )
+    upload_url = None if token is None else _url(info, "artifact-files", token)
+    return {
+        "artifactManifest": {
+            "id": manifest_id,
+            "file": {"id": manifest_id, "uploadUrl": upload_url, "uploadHeaders": []},
+        }
+    }
+
+
+def _incremental() -> InvalidArgument:
+    return InvalidArgument(
+        "incremental artifacts (incremental=True, patch manifests) are not supported through the wandb "
+        "protocol yet",
+        field="type",
+        hint="log the whole artifact (incremental=False), or use the Trackwell SDK's incremental=True",
+    )
+
+
+@artifact_mutations.field("updateArtifactManifest")
+def resolve_update_manifest(*_: Any, **__: Any) -> None:
+    raise _incremental()
+
+
+@artifact_mutations.field("createArtifactFiles")
+def resolve_create_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    files = list(input["artifactFiles"])
+    if any(f.get("uploadPartsInput") for f in files):
+        raise InvalidArgument(
+            "multipart uploads (files of 2 GiB and more) are not supported through the wandb protocol yet",
+            field="uploadPartsInput",
+            hint="split the file, or log it with the Trackwell SDK",
+        )
+    answers = wire(info).wandb.artifacts.save.file_uploads(wire(info).principal, files)
+    edges: list[dict[str, Any]] = [
+        {
+            "node": {
+                "storagePath": a.storage_path,
+                "uploadUrl": None if a.upload_token is None else _url(info, "artifact-files", a.upload_token),
+                "uploadHeaders": [],
+                "uploadMultipartUrls": None,
+                "artifact": {"id": f["artifactID"]},
+            }
+        }
+        for f, a in zip(files, answers, strict=True)
+    ]
+    return {"files": {"edges": edges}}
+
+
+@artifact_mutations.field("commitArtifact")
+def resolve_commit(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "artifact": artifact(
+            wire(info).wandb.artifacts.save.commit(wire(info).principal, input["artifactID"])
+        )
+    }
+
+
+# -- use and edits ------------------------------------------------------------------------------------
+
+
+@artifact_mutations.field("useArtifact")
+def resolve_use(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    ctx = wire(info)
+    key = ctx.wandb.runs.run_key(ctx.principal, input["entityName"], input["projectName"], input["runName"])
+    out = ctx.wandb.artifacts.read.use(ctx.principal, key, input["artifactID"], input.get("usedAs"))
+    return {"artifact": artifact(out)}
+
+
+@artifact_mutations.field("updateArtifact")
+def resolve_update(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    return {"artifact": artifact(wire(info).wandb.artifacts.read.update(wire(info).principal, input))}
+
+
+@artifact_mutations.field("linkArtifact")
+def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    out = wire(info).wandb.artifacts.read.link(wire(info).principal, input)
+    return {"versionIndex": out.version_index}
+
+
+artifact_bindables = [
+    artifact_query,
+    artifact_mutations,
+    artifact_project,
+    artifact_type,
+    collection_interface,
+    sequence_type,
+    portfolio_type,
+    membership_type,
+    artifact_type_type,
+]
