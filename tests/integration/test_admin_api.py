@@ -116,8 +116,9 @@ def test_team_invite_roles_members_and_service_account(admin: Api, server: LiveS
     assert team.invite("new.person@example.com") is True  # no account yet: an invite link
     assert team.last_invite is not None and team.last_invite["url"].startswith("http")
 
-    assert ada.delete() is True
+    assert ada.delete(remove_from_org=True) is True  # wandb's newer signature
     assert "ada" not in {m.username for m in admin.team("vision").members}
+    assert admin.user("ada") is not None  # no organisations here: the user stays on the server
 
     ci = team.create_service_account("CI on main")
     assert ci.account_type == "SERVICE" and WHOLE_KEY.fullmatch(ci.api_key or "")

@@ -87,10 +87,18 @@ class Member(Attrs):
         self._attrs.update(self._routes.set_member(self.team, self.username, pick_role(False, role)))
         return self
 
-    def delete(self) -> bool:
+    def delete(self, remove_from_org: bool = False) -> bool:
         """Removes the member from the team; True when removed. A team keeps at least one admin
-        (``Conflict`` naming the fix otherwise)."""
+        (``Conflict`` naming the fix otherwise). Trackwell has no organisations: with
+        ``remove_from_org=True`` the user stays on the server (a warning says how to delete them)."""
         self._routes.remove_member(self.team, self.username)
+        if remove_from_org:
+            from trackwell.sdk import term
+
+            term.termwarn(
+                f"{self.username!r} left {self.team!r}; trackwell has no organisations, so the user "
+                f"stays on the server (Api().user({self.username!r}).delete() removes them)"
+            )
         return True
 
     def __repr__(self) -> str:
