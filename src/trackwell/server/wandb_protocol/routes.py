@@ -77,9 +77,7 @@ async def graphql(request: Request, services: ServicesDep) -> Response:
 def _execute(services: Services, user: User, body: dict[str, Any], base_url: str) -> Response:
     from ariadne import graphql_sync
 
-    context = WireContext(
-        principal=services.wandb.runs.principal(user), wandb=services.wandb, base_url=base_url
-    )
+    context = WireContext(principal=services.auth.principal(user), wandb=services.wandb, base_url=base_url)
     _, result = graphql_sync(
         _graphql_schema(), body, context_value=context, debug=False, error_formatter=_format
     )
@@ -121,7 +119,7 @@ async def file_stream(
 
 
 def _apply_file_stream(services: Services, user: User, key: RunKey, body: dict[str, Any]) -> dict[str, Any]:
-    principal = services.wandb.runs.principal(user)
+    principal = services.auth.principal(user)
     return services.wandb.file_stream.apply(principal, key, body)
 
 

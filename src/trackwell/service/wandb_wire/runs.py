@@ -16,6 +16,7 @@ from trackwell.schema.names import check_name, check_run_id
 from trackwell.schema.records import ConfigRecord, Record, RunMetaRecord, SummaryRecord
 from trackwell.schema.runs import RunOut, RunUpsert
 from trackwell.service.access import Action, ProjectRef, authorize
+from trackwell.service.project_access import authorize_project
 from trackwell.service.records import RecordService
 from trackwell.service.runs import RunService
 from trackwell.service.wandb_wire import translate
@@ -49,10 +50,8 @@ class WandbRuns:
         self._records = records
 
     # -- who and where ---------------------------------------------------------------------------
-
-    def principal(self, user: Any) -> Principal:
-        with self._db.read() as conn:
-            return Principal(user=user, roles=self._db.users.roles_of(conn, user.id))
+    # The caller's Principal comes from AuthService.principal (roles cached with the key); a
+    # project is authorized by service.project_access.authorize_project, as every route is.
 
     def project_ref(self, entity: str, project: str) -> ProjectRef:
         with self._db.read() as conn:
@@ -65,7 +64,7 @@ class WandbRuns:
         return RunKey(entity=entity, project=project, run_id=check_run_id("name", name))
 
     def authorize(self, principal: Principal, action: Action, key: RunKey) -> None:
-        authorize(principal, action, self.project_ref(key.entity, key.project))
+        authorize_project(self._db, principal, key.entity, key.project, action)
 
     def authorize_ref(self, principal: Principal, action: Action, ref: ProjectRef) -> None:
         authorize(principal, action, ref)
@@ -96,6 +95,7 @@ class WandbRuns:
                     program=fields.get("program"),
                     sweep_id=fields.get("sweep"),
                 ),
+                owner_id=principal.user.id,  # a member may delete the runs they logged
             )
         records = self._update_records(fields, config, internal, meta=not starting)
         if records:
