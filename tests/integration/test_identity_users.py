@@ -197,3 +197,18 @@ def test_bad_paths_and_key_bodies_are_clear_4xx(server: LiveServer, api: httpx.C
     _error(api.post(f"{API}/users/{name}/keys", json={"description": "line\nbreak"}), 400)
     _error(api.get(f"{API}/admin/audit", params={"action": "x\x00"}), 400)
     _error(api.post(f"{API}/keys/revoke", json={"key": "tw-" + "x" * 40}), 404)
+
+
+def test_a_user_made_with_a_password_signs_in_with_it(server: LiveServer, api: httpx.Client) -> None:
+    name = _name("pw")
+    weak = api.post(f"{API}/users", json={"email": f"{name}@x.org", "password": "short"})
+    assert _error(weak, 400)["field"] == "password"
+    assert _error(api.get(f"{API}/users/{name}"), 404)  # nothing was made
+    password = "correct horse battery staple"
+    made = api.post(f"{API}/users", json={"email": f"{name}@x.org", "password": password})
+    assert made.status_code == 201, made.text
+    with httpx.Client(base_url=server.url) as browser:
+        signed_in = browser.post(f"{API}/session", json={"username": name, "password": password})
+        assert signed_in.status_code == 200, signed_in.text
+    audit = api.get(f"{API}/admin/audit", params={"action": "user.create", "limit": 1000}).text
+    assert password not in audit and "short" not in audit

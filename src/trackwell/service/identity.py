@@ -23,7 +23,7 @@ from trackwell.service.identity_common import Caller
 from trackwell.service.identity_invites import Invites, Signer
 from trackwell.service.identity_keys import KeyAdmin
 from trackwell.service.identity_teams import TeamAdmin
-from trackwell.service.identity_users import PasswordSetter, UserAdmin
+from trackwell.service.identity_users import PasswordHasher, UserAdmin
 from trackwell.store.base import Database
 
 
@@ -35,7 +35,7 @@ class IdentityService:
         audit: AuditLog,
         signer: Signer,
         *,
-        passwords: PasswordSetter | None = None,
+        passwords: PasswordHasher | None = None,
         allow_team_creation: bool = True,
         clock: Callable[[], float] = time.time,
     ) -> None:

@@ -13,14 +13,15 @@ from trackwell.service.access import Action, ProjectRef, authorize, authorize_ac
 from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.auth import AuthService
 from trackwell.service.identity_common import Caller, audited_denial, find_user, sole_admin_of
+from trackwell.service.passwords import check_policy
 from trackwell.service.usernames import check_username, free_username
 from trackwell.store.base import Database, User
 
 
-class PasswordSetter(Protocol):
-    """``service.passwords.PasswordService``: checks the policy, hashes and stores."""
+class PasswordHasher(Protocol):
+    """``service.passwords.PasswordService``: Argon2id hashes."""
 
-    def set_password(self, user: User, password: str) -> None: ...
+    def hash(self, password: str) -> str: ...
 
 
 def user_out(user: User) -> UserOut:
@@ -41,7 +42,7 @@ class UserAdmin:
         db: Database,
         auth: AuthService,
         audit: AuditLog,
-        passwords: PasswordSetter | None = None,
+        passwords: PasswordHasher | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._db = db
@@ -80,33 +81,33 @@ class UserAdmin:
         self._server_admin(caller, AuditAction.USER_CREATE, body.email)
         if body.username is not None:
             check_username(body.username)
+        if body.password is not None and self._passwords is None:
+            raise InvalidArgument("this server does not sign in with passwords", field="password")
         with self._db.begin() as conn:
             username = body.username or free_username(self._db, conn, body.email.split("@", 1)[0])
+            password_hash = None
+            if body.password is not None and self._passwords is not None:
+                # Checked and hashed before anything is written: the account and its password are
+                # made together or not at all.
+                check_policy(body.password, username=username, email=body.email)
+                password_hash = self._passwords.hash(body.password)
             user = self._db.users.create_user(
-                conn, username, is_admin=body.admin, now=self._clock(), email=body.email
+                conn,
+                username,
+                is_admin=body.admin,
+                now=self._clock(),
+                email=body.email,
+                password_hash=password_hash,
             )
             self._audit.record(
                 AuditAction.USER_CREATE,
                 actor=caller.name,
                 target=f"user:{username}",
                 ip=caller.ip,
-                detail={"admin": body.admin},
+                detail={"admin": body.admin, "password": password_hash is not None},
                 conn=conn,
             )
-        if body.password is not None:
-            if self._passwords is None:
-                self._delete(user)
-                raise InvalidArgument("this server does not sign in with passwords", field="password")
-            try:
-                self._passwords.set_password(user, body.password)
-            except Exception:
-                self._delete(user)  # the account and its password are made together or not at all
-                raise
         return user_out(user)
-
-    def _delete(self, user: User) -> None:
-        with self._db.begin() as conn:
-            self._db.users.delete_user(conn, user.id)
 
     def get(self, caller: Caller, name_or_email: str) -> UserOut:
         with self._db.read() as conn:
