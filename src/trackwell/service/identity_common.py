@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import NotFound, PermissionDenied
 from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.store.base import Database, Principal, User
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy at run time
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import NotFound
 from trackwell.schema.identity import KeyOut, NewKeyOut
@@ -16,6 +15,9 @@ from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.auth import AuthService, hash_api_key
 from trackwell.service.identity_common import Caller, audited_denial, find_user
 from trackwell.store.base import Database, StoredKey
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy at run time
+    from sqlalchemy import Connection
 
 
 def key_out(key: StoredKey) -> KeyOut:

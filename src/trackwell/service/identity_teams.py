@@ -8,8 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import Conflict, NotFound
 from trackwell.schema.identity import MemberOut, ServiceAccountOut, TeamDetailOut, TeamOut
@@ -25,6 +24,9 @@ from trackwell.service.auth import AuthService
 from trackwell.service.identity_common import Caller, audited_denial, find_user
 from trackwell.service.usernames import username_base
 from trackwell.store.base import Database, Member, Role, StoredEntity
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy at run time
+    from sqlalchemy import Connection
 
 
 def member_out(member: Member) -> MemberOut:

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from trackwell.schema.errors import PermissionDenied
 from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.oidc_config import OidcConfig
 from trackwell.service.usernames import free_username
 from trackwell.store.base import ROLES, Database, Role, User
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy at run time
+    from sqlalchemy import Connection
 
 
 def _rank(role: Role) -> int:

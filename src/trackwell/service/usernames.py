@@ -9,11 +9,13 @@ offered by a provider is made valid: ``Ada Lovelace`` -> ``Ada-Lovelace``), and 
 from __future__ import annotations
 
 import re
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.store.base import Database
+
+if TYPE_CHECKING:  # a type only: services never import SQLAlchemy at run time
+    from sqlalchemy import Connection
 
 MAX_USERNAME = 64
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_\-.]+")
