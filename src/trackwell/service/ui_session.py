@@ -36,6 +36,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SESSION_SECONDS = 7 * 24 * 3600
 LOGIN_TOKEN_SECONDS = 10 * 60
 SECRET_FILE = "session-secret"
+_SIGNED_OUT = "session.signout"  # the purpose of a signed-out session's mark in auth_nonces
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +112,6 @@ class SessionService:
             return None
         return payload
 
-    def _is_revoked(self, nonce: str, purpose: str) -> bool:
-        with self._db.read() as conn:
-            return self._db.users.has_nonce(conn, f"{purpose}:{nonce}")
-
     def _revoke(self, nonce: str, purpose: str, expires_at: float) -> bool:
         """Mark used; False when it already was (a replayed one-time token), in any process."""
         with self._db.begin() as conn:
@@ -155,9 +152,11 @@ class SessionService:
         if payload is None:
             return None
         sid, username = str(payload.get("sid", "")), str(payload.get("u", ""))
-        if not sid or self._is_revoked(sid, "session.signout"):
+        if not sid:
             return None
-        with self._db.read() as conn:
+        with self._db.read() as conn:  # one read per request: the sign-out mark and the user
+            if self._db.users.has_nonce(conn, f"{_SIGNED_OUT}:{sid}"):
+                return None
             user = self._db.users.get_user(conn, username)
         if user is None or user.disabled:
             return None
@@ -172,7 +171,7 @@ class SessionService:
             )
 
     def sign_out(self, session: Session) -> None:
-        self._revoke(session.session_id, "session.signout", session.expires_at)
+        self._revoke(session.session_id, _SIGNED_OUT, session.expires_at)
 
     # -- one-time sign-in links -------------------------------------------------------------------
 
