@@ -6,12 +6,17 @@ client saves is a Trackwell artifact version like any other: checked through Tra
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.wandb_client import ok, run_official
+from trackwell.server.access_log import redact_secrets
 
 MODEL = bytes(range(256)) * 40  # binary, and the same in every version: uploaded once
 
@@ -121,3 +126,57 @@ def test_log_use_download_and_fetch_artifacts_with_the_official_client(
         assert len(manifest["contents"]["model.bin"]["digest"]) == 64  # stored by SHA-256
         v0_manifest = http.get(f"{base}/versions/v0/manifest").json()
         assert v0_manifest["contents"]["model.bin"]["digest"] == manifest["contents"]["model.bin"]["digest"]
+
+
+CREATE = (
+    "mutation C($input: CreateArtifactInput!) { createArtifact(input: $input) { artifact { id state } } }"
+)
+FILES = """mutation F($input: CreateArtifactFilesInput!) {
+  createArtifactFiles(input: $input) { files { edges { node { uploadUrl } } } }
+}"""
+
+
+def _gql(http: Any, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    return http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+
+def test_upload_urls_are_the_permission_check_the_bytes_and_are_not_logged(live_server: LiveServer) -> None:
+    """Without the client: what its requests would meet if it (or someone else) sent other ones."""
+    from tests.fixtures.artifacts import make_user
+
+    data = b"some bytes\n"
+    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+    with live_server.client() as http:
+        entity = _gql(http, "{ viewer { entity } }", {}).json()["data"]["viewer"]["entity"]
+        create = {
+            "entityName": entity,
+            "projectName": "guarded",
+            "artifactTypeName": "dataset",
+            "artifactCollectionName": "ds",
+            "digest": "0" * 32,
+            "clientID": "c" * 32,
+        }
+        created = _gql(http, CREATE, {"input": create}).json()["data"]["createArtifact"]["artifact"]
+        assert created["state"] == "PENDING"
+        spec = {"artifactID": created["id"], "name": "a.txt", "md5": md5}
+        answer = _gql(http, FILES, {"input": {"artifactFiles": [spec]}}).json()
+        url = answer["data"]["createArtifactFiles"]["files"]["edges"][0]["node"]["uploadUrl"]
+        token = url.rsplit("/", 1)[1]
+
+        bare = httpx.Client(base_url=live_server.url)  # the client sends no Authorization header here
+        assert bare.put(url, content=b"other bytes\n").status_code == 400  # not the announced MD5
+        assert bare.put(url.replace(token, token[:-4] + "AAAA"), content=data).status_code == 403
+        assert bare.put(url, content=data).status_code == 200
+        assert bare.get(f"{live_server.url}/wandb/artifact-download/{token}").status_code == 403
+        bare.close()
+        again = _gql(http, FILES, {"input": {"artifactFiles": [spec]}}).json()
+        assert again["data"]["createArtifactFiles"]["files"]["edges"][0]["node"]["uploadUrl"] is None
+
+        viewer = make_user(live_server, "artviewer", admin=False, role="viewer", entity=entity)
+        refused = _gql(http, CREATE, {"input": {**create, "clientID": "d" * 32}}, headers=viewer)
+        assert refused.status_code == 403 and refused.json()["data"] == {"createArtifact": None}
+        refused = _gql(http, FILES, {"input": {"artifactFiles": [spec]}}, headers=viewer)
+        assert refused.status_code == 403  # an id made for someone else grants nothing
+    assert token not in live_server.log_tail(400)
+    for kind in ("artifact-files", "artifact-download"):  # what an access log would write
+        assert redact_secrets(f"/wandb/{kind}/{token}") == f"/wandb/{kind}/[redacted]"
