@@ -124,12 +124,6 @@ def test_tokens_in_urls_are_redacted_from_the_access_log(access_logged_server: s
     _assert_no_secret(logged)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by schemathesis: SessionService.verify (service/ui_session.py, not this part's file) "
-    "encodes the token as ASCII outside its try; the one-line fix is in the hardening report. "
-    "Remove this mark with the fix.",
-)
 def test_a_signed_token_of_any_text_is_refused_not_a_server_error(server: LiveServer) -> None:
     login = httpx.get(server.url + "/api/v1/session/login", params={"token": "å.x"})
     invite = {"token": "å.x", "username": "zed", "password": "Correct-horse-battery-9"}

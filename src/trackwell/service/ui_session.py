@@ -101,8 +101,10 @@ class SessionService:
         body, _, mac = token.partition(".")
         if not body or not mac:
             return None
-        want = hmac.new(self._secret, f"{purpose}|{body}".encode("ascii"), hashlib.sha256).digest()
         try:
+            # A token from outside may hold any text: non-ASCII fails here, as any bad token does
+            # (found by schemathesis: it was a 500).
+            want = hmac.new(self._secret, f"{purpose}|{body}".encode("ascii"), hashlib.sha256).digest()
             if not hmac.compare_digest(want, _unb64(mac)):
                 return None
             payload = json.loads(_unb64(body))
