@@ -236,6 +236,9 @@ def test_an_invite_link_works_once_and_only_a_team_admin_makes_one(
             invites.redeem(invite["token"])  # once only
         with pytest.raises(InvalidArgument):
             invites.redeem(invite["token"][:-3] + "AAA")  # a changed token
+        for garbage in ("", "no-dot", "é.ü", invite["token"] + "\x00"):
+            with pytest.raises(InvalidArgument):
+                invites.redeem(garbage)
     finally:
         db.close()
 

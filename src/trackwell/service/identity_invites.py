@@ -95,7 +95,8 @@ class Invites:
 
     def _grant(self, token: str) -> tuple[InviteGrant, str, float]:
         """The grant a genuine, unexpired token carries, with its nonce and expiry."""
-        payload = self._signer.verify(INVITE_PURPOSE, token)
+        # A token is ASCII (base64url); anything else is refused here, before the signature check.
+        payload = self._signer.verify(INVITE_PURPOSE, token) if token.isascii() else None
         if payload is None:
             raise _bad_invite()
         team, nonce, exp = payload.get("team"), payload.get("nonce"), payload.get("exp")
