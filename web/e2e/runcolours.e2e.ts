@@ -152,6 +152,9 @@ describe("run colours", () => {
     expect(await lit("rc-1")).toBe(false);
     // The line itself is drawn on top and thicker in that chart.
     await expect.poll(() => chart().locator(".uplot-box").getAttribute("data-highlight")).toBe("rc-2");
+    // The tooltip names it first, in bold, though rc-3 has the larger value.
+    await expect.poll(() => chart().locator(".chart-tooltip .tt-row").first().innerText()).toContain("rc-2");
+    expect(await chart().locator(".chart-tooltip .tt-pointed").count()).toBe(1);
     await shot(page, "runcolours-line-hover-row");
     // Off the line, between rc-1's level (10..14) and rc-2's (20..24): the row goes back.
     const box = (await chart().locator(".u-over").boundingBox()) as { x: number; y: number; width: number; height: number };

@@ -7,24 +7,27 @@ import { nearestIndex } from "../../lib/align";
 import type { PlotData } from "../../lib/chartdata";
 import { formatNumber as fmt, formatRelative, type TimeUnit } from "../../lib/format";
 import { lineAtCursor } from "../../lib/lineHover";
+import "./tooltip.css";
 
 interface TooltipRow {
   label: string;
   color: string;
   v: number;
+  /** The line under the mouse: listed first and in bold, whatever its value. */
+  pointed?: boolean;
 }
 
 const shown = (l: PlotData["lines"][number]): boolean => l.role !== "raw" && l.role !== "min" && l.role !== "max";
 
 /** Each line's value at the cursor: at the shared index (aligned data), or at each line's own
  * nearest point (faceted), with the x that point has. */
-function valuesAtCursor(u: uPlot, data: PlotData): { x: number | undefined; rows: TooltipRow[] } {
+function valuesAtCursor(u: uPlot, data: PlotData, pointed: number | null): { x: number | undefined; rows: TooltipRow[] } {
   const rows: TooltipRow[] = [];
   if (!data.faceted) {
     const idx = u.cursor.idx as number;
     data.lines.forEach((l, i) => {
       const v = u.data[i + 1]?.[idx];
-      if (shown(l) && v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
+      if (shown(l) && v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v, pointed: i === pointed });
     });
     return { x: data.x.length ? (u.data[0][idx] as number | undefined) : undefined, rows };
   }
@@ -32,22 +35,23 @@ function valuesAtCursor(u: uPlot, data: PlotData): { x: number | undefined; rows
   // A line answers only near its own points: within 8 px of one.
   const reach = Math.abs(u.posToVal(8, "x") - u.posToVal(0, "x"));
   let best: number | undefined;
-  for (const l of data.lines) {
+  data.lines.forEach((l, i) => {
     const xs = l.x;
-    if (!shown(l) || !xs?.length) continue;
+    if (!shown(l) || !xs?.length) return;
     const j = nearestIndex(xs, at);
     const x = xs[j] as number;
     const v = l.values[j];
-    if (Math.abs(x - at) > reach && (at < (xs[0] as number) || at > (xs[xs.length - 1] as number))) continue;
-    if (v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v });
+    if (Math.abs(x - at) > reach && (at < (xs[0] as number) || at > (xs[xs.length - 1] as number))) return;
+    if (v !== null && v !== undefined) rows.push({ label: l.label, color: l.color, v, pointed: i === pointed });
     if (best === undefined || Math.abs(x - at) < Math.abs(best - at)) best = x;
-  }
+  });
   return { x: best, rows };
 }
 
-function renderTooltip(u: uPlot, tip: HTMLDivElement, data: PlotData, unit: TimeUnit | null): void {
-  const { x, rows } = valuesAtCursor(u, data);
-  rows.sort((a, b) => b.v - a.v);
+function renderTooltip(u: uPlot, tip: HTMLDivElement, data: PlotData, unit: TimeUnit | null, pointed: number | null): void {
+  const { x, rows } = valuesAtCursor(u, data, pointed);
+  // Largest first; the line under the mouse leads, so a chart of 1,000 lines says which one it is.
+  rows.sort((a, b) => Number(Boolean(b.pointed)) - Number(Boolean(a.pointed)) || b.v - a.v);
   const top = rows.slice(0, 12);
   const xText = x === undefined ? "" : u.scales.x?.time ? new Date(x * 1000).toLocaleString() : unit ? formatRelative(x, unit) : fmt(x);
   tip.replaceChildren();
@@ -57,7 +61,7 @@ function renderTooltip(u: uPlot, tip: HTMLDivElement, data: PlotData, unit: Time
   tip.append(head);
   for (const r of top) {
     const row = document.createElement("div");
-    row.className = "tt-row";
+    row.className = r.pointed ? "tt-row tt-pointed" : "tt-row";
     const sw = document.createElement("span");
     sw.className = "swatch";
     sw.style.background = r.color;
@@ -124,8 +128,9 @@ export function tooltipPlugin(tip: HTMLDivElement, dataRef: { current: PlotData 
           if (!hovered || (u.cursor.left ?? -1) < 0) report(null);
           return;
         }
-        renderTooltip(u, tip, data, unit);
-        report(hoveredLine(u, data));
+        const under = hoveredLine(u, data);
+        renderTooltip(u, tip, data, unit, under);
+        report(under);
       },
     },
   };
