@@ -9,6 +9,7 @@ offered by a provider is made valid: ``Ada Lovelace`` -> ``Ada-Lovelace``), and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from trackwell.schema.errors import InvalidArgument
@@ -22,8 +23,12 @@ _NOT_NAME = re.compile(r"[^A-Za-z0-9_\-.]+")
 
 
 def username_base(wanted: str | None) -> str:
-    """A valid username from what a provider or an invite offers: ``Ada Lovelace`` -> ``Ada-Lovelace``."""
-    name = _NOT_NAME.sub("-", (wanted or "").strip()).strip("-.")[:MAX_USERNAME].strip("-.")
+    """A valid username from what a provider, an email or an invite offers: ``Ada Lovelace`` ->
+    ``Ada-Lovelace``."""
+    # Accents come off rather than the letter (``José`` -> ``Jose``); other scripts have no ASCII
+    # spelling here and fall back to ``user``.
+    ascii_text = unicodedata.normalize("NFKD", wanted or "").encode("ascii", "ignore").decode("ascii")
+    name = _NOT_NAME.sub("-", ascii_text.strip()).strip("-.")[:MAX_USERNAME].strip("-.")
     return name or "user"
 
 
