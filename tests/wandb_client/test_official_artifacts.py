@@ -69,9 +69,18 @@ api = wandb.Api()
 entity = api.default_entity
 v1 = api.artifact(f"{entity}/arts/dataset:v1")
 out["api"] = {
-    "version": v1.version, "type": v1.type, "metadata": v1.metadata, "aliases": sorted(v1.aliases),
+    "version": v1.version, "type": v1.type, "metadata": dict(v1.metadata), "aliases": sorted(v1.aliases),
     "size": v1.size, "digest": v1.digest, "files": sorted(f.name for f in v1.files()),
 }
+v0 = api.artifact(f"{entity}/arts/dataset:v0")
+out["used_by"] = [r.id for r in v0.used_by()]
+out["logged_by"] = v1.logged_by().id
+out["logged"] = sorted(a.name for a in api.run(f"{entity}/arts/" + PRODUCER).logged_artifacts())
+v1.aliases.append("prod")
+v1.metadata["note"] = "edited"
+v1.save()
+prod = api.artifact(f"{entity}/arts/dataset:prod")
+out["saved"] = [prod.version, sorted(prod.aliases), prod.metadata]
 table = api.artifact(f"{entity}/arts/run-" + PRODUCER + "-tbl:latest").get("tbl")
 out["table"] = [table.columns, table.data]
 out["entity"] = entity
@@ -108,6 +117,9 @@ def test_log_use_download_and_fetch_artifacts_with_the_official_client(
     assert api["digest"] == logged["v1"][1]  # wandb's MD5 manifest digest, the same both ways
     assert api["files"] == ["data/a.txt", "data/sub/b.txt", "model.bin"]
     assert used["table"] == [["x", "y"], [[1, "a"], [2, "b"]]]
+    assert used["logged_by"] == logged["run_id"] and len(used["used_by"]) == 1
+    assert used["logged"] == ["dataset:v0", "dataset:v1", f"run-{logged['run_id']}-tbl:v0"]
+    assert used["saved"] == ["v1", ["latest", "prod"], {"k": 2, "note": "edited"}]
 
     # The same versions through Trackwell's own API: one storage path, lineage both ways.
     entity = used["entity"]
@@ -122,6 +134,7 @@ def test_log_use_download_and_fetch_artifacts_with_the_official_client(
         assert by_name["v1"]["description"] is None and by_name["v0"]["description"] == "first cut"
         used_by = http.get(f"{base}/versions/v0/used-by").json()["runs"]
         assert [r["name"] for r in used_by] == ["consumer"]
+        assert [r["run_id"] for r in used_by] == used["used_by"]
         manifest = http.get(f"{base}/versions/v1/manifest").json()
         assert len(manifest["contents"]["model.bin"]["digest"]) == 64  # stored by SHA-256
         v0_manifest = http.get(f"{base}/versions/v0/manifest").json()

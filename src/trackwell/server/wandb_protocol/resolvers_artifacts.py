@@ -4,16 +4,17 @@ captured answers (``__typename`` included, which the client's pydantic models ch
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ariadne import InterfaceType, MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from trackwell.schema.artifacts import ArtifactCollectionOut, ArtifactVersionOut
+from trackwell.schema.artifacts import ArtifactVersionOut
 from trackwell.schema.errors import InvalidArgument
 from trackwell.server.wandb_protocol import shapes
+from trackwell.server.wandb_protocol.artifact_shapes import artifact, collection_of, membership, url
 from trackwell.server.wandb_protocol.context import wire
+from trackwell.server.wandb_protocol.resolvers_artifact_uses import use_bindables
 from trackwell.service.wandb_wire import ids
 
 Info = GraphQLResolveInfo[Any]
@@ -28,79 +29,6 @@ collection_interface = InterfaceType("ArtifactCollection")
 sequence_type = ObjectType("ArtifactSequence")
 portfolio_type = ObjectType("ArtifactPortfolio")
 membership_type = ObjectType("ArtifactCollectionMembership")
-
-
-# -- shapes -------------------------------------------------------------------------------------------
-
-
-def _collection(entity: str, project: str, name: str, kind: str = "sequence") -> dict[str, Any]:
-    typename = "ArtifactPortfolio" if kind == "portfolio" else "ArtifactSequence"
-    return {
-        "__typename": typename,
-        "id": ids.encode("ArtifactCollection", f"{entity}/{project}/{name}"),
-        "name": name,
-        "project": shapes.project(entity, project),
-        "digestAlgorithm": "MANIFEST_MD5",
-        "_key": (entity, project, name),
-    }
-
-
-def _collection_of(out: ArtifactCollectionOut) -> dict[str, Any]:
-    return {**_collection(out.entity, out.project, out.name, out.kind), "description": out.description}
-
-
-def _aliases(out: ArtifactVersionOut) -> list[dict[str, Any]]:
-    collection = _collection(out.entity, out.project, out.name)
-    return [
-        {
-            "__typename": "ArtifactAlias",
-            "id": ids.encode("ArtifactAlias", f"{out.id}/{a.alias}"),
-            "alias": a.alias,
-            "artifactCollection": collection,
-        }
-        for a in out.aliases
-    ]
-
-
-def artifact(out: ArtifactVersionOut) -> dict[str, Any]:
-    return {
-        "__typename": "Artifact",
-        "id": ids.encode("Artifact", out.id),
-        "artifactSequence": _collection(out.entity, out.project, out.name),
-        "versionIndex": out.version_index,
-        "artifactType": {"name": out.type},
-        "description": out.description,
-        "metadata": json.dumps(out.metadata),
-        "ttlDurationSeconds": out.ttl_seconds if out.ttl_seconds is not None else TTL_INHERITED,
-        "ttlIsInherited": out.ttl_seconds is None,
-        "tags": [{"__typename": "Tag", "id": ids.encode("Tag", t), "name": t} for t in out.tags],
-        "historyStep": None,
-        "state": out.state,
-        "size": out.size,
-        "digestAlgorithm": "MANIFEST_MD5",
-        "fileCount": out.file_count,
-        "createdAt": shapes.iso(out.created_at),
-        "updatedAt": shapes.iso(out.updated_at),
-        "aliases": _aliases(out),
-        "_out": out,
-    }
-
-
-def _membership(out: ArtifactVersionOut) -> dict[str, Any]:
-    return {
-        "__typename": "ArtifactCollectionMembership",
-        "id": ids.encode("ArtifactCollectionMembership", out.id),
-        "versionIndex": out.version_index,
-        "createdAt": shapes.iso(out.created_at),
-        "aliases": _aliases(out),
-        "artifactCollection": _collection(out.entity, out.project, out.name),
-        "artifact": artifact(out),
-        "_out": out,
-    }
-
-
-def _url(info: Info, kind: str, token: str) -> str:
-    return f"{wire(info).base_url}/wandb/{kind}/{token}"
 
 
 # -- fields that read more ----------------------------------------------------------------------------
@@ -127,7 +55,7 @@ def resolve_current_manifest(obj: dict[str, Any], info: Info) -> dict[str, Any]:
     manifest_id = ids.encode("ArtifactManifest", out.id)
     return {
         "id": manifest_id,
-        "file": {"id": manifest_id, "directUrl": _url(info, "artifact-download", token)},
+        "file": {"id": manifest_id, "directUrl": url(info, "artifact-download", token)},
     }
 
 
@@ -138,19 +66,19 @@ def resolve_collection_type(obj: dict[str, Any], *_: Any) -> str:
 
 @sequence_type.field("artifactMembership")
 @portfolio_type.field("artifactMembership")
-def resolve_collection_membership(obj: dict[str, Any], info: Info, aliasName: str) -> Any:  # noqa: N803
+def resolve_collectionmembership(obj: dict[str, Any], info: Info, aliasName: str) -> Any:  # noqa: N803
     read = wire(info).wandb.artifacts.read
     entity, project, name = obj["_key"]
     collection = read.collection(wire(info).principal, entity, project, name)
     version = None if collection is None else read.version_in(collection, aliasName)
-    return None if version is None else _membership(version)
+    return None if version is None else membership(version)
 
 
 @sequence_type.field("latestArtifact")
 def resolve_latest(obj: dict[str, Any], info: Info) -> Any:
     if "_key" not in obj:  # CreateArtifact's answer says it itself
         return obj.get("latestArtifact")
-    membership = resolve_collection_membership(obj, info, "latest")
+    membership = resolve_collectionmembership(obj, info, "latest")
     return None if membership is None else membership["artifact"]
 
 
@@ -164,14 +92,14 @@ def resolve_files(
     page = files[start : start + (first or DEFAULT_FILES_PAGE)]
     edges = []
     for i, f in enumerate(page):
-        url = _url(info, "artifact-download", f.token)
+        direct = url(info, "artifact-download", f.token)
         node = {
             "__typename": "File",
             "id": ids.encode("File", f"{out.id}/{f.path}"),
             "name": f.path,
             "displayName": f.path,
-            "url": url,
-            "directUrl": url,
+            "url": direct,
+            "directUrl": direct,
             "sizeBytes": f.size,
             "storagePath": f.path,
             "mimetype": f.mimetype,
@@ -214,17 +142,17 @@ def resolve_project_artifact(obj: dict[str, Any], info: Info, name: str) -> Any:
 
 
 @artifact_project.field("artifactCollectionMembership")
-def resolve_membership(obj: dict[str, Any], info: Info, name: str) -> Any:
+def resolvemembership(obj: dict[str, Any], info: Info, name: str) -> Any:
     entity, project = obj["_key"]
     out = wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
-    return None if out is None else _membership(out)
+    return None if out is None else membership(out)
 
 
 @artifact_project.field("artifactCollection")
 def resolve_project_collection(obj: dict[str, Any], info: Info, name: str) -> Any:
     entity, project = obj["_key"]
     out = wire(info).wandb.artifacts.read.collection(wire(info).principal, entity, project, name)
-    return None if out is None else _collection_of(out)
+    return None if out is None else collection_of(out)
 
 
 @artifact_project.field("artifactType")
@@ -241,7 +169,7 @@ def resolve_type_collection(obj: dict[str, Any], info: Info, name: str) -> Any:
         return None
     entity, project = obj["_key"]
     out = wire(info).wandb.artifacts.read.collection(wire(info).principal, entity, project, name)
-    return _collection_of(out) if out is not None and out.type == obj["name"] else None
+    return collection_of(out) if out is not None and out.type == obj["name"] else None
 
 
 # -- saving -------------------------------------------------------------------------------------------
@@ -267,7 +195,7 @@ def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[s
     manifest_id, token = wire(info).wandb.artifacts.save.manifest_upload(
         wire(info).principal, input["artifactID"], input.get("digest") or ""
     )
-    upload_url = None if token is None else _url(info, "artifact-files", token)
+    upload_url = None if token is None else url(info, "artifact-files", token)
     return {
         "artifactManifest": {
             "id": manifest_id,
@@ -304,7 +232,7 @@ def resolve_create_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str,
         {
             "node": {
                 "storagePath": a.storage_path,
-                "uploadUrl": None if a.upload_token is None else _url(info, "artifact-files", a.upload_token),
+                "uploadUrl": None if a.upload_token is None else url(info, "artifact-files", a.upload_token),
                 "uploadHeaders": [],
                 "uploadMultipartUrls": None,
                 "artifact": {"id": f["artifactID"]},
@@ -324,29 +252,8 @@ def resolve_commit(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# -- use and edits ------------------------------------------------------------------------------------
-
-
-@artifact_mutations.field("useArtifact")
-def resolve_use(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    ctx = wire(info)
-    key = ctx.wandb.runs.run_key(ctx.principal, input["entityName"], input["projectName"], input["runName"])
-    out = ctx.wandb.artifacts.read.use(ctx.principal, key, input["artifactID"], input.get("usedAs"))
-    return {"artifact": artifact(out)}
-
-
-@artifact_mutations.field("updateArtifact")
-def resolve_update(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    return {"artifact": artifact(wire(info).wandb.artifacts.read.update(wire(info).principal, input))}
-
-
-@artifact_mutations.field("linkArtifact")
-def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    out = wire(info).wandb.artifacts.read.link(wire(info).principal, input)
-    return {"versionIndex": out.version_index}
-
-
 artifact_bindables = [
+    *use_bindables,
     artifact_query,
     artifact_mutations,
     artifact_project,

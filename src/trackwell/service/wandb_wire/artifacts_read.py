@@ -6,21 +6,23 @@ of the run, and the public API's edits. Reading needs ``project.read``, the rest
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from trackwell.schema.artifact_rules import LATEST
 from trackwell.schema.artifacts import (
     ArtifactCollectionOut,
     ArtifactLink,
+    ArtifactVersionList,
     ArtifactVersionOut,
     ArtifactVersionUpdate,
+    RunRef,
 )
 from trackwell.schema.errors import InvalidArgument, NotFound
 from trackwell.schema.records import ArtifactUseRecord
 from trackwell.service.access import Action
-from trackwell.service.artifacts import ArtifactService
+from trackwell.service.artifacts import MAX_PAGE, ArtifactService
 from trackwell.service.records import RecordService
 from trackwell.service.wandb_wire.artifacts_md5 import Md5Index, wandb_digest
 from trackwell.service.wandb_wire.artifacts_tokens import ArtifactTokens, DownloadGrant
@@ -171,18 +173,49 @@ class WandbArtifactReads:
         return version
 
     def update(self, principal: Principal, fields: dict[str, Any]) -> ArtifactVersionOut:
+        """``artifact.save()`` of the public API: description, metadata, aliases, tags, TTL."""
         version = self.by_id(principal, fields["artifactID"], Action.PROJECT_WRITE)
         metadata = fields.get("metadata")
         aliases = fields.get("aliases")
+        tags = None
+        if fields.get("tagsToAdd") or fields.get("tagsToDelete"):
+            dropped = {t["tagName"] for t in fields.get("tagsToDelete") or []}
+            added = [t["tagName"] for t in fields.get("tagsToAdd") or []]
+            tags = [t for t in dict.fromkeys([*version.tags, *added]) if t not in dropped]
         body = ArtifactVersionUpdate(
             description=fields.get("description"),
             metadata=json.loads(metadata) if isinstance(metadata, str) else None,
             aliases=None if aliases is None else [a["alias"] for a in aliases if a["alias"] != LATEST],
+            tags=tags,
             ttl_seconds=fields.get("ttlDurationSeconds"),
         )
         return self._artifacts.update_version(
             version.entity, version.project, version.name, version.version, body, principal.user
         )
+
+    def edit_aliases(
+        self, principal: Principal, artifact_id: str, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> ArtifactVersionOut:
+        """``AddAliases``/``DeleteAliases``: the version's user aliases with these added/removed."""
+        version = self.by_id(principal, artifact_id, Action.PROJECT_WRITE)
+        current = [a.alias for a in version.aliases if a.alias != LATEST]
+        wanted = [a for a in dict.fromkeys([*current, *add]) if a not in set(remove) and a != LATEST]
+        body = ArtifactVersionUpdate(aliases=wanted)
+        return self._artifacts.update_version(
+            version.entity, version.project, version.name, version.version, body, principal.user
+        )
+
+    # -- lineage -----------------------------------------------------------------------------------
+
+    def used_by(self, version: ArtifactVersionOut) -> list[RunRef]:
+        """The runs that used a version the caller was allowed to read."""
+        return self._artifacts.used_by(version.entity, version.project, version.name, version.version).runs
+
+    def run_artifacts(
+        self, principal: Principal, key: RunKey, direction: Literal["logged", "used"], limit: int, offset: int
+    ) -> ArtifactVersionList:
+        self._runs.authorize(principal, Action.PROJECT_READ, key)
+        return self._artifacts.run_artifacts(key, direction, min(limit, MAX_PAGE), offset)
 
     def link(self, principal: Principal, fields: dict[str, Any]) -> ArtifactVersionOut:
         """``artifact.link(target)``: the version into a portfolio (registry) collection."""
