@@ -134,17 +134,20 @@ def resolve_client_id_mapping(*_: Any, **__: Any) -> dict[str, Any]:
     return {"serverID": None}
 
 
+def _by_name(obj: dict[str, Any], info: Info, name: str) -> ArtifactVersionOut | None:
+    entity, project = obj["_key"]
+    return wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
+
+
 @artifact_project.field("artifact")
 def resolve_project_artifact(obj: dict[str, Any], info: Info, name: str) -> Any:
-    entity, project = obj["_key"]
-    out = wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
+    out = _by_name(obj, info, name)
     return None if out is None else artifact(out)
 
 
 @artifact_project.field("artifactCollectionMembership")
-def resolvemembership(obj: dict[str, Any], info: Info, name: str) -> Any:
-    entity, project = obj["_key"]
-    out = wire(info).wandb.artifacts.read.by_name(wire(info).principal, entity, project, name)
+def resolve_membership(obj: dict[str, Any], info: Info, name: str) -> Any:
+    out = _by_name(obj, info, name)
     return None if out is None else membership(out)
 
 
