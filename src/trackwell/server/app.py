@@ -36,6 +36,7 @@ from trackwell.server.routes import (
     passwords,
     projects,
     records,
+    reports,
     runs,
     sweeps,
     tables,
@@ -91,6 +92,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         wandb_protocol,
         identity_users,
         identity_teams,
+        reports,
     ):
         app.include_router(module.router)
     include_ui_routers(app)

@@ -28,6 +28,7 @@ from trackwell.service.oidc_accounts import OidcAccounts
 from trackwell.service.passwords import PasswordService
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.records import RecordService
+from trackwell.service.reports import ReportService
 from trackwell.service.runs import RunService
 from trackwell.service.signin_guard import SignInGuard
 from trackwell.service.sweeps import SweepService
@@ -63,6 +64,7 @@ class Services:
     sweeps: SweepService  # the sweep controller: leases, heartbeats, states
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
+    reports: ReportService  # reports: versioned research memos with panel grids (issue 16)
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
     identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
     wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
@@ -117,6 +119,7 @@ def build_services(settings: ServerSettings) -> Services:
             ),
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
+            reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
             audit=audit,
             identity=IdentityService(
                 db,

@@ -48,6 +48,12 @@ class ProjectAccess:
             return
         authorize_project(self._db, self._principal_of(user), entity, project, Action.PROJECT_READ)
 
+    def require_writer(self, user: User, entity: str, project: str) -> None:
+        """``PermissionDenied`` (or ``NotFound``) when ``user`` may not write to ``entity/project``."""
+        if self._db is None or self._principal_of is None or (user.is_admin and not user.disabled):
+            return
+        authorize_project(self._db, self._principal_of(user), entity, project, Action.PROJECT_WRITE)
+
     def may_change_view(self, user: User, owner_id: int | None, entity: str | None = None) -> bool:
         """The owner, an admin of the view's entity, or a server admin (who is left once the
         owner's account is gone)."""

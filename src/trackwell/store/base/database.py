@@ -14,6 +14,7 @@ from trackwell.store.base.files import FileIndex
 from trackwell.store.base.history import HistoryStore
 from trackwell.store.base.layouts import LayoutStore
 from trackwell.store.base.output import OutputStore
+from trackwell.store.base.reports import ReportStore
 from trackwell.store.base.runs import RunStore
 from trackwell.store.base.sweeps import SweepStore
 from trackwell.store.base.users import UserStore
@@ -55,6 +56,9 @@ class Database(Protocol):
 
     @property
     def views(self) -> ViewStore: ...
+
+    @property
+    def reports(self) -> ReportStore: ...
 
     @property
     def wandb_uploads(self) -> WandbUploadIndex: ...

@@ -29,6 +29,7 @@ from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
 from trackwell.store.sql.layouts import SqlLayoutStore
+from trackwell.store.sql.reports import SqlReportStore
 from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.sweeps import SqlSweepStore
 from trackwell.store.sql.users import SqlUserStore
@@ -55,6 +56,7 @@ class SqlDatabase:
         self.artifacts = SqlArtifactStore(self.dialect)
         self.sweeps = SqlSweepStore(self.dialect)
         self.views = SqlViewStore(self.dialect)
+        self.reports = SqlReportStore(self.dialect)
         self.wandb_uploads = SqlWandbUploadIndex(self.dialect)
 
     @contextmanager
