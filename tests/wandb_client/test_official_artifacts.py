@@ -144,6 +144,9 @@ def test_log_use_download_and_fetch_artifacts_with_the_official_client(
 CREATE = (
     "mutation C($input: CreateArtifactInput!) { createArtifact(input: $input) { artifact { id state } } }"
 )
+TYPE_CHECK = """query T($e: String, $p: String) {
+  project(name: $p, entityName: $e) { artifact(name: "ds:latest") { artifactType { name } } }
+}"""
 FILES = """mutation F($input: CreateArtifactFilesInput!) {
   createArtifactFiles(input: $input) { files { edges { node { uploadUrl } } } }
 }"""
@@ -169,6 +172,9 @@ def test_upload_urls_are_the_permission_check_the_bytes_and_are_not_logged(live_
             "digest": "0" * 32,
             "clientID": "c" * 32,
         }
+        # The client's type check before a first log, in a project that does not exist yet: "new".
+        fresh = _gql(http, TYPE_CHECK, {"e": entity, "p": "guarded"}).json()
+        assert fresh == {"data": {"project": {"artifact": None}}}
         created = _gql(http, CREATE, {"input": create}).json()["data"]["createArtifact"]["artifact"]
         assert created["state"] == "PENDING"
         spec = {"artifactID": created["id"], "name": "a.txt", "md5": md5}

@@ -67,12 +67,22 @@ class WandbArtifactReads:
     def _may(self, principal: Principal, action: Action, entity: str, project: str) -> None:
         self._runs.authorize_ref(principal, action, self._runs.project_ref(entity, project))
 
+    def _readable(self, principal: Principal, entity: str, project: str) -> bool:
+        """False for a project that does not exist yet (the client asks before logging to a new
+        one); refused like any read for a project the caller may not see."""
+        ref = self._runs.project_ref(entity, project)
+        if ref.visibility is None:
+            return False
+        self._runs.authorize_ref(principal, Action.PROJECT_READ, ref)
+        return True
+
     # -- finding versions --------------------------------------------------------------------------
 
     def by_name(
         self, principal: Principal, entity: str, project: str, name: str
     ) -> ArtifactVersionOut | None:
-        self._may(principal, Action.PROJECT_READ, entity, project)
+        if not self._readable(principal, entity, project):
+            return None
         collection, ref = split_name(name)
         try:
             return self._artifacts.version(entity, project, collection, ref)
@@ -104,7 +114,8 @@ class WandbArtifactReads:
     def collection(
         self, principal: Principal, entity: str, project: str, name: str
     ) -> ArtifactCollectionOut | None:
-        self._may(principal, Action.PROJECT_READ, entity, project)
+        if not self._readable(principal, entity, project):
+            return None
         try:
             return self._artifacts.collection(entity, project, name)
         except NotFound:
