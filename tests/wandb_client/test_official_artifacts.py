@@ -223,12 +223,19 @@ same.add_file(os.path.join(root, "w.txt"))
 run.log_artifact(same)
 same.wait()
 out["relogged"] = [same.version, same.digest]
+open("extra.txt", "w").write("more\\n")
+more = wandb.Artifact("weights", type="model", incremental=True)  # added to the latest version
+more.add_file("extra.txt")
+run.log_artifact(more)
+more.wait()
+latest = api.artifact(f"{api.default_entity}/mixed/weights:latest")
+out["incremental"] = [more.version, sorted(f.name for f in latest.files())]
 run.finish()
 print("FACTS" + json.dumps(out))
 """
 
 
-def test_versions_of_the_trackwell_sdk_read_by_wandb_and_equal_content_is_one_version(
+def test_trackwell_sdk_versions_are_read_by_wandb_equal_content_is_one_version_and_incremental_adds(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
     sdk_dir, official_dir = tmp_path / "sdk", tmp_path / "official"
@@ -240,3 +247,4 @@ def test_versions_of_the_trackwell_sdk_read_by_wandb_and_equal_content_is_one_ve
     assert facts["version"] == "v0" and facts["text"] == "trackwell bytes\n"
     # The same bytes logged by the official client: Trackwell's dedup answers the same version.
     assert facts["relogged"] == ["v0", facts["digest"]]
+    assert facts["incremental"] == ["v1", ["extra.txt", "w.txt"]]

@@ -191,13 +191,7 @@ def resolve_create_artifact(_: Any, info: Info, input: dict[str, Any]) -> dict[s
     }
 
 
-@artifact_mutations.field("createArtifactManifest")
-def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
-    if (input.get("type") or "FULL") != "FULL":
-        raise _incremental()
-    manifest_id, token = wire(info).wandb.artifacts.save.manifest_upload(
-        wire(info).principal, input["artifactID"], input.get("digest") or ""
-    )
+def _manifest(info: Info, manifest_id: str, token: str | None) -> dict[str, Any]:
     upload_url = None if token is None else url(info, "artifact-files", token)
     return {
         "artifactManifest": {
@@ -207,18 +201,20 @@ def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[s
     }
 
 
-def _incremental() -> InvalidArgument:
-    return InvalidArgument(
-        "incremental artifacts (incremental=True, patch manifests) are not supported through the wandb "
-        "protocol yet",
-        field="type",
-        hint="log the whole artifact (incremental=False), or use the Trackwell SDK's incremental=True",
+@artifact_mutations.field("createArtifactManifest")
+def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    manifest_id, token = wire(info).wandb.artifacts.save.manifest_upload(
+        wire(info).principal, input["artifactID"], input.get("digest") or "", input.get("type") or "FULL"
     )
+    return _manifest(info, manifest_id, token)
 
 
 @artifact_mutations.field("updateArtifactManifest")
-def resolve_update_manifest(*_: Any, **__: Any) -> None:
-    raise _incremental()
+def resolve_update_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    manifest_id, token = wire(info).wandb.artifacts.save.update_manifest_upload(
+        wire(info).principal, input["artifactManifestID"], input.get("digest") or ""
+    )
+    return _manifest(info, manifest_id, token)
 
 
 @artifact_mutations.field("createArtifactFiles")

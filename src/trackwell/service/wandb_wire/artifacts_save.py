@@ -34,6 +34,9 @@ from trackwell.store.base import BlobStore, Database, Principal
 from trackwell.store.base.wandb_uploads import WandbUpload
 
 MANIFEST_PREFIX = "manifest:"
+# wandb's manifest types -> the upload name of such a manifest (PATCH, a manifest of changes only,
+# is not supported: CreateArtifactManifest refuses it).
+MANIFEST_KINDS = {"FULL": MANIFEST_PREFIX, "INCREMENTAL": "incremental:"}
 MAX_MANIFEST_BYTES = 256 << 20  # a manifest of a million entries is ~200 MiB
 _CHUNK = 1 << 20
 
@@ -117,14 +120,37 @@ class WandbArtifactSaver:
 
     # -- CreateArtifactManifest, CreateArtifactFiles ---------------------------------------------
 
-    def manifest_upload(self, principal: Principal, artifact_id: str, md5: str) -> tuple[str, str | None]:
-        """(the manifest's id, an upload token when the client announced the manifest's MD5)."""
+    def manifest_upload(
+        self, principal: Principal, artifact_id: str, md5: str, kind: str
+    ) -> tuple[str, str | None]:
+        """CreateArtifactManifest: (the manifest's id, an upload token once the client announces the
+        manifest's MD5). ``kind`` is wandb's manifest type: ``FULL``, or ``INCREMENTAL`` (entries
+        added to the collection's latest version: ``incremental=True``)."""
+        if kind not in MANIFEST_KINDS:
+            raise _unsupported_manifest(kind)
         create = self.pending(principal, artifact_id)
-        manifest_id = ids.encode("ArtifactManifest", create["client_id"])
+        manifest_id = ids.encode(
+            "ArtifactManifest", json.dumps([create["entity"], create["project"], create["client_id"], kind])
+        )
+        return manifest_id, self._manifest_token(
+            create["entity"], create["project"], create["client_id"], kind, md5
+        )
+
+    def update_manifest_upload(
+        self, principal: Principal, manifest_id: str, md5: str
+    ) -> tuple[str, str | None]:
+        """UpdateArtifactManifest: how wandb sends an incremental manifest's MD5 and gets its URL."""
+        try:
+            entity, project, client_id, kind = json.loads(ids.decode("ArtifactManifest", manifest_id))
+        except (ValueError, TypeError):
+            raise InvalidArgument("not a manifest id of this server", field="artifactManifestID") from None
+        self._runs.authorize_ref(principal, Action.PROJECT_WRITE, self._runs.project_ref(entity, project))
+        return manifest_id, self._manifest_token(entity, project, client_id, kind, md5)
+
+    def _manifest_token(self, entity: str, project: str, client_id: str, kind: str, md5: str) -> str | None:
         if not md5:
-            return manifest_id, None
-        grant = UploadGrant(create["entity"], create["project"], MANIFEST_PREFIX + create["client_id"], md5)
-        return manifest_id, self._tokens.upload_token(grant)
+            return None
+        return self._tokens.upload_token(UploadGrant(entity, project, MANIFEST_KINDS[kind] + client_id, md5))
 
     def file_uploads(self, principal: Principal, files: list[dict[str, Any]]) -> list[FileUpload]:
         """One answer per file, in the request's order (the client matches them by position)."""
@@ -178,7 +204,7 @@ class WandbArtifactSaver:
             return self._artifacts.by_id(saved)
         create = self.pending(principal, artifact_id)
         entity, project = create["entity"], create["project"]
-        contents = self._uploaded_manifest(entity, project, create["client_id"])
+        contents, incremental = self._uploaded_manifest(entity, project, create["client_id"])
         manifest = self._translate(entity, project, contents)
         body = ArtifactCreate(
             client_id=create["client_id"],
@@ -190,13 +216,17 @@ class WandbArtifactSaver:
             aliases=create["aliases"],
             ttl_seconds=create["ttl"] if isinstance(create.get("ttl"), int) and create["ttl"] > 0 else None,
             run_id=create.get("run"),
+            # Trackwell's own incremental create: these entries over those of the latest version.
+            base_version=LATEST if incremental else None,
         )
         return self._artifacts.create_version(entity, project, create["name"], body, principal.user)
 
-    def _uploaded_manifest(self, entity: str, project: str, client_id: str) -> dict[str, Any]:
-        name = MANIFEST_PREFIX + client_id
+    def _uploaded_manifest(self, entity: str, project: str, client_id: str) -> tuple[dict[str, Any], bool]:
+        """The uploaded manifest's entries, and whether they are an incremental manifest's."""
+        names = [prefix + client_id for prefix in MANIFEST_KINDS.values()]
         with self._db.read() as conn:
-            upload = self._db.wandb_uploads.uploads(conn, entity, project, [name]).get(name)
+            found = self._db.wandb_uploads.uploads(conn, entity, project, names)
+        upload = next((found[n] for n in names if n in found), None)
         if upload is None or upload.size > MAX_MANIFEST_BYTES:
             raise NotFound(
                 "this artifact's manifest was not uploaded", field="artifactID", hint="log the artifact again"
@@ -209,7 +239,8 @@ class WandbArtifactSaver:
         contents = manifest.get("contents") if isinstance(manifest, dict) else None
         if not isinstance(contents, dict):
             raise InvalidArgument("the uploaded manifest has no 'contents' object", field="manifest")
-        return contents
+        assert upload is not None
+        return contents, upload.name.startswith(MANIFEST_KINDS["INCREMENTAL"])
 
     def _translate(self, entity: str, project: str, contents: dict[str, Any]) -> ArtifactManifest:
         """wandb's entries (MD5 digests) -> Trackwell's (the SHA-256 of the blob each upload became)."""
@@ -258,3 +289,11 @@ def _metadata(raw: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidArgument("metadata must be a JSON object", field="metadata")
     return value
+
+
+def _unsupported_manifest(kind: str) -> InvalidArgument:
+    return InvalidArgument(
+        f"manifests of type {kind} are not supported through the wandb protocol yet",
+        field="type",
+        hint="log the whole artifact, or add to it with incremental=True",
+    )
