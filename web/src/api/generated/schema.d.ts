@@ -652,6 +652,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{entity}/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description The project's reports, the most recently saved first.
+         */
+        get: operations["list_reports_api_v1_reports__entity___project__get"];
+        put?: never;
+        /**
+         * Create Report
+         * @description A new report, owned by you, as version 1.
+         */
+        post: operations["create_report_api_v1_reports__entity___project__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{entity}/{project}/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description The report as of its newest version, or of ``version``.
+         */
+        get: operations["get_report_api_v1_reports__entity___project___report_id__get"];
+        /**
+         * Save Report
+         * @description Save a new version edited from ``base_version`` (409 naming the newest when it is stale).
+         */
+        put: operations["save_report_api_v1_reports__entity___project___report_id__put"];
+        post?: never;
+        /**
+         * Delete Report
+         * @description Delete the report and every version (its owner or an admin).
+         */
+        delete: operations["delete_report_api_v1_reports__entity___project___report_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{entity}/{project}/{report_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Versions
+         * @description The blocks added, removed and changed from version ``from`` to version ``to``.
+         */
+        get: operations["diff_versions_api_v1_reports__entity___project___report_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{entity}/{project}/{report_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description Every saved version, newest first.
+         */
+        get: operations["list_versions_api_v1_reports__entity___project___report_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{entity}/{project}/{report_id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Version
+         * @description Save version ``version``'s document as the newest version.
+         */
+        post: operations["restore_version_api_v1_reports__entity___project___report_id__versions__version__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{entity}/{project}": {
         parameters: {
             query?: never;
@@ -2014,6 +2126,51 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /**
+         * BlockChange
+         * @description One block that differs: ``added`` (only ``new``), ``removed`` (only ``old``) or ``changed``
+         *     (the block at ``old_index`` became the one at ``new_index``).
+         */
+        BlockChange: {
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /** New */
+            new?: (components["schemas"]["HeadingBlock"] | components["schemas"]["ParagraphBlock"] | components["schemas"]["ListBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["MarkdownBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["PanelGridBlock"]) | null;
+            /** New Index */
+            new_index?: number | null;
+            /** Old */
+            old?: (components["schemas"]["HeadingBlock"] | components["schemas"]["ParagraphBlock"] | components["schemas"]["ListBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["MarkdownBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["PanelGridBlock"]) | null;
+            /** Old Index */
+            old_index?: number | null;
+        };
+        /**
+         * CalloutBlock
+         * @description A highlighted note, e.g. the hypothesis or the next action.
+         */
+        CalloutBlock: {
+            /** Text */
+            text: components["schemas"]["Span"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "callout";
+        };
+        /** CodeBlock */
+        CodeBlock: {
+            /** Code */
+            code: string;
+            /** Language */
+            language?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "code";
+        };
         /** ColumnStats */
         ColumnStats: {
             /**
@@ -2371,6 +2528,22 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** HeadingBlock */
+        HeadingBlock: {
+            /**
+             * Level
+             * @default 1
+             * @enum {integer}
+             */
+            level: 1 | 2 | 3;
+            /** Text */
+            text: components["schemas"]["Span"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "heading";
+        };
         /** HistogramBins */
         HistogramBins: {
             /** Counts */
@@ -2495,6 +2668,22 @@ export interface components {
             rows: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * ImageBlock
+         * @description An image from a web URL or from a run's files: exactly one of ``url`` and ``run_file``.
+         */
+        ImageBlock: {
+            /** Caption */
+            caption?: string | null;
+            run_file?: components["schemas"]["RunFileRef"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            /** Url */
+            url?: string | null;
         };
         /**
          * ImportanceOut
@@ -2723,6 +2912,21 @@ export interface components {
             label: string;
             run?: components["schemas"]["RunRef-Output"] | null;
         };
+        /** ListBlock */
+        ListBlock: {
+            /** Items */
+            items: components["schemas"]["Span"][][];
+            /**
+             * Ordered
+             * @default false
+             */
+            ordered: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "list";
+        };
         /**
          * LoginLink
          * @description A one-time sign-in link (``trackwell ui`` opens it): single use, expires at ``expires_at``.
@@ -2757,6 +2961,19 @@ export interface components {
             ref?: string | null;
             /** Size */
             size: number;
+        };
+        /**
+         * MarkdownBlock
+         * @description Markdown as the workspace's note panel renders it (GitHub flavour; raw HTML shown as text).
+         */
+        MarkdownBlock: {
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "markdown";
         };
         /**
          * MarkdownPanel
@@ -2961,6 +3178,18 @@ export interface components {
             /** Seq */
             seq: number;
         };
+        /** PanelGridBlock */
+        PanelGridBlock: {
+            /** Panels */
+            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
+            /** Runsets */
+            runsets: components["schemas"]["Runset"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "panel_grid";
+        };
         /** PanelSize */
         PanelSize: {
             /**
@@ -2975,6 +3204,16 @@ export interface components {
              * @enum {string}
              */
             width: "third" | "half" | "full";
+        };
+        /** ParagraphBlock */
+        ParagraphBlock: {
+            /** Text */
+            text: components["schemas"]["Span"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "paragraph";
         };
         /**
          * ParallelPanel
@@ -3138,6 +3377,167 @@ export interface components {
             /** Session Id */
             session_id: string;
         };
+        /**
+         * ReportCreate
+         * @description Body of ``POST /api/v1/reports/{entity}/{project}``: version 1.
+         */
+        ReportCreate: {
+            /** Blocks */
+            blocks?: (components["schemas"]["HeadingBlock"] | components["schemas"]["ParagraphBlock"] | components["schemas"]["ListBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["MarkdownBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["PanelGridBlock"])[];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Status
+             * @default draft
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+        };
+        /**
+         * ReportDiff
+         * @description What changed from version ``from_version`` to ``to_version``.
+         */
+        ReportDiff: {
+            /** Blocks */
+            blocks: components["schemas"]["BlockChange"][];
+            /** Changed Fields */
+            changed_fields: ("title" | "description" | "status")[];
+            /** From Version */
+            from_version: number;
+            /** To Version */
+            to_version: number;
+            /** Unchanged Blocks */
+            unchanged_blocks: number;
+        };
+        /**
+         * ReportList
+         * @description The project's reports, the most recently saved first.
+         */
+        ReportList: {
+            /** Reports */
+            reports: components["schemas"]["ReportSummary"][];
+        };
+        /**
+         * ReportOut
+         * @description One version of a report (``version``), by ``author`` at ``version_created_at``.
+         */
+        ReportOut: {
+            /** Author */
+            author?: string | null;
+            /** Blocks */
+            blocks: (components["schemas"]["HeadingBlock"] | components["schemas"]["ParagraphBlock"] | components["schemas"]["ListBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["MarkdownBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["PanelGridBlock"])[];
+            /** Created At */
+            created_at: number;
+            /** Description */
+            description: string;
+            /** Entity */
+            entity: string;
+            /** Id */
+            id: string;
+            /** Latest Version */
+            latest_version: number;
+            /** Owner */
+            owner?: string | null;
+            /** Project */
+            project: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: number;
+            /** Version */
+            version: number;
+            /** Version Created At */
+            version_created_at: number;
+        };
+        /**
+         * ReportSave
+         * @description Body of ``PUT /api/v1/reports/{entity}/{project}/{report_id}``: a new version, made from
+         *     ``base_version`` (the version the writer loaded); refused with 409 when it is not the newest.
+         */
+        ReportSave: {
+            /**
+             * Base Version
+             * @description The version this document was edited from.
+             */
+            base_version: number;
+            /** Blocks */
+            blocks?: (components["schemas"]["HeadingBlock"] | components["schemas"]["ParagraphBlock"] | components["schemas"]["ListBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["MarkdownBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["PanelGridBlock"])[];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Status
+             * @default draft
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+        };
+        /**
+         * ReportSummary
+         * @description A report in the project's list, as of its newest version. ``owner`` (who created it) is
+         *     null once that account is gone.
+         */
+        ReportSummary: {
+            /** Created At */
+            created_at: number;
+            /** Entity */
+            entity: string;
+            /** Id */
+            id: string;
+            /** Owner */
+            owner?: string | null;
+            /** Project */
+            project: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: number;
+            /** Version */
+            version: number;
+        };
+        /** ReportVersionInfo */
+        ReportVersionInfo: {
+            /** Author */
+            author?: string | null;
+            /** Created At */
+            created_at: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ReportVersionList
+         * @description Every saved version, newest first.
+         */
+        ReportVersionList: {
+            /** Versions */
+            versions: components["schemas"]["ReportVersionInfo"][];
+        };
         /** RunCommand */
         RunCommand: {
             /**
@@ -3189,6 +3589,20 @@ export interface components {
         RunFileList: {
             /** Files */
             files: components["schemas"]["RunFile"][];
+        };
+        /**
+         * RunFileRef
+         * @description A file a run saved (``run.save`` or logged media).
+         */
+        RunFileRef: {
+            /** Entity */
+            entity: string;
+            /** Path */
+            path: string;
+            /** Project */
+            project: string;
+            /** Run Id */
+            run_id: string;
         };
         /** RunList */
         RunList: {
@@ -3492,6 +3906,31 @@ export interface components {
             tags?: string[] | null;
         };
         /**
+         * Runset
+         * @description The runs a panel grid draws: a project's runs that the filter selects, grouped by keys.
+         */
+        Runset: {
+            /** Entity */
+            entity: string;
+            /**
+             * Filters
+             * @description The runs table's filter: the JSON filter or the short form (`lr>0.01 and state=finished`); null: every run.
+             */
+            filters?: string | null;
+            /**
+             * Group By
+             * @description Group keys, e.g. 'config.optimizer'.
+             */
+            group_by?: string[];
+            /**
+             * Name
+             * @default Run set
+             */
+            name: string;
+            /** Project */
+            project: string;
+        };
+        /**
          * ScalarPanel
          * @description One big number: a summary metric's ``aggregate`` over the visible runs (per group while the
          *     workspace is grouped); a selection of one run shows that run's value. ``last`` is the value of
@@ -3717,6 +4156,34 @@ export interface components {
             kind: "none" | "ema" | "gaussian" | "average";
             /** Param */
             param?: number | null;
+        };
+        /**
+         * Span
+         * @description A run of text with its marks; a paragraph is a list of them.
+         */
+        Span: {
+            /**
+             * Bold
+             * @default false
+             */
+            bold: boolean;
+            /**
+             * Code
+             * @default false
+             */
+            code: boolean;
+            /**
+             * Italic
+             * @default false
+             */
+            italic: boolean;
+            /**
+             * Link
+             * @description Where the text links to; null: no link.
+             */
+            link?: string | null;
+            /** Text */
+            text: string;
         };
         /**
          * StatsRecord
@@ -5831,6 +6298,292 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_reports_api_v1_reports__entity___project__get: {
+        parameters: {
+            query?: {
+                /** @description Titles containing this. */
+                search?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_report_api_v1_reports__entity___project__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_report_api_v1_reports__entity___project___report_id__get: {
+        parameters: {
+            query?: {
+                /** @description A version; absent: the newest. */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_report_api_v1_reports__entity___project___report_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportSave"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_report_api_v1_reports__entity___project___report_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    diff_versions_api_v1_reports__entity___project___report_id__diff_get: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDiff"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_reports__entity___project___report_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportVersionList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    restore_version_api_v1_reports__entity___project___report_id__versions__version__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+                /** @description A version number, from 1. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
             };
             /** @description Validation Error */
             422: {
