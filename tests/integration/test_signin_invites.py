@@ -5,6 +5,7 @@ works once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 
 import httpx
 import pytest
@@ -98,3 +99,49 @@ def test_a_changed_token_is_refused(live_server: LiveServer) -> None:
         f"{live_server.url}/api/v1/invites/accept", json={"token": forged, "password": PASSWORD}
     )
     assert answer.status_code == 400 and answer.json()["error"]["field"] == "token"
+
+
+def _signed_in(server: LiveServer, username: str, db: SqlDatabase, email: str) -> tuple[httpx.Client, str]:
+    """A browser signed in as a new non-admin user with ``email`` (made through the admin routes)."""
+    with httpx.Client(base_url=server.url, headers=server.headers, timeout=30) as admin:
+        admin.post("/api/v1/users", json={"email": email, "username": username}).raise_for_status()
+        key = admin.post(f"/api/v1/users/{username}/keys", json={"description": "t"}).json()["key"]
+    browser = httpx.Client(base_url=server.url, timeout=30)
+    csrf = browser.post("/api/v1/session", json={"api_key": key}).json()["csrf_token"]
+    return browser, csrf
+
+
+def test_an_invite_for_an_email_is_refused_to_another_account_and_stays_unspent(
+    live_server: LiveServer, db: SqlDatabase
+) -> None:
+    token = _invite(live_server, "nlp", "member", email="gus@example.test")
+    browser, csrf = _signed_in(live_server, "hal", db, "hal@example.test")
+    with closing(browser):
+        refused = browser.post(
+            "/api/v1/invites/accept", json={"token": token}, headers={"X-CSRF-Token": csrf}
+        )
+        assert refused.status_code == 403 and "gus@example.test" in refused.json()["error"]["message"]
+    assert "nlp" not in _roles(db, "hal")
+    gus, gus_csrf = _signed_in(live_server, "gus", db, "Gus@Example.test")
+    with closing(gus):
+        joined = gus.post("/api/v1/invites/accept", json={"token": token}, headers={"X-CSRF-Token": gus_csrf})
+        assert joined.status_code == 200, joined.text  # the refusal did not spend the link
+    assert _roles(db, "gus")["nlp"] == "member"
+
+
+def test_an_invite_never_lowers_a_role_and_applies_at_once(live_server: LiveServer, db: SqlDatabase) -> None:
+    browser, csrf = _signed_in(live_server, "ivy", db, "ivy@example.test")
+    with closing(browser):
+        member = _invite(live_server, "robotics", "member")
+        assert browser.get("/api/v1/teams/robotics").status_code == 404  # not a member yet (roles now cached)
+        joined = browser.post(
+            "/api/v1/invites/accept", json={"token": member}, headers={"X-CSRF-Token": csrf}
+        )
+        assert joined.is_success, joined.text
+        csrf = joined.json()["csrf_token"]  # accepting starts a fresh session
+        # at once: the new member reads the team's page in the same process, no cache period
+        assert browser.get("/api/v1/teams/robotics").status_code == 200
+        viewer = _invite(live_server, "robotics", "viewer")
+        again = browser.post("/api/v1/invites/accept", json={"token": viewer}, headers={"X-CSRF-Token": csrf})
+        assert again.is_success, again.text
+    assert _roles(db, "ivy")["robotics"] == "member"

@@ -114,6 +114,11 @@ class Invites:
         )
         return grant, nonce, float(exp)
 
+    def peek(self, token: str) -> InviteGrant:
+        """The grant of a genuine, unexpired token, without spending it (to check who may use it
+        before it is spent; ``redeem`` still refuses one already used)."""
+        return self._grant(token)[0]
+
     def redeem(self, token: str) -> InviteGrant:
         """The grant of a valid, unspent invite, spending it (``InvalidArgument`` otherwise)."""
         grant, nonce, expires_at = self._grant(token)

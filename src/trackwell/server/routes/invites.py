@@ -15,7 +15,7 @@ import time
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from trackwell.schema.errors import Conflict, InvalidArgument
+from trackwell.schema.errors import Conflict, InvalidArgument, PermissionDenied
 from trackwell.schema.signin import InviteAccept
 from trackwell.schema.ui import SessionInfo
 from trackwell.server.deps import ServicesDep
@@ -24,12 +24,23 @@ from trackwell.server.routes.ui_auth import current_session
 from trackwell.server.routes.ui_session import client_ip, set_session_cookie
 from trackwell.server.services import Services
 from trackwell.service.audit import AuditAction
+from trackwell.service.identity_invites import InviteGrant
 from trackwell.service.passwords import check_policy
 from trackwell.service.ui_session import CSRF_HEADER
 from trackwell.service.usernames import check_username, free_username
-from trackwell.store.base import User
+from trackwell.store.base import ROLES, User
 
 router = APIRouter(prefix="/api/v1/invites", tags=["sign-in"])
+
+
+def _check_invited(user: User, grant: InviteGrant) -> None:
+    """An invite naming an email is for that account only (checked before the link is spent)."""
+    if grant.email is not None and (user.email or "").lower() != grant.email.lower():
+        raise PermissionDenied(
+            f"This invite is for {grant.email}, not for the account you are signed in with",
+            field="token",
+            hint=f"sign in as {grant.email}, or ask a team admin of {grant.team!r} for an invite of your own",
+        )
 
 
 def _check_new_account(services: Services, body: InviteAccept) -> None:
@@ -63,6 +74,8 @@ def accept_invite(body: InviteAccept, request: Request, services: ServicesDep) -
     services.signin_guard.attempt("invite", ip=ip)
     if session is None:
         _check_new_account(services, body)
+    else:
+        _check_invited(session.user, services.identity.invites.peek(body.token))
     grant = services.identity.invites.redeem(body.token)
     now = time.time()
     with services.db.begin() as conn:
@@ -85,11 +98,13 @@ def accept_invite(body: InviteAccept, request: Request, services: ServicesDep) -
             services.audit.record(AuditAction.USER_CREATE, actor=username, target=username, ip=ip,
                                   detail={"via": "invite", "team": grant.team}, conn=conn)  # fmt: skip
         current = services.db.users.roles_of(conn, user.id).get(grant.team)
-        if current != "admin":  # an invite never demotes a team admin
+        if current is None or ROLES.index(grant.role) < ROLES.index(current):
+            # An invite only ever raises a role: a member accepting a viewer link stays a member.
             services.db.users.set_role(conn, grant.team, user.id, grant.role, now=now)
         detail = {"role": grant.role, "invited_by": grant.invited_by}
         services.audit.record(AuditAction.INVITE_ACCEPT, actor=user.username, target=f"team:{grant.team}",
                               ip=ip, detail=detail, conn=conn)  # fmt: skip
+    services.auth.forget_roles(user.id)  # the new role applies to this process's next request at once
     cookie, info = services.sessions.start(user)
     services.signin_guard.succeeded("invite", username=user.username, ip=ip)
     response = json_response(info)
