@@ -76,6 +76,10 @@ v0 = api.artifact(f"{entity}/arts/dataset:v0")
 out["used_by"] = [r.id for r in v0.used_by()]
 out["logged_by"] = v1.logged_by().id
 out["logged"] = sorted(a.name for a in api.run(f"{entity}/arts/" + PRODUCER).logged_artifacts())
+out["types"] = sorted(t.name for t in api.artifact_types(f"{entity}/arts"))
+out["type"] = api.artifact_type("run_table", f"{entity}/arts").name
+out["collections"] = sorted(c.name for c in api.artifact_collections(f"{entity}/arts", "dataset"))
+out["versions"] = sorted(a.version for a in api.artifacts("dataset", f"{entity}/arts/dataset"))
 v1.aliases.append("prod")
 v1.metadata["note"] = "edited"
 v1.save()
@@ -118,6 +122,12 @@ def test_log_use_download_and_fetch_artifacts_with_the_official_client(
     assert api["files"] == ["data/a.txt", "data/sub/b.txt", "model.bin"]
     assert used["table"] == [["x", "y"], [[1, "a"], [2, "b"]]]
     assert used["logged_by"] == logged["run_id"] and len(used["used_by"]) == 1
+    assert used["type"] == "run_table"
+    assert (used["types"], used["collections"], used["versions"]) == (
+        ["dataset", "run_table"],
+        ["dataset"],
+        ["v0", "v1"],
+    )
     assert used["logged"] == ["dataset:v0", "dataset:v1", f"run-{logged['run_id']}-tbl:v0"]
     assert used["saved"] == ["v1", ["latest", "prod"], {"k": 2, "note": "edited"}]
 

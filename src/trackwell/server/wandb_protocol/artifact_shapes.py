@@ -32,7 +32,28 @@ def collection(entity: str, project: str, name: str, kind: str = "sequence") -> 
 
 
 def collection_of(out: ArtifactCollectionOut) -> dict[str, Any]:
-    return {**collection(out.entity, out.project, out.name, out.kind), "description": out.description}
+    return {
+        **collection(out.entity, out.project, out.name, out.kind),
+        "description": out.description,
+        "createdAt": shapes.iso(out.created_at),
+        "updatedAt": shapes.iso(out.updated_at),
+        "defaultArtifactType": {"__typename": "ArtifactType", "name": out.type},
+        "tags": {"edges": []},
+    }
+
+
+def page_info(start: int, shown: int, total: int) -> dict[str, Any]:
+    """Cursors are positions: ``after`` the last one shown is the next page."""
+    end = start + shown
+    return {
+        "__typename": "PageInfo",
+        "endCursor": str(end - 1) if shown else None,
+        "hasNextPage": end < total,
+    }
+
+
+def page_start(after: str | None) -> int:
+    return int(after) + 1 if after and after.isdigit() else 0
 
 
 def aliases(out: ArtifactVersionOut) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from trackwell.schema.errors import InvalidArgument
 from trackwell.server.wandb_protocol import shapes
 from trackwell.server.wandb_protocol.artifact_shapes import artifact, collection_of, membership, url
 from trackwell.server.wandb_protocol.context import wire
+from trackwell.server.wandb_protocol.resolvers_artifact_lists import list_bindables
 from trackwell.server.wandb_protocol.resolvers_artifact_uses import use_bindables
 from trackwell.service.wandb_wire import ids
 
@@ -159,8 +160,17 @@ def resolve_project_collection(obj: dict[str, Any], info: Info, name: str) -> An
 
 
 @artifact_project.field("artifactType")
-def resolve_artifact_type(obj: dict[str, Any], info: Info, name: str) -> dict[str, Any]:
-    return {"id": ids.encode("ArtifactType", name), "name": name, "_key": obj["_key"]}
+def resolve_artifact_type(obj: dict[str, Any], info: Info, name: str) -> dict[str, Any] | None:
+    entity, project = obj["_key"]
+    types = dict(wire(info).wandb.artifacts.read.types(wire(info).principal, entity, project))
+    if name not in types:
+        return None
+    return {
+        "id": ids.encode("ArtifactType", name),
+        "name": name,
+        "createdAt": shapes.iso(types[name]),
+        "_key": obj["_key"],
+    }
 
 
 artifact_type_type = ObjectType("ArtifactType")
@@ -253,6 +263,7 @@ def resolve_commit(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
 
 artifact_bindables = [
     *use_bindables,
+    *list_bindables,
     artifact_query,
     artifact_mutations,
     artifact_project,

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from trackwell.schema.artifact_rules import LATEST
 from trackwell.schema.artifacts import (
+    ArtifactCollectionList,
     ArtifactCollectionOut,
     ArtifactLink,
     ArtifactVersionList,
@@ -120,6 +121,28 @@ class WandbArtifactReads:
             return self._artifacts.collection(entity, project, name)
         except NotFound:
             return None
+
+    def types(self, principal: Principal, entity: str, project: str) -> list[tuple[str, float]]:
+        """(name, when its first collection was made) of each artifact type in the project."""
+        if not self._readable(principal, entity, project):
+            return []
+        found = []
+        for t in self._artifacts.types(entity, project).types:
+            page = self._artifacts.collections(entity, project, t.name, None, MAX_PAGE, 0).collections
+            found.append((t.name, min((c.created_at for c in page), default=0.0)))
+        return found
+
+    def collections(
+        self, principal: Principal, entity: str, project: str, type_: str | None, limit: int, offset: int
+    ) -> ArtifactCollectionList:
+        if not self._readable(principal, entity, project):
+            return ArtifactCollectionList(collections=[], total=0)
+        return self._artifacts.collections(entity, project, type_, None, min(limit, MAX_PAGE), offset)
+
+    def versions(self, collection: ArtifactCollectionOut, limit: int, offset: int) -> ArtifactVersionList:
+        """A page of a collection the caller was allowed to read (``collection``)."""
+        c = collection
+        return self._artifacts.versions(c.entity, c.project, c.name, min(limit, MAX_PAGE), offset)
 
     def version_in(self, collection: ArtifactCollectionOut, ref: str) -> ArtifactVersionOut | None:
         """A version of a collection the caller was allowed to read (``collection``)."""
