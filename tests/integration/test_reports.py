@@ -6,12 +6,15 @@ outsider does not see the report at all)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 
 import trackwell.reports as wr
 from tests.fixtures.artifacts import make_user
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from trackwell.schema.errors import Conflict, NotFound, PermissionDenied
 from trackwell.sdk.transport import HttpTransport
@@ -19,13 +22,14 @@ from trackwell.sdk.transport import HttpTransport
 TEAM, PROJECT = "lab", "mnist"
 
 
-@pytest.fixture
-def server(live_server: LiveServer) -> Iterator[LiveServer]:
-    with httpx.Client(base_url=live_server.url, headers=live_server.headers, timeout=30) as admin:
-        for run_id in ("adam-1", "sgd-1"):
-            body = {"session_id": "s-" + run_id, "config": {"optimizer": run_id[:-2]}}
-            admin.put(f"/api/v1/runs/{TEAM}/{PROJECT}/{run_id}", json=body).raise_for_status()
-    yield live_server
+@pytest.fixture(params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    with server_on_backend(request, tmp_path / "data") as live:
+        with httpx.Client(base_url=live.url, headers=live.headers, timeout=30) as admin:
+            for run_id in ("adam-1", "sgd-1"):
+                body = {"session_id": "s-" + run_id, "config": {"optimizer": run_id[:-2]}}
+                admin.put(f"/api/v1/runs/{TEAM}/{PROJECT}/{run_id}", json=body).raise_for_status()
+        yield live
 
 
 def client_as(server: LiveServer, headers: dict[str, str]) -> wr.ReportClient:
@@ -151,6 +155,27 @@ def test_a_save_from_a_stale_version_is_refused_naming_the_newest(
     )
     assert answer.status_code == 409
     assert answer.json()["error"]["field"] == "base_version"
+
+
+def test_of_eight_writers_saving_the_same_version_at_once_exactly_one_wins(member: wr.ReportClient) -> None:
+    first = story(member).save()
+    copies = [wr.Report.load(TEAM, PROJECT, str(first.id), client=member) for _ in range(8)]
+    for i, copy in enumerate(copies):
+        copy.title = f"edit {i}"
+
+    def save(copy: wr.Report) -> str:
+        try:
+            copy.save()
+        except Conflict:
+            return "refused"
+        return "saved"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(save, copies))
+    assert sorted(outcomes) == ["refused"] * 7 + ["saved"]
+    winner = copies[outcomes.index("saved")]
+    assert [v["version"] for v in first.versions()] == [2, 1]
+    assert wr.Report.load(TEAM, PROJECT, str(first.id), client=member).title == winner.title
 
 
 def test_a_viewer_reads_but_cannot_save_and_an_outsider_sees_nothing(
