@@ -215,3 +215,18 @@ def test_bad_blocks_are_refused_naming_the_field(server: LiveServer) -> None:
     assert answer.status_code == 413
     assert answer.json()["error"]["field"] == "blocks"
     assert httpx.get(url, headers=server.headers).json() == {"reports": []}
+
+
+def test_only_the_owner_or_an_admin_deletes_a_report(server: LiveServer, member: wr.ReportClient) -> None:
+    report = story(member).save()
+    colleague = client_as(server, make_user(server, "cole", admin=False, role="member", entity=TEAM))
+    theirs = wr.Report.from_url(report.url, client=colleague)
+    theirs.title = "a colleague may save a new version"
+    assert theirs.save().version == 2
+    with pytest.raises(PermissionDenied, match="owner \\(mia\\)"):
+        theirs.delete()
+    report.delete()
+    assert report.id is None
+    with pytest.raises(NotFound):
+        theirs.versions()
+    assert wr.list_reports(PROJECT, TEAM, client=member) == []
