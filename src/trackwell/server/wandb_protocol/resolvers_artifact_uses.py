@@ -10,7 +10,13 @@ from ariadne import MutationType, ObjectType
 from graphql import GraphQLResolveInfo
 
 from trackwell.schema.artifacts import ArtifactVersionOut
-from trackwell.server.wandb_protocol.artifact_shapes import artifact, membership, run_info
+from trackwell.server.wandb_protocol.artifact_shapes import (
+    artifact,
+    membership,
+    page_info,
+    page_start,
+    run_info,
+)
 from trackwell.server.wandb_protocol.context import wire
 
 Info = GraphQLResolveInfo[Any]
@@ -76,19 +82,14 @@ def _run_artifacts(
     after: str | None,
     first: int | None,
 ) -> Any:
-    start = int(after) + 1 if after and after.isdigit() else 0
+    start = page_start(after)
     found = wire(info).wandb.artifacts.read.run_artifacts(
         wire(info).principal, obj["_key"], direction, first or DEFAULT_PAGE, start
     )
-    end = start + len(found.versions)
     return {
         "totalCount": found.total,
         "edges": [{"node": artifact(v), "cursor": str(start + i)} for i, v in enumerate(found.versions)],
-        "pageInfo": {
-            "__typename": "PageInfo",
-            "endCursor": str(end - 1) if found.versions else None,
-            "hasNextPage": end < found.total,
-        },
+        "pageInfo": page_info(start, len(found.versions), found.total),
     }
 
 

@@ -12,7 +12,14 @@ from graphql import GraphQLResolveInfo
 from trackwell.schema.artifacts import ArtifactVersionOut
 from trackwell.schema.errors import InvalidArgument
 from trackwell.server.wandb_protocol import shapes
-from trackwell.server.wandb_protocol.artifact_shapes import artifact, collection_of, membership, url
+from trackwell.server.wandb_protocol.artifact_shapes import (
+    artifact,
+    collection_of,
+    membership,
+    page_info,
+    page_start,
+    url,
+)
 from trackwell.server.wandb_protocol.context import wire
 from trackwell.server.wandb_protocol.resolvers_artifact_lists import list_bindables
 from trackwell.server.wandb_protocol.resolvers_artifact_uses import use_bindables
@@ -89,7 +96,7 @@ def resolve_files(
 ) -> Any:
     out: ArtifactVersionOut = obj["_out"]
     files = wire(info).wandb.artifacts.read.files(out, args.get("names"))
-    start = int(after) + 1 if after and after.isdigit() else 0
+    start = page_start(after)
     page = files[start : start + (first or DEFAULT_FILES_PAGE)]
     edges = []
     for i, f in enumerate(page):
@@ -109,16 +116,7 @@ def resolve_files(
             "md5": f.md5,
         }
         edges.append({"cursor": str(start + i), "node": node})
-    end = start + len(page)
-    return {
-        "totalCount": len(files),
-        "edges": edges,
-        "pageInfo": {
-            "__typename": "PageInfo",
-            "endCursor": str(end - 1) if page else None,
-            "hasNextPage": end < len(files),
-        },
-    }
+    return {"totalCount": len(files), "edges": edges, "pageInfo": page_info(start, len(page), len(files))}
 
 
 # -- reads --------------------------------------------------------------------------------------------
