@@ -122,3 +122,10 @@ def test_the_diff_pairs_an_edited_block_and_lists_added_and_removed_ones() -> No
     swapped = diff_documents(_doc("a"), _doc("#a"), 1, 2)
     assert [c.change for c in swapped.blocks] == ["removed", "added"]
     assert diff_documents(_doc("a"), _doc("a"), 1, 1).blocks == []
+
+
+def test_the_v2_path_holds_the_same_names() -> None:
+    import trackwell.reports.v2 as v2
+
+    assert v2.Report is wr.Report
+    assert all(getattr(v2, name) is getattr(wr, name) for name in wr.__all__)
