@@ -210,3 +210,21 @@ print("DIR=" + run.dir)
     run = next(iter(api.runs(f"{_entity(live_server)}/offline")))
     assert (run.name, run.state, dict(run.config)) == ("later", "finished", {"lr": 0.5})
     assert [row["x"] for row in run.scan_history(keys=["x"])] == [i * i for i in range(10)]
+
+
+def test_run_alert_reaches_the_run(live_server: LiveServer, tmp_path: Path) -> None:
+    script = """
+import wandb
+run = wandb.init(project="alerts", name="alerting")
+run.alert(title="Loss diverged", text="loss is NaN at step 3", level=wandb.AlertLevel.WARN, wait_duration=120)
+run.finish()
+print("RUN=" + run.id)
+"""
+    proc = ok(run_official(live_server, tmp_path, script))
+    run_id = proc.stdout.split("RUN=", 1)[1].split()[0]
+    headers = {"Authorization": f"Bearer {live_server.api_key}"}
+    with httpx.Client(base_url=live_server.url, headers=headers) as http:
+        alerts = http.get(f"/api/v1/runs/{_entity(live_server)}/alerts/{run_id}/alerts").json()["alerts"]
+    assert [(a["title"], a["text"], a["level"]) for a in alerts] == [
+        ("Loss diverged", "loss is NaN at step 3", "WARN")
+    ]

@@ -129,7 +129,7 @@ def _passthrough(name: str) -> ScalarType:
 
 
 def build_schema() -> GraphQLSchema:
-    scalars = [_passthrough(name) for name in ("JSONString", "JSON", "DateTime", "Int64")]
+    scalars = [_passthrough(name) for name in ("JSONString", "JSON", "DateTime", "Int64", "Duration")]
     return make_executable_schema(
         _SDL,
         query,
