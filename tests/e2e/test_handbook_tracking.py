@@ -190,20 +190,25 @@ def test_13_define_metric_summaries_group_and_tags(live_server: LiveServer, tmp_
         assert missing.status_code == 404 and "no runs" in missing.json()["error"]["message"]
 
 
-def test_14_explicit_steps_keep_every_aggregated_loss(
-    live_server: LiveServer, tmp_path: Path, api: Any
-) -> None:
-    proc = run_example(live_server, tmp_path, "14_pitfall_network.py")
-    assert proc.returncode == 0, proc.stderr
-    run = only_run(api, "pitfalls-demo")
+def expected_explicit_step_rows() -> list[tuple[int, float, int]]:
+    """What 14_pitfall_network.py logs: (_step, train/loss, step), one row per 50 steps."""
     expected, acc = [], 0.0
     for step in range(1000):
         acc += 1.0 / (step + 1)
         if (step + 1) % 50 == 0:
             expected.append((step + 1, acc / 50, step + 1))
             acc = 0.0
+    return expected
+
+
+def test_14_explicit_steps_keep_every_aggregated_loss(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
+    proc = run_example(live_server, tmp_path, "14_pitfall_network.py")
+    assert proc.returncode == 0, proc.stderr
+    run = only_run(api, "pitfalls-demo")
     rows = list(run.scan_history(keys=["train/loss", "step"]))
-    assert [(r["_step"], r["train/loss"], r["step"]) for r in rows] == expected
+    assert [(r["_step"], r["train/loss"], r["step"]) for r in rows] == expected_explicit_step_rows()
 
 
 def test_15_orphaned_run_ends_failed_with_its_error(

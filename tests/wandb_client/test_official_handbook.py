@@ -13,7 +13,13 @@ import pytest
 
 import trackwell
 from tests.e2e.test_handbook_sweeps import _accuracy
-from tests.e2e.test_handbook_tracking import EXAMPLES, SEED_WRAPPER, expected_training_loop_rows, only_run
+from tests.e2e.test_handbook_tracking import (
+    EXAMPLES,
+    SEED_WRAPPER,
+    expected_explicit_step_rows,
+    expected_training_loop_rows,
+    only_run,
+)
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.wandb_client import client_env, official_python
 
@@ -94,14 +100,8 @@ def test_14_explicit_steps_keep_every_aggregated_loss(
     proc = run_handbook(live_server, tmp_path, "14_pitfall_network.py")
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = only_run(api, "pitfalls-demo")
-    expected, acc = [], 0.0
-    for step in range(1000):
-        acc += 1.0 / (step + 1)
-        if (step + 1) % 50 == 0:
-            expected.append((step + 1, acc / 50, step + 1))
-            acc = 0.0
     rows = list(run.scan_history(keys=["train/loss", "step"]))
-    assert [(r["_step"], r["train/loss"], r["step"]) for r in rows] == expected
+    assert [(r["_step"], r["train/loss"], r["step"]) for r in rows] == expected_explicit_step_rows()
 
 
 def test_15_orphaned_run_ends_as_the_client_reports_it(
