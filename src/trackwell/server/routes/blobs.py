@@ -30,13 +30,16 @@ from trackwell.schema.artifacts import (
 )
 from trackwell.schema.errors import PayloadTooLarge
 from trackwell.server.bodies import too_large
-from trackwell.server.deps import ServicesDep, current_principal
+from trackwell.server.deps import CurrentPrincipal, ServicesDep, current_principal
 from trackwell.server.responses import json_response
 from trackwell.server.routes.files import byte_range
 from trackwell.server.security_headers import USER_CONTENT_SECURITY_POLICY
+from trackwell.server.services import Services
+from trackwell.service.blob_access import require_readable_blobs
 from trackwell.service.blob_batches import MEDIA_TYPE as BATCH_MEDIA_TYPE
 from trackwell.service.blob_batches import READ_BUDGET, BlobBatchRead, BlobBatchWrite
-from trackwell.service.blob_transfers import BlobRead, BlobTransferService
+from trackwell.service.blob_transfers import BlobRead
+from trackwell.store.base import Principal
 
 BATCH = 8 << 20  # body bytes gathered between two writes by a worker thread (memory per request)
 FIRST_READ = 1 << 20  # read with the lookup: a blob this small is one worker call
@@ -102,20 +105,28 @@ def missing_blobs(body: BlobDigests, services: ServicesDep) -> Response:
 
 
 @router.post("/urls", response_model=BlobUrls)
-def blob_urls(body: BlobDigests, services: ServicesDep) -> Response:
+def blob_urls(body: BlobDigests, principal: CurrentPrincipal, services: ServicesDep) -> Response:
+    require_readable_blobs(services.db, principal, body.sha256)
     return json_response(services.transfers.urls(body))
 
 
 @router.post("/read", response_class=StreamingResponse)
-async def read_blobs(body: BlobDigests, services: ServicesDep) -> Response:
+async def read_blobs(body: BlobDigests, principal: CurrentPrincipal, services: ServicesDep) -> Response:
     """Many blobs in one answer, framed (``service/blob_batches.py``): one request's cost for all."""
-    batch, first = await run_in_threadpool(services.transfers.open_batch, body)
+    batch, first = await run_in_threadpool(_open_batch, services, principal, body)
     headers = {
         "Content-Length": str(batch.length),
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
     return StreamingResponse(_batch_rest(batch, first), media_type=BATCH_MEDIA_TYPE, headers=headers)
+
+
+def _open_batch(
+    services: Services, principal: Principal, body: BlobDigests
+) -> tuple[BlobBatchRead, memoryview]:
+    require_readable_blobs(services.db, principal, body.sha256)
+    return services.transfers.open_batch(body)
 
 
 async def _batch_rest(batch: BlobBatchRead, first: memoryview) -> AsyncIterator[memoryview]:
@@ -193,13 +204,18 @@ def abort_upload(upload_id: str, services: ServicesDep) -> Response:
 
 @router.get("/{sha256}", response_class=StreamingResponse)
 async def get_blob(
-    sha256: str, services: ServicesDep, range: Annotated[str | None, Header()] = None
+    sha256: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return await run_in_threadpool(_answer_get, services.transfers, sha256, range)
+    return await run_in_threadpool(_answer_get, services, principal, sha256, range)
 
 
-def _answer_get(transfers: BlobTransferService, sha256: str, range_header: str | None) -> Response:
-    """The whole answer to a GET in one worker call: lookup, headers and the first read."""
+def _answer_get(services: Services, principal: Principal, sha256: str, range_header: str | None) -> Response:
+    """The whole answer to a GET in one worker call: access, lookup, headers and the first read."""
+    require_readable_blobs(services.db, principal, [sha256])
+    transfers = services.transfers
     url = transfers.download_url(sha256)
     if url is not None:
         # The bytes come straight from the bucket; the client's Range header travels with it.

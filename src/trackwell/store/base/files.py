@@ -5,8 +5,11 @@ Every method works inside the caller's transaction (``conn``) and never commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from trackwell.store.base.scope import ProjectScope
 
 if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
     from sqlalchemy import Connection
@@ -27,3 +30,7 @@ class FileIndex(Protocol):
     def list_files(self, conn: Connection, run_pk: int) -> list[FileEntry]: ...
 
     def get_file(self, conn: Connection, run_pk: int, path: str) -> FileEntry | None: ...
+
+    def readable_blobs(self, conn: Connection, digests: Sequence[str], scope: ProjectScope) -> set[str]:
+        """The digests among ``digests`` that a run file or an artifact entry of a project within
+        ``scope`` holds: the blobs a caller with that scope may read by digest."""

@@ -100,6 +100,7 @@ artifact_entries = Table(
     # The version that first stored these bytes in the collection (no foreign key: it may be deleted).
     Column("birth_id", Id, nullable=True),
     PrimaryKeyConstraint("version_id", "path"),
+    Index("ix_artifact_entries_digest", "digest"),  # blob reads: which versions hold these bytes (0015)
 )
 
 artifact_aliases = Table(

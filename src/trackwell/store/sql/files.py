@@ -14,6 +14,8 @@ from sqlalchemy import Connection
 
 from trackwell.schema.records import OutputLine
 from trackwell.store.base import FileEntry
+from trackwell.store.base.scope import ProjectScope
+from trackwell.store.sql.blob_refs import readable_blobs
 from trackwell.store.sql.dialect import Dialect, upsert
 from trackwell.store.sql.tables import output_lines, run_files
 
@@ -21,6 +23,9 @@ from trackwell.store.sql.tables import output_lines, run_files
 class SqlFileIndex:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
+
+    def readable_blobs(self, conn: Connection, digests: Sequence[str], scope: ProjectScope) -> set[str]:
+        return readable_blobs(conn, digests, scope)
 
     def put_file(self, conn: Connection, run_pk: int, entry: FileEntry) -> None:
         values = {

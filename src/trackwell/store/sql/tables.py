@@ -211,6 +211,7 @@ run_files = Table(
     Column("size", BigInteger, nullable=False),
     Column("updated_at", Double, nullable=False),
     PrimaryKeyConstraint("run_pk", "path"),
+    Index("ix_run_files_sha256", "sha256"),  # blob reads: which runs hold these bytes (0015)
 )
 
 output_lines = Table(
