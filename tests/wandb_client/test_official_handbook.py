@@ -143,3 +143,50 @@ def test_06_bayes_sweep_runs_12_trials(live_server: LiveServer, tmp_path: Path, 
         logged = [row["val/accuracy"] for row in run.scan_history(keys=["val/accuracy"])]
         assert logged == pytest.approx([_accuracy(run.config) * (0.8 + 0.1 * epoch) for epoch in range(3)])
         assert run.sweep_name == sweep.id
+
+
+def test_05_table_cells_come_back(live_server: LiveServer, tmp_path: Path, api: Any) -> None:
+    proc = run_handbook(live_server, tmp_path, "05_table.py")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    run = only_run(api, "table-demo")
+    table = run.table("validation/prediction_table")
+    assert table.columns == ["text", "actual_label", "predicted_label", "confidence"]
+    assert [row[-1] for row in table.data] == [0.97, 0.93, 0.41]
+
+
+def test_07_random_sweep_runs_10_trials(live_server: LiveServer, tmp_path: Path, api: Any) -> None:
+    proc = run_handbook(live_server, tmp_path, "07_sweep_random.py")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (sweep,) = api.project("sweep-demo").sweeps()
+    runs = list(sweep.runs)
+    assert len(runs) == 10 and {r.state for r in runs} == {"finished"}
+    for run in runs:
+        assert run.config["learning_rate"] in (1e-4, 5e-4, 1e-3) and run.config["batch_size"] in (32, 64)
+        assert (run.summary["learning_rate"], run.summary["batch_size"]) == (
+            run.config["learning_rate"],
+            run.config["batch_size"],
+        )
+
+
+def test_08_09_and_16_artifacts_lineage_and_no_bloat(
+    live_server: LiveServer, tmp_path: Path, api: Any
+) -> None:
+    for name in ("08_artifact_log.py", "09_artifact_use.py"):
+        proc = run_handbook(live_server, tmp_path, name)
+        assert proc.returncode == 0, f"{name}: {proc.stderr[-3000:]}"
+    model = api.artifact("artifact-demo/fraud-model:latest")
+    assert (model.version, model.type, model.metadata) == (
+        "v0",
+        "model",
+        {"framework": "pytorch", "stage": "candidate"},
+    )
+    assert model.size == 256 * 4096 and model.logged_by().job_type == "train"
+    assert [r.job_type for r in model.used_by()] == ["deploy"]
+    raw = api.artifact("artifact-demo/raw-data:v0", type="dataset")
+    assert sorted(f.name for f in raw.files()) == ["part-0.csv", "part-1.csv", "part-2.csv"]
+    for _ in range(2):  # the same dataset logged twice: one version, used by both training runs
+        proc = run_handbook(live_server, tmp_path, "16_pitfall_artifact_bloat.py")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    versions = list(api.artifacts("dataset", "artifact-governance/customer-churn-dataset"))
+    assert [v.version for v in versions] == ["v0"]
+    assert len(versions[0].used_by()) == 2
