@@ -174,3 +174,35 @@ def test_stateful_sequences_answer_without_5xx_and_to_their_schema(
         if len(calls) >= SCENARIOS * 2:
             break
     assert len(calls) >= SCENARIOS * 2, f"only {len(calls)} requests were made"
+
+
+def test_no_operation_answers_a_caller_without_a_valid_key(api_schema: OpenApiSchema) -> None:
+    """Auth bypass: every operation that is not on the route walk's public list
+    (tests/unit/test_route_authorization.py) answers 401 to well-formed requests that carry no key,
+    or a key this server never issued, whatever else they hold. Who may do what once signed in is
+    the access matrix's (tests/integration/test_access_matrix.py)."""
+    from tests.unit.test_route_authorization import PUBLIC
+
+    strangers = st.sampled_from(
+        [{}, {"Authorization": "Bearer tw-" + "x" * 40}, {"Authorization": "Basic !!"}]
+    )
+    failures: list[str] = []
+    probed = 0
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in PUBLIC or operation.path == "/healthz":
+            continue  # /healthz: liveness for load balancers, outside /api, answers {"ok": true} only
+        probed += 1
+
+        @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(case=operation.as_strategy(GenerationMode.POSITIVE), headers=strangers)
+        def probe(case: schemathesis.Case, headers: dict[str, str]) -> None:
+            response = case.call(headers=headers, timeout=30)
+            assert response.status_code == 401, f"answered {response.status_code} without a valid key"
+
+        try:
+            probe()
+        except AssertionError as failure:
+            failures.append(f"{operation.label}: {failure}")
+    assert probed > 50, "the spec lists fewer operations than the server has"
+    assert not failures, "\n".join(failures)

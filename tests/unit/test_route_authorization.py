@@ -37,7 +37,6 @@ PUBLIC: dict[tuple[str, str], str] = {
         "/api/v1/auth/oidc/callback",
     ): "the provider's redirect back; state, nonce and PKCE are the check",
     ("POST", "/api/v1/invites/accept"): "accepting an invite may create the account: the token is the check",
-    ("POST", "/api/v1/ui/session"): "signing in with a password or key (the body is the credential)",
 }
 
 # (method, path) of routes addressed by a team whose handler's service authorizes through
