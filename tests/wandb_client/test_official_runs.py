@@ -228,3 +228,27 @@ print("RUN=" + run.id)
     assert [(a["title"], a["text"], a["level"]) for a in alerts] == [
         ("Loss diverged", "loss is NaN at step 3", "WARN")
     ]
+
+
+def test_history_is_on_the_server_while_the_run_is_still_going(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Live: each logged row can be read from Trackwell before the official client finishes (the
+    client sends every WANDB_X_FILE_STREAM_TRANSMIT_INTERVAL seconds; 15 by default)."""
+    script = """
+import json, os, time, urllib.request, wandb
+run = wandb.init(project="live", name="live")
+url = os.environ["WANDB_BASE_URL"] + f"/api/v1/runs/{run.entity}/live/{run.id}"
+request = urllib.request.Request(url, headers={"Authorization": "Bearer " + os.environ["WANDB_API_KEY"]})
+for i in range(3):
+    wandb.log({"x": i})
+    deadline = time.time() + 60
+    while json.load(urllib.request.urlopen(request))["history_count"] <= i:
+        assert time.time() < deadline, f"row {i} never reached the server while the run was going"
+        time.sleep(0.1)
+    assert json.load(urllib.request.urlopen(request))["state"] == "running"
+run.finish()
+print("LIVE OK")
+"""
+    proc = ok(run_official(live_server, tmp_path, script, WANDB_X_FILE_STREAM_TRANSMIT_INTERVAL="1"))
+    assert "LIVE OK" in proc.stdout
