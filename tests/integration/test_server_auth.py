@@ -58,7 +58,7 @@ def test_bearer_and_wandb_basic_auth_both_work(server: LiveServer) -> None:
 def test_every_api_route_but_the_open_ones_requires_a_key(server: LiveServer) -> None:
     paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
     open_paths = {"/healthz", "/api/v1/server-info", "/api/v1/session", "/api/v1/session/login"}
-    # Signing in (docs/parts/signin.md): what the sign-in page offers, and single sign-on's two legs.
+    # Signing in (docs/sign-in.md): what the sign-in page offers, and single sign-on's two legs.
     open_paths |= {"/api/v1/auth/methods", "/api/v1/auth/oidc/login", "/api/v1/auth/oidc/callback",
                    "/api/v1/invites/accept"}  # fmt: skip
     for path, methods in paths.items():

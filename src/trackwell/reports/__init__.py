@@ -1,4 +1,4 @@
-"""Reports from Python (issue 16; docs/parts/reports.md), named as ``wandb_workspaces.reports.v2``:
+"""Reports from Python (issue 16; docs/reports.md), named as ``wandb_workspaces.reports.v2``:
 
     import trackwell.reports as wr
 

@@ -1,4 +1,4 @@
-"""Wire models of signing in beyond an API key: passwords, single sign-on, invites (docs/parts/signin.md)."""
+"""Wire models of signing in beyond an API key: passwords, single sign-on, invites (docs/sign-in.md)."""
 
 from __future__ import annotations
 

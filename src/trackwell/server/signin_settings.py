@@ -1,4 +1,4 @@
-"""How people sign in to a server: passwords and single sign-on (OpenID Connect). docs/parts/signin.md.
+"""How people sign in to a server: passwords and single sign-on (OpenID Connect). docs/sign-in.md.
 
 Built by the CLI from the environment (``signin_settings_from_env``: ``TRACKWELL_OIDC_*``); tests and
 embedders build it directly. The client secret is a ``SecretStr``: it never shows in a repr, a log

@@ -1,4 +1,4 @@
-/** The sign-in API the sign-in, invite and password pages use (docs/parts/signin.md). */
+/** The sign-in API the sign-in, invite and password pages use (docs/sign-in.md). */
 import { request, type SessionInfo } from "../api/client";
 import type { components } from "../api/generated/schema";
 

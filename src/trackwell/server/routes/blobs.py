@@ -45,7 +45,8 @@ BATCH = 8 << 20  # body bytes gathered between two writes by a worker thread (me
 FIRST_READ = 1 << 20  # read with the lookup: a blob this small is one worker call
 READ_CHUNK = 1 << 20  # then read this much per worker call (and held per slow client)
 
-# Signed in is the check here; what a digest may reveal is docs/parts/access.md, "Blobs".
+# Signed in is the router-wide check; reads also need a readable project holding the bytes
+# (service/blob_access.py; docs/teams.md, "Blobs").
 router = APIRouter(prefix="/api/v1/blobs", tags=["blobs"], dependencies=[Depends(current_principal)])
 
 RAW_BODY: dict[str, Any] = {
