@@ -81,15 +81,23 @@ def test_sigterm_reaches_the_program_and_it_exits_cleanly(tmp_path: Path) -> Non
             time.sleep(0.05)
         """,
     )
+    ready = Path(str(marker) + ".ready")
     trial = start_trial("r1", [sys.executable, str(child)], dict(os.environ))
-    _wait(lambda: Path(str(marker) + ".ready").exists())
-    # its own process group, so a Ctrl-C in the terminal reaches the agent only
-    assert int(Path(str(marker) + ".ready").read_text()) == trial.pid != os.getpgid(0)
-    assert trial.terminate("stopped: test") is True
-    assert trial.terminate("again") is False  # once
-    assert trial.popen.wait(20) == 0
-    assert marker.read_text() == str(int(signal.SIGTERM))
-    assert trial.stop_reason == "stopped: test"
+    try:
+        # The file exists a moment before its text does: wait for the text (a loaded machine
+        # showed the gap).
+        _wait(lambda: ready.exists() and ready.read_text() != "")
+        # its own process group, so a Ctrl-C in the terminal reaches the agent only
+        assert int(ready.read_text()) == trial.pid != os.getpgid(0)
+        assert trial.terminate("stopped: test") is True
+        assert trial.terminate("again") is False  # once
+        assert trial.popen.wait(20) == 0
+        assert marker.read_text() == str(int(signal.SIGTERM))
+        assert trial.stop_reason == "stopped: test"
+    finally:
+        if trial.popen.poll() is None:  # a failed check leaves no process behind for later tests
+            trial.popen.kill()
+            trial.popen.wait(20)
 
 
 def test_a_program_ignoring_sigterm_is_killed_with_its_children(tmp_path: Path) -> None:
