@@ -56,8 +56,8 @@ def resolve_entity(_: Any, info: Info, name: str) -> dict[str, Any]:
 @query.field("model")
 @query.field("project")
 def resolve_project(_: Any, info: Info, name: str | None = None, **args: Any) -> dict[str, Any]:
-    key = wire(info).wandb.runs.run_key(wire(info).principal, args.get("entityName"), name, "_")
-    return shapes.project(key.entity, key.project)
+    entity, project = wire(info).wandb.runs.project_path(wire(info).principal, args.get("entityName"), name)
+    return shapes.project(entity, project)
 
 
 @project_type.field("bucket")

@@ -68,15 +68,15 @@ class WandbReads:
         per_page: int,
     ) -> RunsPage:
         """``Api().runs(path, filters, order)``; the cursor is the offset of the next page."""
-        key = self._runs.run_key(principal, entity, project, "_")
-        ref = self._runs.project_ref(key.entity, key.project)
+        entity, project = self._runs.project_path(principal, entity, project)
+        ref = self._runs.project_ref(entity, project)
         if ref.visibility is None:
             return RunsPage(runs=[], total=0, offset=0, has_next=False)
         self._runs.authorize_ref(principal, Action.PROJECT_READ, ref)
         offset = start_after(cursor)
         page = self._runs.runs.query(
-            key.entity,
-            key.project,
+            entity,
+            project,
             filters if filters not in (None, "", "null") else None,
             order or "-created_at",
             max(1, min(per_page, MAX_PER_PAGE)),

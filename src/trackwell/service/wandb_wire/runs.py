@@ -58,13 +58,21 @@ class WandbRuns:
             visibility = self._db.users.project_visibility(conn, entity, project)
         return ProjectRef(entity=entity, project=project, visibility=visibility)
 
+    def project_path(self, principal: Principal, entity: str | None, project: str | None) -> tuple[str, str]:
+        """wandb's defaults filled in (the caller's entity, "uncategorized") and both names checked."""
+        return check_name("entity", entity or principal.user.entity), check_name(
+            "project", project or DEFAULT_PROJECT
+        )
+
     def run_key(self, principal: Principal, entity: str | None, project: str | None, name: str) -> RunKey:
-        entity = check_name("entity", entity or principal.user.entity)
-        project = check_name("project", project or DEFAULT_PROJECT)
+        entity, project = self.project_path(principal, entity, project)
         return RunKey(entity=entity, project=project, run_id=check_run_id("name", name))
 
     def authorize(self, principal: Principal, action: Action, key: RunKey) -> None:
-        authorize_project(self._db, principal, key.entity, key.project, action)
+        self.authorize_project(principal, action, key.entity, key.project)
+
+    def authorize_project(self, principal: Principal, action: Action, entity: str, project: str) -> None:
+        authorize_project(self._db, principal, entity, project, action)
 
     def authorize_ref(self, principal: Principal, action: Action, ref: ProjectRef) -> None:
         authorize(principal, action, ref)

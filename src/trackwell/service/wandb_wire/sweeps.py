@@ -27,7 +27,7 @@ from trackwell.service.access import Action
 from trackwell.service.sweeps import SweepService
 from trackwell.service.wandb_wire import ids
 from trackwell.service.wandb_wire.runs import WandbRuns
-from trackwell.store.base import Principal, RunKey
+from trackwell.store.base import Principal
 
 # wandb's state names (the client compares them upper-case) <-> ours.
 STATE_OUT = {"running": "RUNNING", "paused": "PAUSED", "finished": "FINISHED", "cancelled": "CANCELED"}
@@ -48,55 +48,53 @@ class WandbSweeps:
 
     def _project(
         self, principal: Principal, entity: str | None, project: str | None, action: Action
-    ) -> RunKey:
-        key = self._runs.run_key(principal, entity, project, "_")
-        self._runs.authorize(principal, action, key)
-        return key
+    ) -> tuple[str, str]:
+        entity, project = self._runs.project_path(principal, entity, project)
+        self._runs.authorize_project(principal, action, entity, project)
+        return entity, project
 
     def upsert(self, principal: Principal, fields: dict[str, Any]) -> SweepOut:
         """Create a sweep from its YAML config, or (with ``id``) change its state or config."""
         if fields.get("id"):
             entity, project, sweep_id = _sweep_path(fields["id"])
-            key = self._project(principal, entity, project, Action.PROJECT_WRITE)
+            entity, project = self._project(principal, entity, project, Action.PROJECT_WRITE)
             state = fields.get("state")
             config = _yaml(fields.get("config")) if fields.get("config") else None
             update = SweepUpdate(
                 state=None if state is None else _state_in(state),
                 config=config,
             )
-            return self._sweeps.update(key.entity, key.project, sweep_id, update)
-        key = self._project(
+            return self._sweeps.update(entity, project, sweep_id, update)
+        entity, project = self._project(
             principal, fields.get("entityName"), fields.get("projectName"), Action.PROJECT_WRITE
         )
         config = _yaml(fields.get("config"))
-        return self._sweeps.create(key.entity, key.project, SweepCreate(config=config))
+        return self._sweeps.create(entity, project, SweepCreate(config=config))
 
     def get(self, principal: Principal, entity: str, project: str, sweep_id: str) -> SweepOut:
-        key = self._project(principal, entity, project, Action.PROJECT_READ)
-        return self._sweeps.get(key.entity, key.project, sweep_id)
+        entity, project = self._project(principal, entity, project, Action.PROJECT_READ)
+        return self._sweeps.get(entity, project, sweep_id)
 
     def runs(self, principal: Principal, entity: str, project: str, sweep_id: str) -> list[Any]:
-        key = self._project(principal, entity, project, Action.PROJECT_READ)
-        return self._sweeps.runs(key.entity, key.project, sweep_id).runs
+        entity, project = self._project(principal, entity, project, Action.PROJECT_READ)
+        return self._sweeps.runs(entity, project, sweep_id).runs
 
     def create_agent(self, principal: Principal, fields: dict[str, Any]) -> str:
-        key = self._project(
+        entity, project = self._project(
             principal, fields.get("entityName"), fields.get("projectName"), Action.PROJECT_WRITE
         )
         sweep_id = str(fields["sweep"])
-        agent = self._sweeps.add_agent(
-            key.entity, key.project, sweep_id, AgentCreate(host=fields.get("host"))
-        )
-        return ids.encode("Agent", f"{key.entity}/{key.project}/{sweep_id}/{agent.id}")
+        agent = self._sweeps.add_agent(entity, project, sweep_id, AgentCreate(host=fields.get("host")))
+        return ids.encode("Agent", f"{entity}/{project}/{sweep_id}/{agent.id}")
 
     def heartbeat(self, principal: Principal, agent_gid: str, run_state: str | None) -> list[dict[str, Any]]:
         """The agent's runs still alive in, wandb's command list out. An agent with nothing alive
         asks for a new trial (the official agent runs one at a time)."""
         entity, project, sweep_id, agent_id = _agent_path(agent_gid)
-        key = self._project(principal, entity, project, Action.PROJECT_WRITE)
+        entity, project = self._project(principal, entity, project, Action.PROJECT_WRITE)
         alive = _alive(run_state)
         answer = self._sweeps.heartbeat(
-            key.entity, key.project, sweep_id, agent_id, AgentHeartbeat(running=alive, want_run=not alive)
+            entity, project, sweep_id, agent_id, AgentHeartbeat(running=alive, want_run=not alive)
         )
         return commands_out(answer)
 
