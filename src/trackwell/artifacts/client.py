@@ -29,6 +29,7 @@ from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote, urlsplit
 
 from trackwell.artifacts.bodies import FileRange, FramedFiles
+from trackwell.sdk.route_client import RouteClient
 from trackwell.sdk.transport import HttpTransport, TransportError
 
 __all__ = ["MAX_DIGESTS", "ArtifactClient", "FileRange", "FramedFiles", "TransportError"]
@@ -48,31 +49,15 @@ def _q(segment: str) -> str:
     return quote(segment, safe="")
 
 
-class ArtifactClient:
+class ArtifactClient(RouteClient):
     """The artifact routes for one server, over ``transport`` (shared with the run: its uploader
     thread and this client's threads each get their own connection)."""
 
     def __init__(self, transport: HttpTransport) -> None:
-        self.transport = transport
-        self.base_url = transport.base_url
+        super().__init__(transport)
         self._external: dict[str, HttpTransport] = {}
         self.batch_writes_unsupported = False  # an older server: no POST /blobs/write (one PUT each)
         self._lock = threading.Lock()
-
-    @classmethod
-    def from_settings(cls, settings: Any = None) -> ArtifactClient:
-        """A client for the server the settings point at (outside a run: ``Api``, the CLI,
-        ``Artifact.save()``); starts the local server when none is configured, as ``init()`` does."""
-        from trackwell.sdk.login import resolve_endpoint
-        from trackwell.sdk.settings import Settings
-
-        settings = settings or Settings.resolve()
-        endpoint = resolve_endpoint(settings)
-        return cls(endpoint.client(timeout=settings.http_timeout))
-
-    def viewer_entity(self) -> str:
-        entity = self._get("/api/v1/viewer").get("entity")
-        return str(entity)
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's sockets (a pool thread that ends must not leave them open)."""
@@ -85,6 +70,7 @@ class ArtifactClient:
             external._drop_connection()
 
     def close(self) -> None:
+        # Only the connections to external stores: the transport is the run's, which closes it.
         with self._lock:
             externals, self._external = list(self._external.values()), {}
         for external in externals:
@@ -308,11 +294,6 @@ class ArtifactClient:
 
     def _post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._json("POST", path, body)
-
-    def _json(self, method: str, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        data = json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
-        answer = self.transport._json(method, path, body=data)
-        return answer if isinstance(answer, dict) else {}
 
     def _external_for(self, url: str) -> tuple[HttpTransport, str]:
         parts = urlsplit(url)

@@ -1,51 +1,26 @@
 """The report routes of ``/api/v1/reports`` as the Python API calls them: one method per route,
 plain dicts in and out (the JSON of ``schema/reports.py``), over the SDK's
-:class:`~trackwell.sdk.transport.HttpTransport` (HTTP errors come back as the domain's exceptions:
+:class:`~trackwell.sdk.route_client.RouteClient` (HTTP errors come back as the domain's exceptions:
 a stale save as ``Conflict``, a refused one as ``PermissionDenied`` or ``NotFound``)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from trackwell.schema.names import url_path
-from trackwell.sdk.transport import HttpTransport, TransportError
+from trackwell.sdk.route_client import RouteClient
 
 
-class ReportClient:
-    def __init__(self, transport: HttpTransport) -> None:
-        self.transport = transport
-        self.base_url = transport.base_url
-
-    @classmethod
-    def from_settings(cls, settings: Any = None) -> ReportClient:
-        """A client for the server the settings point at (``TRACKWELL_BASE_URL``/``WANDB_BASE_URL``
-        and the key ``login`` stored), found as ``init()`` finds it."""
-        from trackwell.sdk.login import resolve_endpoint
-        from trackwell.sdk.settings import Settings
-
-        settings = settings or Settings.resolve()
-        endpoint = resolve_endpoint(settings, start_local=False)
-        return cls(endpoint.client(timeout=settings.http_timeout))
-
-    def close(self) -> None:
-        self.transport.close()
-
-    def viewer_entity(self) -> str:
-        entity = self._json("GET", "/api/v1/viewer").get("entity")
-        if not isinstance(entity, str):
-            raise TransportError("the server's /api/v1/viewer answer has no entity")
-        return entity
+class ReportClient(RouteClient):
+    # Reports only read and write what a server holds: a report script finds the local server but
+    # never starts one (an empty new server has no project to report on).
+    STARTS_LOCAL_SERVER = False
 
     def _project(self, entity: str, project: str) -> str:
         return f"/api/v1/reports/{url_path(entity)}/{url_path(project)}"
 
     def _report(self, entity: str, project: str, report_id: str) -> str:
         return f"{self._project(entity, project)}/{url_path(report_id)}"
-
-    def _json(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        return self.transport._json(method, path, body=data, query=query)
 
     def create(self, entity: str, project: str, document: dict[str, Any]) -> dict[str, Any]:
         return dict(self._json("POST", self._project(entity, project), document))

@@ -28,11 +28,10 @@ from trackwell.schema.reports import (
 )
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.reports_diff import diff_documents
-from trackwell.service.views import new_view_id
+from trackwell.service.short_ids import ID_TRIES, new_short_id
 from trackwell.store.base import Database, User
 from trackwell.store.base.reports import ReportIdTaken, ReportVersionDraft, StoredReport
 
-_ID_TRIES = 5
 MAX_LIST = 1000
 
 
@@ -100,7 +99,7 @@ class ReportService:
         db: Database,
         access: ProjectAccess | None = None,
         clock: Callable[[], float] = time.time,
-        new_id: Callable[[], str] = new_view_id,
+        new_id: Callable[[], str] = new_short_id,
     ) -> None:
         self._db = db
         self._access = access or ProjectAccess()
@@ -119,7 +118,7 @@ class ReportService:
     def create(self, user: User, entity: str, project: str, body: ReportCreate) -> ReportOut:
         self._access.require_writer(user, entity, project)
         draft = self._draft(user, body)
-        for _ in range(_ID_TRIES):
+        for _ in range(ID_TRIES):
             try:
                 with self._db.begin() as conn:
                     return _out(self._db.reports.create_report(conn, entity, project, self._new_id(), draft))

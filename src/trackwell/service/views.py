@@ -5,8 +5,6 @@ project, a layout within the layout's size limit, and who may change a view (``p
 
 from __future__ import annotations
 
-import secrets
-import string
 import time
 import unicodedata
 from collections.abc import Callable
@@ -24,15 +22,8 @@ from trackwell.schema.views import (
 )
 from trackwell.service.layouts import layout_document
 from trackwell.service.project_access import ProjectAccess
+from trackwell.service.short_ids import ID_TRIES, new_short_id
 from trackwell.store.base import Database, NewView, StoredView, User, ViewChanges, ViewIdTaken
-
-_ID_CHARS = string.ascii_lowercase + string.digits
-ID_LENGTH = 10  # 36**10: a clash is rare, and then the create is tried again with a new id
-_ID_TRIES = 5
-
-
-def new_view_id() -> str:
-    return "".join(secrets.choice(_ID_CHARS) for _ in range(ID_LENGTH))
 
 
 class ViewService:
@@ -41,7 +32,7 @@ class ViewService:
         db: Database,
         access: ProjectAccess | None = None,
         clock: Callable[[], float] = time.time,
-        new_id: Callable[[], str] = new_view_id,
+        new_id: Callable[[], str] = new_short_id,
     ) -> None:
         self._db = db
         self._access = access or ProjectAccess()
@@ -86,7 +77,7 @@ class ViewService:
         self._access.require_reader(user, entity, project)
         layout = layout_document(body.layout, field="layout")
         state = body.state.model_dump(mode="json", exclude_none=True)
-        for _ in range(_ID_TRIES):
+        for _ in range(ID_TRIES):
             try:
                 with self._db.begin() as conn:
                     if self._db.views.count_views(conn, entity, project) >= MAX_VIEWS_PER_PROJECT:

@@ -22,7 +22,8 @@ from typing import Any
 
 from trackwell.schema.errors import InvalidArgument
 from trackwell.schema.names import url_path
-from trackwell.sdk.transport import HttpTransport, TransportError
+from trackwell.sdk.route_client import RouteClient
+from trackwell.sdk.transport import TransportError
 
 __all__ = ["SweepClient", "SweepPath", "TransportError", "parse_sweep_path", "sweep_url"]
 
@@ -82,34 +83,9 @@ def sweep_url(app_url: str, entity: str, project: str, sweep_id: str) -> str:
     return f"{app_url.rstrip('/')}/{url_path(entity, project, 'sweeps', sweep_id)}"
 
 
-class SweepClient:
+class SweepClient(RouteClient):
     """The sweep routes for one server, over ``transport`` (an ``ApiClient`` or any
     ``HttpTransport``; thread-safe, each thread gets its own connection)."""
-
-    def __init__(self, transport: HttpTransport) -> None:
-        self.transport = transport
-        self.base_url = transport.base_url
-
-    @classmethod
-    def from_settings(cls, settings: Any = None, *, start_local: bool = True) -> SweepClient:
-        """A client for the server the settings point at; finds or starts the local server when no
-        base URL is configured, exactly as ``init()`` does (``start_local=False``: only finds one)."""
-        from trackwell.sdk.login import resolve_endpoint
-        from trackwell.sdk.settings import Settings
-
-        settings = settings or Settings.resolve()
-        endpoint = resolve_endpoint(settings, start_local=start_local)
-        return cls(endpoint.client(timeout=settings.http_timeout))
-
-    def close(self) -> None:
-        self.transport.close()
-
-    def viewer_entity(self) -> str:
-        """The key's default entity (where a sweep goes when none is named)."""
-        entity = self._json("GET", "/api/v1/viewer").get("entity")
-        if not isinstance(entity, str):
-            raise TransportError("the server's /api/v1/viewer answer has no entity")
-        return entity
 
     # --- sweeps -----------------------------------------------------------------------------
 
@@ -215,16 +191,8 @@ class SweepClient:
     def _sweep(self, entity: str, project: str, sweep_id: str) -> str:
         return f"{self._project(entity, project)}/{_q(sweep_id)}"
 
-    def _json(
-        self,
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        query: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        data = None if body is None else _dumps(body)
-        answer = self.transport._json(method, path, body=data, query=query)
-        return answer if isinstance(answer, dict) else {}
+    def _encode(self, body: Mapping[str, Any]) -> bytes:
+        return _dumps(body)
 
 
 def _q(segment: str) -> str:
