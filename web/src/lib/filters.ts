@@ -283,7 +283,8 @@ export function compileFilter(filter: Filter): Predicate {
 }
 
 /** Fields the quick text form knows by name (config/summary keys come from the loaded runs). */
-const TOP_LEVEL = new Set([...Object.keys(COLUMNS), "tags"]);
+/** The run fields a filter names directly (tests/cases/quick_filters.json lists them for both parsers). */
+export const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([...Object.keys(COLUMNS), "tags"]);
 
 /**
  * Compiles the text form into a filter (the grammar is in quickFilter.ts): `field<op>value` terms with
@@ -316,7 +317,7 @@ function resolveField(name: string, known: { config: ReadonlySet<string>; summar
   if (["config", "summary", "summary_metrics"].includes(head) && name.includes(".")) {
     return head === "summary" ? `summary_metrics${name.slice(head.length)}` : name;
   }
-  if (TOP_LEVEL.has(name)) return name;
+  if (TOP_LEVEL_FIELDS.has(name)) return name;
   if (known.config.has(name)) return `config.${name}`;
   if (known.summary.has(name)) return `summary_metrics.${name}`;
   throw new FilterError(
