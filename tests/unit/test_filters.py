@@ -69,9 +69,10 @@ def test_case_insensitive_regex_option() -> None:
     assert "(?i)bert" in _params("postgresql", {"display_name": {"$regex": "bert", "$options": "i"}})
 
 
-def test_no_filters_match_everything() -> None:
+def test_no_filters_match_every_run_that_is_not_archived() -> None:
     assert _sql("sqlite", {}) == _sql("sqlite", {"$and": []})
-    assert str(RunFilter("sqlite").where(None).compile(dialect=DIALECTS["sqlite"])) == "1"
+    where = RunFilter("sqlite").where(None).compile(dialect=DIALECTS["sqlite"])
+    assert str(where) == "runs.archived_at IS NULL"
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,9 @@ class RunOut(WireModel):
     resumed: bool = Field(False, description="True in the upsert answer when an existing run was resumed.")
     next_seq: int = Field(0, description="In the upsert answer: the first seq this session should use.")
     metric_definitions: list[dict[str, Any]] = Field(default_factory=list)
+    archived_at: float | None = Field(
+        default=None, description="When the run was archived (hidden from lists unless asked for); None: not."
+    )
 
 
 class RunList(WireModel):

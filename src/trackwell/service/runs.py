@@ -20,6 +20,7 @@ from trackwell.service.naming import generated_display_name
 from trackwell.service.run_edits import edit_values, merged_sdk_config
 from trackwell.service.sweeps_runs import join_sweep, leave_sweep
 from trackwell.store.base import Database, RunChanges, RunKey, StoredRun, Visibility
+from trackwell.store.base.runs import EVERY_RUN
 from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 MAX_PAGE = 1000
@@ -67,7 +68,7 @@ class RunService:
                         hint="use resume='allow' or a new id",
                     )
                 if fields.display_name is None:
-                    _, total = self._db.runs.query_runs(conn, key.entity, key.project, None, None, 1, 0)
+                    _, total = self._db.runs.query_runs(conn, key.entity, key.project, EVERY_RUN, None, 1, 0)
                     fields = fields.model_copy(update={"display_name": generated_display_name(total + 1)})
                 stored = self._db.runs.create_run(conn, key, fields, now, owner_id=owner_id)
                 self._db.runs.update_run(conn, stored.pk, RunChanges(heartbeat_at=now, updated_at=now))
@@ -111,12 +112,8 @@ class RunService:
     def delete(self, key: RunKey) -> None:
         """Remove the run and its history. File bytes stay: blobs are shared by content."""
         with self._db.begin() as conn:
-            found = self._db.runs.get_run(conn, key)
-            if found is not None and found.run.sweep_id is not None:
-                leave_sweep(self._db, conn, key, found.run.sweep_id)  # the sweep's lock first
-            stored = self._require(conn, key, lock=True)
-            self._db.history.delete_run(conn, stored.pk)
-            self._db.runs.delete_run(conn, stored.pk)
+            if not delete_run_in(self._db, conn, key):
+                raise run_not_found(key)
 
     def query(
         self,
@@ -186,6 +183,19 @@ class RunService:
         if stored is None:
             raise run_not_found(key)
         return stored
+
+
+def delete_run_in(db: Database, conn: Any, key: RunKey) -> bool:
+    """Delete the run and its history in the caller's transaction; False when it does not exist."""
+    found = db.runs.get_run(conn, key)
+    if found is not None and found.run.sweep_id is not None:
+        leave_sweep(db, conn, key, found.run.sweep_id)  # the sweep's lock first
+    stored = db.runs.get_run(conn, key, lock=True)
+    if stored is None:
+        return False
+    db.history.delete_run(conn, stored.pk)
+    db.runs.delete_run(conn, stored.pk)
+    return True
 
 
 def parse_filters(filters: str | None) -> dict[str, Any] | None:

@@ -9,9 +9,11 @@ from starlette.responses import Response
 
 from trackwell.schema.alerts import AlertList
 from trackwell.schema.records import OutputPage
+from trackwell.schema.run_bulk import BulkRunsRequest, BulkRunsResult
 from trackwell.schema.runs import RunList, RunOut, RunUpdate, RunUpsert
 from trackwell.server.deps import (
     READS_PROJECT,
+    WRITES_PROJECT,
     CurrentPrincipal,
     EntityPath,
     ProjectPath,
@@ -23,6 +25,7 @@ from trackwell.server.deps import (
 from trackwell.server.responses import json_response
 from trackwell.service.access import visible_projects
 from trackwell.service.audit import AuditAction
+from trackwell.service.run_bulk import RunBulkService
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
@@ -70,6 +73,23 @@ def query_runs(
         entity, project, filters, order, limit, offset, metadata=metadata, scope=scope
     )
     return json_response(found)
+
+
+@router.post("/{entity}/{project}/bulk", response_model=BulkRunsResult, dependencies=[WRITES_PROJECT])
+def bulk_change_runs(
+    entity: EntityPath,
+    project: ProjectPath,
+    body: BulkRunsRequest,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    """Tag, untag, archive, unarchive, delete or move many runs at once, all or nothing."""
+    result = RunBulkService(services.db).apply(principal, entity, project, body)
+    if body.action == "delete":
+        for run_id in result.changed:
+            target = f"{entity}/{project}/{run_id}"
+            services.audit.record(AuditAction.RUN_DELETE, actor=principal.user.username, target=target)
+    return json_response(result)
 
 
 @router.get(RUN + "/output", response_model=OutputPage)

@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # only a type here: services use these Protocols without impo
 from trackwell.schema.runs import ProjectOut, RunError, RunOut, RunState, RunUpsert
 from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
+# A runs filter that selects every run, archived or not.
+EVERY_RUN: dict[str, Any] = {"archived": {"$in": [True, False]}}
+
 
 @dataclass(frozen=True, slots=True)
 class RunKey:
@@ -74,6 +77,12 @@ class RunStore(Protocol):
         """``lock=True`` takes a row lock (PostgreSQL ``FOR UPDATE``) so concurrent batches for one
         run are applied one after the other, also across server processes."""
 
+    def get_runs(
+        self, conn: Connection, entity: str, project: str, run_ids: Sequence[str], *, lock: bool = False
+    ) -> dict[str, StoredRun]:
+        """Many runs of one project by id (archived or not); missing ids are absent from the answer.
+        ``lock=True`` locks their rows, in primary-key order."""
+
     def find_runs(
         self, conn: Connection, keys: Sequence[RunKey], scope: ProjectScope = EVERY_PROJECT
     ) -> dict[RunKey, RunHandle]:
@@ -93,6 +102,13 @@ class RunStore(Protocol):
 
     def delete_run(self, conn: Connection, pk: int) -> None: ...
 
+    def set_archived(self, conn: Connection, pks: Sequence[int], archived_at: float | None) -> None:
+        """Archive the runs (``archived_at`` a time) or restore them (None)."""
+
+    def move_runs(self, conn: Connection, pks: Sequence[int], entity: str, project: str, now: float) -> None:
+        """Move the runs, with everything they logged, to ``entity/project`` (created when new). The
+        caller checks first that no run of the same id is there."""
+
     def query_runs(
         self,
         conn: Connection,
@@ -108,6 +124,9 @@ class RunStore(Protocol):
     ) -> tuple[list[RunOut], int]:
         """Runs matching MongoDB-style ``filters`` (evaluated in SQL) and their total count;
         ``metadata=False`` leaves each run's metadata empty without reading it.
+
+        Runs that are archived are left out unless ``filters`` names ``archived`` (``{"archived":
+        true}``: only those; ``{"archived": {"$in": [true, false]}}``: all).
 
         Fields: ``state, display_name, group, job_type, tags, created_at, updated_at, heartbeat_at,
         host, sweep_id, config.<path>, summary_metrics.<path>`` (wandb's camelCase names such as

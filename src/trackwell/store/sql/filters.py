@@ -61,6 +61,8 @@ _COLUMNS: dict[str, tuple[str, ColumnKind]] = {
     "last_step": ("last_step", "number"),
     "history_count": ("history_count", "number"),
 }
+# ``{"archived": true}``: archived runs; a filter that never names it leaves archived runs out.
+ARCHIVED_FIELD = "archived"
 # JSON columns addressed as "<prefix>.<dotted path>".
 _JSON_PREFIXES = {"config": "config", "summary_metrics": "summary", "summary": "summary"}
 _COMPARISONS = {"$gt": "__gt__", "$gte": "__ge__", "$lt": "__lt__", "$lte": "__le__"}
@@ -70,8 +72,19 @@ VALID_FIELDS_HINT = (
     "valid fields: state, display_name (displayName, name), run_id (id), group, job_type (jobType), tags, "
     "notes, host, "
     "sweep_id (sweep), created_at (createdAt), updated_at, heartbeat_at (heartbeatAt), finished_at, "
-    "runtime (duration), exit_code, last_step, history_count, config.<path>, summary_metrics.<path>"
+    "runtime (duration), exit_code, last_step, history_count, archived (true/false), archived_at, "
+    "config.<path>, summary_metrics.<path>"
 )
+
+
+def names_archived(filters: Any) -> bool:
+    """Whether a filter document says anything about archived runs (``archived``/``archived_at``
+    anywhere in it); a filter that does not shows only runs that are not archived."""
+    if isinstance(filters, dict):
+        return any(k in (ARCHIVED_FIELD, "archived_at") or names_archived(v) for k, v in filters.items())
+    if isinstance(filters, list):
+        return any(names_archived(v) for v in filters)
+    return False
 
 
 def _definite(expr: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -180,6 +193,30 @@ class _TagsTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class _ArchivedTarget:
+    """``archived``: true for runs with an ``archived_at``, false for the others."""
+
+    column: ColumnElement[Any]
+
+    def eq(self, value: Any) -> ColumnElement[bool]:
+        if not isinstance(value, bool):
+            raise _bad(f"archived is true or false, got {value!r}", '{"archived": true}')
+        return self.column.is_not(None) if value else self.column.is_(None)
+
+    def compare(self, op: str, value: Any) -> ColumnElement[bool]:
+        raise _bad(f"{op} does not apply to archived", 'use {"archived": true}, or archived_at with $gt/$lt')
+
+    def regex(self, pattern: str) -> ColumnElement[bool]:
+        raise _bad("$regex does not apply to archived", '{"archived": true}')
+
+    def exists(self) -> ColumnElement[bool]:
+        return sa.true()
+
+    def order(self, descending: bool) -> list[UnaryExpression[Any]]:
+        return [_direction(self.column, descending)]
+
+
+@dataclass(frozen=True, slots=True)
 class _JsonTarget:
     name: str
     value: JsonValue
@@ -225,6 +262,12 @@ class RunFilter:
         self._table = table
 
     def where(self, filters: dict[str, Any] | None) -> ColumnElement[bool]:
+        """The filter, and "not archived" unless it names ``archived`` (``names_archived``)."""
+        if not names_archived(filters):
+            return sa.and_(self._table.c.archived_at.is_(None), self._document_or_all(filters))
+        return self._document_or_all(filters)
+
+    def _document_or_all(self, filters: dict[str, Any] | None) -> ColumnElement[bool]:
         if filters is None:
             return sa.true()
         if not isinstance(filters, dict):
@@ -253,6 +296,10 @@ class RunFilter:
             return _ColumnTarget(name, self._table.c[column], kind, self._dialect)
         if name == "tags":
             return _TagsTarget(self._dialect)
+        if name == ARCHIVED_FIELD:
+            return _ArchivedTarget(self._table.c.archived_at)
+        if name == "archived_at":  # not a filter box field (schema/quick_filter.py): API filters only
+            return _ColumnTarget(name, self._table.c.archived_at, "time", self._dialect)
         prefix, _, path = name.partition(".")
         if prefix in _JSON_PREFIXES and path:
             keys = path.split(".")

@@ -59,6 +59,7 @@ def _run_out(row: Row[Any], entity: str, project: str) -> RunOut:
         last_step=m["last_step"],
         history_count=m["history_count"],
         metric_definitions=list(m["metric_definitions"] or []),
+        archived_at=m["archived_at"],
     )
 
 
@@ -100,6 +101,28 @@ class SqlRunStore:
             edits=row.edits or None,
             owner_id=row.owner_id,
         )
+
+    def get_runs(
+        self, conn: Connection, entity: str, project: str, run_ids: Sequence[str], *, lock: bool = False
+    ) -> dict[str, StoredRun]:
+        project_id = self._project_id(conn, entity, project)
+        if project_id is None:
+            return {}
+        found: dict[str, StoredRun] = {}
+        # Locked in primary-key order, so two bulk changes over the same runs never deadlock.
+        ordered = sorted(set(run_ids))
+        for start in range(0, len(ordered), _IN_BATCH):
+            stmt = (
+                sa.select(*_RUN_COLUMNS)
+                .where(runs.c.project_id == project_id, runs.c.run_id.in_(ordered[start : start + _IN_BATCH]))
+                .order_by(runs.c.id)
+            )
+            if lock:
+                stmt = stmt.with_for_update()
+            for row in conn.execute(stmt):
+                run = _run_out(row, entity, project)
+                found[row.run_id] = StoredRun(row.id, run, edits=row.edits or None, owner_id=row.owner_id)
+        return found
 
     def find_runs(
         self, conn: Connection, keys: Sequence[RunKey], scope: ProjectScope = EVERY_PROJECT
@@ -182,6 +205,19 @@ class SqlRunStore:
         if values:
             conn.execute(sa.update(runs).where(runs.c.id == pk).values(**values))
 
+    def set_archived(self, conn: Connection, pks: Sequence[int], archived_at: float | None) -> None:
+        for start in range(0, len(pks), _IN_BATCH):
+            stmt = sa.update(runs).where(runs.c.id.in_(pks[start : start + _IN_BATCH]))
+            conn.execute(stmt.values(archived_at=archived_at))
+
+    def move_runs(self, conn: Connection, pks: Sequence[int], entity: str, project: str, now: float) -> None:
+        # History, files, output, alerts and artifact lineage hang off the run's primary key: changing
+        # the run's project moves all of them with it.
+        project_id = ensure_project(conn, self._dialect, entity, project, now)
+        for start in range(0, len(pks), _IN_BATCH):
+            stmt = sa.update(runs).where(runs.c.id.in_(pks[start : start + _IN_BATCH]))
+            conn.execute(stmt.values(project_id=project_id, updated_at=now))
+
     def delete_run(self, conn: Connection, pk: int) -> None:
         # Sessions, files and output go with it (ON DELETE CASCADE); history is the history store's.
         conn.execute(sa.delete(runs).where(runs.c.id == pk))
@@ -238,6 +274,7 @@ class SqlRunStore:
                     )
                 ).label("last_activity"),
             )
+            .where(runs.c.archived_at.is_(None))  # archived runs are not counted
             .group_by(runs.c.project_id)
             .subquery()
         )

@@ -184,9 +184,14 @@ runs = Table(
     Column("history_count", BigInteger, nullable=False),
     # Config and summary keys written back through the Api, with their bases (service/run_edits.py).
     Column("edits", Json, nullable=True),
+    # When the run was archived (hidden from lists, charts and counts; restorable); None: not (0019).
+    Column("archived_at", Double, nullable=True),
     UniqueConstraint("project_id", "run_id", name="uq_runs_project_id_run_id"),
     # The runs table's default view: a project's runs, newest first.
     Index("ix_runs_project_created", "project_id", "created_at"),
+    # The same view without archived runs (the default): ``archived_at IS NULL`` is an index
+    # condition on this column, so the list and its count skip archived runs inside the index (0019).
+    Index("ix_runs_project_archived_created", "project_id", "archived_at", "created_at"),
     # The crash sweeper: running runs by heartbeat age.
     Index("ix_runs_state_heartbeat", "state", "heartbeat_at"),
 )
