@@ -145,7 +145,8 @@ def missing_entity(entity: str) -> NotFound:
 
 def authorize_run_delete(principal: Principal, resource: ProjectRef, owner_id: int | None) -> None:
     """A member deletes the runs they created; another user's run (or one created before runs had
-    owners) needs an admin of the entity."""
+    owners) needs an admin of the entity. Archiving and unarchiving a run follow this same rule
+    (``service.run_bulk``)."""
     if (
         owner_id is not None
         and owner_id == principal.user.id
