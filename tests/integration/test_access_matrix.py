@@ -174,6 +174,11 @@ ACTIONS: dict[str, Act] = {
     "query.importance": Act(
         READ, 200, lambda c, w, p: c.get(f"/api/v1/projects/{p}/importance", params={"metric": "loss"})
     ),
+    # comments on runs (issue 16): readers read, writers comment
+    "comments.list": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/comments/{p}/runs/base")),
+    "comments.create": Act(
+        WRITE, 201, lambda c, w, p: c.post(f"/api/v1/comments/{p}/runs/base", json={"text": "@admin look"})
+    ),
     # the project itself
     "project.visibility": Act(
         ADMIN, 204, lambda c, w, p: c.put(f"/api/v1/projects/{p}/visibility", json={"visibility": _vis_of(p)})

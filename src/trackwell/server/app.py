@@ -25,6 +25,7 @@ from trackwell.server.request_limits import RequestSizeLimit
 from trackwell.server.routes import (
     artifacts,
     blobs,
+    comments,
     files,
     health,
     history,
@@ -93,6 +94,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         identity_users,
         identity_teams,
         reports,
+        comments,
     ):
         app.include_router(module.router)
     include_ui_routers(app)

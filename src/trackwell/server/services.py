@@ -18,6 +18,7 @@ from trackwell.service.artifacts import ArtifactService
 from trackwell.service.audit import AuditLog
 from trackwell.service.auth import AuthService
 from trackwell.service.blob_transfers import BlobTransferService
+from trackwell.service.comments import CommentService
 from trackwell.service.files import FileService
 from trackwell.service.history import HistoryService
 from trackwell.service.identity import IdentityService
@@ -65,6 +66,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     reports: ReportService  # reports: versioned research memos with panel grids (issue 16)
+    comments: CommentService  # comments on reports and runs, mentions, the inbox (issue 16)
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
     identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
     wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
@@ -120,6 +122,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
+            comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             audit=audit,
             identity=IdentityService(
                 db,

@@ -29,6 +29,7 @@ from trackwell.store.base.artifacts import (
     VersionChanges,
 )
 from trackwell.store.base.blobs import BlobInfo, BlobStore, BlobWriteResult
+from trackwell.store.base.comments import CommentStore, CommentTarget, NewComment, StoredComment
 from trackwell.store.base.database import Database
 from trackwell.store.base.files import FileEntry, FileIndex
 from trackwell.store.base.history import (
@@ -100,6 +101,10 @@ __all__ = [
     "BlobStore",
     "BlobWriteResult",
     "CollectionKind",
+    "CommentStore",
+    "CommentTarget",
+    "NewComment",
+    "StoredComment",
     "Database",
     "EdgeKind",
     "FileEntry",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # only a type here: services use these Protocols without impo
 
 from trackwell.store.base.alerts import AlertStore
 from trackwell.store.base.artifacts import ArtifactStore
+from trackwell.store.base.comments import CommentStore
 from trackwell.store.base.files import FileIndex
 from trackwell.store.base.history import HistoryStore
 from trackwell.store.base.layouts import LayoutStore
@@ -59,6 +60,9 @@ class Database(Protocol):
 
     @property
     def reports(self) -> ReportStore: ...
+
+    @property
+    def comments(self) -> CommentStore: ...
 
     @property
     def wandb_uploads(self) -> WandbUploadIndex: ...

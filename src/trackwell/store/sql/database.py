@@ -25,6 +25,7 @@ from trackwell.store.base import HistoryStore
 from trackwell.store.history import SqlHistoryStore
 from trackwell.store.sql.alerts import SqlAlertStore
 from trackwell.store.sql.artifacts import SqlArtifactStore
+from trackwell.store.sql.comments import SqlCommentStore
 from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
@@ -57,6 +58,7 @@ class SqlDatabase:
         self.sweeps = SqlSweepStore(self.dialect)
         self.views = SqlViewStore(self.dialect)
         self.reports = SqlReportStore(self.dialect)
+        self.comments = SqlCommentStore(self.dialect)
         self.wandb_uploads = SqlWandbUploadIndex(self.dialect)
 
     @contextmanager
