@@ -9,6 +9,7 @@ from typing import Any
 
 from trackwell.apis import Api, Run
 from trackwell.cli.options import parse_filter_option
+from trackwell.cli.runs_bulk_cmd import BULK_COMMANDS, register_bulk
 from trackwell.schema.errors import InvalidArgument
 from trackwell.sdk.context.metadata import PATCH_FILE, reproduce_instructions
 from trackwell.sdk.settings import Settings
@@ -16,9 +17,13 @@ from trackwell.sdk.settings import Settings
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "runs", help="list runs or show one run", description="Read runs from the server."
+        "runs",
+        help="list, show, archive, tag or move runs",
+        description="Read and change runs on the server.",
     )
-    actions = parser.add_subparsers(dest="runs_action", metavar="{ls,show,reproduce}", required=True)
+    actions = parser.add_subparsers(
+        dest="runs_action", metavar="{ls,show,reproduce," + ",".join(BULK_COMMANDS) + "}", required=True
+    )
     ls = actions.add_parser("ls", help="list a project's runs as a table")
     ls.add_argument("project", nargs="?", help="'entity/project' or 'project' (default: WANDB_PROJECT)")
     ls.add_argument("--filter", help='MongoDB-style JSON, e.g. \'{"state": "finished"}\'')
@@ -36,6 +41,7 @@ def register(subparsers: Any) -> None:
         "--dir", type=Path, help="where to put the run's diff.patch (default ./reproduce-<id>)"
     )
     again.set_defaults(func=run_reproduce)
+    register_bulk(actions)
 
 
 def _ago(iso: str | None) -> str:

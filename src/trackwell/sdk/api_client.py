@@ -119,6 +119,12 @@ class ApiClient(HttpTransport):
         path = f"/api/v1/runs/{_q(entity)}/{_q(project)}"
         return RunList.model_validate(self._json("GET", path, query=query))
 
+    def bulk_runs(self, entity: str, project: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /api/v1/runs/{entity}/{project}/bulk`` (``trackwell runs archive|tag|move ...``):
+        ``{"run_ids", "action", "tags"?, "to_project"?}`` -> ``{"action", "changed", "unchanged"}``."""
+        path = f"/api/v1/runs/{_q(entity)}/{_q(project)}/bulk"
+        return dict(self._json("POST", path, body=json.dumps(dict(body)).encode()))
+
     def post_records(self, entity: str, project: str, run_id: str, batch_json: bytes) -> RecordsAck:
         """Send one ``RecordBatch`` (already serialized); gzip-encoded when larger than 1 KiB."""
         headers = {"Content-Type": "application/json"}
