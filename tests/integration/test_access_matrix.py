@@ -41,6 +41,9 @@ from tests.fixtures.backends import BACKENDS, server_on_backend
 from trackwell.store.base import Visibility
 
 READ, WRITE, DELETE, ADMIN = "read", "write", "delete", "admin"
+# Changing what another user made where the route first checks for a writer (a report, a link):
+# an admin of the team may; anyone without a role is refused as a write is (403, naming the team).
+OTHERS_AS_WRITE = "others_as_write"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -65,10 +68,11 @@ def expected(who: str, need: str, visibility: Visibility) -> int | None:
         WRITE: role in ("admin", "member"),
         DELETE: role == "admin",
         ADMIN: role == "admin",
+        OTHERS_AS_WRITE: role == "admin",
     }[need]
     if allowed:
         return None
-    if need == WRITE and role is None:
+    if need in (WRITE, OTHERS_AS_WRITE) and role is None:
         return 403
     return 403 if readable else 404
 
@@ -103,6 +107,39 @@ def _own_run_deleted(client: httpx.Client, world: World, path: str) -> httpx.Res
     url = _run(path, "own" + uuid.uuid4().hex[:8])
     made = client.put(url, json={"session_id": "s"})
     return made if made.status_code != 200 else client.delete(url)
+
+
+def report_document(path: str, title: str = "Study") -> dict[str, object]:
+    """A report whose one panel grid draws the project's runs (a loss chart)."""
+    entity, project = path.split("/")
+    panel = {"id": "loss", "type": "line", "section": "Charts", "metrics": ["loss"]}
+    grid = {"type": "panel_grid", "runsets": [{"entity": entity, "project": project}], "panels": [panel]}
+    text = {"type": "paragraph", "text": [{"text": "Loss goes down."}]}
+    return {"title": title, "blocks": [text, grid]}
+
+
+def _fresh_report(world: World, path: str) -> str:
+    made = world.client("server_admin").post(f"/api/v1/reports/{path}", json=report_document(path))
+    made.raise_for_status()
+    return f"/api/v1/reports/{path}/{made.json()['id']}"
+
+
+_SHARED_REPORTS: dict[tuple[str, str], str] = {}  # (server url, project path) -> report url
+
+
+def _report(world: World, path: str) -> str:
+    """One report per project, made once, that the read actions read."""
+    key = (world.server.url, path)
+    if key not in _SHARED_REPORTS:
+        _SHARED_REPORTS[key] = _fresh_report(world, path)
+    return _SHARED_REPORTS[key]
+
+
+def _fresh_link(world: World, path: str) -> str:
+    report = _fresh_report(world, path)
+    made = world.client("server_admin").post(report + "/links")
+    made.raise_for_status()
+    return f"{report}/links/{made.json()['id']}"
 
 
 FILTER = json.dumps({"$and": [{"state": {"$ne": "nothing"}}, {"config.lr": {"$gte": 0}}]})
@@ -179,6 +216,19 @@ ACTIONS: dict[str, Act] = {
     "comments.create": Act(
         WRITE, 201, lambda c, w, p: c.post(f"/api/v1/comments/{p}/runs/base", json={"text": "@admin look"})
     ),
+    # reports and their public links
+    "report.list": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/reports/{p}")),
+    "report.read": Act(READ, 200, lambda c, w, p: c.get(_report(w, p))),
+    "report.versions": Act(READ, 200, lambda c, w, p: c.get(_report(w, p) + "/versions")),
+    "report.create": Act(WRITE, 201, lambda c, w, p: c.post(f"/api/v1/reports/{p}", json=report_document(p))),
+    "report.save": Act(
+        WRITE, 200, lambda c, w, p: c.put(_fresh_report(w, p), json=report_document(p) | {"base_version": 1})
+    ),
+    "report.restore": Act(WRITE, 200, lambda c, w, p: c.post(_fresh_report(w, p) + "/versions/1/restore")),
+    "report.delete_others": Act(OTHERS_AS_WRITE, 204, lambda c, w, p: c.delete(_fresh_report(w, p))),
+    "report.link_create": Act(WRITE, 201, lambda c, w, p: c.post(_report(w, p) + "/links")),
+    "report.link_list": Act(WRITE, 200, lambda c, w, p: c.get(_report(w, p) + "/links")),
+    "report.link_revoke": Act(WRITE, 204, lambda c, w, p: c.delete(_fresh_link(w, p))),
     # the project itself
     "project.visibility": Act(
         ADMIN, 204, lambda c, w, p: c.put(f"/api/v1/projects/{p}/visibility", json={"visibility": _vis_of(p)})
@@ -351,3 +401,97 @@ def test_deleting_a_run_that_does_not_exist_is_not_found_for_readers_too(world: 
     for who in ("member", "viewer", "outsider"):
         answer = world.client(who).delete(_run(f"{TEAM}/{project_of('team')}", "never-was"))
         assert answer.status_code == 404, (who, answer.text)
+
+
+# --- the holder of a report's public link (docs/reports.md, "Sharing") ---------------------------
+
+LINK_HEADER = "X-Trackwell-Report-Link"
+
+
+def _link_holder(world: World, token: str) -> httpx.Client:
+    """A caller with no key and no cookie, presenting only the link."""
+    return httpx.Client(base_url=world.server.url, headers={LINK_HEADER: token}, timeout=30)
+
+
+def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: World) -> None:
+    drawn = f"{TEAM}/{project_of('private')}"  # the report's panels draw this private project
+    report = _fresh_report(world, drawn)
+    sibling = _fresh_report(world, drawn)
+    made = world.client("member").post(report + "/links")
+    assert made.status_code == 201, made.text
+    token = made.json()["token"]
+    run = _run(drawn)
+    with _link_holder(world, token) as holder:
+        allowed = {
+            "report": holder.get(report),
+            "runs": holder.get(f"/api/v1/runs/{drawn}", params={"filters": FILTER}),
+            "run": holder.get(run),
+            "series": holder.get(run + "/history/series", params={"keys": "loss"}),
+            "file": holder.get(run + "/files/notes.txt"),
+            "keys": holder.get(f"/api/v1/projects/{drawn}/history-keys"),
+            "group_series": holder.post(
+                f"/api/v1/projects/{drawn}/group-series", json={"keys": ["loss"], "group_by": ["config.lr"]}
+            ),
+        }
+        wrong = {name: a.status_code for name, a in allowed.items() if a.status_code != 200}
+        assert not wrong, wrong
+        assert allowed["report"].json()["title"] == "Study"
+        not_found = {
+            "another report": holder.get(sibling),
+            "an old version": holder.get(report, params={"version": 1}),
+            "versions": holder.get(report + "/versions"),
+            "the reports list": holder.get(f"/api/v1/reports/{drawn}"),
+            "links": holder.get(report + "/links"),
+            "a public project": holder.get(f"/api/v1/runs/{TEAM}/{project_of('public')}"),
+            "another team": holder.get(f"/api/v1/runs/{OTHER_TEAM}/p-team"),
+            "the viewer": holder.get("/api/v1/viewer"),
+            "the projects list": holder.get("/api/v1/projects"),
+        }
+        wrong = {name: a.status_code for name, a in not_found.items() if a.status_code != 404}
+        assert not wrong, wrong
+        forbidden = {
+            "save": holder.put(report, json=report_document(drawn) | {"base_version": 1}),
+            "delete": holder.delete(report),
+            "new link": holder.post(report + "/links"),
+            "new run": holder.put(_run(drawn, "by-link"), json={"session_id": "s"}),
+            "edit run": holder.patch(run, json={"notes": "by link"}),
+            "new report": holder.post(f"/api/v1/reports/{drawn}", json=report_document(drawn)),
+            "a key": holder.post("/api/v1/teams", json={"name": "link-team"}),
+        }
+        wrong = {name: a.status_code for name, a in forbidden.items() if a.status_code != 403}
+        assert not wrong, wrong
+        runs = [{"entity": TEAM, "project": project_of(v), "run_id": "base"} for v in VISIBILITIES]
+        queried = holder.post("/api/v1/series/query", json={"runs": runs, "keys": ["loss"]})
+        assert queried.status_code == 200, queried.text
+        assert {r["project"] for r in queried.json()["runs"] if not r.get("error")} == {"p-private"}
+
+
+def test_a_revoked_link_reads_nothing_from_the_next_request(world: World) -> None:
+    path = f"{TEAM}/{project_of('team')}"
+    report = _fresh_report(world, path)
+    member = world.client("member")
+    made = member.post(report + "/links").json()
+    with _link_holder(world, made["token"]) as holder:
+        assert holder.get(report).status_code == 200
+        listed = member.get(report + "/links")
+        assert listed.status_code == 200 and made["token"] not in listed.text
+        assert [link["id"] for link in listed.json()["links"]] == [made["id"]]
+        assert listed.json()["links"][0]["last_used"] is not None
+        assert member.delete(f"{report}/links/{made['id']}").status_code == 204
+        for url in (report, _run(path)):
+            gone = holder.get(url)
+            assert gone.status_code == 404 and made["token"] not in gone.text, url
+        assert member.get(report + "/links").json() == {"links": []}
+    with _link_holder(world, "not-a-link") as stranger:
+        assert stranger.get(report).status_code == 404
+
+
+def test_a_link_holder_in_a_signed_in_browser_still_reads_only_as_the_link(world: World) -> None:
+    """A key always wins over a link; without one, presenting a link narrows the caller to it."""
+    path = f"{TEAM}/{project_of('private')}"
+    report = _fresh_report(world, path)
+    token = world.client("admin").post(report + "/links").json()["token"]
+    admin_with_link = world.client("admin").get(report, headers={LINK_HEADER: token})
+    assert admin_with_link.status_code == 200
+    with _link_holder(world, token) as holder:
+        assert holder.get(f"/api/v1/reports/{path}").status_code == 404

@@ -110,9 +110,10 @@ def test_tokens_in_urls_are_redacted_from_the_access_log(access_logged_server: s
         httpx.get(access_logged_server + f"/api/v1/session/login?token={SECRET_KEY}&next=/a")
         httpx.get(access_logged_server + f"/api/v1/runs/me/p?filters=%7B%7D&code={SECRET_COOKIE}")
         httpx.put(access_logged_server + f"/wandb/files/{SECRET_KEY}", content=b"x")
+        httpx.get(access_logged_server + f"/public/reports/{SECRET_KEY}")  # a report's public link
         httpx.get(access_logged_server + "/healthz")
         deadline = time.monotonic() + 10
-        while len(lines.lines) < 4 and time.monotonic() < deadline:
+        while len(lines.lines) < 5 and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         logger.removeHandler(lines)
@@ -120,6 +121,7 @@ def test_tokens_in_urls_are_redacted_from_the_access_log(access_logged_server: s
     assert "/api/v1/session/login?token=[redacted]&next=/a" in logged
     assert "/api/v1/runs/me/p?filters=%7B%7D&code=[redacted]" in logged
     assert '"PUT /wandb/files/[redacted] HTTP/1.1"' in logged
+    assert '"GET /public/reports/[redacted] HTTP/1.1"' in logged
     assert "/healthz" in logged
     _assert_no_secret(logged)
 

@@ -3,7 +3,8 @@
 A few URLs carry a secret: in their query the one-time sign-in link (``?token=``), an OpenID
 Connect callback (``?code=&state=``), a presigned S3 URL (``X-Amz-Signature``...); in their path
 the wandb client's upload and download URLs (``/wandb/files/<token>``, ``/wandb/download/<token>``:
-the token is the permission). ``trackwell server`` writes no access log, but a deployment may run
+the token is the permission), and a report's public link page (``/public/reports/<token>``).
+``trackwell server`` writes no access log, but a deployment may run
 the app under uvicorn or gunicorn with one (``--access-log``); uvicorn logs the path with its query
 through the ``uvicorn.access`` logger, whose records this filter rewrites before any handler sees
 them.
@@ -39,8 +40,11 @@ SECRET_PARAMETERS = frozenset(
 
 _PARAMETER = re.compile(r"([?&])([^=&#]+)=([^&#]*)")
 # Paths whose last segment is a secret (server/wandb_protocol/routes.py: upload_run_file,
-# download_run_file, upload_artifact_file, download_artifact_file).
-_SECRET_PATH = re.compile(r"^(/wandb/(?:files|download|artifact-files|artifact-download)/)[^/?#]+")
+# download_run_file, upload_artifact_file, download_artifact_file; and the page of a report's
+# public link, /public/reports/<token>).
+_SECRET_PATH = re.compile(
+    r"^(/wandb/(?:files|download|artifact-files|artifact-download)/|/public/reports/)[^/?#]+"
+)
 
 
 def redact_secrets(path: str) -> str:

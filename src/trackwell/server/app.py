@@ -37,6 +37,7 @@ from trackwell.server.routes import (
     passwords,
     projects,
     records,
+    report_links,
     reports,
     runs,
     sweeps,
@@ -94,6 +95,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         identity_users,
         identity_teams,
         reports,
+        report_links,
         comments,
     ):
         app.include_router(module.router)

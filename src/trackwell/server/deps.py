@@ -10,7 +10,11 @@ something else (the caller, a blob digest, a body naming many runs) take ``Curre
 scope what they answer with ``visible_projects``.
 
 Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
-wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``).
+wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``). A
+request with no key that presents a report's public link (``X-Trackwell-Report-Link``) is that
+link's anonymous, read-only caller, even in a signed-in browser (it only ever narrows access):
+checked against the database on every request, so a revoked link is refused at once, and limited
+to the routes ``server.link_access`` names.
 Dependencies are plain ``def`` where they touch the database, so FastAPI runs them in its thread
 pool, never on the event loop. The two every request meets are ``async`` instead: FastAPI hands
 each plain ``def`` dependency to a worker thread (~0.1-0.3 ms of a busy event loop per hand-off),
@@ -32,6 +36,8 @@ from starlette.concurrency import run_in_threadpool
 
 from trackwell.schema.errors import Unauthorized
 from trackwell.schema.name_types import EntityName, ProjectName, RunId
+from trackwell.schema.report_links import LINK_HEADER
+from trackwell.server.link_access import refuse_outside_link_reads
 from trackwell.server.routes.ui_auth import session_user
 from trackwell.server.services import Services
 from trackwell.service.access import (
@@ -86,6 +92,11 @@ async def current_user(request: Request, services: ServicesDep) -> User:
 
 
 def _user_from_database(request: Request, services: Services, key: str | None) -> User:
+    link = request.headers.get(LINK_HEADER)
+    if key is None and link is not None:
+        holder = services.report_links.user_for_token(link.strip())
+        refuse_outside_link_reads(request)
+        return holder
     if key is None:
         user = session_user(request)
         if user is not None:
@@ -181,6 +192,21 @@ async def authorize_run_deletion(
     return key
 
 
+async def authorize_report_read(
+    entity: EntityPath,
+    project: ProjectPath,
+    report_id: Annotated[str, Path()],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> ProjectRef:
+    """Reading one report: a reader of its project, or the holder of that report's public link."""
+    if _sees_everything(principal):
+        return ProjectRef(entity, project, report=report_id)
+    return await run_in_threadpool(
+        authorize_in_project, services.db, principal, entity, project, Action.PROJECT_READ, report_id
+    )
+
+
 authorize_read = _project_dependency(Action.PROJECT_READ)
 authorize_write = _project_dependency(Action.PROJECT_WRITE)
 authorize_delete = _project_dependency(Action.PROJECT_DELETE)
@@ -190,6 +216,7 @@ authorize_run_write = _run_dependency(Action.PROJECT_WRITE)
 
 # For a route's ``dependencies=[...]`` when the handler keeps its own ``entity``/``project`` params.
 READS_PROJECT = Depends(authorize_read)
+READS_REPORT = Depends(authorize_report_read)  # a route with {report_id} that reads that report
 WRITES_PROJECT = Depends(authorize_write)
 DELETES_IN_PROJECT = Depends(authorize_delete)
 ADMINS_PROJECT = Depends(authorize_admin)
@@ -229,6 +256,7 @@ ServerAdminDep = Annotated[Principal, Depends(authorize_server_admin)]
 PROJECT_AUTHORIZERS = frozenset(
     {
         authorize_read,
+        authorize_report_read,
         authorize_write,
         authorize_delete,
         authorize_admin,

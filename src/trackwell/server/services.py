@@ -29,6 +29,7 @@ from trackwell.service.oidc_accounts import OidcAccounts
 from trackwell.service.passwords import PasswordService
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.records import RecordService
+from trackwell.service.report_links import ReportLinkService
 from trackwell.service.reports import ReportService
 from trackwell.service.runs import RunService
 from trackwell.service.signin_guard import SignInGuard
@@ -66,6 +67,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     reports: ReportService  # reports: versioned research memos with panel grids (issue 16)
+    report_links: ReportLinkService  # public read-only links of reports, and who presents one
     comments: CommentService  # comments on reports and runs, mentions, the inbox (issue 16)
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
     identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
@@ -122,6 +124,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
+            report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal)),
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             audit=audit,
             identity=IdentityService(

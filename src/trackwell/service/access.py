@@ -17,6 +17,10 @@ viewer                       read         read         read
 anyone else signed in        nothing      nothing      read
 ===========================  ===========  ===========  ===========
 
+The holder of a report's public link (``User.link``: no account, docs/reports.md "Sharing") reads
+that report and the projects its current version's runsets draw from, and nothing else: any other
+project or report is not found, and every change to those it reads is forbidden.
+
 A member deletes their own runs; deleting another user's run, deleting a project and changing a
 project's visibility need entity admin. Managing an entity's members and service accounts needs
 entity admin; managing users and reading the audit log needs server admin.
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 
 from trackwell.schema.errors import NotFound, PermissionDenied
 from trackwell.store.base import Principal, Role, User, Visibility
+from trackwell.store.base.report_links import ReportLinkGrant
 from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
 
@@ -49,11 +54,13 @@ class Action(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class ProjectRef:
     """What an action touches: a project (``project`` None for the entity itself) and its visibility
-    (None when the project does not exist yet: creating it is a write to the entity)."""
+    (None when the project does not exist yet: creating it is a write to the entity); ``report``
+    when the action touches one report of the project (what a report's public link may read)."""
 
     entity: str
     project: str | None = None
     visibility: Visibility | None = None
+    report: str | None = None
 
 
 _WRITERS: frozenset[Role] = frozenset({"admin", "member"})
@@ -75,6 +82,8 @@ def may(principal: Principal, action: Action, resource: ProjectRef) -> bool:
     """Whether ``principal`` may do ``action`` on ``resource`` (the matrix above)."""
     if principal.user.disabled:
         return False
+    if principal.user.link is not None:
+        return action is Action.PROJECT_READ and _link_reads(principal.user.link, resource)
     if principal.user.is_admin:
         return True
     if action is Action.SERVER_ADMIN:
@@ -97,6 +106,8 @@ def authorize(principal: Principal, action: Action, resource: ProjectRef) -> Non
     if may(principal, action, resource):
         return
     where = resource.entity if resource.project is None else f"{resource.entity}/{resource.project}"
+    if principal.user.link is not None:
+        raise _refused_to_link(principal.user.link, action, resource, where)
     role = role_in(principal, resource.entity)
     if action is Action.SERVER_ADMIN:
         raise PermissionDenied(
@@ -120,6 +131,43 @@ def authorize(principal: Principal, action: Action, resource: ProjectRef) -> Non
         field="entity",
         hint=f"ask an admin of {resource.entity!r} to give you the {needed!r} role "
         "(Team.invite, or the admin page)",
+    )
+
+
+def _link_reads(grant: ReportLinkGrant, resource: ProjectRef) -> bool:
+    """A public link reads its report (not another of the same project) and, whole, the projects
+    its report's current version's runsets draw from."""
+    if resource.report is not None:
+        return (resource.entity, resource.project, resource.report) == (
+            grant.entity,
+            grant.project,
+            grant.report_id,
+        )
+    return resource.project is not None and (resource.entity, resource.project) in grant.projects
+
+
+def _refused_to_link(
+    grant: ReportLinkGrant, action: Action, resource: ProjectRef, where: str
+) -> NotFound | PermissionDenied:
+    """What a public link may read (and its report's own project) is forbidden to change; anything
+    else does not exist, as far as the link is concerned."""
+    linked = {(grant.entity, grant.project), *grant.projects}
+    changes = action is not Action.PROJECT_READ
+    if (
+        changes
+        and (resource.entity, resource.project) in linked
+        and resource.report in (None, grant.report_id)
+    ):
+        return PermissionDenied(
+            f"a public report link only reads; changing {where!r} needs a signed-in member",
+            hint="sign in with an account that is a member of the team",
+        )
+    if resource.report is not None:
+        return NotFound(f"{where} has no report {resource.report!r}", field="report_id")
+    return NotFound(
+        f"project {where!r} not found",
+        field="project",
+        hint="a public report link reads only its report and the projects its panels draw from",
     )
 
 
@@ -167,6 +215,10 @@ def authorize_run_delete(principal: Principal, resource: ProjectRef, owner_id: i
 def visible_projects(principal: Principal) -> ProjectScope:
     if principal.user.disabled:
         return ProjectScope(everything=False, entities=frozenset())
+    if principal.user.link is not None:  # not signed in: not even public projects
+        return ProjectScope(
+            everything=False, entities=frozenset(), projects=principal.user.link.projects, public=False
+        )
     if principal.user.is_admin:
         return EVERY_PROJECT
     return ProjectScope(everything=False, entities=frozenset(principal.roles))
@@ -199,7 +251,8 @@ def authorize_member_removal(principal: Principal, team: str, target: User) -> N
 def authorize_team_creation(principal: Principal, *, open_to_everyone: bool) -> None:
     """A server admin creates teams; so does any signed-in user when the server's
     ``allow_team_creation`` is on (the default, as on W&B)."""
-    if open_to_everyone and not principal.user.disabled and principal.user.kind == "user":
+    signed_in = not principal.user.disabled and principal.user.link is None
+    if open_to_everyone and signed_in and principal.user.kind == "user":
         return
     if principal.user.is_admin and not principal.user.disabled:
         return

@@ -16,20 +16,21 @@ from trackwell.store.base import Database, Principal, User
 
 
 def authorize_project(
-    db: Database, principal: Principal, entity: str, project: str, action: Action
+    db: Database, principal: Principal, entity: str, project: str, action: Action, report: str | None = None
 ) -> ProjectRef:
     """Looks up the project's visibility and authorizes ``action`` (``service.access``): the one
     way a caller with a principal and a path is checked (routes through ``server.deps``; other
     protocols call it too). A write to an entity that does not exist may create it only for a
-    server admin (as a team); anyone else is told who can create it."""
+    server admin (as a team); anyone else is told who can create it. ``report``: the action touches
+    that report of the project (a report's public link reads only its own)."""
     if principal.user.is_admin and not principal.user.disabled:
-        return ProjectRef(entity, project)  # may do everything: nothing to look up
+        return ProjectRef(entity, project, report=report)  # may do everything: nothing to look up
     with db.read() as conn:
         visibility = db.users.project_visibility(conn, entity, project)
         creates_entity = visibility is None and action is Action.PROJECT_WRITE
         if creates_entity and db.users.get_entity(conn, entity) is None:
             raise missing_entity(entity)
-    ref = ProjectRef(entity, project, visibility)
+    ref = ProjectRef(entity, project, visibility, report)
     authorize(principal, action, ref)
     return ref
 
@@ -42,11 +43,13 @@ class ProjectAccess:
         self._db = db
         self._principal_of = principal_of
 
-    def require_reader(self, user: User, entity: str, project: str) -> None:
-        """``NotFound`` when ``user`` may not read ``entity/project`` (``service.access``)."""
+    def require_reader(self, user: User, entity: str, project: str, report: str | None = None) -> None:
+        """``NotFound`` when ``user`` may not read ``entity/project`` (or its ``report``:
+        ``service.access``)."""
         if self._db is None or self._principal_of is None or (user.is_admin and not user.disabled):
             return
-        authorize_project(self._db, self._principal_of(user), entity, project, Action.PROJECT_READ)
+        principal = self._principal_of(user)
+        authorize_project(self._db, principal, entity, project, Action.PROJECT_READ, report)
 
     def require_writer(self, user: User, entity: str, project: str) -> None:
         """``PermissionDenied`` (or ``NotFound``) when ``user`` may not write to ``entity/project``."""

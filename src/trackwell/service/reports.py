@@ -129,7 +129,7 @@ class ReportService:
     def get(
         self, user: User, entity: str, project: str, report_id: str, version: int | None = None
     ) -> ReportOut:
-        self._access.require_reader(user, entity, project)
+        self._access.require_reader(user, entity, project, report_id)
         with self._db.read() as conn:
             report = self._db.reports.get_report(conn, entity, project, report_id, version)
             if report is None and version is not None:

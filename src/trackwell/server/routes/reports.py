@@ -19,6 +19,7 @@ from trackwell.schema.reports import (
 )
 from trackwell.server.deps import (
     READS_PROJECT,
+    READS_REPORT,
     WRITES_PROJECT,
     CurrentUser,
     EntityPath,
@@ -60,7 +61,7 @@ def create_report(
     return json_response(services.reports.create(user, entity, project, body), status_code=201)
 
 
-@router.get(REPORT, response_model=ReportOut, dependencies=[READS_PROJECT])
+@router.get(REPORT, response_model=ReportOut, dependencies=[READS_REPORT])
 def get_report(
     entity: Entity,
     project: Project,

@@ -15,6 +15,7 @@ from trackwell.store.base.files import FileIndex
 from trackwell.store.base.history import HistoryStore
 from trackwell.store.base.layouts import LayoutStore
 from trackwell.store.base.output import OutputStore
+from trackwell.store.base.report_links import ReportLinkStore
 from trackwell.store.base.reports import ReportStore
 from trackwell.store.base.runs import RunStore
 from trackwell.store.base.sweeps import SweepStore
@@ -60,6 +61,9 @@ class Database(Protocol):
 
     @property
     def reports(self) -> ReportStore: ...
+
+    @property
+    def report_links(self) -> ReportLinkStore: ...
 
     @property
     def comments(self) -> CommentStore: ...

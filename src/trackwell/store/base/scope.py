@@ -12,10 +12,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class ProjectScope:
-    """Every project (``everything``), else the projects of ``entities`` plus every ``public`` one."""
+    """Every project (``everything``), else the projects of ``entities``, the named ``projects``
+    ((entity, project) pairs: what a report's public link reads) and, unless ``public`` is False
+    (the anonymous holder of a link), every public one."""
 
     everything: bool
     entities: frozenset[str]
+    projects: frozenset[tuple[str, str]] = frozenset()
+    public: bool = True
 
 
 # What a server admin (and the local user) sees; also the default of store methods that take a scope,

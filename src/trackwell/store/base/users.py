@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
     from sqlalchemy import Connection
 
+from trackwell.store.base.report_links import ReportLinkGrant
+
 Role = Literal["admin", "member", "viewer"]
 EntityKind = Literal["user", "team"]
 Visibility = Literal["private", "team", "public"]
@@ -31,6 +33,9 @@ class User:
     email: str | None = None
     display_name: str | None = None
     disabled: bool = False
+    # Set only for the anonymous holder of a report's public link (id 0, no account): what the link
+    # lets them read. ``service.access`` reads it; such a caller never writes.
+    link: ReportLinkGrant | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from trackwell.store.sql.dialect import Dialect
 from trackwell.store.sql.engine import WRITE_OPTION, create_engine
 from trackwell.store.sql.files import SqlFileIndex, SqlOutputStore
 from trackwell.store.sql.layouts import SqlLayoutStore
+from trackwell.store.sql.report_links import SqlReportLinkStore
 from trackwell.store.sql.reports import SqlReportStore
 from trackwell.store.sql.runs import SqlRunStore
 from trackwell.store.sql.sweeps import SqlSweepStore
@@ -58,6 +59,7 @@ class SqlDatabase:
         self.sweeps = SqlSweepStore(self.dialect)
         self.views = SqlViewStore(self.dialect)
         self.reports = SqlReportStore(self.dialect)
+        self.report_links = SqlReportLinkStore(self.dialect)
         self.comments = SqlCommentStore(self.dialect)
         self.wandb_uploads = SqlWandbUploadIndex(self.dialect)
 

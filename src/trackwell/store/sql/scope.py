@@ -15,7 +15,10 @@ def visible(scope: ProjectScope) -> sa.ColumnElement[bool]:
     ``entities``): those of the caller's entities, and public ones."""
     if scope.everything:
         return sa.true()
-    public = projects.c.visibility == "public"
-    if not scope.entities:
-        return public
-    return sa.or_(entities.c.name.in_(sorted(scope.entities)), public)
+    allowed: list[sa.ColumnElement[bool]] = []
+    if scope.public:
+        allowed.append(projects.c.visibility == "public")
+    if scope.entities:
+        allowed.append(entities.c.name.in_(sorted(scope.entities)))
+    allowed += [sa.and_(entities.c.name == e, projects.c.name == p) for e, p in sorted(scope.projects)]
+    return sa.or_(*allowed) if allowed else sa.false()
