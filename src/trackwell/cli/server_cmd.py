@@ -63,6 +63,18 @@ def register(subparsers: Any) -> None:
         help="how often sweep agents heartbeat (default 5)",
     )
     parser.add_argument(
+        "--public-url",
+        default=os.environ.get("TRACKWELL_PUBLIC_URL"),
+        help="URL users open the UI at, for links in alert messages (default: $TRACKWELL_PUBLIC_URL, "
+        "else the address served)",
+    )
+    parser.add_argument(
+        "--alert-retry-seconds",
+        type=float,
+        default=30.0,
+        help="first wait before retrying a failed webhook delivery, doubling each time (default 30)",
+    )
+    parser.add_argument(
         "--max-batch-bytes",
         type=int,
         default=64 << 20,
@@ -112,6 +124,8 @@ def run_server(args: argparse.Namespace) -> int:
         sweep_heartbeat_seconds=args.sweep_heartbeat_seconds,
         protected_aliases=DEFAULT_PROTECTED_ALIASES | set(args.protected_alias),
         allow_team_creation=args.allow_team_creation,
+        public_url=args.public_url,
+        alert_retry_seconds=args.alert_retry_seconds,
         local=args.host in ("127.0.0.1", "localhost", "::1"),
         signin=signin_settings_from_env(os.environ),  # TRACKWELL_OIDC_*: docs/server.md, single sign-on
     )

@@ -20,9 +20,11 @@ import trackwell
 from trackwell.schema.records import RecordBatch
 from trackwell.server.access_log import install_access_log_redaction
 from trackwell.server.crash_monitor import CrashMonitor
+from trackwell.server.server_file import read_server_file
 from trackwell.server.errors import install_error_handlers
 from trackwell.server.request_limits import RequestSizeLimit
 from trackwell.server.routes import (
+    alert_rules,
     artifacts,
     blobs,
     comments,
@@ -48,6 +50,7 @@ from trackwell.server.security_headers import SecurityHeaders
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
+from trackwell.service.alert_delivery import AlertDeliveryWorker
 from trackwell.server.wandb_protocol import routes as wandb_protocol
 
 log = logging.getLogger("trackwell.server")
@@ -57,14 +60,25 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings)
-        monitor = CrashMonitor(services.runs, settings.heartbeat_timeout)
+        monitor = CrashMonitor(
+            services.runs, settings.heartbeat_timeout, on_crashed=services.alert_rules.runs_crashed
+        )
+        deliveries = AlertDeliveryWorker(
+            services.db,
+            lambda: settings.public_url or (read_server_file(settings.data_dir) or {}).get("url"),
+            services.alert_rules.enqueued,
+            retry_seconds=settings.alert_retry_seconds,
+            max_attempts=settings.alert_max_attempts,
+        )
         try:
             if settings.bootstrap_local_user:
                 services.auth.bootstrap_local_user(settings.data_dir)
             app.state.services = services
             monitor.start()
+            deliveries.start()
             yield
         finally:
+            deliveries.stop()
             monitor.stop()
             services.close()
 
@@ -78,6 +92,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     install_error_handlers(app)
     for module in (
         health,
+        alert_rules,
         oidc,
         passwords,
         invites,

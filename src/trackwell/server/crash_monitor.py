@@ -9,16 +9,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from trackwell.service.runs import RunService
+from trackwell.store.base import RunKey
 
 log = logging.getLogger("trackwell.server")
 
 
 class CrashMonitor:
-    def __init__(self, runs: RunService, timeout: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        runs: RunService,
+        timeout: float,
+        clock: Callable[[], float] = time.time,
+        on_crashed: Callable[[Iterable[RunKey]], None] | None = None,
+    ) -> None:
         self._runs = runs
+        self._on_crashed = on_crashed  # the alert rules for crashed runs
         self._timeout = timeout
         self._clock = clock
         # Check a few times per timeout so a run is marked soon after it goes stale, but never
@@ -39,6 +47,8 @@ class CrashMonitor:
         crashed = self._runs.mark_crashed(self._clock(), self._timeout)
         for key in crashed:
             log.info("run %s sent nothing for %.0f s: marked crashed", key, self._timeout)
+        if crashed and self._on_crashed is not None:
+            self._on_crashed(crashed)
 
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from trackwell.server.settings import ServerSettings
+from trackwell.service.alert_config import AlertConfigService
+from trackwell.service.alert_rules import AlertRules
 from trackwell.service.artifacts import ArtifactService
 from trackwell.service.audit import AuditLog
 from trackwell.service.auth import AuthService
@@ -69,6 +71,8 @@ class Services:
     reports: ReportService  # reports: versioned research memos with panel grids (issue 16)
     report_links: ReportLinkService  # public read-only links of reports, and who presents one
     comments: CommentService  # comments on reports and runs, mentions, the inbox (issue 16)
+    alert_rules: AlertRules  # alert rules and webhooks, evaluated as records arrive (issue 16)
+    alert_config: AlertConfigService  # the alerts page: feed, webhooks, rules, delivery log
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
     identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
     wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
@@ -95,7 +99,8 @@ def build_services(settings: ServerSettings) -> Services:
         secret = load_or_create_secret(settings.data_dir)
         sessions = SessionService(db, auth, secret)
         runs = RunService(db)
-        records = RecordService(db, blobs)
+        alert_rules = AlertRules(db)
+        records = RecordService(db, blobs, alert_rules=alert_rules)
         sweeps = SweepService(
             db, lease_seconds=settings.sweep_lease_seconds, heartbeat_seconds=settings.sweep_heartbeat_seconds
         )
@@ -126,6 +131,8 @@ def build_services(settings: ServerSettings) -> Services:
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
             report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal)),
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
+            alert_rules=alert_rules,
+            alert_config=AlertConfigService(db, alert_rules, ProjectAccess(db, auth.principal)),
             audit=audit,
             identity=IdentityService(
                 db,

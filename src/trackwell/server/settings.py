@@ -62,6 +62,16 @@ class ServerSettings(BaseModel):
     sweep_heartbeat_seconds: float = Field(
         default=5.0, gt=0, description="How often sweep agents are told to heartbeat."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The URL users open the UI at, for links in alert messages; default: the URL it serves.",
+    )
+    alert_retry_seconds: float = Field(
+        default=30.0, gt=0, description="First wait before a failed webhook delivery is retried (doubling)."
+    )
+    alert_max_attempts: int = Field(
+        default=5, ge=1, description="Attempts at a webhook delivery before it is given up as failed."
+    )
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(
         default=True, description="Create the OS user and <data_dir>/local-api-key on first start."

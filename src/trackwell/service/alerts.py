@@ -17,9 +17,13 @@ from trackwell.schema.records import AlertRecord
 from trackwell.store.base import AlertStore, StoredAlert
 
 
-def apply_alerts(store: AlertStore, conn: Any, run_pk: int, records: Sequence[AlertRecord]) -> None:
+def apply_alerts(
+    store: AlertStore, conn: Any, run_pk: int, records: Sequence[AlertRecord]
+) -> list[StoredAlert]:
     """Store each alert unless it repeats a title within its own ``wait_duration`` of the latest
-    stored alert with that title (in either direction: a run log synced late may be older)."""
+    stored alert with that title (in either direction: a run log synced late may be older).
+    Returns the alerts stored (the ones a project's webhooks are told about)."""
+    stored: list[StoredAlert] = []
     latest: dict[str, StoredAlert | None] = {}
     suppressed: dict[int, int] = {}
     for record in records:
@@ -30,11 +34,14 @@ def apply_alerts(store: AlertStore, conn: Any, run_pk: int, records: Sequence[Al
         if previous is not None and abs(record.timestamp - previous.created_at) < record.wait_duration:
             suppressed[previous.id] = suppressed.get(previous.id, 0) + 1
             continue
-        latest[title] = store.add_alert(
+        added = store.add_alert(
             conn, run_pk, title, text, record.level, record.wait_duration, record.timestamp
         )
+        latest[title] = added
+        stored.append(added)
     for alert_id, count in suppressed.items():
         store.add_suppressed(conn, alert_id, count)
+    return stored
 
 
 def alert_out(alert: StoredAlert) -> AlertOut:

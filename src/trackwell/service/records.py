@@ -28,6 +28,7 @@ from trackwell.schema.records import (
     Record,
     RecordBatch,
 )
+from trackwell.service.alert_rules import AlertRules
 from trackwell.service.alerts import apply_alerts
 from trackwell.service.artifacts_records import apply_artifact_uses
 from trackwell.service.batch_changes import BatchChanges, HistoryBlocks
@@ -51,10 +52,18 @@ _GAP_POLL = 0.05
 
 
 class RecordService:
-    def __init__(self, db: Database, blobs: BlobStore, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        clock: Callable[[], float] = time.time,
+        alert_rules: AlertRules | None = None,
+    ) -> None:
         self._db = db
         self._blobs = blobs
         self._clock = clock
+        # Rules and webhooks: one cached lookup per batch when the project has none.
+        self._alert_rules = alert_rules or AlertRules(db)
         self.arrivals = Arrivals()
 
     def apply(self, key: RunKey, batch: RecordBatch) -> BatchAck:
@@ -144,7 +153,7 @@ class RecordService:
             # A sweep's run told to stop: its acks say so, and its exit ends it "stopped".
             stop = apply_stop(self._db, conn, stored.run, pending.changes)
             resolve_sdk_writes(pending.changes, stored.edits)  # Api write-backs the SDK left alone
-            self._flush(conn, stored.pk, pending)
+            self._flush(conn, key, stored.pk, pending)
             if fresh:
                 applied = fresh[-1].seq
                 self._db.runs.set_session_applied(conn, stored.pk, batch.session_id, applied)
@@ -166,7 +175,7 @@ class RecordService:
             )
         p.files.append(FileEntry(path=path, sha256=record.sha256, size=record.size, updated_at=p.now))
 
-    def _flush(self, conn: Any, pk: int, p: BatchChanges) -> None:
+    def _flush(self, conn: Any, key: RunKey, pk: int, p: BatchChanges) -> None:
         db = self._db
         for segment in p.history:
             if isinstance(segment, HistoryBlocks):
@@ -183,8 +192,8 @@ class RecordService:
             db.output.write_lines(conn, pk, p.output)
         for entry in p.files:
             db.files.put_file(conn, pk, entry)
-        if p.alerts:
-            apply_alerts(db.alerts, conn, pk, p.alerts)
+        alerts = apply_alerts(db.alerts, conn, pk, p.alerts) if p.alerts else []
+        self._alert_rules.after_batch(conn, key, pk, p, alerts)
         if p.artifact_uses:
             p.warnings += apply_artifact_uses(db.artifacts, conn, pk, p.artifact_uses, p.now)
         if p.metrics is not None:

@@ -15,6 +15,15 @@ Backends: ``store/sql`` (SQLite, PostgreSQL) and ``store/blobs``.
 
 from __future__ import annotations
 
+from trackwell.store.base.alert_rules import (
+    AlertRuleStore,
+    ClaimedDelivery,
+    FeedAlert,
+    RuleFields,
+    StoredDelivery,
+    StoredRule,
+    StoredWebhook,
+)
 from trackwell.store.base.alerts import AlertStore, StoredAlert
 from trackwell.store.base.artifacts import (
     ArtifactRace,
@@ -95,6 +104,13 @@ __all__ = [
     "UserKind",
     "Visibility",
     "AlertStore",
+    "AlertRuleStore",
+    "ClaimedDelivery",
+    "FeedAlert",
+    "RuleFields",
+    "StoredDelivery",
+    "StoredRule",
+    "StoredWebhook",
     "ArtifactRace",
     "ArtifactStore",
     "BlobInfo",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # only a type here: services use these Protocols without importing SQLAlchemy
     from sqlalchemy import Connection
 
+from trackwell.store.base.alert_rules import AlertRuleStore
 from trackwell.store.base.alerts import AlertStore
 from trackwell.store.base.artifacts import ArtifactStore
 from trackwell.store.base.comments import CommentStore
@@ -49,6 +50,9 @@ class Database(Protocol):
 
     @property
     def alerts(self) -> AlertStore: ...
+
+    @property
+    def alert_rules(self) -> AlertRuleStore: ...
 
     @property
     def artifacts(self) -> ArtifactStore: ...

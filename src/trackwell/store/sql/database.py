@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine
 from trackwell.store import migrations
 from trackwell.store.base import HistoryStore
 from trackwell.store.history import SqlHistoryStore
+from trackwell.store.sql.alert_rules import SqlAlertRuleStore
 from trackwell.store.sql.alerts import SqlAlertStore
 from trackwell.store.sql.artifacts import SqlArtifactStore
 from trackwell.store.sql.comments import SqlCommentStore
@@ -55,6 +56,7 @@ class SqlDatabase:
         self.history: HistoryStore = SqlHistoryStore()
         self.layouts = SqlLayoutStore(self.dialect)
         self.alerts = SqlAlertStore()
+        self.alert_rules = SqlAlertRuleStore(self.dialect)
         self.artifacts = SqlArtifactStore(self.dialect)
         self.sweeps = SqlSweepStore(self.dialect)
         self.views = SqlViewStore(self.dialect)
