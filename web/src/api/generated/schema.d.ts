@@ -445,6 +445,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/comments/{entity}/{project}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mentionable Users
+         * @description Who an ``@`` may name here: the members of the project's team who may read it.
+         */
+        get: operations["mentionable_users_api_v1_comments__entity___project__mentionable_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{entity}/{project}/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Report Comments
+         * @description The report's comments, oldest first (replies carry their thread's id).
+         */
+        get: operations["list_report_comments_api_v1_comments__entity___project__reports__report_id__get"];
+        put?: never;
+        /**
+         * Comment On Report
+         * @description A comment or reply; ``@username`` notifies that user if they may read the project.
+         */
+        post: operations["comment_on_report_api_v1_comments__entity___project__reports__report_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{entity}/{project}/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Run Comments
+         * @description The run's comments, oldest first (replies carry their thread's id).
+         */
+        get: operations["list_run_comments_api_v1_comments__entity___project__runs__run_id__get"];
+        put?: never;
+        /**
+         * Comment On Run
+         * @description A comment or reply; ``@username`` notifies that user if they may read the project.
+         */
+        post: operations["comment_on_run_api_v1_comments__entity___project__runs__run_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{entity}/{project}/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Comment
+         * @description Delete a comment and its replies (its author, or an admin of the entity).
+         */
+        delete: operations["delete_comment_api_v1_comments__entity___project___comment_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit Comment
+         * @description Change your comment's text; names newly mentioned are notified.
+         */
+        patch: operations["edit_comment_api_v1_comments__entity___project___comment_id__patch"];
+        trace?: never;
+    };
     "/api/v1/invites/accept": {
         parameters: {
             query?: never;
@@ -525,6 +617,46 @@ export interface paths {
          * @description Forget your layout: the workspace shows its automatic panels again.
          */
         delete: operations["reset_layout_api_v1_layouts__entity___project__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Notifications
+         * @description Your mentions, unread first, each with a link to the comment; ``unread`` counts them.
+         */
+        get: operations["my_notifications_api_v1_me_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Notifications Read
+         * @description Mark the given notifications (or all, without ``ids``) read.
+         */
+        post: operations["mark_notifications_read_api_v1_me_notifications_read_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -724,6 +856,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{entity}/{project}/{report_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Links
+         * @description The report's links (who made each, when, when last used), the newest first; never a token.
+         */
+        get: operations["list_links_api_v1_reports__entity___project___report_id__links_get"];
+        put?: never;
+        /**
+         * Create Link
+         * @description A new public read-only link. Its token is in this answer only: the server keeps its hash.
+         */
+        post: operations["create_link_api_v1_reports__entity___project___report_id__links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{entity}/{project}/{report_id}/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Link
+         * @description Revoke a link: it reads nothing from the next request on.
+         */
+        delete: operations["revoke_link_api_v1_reports__entity___project___report_id__links__link_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{entity}/{project}/{report_id}/versions": {
         parameters: {
             query?: never;
@@ -775,6 +951,26 @@ export interface paths {
         get: operations["query_runs_api_v1_runs__entity___project__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{entity}/{project}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Change Runs
+         * @description Tag, untag, archive, unarchive, delete or move many runs at once, all or nothing.
+         */
+        post: operations["bulk_change_runs_api_v1_runs__entity___project__bulk_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2146,6 +2342,47 @@ export interface components {
             /** Old Index */
             old_index?: number | null;
         };
+        /** BulkRunsRequest */
+        BulkRunsRequest: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "add_tags" | "remove_tags" | "move" | "archive" | "unarchive" | "delete";
+            /**
+             * Run Ids
+             * @description The runs to change (1 to 1000).
+             */
+            run_ids: string[];
+            /**
+             * Tags
+             * @description add_tags, remove_tags: the tags.
+             */
+            tags?: string[] | null;
+            /**
+             * To Project
+             * @description move: a project of the same entity (created when it does not exist).
+             */
+            to_project?: string | null;
+        };
+        /** BulkRunsResult */
+        BulkRunsResult: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "add_tags" | "remove_tags" | "move" | "archive" | "unarchive" | "delete";
+            /**
+             * Changed
+             * @description Run ids the request changed.
+             */
+            changed: string[];
+            /**
+             * Unchanged
+             * @description Run ids already as asked (a repeated request changes nothing).
+             */
+            unchanged: string[];
+        };
         /**
          * CalloutBlock
          * @description A highlighted note, e.g. the hypothesis or the next action.
@@ -2203,6 +2440,98 @@ export interface components {
              * @description most frequent values (not numbers)
              */
             top?: components["schemas"]["TopValue"][];
+        };
+        /** CommentCreate */
+        CommentCreate: {
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Parent Id
+             * @description The comment this one replies to.
+             */
+            parent_id?: number | null;
+            /**
+             * Text
+             * @description Markdown.
+             */
+            text: string;
+        };
+        /** CommentEdit */
+        CommentEdit: {
+            /**
+             * Text
+             * @description Markdown.
+             */
+            text: string;
+        };
+        /** CommentList */
+        CommentList: {
+            /**
+             * Comments
+             * @description Oldest first; replies carry their thread's id.
+             */
+            comments: components["schemas"]["CommentOut"][];
+        };
+        /** CommentOut */
+        CommentOut: {
+            /**
+             * Author
+             * @description Null once the author's account is deleted.
+             */
+            author: string | null;
+            /**
+             * Can Delete
+             * @description Whether the caller may delete it (its author, an admin).
+             */
+            can_delete: boolean;
+            /**
+             * Can Edit
+             * @description Whether the caller may edit it (its author).
+             */
+            can_edit: boolean;
+            /** Created At */
+            created_at: number;
+            /** Edited At */
+            edited_at: number | null;
+            /** Entity */
+            entity: string;
+            /** Id */
+            id: number;
+            /**
+             * Mentions
+             * @description The mentioned users who were notified.
+             */
+            mentions: string[];
+            /**
+             * Parent Id
+             * @description The thread's first comment; null for a first comment.
+             */
+            parent_id: number | null;
+            /** Project */
+            project: string;
+            /** Target Id */
+            target_id: string;
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "report" | "run";
+            /** Text */
+            text: string;
+        };
+        /**
+         * CommentSaved
+         * @description A created or edited comment, and the mentions that notified nobody.
+         */
+        CommentSaved: {
+            comment: components["schemas"]["CommentOut"];
+            /** Hint */
+            hint?: string | null;
+            /**
+             * Not Notified
+             * @description Mentioned names that are no user who may read the project: nobody was told.
+             */
+            not_notified?: string[];
         };
         /**
          * ComparerPanel
@@ -3056,6 +3385,18 @@ export interface components {
              */
             role: "admin" | "member" | "viewer";
         };
+        /** MentionableUser */
+        MentionableUser: {
+            /** Display Name */
+            display_name: string | null;
+            /** Username */
+            username: string;
+        };
+        /** MentionableUsers */
+        MentionableUsers: {
+            /** Users */
+            users: components["schemas"]["MentionableUser"][];
+        };
         /**
          * MetricRecord
          * @description ``define_metric``: how a metric is summarized and plotted.
@@ -3107,6 +3448,67 @@ export interface components {
             key_prefix: string;
             /** Name */
             name: string;
+        };
+        /** NotificationList */
+        NotificationList: {
+            /**
+             * Notifications
+             * @description Unread first, then newest first.
+             */
+            notifications: components["schemas"]["NotificationOut"][];
+            /** Unread */
+            unread: number;
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /**
+             * Author
+             * @description Who mentioned you.
+             */
+            author: string | null;
+            /** Comment Id */
+            comment_id: number;
+            /** Created At */
+            created_at: number;
+            /** Entity */
+            entity: string;
+            /**
+             * Excerpt
+             * @description The comment's first characters.
+             */
+            excerpt: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @default mention
+             * @constant
+             */
+            kind: "mention";
+            /**
+             * Link
+             * @description The UI's path to the comment, e.g. '/lab/mnist/runs/r1?tab=comments#comment-7'.
+             */
+            link: string;
+            /** Project */
+            project: string;
+            /** Read */
+            read: boolean;
+            /** Target Id */
+            target_id: string;
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "report" | "run";
+        };
+        /** NotificationsRead */
+        NotificationsRead: {
+            /**
+             * Ids
+             * @description The notifications to mark read; null: all of them.
+             */
+            ids?: number[] | null;
         };
         /** NumericAggregate */
         NumericAggregate: {
@@ -3415,6 +3817,55 @@ export interface components {
             unchanged_blocks: number;
         };
         /**
+         * ReportLinkCreated
+         * @description The only answer that carries the token: keep it now, the server stores only its hash.
+         */
+        ReportLinkCreated: {
+            /** Created At */
+            created_at: number;
+            /**
+             * Created By
+             * @description Who made it; null once their account is deleted.
+             */
+            created_by: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Last Used
+             * @description When it was last presented (to the minute); null: never.
+             */
+            last_used: number | null;
+            /**
+             * Path
+             * @description The page to share: this server's address + path.
+             */
+            path: string;
+            /** Token */
+            token: string;
+        };
+        /** ReportLinkList */
+        ReportLinkList: {
+            /** Links */
+            links: components["schemas"]["ReportLinkOut"][];
+        };
+        /** ReportLinkOut */
+        ReportLinkOut: {
+            /** Created At */
+            created_at: number;
+            /**
+             * Created By
+             * @description Who made it; null once their account is deleted.
+             */
+            created_by: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Last Used
+             * @description When it was last presented (to the minute); null: never.
+             */
+            last_used: number | null;
+        };
+        /**
          * ReportList
          * @description The project's reports, the most recently saved first.
          */
@@ -3663,6 +4114,11 @@ export interface components {
         };
         /** RunOut */
         RunOut: {
+            /**
+             * Archived At
+             * @description When the run was archived (hidden from lists unless asked for); None: not.
+             */
+            archived_at?: number | null;
             /** Config */
             config?: {
                 [key: string]: unknown;
@@ -5908,6 +6364,253 @@ export interface operations {
             };
         };
     };
+    mentionable_users_api_v1_comments__entity___project__mentionable_get: {
+        parameters: {
+            query?: {
+                /** @description Usernames or names starting so. */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionableUsers"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_report_comments_api_v1_comments__entity___project__reports__report_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    comment_on_report_api_v1_comments__entity___project__reports__report_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_run_comments_api_v1_comments__entity___project__runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    comment_on_run_api_v1_comments__entity___project__runs__run_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_comment_api_v1_comments__entity___project___comment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The comment's id. */
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    edit_comment_api_v1_comments__entity___project___comment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The comment's id. */
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     accept_invite_api_v1_invites_accept_post: {
         parameters: {
             query?: never;
@@ -6080,6 +6783,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_notifications_api_v1_me_notifications_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_notifications_read_api_v1_me_notifications_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationsRead"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             204: {
@@ -6392,7 +7157,6 @@ export interface operations {
             path: {
                 entity: string;
                 project: string;
-                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
                 report_id: string;
             };
             cookie?: never;
@@ -6526,6 +7290,108 @@ export interface operations {
             };
         };
     };
+    list_links_api_v1_reports__entity___project___report_id__links_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLinkList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_link_api_v1_reports__entity___project___report_id__links_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLinkCreated"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_link_api_v1_reports__entity___project___report_id__links__link_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+                /** @description A link's id, from the links list. */
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_versions_api_v1_reports__entity___project___report_id__versions_get: {
         parameters: {
             query?: never;
@@ -6623,6 +7489,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    bulk_change_runs_api_v1_runs__entity___project__bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRunsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunsResult"];
                 };
             };
             /** @description Validation Error */
