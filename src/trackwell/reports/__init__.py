@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from trackwell.reports.client import ReportClient
 from trackwell.reports.panels import (
+    ArtifactLineage,
     BarPlot,
     LinePlot,
     MarkdownPanel,
@@ -55,6 +56,7 @@ __all__ = [
     "H1",
     "H2",
     "H3",
+    "ArtifactLineage",
     "BarPlot",
     "Bold",
     "CalloutBlock",

@@ -1,6 +1,7 @@
 """Panel grids of a report: run sets and panels, as wandb_workspaces.reports.v2 names them
 (``PanelGrid``, ``Runset``, ``LinePlot``, ``BarPlot``, ``ScatterPlot``, ``ParallelCoordinatesPlot``,
-``ScalarChart``, ``RunComparer``, ``ParameterImportancePlot``, ``MarkdownPanel``, ``MediaBrowser``).
+``ScalarChart``, ``RunComparer``, ``ParameterImportancePlot``, ``MarkdownPanel``, ``MediaBrowser``),
+plus ``ArtifactLineage``, which wandb_workspaces lacks (W&B shows lineage only on the artifact page).
 
 Each panel maps to a workspace panel of ``schema/layout.py`` and back. Field values are kept in one
 canonical form (``x="_step"`` is ``"Step"``, a scatter axis without a prefix is a summary key), so a
@@ -169,6 +170,24 @@ class MediaBrowser:
         return _base(self, "media", index) | {"key": self.media_keys}
 
 
+@dataclass
+class ArtifactLineage:
+    """An artifact version's lineage graph, ``depth`` hops either way. ``artifact``: ``"name:alias"``
+    or ``"name:vN"`` in the grid's first run set's project."""
+
+    artifact: str = ""
+    artifact_type: str | None = None
+    depth: int = 2
+    title: str | None = None
+
+    def to_wire(self, index: int) -> dict[str, Any]:
+        return _base(self, "lineage", index) | {
+            "artifact": self.artifact,
+            "artifact_type": self.artifact_type,
+            "depth": self.depth,
+        }
+
+
 Panel = (
     LinePlot
     | BarPlot
@@ -179,6 +198,7 @@ Panel = (
     | ParameterImportancePlot
     | MarkdownPanel
     | MediaBrowser
+    | ArtifactLineage
 )
 
 
@@ -210,6 +230,8 @@ def panel_from_wire(wire: dict[str, Any]) -> Panel:
         return MarkdownPanel(wire.get("text", ""), title)
     if kind == "media":
         return MediaBrowser(wire["key"], title)
+    if kind == "lineage":
+        return ArtifactLineage(wire["artifact"], wire.get("artifact_type"), wire.get("depth", 2), title)
     raise ValueError(f"unknown panel type {kind!r}")
 
 

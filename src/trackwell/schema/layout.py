@@ -19,7 +19,22 @@ MAX_LAYOUT_BYTES = 256 * 1024
 MAX_NOTE_CHARS = 16_000
 # Colours the user picked for runs and groups: a key per run or group, a hex colour each.
 MAX_RUN_COLORS = 2000
-PANEL_TYPES = ("line", "bar", "scatter", "parallel", "importance", "comparer", "scalar", "markdown", "media")
+PANEL_TYPES = (
+    "line",
+    "bar",
+    "scatter",
+    "parallel",
+    "importance",
+    "comparer",
+    "scalar",
+    "markdown",
+    "media",
+    "lineage",
+)
+# How many hops either way a lineage panel may draw (the artifact page's Lineage tab offers 1-6).
+MAX_LINEAGE_DEPTH = 6
+# A lineage panel's artifact: a name, a colon, then an alias or `vN` (no project path).
+LINEAGE_ARTIFACT = re.compile(r"^[^:/]+:[^:/]+$")
 
 Key = Annotated[str, Field(min_length=1, max_length=512)]
 PanelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-.:/]{1,200}$")]
@@ -227,6 +242,35 @@ class MediaPanel(_PanelBase):
     )
 
 
+class LineagePanel(_PanelBase):
+    """An artifact version's lineage: the runs that logged and used it and the versions around
+    them, ``depth`` hops either way (the artifact page's Lineage tab, placed like any panel). The
+    artifact is in the project the panel draws from (the workspace's, or a report grid's first
+    run set)."""
+
+    type: Literal["lineage"] = "lineage"
+    artifact: str = Field(
+        min_length=3,
+        max_length=300,
+        description="'name:alias' or 'name:vN', e.g. 'mnist-model:latest' or 'mnist-model:v3'.",
+        json_schema_extra={"pattern": LINEAGE_ARTIFACT.pattern},
+    )
+    artifact_type: str | None = Field(
+        default=None, max_length=128, description="The artifact's type (e.g. 'model'), shown; null: any."
+    )
+    depth: int = Field(default=2, ge=1, le=MAX_LINEAGE_DEPTH, description="Hops either way.")
+
+    @field_validator("artifact")
+    @classmethod
+    def _names_a_version(cls, artifact: str) -> str:
+        if not LINEAGE_ARTIFACT.match(artifact):
+            raise ValueError(
+                f"artifact {artifact[:80]!r} names no version; write 'name:alias' or 'name:vN', "
+                "e.g. 'mnist-model:latest'"
+            )
+        return artifact
+
+
 Panel = Annotated[
     LinePanel
     | BarPanel
@@ -236,7 +280,8 @@ Panel = Annotated[
     | ComparerPanel
     | ScalarPanel
     | MarkdownPanel
-    | MediaPanel,
+    | MediaPanel
+    | LineagePanel,
     Field(discriminator="type"),
 ]
 

@@ -28,6 +28,7 @@ export interface PanelChoices {
   /** The visible runs (run comparer, scalar) and media keys (media panel): components/panelTypes. */
   runs?: PanelTypeChoices["runs"];
   mediaKeys?: PanelTypeChoices["mediaKeys"];
+  artifacts?: PanelTypeChoices["artifacts"];
 }
 
 const NEW_SECTION = "\u0000new";

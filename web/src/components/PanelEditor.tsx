@@ -11,6 +11,7 @@ import { DEFAULT_SMOOTHING, type SmoothingKind } from "../lib/smoothing";
 import type { PanelChoices } from "./AddPanelDialog";
 import { SmoothingOptions, XAxisOptions } from "./ChartChoices";
 import { MultiSelect } from "./MultiSelect";
+import { LineageFields } from "./panelTypes/AddPanelFields";
 import "./panelEdit.css";
 
 export interface EditorRun extends SelectableRun {
@@ -288,6 +289,7 @@ export function PanelEditor(props: {
             </select>
           </label>
         )}
+        {draft.type === "lineage" && <LineageFields artifact={draft.artifact} depth={draft.depth} suggestions={choices.artifacts ?? []} onChange={(artifact, depth) => set({ artifact, depth })} />}
         {hasRunSelection(draft) && <RunPicker value={draft.runs} onChange={(runs) => set({ runs })} runs={props.runs} groups={props.groups ?? []} grouped={props.grouped} />}
         {problem && (
           <div className="error" role="alert" data-testid="editor-problem">

@@ -50,12 +50,15 @@ export function FullScreen(props: { title: string; onClose: () => void; children
 }
 
 /** The pencil and full-screen buttons of a panel's head. */
-export function PanelOpeners(props: { title: string; onEdit: () => void; onFullScreen?: () => void; onClose?: () => void }): React.JSX.Element {
+/** `onEdit` absent: a read-only panel (a report being read), with no edit button. */
+export function PanelOpeners(props: { title: string; onEdit?: () => void; onFullScreen?: () => void; onClose?: () => void }): React.JSX.Element {
   return (
     <>
-      <button type="button" className="icon panel-opener" onClick={props.onEdit} title="Edit panel: title, metrics, axes, smoothing, runs" aria-label={`edit panel ${props.title}`} data-testid="panel-edit">
-        ✎
-      </button>
+      {props.onEdit && (
+        <button type="button" className="icon panel-opener" onClick={props.onEdit} title="Edit panel: title, metrics, axes, smoothing, runs" aria-label={`edit panel ${props.title}`} data-testid="panel-edit">
+          ✎
+        </button>
+      )}
       {props.onFullScreen && (
         <button type="button" className="icon panel-opener" onClick={props.onFullScreen} title="Full screen" aria-label={`full screen ${props.title}`} data-testid="panel-fullscreen-open">
           ⤢

@@ -33,6 +33,8 @@ export interface PanelContext extends SweepPanelContext {
   panelChoices?: PanelChoices;
   /** A drawn run is live: media panels refresh. */
   live?: boolean;
+  /** Panels are shown, not changed (a report being read): no editor, handle, menu or remove. */
+  readOnly?: boolean;
 }
 
 interface Drop {
@@ -102,7 +104,9 @@ function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): Rea
   const [editing, setEditing] = useState(false);
   const full = useFullScreen(panel.id);
   const edit = (): void => setEditing(true);
-  const tools = (
+  const tools = ctx.readOnly ? (
+    <PanelOpeners title={title} onFullScreen={full.show} />
+  ) : (
     <>
       <PanelOpeners title={title} onEdit={edit} onFullScreen={full.show} />
       <DragHandle id={panel.id} title={title} onMove={(d) => ctx.update((l) => movePanelBy(l, panel.id, d))} />
@@ -114,7 +118,7 @@ function PanelBody({ panel, ctx }: { panel: PanelSpec; ctx: PanelContext }): Rea
       <PanelView panel={panel} ctx={ctx} tools={tools} />
       {full.open && (
         <FullScreen title={title} onClose={full.close} escape={!editing}>
-          {(height) => <PanelView panel={panel} ctx={ctx} tools={<PanelOpeners title={title} onEdit={edit} onClose={full.close} />} full={height} />}
+          {(height) => <PanelView panel={panel} ctx={ctx} tools={<PanelOpeners title={title} {...(ctx.readOnly ? {} : { onEdit: edit })} onClose={full.close} />} full={height} />}
         </FullScreen>
       )}
       {editing && (
@@ -155,15 +159,16 @@ function PanelView({ panel, ctx, tools, full }: { panel: PanelSpec; ctx: PanelCo
       runs={runs}
       settings={settings ?? ctx.lineSettings(panel)}
       height={full ?? HEIGHT_PX[panel.size.height]}
-      {...(full ? { panelId: fullScreenZoomId(panel.id), syncGroup: "full" } : { onRemove: () => ctx.update((l) => removePanel(l, panel.id)) })}
+      {...(full ? { panelId: fullScreenZoomId(panel.id), syncGroup: "full" } : ctx.readOnly ? {} : { onRemove: () => ctx.update((l) => removePanel(l, panel.id)) })}
       onLogScale={(on) => ctx.update((l) => updatePanel(l, panel.id, (p) => ({ ...p, log_scale: on })))}
       tools={tools}
     />
   );
 }
 
-/** Memoized: the workspace re-renders for the runs table's sake (filter, sort, selection). */
-export const PanelSections = memo(function PanelSections({ sections, ctx }: { sections: LayoutSection[]; ctx: PanelContext }): React.JSX.Element {
+/** Memoized: the workspace re-renders for the runs table's sake (filter, sort, selection).
+ * `headings` false: the panels without their section's title (a report's grid is one section). */
+export const PanelSections = memo(function PanelSections({ sections, ctx, headings = true }: { sections: LayoutSection[]; ctx: PanelContext; headings?: boolean }): React.JSX.Element {
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [drop, setDrop] = useState<Drop | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
@@ -181,18 +186,20 @@ export const PanelSections = memo(function PanelSections({ sections, ctx }: { se
         const others = s.panels.filter((p) => p.id !== dragging);
         return (
           <section key={s.name} className="section layout-section" data-testid="section" data-section={s.name}>
-            <h2
-              className={drop?.section === s.name && drop.index >= others.length ? "drop-target" : undefined}
-              onClick={() => setOpen({ ...open, [s.name]: !isOpen })}
-              onDragOver={(e) => {
-                if (!dragged(e)) return;
-                e.preventDefault();
-                setDrop({ section: s.name, index: others.length });
-              }}
-              onDrop={(e) => finish(e, { section: s.name, index: Number.MAX_SAFE_INTEGER })}
-            >
-              <span className="caret">{isOpen ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.panels.length}</span>
-            </h2>
+            {headings && (
+              <h2
+                className={drop?.section === s.name && drop.index >= others.length ? "drop-target" : undefined}
+                onClick={() => setOpen({ ...open, [s.name]: !isOpen })}
+                onDragOver={(e) => {
+                  if (!dragged(e)) return;
+                  e.preventDefault();
+                  setDrop({ section: s.name, index: others.length });
+                }}
+                onDrop={(e) => finish(e, { section: s.name, index: Number.MAX_SAFE_INTEGER })}
+              >
+                <span className="caret">{isOpen ? "▾" : "▸"}</span> {s.name} <span className="muted">{s.panels.length}</span>
+              </h2>
+            )}
             {isOpen && (
               <div
                 className={`layout-grid${drop?.section === s.name && drop.index >= others.length ? " drop-end" : ""}`}

@@ -30,6 +30,14 @@ export function serverGroupKey(column: string): string {
   return column;
 }
 
+/** A server group key (`config.lr`, `summary.acc`, `group`: a report run set's `group_by`) as the
+ * workspace's column id (`c:lr`, `s:acc`, `group`): serverGroupKey's inverse. */
+export function groupColumn(key: string): string {
+  if (key.startsWith("config.")) return `c:${key.slice(7)}`;
+  if (key.startsWith("summary.")) return `s:${key.slice(8)}`;
+  return key;
+}
+
 /** One value per group: empty is missing; lists and objects by their JSON text. */
 export function groupValue(v: unknown): GroupValue {
   if (v === undefined || v === null || v === "") return null;

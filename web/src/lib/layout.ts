@@ -34,7 +34,9 @@ export type ScalarPanel = Omit<S["ScalarPanel"], "size"> & { size: PanelSize };
 export type MarkdownPanel = Omit<S["MarkdownPanel"], "size"> & { size: PanelSize };
 /** One media key of the visible runs side by side. */
 export type MediaPanel = Omit<S["MediaPanel"], "size"> & { size: PanelSize };
-export type PanelSpec = LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel | ComparerPanel | ScalarPanel | MarkdownPanel | MediaPanel;
+/** An artifact version's lineage graph (`name:alias`), `depth` hops either way. */
+export type LineagePanel = Omit<S["LineagePanel"], "size"> & { size: PanelSize };
+export type PanelSpec = LinePanel | BarPanel | ScatterPanel | ParallelPanel | ImportancePanel | ComparerPanel | ScalarPanel | MarkdownPanel | MediaPanel | LineagePanel;
 
 export interface Layout {
   version: 1;
@@ -104,6 +106,7 @@ export function panelKeys(p: PanelSpec): string[] {
   if (p.type === "media") return [p.key];
   if (p.type === "markdown") return [p.text]; // "Search panels" finds a note by its words
   if (p.type === "comparer") return [];
+  if (p.type === "lineage") return [p.artifact];
   return [p.x, p.y];
 }
 
@@ -117,6 +120,7 @@ export function panelTitle(p: PanelSpec): string {
   if (p.type === "scalar") return p.metric;
   if (p.type === "markdown") return "Note";
   if (p.type === "media") return p.key;
+  if (p.type === "lineage") return `Lineage: ${p.artifact}`;
   return `${p.y.replace(/^(summary|config)\./, "")} vs ${p.x.replace(/^(summary|config)\./, "")}`;
 }
 

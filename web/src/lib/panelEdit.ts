@@ -6,6 +6,7 @@
 import type { components } from "../api/generated/schema";
 import type { ChartSettings } from "../components/MetricPanel";
 import type { PanelSpec } from "./layout";
+import { lineageProblem } from "./lineagePanel";
 
 export type RunSelection = components["schemas"]["RunSelection"];
 
@@ -94,6 +95,7 @@ export function draftProblem(p: PanelSpec): string | null {
     if (p.log_scale && p.y_min !== null && p.y_min !== undefined && p.y_min <= 0) return "A log scale starts above 0: make Y min positive or leave it empty.";
   }
   if (p.type === "parallel" && (p.axes.length < 2 || p.axes.length > 20)) return "Pick between 2 and 20 axes.";
+  if (p.type === "lineage") return lineageProblem(p.artifact);
   if (hasRunSelection(p) && p.runs) {
     const { ids, name_regex: re, groups } = p.runs;
     if (ids && ids.length === 0) return "Pick at least one run, or show all visible runs.";

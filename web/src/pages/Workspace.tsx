@@ -12,19 +12,18 @@ import { AddPanelDialog } from "../components/AddPanelDialog";
 import type { PanelRun } from "../components/MetricPanel";
 import { PanelSections, type PanelContext } from "../components/PanelLayout";
 import { columnValue, RunsTable, type TableRun } from "../components/RunsTable";
-import { compileFilter, FilterError, parseQuickFilter } from "../lib/filters";
 import { useEscape } from "../lib/useEscape";
 import { parseBand } from "../lib/grouping";
 import { formatGroupParam, parseGroupParam, runGroup, UNGROUPABLE } from "../lib/groupKeys";
 import type { DrawnGroup, GroupSpec } from "../lib/groupSeries";
-import { flatten } from "../lib/format";
 import { addPanel, viewSections, type LinePanel } from "../lib/layout";
 import { useWorkspaceLayout } from "../lib/layoutSync";
 import { useSavedView } from "../lib/viewSync";
 import { PanelsToolbar } from "../components/PanelsToolbar";
 import { WorkspaceMedia } from "../components/WorkspaceMedia";
 import { WorkspaceToolbar } from "../components/WorkspaceToolbar";
-import { assignGroupColors, assignRunColors, AXIS_KEYS, groupColor, runColor, useColorVersion } from "../lib/panels";
+import { assignGroupColors, AXIS_KEYS, useColorVersion } from "../lib/panels";
+import { drawnGroupsOf, filterRows, groupedSummaryRuns, panelRun, runKeys, tableRows } from "../lib/workspaceRuns";
 import { parseLegend, usePickedColors } from "../lib/runColors";
 import { chartAxis, parseSmoothing, parseX, useLineSettings } from "../lib/panelSettings";
 import { asDefinitions, isHidden } from "../lib/stepMetric";
@@ -41,10 +40,6 @@ import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
 
 const NO_RUNS: PanelRun[] = [];
-/** A table row as the charts take it (its group's label when grouped). */
-function panelRun(r: TableRun, groupBy: readonly string[] | null): PanelRun {
-  return { key: r.key, entity: r.run.entity, project: r.run.project, id: r.run.id, name: r.run.display_name, color: runColor(r.key), group: groupBy ? runGroup(groupBy, (id) => columnValue(r, id)).label : null, start: r.run.created_at, definitions: asDefinitions(r.run.metric_definitions) };
-}
 const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
 
 export function Workspace({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
@@ -85,41 +80,11 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     [sortParam],
   );
 
-  const rows: TableRun[] = useMemo(() => {
-    const out = (runsQuery.data ?? []).map((run) => ({
-      run,
-      key: `${run.entity}/${run.project}/${run.id}`,
-      config: flatten(run.config as Record<string, unknown>),
-      summary: flatten(run.summary as Record<string, unknown>),
-    }));
-    // Colours by creation order, before anything below asks for one (lib/panels.ts).
-    assignRunColors(out.map((r) => ({ key: r.key, created: r.run.created_at })));
-    return out;
-  }, [runsQuery.data]);
-  const { configKeys, summaryKeys, numericKeys } = useMemo(() => {
-    const c = new Set<string>();
-    const s = new Set<string>();
-    const n = new Set<string>();
-    for (const r of rows) {
-      for (const k of Object.keys(r.config)) if (!k.startsWith("_")) c.add(k);
-      for (const [k, v] of Object.entries(r.summary)) {
-        if (k.startsWith("_")) continue;
-        s.add(k);
-        if (typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity") n.add(k);
-      }
-    }
-    return { configKeys: [...c].sort(), summaryKeys: [...s].sort(), numericKeys: [...n] };
-  }, [rows]);
+  // Colours by creation order, before anything below asks for one (lib/workspaceRuns.ts).
+  const rows: TableRun[] = useMemo(() => tableRows(runsQuery.data ?? []), [runsQuery.data]);
+  const { configKeys, summaryKeys, numericKeys } = useMemo(() => runKeys(rows), [rows]);
 
-  const { filtered, filterError } = useMemo(() => {
-    try {
-      const f = compileFilter(parseQuickFilter(filterText, { config: new Set(configKeys), summary: new Set(summaryKeys) }));
-      return { filtered: rows.filter((r) => f({ ...r.run, config: r.run.config as Record<string, unknown>, summary: r.run.summary as Record<string, unknown> })), filterError: null };
-    } catch (e) {
-      if (e instanceof FilterError || e instanceof SyntaxError) return { filtered: rows, filterError: e.message };
-      throw e;
-    }
-  }, [rows, filterText, configKeys, summaryKeys]);
+  const { filtered, filterError } = useMemo(() => filterRows(rows, filterText, { configKeys, summaryKeys }), [rows, filterText, configKeys, summaryKeys]);
 
   const columnIds = useMemo(() => ["name", "state", "created", "runtime", "group", "job_type", "tags", "notes", ...configKeys.map((k) => `c:${k}`), ...summaryKeys.map((k) => `s:${k}`)], [configKeys, summaryKeys]);
   const visibility = useMemo(() => Object.fromEntries(hiddenCols.map((c) => [c, false])), [hiddenCols]);
@@ -160,17 +125,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   }, [chartOrder, hidden, maxRuns, groupBy, colorVersion]);
   // Grouped, charts draw groups: the first "Runs in charts" groups in the table's order, each over
   // every one of its runs (minus hidden ones), computed on the server (lib/groupSeries.ts).
-  const drawnGroups: DrawnGroup[] = useMemo(() => {
-    if (!groupBy) return [];
-    const seen = new Map<string, DrawnGroup>();
-    for (const r of chartOrder) {
-      if (hidden.has(r.key)) continue;
-      const g = runGroup(groupBy, (id) => columnValue(r, id));
-      if (!seen.has(g.id)) seen.set(g.id, { ...g, color: groupColor(g.label) });
-      if (seen.size >= maxRuns) break;
-    }
-    return [...seen.values()];
-  }, [chartOrder, hidden, maxRuns, groupBy, colorVersion]);
+  const drawnGroups: DrawnGroup[] = useMemo(() => (groupBy ? drawnGroupsOf(chartOrder, groupBy, hidden, maxRuns) : []), [chartOrder, hidden, maxRuns, groupBy, colorVersion]);
   const drawnGroupsRef = useRef(drawnGroups);
   if (JSON.stringify(drawnGroupsRef.current) !== JSON.stringify(drawnGroups)) drawnGroupsRef.current = drawnGroups;
   const stableGroups = drawnGroupsRef.current;
@@ -232,14 +187,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Grouped, they draw groups: every visible run of the drawn groups, in its group's colour
   // (lib/groupSummary.ts; the groups' means come from the server).
   const summaryRuns: SummaryRun[] = useMemo(() => {
-    if (groupBy) {
-      const colors = new Map(stableGroups.map((g) => [g.label, g.color]));
-      return chartOrder.flatMap((r) => {
-        const group = hidden.has(r.key) ? undefined : runGroup(groupBy, (id) => columnValue(r, id)).label;
-        const color = group === undefined ? undefined : colors.get(group);
-        return group !== undefined && color ? [{ key: r.key, name: r.run.display_name, color, group, config: r.config, summary: r.summary }] : [];
-      });
-    }
+    if (groupBy) return groupedSummaryRuns(chartOrder, groupBy, stableGroups, hidden);
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return stablePlotted.map((p) => ({ key: p.key, name: p.name, color: p.color, config: byKey.get(p.key)?.config ?? {}, summary: byKey.get(p.key)?.summary ?? {} }));
   }, [rows, stablePlotted, groupBy, stableGroups, chartOrder, hidden]);

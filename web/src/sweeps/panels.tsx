@@ -7,11 +7,11 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { sweepsApi } from "../api/sweeps";
-import { parseQuickFilter } from "../lib/filters";
 import { HEIGHT_PX, updatePanel, type ImportancePanel, type Layout, type ParallelPanel } from "../lib/layout";
 import { runColor, useColorVersion } from "../lib/panels";
 import { useDebounced } from "../lib/storage";
 import { fieldValue, type SummaryRun } from "../lib/summaryPlots";
+import { serverRunFilter } from "../lib/workspaceRuns";
 import { ImportanceTable } from "./ImportanceTable";
 import { ParallelCoordinates } from "./ParallelCoordinates";
 import { buildAxes, colorScale, moveAxis, orderAxes, type Brushes, type PcRow } from "./parcoords";
@@ -43,14 +43,8 @@ export function useSweepPanelRuns(
     [rows, hidden, colorVersion],
   );
   const settled = useDebounced(filterText, 300);
-  const runFilter = useMemo(() => {
-    try {
-      const f = parseQuickFilter(settled, { config: new Set(configKeys), summary: new Set(summaryKeys) });
-      return Object.keys(f).length ? (f as Record<string, unknown>) : null;
-    } catch {
-      return null; // the workspace shows the filter's error; importance keeps its last answer
-    }
-  }, [settled, configKeys, summaryKeys]);
+  // A filter that does not parse: the workspace shows its error; importance keeps its last answer.
+  const runFilter = useMemo(() => serverRunFilter(settled, { configKeys, summaryKeys }), [settled, configKeys, summaryKeys]);
   return { allRuns, runFilter };
 }
 

@@ -41,6 +41,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/{entity}/{project}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery Log
+         * @description Deliveries to the project's webhooks, newest first, with status, attempts and last error.
+         */
+        get: operations["delivery_log_api_v1_alerts__entity___project__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alert Feed
+         * @description The project's alerts (``run.alert`` and rules), newest first.
+         */
+        get: operations["alert_feed_api_v1_alerts__entity___project__feed_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description The project's alert rules, oldest first.
+         */
+        get: operations["list_rules_api_v1_alerts__entity___project__rules_get"];
+        put?: never;
+        /**
+         * Add Rule
+         * @description A rule: run failed, run crashed, or a metric's latest value crossing a threshold.
+         */
+        post: operations["add_rule_api_v1_alerts__entity___project__rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Rule
+         * @description Replace the rule (every field; e.g. ``enabled: false`` to pause it).
+         */
+        put: operations["update_rule_api_v1_alerts__entity___project__rules__rule_id__put"];
+        post?: never;
+        /**
+         * Delete Rule
+         * @description Delete the rule (the alerts it raised stay).
+         */
+        delete: operations["delete_rule_api_v1_alerts__entity___project__rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhooks
+         * @description The project's webhooks; each URL shown only as host and last 4 characters.
+         */
+        get: operations["list_webhooks_api_v1_alerts__entity___project__webhooks_get"];
+        put?: never;
+        /**
+         * Add Webhook
+         * @description Add a Slack-compatible webhook; its URL is stored and never shown back.
+         */
+        post: operations["add_webhook_api_v1_alerts__entity___project__webhooks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook
+         * @description Delete the webhook and its delivery log.
+         */
+        delete: operations["delete_webhook_api_v1_alerts__entity___project__webhooks__webhook_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{entity}/{project}/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test
+         * @description Queue a test message to the webhook; its outcome shows in the delivery log.
+         */
+        post: operations["send_test_api_v1_alerts__entity___project__webhooks__webhook_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/artifacts/by-id/{version_id}": {
         parameters: {
             query?: never;
@@ -2580,6 +2732,43 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * DeliveryList
+         * @description The project's deliveries, newest first.
+         */
+        DeliveryList: {
+            /** Deliveries */
+            deliveries: components["schemas"]["DeliveryOut"][];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Attempts */
+            attempts: number;
+            /** Created At */
+            created_at: number;
+            /** Delivered At */
+            delivered_at?: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Last Error
+             * @description Why the last attempt failed (never the URL).
+             */
+            last_error?: string | null;
+            /** Next Attempt At */
+            next_attempt_at?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "delivered" | "failed";
+            /** Title */
+            title: string;
+            /** Webhook Id */
+            webhook_id: number;
+            /** Webhook Name */
+            webhook_name: string;
+        };
         /** ExitCommand */
         ExitCommand: {
             /** Reason */
@@ -3241,6 +3430,46 @@ export interface components {
             label: string;
             run?: components["schemas"]["RunRef-Output"] | null;
         };
+        /**
+         * LineagePanel
+         * @description An artifact version's lineage: the runs that logged and used it and the versions around
+         *     them, ``depth`` hops either way (the artifact page's Lineage tab, placed like any panel). The
+         *     artifact is in the project the panel draws from (the workspace's, or a report grid's first
+         *     run set).
+         */
+        LineagePanel: {
+            /**
+             * Artifact
+             * @description 'name:alias' or 'name:vN', e.g. 'mnist-model:latest' or 'mnist-model:v3'.
+             */
+            artifact: string;
+            /**
+             * Artifact Type
+             * @description The artifact's type (e.g. 'model'), shown; null: any.
+             */
+            artifact_type?: string | null;
+            /**
+             * Depth
+             * @description Hops either way.
+             * @default 2
+             */
+            depth: number;
+            /** Id */
+            id: string;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lineage";
+        };
         /** ListBlock */
         ListBlock: {
             /** Items */
@@ -3583,7 +3812,7 @@ export interface components {
         /** PanelGridBlock */
         PanelGridBlock: {
             /** Panels */
-            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
+            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
             /** Runsets */
             runsets: components["schemas"]["Runset"][];
             /**
@@ -3697,6 +3926,37 @@ export interface components {
         PasswordSet: {
             /** Password */
             password: string;
+        };
+        /**
+         * ProjectAlertList
+         * @description The project's alerts, newest first.
+         */
+        ProjectAlertList: {
+            /** Alerts */
+            alerts: components["schemas"]["ProjectAlertOut"][];
+        };
+        /**
+         * ProjectAlertOut
+         * @description One alert of the project's feed: raised by ``run.alert`` or by a rule.
+         */
+        ProjectAlertOut: {
+            /** Created At */
+            created_at: number;
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "INFO" | "WARN" | "ERROR";
+            /** Run Id */
+            run_id: string;
+            /** Run Name */
+            run_name: string;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
         };
         /**
          * ProjectHistoryKeys
@@ -3988,6 +4248,92 @@ export interface components {
         ReportVersionList: {
             /** Versions */
             versions: components["schemas"]["ReportVersionInfo"][];
+        };
+        /**
+         * RuleIn
+         * @description A rule as created or replaced (``PUT`` sends every field).
+         */
+        RuleIn: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "run_failed" | "run_crashed" | "metric_threshold";
+            /**
+             * Level
+             * @default ERROR
+             * @enum {string}
+             */
+            level: "INFO" | "WARN" | "ERROR";
+            /**
+             * Metric Key
+             * @description metric_threshold: the history/summary key, e.g. 'loss'.
+             */
+            metric_key?: string | null;
+            /**
+             * Op
+             * @description metric_threshold: how the latest value compares.
+             */
+            op?: (">" | ">=" | "<" | "<=") | null;
+            /**
+             * Value
+             * @description metric_threshold: the threshold.
+             */
+            value?: number | null;
+            /** Webhook Ids */
+            webhook_ids?: number[];
+        };
+        /** RuleList */
+        RuleList: {
+            /** Rules */
+            rules: components["schemas"]["RuleOut"][];
+        };
+        /** RuleOut */
+        RuleOut: {
+            /** Created At */
+            created_at: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "run_failed" | "run_crashed" | "metric_threshold";
+            /**
+             * Level
+             * @default ERROR
+             * @enum {string}
+             */
+            level: "INFO" | "WARN" | "ERROR";
+            /**
+             * Metric Key
+             * @description metric_threshold: the history/summary key, e.g. 'loss'.
+             */
+            metric_key?: string | null;
+            /**
+             * Op
+             * @description metric_threshold: how the latest value compares.
+             */
+            op?: (">" | ">=" | "<" | "<=") | null;
+            /** Updated At */
+            updated_at: number;
+            /**
+             * Value
+             * @description metric_threshold: the threshold.
+             */
+            value?: number | null;
+            /** Webhook Ids */
+            webhook_ids?: number[];
         };
         /** RunCommand */
         RunCommand: {
@@ -5309,13 +5655,45 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** WebhookCreate */
+        WebhookCreate: {
+            /**
+             * Name
+             * @description Shown in the UI, e.g. '#training-alerts'.
+             */
+            name: string;
+            /**
+             * Url
+             * @description http(s) URL that accepts Slack's incoming-webhook JSON. Stored, never shown back.
+             */
+            url: string;
+        };
+        /** WebhookList */
+        WebhookList: {
+            /** Webhooks */
+            webhooks: components["schemas"]["WebhookOut"][];
+        };
+        /** WebhookOut */
+        WebhookOut: {
+            /** Created At */
+            created_at: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Url Hint
+             * @description The URL's host and last 4 characters; the URL is a secret.
+             */
+            url_hint: string;
+        };
         /**
          * WorkspaceLayout
          * @description Body of ``PUT /api/v1/layouts/{entity}/{project}``.
          */
         WorkspaceLayout: {
             /** Panels */
-            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
+            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
             /**
              * Removed
              * @description Metrics whose auto-created panel the user removed.
@@ -5411,6 +5789,342 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectUsageOut"][];
+                };
+            };
+        };
+    };
+    delivery_log_api_v1_alerts__entity___project__deliveries_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    alert_feed_api_v1_alerts__entity___project__feed_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectAlertList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_rules_api_v1_alerts__entity___project__rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_rule_api_v1_alerts__entity___project__rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_rule_api_v1_alerts__entity___project__rules__rule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_rule_api_v1_alerts__entity___project__rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_webhooks_api_v1_alerts__entity___project__webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_webhook_api_v1_alerts__entity___project__webhooks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_webhook_api_v1_alerts__entity___project__webhooks__webhook_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    send_test_api_v1_alerts__entity___project__webhooks__webhook_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,8 +1,9 @@
 /**
- * The add-panel dialog's part for the run comparer, scalar, markdown note and media panels: their
+ * The add-panel dialog's part for the run comparer, scalar, markdown note, media and lineage panels: their
  * fields, what stops one from being added, and the panel it makes.
  */
-import { DEFAULT_SIZE, type ComparerPanel, type MarkdownPanel, type MediaPanel, type PanelSize, type ScalarPanel } from "../../lib/layout";
+import { DEFAULT_SIZE, type ComparerPanel, type LineagePanel, type MarkdownPanel, type MediaPanel, type PanelSize, type ScalarPanel } from "../../lib/layout";
+import { DEFAULT_LINEAGE_DEPTH, LINEAGE_DEPTHS, lineageProblem } from "../../lib/lineagePanel";
 import { AGGREGATE_LABEL, noteProblem, type Aggregate } from "../../lib/panelTypes";
 import { MultiSelect } from "../MultiSelect";
 import type { PanelTypeSpec } from "./PanelTypeView";
@@ -11,7 +12,7 @@ type Kind = PanelTypeSpec["type"];
 
 const NAMES = new Intl.Collator(undefined, { numeric: true });
 
-export const PANEL_TYPE_LABEL: Record<Kind, string> = { comparer: "Run comparer", scalar: "Number", markdown: "Markdown note", media: "Media" };
+export const PANEL_TYPE_LABEL: Record<Kind, string> = { comparer: "Run comparer", scalar: "Number", markdown: "Markdown note", media: "Media", lineage: "Artifact lineage" };
 export const PANEL_TYPE_KINDS = Object.keys(PANEL_TYPE_LABEL) as Kind[];
 
 export const isPanelTypeKind = (kind: string): kind is Kind => kind in PANEL_TYPE_LABEL;
@@ -23,6 +24,8 @@ export interface PanelTypeChoices {
   runs?: { id: string; name: string }[];
   /** History keys that may hold media (the media panel checks each run's values). */
   mediaKeys?: string[];
+  /** Artifact versions to suggest for a lineage panel (`name:latest`). */
+  artifacts?: string[];
 }
 
 export interface PanelTypeDraft {
@@ -33,10 +36,13 @@ export interface PanelTypeDraft {
   scalarRun: string;
   note: string;
   mediaKey: string;
+  /** The lineage panel's `name:alias` and hops. */
+  artifact: string;
+  depth: number;
 }
 
 export function initialDraft(choices: PanelTypeChoices): PanelTypeDraft {
-  return { compareRuns: [], metric: choices.summaryNumeric[0] ?? "", aggregate: "mean", scalarRun: "", note: "", mediaKey: choices.mediaKeys?.[0] ?? "" };
+  return { compareRuns: [], metric: choices.summaryNumeric[0] ?? "", aggregate: "mean", scalarRun: "", note: "", mediaKey: choices.mediaKeys?.[0] ?? "", artifact: choices.artifacts?.[0] ?? "", depth: DEFAULT_LINEAGE_DEPTH };
 }
 
 export function panelTypeProblem(kind: Kind, d: PanelTypeDraft): string | null {
@@ -44,6 +50,7 @@ export function panelTypeProblem(kind: Kind, d: PanelTypeDraft): string | null {
   if (kind === "scalar" && !d.metric) return "This project has no numeric summary metric yet.";
   if (kind === "markdown") return noteProblem(d.note);
   if (kind === "media" && !d.mediaKey) return "No run of this project logged media yet.";
+  if (kind === "lineage") return lineageProblem(d.artifact);
   return null;
 }
 
@@ -52,6 +59,7 @@ const SIZE: Record<Kind, PanelSize> = {
   scalar: { width: "third", height: "small" },
   markdown: { width: "half", height: "medium" },
   media: { ...DEFAULT_SIZE, width: "half" },
+  lineage: { width: "full", height: "medium" },
 };
 
 interface Common {
@@ -65,6 +73,7 @@ export function buildPanelType(kind: Kind, common: Common, d: PanelTypeDraft): P
   if (kind === "comparer") return { ...base, type: "comparer", runs: d.compareRuns.length ? { ids: d.compareRuns } : null, diff_only: true } satisfies ComparerPanel;
   if (kind === "scalar") return { ...base, type: "scalar", metric: d.metric, aggregate: d.aggregate, runs: d.scalarRun ? { ids: [d.scalarRun] } : null } satisfies ScalarPanel;
   if (kind === "markdown") return { ...base, type: "markdown", text: d.note } satisfies MarkdownPanel;
+  if (kind === "lineage") return { ...base, type: "lineage", artifact: d.artifact.trim(), artifact_type: null, depth: d.depth } satisfies LineagePanel;
   return { ...base, type: "media", key: d.mediaKey, runs: null } satisfies MediaPanel;
 }
 
@@ -110,6 +119,7 @@ export function PanelTypeFields({ kind, draft, onChange, choices }: { kind: Kind
         </label>
       </>
     );
+  if (kind === "lineage") return <LineageFields artifact={draft.artifact} depth={draft.depth} suggestions={choices.artifacts ?? []} onChange={(artifact, depth) => onChange({ ...draft, artifact, depth })} />;
   if (kind === "markdown")
     return (
       <label className="field">
@@ -126,5 +136,32 @@ export function PanelTypeFields({ kind, draft, onChange, choices }: { kind: Kind
         ))}
       </select>
     </label>
+  );
+}
+
+/** The lineage panel's fields (the add-panel dialog and the panel editor): the version and hops. */
+export function LineageFields({ artifact, depth, suggestions, onChange }: { artifact: string; depth: number; suggestions: readonly string[]; onChange: (artifact: string, depth: number) => void }): React.JSX.Element {
+  return (
+    <>
+      <label className="field">
+        Artifact version (name:alias or name:vN, in the project the panel draws from)
+        <input value={artifact} onChange={(e) => onChange(e.target.value, depth)} list="lineage-artifacts" placeholder="mnist-model:latest" aria-label="lineage artifact" />
+        <datalist id="lineage-artifacts">
+          {suggestions.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        Hops either way
+        <select value={depth} onChange={(e) => onChange(artifact, Number(e.target.value))} aria-label="lineage depth">
+          {LINEAGE_DEPTHS.map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
   );
 }

@@ -1,18 +1,19 @@
 /**
- * The run comparer, scalar, markdown note and media panels of the workspace layout: what
+ * The run comparer, scalar, markdown note, media and lineage panels of the workspace layout: what
  * PanelLayout draws for these panel types (each gets the panel's drag handle and menu as `tools`).
  */
-import type { ComparerPanel, MarkdownPanel, MediaPanel, PanelSpec, ScalarPanel } from "../../lib/layout";
+import type { ComparerPanel, LineagePanel, MarkdownPanel, MediaPanel, PanelSpec, ScalarPanel } from "../../lib/layout";
 import type { PanelContext } from "../PanelLayout";
 import { ComparerPanelView } from "./ComparerPanelView";
+import { LineagePanelView } from "./LineagePanelView";
 import { MediaKeyPanelView } from "./MediaKeyPanelView";
 import { NotePanelView } from "./NotePanelView";
 import { ScalarPanelView } from "./ScalarPanelView";
 import "./panelTypes.css";
 
-export type PanelTypeSpec = ComparerPanel | ScalarPanel | MarkdownPanel | MediaPanel;
+export type PanelTypeSpec = ComparerPanel | ScalarPanel | MarkdownPanel | MediaPanel | LineagePanel;
 
-export const PANEL_TYPES = ["comparer", "scalar", "markdown", "media"] as const;
+export const PANEL_TYPES = ["comparer", "scalar", "markdown", "media", "lineage"] as const;
 
 export function isPanelType(p: PanelSpec): p is PanelTypeSpec {
   return (PANEL_TYPES as readonly string[]).includes(p.type);
@@ -23,6 +24,7 @@ export function PanelTypeView({ panel, ctx, tools, full }: { panel: PanelTypeSpe
   if (panel.type === "comparer") return <ComparerPanelView panel={panel} ctx={ctx} tools={tools} full={full} />;
   if (panel.type === "scalar") return <ScalarPanelView panel={panel} ctx={ctx} tools={tools} full={full} />;
   if (panel.type === "markdown") return <NotePanelView panel={panel} ctx={ctx} tools={tools} full={full} />;
+  if (panel.type === "lineage") return <LineagePanelView panel={panel} ctx={ctx} tools={tools} />;
   return <MediaKeyPanelView panel={panel} ctx={ctx} tools={tools} />;
 }
 
