@@ -110,14 +110,15 @@ export const api = {
   signOut: () => request<void>("DELETE", "/api/v1/session"),
   projects: (search?: string) =>
     request<{ projects: ProjectOut[] }>("GET", `/api/v1/projects${q({ search })}`),
-  async allRuns(entity: string, project: string): Promise<RunOut[]> {
+  async allRuns(entity: string, project: string, archived = false): Promise<RunOut[]> {
     // Pages of 1,000; the first says how many there are and the rest are asked for together, so a
     // 10,000-run project loads in about two requests' time. Without each run's context (git, host,
-    // environment), which only the run page shows.
+    // environment), which only the run page shows. Archived runs only when asked for.
+    const filters = archived ? JSON.stringify({ archived: { $in: [true, false] } }) : undefined;
     const page = (offset: number) =>
       request<{ runs: RunOut[]; total: number }>(
         "GET",
-        `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}${q({ order: "-created_at", limit: RUNS_PAGE, offset, metadata: "false" })}`,
+        `/api/v1/runs/${encodeURIComponent(entity)}/${encodeURIComponent(project)}${q({ order: "-created_at", limit: RUNS_PAGE, offset, metadata: "false", filters })}`,
       );
     const first = await page(0);
     const offsets: number[] = [];

@@ -70,7 +70,7 @@ export const RunRow = memo(function RunRow({ d, top, height, width, cols, hidden
   const lit = useSyncExternalStore(subscribeHighlight, () => highlightedRow() === d.key);
   return (
     // Pointing at a run highlights its lines in every chart (lib/highlight).
-    <div className={`rt-row${hidden ? " is-hidden" : ""}${lit ? " is-lit" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id} onMouseEnter={() => setHighlightedRun(d.key)} onMouseLeave={() => setHighlightedRun(null)}>
+    <div className={`rt-row${hidden ? " is-hidden" : ""}${lit ? " is-lit" : ""}${d.run.archived_at != null ? " is-archived" : ""}`} style={{ transform: `translateY(${top}px)`, height, width }} data-run={d.run.id} onMouseEnter={() => setHighlightedRun(d.key)} onMouseLeave={() => setHighlightedRun(null)}>
       <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
         <input type="checkbox" checked={selected} onChange={() => onToggleSelected(d.key)} aria-label={`select ${d.run.display_name}`} />
         <button
@@ -101,9 +101,12 @@ export function renderCell(d: TableRun, id: string): React.ReactNode {
   switch (id) {
     case "name":
       return (
-        <Link to={paths.run(r.entity, r.project, r.id)} className="run-link" title={r.id}>
-          {r.display_name}
-        </Link>
+        <>
+          <Link to={paths.run(r.entity, r.project, r.id)} className="run-link" title={r.id}>
+            {r.display_name}
+          </Link>
+          {r.archived_at != null && <span className="archived-badge" data-testid="archived-badge">Archived</span>}
+        </>
       );
     case "state":
       return <StateBadge state={r.state} />;

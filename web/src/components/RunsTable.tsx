@@ -22,6 +22,7 @@ import { useColumnResize, type OnColumnWidth } from "./ColumnResize";
 import { RunColorPicker, type ColorTarget } from "./RunColorPicker";
 import { CTRL_WIDTH, RunRow, cellStyle, laidOut, renderCell, type RowColumns } from "./RunRow";
 import { columnValue, type TableRun } from "../lib/tableRun";
+import { selectionState, toggleAll } from "../lib/bulkRuns";
 
 // Where the rest of the UI has always found them.
 export { columnValue, type TableRun };
@@ -63,6 +64,8 @@ interface Props {
   onTogglePin: (id: string) => void;
   selected: ReadonlySet<string>;
   onToggleSelected: (key: string) => void;
+  /** The header's checkbox: the selection after ticking (or unticking) every row the filter shows. */
+  onSelectAll?: (next: Set<string>) => void;
   sorting: SortingState;
   onSorting: (s: SortingState) => void;
   /** Headers other than the column's key (`loss (min)` for a define_metric summary) and their tooltips. */
@@ -143,6 +146,8 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     return out;
   }, [sorted, p.groupBy, p.collapsed]);
 
+  const rowKeys = useMemo(() => p.rows.map((r) => r.key), [p.rows]);
+  const ticked = selectionState(p.selected, rowKeys);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: flat.length,
@@ -203,7 +208,21 @@ export const RunsTable = memo(function RunsTable(p: Props): React.JSX.Element {
     // ~12 ms laying out layers.
     <div className={`runs-table${columnsVirtual.scrollOffset ? " scrolled-x" : ""}`} ref={scroller} data-testid="runs-table">
       <div className="rt-head" style={{ width }}>
-        <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }} />
+        <div className="rt-cell rt-ctrl" style={{ width: CTRL_WIDTH, left: 0 }}>
+          {p.onSelectAll && (
+            <input
+              type="checkbox"
+              checked={ticked === "all" && rowKeys.length > 0}
+              ref={(el) => {
+                if (el) el.indeterminate = ticked === "some";
+              }}
+              onChange={() => p.onSelectAll?.(toggleAll(p.selected, rowKeys))}
+              title={ticked === "all" ? "Untick every run shown" : `Tick every run shown (${rowKeys.length})`}
+              aria-label="select all runs shown"
+              data-testid="select-all-runs"
+            />
+          )}
+        </div>
         {laidOut(rowColumns, (c) => {
           const h = headers.get(c.id);
           if (!h) return null;

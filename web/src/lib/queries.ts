@@ -6,9 +6,10 @@ import { api } from "../api/client";
 
 type Stream = "history" | "system";
 
-export const runsQuery = (entity: string, project: string) => ({
-  queryKey: ["runs", entity, project],
-  queryFn: () => api.allRuns(entity, project),
+/** A project's runs; archived ones too with `archived` (the workspace's "Show archived"). */
+export const runsQuery = (entity: string, project: string, archived = false) => ({
+  queryKey: ["runs", entity, project, archived ? "with-archived" : "active"],
+  queryFn: () => api.allRuns(entity, project, archived),
 });
 
 /** Every key the project's runs logged on a stream (the workspace's charts are made of these). */

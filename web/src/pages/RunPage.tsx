@@ -11,6 +11,7 @@ import { RunAlerts } from "../components/RunAlerts";
 import { MetricPanel, type ChartSettings, type PanelRun } from "../components/MetricPanel";
 import { graphEntries, ModelGraph } from "../components/ModelGraph";
 import { StateBadge } from "../components/StateBadge";
+import { ArchivedBadge, ArchivedNote } from "../components/ArchivedNote";
 import { parseAnsi } from "../lib/ansi";
 import { dateTime, duration, flatten, value } from "../lib/format";
 import { buildSections, runColor } from "../lib/panels";
@@ -36,9 +37,10 @@ export function RunPage(props: { entity: string; project: string; runId: string;
           <Link to={paths.workspace(entity, project)}>
             {entity}/{project}
           </Link>{" "}
-          / <span className="swatch big" style={{ background: runColor(`${entity}/${project}/${runId}`) }} /> {run.display_name} <StateBadge state={run.state} />
+          / <span className="swatch big" style={{ background: runColor(`${entity}/${project}/${runId}`) }} /> {run.display_name} <StateBadge state={run.state} /> <ArchivedBadge run={run} />
         </h1>
       </div>
+      <ArchivedNote run={run} />
       <nav className="tabs">
         {TABS.map((t) => (
           <Link key={t} to={paths.run(entity, project, runId, t)} className={t === tab ? "active" : ""}>

@@ -38,6 +38,8 @@ import { useWorkspaceTable } from "../lib/viewsTableState";
 import { navigate, paths, setParams, useLocation } from "../router";
 import { useSweepPanelRuns } from "../sweeps/panels";
 import { projectKeysQuery, runsQuery as projectRunsQuery } from "../lib/queries";
+import { RunsBulkBar } from "../components/RunsBulkBar";
+import { withArchived } from "../lib/bulkRuns";
 
 const NO_RUNS: PanelRun[] = [];
 const toggle = (list: string[], item: string): string[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
@@ -45,8 +47,10 @@ const toggle = (list: string[], item: string): string[] => (list.includes(item) 
 export function Workspace({ entity, project, user }: { entity: string; project: string; user: string }): React.JSX.Element {
   const { search } = useLocation();
   const store = `tw:${user}:${entity}/${project}`;
+  // "Show archived" (the bulk bar's switch): archived runs in the table, greyed, and in the charts.
+  const showArchived = search.get("archived") === "1";
   const runsQuery = useQuery({
-    ...projectRunsQuery(entity, project),
+    ...projectRunsQuery(entity, project, showArchived),
     refetchInterval: (q) => (q.state.data?.some((r) => r.state === "running") ? 5000 : false),
   });
   // Hidden runs, pinned, hidden and resized columns, the split: the user's own, or the open view's.
@@ -194,7 +198,9 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   // Keyed on the URL strings, not the parsed objects, so panels keep their data between renders.
   const xParam = search.get("x");
   const smoothParam = search.get("smooth");
-  const { allRuns, runFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
+  const { allRuns, runFilter: typedFilter } = useSweepPanelRuns(chartRows, hidden, filterText, configKeys, summaryKeys);
+  // Grouped charts and importance select their runs on the server: archived ones only when shown.
+  const runFilter = useMemo(() => withArchived(typedFilter, showArchived), [typedFilter, showArchived]);
   const hiddenIds = useMemo(() => hiddenList.map((k) => k.split("/")[2] ?? "").sort(), [hiddenList]);
   const groupSpec: GroupSpec | null = useMemo(
     () => (groupBy ? { entity, project, by: groupBy, filter: runFilter, exclude: hiddenIds, groups: stableGroups, runs: stableOpenRuns } : null),
@@ -238,6 +244,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
   const onGroupKeys = useCallback((keys: string[]) => setParams({ group: formatGroupParam(keys) }), []);
   const onTogglePin = useCallback((id: string) => table.set("pinned", toggle(pinned, id)), [pinned, table.set]);
   const onToggleSelected = useCallback((k: string) => setSelected((s) => new Set(toggle([...s], k))), []);
+  const onSelectAll = useCallback((next: Set<string>) => setSelected(next), []);
   const onSorting = useCallback((s: SortingState) => setParams({ sort: s.map((x) => (x.desc ? "-" : "") + x.id).join(",") || null }), []);
   // Memoized with the panels (PanelSections is memo): typing in the filter box or sorting the
   // table must not re-render every chart.
@@ -282,6 +289,13 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
     return (
       <Empty title={`No runs in ${entity}/${project} yet`} snippet>
         <p>Runs appear here as soon as they start logging.</p>
+        {!showArchived && (
+          <p>
+            <button onClick={() => setParams({ archived: "1" })} data-testid="show-archived-empty">
+              Show archived runs
+            </button>
+          </p>
+        )}
       </Empty>
     );
 
@@ -302,6 +316,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
         shown={filtered.length}
         total={rows.length}
       />
+      <RunsBulkBar entity={entity} project={project} rows={rows} selected={selected} onSelected={onSelectAll} showArchived={showArchived} />
       {showPicker && <ColumnPicker columnIds={columnIds} hidden={hiddenCols} labels={tableView.labels} onChange={setHiddenCols} />}
       <SplitBody split={tableView.split} onSplit={tableView.setSplit}>
         <RunsTable
@@ -318,6 +333,7 @@ export function Workspace({ entity, project, user }: { entity: string; project: 
           onTogglePin={onTogglePin}
           selected={selected}
           onToggleSelected={onToggleSelected}
+          onSelectAll={onSelectAll}
           sorting={sorting}
           onSorting={onSorting}
           labels={tableView.labels}

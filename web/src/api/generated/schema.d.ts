@@ -3430,46 +3430,6 @@ export interface components {
             label: string;
             run?: components["schemas"]["RunRef-Output"] | null;
         };
-        /**
-         * LineagePanel
-         * @description An artifact version's lineage: the runs that logged and used it and the versions around
-         *     them, ``depth`` hops either way (the artifact page's Lineage tab, placed like any panel). The
-         *     artifact is in the project the panel draws from (the workspace's, or a report grid's first
-         *     run set).
-         */
-        LineagePanel: {
-            /**
-             * Artifact
-             * @description 'name:alias' or 'name:vN', e.g. 'mnist-model:latest' or 'mnist-model:v3'.
-             */
-            artifact: string;
-            /**
-             * Artifact Type
-             * @description The artifact's type (e.g. 'model'), shown; null: any.
-             */
-            artifact_type?: string | null;
-            /**
-             * Depth
-             * @description Hops either way.
-             * @default 2
-             */
-            depth: number;
-            /** Id */
-            id: string;
-            /**
-             * Section
-             * @description The section the panel sits in.
-             */
-            section: string;
-            size?: components["schemas"]["PanelSize"];
-            /** Title */
-            title?: string | null;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "lineage";
-        };
         /** ListBlock */
         ListBlock: {
             /** Items */
@@ -3812,7 +3772,7 @@ export interface components {
         /** PanelGridBlock */
         PanelGridBlock: {
             /** Panels */
-            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
+            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
             /** Runsets */
             runsets: components["schemas"]["Runset"][];
             /**
@@ -5693,7 +5653,7 @@ export interface components {
          */
         WorkspaceLayout: {
             /** Panels */
-            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
+            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
             /**
              * Removed
              * @description Metrics whose auto-created panel the user removed.
