@@ -39,6 +39,7 @@ from trackwell.server.routes import (
     passwords,
     projects,
     records,
+    report_export,
     report_links,
     reports,
     runs,
@@ -110,6 +111,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         identity_users,
         identity_teams,
         reports,
+        report_export,
         report_links,
         comments,
     ):

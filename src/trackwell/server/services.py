@@ -31,6 +31,7 @@ from trackwell.service.oidc_accounts import OidcAccounts
 from trackwell.service.passwords import PasswordService
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.records import RecordService
+from trackwell.service.report_export import ReportExporter
 from trackwell.service.report_links import ReportLinkService
 from trackwell.service.reports import ReportService
 from trackwell.service.runs import RunService
@@ -69,6 +70,7 @@ class Services:
     importance: ImportanceService  # parameter importance (random forest) for the UI's panels
     views: ViewService  # saved views: named workspace layouts shared in a project
     reports: ReportService  # reports: versioned research memos with panel grids (issue 16)
+    report_export: ReportExporter  # a report as one static HTML file or a PDF (charts as images)
     report_links: ReportLinkService  # public read-only links of reports, and who presents one
     comments: CommentService  # comments on reports and runs, mentions, the inbox (issue 16)
     alert_rules: AlertRules  # alert rules and webhooks, evaluated as records arrive (issue 16)
@@ -129,6 +131,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
+            report_export=ReportExporter(db, files, ProjectAccess(db, auth.principal)),
             report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal)),
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             alert_rules=alert_rules,

@@ -1008,6 +1008,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{entity}/{project}/{report_id}/export.{file_format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Report
+         * @description The report as one static HTML file (``export.html``: CSS inline, charts and images embedded,
+         *     no script) or as that page printed to PDF (``export.pdf``; 501 without the ``pdf`` extra).
+         */
+        get: operations["export_report_api_v1_reports__entity___project___report_id__export__file_format__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{entity}/{project}/{report_id}/links": {
         parameters: {
             query?: never;
@@ -3430,6 +3451,46 @@ export interface components {
             label: string;
             run?: components["schemas"]["RunRef-Output"] | null;
         };
+        /**
+         * LineagePanel
+         * @description An artifact version's lineage: the runs that logged and used it and the versions around
+         *     them, ``depth`` hops either way (the artifact page's Lineage tab, placed like any panel). The
+         *     artifact is in the project the panel draws from (the workspace's, or a report grid's first
+         *     run set).
+         */
+        LineagePanel: {
+            /**
+             * Artifact
+             * @description 'name:alias' or 'name:vN', e.g. 'mnist-model:latest' or 'mnist-model:v3'.
+             */
+            artifact: string;
+            /**
+             * Artifact Type
+             * @description The artifact's type (e.g. 'model'), shown; null: any.
+             */
+            artifact_type?: string | null;
+            /**
+             * Depth
+             * @description Hops either way.
+             * @default 2
+             */
+            depth: number;
+            /** Id */
+            id: string;
+            /**
+             * Section
+             * @description The section the panel sits in.
+             */
+            section: string;
+            size?: components["schemas"]["PanelSize"];
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lineage";
+        };
         /** ListBlock */
         ListBlock: {
             /** Items */
@@ -3772,7 +3833,7 @@ export interface components {
         /** PanelGridBlock */
         PanelGridBlock: {
             /** Panels */
-            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
+            panels: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
             /** Runsets */
             runsets: components["schemas"]["Runset"][];
             /**
@@ -5653,7 +5714,7 @@ export interface components {
          */
         WorkspaceLayout: {
             /** Panels */
-            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"])[];
+            panels?: (components["schemas"]["LinePanel"] | components["schemas"]["BarPanel"] | components["schemas"]["ScatterPanel"] | components["schemas"]["ParallelPanel"] | components["schemas"]["ImportancePanel"] | components["schemas"]["ComparerPanel"] | components["schemas"]["ScalarPanel"] | components["schemas"]["MarkdownPanel"] | components["schemas"]["MediaPanel"] | components["schemas"]["LineagePanel"])[];
             /**
              * Removed
              * @description Metrics whose auto-created panel the user removed.
@@ -7961,6 +8022,50 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    export_report_api_v1_reports__entity___project___report_id__export__file_format__get: {
+        parameters: {
+            query?: {
+                /** @description A version; absent: the newest. */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+                /** @description html or pdf. */
+                file_format: "html" | "pdf";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The server lacks the library this format needs (named in the error). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
