@@ -1008,6 +1008,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{entity}/{project}/{report_id}/export.{file_format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Report
+         * @description The report as one static HTML file (``export.html``: CSS inline, charts and images embedded,
+         *     no script) or as that page printed to PDF (``export.pdf``; 501 without the ``pdf`` extra).
+         */
+        get: operations["export_report_api_v1_reports__entity___project___report_id__export__file_format__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{entity}/{project}/{report_id}/links": {
         parameters: {
             query?: never;
@@ -8001,6 +8022,50 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    export_report_api_v1_reports__entity___project___report_id__export__file_format__get: {
+        parameters: {
+            query?: {
+                /** @description A version; absent: the newest. */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                entity: string;
+                project: string;
+                /** @description The report's id, e.g. 'k3j9x2ab0q'. */
+                report_id: string;
+                /** @description html or pdf. */
+                file_format: "html" | "pdf";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The server lacks the library this format needs (named in the error). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
