@@ -17,6 +17,7 @@ from trackwell.reports.client import ReportClient
 from trackwell.reports.panels import PanelGrid
 from trackwell.reports.text import text_block_from_wire
 from trackwell.schema.errors import InvalidArgument
+from trackwell.schema.names import url_path
 
 
 def _wire_blocks(report: Report) -> list[dict[str, Any]]:
@@ -87,7 +88,9 @@ class Report:
         """The report's page (``<server>/<entity>/<project>/reports/<id>``); set once it is saved."""
         if self.id is None:
             raise InvalidArgument("the report has no address before it is saved", hint="call save() first")
-        return f"{self.client.base_url}/{self.entity}/{self.project}/reports/{self.id}"
+        # Names may hold spaces and any script: each segment percent-encoded, as the UI's links are.
+        where = "/".join(url_path(p) for p in (self.entity, self.project, "reports", self.id))
+        return f"{self.client.base_url}/{where}"
 
     def _load(self, answer: dict[str, Any]) -> Report:
         self.id, self.version = answer["id"], answer["version"]
