@@ -104,6 +104,7 @@ def test_viewers_read_outsiders_see_nothing_and_only_writers_comment(people: Peo
     listed = people["vic"].get(ON_RUN)
     assert listed.status_code == 200 and "visible to readers" in listed.text
     assert all(not c["can_edit"] and not c["can_delete"] for c in listed.json()["comments"])
+    assert listed.json()["can_comment"] is False and people["bob"].get(ON_RUN).json()["can_comment"] is True
     refused = _post(people["vic"], "may I?")
     assert refused.status_code == 403 and "'member'" in refused.json()["error"]["message"]
     assert people["out"].get(ON_RUN).status_code == 404

@@ -4,6 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from "./api/client";
 import { ArtifactsRoute, isArtifactRoute } from "./artifacts/ArtifactsRoute";
+import { Inbox } from "./comments/Inbox";
+import { InboxBadge } from "./comments/InboxBadge";
 import { usePersisted } from "./lib/storage";
 import { useEscape } from "./lib/useEscape";
 import { Admin } from "./pages/Admin";
@@ -131,6 +133,7 @@ export function App(): React.JSX.Element {
         <button className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} title="Toggle theme (t)" aria-label="toggle theme" data-testid="theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
+        <InboxBadge />
         {me.is_admin && (
           <Link to={paths.admin("users")} className="nav" data-testid="admin-link">
             Admin
@@ -160,6 +163,8 @@ export function App(): React.JSX.Element {
           <Workspace key={`${route.entity}/${route.project}`} entity={route.entity} project={route.project} user={me.username} />
         ) : route.page === "settings" ? (
           <Settings />
+        ) : route.page === "inbox" ? (
+          <Inbox />
         ) : route.page === "admin" ? (
           <Admin tab={route.tab} team={route.team} isAdmin={me.is_admin ?? false} />
         ) : route.page === "run" ? (

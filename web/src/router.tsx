@@ -9,6 +9,7 @@ export type Route =
   | { page: "signin" }
   | { page: "invite" }
   | { page: "settings" }
+  | { page: "inbox" }
   | { page: "admin"; tab: string; team: string | null }
   | { page: "workspace"; entity: string; project: string }
   | { page: "run"; entity: string; project: string; runId: string; tab: string }
@@ -39,6 +40,7 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
   if (parts.length === 1 && parts[0] === "signin") return { page: "signin" };
   if (parts.length === 1 && parts[0] === "invite") return { page: "invite" };
   if (parts.length === 1 && parts[0] === "settings") return { page: "settings" };
+  if (parts.length === 1 && parts[0] === "inbox") return { page: "inbox" };
   if (parts.length === 1 && parts[0] === "admin") return { page: "admin", tab: search.get("tab") ?? "users", team: search.get("team") };
   const [entity = "", project = "", kind, runId] = parts;
   if (parts.length === 2) return { page: "workspace", entity, project };
@@ -131,6 +133,7 @@ export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: stri
 export const paths = {
   projects: (): string => "/",
   settings: (): string => "/settings",
+  inbox: (): string => "/inbox",
   admin: (tab: string, team?: string): string => `/admin?tab=${encodeURIComponent(tab)}` + (team ? `&team=${encodeURIComponent(team)}` : ""),
   workspace: (entity: string, project: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`,

@@ -102,6 +102,7 @@ class CommentOut(BaseModel):
 
 class CommentList(BaseModel):
     comments: list[CommentOut] = Field(description="Oldest first; replies carry their thread's id.")
+    can_comment: bool = Field(description="Whether the caller may comment and reply (members, admins).")
 
 
 class CommentSaved(BaseModel):

@@ -115,7 +115,7 @@ class CommentService:
         with self._db.read() as conn:
             found = self._db.comments.list_comments(conn, target, MAX_LIST)
         writes = self._writes(user, target.entity)
-        return CommentList(comments=[self._out(user, c, writes) for c in found])
+        return CommentList(comments=[self._out(user, c, writes) for c in found], can_comment=writes)
 
     # --- writing -------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, type RunOut } from "../api/client";
 import { RunArtifacts } from "../artifacts/RunArtifacts";
+import { CommentThread } from "../comments/CommentThread";
 import { Empty } from "../components/Empty";
 import { FileBrowser } from "../components/FileBrowser";
 import { RunMedia } from "../components/MediaTab";
@@ -19,7 +20,7 @@ import { asDefinitions, isHidden } from "../lib/stepMetric";
 import { Link, paths } from "../router";
 import { runKeysQuery, runQuery } from "../lib/queries";
 
-const TABS = ["overview", "charts", "media", "system", "logs", "files", "artifacts"] as const;
+const TABS = ["overview", "charts", "media", "system", "logs", "files", "artifacts", "comments"] as const;
 
 export function RunPage(props: { entity: string; project: string; runId: string; tab: string }): React.JSX.Element {
   const { entity, project, runId, tab } = props;
@@ -54,6 +55,7 @@ export function RunPage(props: { entity: string; project: string; runId: string;
       {tab === "logs" && <Logs run={run} />}
       {tab === "files" && <FileBrowser run={run} />}
       {tab === "artifacts" && <RunArtifacts run={run} />}
+      {tab === "comments" && <CommentThread target={{ kind: "run", entity, project, runId }} />}
     </div>
   );
 }

@@ -2640,6 +2640,11 @@ export interface components {
         /** CommentList */
         CommentList: {
             /**
+             * Can Comment
+             * @description Whether the caller may comment and reply (members, admins).
+             */
+            can_comment: boolean;
+            /**
              * Comments
              * @description Oldest first; replies carry their thread's id.
              */

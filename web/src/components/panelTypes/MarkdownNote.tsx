@@ -7,7 +7,7 @@
  * default filter (http, https, mailto, ...: no `javascript:`). Links open in a new tab without
  * giving that page a handle on this one, images load lazily without sending where they are shown.
  */
-import Markdown, { type Components } from "react-markdown";
+import Markdown, { type Components, type Options } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
 const components: Components = {
@@ -15,9 +15,10 @@ const components: Components = {
   img: ({ node: _node, ...props }) => <img {...props} loading="lazy" referrerPolicy="no-referrer" />,
 };
 
-export default function MarkdownNote({ text }: { text: string }): React.JSX.Element {
+/** `remarkPlugins`: more syntax on top of GitHub's (comments mark resolved @mentions with one). */
+export default function MarkdownNote({ text, remarkPlugins = [] }: { text: string; remarkPlugins?: NonNullable<Options["remarkPlugins"]> }): React.JSX.Element {
   return (
-    <Markdown remarkPlugins={[remarkGfm]} components={components}>
+    <Markdown remarkPlugins={[remarkGfm, ...remarkPlugins]} components={components}>
       {text}
     </Markdown>
   );

@@ -1,0 +1,103 @@
+// Comments and mentions in a real browser, as two colleagues use them: Ada opens a run's Comments
+// tab, mentions Bob through the @-autocomplete (and pastes hostile HTML that must stay text), and
+// posts; Bob signs in, sees the unread badge in the header, opens the inbox, follows the link to the
+// run and finds the comment marked. Users, team and run are made per test run, so a reused server
+// (E2E_SERVER_DIR) works too.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, shot, signedIn } from "./browser";
+
+const url = inject("serverUrl");
+const rootKey = inject("apiKey");
+const tag = Date.now().toString(36);
+const team = `lab-${tag}`;
+const project = "mnist";
+const runId = `adam-${tag}`;
+const ada = `ada-${tag}`;
+const bob = `bob-${tag}`;
+const hostile = '<img src=x onerror="window.pwned=1">';
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function asRoot(method: "post" | "put", path: string, data: unknown): Promise<Record<string, unknown>> {
+  const context = contexts[0]!;
+  const r = await context.request.fetch(path, { method, data, headers: { Authorization: `Bearer ${rootKey}` } });
+  if (!r.ok()) throw new Error(`${method} ${path}: HTTP ${r.status()} ${await r.text()}`);
+  return (await r.json()) as Record<string, unknown>;
+}
+
+async function member(username: string): Promise<string> {
+  await asRoot("post", "/api/v1/users", { email: `${username}@example.com`, username });
+  await asRoot("put", `/api/v1/teams/${team}/members/${username}`, { role: "member" });
+  return String((await asRoot("post", `/api/v1/users/${username}/keys`, { description: "e2e" })).key);
+}
+
+async function pageAs(key: string): Promise<Page> {
+  const context = await signedIn(browser, url, key);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  return page;
+}
+
+let adaKey = "";
+let bobKey = "";
+
+beforeAll(async () => {
+  browser = await launch();
+  contexts.push(await signedIn(browser, url, rootKey));
+  await asRoot("post", "/api/v1/teams", { name: team });
+  adaKey = await member(ada);
+  bobKey = await member(bob);
+  await asRoot("put", `/api/v1/runs/${team}/${project}/${runId}`, { session_id: "s", display_name: "adam lr=1e-3" });
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+describe("comments with mentions", () => {
+  it("Ada comments on a run, mentioning Bob through the autocomplete", async () => {
+    const page = await pageAs(adaKey);
+    await page.goto(`/${team}/${project}/runs/${runId}`);
+    await page.getByRole("link", { name: "Comments" }).click();
+    const box = page.getByTestId("comment-new").getByLabel("comment text");
+    await box.click();
+    await box.pressSequentially(`@${bob.slice(0, 4)}`);
+    const options = page.getByTestId("mention-options");
+    await options.getByText(`@${bob}`).waitFor();
+    await shot(page, "comments-autocomplete");
+    await box.press("Enter");
+    await expect.poll(() => box.inputValue()).toBe(`@${bob} `);
+    await box.pressSequentially(`the **loss** spikes at step 40, see ${hostile}`);
+    await page.getByTestId("comment-new-submit").click();
+    const comment = page.getByTestId("comment").first();
+    await comment.locator(".mention").getByText(`@${bob}`).waitFor();
+    expect(await comment.locator("strong", { hasText: "loss" }).count()).toBe(1);
+    expect(await comment.innerText()).toContain(hostile); // shown as text, not an element
+    expect(await comment.locator("img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await expect.poll(() => box.inputValue()).toBe(""); // a fresh draft for the next comment
+    await shot(page, "comments-run");
+  });
+
+  it("Bob sees the badge, opens the inbox and follows the link to the comment", async () => {
+    const page = await pageAs(bobKey);
+    await page.goto("/");
+    const badge = page.getByTestId("inbox-unread");
+    await expect.poll(() => badge.textContent()).toBe("1");
+    await page.getByTestId("inbox-badge").click();
+    const item = page.getByTestId("inbox-item").first();
+    await expect.poll(() => item.innerText()).toContain(`${ada} mentioned you on run ${runId}`);
+    await shot(page, "comments-inbox");
+    await item.getByTestId("inbox-link").click();
+    await expect.poll(() => page.evaluate(() => location.pathname + location.search)).toBe(`/${team}/${project}/runs/${runId}?tab=comments`);
+    const marked = page.locator(".comment.highlighted");
+    await marked.locator(".mention").getByText(`@${bob}`).waitFor(); // rendered, with the mention marked
+    expect(await marked.innerText()).toContain("spikes at step 40");
+    await expect.poll(() => page.getByTestId("inbox-unread").count()).toBe(0);
+    await shot(page, "comments-followed");
+  });
+});
