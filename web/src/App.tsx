@@ -18,6 +18,7 @@ import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
 import { isSweepRoute, SweepsRoute } from "./sweeps/SweepsRoute";
+import { AlertsPage } from "./alerts/AlertsPage";
 
 const SHORTCUTS: [string, string][] = [
   ["/", "focus the filter or search box"],
@@ -175,6 +176,8 @@ export function App(): React.JSX.Element {
           <ArtifactsRoute route={route} />
         ) : isSweepRoute(route) ? (
           <SweepsRoute route={route} />
+        ) : route.page === "alerts" ? (
+          <AlertsPage key={`${route.entity}/${route.project}`} entity={route.entity} project={route.project} />
         ) : (
           <div className="page">
             <h1>Page not found</h1>

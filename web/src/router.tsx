@@ -19,6 +19,7 @@ export type Route =
   | { page: "artifactVersion"; entity: string; project: string; type: string; name: string; version: string; tab: string }
   | { page: "sweeps"; entity: string; project: string }
   | { page: "sweep"; entity: string; project: string; sweepId: string }
+  | { page: "alerts"; entity: string; project: string }
   | { page: "notfound" };
 
 /** A path segment decoded; null when it is not valid percent-encoding (a hand-typed "100%"). */
@@ -58,6 +59,7 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
     if (parts.length === 3) return { page: "sweeps", entity, project };
     if (parts.length === 4 && runId) return { page: "sweep", entity, project, sweepId: runId };
   }
+  if (parts.length === 3 && kind === "alerts") return { page: "alerts", entity, project };
   if (parts.length === 4 && kind === "runs" && runId)
     return { page: "run", entity, project, runId, tab: search.get("tab") ?? "overview" };
   return { page: "notfound" };
@@ -149,6 +151,7 @@ export const paths = {
   sweeps: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/sweeps`,
   sweep: (entity: string, project: string, sweepId: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/sweeps/${encodeURIComponent(sweepId)}`,
+  alerts: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/alerts`,
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };

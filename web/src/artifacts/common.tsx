@@ -30,7 +30,7 @@ export function ProjectHeader({ entity, project }: { entity: string; project: st
 }
 
 /** The project's views, as tabs. */
-export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "artifacts" | "sweeps" }): React.JSX.Element {
+export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "alerts" | "artifacts" | "sweeps" }): React.JSX.Element {
   return (
     <nav className="tabs project-nav" aria-label="project">
       <Link to={paths.workspace(entity, project)} className={active === "runs" ? "active" : ""}>
@@ -41,6 +41,9 @@ export function ProjectNav({ entity, project, active }: { entity: string; projec
       </Link>
       <Link to={paths.artifacts(entity, project)} className={active === "artifacts" ? "active" : ""} data-testid="nav-artifacts">
         Artifacts
+      </Link>
+      <Link to={paths.alerts(entity, project)} className={active === "alerts" ? "active" : ""} data-testid="nav-alerts">
+        Alerts
       </Link>
     </nav>
   );
