@@ -100,4 +100,32 @@ describe("comments with mentions", () => {
     await expect.poll(() => page.getByTestId("inbox-unread").count()).toBe(0);
     await shot(page, "comments-followed");
   });
+
+  it("Bob replies in the thread, Ada edits her comment, Bob deletes his reply", async () => {
+    const bobPage = contexts[2]!.pages()[0]!;
+    await bobPage.getByTestId("comment-reply-button").first().click();
+    const reply = bobPage.getByTestId("comment-reply").getByLabel("comment text");
+    await reply.pressSequentially(`thanks @${ada}, rerunning with warmup`);
+    await bobPage.getByTestId("comment-reply-submit").click();
+    const replied = bobPage.locator(".comment.reply");
+    await expect.poll(() => replied.innerText()).toContain("rerunning with warmup");
+
+    const adaPage = contexts[1]!.pages()[0]!;
+    await adaPage.reload();
+    await adaPage.locator(".comment.reply").waitFor(); // Bob's reply, under her comment
+    await adaPage.getByTestId("comment-edit").first().click();
+    const editor = adaPage.getByTestId("comment-editor").getByLabel("comment text");
+    await editor.fill(`@${bob} the loss spikes at step 40 (fixed: warmup)`);
+    await adaPage.getByTestId("comment-editor-submit").click();
+    const first = adaPage.getByTestId("comment").first();
+    await expect.poll(() => first.innerText()).toContain("(fixed: warmup)");
+    expect(await first.innerText()).toContain("(edited)");
+    expect(await adaPage.locator(".comment.reply").getByTestId("comment-delete").count()).toBe(0); // not hers
+    await shot(adaPage, "comments-thread");
+
+    bobPage.on("dialog", (dialog) => void dialog.accept());
+    await bobPage.locator(".comment.reply").getByTestId("comment-delete").click();
+    await expect.poll(() => bobPage.locator(".comment.reply").count()).toBe(0);
+    expect(await bobPage.getByTestId("comment").count()).toBe(1);
+  });
 });
