@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 MAX_COMMENT_CHARS = 8_000
 MAX_MENTIONS = 20  # per comment: more is a broadcast, not a mention
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in the database (PostgreSQL BIGINT)
 
 # "@" not preceded by a letter, digit, "_", ".", "-" or "@" (so "ada@example.com" mentions
 # nobody), then a username (service/usernames.py): letters, digits, "_", "-", "." not ending with
@@ -76,7 +77,9 @@ class _Strict(BaseModel):
 
 class CommentCreate(_Strict):
     text: CommentText
-    parent_id: int | None = Field(default=None, ge=1, description="The comment this one replies to.")
+    parent_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The comment this one replies to."
+    )
     client_id: ClientId | None = None
 
 
@@ -148,6 +151,6 @@ class NotificationList(BaseModel):
 
 
 class NotificationsRead(_Strict):
-    ids: list[int] | None = Field(
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
         default=None, max_length=1000, description="The notifications to mark read; null: all of them."
     )

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from trackwell.schema.comments import (
+    MAX_ID,
     CommentCreate,
     CommentEdit,
     CommentList,
@@ -37,7 +38,7 @@ from trackwell.store.base.comments import CommentTarget
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 
 ReportIdPath = Annotated[str, Path(pattern=REPORT_ID_PATTERN, description="The report's id.")]
-CommentIdPath = Annotated[int, Path(ge=1, description="The comment's id.")]
+CommentIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The comment's id.")]
 ON_REPORT = "/comments/{entity}/{project}/reports/{report_id}"
 ON_RUN = "/comments/{entity}/{project}/runs/{run_id}"
 ONE = "/comments/{entity}/{project}/{comment_id}"
