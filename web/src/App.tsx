@@ -16,6 +16,7 @@ import { Settings } from "./pages/Settings";
 import { InviteAccept } from "./pages/InviteAccept";
 import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
+import { isReportRoute, ReportsRoute } from "./reports/ReportsRoute";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
 import { isSweepRoute, SweepsRoute } from "./sweeps/SweepsRoute";
 import { AlertsPage } from "./alerts/AlertsPage";
@@ -176,6 +177,8 @@ export function App(): React.JSX.Element {
           <ArtifactsRoute route={route} />
         ) : isSweepRoute(route) ? (
           <SweepsRoute route={route} />
+        ) : isReportRoute(route) ? (
+          <ReportsRoute route={route} />
         ) : route.page === "alerts" ? (
           <AlertsPage key={`${route.entity}/${route.project}`} entity={route.entity} project={route.project} />
         ) : (

@@ -19,6 +19,8 @@ export type Route =
   | { page: "artifactVersion"; entity: string; project: string; type: string; name: string; version: string; tab: string }
   | { page: "sweeps"; entity: string; project: string }
   | { page: "sweep"; entity: string; project: string; sweepId: string }
+  | { page: "reports"; entity: string; project: string }
+  | { page: "report"; entity: string; project: string; id: string; version: number | null }
   | { page: "alerts"; entity: string; project: string }
   | { page: "notfound" };
 
@@ -60,6 +62,12 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
     if (parts.length === 4 && runId) return { page: "sweep", entity, project, sweepId: runId };
   }
   if (parts.length === 3 && kind === "alerts") return { page: "alerts", entity, project };
+  // Reports as Report.url names them: /e/p/reports[/id], a version as ?v=N.
+  if (kind === "reports") {
+    if (parts.length === 3) return { page: "reports", entity, project };
+    const v = Number(search.get("v"));
+    if (parts.length === 4 && runId) return { page: "report", entity, project, id: runId, version: Number.isInteger(v) && v > 0 ? v : null };
+  }
   if (parts.length === 4 && kind === "runs" && runId)
     return { page: "run", entity, project, runId, tab: search.get("tab") ?? "overview" };
   return { page: "notfound" };
@@ -152,6 +160,9 @@ export const paths = {
   sweep: (entity: string, project: string, sweepId: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/sweeps/${encodeURIComponent(sweepId)}`,
   alerts: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/alerts`,
+  reports: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/reports`,
+  report: (entity: string, project: string, id: string): string =>
+    `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/reports/${encodeURIComponent(id)}`,
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };

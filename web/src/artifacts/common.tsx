@@ -30,7 +30,7 @@ export function ProjectHeader({ entity, project }: { entity: string; project: st
 }
 
 /** The project's views, as tabs. */
-export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "alerts" | "artifacts" | "sweeps" }): React.JSX.Element {
+export function ProjectNav({ entity, project, active }: { entity: string; project: string; active: "runs" | "alerts" | "artifacts" | "sweeps" | "reports" }): React.JSX.Element {
   return (
     <nav className="tabs project-nav" aria-label="project">
       <Link to={paths.workspace(entity, project)} className={active === "runs" ? "active" : ""}>
@@ -44,6 +44,9 @@ export function ProjectNav({ entity, project, active }: { entity: string; projec
       </Link>
       <Link to={paths.alerts(entity, project)} className={active === "alerts" ? "active" : ""} data-testid="nav-alerts">
         Alerts
+      </Link>
+      <Link to={paths.reports(entity, project)} className={active === "reports" ? "active" : ""} data-testid="nav-reports">
+        Reports
       </Link>
     </nav>
   );

@@ -38,6 +38,9 @@ export function WorkspaceToolbar(props: {
         <Link to={paths.artifacts(entity, project)} data-testid="nav-artifacts">
           Artifacts
         </Link>
+        <Link to={paths.reports(entity, project)} data-testid="nav-reports">
+          Reports
+        </Link>
         <Link to={paths.alerts(entity, project)} data-testid="nav-alerts">
           Alerts
         </Link>
