@@ -216,6 +216,21 @@ ACTIONS: dict[str, Act] = {
     "comments.create": Act(
         WRITE, 201, lambda c, w, p: c.post(f"/api/v1/comments/{p}/runs/base", json={"text": "@admin look"})
     ),
+    # the alerts page (issue 16): readers see feed, rules, webhooks (masked), deliveries; writers change
+    "alerts.feed": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/alerts/{p}/feed")),
+    "alerts.rules": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/alerts/{p}/rules")),
+    "alerts.webhooks": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/alerts/{p}/webhooks")),
+    "alerts.deliveries": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/alerts/{p}/deliveries")),
+    "alerts.rule_create": Act(
+        WRITE, 201, lambda c, w, p: c.post(f"/api/v1/alerts/{p}/rules", json={"kind": "run_failed"})
+    ),
+    "alerts.webhook_create": Act(
+        WRITE,
+        201,
+        lambda c, w, p: c.post(
+            f"/api/v1/alerts/{p}/webhooks", json={"name": "h", "url": "https://hooks.example/x"}
+        ),
+    ),
     # reports and their public links
     "report.list": Act(READ, 200, lambda c, w, p: c.get(f"/api/v1/reports/{p}")),
     "report.read": Act(READ, 200, lambda c, w, p: c.get(_report(w, p))),

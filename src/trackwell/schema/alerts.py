@@ -3,8 +3,8 @@
 An alert travels as an ``alert`` record in the run log (:mod:`trackwell.schema.records`) and is
 stored by the server, which applies wandb's rate limit: an alert whose title the run already
 raised less than ``wait_duration`` seconds earlier (by the SDK's clock) is not stored as a new
-alert; the earlier one counts it in ``suppressed``. Delivery (e-mail, webhooks) is not part of
-storing an alert.
+alert; the earlier one counts it in ``suppressed``. A stored alert is then posted to the
+project's webhooks (``schema/alert_rules.py``), in the same transaction as an outbox row.
 """
 
 from __future__ import annotations

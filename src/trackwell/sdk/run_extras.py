@@ -88,8 +88,8 @@ class RunExtras:
 
         ``level``: ``AlertLevel`` or "INFO" (default), "WARN", "ERROR". ``wait_duration``: seconds
         or a ``timedelta`` (default one minute); a repeat of the same title sooner than that is not
-        a new alert (the server counts it on the earlier one). Delivery by e-mail or webhook is
-        not part of this."""
+        a new alert (the server counts it on the earlier one). The server posts it to the
+        project's webhooks (Slack-compatible JSON; the project's Alerts page, docs/alerts.md)."""
         self._refuse_if_finished("alert")
         # Through Run._record, like every record built outside the processor (one queueing path).
         self._record(alert_record(title, text, level, wait_duration, time.time()))
