@@ -255,3 +255,29 @@ def test_webhooks_are_checked_and_rules_validated_naming_the_field(server: LiveS
         assert paused.json()["enabled"] is False
         assert client.delete(f"/api/v1/alerts/{e}/p/rules/{made['id']}").status_code == 204
         assert client.get(f"/api/v1/alerts/{e}/p/rules").json() == {"rules": []}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_server_processes_on_one_database_post_each_delivery_once(
+    tmp_path: Path, postgres_url: str, receiver: Receiver
+) -> None:
+    first = LiveServer(tmp_path / "a", extra_args=["--database-url", postgres_url]).start()
+    try:
+        second = LiveServer(tmp_path / "b", extra_args=["--database-url", postgres_url]).start()
+        try:
+            hook = add_webhook(first, "shared", receiver.url)
+            e = entity(first)
+            for i in range(30):  # both workers race to claim these
+                api(first if i % 2 else second, "POST", f"{e}/shared/webhooks/{hook}/test", None, 202)
+            wait_for(
+                lambda: len([d for d in deliveries(first, "shared") if d["status"] == "delivered"]) == 30,
+                "30 deliveries",
+            )
+            time.sleep(1.5)  # a double post would arrive by now (each worker polls every second)
+            assert len(receiver.bodies) == 30
+            assert all(d["attempts"] == 1 for d in deliveries(second, "shared"))
+        finally:
+            second.stop()
+    finally:
+        first.stop()

@@ -28,6 +28,7 @@ THREAD_NAME = "trackwell-alert-delivery"
 DEFAULT_RETRY_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
 _MAX_BACKOFF = 3600.0
+_CLAIM = 10  # deliveries claimed per pass
 _LEVEL_MARK = {"INFO": ":information_source:", "WARN": ":warning:", "ERROR": ":rotating_light:"}
 
 
@@ -118,12 +119,14 @@ class AlertDeliveryWorker:
 
     def deliver_due(self) -> int:
         """One pass: claim what is due, post it, record the outcomes. Returns how many it posted."""
-        lease = self._timeout + 30.0
+        # Posted one after another, each within the timeout: the lease outlasts them all, so no
+        # other process claims a row this one still holds.
+        lease = (self._timeout + 1.0) * _CLAIM + 30.0
         with self._db.read() as conn:
             if not self._db.alert_rules.has_due(conn, self._clock()):
                 return 0
         with self._db.begin() as conn:
-            claimed = self._db.alert_rules.claim_deliveries(conn, self._clock(), lease, 20)
+            claimed = self._db.alert_rules.claim_deliveries(conn, self._clock(), lease, _CLAIM)
         if not claimed:
             return 0
         base_url = self._base_url()

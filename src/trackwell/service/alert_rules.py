@@ -118,11 +118,13 @@ class AlertRules:
     def runs_crashed(self, keys: Iterable[RunKey]) -> None:
         """The crash monitor marked these runs ``crashed``."""
         for key in keys:
+            with self._db.read() as conn:
+                rules = self.project(conn, key.entity, key.project).of_kind("run_crashed")
+            if not rules:
+                continue  # no write transaction for projects without the rule
             with self._db.begin() as conn:
                 setup = self.project(conn, key.entity, key.project)
                 rules = setup.of_kind("run_crashed")
-                if not rules:
-                    continue
                 stored = self._db.runs.get_run(conn, key)
                 if stored is None:
                     continue
