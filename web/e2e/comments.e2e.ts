@@ -128,4 +128,23 @@ describe("comments with mentions", () => {
     await expect.poll(() => bobPage.locator(".comment.reply").count()).toBe(0);
     expect(await bobPage.getByTestId("comment").count()).toBe(1);
   });
+
+  it("a mention under a report links to the report, at the comment", async () => {
+    const adaApi = contexts[1]!.request;
+    const auth = { Authorization: `Bearer ${adaKey}` };
+    const report = await adaApi.post(`/api/v1/reports/${team}/${project}`, { headers: auth, data: { title: "Warmup study", blocks: [], status: "draft" } });
+    expect(report.status()).toBe(201);
+    const reportId = String(((await report.json()) as { id: string }).id);
+    const made = await adaApi.post(`/api/v1/comments/${team}/${project}/reports/${reportId}`, { headers: auth, data: { text: `@${bob} does this read well?` } });
+    expect(made.status()).toBe(201);
+
+    const bobPage = contexts[2]!.pages()[0]!;
+    await bobPage.goto("/inbox");
+    const item = bobPage.getByTestId("inbox-item").filter({ hasText: "does this read well?" });
+    await expect.poll(() => item.innerText()).toContain(`${ada} mentioned you on a report in`);
+    await item.getByTestId("inbox-link").click();
+    await expect.poll(() => bobPage.evaluate(() => location.pathname)).toBe(`/${team}/${project}/reports/${reportId}`);
+    await bobPage.locator(".comment.highlighted .mention").getByText(`@${bob}`).waitFor();
+    await shot(bobPage, "comments-report");
+  });
 });
