@@ -6,11 +6,13 @@ report's text, and only readers of the project may export."""
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +48,7 @@ def logged(live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     entity: str | None = None
     for run_id, (optimizer, lr, acc) in RUNS.items():
         run = trackwell.init(
-            project=PROJECT, id=run_id, dir=tmp_path, config={"optimizer": optimizer, "lr": lr}
+            project=PROJECT, id=run_id, name=run_id, dir=tmp_path, config={"optimizer": optimizer, "lr": lr}
         )
         entity = run.entity
         for step in range(60):
@@ -55,6 +57,13 @@ def logged(live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         pixels[:, :, 0] = 200
         run.log({"samples": trackwell.Image(pixels, caption="red")})
         run.summary["val/acc"] = acc
+        if run_id == "adam-lr3":  # the data set this run made, used by the next one
+            (tmp_path / "data.txt").write_text("digits")
+            dataset = trackwell.Artifact("digits", type="dataset")
+            dataset.add_file(str(tmp_path / "data.txt"))
+            run.log_artifact(dataset).wait()
+        elif run_id == "sgd-lr2":
+            run.use_artifact("digits:latest")
         run.finish()
     assert entity is not None
     yield entity
@@ -183,3 +192,62 @@ def test_only_readers_of_the_project_export(live_server: LiveServer, logged: str
     first = httpx.get(live_server.url + path, headers=live_server.headers, timeout=60)
     assert first.status_code == 200 and "Optimizer study" in first.text and "Second title" not in first.text
     assert "Optimizer study" in old
+
+
+def test_lineage_grouping_and_several_run_sets(live_server: LiveServer, logged: str) -> None:
+    report = make_report(live_server, logged)
+    report.blocks = [
+        wr.PanelGrid(
+            runsets=[wr.Runset(entity=logged, project=PROJECT, groupby=["config.optimizer"])],
+            panels=[
+                wr.LinePlot(x="Step", y=["loss"], title="Grouped loss"),
+                wr.ArtifactLineage("digits:latest"),
+            ],
+        ),
+        wr.PanelGrid(
+            runsets=[
+                wr.Runset(entity=logged, project=PROJECT, filters="optimizer=adam", name="Adam"),
+                wr.Runset(entity=logged, project=PROJECT, filters="optimizer=sgd", name="SGD"),
+            ],
+            panels=[wr.BarPlot(["val/acc"], title="Both run sets")],
+        ),
+        wr.PanelGrid(
+            runsets=[wr.Runset(entity=logged, project=PROJECT, filters="lr>>1")],
+            panels=[wr.BarPlot(["val/acc"], title="Bad filter")],
+        ),
+    ]
+    report.save()
+    page = export(live_server, report, "html").text
+    assert "grouped by config.optimizer" in page
+    # The lineage: the run that logged the data set and the run that used it.
+    lineage = page[page.index("Lineage of digits:latest") :]
+    assert re.search(r"run adam-lr3</td><td>logged</td><td><strong>digits:v0", lineage)
+    assert re.search(r"digits:v0 .*?</strong></td><td>used by</td><td>run sgd-lr2", lineage)
+    # Two run sets: one with the adam run, one with the two sgd runs; the bars cover all three.
+    assert "Adam (" in page and ": 1 runs" in page and "SGD (" in page and ": 2 runs" in page
+    # A filter that does not parse says why, and its panels say they are in the live report.
+    bad = page[page.index("Bad filter") - 2000 :]
+    assert "not drawn" in bad and "Panel type <strong>bar</strong> is shown in the live report" in bad
+    assert len(PNG_SRC.findall(page)) == 2  # the grouped line chart and the two-run-set bar chart
+
+
+def test_cli_saves_a_report_by_address_or_id(live_server: LiveServer, logged: str, tmp_path: Path) -> None:
+    report = make_report(live_server, logged)
+    env = live_server.sdk_env(tmp_path / "cli-config")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "trackwell", "report", "export", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+
+    done = cli(report.url, "-o", str(tmp_path / "study.html"))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "study.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Adam converges" in page
+    done = cli(report.id or "", "--project", PROJECT, "--version", "1", "-o", str(tmp_path / "study.pdf"))
+    if importlib.util.find_spec("weasyprint") is not None:
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / "study.pdf").read_bytes().startswith(b"%PDF")
+    # A report that is not there: one line naming it, and no file left behind.
+    done = cli("zzzzzzzz", "--project", PROJECT, "-o", str(tmp_path / "none.html"))
+    assert done.returncode == 1 and "no report 'zzzzzzzz'" in done.stderr
+    assert not (tmp_path / "none.html").exists() and not list(tmp_path.glob(".none.html.*"))

@@ -19,6 +19,7 @@ from trackwell.cli import (
     artifact_cmd,
     export_cmd,
     login_cmd,
+    report_cmd,
     runs_cmd,
     status_cmd,
     sweep_cmd,
@@ -42,6 +43,8 @@ examples:
   trackwell runs reproduce mnist/1a2b3c     git checkout, git apply <patch> and the command line
   trackwell export mnist --format parquet --out mnist-export
                                             every run's config, summary and history as files
+  trackwell report export https://tw.example.com/me/mnist/reports/k3j9x2ab0q -o study.pdf
+                                            a report as PDF (or .html: one static file)
   trackwell artifact put ./data -n mnist/raw-data -t dataset -a best
                                             upload a folder as a new version (deduplicated)
   trackwell artifact get mnist/raw-data:best --root ./data
@@ -85,6 +88,7 @@ def build_parser(*, with_server: bool = True) -> argparse.ArgumentParser:
         sync_cmd,
         runs_cmd,
         export_cmd,
+        report_cmd,
         artifact_cmd,
         sweep_cmd,
         agent_cmd,

@@ -15,11 +15,11 @@ from trackwell.schema.artifacts import (
     ArtifactVersionList,
     ArtifactVersionOut,
     LineageGraph,
-    LineageNode,
 )
 from trackwell.server.deps import authorize_project
 from trackwell.server.services import Services
 from trackwell.service.access import Action, ProjectRef, authorize, may
+from trackwell.service.artifacts_lineage import node_project, readable_lineage
 from trackwell.store.base import Principal
 
 
@@ -48,20 +48,8 @@ def versions(services: Services, principal: Principal, answer: ArtifactVersionLi
 
 def lineage(services: Services, principal: Principal, graph: LineageGraph) -> LineageGraph:
     """The graph without nodes in unreadable projects, nor the edges that touch them."""
-    places = {n.id: _place(n) for n in graph.nodes}
-    ok = readable(services, principal, (p for p in places.values() if p is not None))
-    nodes = [n for n in graph.nodes if places[n.id] is None or places[n.id] in ok]
-    kept = {n.id for n in nodes}
-    edges = [e for e in graph.edges if e.source in kept and e.target in kept]
-    return LineageGraph(nodes=nodes, edges=edges, truncated=graph.truncated)
-
-
-def _place(node: LineageNode) -> tuple[str, str] | None:
-    if node.run is not None:
-        return node.run.entity, node.run.project
-    if node.artifact is not None:
-        return node.artifact.entity, node.artifact.project
-    return None
+    ok = readable(services, principal, (p for n in graph.nodes if (p := node_project(n)) is not None))
+    return readable_lineage(graph, lambda entity, project: (entity, project) in ok)
 
 
 def version_by_id(services: Services, principal: Principal, version_id: str) -> ArtifactVersionOut:

@@ -131,7 +131,7 @@ def build_services(settings: ServerSettings) -> Services:
             importance=ImportanceService(db),
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
-            report_export=ReportExporter(db, files, ProjectAccess(db, auth.principal)),
+            report_export=ReportExporter(db, files, ProjectAccess(db, auth.principal), artifacts),
             report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal)),
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             alert_rules=alert_rules,

@@ -12,6 +12,7 @@ link is recorded as using the source (``artifacts_records``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,3 +108,23 @@ def run_versions(store: ArtifactStore, conn: Connection, run_pk: int, direction:
     edges = store.edges_of_runs(conn, [run_pk], "used" if direction == "used" else "logged")
     versions = store.get_versions(conn, {e.version_pk for e in edges})
     return [versions[e.version_pk] for e in edges if e.version_pk in versions]
+
+
+def node_project(node: LineageNode) -> tuple[str, str] | None:
+    """The (entity, project) a node lives in."""
+    if node.run is not None:
+        return node.run.entity, node.run.project
+    if node.artifact is not None:
+        return node.artifact.entity, node.artifact.project
+    return None
+
+
+def readable_lineage(graph: LineageGraph, may_read: Callable[[str, str], bool]) -> LineageGraph:
+    """The graph without nodes in projects ``may_read`` refuses, nor the edges that touch them
+    (a lineage may reach into projects the reader cannot see)."""
+    places = {n.id: node_project(n) for n in graph.nodes}
+    allowed = {p: may_read(*p) for p in set(places.values()) if p is not None}
+    nodes = [n for n in graph.nodes if (place := places[n.id]) is None or allowed[place]]
+    kept = {n.id for n in nodes}
+    edges = [e for e in graph.edges if e.source in kept and e.target in kept]
+    return LineageGraph(nodes=nodes, edges=edges, truncated=graph.truncated)

@@ -17,6 +17,8 @@ from typing import Literal
 
 from trackwell.schema.errors import TrackwellError
 from trackwell.schema.reports import PanelGridBlock, ReportOut, RunFileRef
+from trackwell.service.artifacts import ArtifactService
+from trackwell.service.artifacts_lineage import readable_lineage
 from trackwell.service.files import FileService
 from trackwell.service.importance import ImportanceService
 from trackwell.service.project_access import ProjectAccess
@@ -42,13 +44,16 @@ class ExportedReport:
 
 
 class ReportExporter:
-    def __init__(self, db: Database, files: FileService, access: ProjectAccess) -> None:
+    def __init__(
+        self, db: Database, files: FileService, access: ProjectAccess, artifacts: ArtifactService
+    ) -> None:
         self._reports = ReportService(db, access=access)
         self._runs = RunService(db)
         self._workspace = WorkspaceService(db)
         self._importance = ImportanceService(db)
         self._files = files
         self._access = access
+        self._artifacts = artifacts
 
     def export(
         self,
@@ -76,6 +81,9 @@ class ReportExporter:
         ctx = PanelContext(
             data=ExportData(user, self._runs, self._workspace, self._access),
             importance=self._importance,
+            lineage=lambda e, p, name, ref, depth: readable_lineage(
+                self._artifacts.lineage(e, p, name, ref, depth), lambda e2, p2: self._may_read(user, e2, p2)
+            ),
             read_file=read_file,
             live_url=live_url,
             deadline=time.monotonic() + CHART_SECONDS,
@@ -85,6 +93,13 @@ class ReportExporter:
             for block in report.blocks
         ]
         return page_html(report, "\n".join(parts), live_url)
+
+    def _may_read(self, user: User, entity: str, project: str) -> bool:
+        try:
+            self._access.require_reader(user, entity, project)
+        except TrackwellError:
+            return False
+        return True
 
     def _read_image(self, user: User, ref: RunFileRef) -> bytes | str:
         """An image file of a run the caller may read, or why it is not embedded."""

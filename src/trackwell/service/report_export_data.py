@@ -1,10 +1,14 @@
-"""What an exported report's panel grids draw, read through the services the live report uses.
+"""What an exported report's panel grids draw, read through the services the live report uses,
+by the live grid's rules (web/src/reports/panels/runsets.ts ``gridRuns``).
 
-A run set is a project plus a filter and a grouping; the export reads the runs that match as the
-workspace would (newest first, at most ``MAX_RUNS``), draws the first ``MAX_DRAWN_RUNS`` of them in
-per-run charts (the workspace's default "Runs in charts"), colours runs by creation order as the UI
-does (``run_palette``), and reads each line chart's series in one request with the UI's point
-budget (``samples_for``), so a run set of 1,000 runs costs what the live chart costs.
+A run set is a project plus a filter (JSON or the runs table's short form) and a grouping. The
+export reads the runs that match, newest first (at most ``MAX_RUNS``); per-run charts, bars,
+scatter points, scalars and the comparer draw the newest ``MAX_DRAWN_RUNS`` of each run set (the
+workspace's default "Runs in charts"), parallel coordinates every run; grouping applies when a
+grid has one run set, and line charts then draw each group's mean with its min-max band. Runs
+take the colours the UI gives them (by creation order in their project, ``run_palette``), and a
+line chart's series are read in one request with the UI's point budget (``samples_for``), so a run
+set of 1,000 runs costs what the live chart costs.
 """
 
 from __future__ import annotations
@@ -52,12 +56,32 @@ class RunsetData:
     filters: dict[str, Any] | None = None  # the run set's filter as an object (JSON or short form)
 
     @property
-    def drawn(self) -> list[RunOut]:
-        return self.runs[:MAX_DRAWN_RUNS]
-
-    @property
     def label(self) -> str:
         return f"{self.runset.name} ({self.runset.entity}/{self.runset.project})"
+
+
+@dataclass(frozen=True)
+class GridRuns:
+    """What a grid's panels draw: ``drawn`` (the newest runs of each run set, sorted by run key as
+    the live grid sorts them), ``every`` run the run sets select, their ``colors``, ``grouped``
+    (the one run set of a grid, when it groups), and ``home``: the first readable run set, whose
+    project importance uses. ``home`` is None when no run set could be read."""
+
+    drawn: list[RunOut]
+    every: list[RunOut]
+    colors: dict[str, str]
+    grouped: RunsetData | None
+    home: RunsetData | None
+
+
+def grid_runs(sets: list[RunsetData]) -> GridRuns:
+    ok = [d for d in sets if d.problem is None]
+    drawn = sorted(
+        (r for d in ok for r in d.runs[:MAX_DRAWN_RUNS]), key=lambda r: f"{r.entity}/{r.project}/{r.id}"
+    )
+    colors = {run_id: c for d in ok for run_id, c in d.colors.items()}
+    grouped = ok[0] if len(sets) == 1 and ok and ok[0].runset.group_by else None
+    return GridRuns(drawn, [r for d in ok for r in d.runs], colors, grouped, ok[0] if ok else None)
 
 
 @dataclass(frozen=True)
@@ -95,7 +119,12 @@ class ExportData:
         data = RunsetData(runset)
         try:
             self._access.require_reader(self._user, runset.entity, runset.project)
-            data.filters = self._filters(runset)
+            # The project's runs: colours go by creation order among them (as the UI's), and the
+            # short form's bare names resolve against their keys.
+            project_runs = self._runs.query(
+                runset.entity, runset.project, limit=MAX_RUNS, metadata=False, order="-created_at"
+            ).runs
+            data.filters = _filters(runset, project_runs)
             found = self._runs.query(
                 runset.entity,
                 runset.project,
@@ -108,30 +137,17 @@ class ExportData:
             data.problem = e.message
             return data
         data.runs, data.total = found.runs, found.total
-        data.colors = run_colors(data.runs)
+        known = {r.id for r in project_runs}  # a filter naming "archived" selects runs beyond them
+        data.colors = run_colors([*project_runs, *(r for r in data.runs if r.id not in known)])
         return data
 
-    def _filters(self, runset: Runset) -> dict[str, Any] | None:
-        """The run set's filter as a filter object: JSON as it is, the short form (``lr>0.01 and
-        state=finished``) read as the runs table reads it, bare names resolved against the keys
-        the project's runs have."""
-        text = (runset.filters or "").strip()
-        if not text:
-            return None
-        if text.startswith("{"):
-            return parse_filters(text)
-        sample = self._runs.query(runset.entity, runset.project, limit=MAX_RUNS, metadata=False).runs
-        config_keys = {k for r in sample for k in flatten_values(r.config)}
-        summary_keys = {k for r in sample for k in flatten_values(r.summary)}
-        return parse_quick_filter(text, config_keys, summary_keys) or None
-
-    def line_series(self, data: RunsetData, panel: LinePanel) -> tuple[list[LineSeries], str]:
+    def line_series(self, grid: GridRuns, panel: LinePanel) -> tuple[list[LineSeries], str]:
         """The lines of a line panel (per run, or per group's mean with its min-max band) and the x
         axis's label."""
         axis, x_key = _x_axis(panel.x_axis)
-        if data.runset.group_by:
-            return self._group_lines(data, panel, axis, x_key), _axis_label(axis, x_key)
-        drawn = data.drawn
+        if grid.grouped is not None:
+            return self._group_lines(grid.grouped, panel, axis, x_key), _axis_label(axis, x_key)
+        drawn = grid.drawn
         if not drawn:
             return [], _axis_label(axis, x_key)
         req = SeriesQueryRequest(
@@ -151,7 +167,7 @@ class ExportData:
                     continue
                 x = _x_values(axis, series.steps, series.timestamps, run, by_key.get(x_key or ""))
                 label = run.display_name if len(panel.metrics) == 1 else f"{run.display_name} {metric}"
-                lines.append(LineSeries(label, data.colors[run.id], x, _floats(series.values)))
+                lines.append(LineSeries(label, grid.colors[run.id], x, _floats(series.values)))
         return lines, _axis_label(axis, x_key)
 
     def _group_lines(
@@ -176,6 +192,20 @@ class ExportData:
                 band = (_floats(s.min), _floats(s.max))
                 lines.append(LineSeries(label, color, [float(v) for v in s.x], _floats(s.mean), band))
         return lines
+
+
+def _filters(runset: Runset, project_runs: list[RunOut]) -> dict[str, Any] | None:
+    """The run set's filter as a filter object: JSON as it is, the short form (``lr>0.01 and
+    state=finished``) read as the runs table reads it, bare names resolved against the keys the
+    project's runs have."""
+    text = (runset.filters or "").strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        return parse_filters(text)
+    config_keys = {k for r in project_runs for k in flatten_values(r.config)}
+    summary_keys = {k for r in project_runs for k in flatten_values(r.summary)}
+    return parse_quick_filter(text, config_keys, summary_keys) or None
 
 
 def group_label(values: list[Any]) -> str:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from trackwell.schema.artifacts import LineageGraph
 from trackwell.schema.errors import TrackwellError
 from trackwell.schema.layout import (
     BarPanel,
     ComparerPanel,
     ImportancePanel,
+    LineagePanel,
     LinePanel,
     MarkdownPanel,
     MediaPanel,
@@ -33,7 +35,16 @@ from trackwell.schema.reports import PanelGridBlock, RunFileRef
 from trackwell.service import report_export_charts as charts
 from trackwell.service.importance import ImportanceService
 from trackwell.service.report_export_blocks import FileReader, attr, data_uri, markdown_html
-from trackwell.service.report_export_data import ExportData, RunsetData, flat_fields, number, run_field
+from trackwell.service.report_export_data import (
+    ExportData,
+    GridRuns,
+    RunsetData,
+    flat_fields,
+    grid_runs,
+    number,
+    run_field,
+)
+from trackwell.service.report_export_lineage import lineage_table
 
 MAX_CHARTS = 200
 MAX_TABLE_ROWS = 200
@@ -49,6 +60,8 @@ class PanelContext:
 
     data: ExportData
     importance: ImportanceService
+    # (entity, project, name, ref, depth) -> the version's lineage, less what the reader may not read
+    lineage: Callable[[str, str, str, str, int], LineageGraph]
     read_file: FileReader
     live_url: str
     deadline: float
@@ -68,13 +81,12 @@ class PanelContext:
 def grid_html(block: PanelGridBlock, ctx: PanelContext) -> str:
     sets = [ctx.data.runset(rs) for rs in block.runsets]
     head = "".join(_runset_line(d) for d in sets)
-    # The live report draws a grid's panels over its first run set (the others are in its legend).
-    data = sets[0]
+    grid = grid_runs(sets)
     cells = []
     for panel in block.panels:
         # A comparer of many runs needs the page's width, whatever its size in the live grid.
         wide = " wide" if panel.size.width == "full" or isinstance(panel, ComparerPanel) else ""
-        cells.append(f'<div class="panel{wide}">{_panel_html(panel, data, ctx)}</div>')
+        cells.append(f'<div class="panel{wide}">{_panel_html(panel, grid, ctx)}</div>')
     panels = f'<div class="panels">{"".join(cells)}</div>'
     return f'<section class="grid"><div class="runsets">{head}</div>{panels}</section>'
 
@@ -88,50 +100,53 @@ def _runset_line(d: RunsetData) -> str:
     return f'<div class="runset">{escape(d.label)}: {shown}{group}{filt}</div>'
 
 
-def _panel_html(panel: Any, data: RunsetData, ctx: PanelContext) -> str:
+def _panel_html(panel: Any, grid: GridRuns, ctx: PanelContext) -> str:
     title = panel.title or _default_title(panel)
-    if data.problem is not None:
-        return placeholder(title, panel.type, ctx.live_url, f"its run set is not drawn: {data.problem}")
+    if grid.home is None:
+        return placeholder(title, panel.type, ctx.live_url, "none of its run sets could be read")
     try:
-        return _draw(panel, title, data, ctx)
+        return _draw(panel, title, grid, ctx)
     except TrackwellError as e:  # a panel that asks for something impossible (an unknown metric ...)
         return placeholder(title, panel.type, ctx.live_url, e.message)
 
 
-def _draw(panel: Any, title: str, data: RunsetData, ctx: PanelContext) -> str:
+def _draw(panel: Any, title: str, grid: GridRuns, ctx: PanelContext) -> str:
     if isinstance(panel, MarkdownPanel):
         return titled(title, markdown_html(panel.text))
     if isinstance(panel, ScalarPanel):
-        return _scalar(panel, title, data)
+        return _scalar(panel, title, grid)
     if isinstance(panel, ComparerPanel):
-        return _comparer(panel, title, data)
+        return _comparer(panel, title, grid)
     if isinstance(panel, MediaPanel):
-        return _media(panel, title, data, ctx.read_file)
+        return _media(panel, title, grid, ctx.read_file)
     if isinstance(panel, ImportancePanel):
-        return _importance(panel, title, data, ctx)
+        return _importance(panel, title, grid, ctx)
+    if isinstance(panel, LineagePanel) and grid.home is not None:
+        name, ref = panel.artifact.split(":", 1)
+        graph = ctx.lineage(grid.home.runset.entity, grid.home.runset.project, name, ref, panel.depth)
+        return titled(title, lineage_table(panel, graph))
     if not isinstance(panel, LinePanel | BarPanel | ScatterPanel | ParallelPanel):
         return placeholder(title, getattr(panel, "type", "?"), ctx.live_url, None)
     why_not = ctx.may_draw()
     if why_not is not None:
         return placeholder(title, panel.type, ctx.live_url, why_not)
-    return _chart_img(_chart(panel, title, data, ctx), title)
+    return _chart_img(_chart(panel, grid, ctx), title)
 
 
 def _chart(
     panel: LinePanel | BarPanel | ScatterPanel | ParallelPanel,
-    title: str,
-    data: RunsetData,
+    grid: GridRuns,
     ctx: PanelContext,
 ) -> bytes:
     if isinstance(panel, LinePanel):
-        lines, x_label = ctx.data.line_series(data, panel)
+        lines, x_label = ctx.data.line_series(grid, panel)
         return charts.line_chart(
             lines, x_label, panel.smoothing, log_y=panel.log_scale, y_range=(panel.y_min, panel.y_max)
         )
     if isinstance(panel, BarPanel):
         bars = [
-            (r.display_name, v, data.colors[r.id])
-            for r in data.drawn
+            (r.display_name, v, grid.colors[r.id])
+            for r in grid.drawn
             if (v := number(run_field(r, panel.metric))) is not None
         ]
         if panel.sort != "none":
@@ -139,15 +154,15 @@ def _chart(
         return charts.bar_chart(bars)
     if isinstance(panel, ScatterPanel):
         points = [
-            (x, y, data.colors[r.id])
-            for r in data.drawn
+            (x, y, grid.colors[r.id])
+            for r in grid.drawn
             if (x := number(run_field(r, panel.x))) is not None
             and (y := number(run_field(r, panel.y))) is not None
         ]
         return charts.scatter_chart(points, panel.x, panel.y, log_x=panel.log_x, log_y=panel.log_y)
     color = panel.color or panel.axes[-1]
-    rows = [[run_field(r, f) for f in panel.axes] for r in data.runs]
-    return charts.parallel_chart(panel.axes, rows, [run_field(r, color) for r in data.runs])
+    rows = [[run_field(r, f) for f in panel.axes] for r in grid.every]
+    return charts.parallel_chart(panel.axes, rows, [run_field(r, color) for r in grid.every])
 
 
 def _chart_img(png: bytes, title: str) -> str:
@@ -188,13 +203,15 @@ def _default_title(panel: Any) -> str:
         return "Parallel coordinates"
     if isinstance(panel, ComparerPanel):
         return "Run comparer"
+    if isinstance(panel, LineagePanel):
+        return f"Lineage of {panel.artifact}"
     if isinstance(panel, MediaPanel):
         return panel.key
     return "Note" if isinstance(panel, MarkdownPanel) else str(getattr(panel, "type", "panel"))
 
 
-def _scalar(panel: ScalarPanel, title: str, data: RunsetData) -> str:
-    values = [(r, v) for r in data.drawn if (v := number(run_field(r, panel.metric))) is not None]
+def _scalar(panel: ScalarPanel, title: str, grid: GridRuns) -> str:
+    values = [(r, v) for r in grid.drawn if (v := number(run_field(r, panel.metric))) is not None]
     if not values:
         shown = "–"
     elif panel.aggregate == "last":
@@ -220,14 +237,14 @@ def fmt(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _comparer(panel: ComparerPanel, title: str, data: RunsetData) -> str:
-    runs = data.drawn[:MAX_COMPARED_RUNS]
+def _comparer(panel: ComparerPanel, title: str, grid: GridRuns) -> str:
+    runs = grid.drawn[:MAX_COMPARED_RUNS]
     values = [flat_fields(r) for r in runs]
     keys = sorted({k for v in values for k in v})
     if panel.diff_only and len(runs) > 1:
         keys = [k for k in keys if len({repr(v.get(k)) for v in values}) > 1]
     head = "".join(
-        f'<th><span class="swatch" style="background:{data.colors[r.id]}"></span>'
+        f'<th><span class="swatch" style="background:{grid.colors[r.id]}"></span>'
         f"{escape(r.display_name)}</th>"
         for r in runs
     )
@@ -236,15 +253,15 @@ def _comparer(panel: ComparerPanel, title: str, data: RunsetData) -> str:
         for k in keys[:MAX_TABLE_ROWS]
     )
     left_out = [f"{len(keys) - MAX_TABLE_ROWS} more keys"] if len(keys) > MAX_TABLE_ROWS else []
-    if len(data.drawn) > len(runs):
-        left_out.append(f"{len(data.drawn) - len(runs)} more runs")
+    if len(grid.drawn) > len(runs):
+        left_out.append(f"{len(grid.drawn) - len(runs)} more runs")
     more = f'<div class="muted">{" and ".join(left_out)} in the live report</div>' if left_out else ""
     return titled(title, table(f"<th></th>{head}", body) + more)
 
 
-def _media(panel: MediaPanel, title: str, data: RunsetData, read_file: FileReader) -> str:
+def _media(panel: MediaPanel, title: str, grid: GridRuns, read_file: FileReader) -> str:
     rows = []
-    for run in data.drawn[:MAX_MEDIA_RUNS]:
+    for run in grid.drawn[:MAX_MEDIA_RUNS]:
         value = run.summary.get(panel.key)
         path = value.get("path") if isinstance(value, dict) else None
         if (
@@ -264,9 +281,11 @@ def _media(panel: MediaPanel, title: str, data: RunsetData, read_file: FileReade
     return titled(f"{title} (latest)", table("", "".join(rows)))
 
 
-def _importance(panel: ImportancePanel, title: str, data: RunsetData, ctx: PanelContext) -> str:
-    rs = data.runset
-    filters = json.dumps(data.filters) if data.filters else None
+def _importance(panel: ImportancePanel, title: str, grid: GridRuns, ctx: PanelContext) -> str:
+    home = grid.home
+    assert home is not None  # _panel_html draws nothing without a readable run set
+    rs = home.runset
+    filters = json.dumps(home.filters) if home.filters else None
     found = ctx.importance.importance(rs.entity, rs.project, panel.metric, filters, panel.params)
     rows = []
     for p in found.params[:30]:
