@@ -439,6 +439,7 @@ def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: Wor
     with _link_holder(world, token) as holder:
         allowed = {
             "report": holder.get(report),
+            "the linked report": holder.get("/api/v1/report-link"),
             "runs": holder.get(f"/api/v1/runs/{drawn}", params={"filters": FILTER}),
             "run": holder.get(run),
             "series": holder.get(run + "/history/series", params={"keys": "loss"}),
@@ -451,6 +452,7 @@ def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: Wor
         wrong = {name: a.status_code for name, a in allowed.items() if a.status_code != 200}
         assert not wrong, wrong
         assert allowed["report"].json()["title"] == "Study"
+        assert allowed["the linked report"].json()["id"] == report.rsplit("/", 1)[1]
         not_found = {
             "another report": holder.get(sibling),
             "an old version": holder.get(report, params={"version": 1}),
@@ -479,6 +481,11 @@ def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: Wor
         queried = holder.post("/api/v1/series/query", json={"runs": runs, "keys": ["loss"]})
         assert queried.status_code == 200, queried.text
         assert {r["project"] for r in queried.json()["runs"] if not r.get("error")} == {"p-private"}
+    with httpx.Client(base_url=world.server.url, timeout=30) as browser:  # an <img>: no header
+        image = browser.get(run + "/files/notes.txt", params={"report_link": token})
+        assert image.status_code == 200 and image.content == b"private notes"
+        assert browser.post(report + "/links", params={"report_link": token}).status_code == 401
+    assert world.client("member").get("/api/v1/report-link").status_code == 404
 
 
 def test_a_revoked_link_reads_nothing_from_the_next_request(world: World) -> None:

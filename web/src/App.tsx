@@ -17,6 +17,7 @@ import { InviteAccept } from "./pages/InviteAccept";
 import { SignIn } from "./pages/SignIn";
 import { Workspace } from "./pages/Workspace";
 import { isReportRoute, ReportsRoute } from "./reports/ReportsRoute";
+import { PublicReport } from "./reports/share/PublicReport";
 import { Link, navigate, parseRoute, paths, useLocation } from "./router";
 import { isSweepRoute, SweepsRoute } from "./sweeps/SweepsRoute";
 import { AlertsPage } from "./alerts/AlertsPage";
@@ -82,6 +83,8 @@ export function App(): React.JSX.Element {
   // Another user's cached data must not show after a switch; the session query itself stays
   // (clearing it would detach this component's observer from the new session).
   const dropUserData = (): void => qc.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
+  // Anyone holding a public link reads the report: no session needed, and no sign-in page.
+  if (route.page === "publicReport") return <PublicReport token={route.token} />;
   if (session.isPending) return <div className="loading">Loading…</div>;
   if (session.isError) return <div className="loading">Cannot reach the Trackwell server: {(session.error as Error).message}</div>;
   const me = session.data;

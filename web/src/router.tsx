@@ -22,6 +22,7 @@ export type Route =
   | { page: "reports"; entity: string; project: string }
   | { page: "report"; entity: string; project: string; id: string; version: number | null }
   | { page: "alerts"; entity: string; project: string }
+  | { page: "publicReport"; token: string }
   | { page: "notfound" };
 
 /** A path segment decoded; null when it is not valid percent-encoding (a hand-typed "100%"). */
@@ -44,6 +45,8 @@ export function parseRoute(pathname: string, search: URLSearchParams): Route {
   if (parts.length === 1 && parts[0] === "invite") return { page: "invite" };
   if (parts.length === 1 && parts[0] === "settings") return { page: "settings" };
   if (parts.length === 1 && parts[0] === "inbox") return { page: "inbox" };
+  // A report's public link (reports/share/PublicReport.tsx): open without signing in.
+  if (parts.length === 3 && parts[0] === "public" && parts[1] === "reports" && parts[2]) return { page: "publicReport", token: parts[2] };
   if (parts.length === 1 && parts[0] === "admin") return { page: "admin", tab: search.get("tab") ?? "users", team: search.get("team") };
   const [entity = "", project = "", kind, runId] = parts;
   if (parts.length === 2) return { page: "workspace", entity, project };
@@ -163,6 +166,7 @@ export const paths = {
   reports: (entity: string, project: string): string => `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/reports`,
   report: (entity: string, project: string, id: string): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/reports/${encodeURIComponent(id)}`,
+  publicReport: (token: string): string => `/public/reports/${encodeURIComponent(token)}`,
   compare: (entity: string, project: string, runIds: string[]): string =>
     `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}/compare?runs=${runIds.map(encodeURIComponent).join(",")}`,
 };

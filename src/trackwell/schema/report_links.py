@@ -9,6 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 LINK_HEADER = "X-Trackwell-Report-Link"  # how the public page presents the token on every API call
+# ... and on GET requests a browser makes without headers (an <img>'s file URL); redacted from logs.
+LINK_PARAMETER = "report_link"
 PUBLIC_REPORT_PATH = "/public/reports/"  # the page a link opens: PUBLIC_REPORT_PATH + token
 
 

@@ -32,6 +32,7 @@ SECRET_PARAMETERS = frozenset(
         "refresh_token",
         "password",
         "secret",
+        "report_link",  # a report's public link (schema/report_links.py)
         "x-amz-signature",
         "x-amz-credential",
         "x-amz-security-token",

@@ -11,7 +11,8 @@ scope what they answer with ``visible_projects``.
 
 Keys arrive as ``Authorization: Bearer <key>`` or as HTTP basic auth with any user name (the
 wandb client sends ``api:<key>``); the web UI instead sends its session cookie (``ui_auth``). A
-request with no key that presents a report's public link (``X-Trackwell-Report-Link``) is that
+request with no key that presents a report's public link (``X-Trackwell-Report-Link``, or on a
+GET the ``report_link`` query parameter, for media the browser fetches itself) is that
 link's anonymous, read-only caller, even in a signed-in browser (it only ever narrows access):
 checked against the database on every request, so a revoked link is refused at once, and limited
 to the routes ``server.link_access`` names.
@@ -36,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from trackwell.schema.errors import Unauthorized
 from trackwell.schema.name_types import EntityName, ProjectName, RunId
-from trackwell.schema.report_links import LINK_HEADER
+from trackwell.schema.report_links import LINK_HEADER, LINK_PARAMETER
 from trackwell.server.link_access import refuse_outside_link_reads
 from trackwell.server.routes.ui_auth import session_user
 from trackwell.server.services import Services
@@ -93,6 +94,8 @@ async def current_user(request: Request, services: ServicesDep) -> User:
 
 def _user_from_database(request: Request, services: Services, key: str | None) -> User:
     link = request.headers.get(LINK_HEADER)
+    if link is None and request.method in ("GET", "HEAD"):  # an <img> of the public page
+        link = request.query_params.get(LINK_PARAMETER)
     if key is None and link is not None:
         holder = services.report_links.user_for_token(link.strip())
         refuse_outside_link_reads(request)

@@ -30,6 +30,7 @@ _READS_BY_ROUTE = frozenset(
         ("POST", "/api/v1/blobs/read"),
         ("GET", "/api/v1/blobs/{sha256}"),
         ("GET", "/api/v1/artifacts/by-id/{version_id}"),
+        ("GET", "/api/v1/report-link"),  # the report the link opens
     }
 )
 REPORT_ROUTE = "/api/v1/reports/{entity}/{project}/{report_id}"

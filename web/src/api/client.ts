@@ -52,6 +52,14 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+let reportLink: string | null = null;
+
+/** The public report page (reports/share/PublicReport.tsx) presents its link's token on every API
+ * call, as `X-Trackwell-Report-Link`: the server then answers as that link's read-only caller. */
+export function setReportLink(token: string | null): void {
+  reportLink = token;
+}
+
 /** Called when any request answers 401 (the session expired): the app shows the sign-in page. */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
@@ -63,6 +71,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (UNSAFE.has(method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  if (reportLink) headers["X-Trackwell-Report-Link"] = reportLink;
   const res = await fetch(path, {
     method,
     headers,
@@ -171,8 +180,10 @@ export const api = {
   /** A run file parsed as JSON (logged tables). */
   fileJson: (e: string, p: string, r: string, path: string) => request<unknown>("GET", `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`),
   files: (e: string, p: string, r: string) => request<{ files: RunFile[] }>("GET", `${runPath(e, p, r)}/files`),
+  // An <img> or <audio> cannot send the link's header: on the public page the token rides in the query
+  // (the server reads it on GET requests only and redacts it from its access log).
   fileUrl: (e: string, p: string, r: string, path: string) =>
-    `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}`,
+    `${runPath(e, p, r)}/files/${path.split("/").map(encodeURIComponent).join("/")}${reportLink ? `?report_link=${encodeURIComponent(reportLink)}` : ""}`,
   /** The alerts the run raised (`run.alert`), oldest first. */
   alerts: (e: string, p: string, r: string) => request<{ alerts: AlertOut[] }>("GET", `${runPath(e, p, r)}/alerts`),
   output: (e: string, p: string, r: string, offset = 0, limit = 5000) =>
