@@ -122,6 +122,26 @@ describe("alerts page", () => {
     await expect.poll(() => rows.count()).toBe(2);
   });
 
+  it("edits, pauses and deletes a rule", async () => {
+    await page.goto(`/root/${P}/alerts`);
+    const rule = page.getByTestId("rule");
+    await rule.getByRole("button", { name: "Edit" }).click();
+    const form = page.getByTestId("rule-form");
+    await form.getByLabel("threshold").fill("0.25");
+    await form.getByLabel("comparison").selectOption("<=");
+    await form.getByRole("button", { name: "Save rule" }).click();
+    await expect.poll(() => rule.innerText()).toContain("loss <= 0.25");
+    await rule.getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => rule.innerText()).toContain("paused");
+    await rule.getByRole("button", { name: "Resume" }).waitFor();
+    await shot(page, "alerts-rule-paused");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await rule.getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => rule.count()).toBe(0);
+    // the alert it raised stays in the feed
+    expect(await page.getByTestId("feed-alert").count()).toBe(1);
+  });
+
   it("is linked from the workspace header", async () => {
     await page.goto(`/root/${P}`);
     await page.getByTestId("nav-alerts").click();
