@@ -2,7 +2,7 @@
 // loopback) and a threshold rule in the UI, log a run with the real SDK that crosses it, then see
 // the alert in the feed, the delivery succeed in the log, and the Slack JSON arrive. The webhook's
 // URL is never shown back (host + last 4 characters only).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -44,8 +44,9 @@ afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
 
-/** Logs one run to P with the real SDK: loss falls from 1 to 1/30, crossing 0.5 at step 1. */
-function logRunCrossingTheThreshold(): void {
+/** Logs one run to P with the real SDK: loss falls from 1 to 1/30, crossing 0.5 at step 1. Spawned,
+ * not spawnSync'd: the receiver in this process must keep answering while the run uploads. */
+async function logRunCrossingTheThreshold(): Promise<void> {
   const dataDir = inject("dataDir");
   const python = process.env.TRACKWELL_PYTHON ?? join(import.meta.dirname, "..", "..", ".venv/bin/python");
   const script = [
@@ -55,13 +56,13 @@ function logRunCrossingTheThreshold(): void {
     "    run.log({'loss': 1.0 / (step + 1)})",
     "run.finish()",
   ].join("\n");
-  const done = spawnSync(python, ["-c", script], {
+  const child = spawn(python, ["-c", script], {
     cwd: dataDir,
     env: { ...process.env, TRACKWELL_DATA_DIR: dataDir, TRACKWELL_DIR: dataDir, TRACKWELL_SILENT: "true" },
     stdio: ["ignore", "ignore", "inherit"],
-    timeout: 120_000,
   });
-  if (done.status !== 0) throw new Error(`logging the run failed (exit ${done.status})`);
+  const status = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (status !== 0) throw new Error(`logging the run failed (exit ${status})`);
 }
 
 describe("alerts page", () => {
@@ -94,7 +95,7 @@ describe("alerts page", () => {
     await expect.poll(() => rule.innerText()).toContain("loss < 0.5");
     expect(await rule.innerText()).toContain("→ #ml-alerts");
 
-    logRunCrossingTheThreshold();
+    await logRunCrossingTheThreshold();
 
     const feed = page.getByTestId("feed-alert");
     await expect.poll(() => feed.count()).toBe(1);
