@@ -18,7 +18,7 @@ from trackwell.server.routes.report_export import attachment
 from trackwell.service.report_export_blocks import text_block_html
 from trackwell.service.report_export_charts import ExportUnavailable, line_chart
 from trackwell.service.report_export_page import page_html
-from trackwell.service.report_export_panels import placeholder
+from trackwell.service.report_export_panels import MAX_CHARTS, PanelContext, placeholder
 from trackwell.service.report_export_pdf import html_to_pdf
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> "quotes" & ünïcode ✓'
@@ -195,3 +195,22 @@ def test_pdf_fetches_nothing_but_data_uris() -> None:
         server.server_close()
     assert pdf.startswith(b"%PDF")
     assert asked == []  # the server never fetches on a report's behalf
+
+
+def test_a_huge_report_draws_a_bounded_number_of_charts_in_bounded_time() -> None:
+    # Every chart after the budget, or after the deadline, is a placeholder that says why.
+    now = [0.0]
+    ctx = PanelContext(
+        data=None,  # type: ignore[arg-type]  # may_draw reads no data
+        importance=None,  # type: ignore[arg-type]
+        lineage=lambda *a: None,  # type: ignore[arg-type]
+        read_file=read_file,
+        live_url="https://tw.example/r",
+        deadline=10.0,
+        clock=lambda: now[0],
+    )
+    assert all(ctx.may_draw() is None for _ in range(MAX_CHARTS))
+    assert ctx.may_draw() == f"this export draws at most {MAX_CHARTS} charts"
+    ctx.charts_left = 5
+    now[0] = 11.0
+    assert ctx.may_draw() == "this export ran out of its time to draw charts"
