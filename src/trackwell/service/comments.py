@@ -109,7 +109,7 @@ class CommentService:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def list(self, user: User, target: CommentTarget) -> CommentList:
+    def list_comments(self, user: User, target: CommentTarget) -> CommentList:
         self._access.require_reader(user, target.entity, target.project)
         self._require_target(target)
         with self._db.read() as conn:

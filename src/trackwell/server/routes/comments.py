@@ -54,7 +54,7 @@ def list_report_comments(
 ) -> Response:
     """The report's comments, oldest first (replies carry their thread's id)."""
     target = CommentTarget(entity, project, "report", report_id)
-    return json_response(services.comments.list(user, target))
+    return json_response(services.comments.list_comments(user, target))
 
 
 @router.post(ON_REPORT, response_model=CommentSaved, status_code=201, dependencies=[WRITES_PROJECT])
@@ -76,7 +76,7 @@ def list_run_comments(
     entity: EntityPath, project: ProjectPath, run_id: RunIdPath, user: CurrentUser, services: ServicesDep
 ) -> Response:
     """The run's comments, oldest first (replies carry their thread's id)."""
-    return json_response(services.comments.list(user, CommentTarget(entity, project, "run", run_id)))
+    return json_response(services.comments.list_comments(user, CommentTarget(entity, project, "run", run_id)))
 
 
 @router.post(ON_RUN, response_model=CommentSaved, status_code=201, dependencies=[WRITES_PROJECT])
