@@ -44,13 +44,18 @@ function useStable<T>(value: T): T {
   return ref.current;
 }
 
-export function ReportPanelGrid({ block, editable, onChange }: { block: PanelGridBlock; editable: boolean; onChange?: (next: PanelGridBlock) => void }): React.JSX.Element {
+export function ReportPanelGrid(props: { block: PanelGridBlock; editable: boolean; onChange?: (next: PanelGridBlock) => void }): React.JSX.Element {
+  const { editable, onChange } = props;
+  // A reader may still flip a log scale or reorder axes, as in W&B: kept in the page, never saved
+  // (and dropped when the report itself changes).
+  const [reading, setReading] = useState<{ of: PanelGridBlock; block: PanelGridBlock } | null>(null);
+  const block = !editable && reading?.of === props.block ? reading.block : props.block;
   // Run sets the reader switched off (by index), as W&B's run set tabs do.
   const [off, setOff] = useState<ReadonlySet<number>>(new Set());
   const [adding, setAdding] = useState(false);
   const latest = useRef(block);
   latest.current = block;
-  const change = useCallback((next: PanelGridBlock) => onChange?.(next), [onChange]);
+  const change = useCallback((next: PanelGridBlock) => (editable ? onChange?.(next) : setReading({ of: props.block, block: next })), [editable, onChange, props.block]);
 
   const queries: UseQueryResult<RunOut[]>[] = useQueries({
     queries: block.runsets.map((rs) => ({
