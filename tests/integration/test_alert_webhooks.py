@@ -242,6 +242,10 @@ def test_webhooks_are_checked_and_rules_validated_naming_the_field(server: LiveS
             f"/api/v1/alerts/{e}/p/webhooks", json={"name": "x", "url": "ftp://example.com/x"}
         )
         assert bad_url.status_code == 400 and bad_url.json()["error"]["field"] == "url"
+        nul = client.post(
+            f"/api/v1/alerts/{e}/p/webhooks", json={"name": "a\x00b", "url": "https://example.com/x"}
+        )
+        assert nul.status_code in (400, 422) and "control characters" in nul.text
         no_key = client.post(
             f"/api/v1/alerts/{e}/p/rules", json={"kind": "metric_threshold", "op": ">", "value": 1}
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from trackwell.schema.alerts import AlertLevel
 from trackwell.schema.base import WireModel
@@ -32,6 +32,14 @@ class WebhookCreate(WireModel):
         max_length=2000,
         description="http(s) URL that accepts Slack's incoming-webhook JSON. Stored, never shown back.",
     )
+
+
+    @field_validator("name", "url")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must not contain control characters (newlines, tabs, NUL)")
+        return value
 
 
 class WebhookOut(WireModel):
