@@ -24,6 +24,7 @@ from PIL import Image
 import trackwell
 import trackwell.reports as wr
 from tests.fixtures.artifacts import make_user
+from tests.fixtures.backends import BACKENDS, server_on_backend
 from tests.fixtures.live_server import LiveServer
 from trackwell.sdk.transport import HttpTransport
 
@@ -34,6 +35,13 @@ RUNS = {
     "sgd-lr1": ("sgd", 0.1, 0.9105),
 }
 PNG_SRC = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+@pytest.fixture(params=["sqlite"])
+def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A live server on SQLite, or on each backend a test names (``indirect`` parametrization)."""
+    with server_on_backend(request, tmp_path / "data") as live:
+        yield live
 
 
 @pytest.fixture
@@ -107,6 +115,7 @@ def export(
     return httpx.get(server.url + path, headers=headers or server.headers, timeout=120)
 
 
+@pytest.mark.parametrize("live_server", BACKENDS, indirect=True)
 def test_html_export_is_one_static_file_with_the_charts_and_numbers_logged(
     live_server: LiveServer, logged: str
 ) -> None:
@@ -194,6 +203,7 @@ def test_only_readers_of_the_project_export(live_server: LiveServer, logged: str
     assert "Optimizer study" in old
 
 
+@pytest.mark.parametrize("live_server", BACKENDS, indirect=True)
 def test_lineage_grouping_and_several_run_sets(live_server: LiveServer, logged: str) -> None:
     report = make_report(live_server, logged)
     report.blocks = [
