@@ -145,6 +145,15 @@ describe("report panel grids", () => {
     await dialog.getByRole("radio", { name: "Bar chart" }).click();
     await dialog.getByTestId("add-panel-submit").click();
     await expect.poll(() => adam.locator('[data-testid="panel"][data-panel-type="bar"]').getAttribute("data-count")).toBe(String(n.narrow));
+    // The lineage panel, offered by "+ Panel" with the project's artifacts suggested.
+    await adam.getByTestId("report-add-panel").click();
+    await dialog.getByRole("radio", { name: "Artifact lineage" }).click();
+    await dialog.getByLabel("lineage artifact").fill("rp-data");
+    await expect(dialog.getByTestId("add-panel-submit").isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("lineage artifact").fill("rp-data:latest");
+    await dialog.getByTestId("add-panel-submit").click();
+    const added = adam.locator('[data-panel-type="lineage"][data-artifact="rp-data:latest"]');
+    await expect.poll(() => added.locator('[data-testid="lineage-node"][data-current="true"]').getAttribute("aria-label")).toContain("rp-data");
     await shot(page, "reportpanels-edit");
     // Every change reached the editor: saved, the new version holds the run set and the panels.
     await page.getByTestId("save").click();
@@ -153,7 +162,7 @@ describe("report panel grids", () => {
     await expect.poll(async () => (await saved()).latest_version).toBe(2);
     const grid = (await saved()).blocks[1];
     expect(grid?.runsets?.[0]?.filters).toBe("optimizer=adam and job_type=sweep and lr<0.005");
-    expect(grid?.panels?.map((p) => p.type)).toEqual(["parallel", "line", "lineage", "bar"]);
+    expect(grid?.panels?.map((p) => p.type)).toEqual(["parallel", "line", "lineage", "bar", "lineage"]);
     expect(grid?.panels?.find((p) => p.id === "loss")?.size?.width).toBe("full");
   });
 });
