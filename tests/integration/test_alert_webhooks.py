@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import trackwell
+from tests.fixtures.backends import BACKENDS
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.sdk_env import point_sdk_at
 
@@ -57,11 +58,13 @@ def receiver() -> Iterator[Receiver]:
     r.server.server_close()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(
-        tmp_path / "data", extra_args=["--alert-retry-seconds", "0.2", "--heartbeat-timeout", "2"]
-    ).start()
+@pytest.fixture(params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A live server on each SQL backend, retrying deliveries after 0.2 s, crashing silent runs at 2 s."""
+    extra = ["--alert-retry-seconds", "0.2", "--heartbeat-timeout", "2"]
+    if request.param == "postgresql":
+        extra += ["--database-url", request.getfixturevalue("postgres_url")]
+    live = LiveServer(tmp_path / "data", extra_args=extra).start()
     yield live
     live.stop()
 
