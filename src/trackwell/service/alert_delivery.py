@@ -140,7 +140,7 @@ class AlertDeliveryWorker:
         """None when delivered, else why not (without the URL)."""
         try:
             answer = client.post(delivery.url, json=slack_message(delivery.payload, base_url))
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # httpx.HTTPError, and InvalidURL & co: each attempt ends recorded
             return _scrub(f"{type(exc).__name__}: {exc}", delivery.url)
         if 200 <= answer.status_code < 300:
             return None

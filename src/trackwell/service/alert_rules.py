@@ -30,6 +30,7 @@ from trackwell.store.base import Database, RunKey, StoredAlert, StoredRule
 
 # How long a project's rules and webhooks are trusted before they are read again.
 DEFAULT_TTL = 2.0
+_MAX_REMEMBERED = 100_000  # fired (rule, run) pairs kept in memory
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
@@ -148,12 +149,18 @@ class AlertRules:
             if value is None or threshold is None or not _OPS[op](value, threshold):
                 continue
             if not self._db.alert_rules.mark_fired(conn, rule.id, run_pk):
-                self._fired.add((rule.id, run_pk))
+                self._remember_fired(rule.id, run_pk)
                 continue
             at = "" if step is None else f" at step {step}"
             text = f"{_run_label(batch.run)}: {key} = {value:g}{at}, crossing {op} {threshold:g}"
             self._store_and_enqueue(conn, setup, rule, run_pk, batch.run, f"{key} {op} {threshold:g}", text)
-            self._fired.add((rule.id, run_pk))
+            self._remember_fired(rule.id, run_pk)
+
+    def _remember_fired(self, rule_id: int, run_pk: int) -> None:
+        """A shortcut past the database's record of it, bounded: forgetting costs one insert."""
+        if len(self._fired) >= _MAX_REMEMBERED:
+            self._fired.clear()
+        self._fired.add((rule_id, run_pk))
 
     def _fire(
         self, conn: Any, setup: ProjectAlerting, rules: list[StoredRule], run_pk: int, run: RunOut, text: str
