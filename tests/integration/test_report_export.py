@@ -212,6 +212,8 @@ def test_lineage_grouping_and_several_run_sets(live_server: LiveServer, logged: 
             panels=[
                 wr.LinePlot(x="Step", y=["loss"], title="Grouped loss"),
                 wr.ArtifactLineage("digits:latest"),
+                wr.BarPlot(["val/acc"], title="Accuracy by optimizer"),
+                wr.ScalarChart("val/acc", "mean"),
             ],
         ),
         wr.PanelGrid(
@@ -238,7 +240,11 @@ def test_lineage_grouping_and_several_run_sets(live_server: LiveServer, logged: 
     # A filter that does not parse says why, and its panels say they are in the live report.
     bad = page[page.index("Bad filter") - 2000 :]
     assert "not drawn" in bad and "Panel type <strong>bar</strong> is shown in the live report" in bad
-    assert len(PNG_SRC.findall(page)) == 2  # the grouped line chart and the two-run-set bar chart
+    # Grouped: the scalar per group, over every run of it (sgd: the mean of its two runs).
+    scalar = page[page.index("mean per group") - 1500 :]
+    assert re.search(r"adam</th><td class=\"number-cell\">0.9712</td><td class=\"muted\">1 runs", scalar)
+    assert re.search(r"sgd</th><td class=\"number-cell\">0.9268</td><td class=\"muted\">2 runs", scalar)
+    assert len(PNG_SRC.findall(page)) == 3  # grouped lines, grouped bars, the two-run-set bars
 
 
 def test_cli_saves_a_report_by_address_or_id(live_server: LiveServer, logged: str, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trackwell.schema.errors import TrackwellError
@@ -27,6 +28,14 @@ MUTED = "#59636e"
 GRID = "#e6e8eb"
 MAX_LEGEND = 10
 LABEL_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    color: str
+    band: tuple[float, float] | None = None  # a group's (min, max)
 
 
 class ExportUnavailable(TrackwellError):
@@ -120,27 +129,33 @@ def _sorted_finite_x(
     return xs, ys, band
 
 
-def bar_chart(bars: Sequence[tuple[str, float, str]]) -> bytes:
-    """Horizontal bars, one per run (label, value, colour), top to bottom in the given order."""
+def bar_chart(bars: Sequence[Bar]) -> bytes:
+    """Horizontal bars, one per run or group, top to bottom in the given order; a group's bar has
+    its min-max range as an error bar."""
     fig = _figure()
     ax = _axes(fig)
     if bars:
-        labels = [_short(b[0], 28) for b in bars][::-1]
-        values = [b[1] for b in bars][::-1]
-        ax.barh(range(len(bars)), values, color=[b[2] for b in bars][::-1], height=0.7)
-        ax.set_yticks(range(len(bars)), labels, fontsize=7 if len(bars) > 10 else 8)
-        ax.grid(True, axis="x", color=GRID)
-        ax.grid(False, axis="y")
-        for i, v in enumerate(values):
+        ys = range(len(bars) - 1, -1, -1)  # the first bar on top
+        ax.barh(ys, [b.value for b in bars], color=[b.color for b in bars], height=0.7)
+        for y, bar in zip(ys, bars, strict=True):
+            if bar.band is not None:
+                low, high = bar.band
+                ax.errorbar(
+                    bar.value, y, xerr=[[bar.value - low], [high - bar.value]], color=MUTED, capsize=3
+                )
+            at = bar.value if bar.band is None else bar.band[1]
             ax.annotate(
-                f"{v:.4g}",
-                (v, i),
+                f"{bar.value:.4g}",
+                (at, y),
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
                 fontsize=7,
                 color=MUTED,
             )
+        ax.set_yticks(list(ys), [_short(b.label, 28) for b in bars], fontsize=7 if len(bars) > 10 else 8)
+        ax.grid(True, axis="x", color=GRID)
+        ax.grid(False, axis="y")
     else:
         _no_data(ax)
     return _png(fig)

@@ -23,7 +23,13 @@ from trackwell.schema.layout import LinePanel
 from trackwell.schema.quick_filter import parse_quick_filter
 from trackwell.schema.reports import Runset
 from trackwell.schema.runs import RunOut
-from trackwell.schema.ui import GroupSeriesRequest, GroupSeriesResponse, RunRef, SeriesQueryRequest
+from trackwell.schema.ui import (
+    GroupSeriesRequest,
+    GroupSeriesResponse,
+    GroupSummaryRequest,
+    RunRef,
+    SeriesQueryRequest,
+)
 from trackwell.service.group_series import field_value
 from trackwell.service.history import flatten_values
 from trackwell.service.project_access import ProjectAccess
@@ -170,6 +176,19 @@ class ExportData:
                 lines.append(LineSeries(label, grid.colors[run.id], x, _floats(series.values)))
         return lines, _axis_label(axis, x_key)
 
+    def group_stats(self, grouped: RunsetData, field: str) -> list[GroupStat]:
+        """Each drawn group's count, mean, min and max of ``field`` over EVERY run of the group (the
+        grouped bar panel's bars), largest groups first."""
+        rs = grouped.runset
+        req = GroupSummaryRequest(filters=grouped.filters, group_by=rs.group_by, fields=[field])
+        answer = self._workspace.group_summary(rs.entity, rs.project, req)
+        labels = [group_label(g.values) for g in answer.groups]
+        return [
+            GroupStat(label, group_color(label, labels), g.runs, st.count, st.mean, st.min, st.max)
+            for label, g in zip(labels[:MAX_DRAWN_RUNS], answer.groups, strict=False)
+            for st in g.fields[:1]
+        ]
+
     def _group_lines(
         self, data: RunsetData, panel: LinePanel, axis: XAxis, x_key: str | None
     ) -> list[LineSeries]:
@@ -194,6 +213,19 @@ class ExportData:
         return lines
 
 
+@dataclass(frozen=True)
+class GroupStat:
+    """One group's statistics of one field (``service/group_summary``), with its label and colour."""
+
+    label: str
+    color: str
+    runs: int
+    count: int
+    mean: float | None
+    low: float | None
+    high: float | None
+
+
 def _filters(runset: Runset, project_runs: list[RunOut]) -> dict[str, Any] | None:
     """The run set's filter as a filter object: JSON as it is, the short form (``lr>0.01 and
     state=finished``) read as the runs table reads it, bare names resolved against the keys the
@@ -212,11 +244,14 @@ def group_label(values: list[Any]) -> str:
     return " / ".join("(none)" if v is None else str(v) for v in values)
 
 
+def panel_field(key: str) -> str:
+    """A panel's key as a run field: ``summary.<k>`` / ``config.<k>``; a bare key is a summary key."""
+    return key if key.startswith(("summary.", "config.")) else f"summary.{key}"
+
+
 def run_field(run: RunOut, key: str) -> Any:
-    """``summary.<k>`` / ``config.<k>`` (flattened) of a run; a bare key is a summary key."""
-    if not key.startswith(("summary.", "config.")):
-        key = f"summary.{key}"
-    return field_value(run, key)
+    """A run's value of a panel's key (flattened)."""
+    return field_value(run, panel_field(key))
 
 
 def number(value: Any) -> float | None:

@@ -59,6 +59,7 @@ table { border-collapse: collapse; font-size: 12px; width: 100%; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eef0f2; vertical-align: top;
   overflow-wrap: break-word; }
 td { font-variant-numeric: tabular-nums; }
+td.number-cell { font-size: 18px; font-weight: 600; }
 thead th { background: #f6f8fa; }
 .swatch { display: inline-block; width: 9px; height: 9px; border-radius: 2px; margin-right: 5px; }
 .bar { display: inline-block; height: 8px; background: #1f77b4; border-radius: 2px; vertical-align: middle;

@@ -38,10 +38,12 @@ from trackwell.service.report_export_blocks import FileReader, attr, data_uri, m
 from trackwell.service.report_export_data import (
     ExportData,
     GridRuns,
+    GroupStat,
     RunsetData,
     flat_fields,
     grid_runs,
     number,
+    panel_field,
     run_field,
 )
 from trackwell.service.report_export_lineage import lineage_table
@@ -114,7 +116,7 @@ def _draw(panel: Any, title: str, grid: GridRuns, ctx: PanelContext) -> str:
     if isinstance(panel, MarkdownPanel):
         return titled(title, markdown_html(panel.text))
     if isinstance(panel, ScalarPanel):
-        return _scalar(panel, title, grid)
+        return _scalar(panel, title, grid, ctx)
     if isinstance(panel, ComparerPanel):
         return _comparer(panel, title, grid)
     if isinstance(panel, MediaPanel):
@@ -144,13 +146,21 @@ def _chart(
             lines, x_label, panel.smoothing, log_y=panel.log_scale, y_range=(panel.y_min, panel.y_max)
         )
     if isinstance(panel, BarPanel):
-        bars = [
-            (r.display_name, v, grid.colors[r.id])
-            for r in grid.drawn
-            if (v := number(run_field(r, panel.metric))) is not None
-        ]
+        if grid.grouped is not None:  # a bar per group: its mean over every run, min-max as error bar
+            stats = ctx.data.group_stats(grid.grouped, panel_field(panel.metric))
+            bars = [
+                charts.Bar(f"{g.label} ({g.runs})", g.mean, g.color, (g.low, g.high))
+                for g in stats
+                if g.mean is not None and g.low is not None and g.high is not None
+            ]
+        else:
+            bars = [
+                charts.Bar(r.display_name, v, grid.colors[r.id])
+                for r in grid.drawn
+                if (v := number(run_field(r, panel.metric))) is not None
+            ]
         if panel.sort != "none":
-            bars.sort(key=lambda b: b[1], reverse=panel.sort == "desc")
+            bars.sort(key=lambda b: b.value, reverse=panel.sort == "desc")
         return charts.bar_chart(bars)
     if isinstance(panel, ScatterPanel):
         points = [
@@ -210,7 +220,17 @@ def _default_title(panel: Any) -> str:
     return "Note" if isinstance(panel, MarkdownPanel) else str(getattr(panel, "type", "panel"))
 
 
-def _scalar(panel: ScalarPanel, title: str, grid: GridRuns) -> str:
+def _scalar(panel: ScalarPanel, title: str, grid: GridRuns, ctx: PanelContext) -> str:
+    if grid.grouped is not None and panel.aggregate != "last":  # per group, over every run of it
+        rows = "".join(
+            f"<tr><th>{swatch(g.color)}{escape(g.label)}</th>"
+            f'<td class="number-cell">{escape(fmt(_aggregate_of(g, panel.aggregate)) or "–")}</td>'
+            f'<td class="muted">{g.count} runs</td></tr>'
+            for g in ctx.data.group_stats(grid.grouped, panel_field(panel.metric))
+        )
+        return titled(
+            title, table("", rows) + f'<div class="muted">{escape(panel.aggregate)} per group</div>'
+        )
     values = [(r, v) for r in grid.drawn if (v := number(run_field(r, panel.metric))) is not None]
     if not values:
         shown = "–"
@@ -224,6 +244,14 @@ def _scalar(panel: ScalarPanel, title: str, grid: GridRuns) -> str:
     note = f"{panel.aggregate} of {len(values)} runs"
     number_div = f'<div class="number">{escape(shown)}</div>'
     return titled(title, f'<div class="scalar">{number_div}<div class="muted">{escape(note)}</div></div>')
+
+
+def _aggregate_of(group: GroupStat, aggregate: str) -> float | None:
+    return {"mean": group.mean, "min": group.low, "max": group.high}[aggregate]
+
+
+def swatch(color: str) -> str:
+    return f'<span class="swatch" style="background:{attr(color)}"></span>'
 
 
 def fmt(value: Any) -> str:
@@ -243,11 +271,7 @@ def _comparer(panel: ComparerPanel, title: str, grid: GridRuns) -> str:
     keys = sorted({k for v in values for k in v})
     if panel.diff_only and len(runs) > 1:
         keys = [k for k in keys if len({repr(v.get(k)) for v in values}) > 1]
-    head = "".join(
-        f'<th><span class="swatch" style="background:{grid.colors[r.id]}"></span>'
-        f"{escape(r.display_name)}</th>"
-        for r in runs
-    )
+    head = "".join(f"<th>{swatch(grid.colors[r.id])}{escape(r.display_name)}</th>" for r in runs)
     body = "".join(
         f"<tr><th>{escape(k)}</th>{''.join(f'<td>{escape(fmt(v.get(k)))}</td>' for v in values)}</tr>"
         for k in keys[:MAX_TABLE_ROWS]
