@@ -75,8 +75,24 @@ describe("reports", () => {
     await addBlock(2, "Code");
     await page.keyboard.type("trackwell.sweep(config)");
     await addBlock(3, "Panel grid");
+    await page.getByTestId("report-add-panel").click();
+    const dialog = page.getByTestId("add-panel-dialog");
+    await dialog.getByRole("radio", { name: "Bar chart" }).click();
+    await dialog.getByTestId("add-panel-submit").click();
+    await expect.poll(() => page.locator('[data-testid="panel"][data-panel-type="bar"]').count()).toBe(1);
     await expect.poll(() => page.getByTestId("edit-block").count()).toBe(5);
     await shot(page, "reports-editor");
+
+    // A block the server refuses is named where it is: an image without a source.
+    await addBlock(4, "Image");
+    await page.keyboard.press(`${mod}+s`);
+    const problem = page.getByTestId("block-problem");
+    await problem.waitFor();
+    expect(await problem.innerText()).toContain("exactly one of url and run_file");
+    const image = page.locator("[data-testid=edit-block][data-type=image]");
+    expect(await image.evaluate((el) => el.classList.contains("invalid"))).toBe(true);
+    await image.hover(); // a block's controls show on hover (or focus inside it)
+    await image.getByRole("button", { name: "Delete block" }).click();
 
     await page.keyboard.press(`${mod}+s`);
     await expect.poll(() => page.getByTestId("save-state").innerText()).toBe("Saved as version 2");
@@ -93,6 +109,7 @@ describe("reports", () => {
     ]);
     expect((saved.blocks[2]!.items as SpanJ[][]).map((i) => i.map((x) => x.text).join(""))).toEqual(["adam: 0.98", "sgd: 0.95"]);
     expect(saved.blocks[3]).toMatchObject({ type: "code", code: "trackwell.sweep(config)" });
+    expect(saved.blocks[4]).toMatchObject({ type: "panel_grid", runsets: [{ entity: "root", project: P, filters: null }], panels: [{ type: "bar" }] });
 
     await page.goto(`/root/${P}/reports/${reportId}`);
     const view = page.getByTestId("report-view");
@@ -103,7 +120,8 @@ describe("reports", () => {
     expect(await link.getAttribute("rel")).toContain("noopener");
     expect(await view.locator("ul li").allInnerTexts()).toEqual(["adam: 0.98", "sgd: 0.95"]);
     expect(await view.locator("pre code").innerText()).toBe("trackwell.sweep(config)");
-    expect(await view.locator("[data-type=panel_grid]").count()).toBe(1);
+    // The grid is live in the read-only report: the bar chart over the project's four runs.
+    await expect.poll(() => view.locator('[data-testid="panel"][data-panel-type="bar"]').getAttribute("data-count")).toBe("4");
     await shot(page, "reports-view");
     await page.evaluate(() => (document.documentElement.dataset.theme = "dark"));
     await shot(page, "reports-view-dark");
@@ -172,5 +190,50 @@ describe("reports", () => {
     await page.goto(`/root/${P}/reports/${reportId}?v=1`);
     await page.getByTestId("old-version").waitFor();
     expect(await page.getByTestId("report-title").innerText()).toBe("Untitled report");
+  });
+});
+
+describe("rich text", () => {
+  it("splits paragraphs on Enter, breaks lines on Shift+Enter, pastes plain text and refuses a javascript: link", async () => {
+    await page.goto(`/root/${P}/reports`);
+    await page.getByTestId("new-report").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("edit")).toBe("1");
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    await addBlock(-1, "Paragraph");
+    await page.keyboard.type("first line");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("second line");
+    await page.keyboard.press("Home");
+    await page.keyboard.press("Enter"); // the rest of the text moves into a new paragraph
+    await expect.poll(() => page.locator("[data-testid=edit-block][data-type=paragraph]").count()).toBe(2);
+    await page.keyboard.type("moved: ");
+    await page.keyboard.press("Shift+Home");
+    await page.keyboard.press(`${mod}+i`);
+    await page.keyboard.press("End");
+    // Pasting HTML keeps only its text.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData("text/html", "<b onclick='x()'>loud</b>");
+      data.setData("text/plain", " pasted");
+      document.activeElement?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.keyboard.press("Shift+ArrowLeft");
+    await page.keyboard.press(`${mod}+k`);
+    await page.getByTestId("link-url").fill("javascript:alert(1)");
+    await page.getByTestId("link-url").press("Enter");
+    expect(await page.getByRole("alert").filter({ hasText: "A link must start with" }).count()).toBe(1);
+    await page.getByTestId("link-url").press("Escape");
+    await page.keyboard.press(`${mod}+s`);
+    await expect.poll(() => page.getByTestId("save-state").innerText()).toBe("Saved as version 2");
+
+    const saved = await getJson<ReportJ>(s.context, `/api/v1/reports/root/${P}/${id}`);
+    const texts = saved.blocks.map((b) => (b.text as SpanJ[]).map((x) => [x.text, x.italic, x.bold, x.link]));
+    expect(texts).toEqual([
+      [["first line\n", false, false, null]],
+      [
+        ["moved: ", true, false, null],
+        ["second line pasted", false, false, null],
+      ],
+    ]);
   });
 });

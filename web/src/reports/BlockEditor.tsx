@@ -38,7 +38,7 @@ export function BlockEditor(props: BlockEditorProps): React.JSX.Element {
             className={`report-heading h${block.level}`}
             value={block.text}
             placeholder="Heading"
-            autoFocus={props.autoFocus}
+            focusAt={props.autoFocus ? "start" : undefined}
             onChange={(text) => onChange({ ...block, text })}
             onEnter={(_, after) => props.onSplit(after)}
           />
@@ -52,7 +52,7 @@ export function BlockEditor(props: BlockEditorProps): React.JSX.Element {
           className={block.type === "paragraph" ? "report-text" : "report-callout"}
           value={block.text}
           placeholder={block.type === "paragraph" ? "Write something… (Ctrl+B bold, Ctrl+I italic, Ctrl+K link)" : "A highlighted note: the hypothesis, the next step"}
-          autoFocus={props.autoFocus}
+          focusAt={props.autoFocus ? "start" : undefined}
           onChange={(text) => onChange({ ...block, text })}
           onEnter={block.type === "paragraph" ? (_, after) => props.onSplit(after) : undefined}
         />
@@ -90,8 +90,9 @@ export function BlockEditor(props: BlockEditorProps): React.JSX.Element {
 }
 
 function ListEditor({ block, onChange, autoFocus }: { block: ListBlock; onChange: (b: Block) => void; autoFocus: boolean }): React.JSX.Element {
-  // The item that takes the caret after Enter made it (or Backspace removed the one after it).
-  const [focusItem, setFocusItem] = useState<number | null>(autoFocus ? 0 : null);
+  // The item that takes the caret: at its start after Enter made it, at its end after Backspace
+  // removed the one after it.
+  const [focus, setFocus] = useState<{ item: number; at: "start" | "end" } | null>(autoFocus ? { item: 0, at: "start" } : null);
   const [generation, setGeneration] = useState(0);
   const setItems = (items: Span[][]): void => onChange({ ...block, items });
   const L = block.ordered ? "ol" : "ul";
@@ -107,18 +108,18 @@ function ListEditor({ block, onChange, autoFocus }: { block: ListBlock; onChange
               label={`List item ${i + 1}`}
               value={item}
               placeholder="List item"
-              autoFocus={focusItem === i}
+              focusAt={focus?.item === i ? focus.at : undefined}
               onChange={(text) => setItems(block.items.map((it, j) => (j === i ? text : it)))}
               onEnter={(before, after) => {
                 setItems([...block.items.slice(0, i), before, after, ...block.items.slice(i + 1)]);
-                setFocusItem(i + 1);
+                setFocus({ item: i + 1, at: "start" });
                 setGeneration((g) => g + 1); // draw the items again, so the new one mounts with the caret
               }}
               onEmptyBackspace={
                 block.items.length > 1
                   ? () => {
                       setItems(block.items.filter((_, j) => j !== i));
-                      setFocusItem(Math.max(0, i - 1));
+                      setFocus({ item: Math.max(0, i - 1), at: "end" });
                       setGeneration((g) => g + 1);
                     }
                   : undefined

@@ -52,7 +52,6 @@ export function ReportPage(props: { entity: string; project: string; id: string;
           {history && <ReportHistory report={report} />}
           <ReportView report={report} />
           <section className="report-comments">
-            <h2>Comments</h2>
             <CommentThread target={{ kind: "report", entity, project, reportId: id }} />
           </section>
         </>

@@ -17,7 +17,8 @@ export interface RichTextProps {
   /** Backspace at the start of an empty field (a list item goes away). */
   onEmptyBackspace?: () => void;
   placeholder?: string;
-  autoFocus?: boolean;
+  /** Takes the cursor when it mounts, at the text's start (the text after an Enter) or end. */
+  focusAt?: "start" | "end";
   className?: string;
   label: string;
   testId?: string;
@@ -41,9 +42,10 @@ export function RichText(props: RichTextProps): React.JSX.Element {
   }, [value]);
 
   useLayoutEffect(() => {
-    if (props.autoFocus && ref.current) {
+    if (props.focusAt && ref.current) {
       ref.current.focus();
-      selectOffsets(ref.current, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      const at = props.focusAt === "start" ? 0 : Number.MAX_SAFE_INTEGER;
+      selectOffsets(ref.current, at, at);
     }
     // Only on mount: a new list item or block takes the caret once.
   }, []);
