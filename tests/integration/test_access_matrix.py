@@ -445,6 +445,11 @@ def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: Wor
             "series": holder.get(run + "/history/series", params={"keys": "loss"}),
             "file": holder.get(run + "/files/notes.txt"),
             "keys": holder.get(f"/api/v1/projects/{drawn}/history-keys"),
+            "views": holder.get(f"/api/v1/views/{drawn}"),
+            "layout": holder.get(f"/api/v1/layouts/{drawn}"),
+            "sweeps": holder.get(f"/api/v1/sweeps/{drawn}"),
+            "artifacts": holder.get(f"/api/v1/artifacts/{drawn}/collections"),
+            "artifact by id": holder.get(f"/api/v1/artifacts/by-id/{world.versions[drawn]}"),
             "group_series": holder.post(
                 f"/api/v1/projects/{drawn}/group-series", json={"keys": ["loss"], "group_by": ["config.lr"]}
             ),
@@ -461,6 +466,10 @@ def test_a_public_link_reads_its_report_and_its_runsets_projects_only(world: Wor
             "links": holder.get(report + "/links"),
             "a public project": holder.get(f"/api/v1/runs/{TEAM}/{project_of('public')}"),
             "another team": holder.get(f"/api/v1/runs/{OTHER_TEAM}/p-team"),
+            "an artifact elsewhere": holder.get(
+                f"/api/v1/artifacts/by-id/{world.versions[f'{TEAM}/p-team']}"
+            ),
+            "comments": holder.get(f"/api/v1/comments/{drawn}/reports/{report.rsplit('/', 1)[1]}"),
             "the viewer": holder.get("/api/v1/viewer"),
             "the projects list": holder.get("/api/v1/projects"),
         }
