@@ -13,12 +13,14 @@ from urllib.parse import unquote
 
 import pytest
 
-from trackwell.schema.reports import ReportOut, RunFileRef
+from trackwell.schema.reports import PanelGridBlock, ReportOut, RunFileRef, Runset
+from trackwell.schema.runs import RunOut
 from trackwell.server.routes.report_export import attachment
 from trackwell.service.report_export_blocks import text_block_html
 from trackwell.service.report_export_charts import ExportUnavailable, line_chart
+from trackwell.service.report_export_data import LineSeries, RunsetData
 from trackwell.service.report_export_page import page_html
-from trackwell.service.report_export_panels import MAX_CHARTS, PanelContext, placeholder
+from trackwell.service.report_export_panels import MAX_CHARTS, PanelContext, grid_html, placeholder
 from trackwell.service.report_export_pdf import html_to_pdf
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> "quotes" & ünïcode ✓'
@@ -214,3 +216,57 @@ def test_a_huge_report_draws_a_bounded_number_of_charts_in_bounded_time() -> Non
     ctx.charts_left = 5
     now[0] = 11.0
     assert ctx.may_draw() == "this export ran out of its time to draw charts"
+
+
+class _HostileData:
+    """Reads for a grid whose one run logged values matplotlib cannot place."""
+
+    def runset(self, runset: Runset) -> RunsetData:
+        run = RunOut(
+            id="r1",
+            entity="e",
+            project="p",
+            display_name=HOSTILE,
+            state="finished",
+            created_at=1.0,
+            updated_at=1.0,
+            summary={"acc": 0.5, "loss": float("nan")},
+        )
+        return RunsetData(runset, runs=[run], total=1, colors={"r1": "#1f77b4"})
+
+    def line_series(self, grid: object, panel: object) -> tuple[list[LineSeries], str]:
+        return [LineSeries(HOSTILE, "#1f77b4", [0.0, 1.0, 2.0], [1e308, -1e308, 1.0])], "Step"
+
+
+def test_a_chart_matplotlib_refuses_is_a_placeholder_and_the_rest_is_drawn() -> None:
+    block = PanelGridBlock.model_validate(
+        {
+            "runsets": [{"entity": "e", "project": "p"}],
+            "panels": [
+                {
+                    "type": "line",
+                    "id": "l",
+                    "section": "s",
+                    "metrics": ["loss"],
+                    "smoothing": {"kind": "ema", "param": 0.9},
+                },
+                {"type": "bar", "id": "b", "section": "s", "metric": "acc"},
+                {"type": "comparer", "id": "c", "section": "s"},
+            ],
+        }
+    )
+    ctx = PanelContext(
+        data=_HostileData(),  # type: ignore[arg-type]
+        importance=None,  # type: ignore[arg-type]
+        lineage=lambda *a: None,  # type: ignore[arg-type]
+        read_file=read_file,
+        live_url="https://tw.example/r",
+        deadline=float("inf"),
+    )
+    html = grid_html(block, ctx)
+    assert_static(html)
+    assert (
+        "Panel type <strong>line</strong> is shown in the live report (its chart could not be drawn" in html
+    )
+    assert len(re.findall(r'<img class="chart" src="data:image/png;base64,', html)) == 1  # the bar chart
+    assert "&lt;script&gt;alert(&quot;x&quot;)" in html and "<td>nan</td>" in html  # the comparer, escaped

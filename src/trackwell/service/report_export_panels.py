@@ -9,13 +9,17 @@ that say so.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import statistics
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+
+import numpy as np
 
 from trackwell.schema.artifacts import LineageGraph
 from trackwell.schema.errors import TrackwellError
@@ -48,6 +52,7 @@ from trackwell.service.report_export_data import (
 )
 from trackwell.service.report_export_lineage import lineage_table
 
+log = logging.getLogger(__name__)
 MAX_CHARTS = 200
 MAX_TABLE_ROWS = 200
 MAX_MEDIA_RUNS = 8
@@ -132,7 +137,18 @@ def _draw(panel: Any, title: str, grid: GridRuns, ctx: PanelContext) -> str:
     why_not = ctx.may_draw()
     if why_not is not None:
         return placeholder(title, panel.type, ctx.live_url, why_not)
-    return _chart_img(_chart(panel, grid, ctx), title)
+    try:
+        # Overflow and "no positive values for a log axis" are the data's, not the server's: the
+        # chart is drawn as well as it can be, or refused below.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            png = _chart(panel, grid, ctx)
+    except (ValueError, OverflowError) as e:
+        # matplotlib refusing the data (e.g. a log axis and a y range it cannot place): the panel
+        # says so and the rest of the report is still exported; the server log keeps the trace.
+        log.warning("report export: %s panel %r not drawn", panel.type, panel.id, exc_info=True)
+        return placeholder(title, panel.type, ctx.live_url, f"its chart could not be drawn: {str(e)[:200]}")
+    return _chart_img(png, title)
 
 
 def _chart(
