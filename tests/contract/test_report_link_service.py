@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from trackwell.schema.errors import NotFound, PermissionDenied
 from trackwell.schema.reports import ReportCreate, ReportSave
 from trackwell.service.access import Action, ProjectRef, authorize, visible_projects
+from trackwell.service.audit import AuditLog
 from trackwell.service.auth import AuthService
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.report_links import ReportLinkService
@@ -43,7 +44,12 @@ def parts(db: SqlDatabase) -> tuple[ReportService, ReportLinkService, User, Cloc
         db.users.set_role(conn, "team", ada.id, "member", now=1.0)
     access = ProjectAccess(db, AuthService(db).principal)
     clock = Clock()
-    return ReportService(db, access), ReportLinkService(db, access, clock=clock), ada, clock
+    return (
+        ReportService(db, access),
+        ReportLinkService(db, access, clock=clock, audit=AuditLog(db)),
+        ada,
+        clock,
+    )
 
 
 def test_the_token_is_shown_once_and_stored_only_as_its_hash(
@@ -60,6 +66,15 @@ def test_the_token_is_shown_once_and_stored_only_as_its_hash(
         stored = [str(value) for row in conn.execute(sa.text("SELECT * FROM report_links")) for value in row]
     assert hashlib.sha256(made.token.encode()).hexdigest() in stored
     assert not any(made.token in value for value in stored)
+    links.revoke(ada, "team", "mnist", report.id, made.id)
+    events = AuditLog(db).events(action=None)
+    done = [(e.action, e.actor, e.target, e.detail) for e in events if e.action.startswith("report_link.")]
+    where = f"team/mnist/reports/{report.id}"
+    assert done == [
+        ("report_link.revoke", "ada", where, {"link_id": made.id}),
+        ("report_link.create", "ada", where, {"link_id": made.id}),
+    ]
+    assert made.token not in repr(events)
 
 
 def test_a_token_reads_its_report_and_the_projects_its_current_runsets_draw(

@@ -132,7 +132,7 @@ def build_services(settings: ServerSettings) -> Services:
             views=ViewService(db, access=ProjectAccess(db, auth.principal)),
             reports=ReportService(db, access=ProjectAccess(db, auth.principal)),
             report_export=ReportExporter(db, files, ProjectAccess(db, auth.principal), artifacts),
-            report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal)),
+            report_links=ReportLinkService(db, access=ProjectAccess(db, auth.principal), audit=audit),
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             alert_rules=alert_rules,
             alert_config=AlertConfigService(db, alert_rules, ProjectAccess(db, auth.principal)),

@@ -35,6 +35,9 @@ class AuditAction(enum.StrEnum):
     RUN_DELETE = "run.delete"
     PROJECT_DELETE = "project.delete"
     ACCESS_DENIED = "access.denied"
+    # A report's public link made or revoked: target "e/p/reports/<id>", detail {"link_id"}.
+    REPORT_LINK_CREATE = "report_link.create"
+    REPORT_LINK_REVOKE = "report_link.revoke"
 
 
 class AuditLog:

@@ -25,6 +25,7 @@ from trackwell.schema.report_links import (
     ReportLinkList,
     ReportLinkOut,
 )
+from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.project_access import ProjectAccess
 from trackwell.store.base import Database, User
 from trackwell.store.base.report_links import ReportLinkGrant, StoredReportLink
@@ -76,11 +77,16 @@ def _runsets(blocks: list[Any]) -> Iterator[dict[str, Any]]:
 
 class ReportLinkService:
     def __init__(
-        self, db: Database, access: ProjectAccess | None = None, clock: Callable[[], float] = time.time
+        self,
+        db: Database,
+        access: ProjectAccess | None = None,
+        clock: Callable[[], float] = time.time,
+        audit: AuditLog | None = None,
     ) -> None:
         self._db = db
         self._access = access or ProjectAccess()
         self._clock = clock
+        self._audit = audit  # making and revoking links are security events (never the token)
 
     def create(self, user: User, entity: str, project: str, report_id: str) -> ReportLinkCreated:
         """A new link; the answer is the only place its token ever appears."""
@@ -90,6 +96,14 @@ class ReportLinkService:
             link = self._db.report_links.add_link(
                 conn, entity, project, report_id, hash_link_token(token), user.id, self._clock()
             )
+            if link is not None and self._audit is not None:
+                self._audit.record(
+                    AuditAction.REPORT_LINK_CREATE,
+                    actor=user.username,
+                    target=f"{entity}/{project}/reports/{report_id}",
+                    detail={"link_id": link.id},
+                    conn=conn,
+                )
         if link is None:
             raise _no_report(entity, project, report_id)
         return ReportLinkCreated(**_out(link).model_dump(), token=token, path=PUBLIC_REPORT_PATH + token)
@@ -111,6 +125,14 @@ class ReportLinkService:
                     f"report {report_id!r} of {entity}/{project} has no link {link_id}",
                     field="link_id",
                     hint="GET .../links lists its links",
+                )
+            if self._audit is not None:
+                self._audit.record(
+                    AuditAction.REPORT_LINK_REVOKE,
+                    actor=user.username,
+                    target=f"{entity}/{project}/reports/{report_id}",
+                    detail={"link_id": link_id},
+                    conn=conn,
                 )
 
     def user_for_token(self, token: str) -> User:
