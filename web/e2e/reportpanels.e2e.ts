@@ -61,6 +61,8 @@ afterAll(() => s.browser.close());
 
 const grids = (): Locator => s.page.getByTestId("report-panel-grid");
 const lineChart = (grid: Locator): Locator => grid.locator('[data-testid="panel"][data-metric="loss"]');
+/** Lines a chart draws for k runs: each run set's newest 20, as the workspace's "Runs in charts". */
+const drawn = (k: number): string => String(Math.min(k, 20));
 const runCount = (grid: Locator): Promise<string | null> => grid.getByTestId("runset-tab").first().getAttribute("data-count");
 
 describe("report panel grids", () => {
@@ -76,7 +78,7 @@ describe("report panel grids", () => {
     await expect.poll(() => runCount(grouped)).toBe(String(n.sweep));
     await expect(adam.getByTestId("runset-tab").first().innerText()).resolves.toMatch(new RegExp(`Adam runs[\\s\\S]*${n.adam} runs`));
     // One line per run of the run set.
-    await expect.poll(() => lineChart(adam).getAttribute("data-lines")).toBe(String(n.adam));
+    await expect.poll(() => lineChart(adam).getAttribute("data-lines")).toBe(drawn(n.adam));
     // Grouped by config.optimizer: the chart draws a mean line (and band) per group, named by it.
     await expect.poll(async () => (await lineChart(grouped).innerText()).replace(/\s+/g, " ")).toMatch(/adam.*sgd|sgd.*adam/);
     await expect.poll(async () => Number(await lineChart(grouped).getAttribute("data-lines"))).toBeGreaterThanOrEqual(2);
@@ -104,11 +106,28 @@ describe("report panel grids", () => {
     expect(log.status).toBe(0);
     // The runs list is polled: the new run joins the run set, its chart and parallel coordinates.
     await expect.poll(() => runCount(adam), { timeout: 60_000 }).toBe(String(n.adam + 1));
-    await expect.poll(() => lineChart(adam).getAttribute("data-lines"), { timeout: 60_000 }).toBe(String(n.adam + 1));
+    await expect.poll(() => lineChart(adam).getAttribute("data-lines"), { timeout: 60_000 }).toBe(drawn(n.adam + 1));
     await expect.poll(() => adam.locator('[data-panel-type="parallel"]').getAttribute("data-count")).toBe(String(n.adam + 1));
     await expect.poll(() => runCount(grids().nth(1)), { timeout: 60_000 }).toBe(String(n.sweep + 1));
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await shot(page, "reportpanels-live");
+  });
+
+  it("draws several run sets together, each switched on and off from its tab", async () => {
+    const { page } = s;
+    const grid = { type: "panel_grid", runsets: [runset("Adam", "optimizer=adam and job_type=sweep"), runset("SGD", "optimizer=sgd")], panels: [{ type: "line", id: "l", section: "Report", size: size("half"), metrics: ["loss"] }] };
+    const r = await s.context.request.post(`/api/v1/reports/root/${PROJECT}`, { data: { title: "Two run sets", blocks: [grid] }, headers: { Authorization: `Bearer ${inject("apiKey")}` } });
+    expect(r.status()).toBe(201);
+    const n = await counts();
+    const sgd = n.sweep - n.adam;
+    await page.goto(`/root/${PROJECT}/reports/${((await r.json()) as { id: string }).id}`);
+    const chart = lineChart(grids().first());
+    await expect.poll(() => chart.getAttribute("data-lines")).toBe(String(Number(drawn(n.adam)) + sgd));
+    await page.getByLabel("show run set SGD").uncheck();
+    await expect.poll(() => chart.getAttribute("data-lines")).toBe(drawn(n.adam));
+    await expect(grids().first().locator('[data-testid="runset-tab"][data-name="SGD"]').getAttribute("data-shown")).resolves.toBe("false");
+    await page.getByLabel("show run set SGD").check();
+    await expect.poll(() => chart.getAttribute("data-lines")).toBe(String(Number(drawn(n.adam)) + sgd));
   });
 
   it("edits a run set in place: the runs table's filter and messages, a narrower filter narrows the panels", async () => {
@@ -129,7 +148,7 @@ describe("report panel grids", () => {
     await shot(page, "reportpanels-runset-editor");
     await editor.getByTestId("runset-apply").click();
     await expect.poll(() => runCount(adam)).toBe(String(n.narrow));
-    await expect.poll(() => lineChart(adam).getAttribute("data-lines")).toBe(String(n.narrow));
+    await expect.poll(() => lineChart(adam).getAttribute("data-lines")).toBe(drawn(n.narrow));
     // Editable panels have the workspace's editor, handle and menu: resize, move, add.
     const slots = adam.getByTestId("panel-slot");
     const loss = adam.locator('[data-testid="panel-slot"][data-panel-id="loss"]');
