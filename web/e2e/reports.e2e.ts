@@ -131,6 +131,7 @@ describe("reports", () => {
     await page.getByTestId("report-search").fill(TITLE.slice(-6));
     await expect.poll(() => page.getByTestId("report-row").count()).toBe(1);
     expect(await page.getByTestId("report-row").innerText()).toMatch(new RegExp(`${TITLE}\\s+Draft\\s+root`));
+    await shot(page, "reports-list");
     await page.getByTestId("report-search").fill("nothing like it");
     await expect.poll(() => page.getByTestId("report-row").count()).toBe(0);
   });
@@ -161,6 +162,10 @@ describe("reports", () => {
     await conflict.waitFor();
     expect(await conflict.innerText()).toContain("Version 3 was saved by");
     await shot(page, "reports-conflict");
+    await page.evaluate(() => (document.documentElement.dataset.theme = "dark"));
+    await heading.click();
+    await shot(page, "reports-editor-dark");
+    await page.evaluate(() => (document.documentElement.dataset.theme = "light"));
     await page.getByTestId("conflict-overwrite").click();
     await expect.poll(() => page.getByTestId("save-state").innerText()).toBe("Saved as version 4");
     const saved = await getJson<ReportJ>(s.context, reportApi());
@@ -235,5 +240,12 @@ describe("rich text", () => {
         ["second line pasted", false, false, null],
       ],
     ]);
+
+    // Deleting asks, then the report and its versions are gone.
+    await page.getByTestId("done-editing").click();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByTestId("delete-report").click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/root/${P}/reports`);
+    expect((await s.context.request.get(`/api/v1/reports/root/${P}/${id}`)).status()).toBe(404);
   });
 });

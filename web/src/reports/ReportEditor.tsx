@@ -3,25 +3,14 @@
  * "+" between them, moved (buttons or by dragging the handle), deleted, edited in place. Ctrl/Cmd+S
  * saves a new version; leaving with unsaved changes asks first.
  */
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Block, ReportDocument, ReportOut, Span } from "./api";
 import { AddBlockMenu } from "./AddBlockMenu";
-import { BlockEditor } from "./BlockEditor";
-import { blockSummary, insertBlock, moveBlock, newBlock, removeBlock, replaceBlock, type BlockKind } from "./blocks";
+import { insertBlock, moveBlock, newBlock, removeBlock, replaceBlock, type BlockKind } from "./blocks";
 import { ConflictBanner } from "./ConflictBanner";
+import { EditorBlockRow, type BlockActions } from "./EditorBlockRow";
 import { useLeaveGuard } from "./useLeaveGuard";
 import { useReportSave } from "./useReportSave";
-
-const BLOCK_LABELS: Record<Block["type"], string> = {
-  heading: "Heading",
-  paragraph: "Paragraph",
-  list: "List",
-  code: "Code",
-  callout: "Callout",
-  markdown: "Markdown",
-  image: "Image",
-  panel_grid: "Panel grid",
-};
 
 const docOf = (r: ReportOut): ReportDocument => ({ title: r.title, description: r.description, status: r.status, blocks: r.blocks });
 
@@ -70,25 +59,31 @@ export function ReportEditor(props: { report: ReportOut; onDone: () => void }): 
     setSavedNote(null);
     setDraft((d) => ({ ...d, doc: { ...d.doc, ...change } }));
   };
-  /** Changes blocks and their keys together, from the newest draft (two changes in one event,
-   * as Enter's "shorten this block, add the next", both land). */
-  const edit = (change: (blocks: Block[], keys: number[]) => [Block[], number[]]): void => {
-    setSavedNote(null);
-    setDraft((d) => {
-      const [blocks, keys] = change(d.doc.blocks, d.keys);
-      return { doc: { ...d.doc, blocks }, keys };
-    });
-  };
-  const add = (at: number, block: Block): void => {
-    const key = nextKey.current++;
-    edit((blocks, keys) => [insertBlock(blocks, at, block), insertBlock(keys, at, key)]);
-    setFocusKey(key);
-  };
-  const addKind = (at: number, kind: BlockKind): void => add(at, newBlock(kind, entity, project));
-  const move = (from: number, to: number): void => edit((blocks, keys) => [moveBlock(blocks, from, to), moveBlock(keys, from, to)]);
-  const remove = (i: number): void => edit((blocks, keys) => [removeBlock(blocks, i), removeBlock(keys, i)]);
-  const change = (i: number, next: Block): void => edit((blocks, keys) => [replaceBlock(blocks, i, next), keys]);
-  const split = (i: number, after: Span[]): void => add(i + 1, { type: "paragraph", text: after });
+  // The block operations never change (they work on the newest draft), so a block's row re-renders
+  // only when that block changes: typing in one paragraph does not redraw a grid's charts.
+  const actions = useMemo<BlockActions>(() => {
+    /** Changes blocks and their keys together, from the newest draft (two changes in one event,
+     * as Enter's "shorten this block, add the next", both land). */
+    const edit = (change: (blocks: Block[], keys: number[]) => [Block[], number[]]): void => {
+      setSavedNote(null);
+      setDraft((d) => {
+        const [blocks, keys] = change(d.doc.blocks, d.keys);
+        return { doc: { ...d.doc, blocks }, keys };
+      });
+    };
+    const add = (at: number, block: Block): void => {
+      const key = nextKey.current++;
+      edit((blocks, keys) => [insertBlock(blocks, at, block), insertBlock(keys, at, key)]);
+      setFocusKey(key);
+    };
+    return {
+      add: (at: number, kind: BlockKind) => add(at, newBlock(kind, entity, project)),
+      move: (from, to) => edit((blocks, keys) => [moveBlock(blocks, from, to), moveBlock(keys, from, to)]),
+      remove: (i) => edit((blocks, keys) => [removeBlock(blocks, i), removeBlock(keys, i)]),
+      change: (i, next) => edit((blocks, keys) => [replaceBlock(blocks, i, next), keys]),
+      split: (i, after: Span[]) => add(i + 1, { type: "paragraph", text: after }),
+    };
+  }, [entity, project]);
 
   const { problem, conflict } = saver;
   const fieldProblem = (field: string): string | null => (problem?.field === field ? problem.message : null);
@@ -131,55 +126,24 @@ export function ReportEditor(props: { report: ReportOut; onDone: () => void }): 
         <input className="report-title-input" value={doc.title} placeholder="Untitled report" aria-label="Title" data-testid="title-input" maxLength={200} onChange={(e) => setDoc({ title: e.target.value })} />
         {fieldProblem("title") && <div className="be-problem">{fieldProblem("title")}</div>}
         <textarea className="report-description-input" value={doc.description} placeholder="Description: what this report answers (optional)" aria-label="Description" rows={1} maxLength={2000} onChange={(e) => setDoc({ description: e.target.value })} />
-        <AddBlockMenu onAdd={(k) => addKind(0, k)} always={doc.blocks.length === 0} />
+        <AddBlockMenu onAdd={(k) => actions.add(0, k)} always={doc.blocks.length === 0} />
         {doc.blocks.map((block, i) => {
           const key = draft.keys[i] ?? i;
           return (
-            <div key={key}>
-              <div
-                className={`be-block${dragFrom === i ? " dragging" : ""}${problem?.block === i ? " invalid" : ""}`}
-                data-testid="edit-block"
-                data-type={block.type}
-                onDragOver={(e) => dragFrom !== null && e.preventDefault()}
-                onDrop={(e) => {
-                  e.preventDefault();
-                  if (dragFrom !== null) move(dragFrom, i);
-                  setDragFrom(null);
-                }}
-              >
-                <div className="be-controls">
-                  <span className="be-type">{BLOCK_LABELS[block.type]}</span>
-                  <span className="be-handle" draggable onDragStart={() => setDragFrom(i)} onDragEnd={() => setDragFrom(null)} title="Drag to move" aria-hidden>
-                    ⠿
-                  </span>
-                  <button type="button" className="icon" disabled={i === 0} onClick={() => move(i, i - 1)} title="Move up" aria-label="Move block up">
-                    ↑
-                  </button>
-                  <button type="button" className="icon" disabled={i === doc.blocks.length - 1} onClick={() => move(i, i + 1)} title="Move down" aria-label="Move block down">
-                    ↓
-                  </button>
-                  <button type="button" className="icon" onClick={() => remove(i)} title={`Delete (${blockSummary(block).slice(0, 60)})`} aria-label="Delete block">
-                    ✕
-                  </button>
-                </div>
-                <div className="be-body">
-                  <BlockEditor
-                    block={block}
-                    entity={entity}
-                    project={project}
-                    autoFocus={focusKey === key}
-                    onChange={(next) => change(i, next)}
-                    onSplit={(after) => split(i, after)}
-                  />
-                  {problem?.block === i && (
-                    <div className="be-problem" role="alert" data-testid="block-problem">
-                      {problem.message}
-                    </div>
-                  )}
-                </div>
-              </div>
-              <AddBlockMenu onAdd={(k) => addKind(i + 1, k)} always={i === doc.blocks.length - 1} />
-            </div>
+            <EditorBlockRow
+              key={key}
+              block={block}
+              index={i}
+              count={doc.blocks.length}
+              entity={entity}
+              project={project}
+              focus={focusKey === key}
+              problem={problem?.block === i ? problem.message : null}
+              dragging={dragFrom === i}
+              dragFrom={dragFrom}
+              setDragFrom={setDragFrom}
+              actions={actions}
+            />
           );
         })}
       </article>

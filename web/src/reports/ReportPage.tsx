@@ -3,13 +3,13 @@
  * (`?edit=1`) or its history (`?history=1`), with the header's title, status, author, last save and
  * version, and Edit, Share, Export and History. Comments sit under the report.
  */
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "../api/client";
 import { ErrorState } from "../artifacts/common";
 import { CommentThread } from "../comments/CommentThread";
 import { ago, dateTime } from "../lib/format";
-import { Link, navigate, useParam } from "../router";
+import { Link, navigate, paths, useParam } from "../router";
 import { exportUrl, reportKeys, reportsApi, type ReportOut } from "./api";
 import { reportLink } from "./links";
 import { ProjectHeader } from "./ProjectHeader";
@@ -63,6 +63,15 @@ export function ReportPage(props: { entity: string; project: string; id: string;
 function ReportHeader({ report, history }: { report: ReportOut; history: boolean }): React.JSX.Element {
   const { entity, project, id } = report;
   const [sharing, setSharing] = useState(false);
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => reportsApi.remove(entity, project, id),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: reportKeys.all(entity, project, id) });
+      void qc.invalidateQueries({ queryKey: ["reports", entity, project, "list"] });
+      navigate(paths.reports(entity, project));
+    },
+  });
   return (
     <div className="report-header" data-testid="report-header">
       <StatusBadge status={report.status} />
@@ -93,6 +102,21 @@ function ReportHeader({ report, history }: { report: ReportOut; history: boolean
       >
         History
       </button>
+      <button
+        type="button"
+        className="danger"
+        disabled={remove.isPending}
+        onClick={() => window.confirm(`Delete “${report.title}” and all its ${report.latest_version} versions? This cannot be undone.`) && remove.mutate()}
+        title="Delete the report and every version (its owner or an admin)"
+        data-testid="delete-report"
+      >
+        Delete
+      </button>
+      {remove.isError && (
+        <span className="filter-error" role="alert">
+          Not deleted: {(remove.error as Error).message}
+        </span>
+      )}
       {sharing && <ShareDialog entity={entity} project={project} reportId={id} onClose={() => setSharing(false)} />}
     </div>
   );
