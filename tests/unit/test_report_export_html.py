@@ -270,3 +270,28 @@ def test_a_chart_matplotlib_refuses_is_a_placeholder_and_the_rest_is_drawn() -> 
     )
     assert len(re.findall(r'<img class="chart" src="data:image/png;base64,', html)) == 1  # the bar chart
     assert "&lt;script&gt;alert(&quot;x&quot;)" in html and "<td>nan</td>" in html  # the comparer, escaped
+
+
+def test_dollar_signs_in_run_and_metric_names_are_drawn_as_written() -> None:
+    # Bare, "$" starts matplotlib's math mode: "$\frac{" would fail to draw and "lr=$1 $x$" change.
+    from matplotlib.figure import Figure
+
+    drawn: list[str] = []
+    real = Figure.savefig
+
+    def spy(self: Figure, *args: object, **kwargs: object) -> None:
+        legend = self.axes[0].get_legend()
+        assert legend is not None
+        drawn.extend(t.get_text() for t in legend.get_texts())
+        drawn.append(self.axes[0].get_xlabel())
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    lines = [
+        LineSeries(r"$\frac{", "#1f77b4", [0.0, 1.0], [1.0, 2.0]),
+        LineSeries("lr=$1", "#ff7f0e", [0.0, 1.0], [2.0, 1.0]),
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Figure, "savefig", spy)
+        png = line_chart(lines, "cost in $", None)
+    assert png.startswith(b"\x89PNG")
+    assert drawn == [r"\$\frac{", r"lr=\$1", r"cost in \$"]  # escaped: matplotlib shows a plain "$"

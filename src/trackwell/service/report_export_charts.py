@@ -76,7 +76,10 @@ def _png(fig: Figure) -> bytes:
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A label as matplotlib should show it: cut to ``limit``, and a ``$`` shown as itself (bare,
+    it starts matplotlib's math mode: ``lr=$1`` would not draw as written)."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut.replace("$", r"\$")
 
 
 def line_chart(
@@ -100,7 +103,7 @@ def line_chart(
             ax.plot(xs, smooth(xs, ys, smoothing), color=line.color, linewidth=1.5, label=_short(line.label))
         else:
             ax.plot(xs, ys, color=line.color, linewidth=1.5, label=_short(line.label))
-    ax.set_xlabel(x_label, fontsize=9, color=MUTED)
+    ax.set_xlabel(_short(x_label, 60), fontsize=9, color=MUTED)
     if log_y:
         ax.set_yscale("log")
     if y_range != (None, None):
