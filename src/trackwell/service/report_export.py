@@ -33,6 +33,7 @@ from trackwell.service.workspace import WorkspaceService
 from trackwell.store.base import Database, RunKey, User
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # an embedded run file (the export grows by 4/3 of it)
+MAX_EMBEDDED_BYTES = 64 * 1024 * 1024  # every embedded run file of one export together
 CHART_SECONDS = 60.0  # no chart is started after this long; later ones become placeholders
 
 
@@ -75,8 +76,12 @@ class ReportExporter:
         return ExportedReport(report, page.encode(), "text/html; charset=utf-8")
 
     def _page(self, user: User, report: ReportOut, live_url: str) -> str:
+        embedded = [0]  # bytes embedded so far: a report of many large images stays bounded
+
         def read_file(ref: RunFileRef) -> bytes | str:
-            return self._read_image(user, ref)
+            got = self._read_image(user, ref, MAX_EMBEDDED_BYTES - embedded[0])
+            embedded[0] += len(got) if isinstance(got, bytes) else 0
+            return got
 
         ctx = PanelContext(
             data=ExportData(user, self._runs, self._workspace, self._access),
@@ -101,14 +106,17 @@ class ReportExporter:
             return False
         return True
 
-    def _read_image(self, user: User, ref: RunFileRef) -> bytes | str:
-        """An image file of a run the caller may read, or why it is not embedded."""
+    def _read_image(self, user: User, ref: RunFileRef, room: int) -> bytes | str:
+        """An image file of a run the caller may read, or why it is not embedded (``room``: the
+        bytes the export may still embed)."""
         key = RunKey(ref.entity, ref.project, ref.run_id)
         try:
             self._access.require_reader(user, ref.entity, ref.project)
             info = self._files.describe(key, ref.path)
             if info.size > MAX_IMAGE_BYTES:
                 return f"it is {info.size} bytes, more than the {MAX_IMAGE_BYTES} an export embeds"
+            if info.size > room:
+                return f"the export already embeds its limit of {MAX_EMBEDDED_BYTES} bytes of images"
             data = b"".join(self._files.stream(info))
         except TrackwellError as e:
             return e.message
