@@ -205,7 +205,10 @@ describe("rich text", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("edit")).toBe("1");
     const id = new URL(page.url()).pathname.split("/").pop() ?? "";
     await addBlock(-1, "Paragraph");
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
     await page.keyboard.type("first line");
+    // Letters typed in rich text are text, not the app's shortcuts ("t" theme, "?" help).
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
     await page.keyboard.press("Shift+Enter");
     await page.keyboard.type("second line");
     await page.keyboard.press("Home");

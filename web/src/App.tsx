@@ -61,7 +61,8 @@ export function App(): React.JSX.Element {
     let lastG = 0;
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement;
-      if (t.closest("input, textarea, select") || e.metaKey || e.ctrlKey || e.altKey) {
+      // Typing in any field, the report editor's rich text (contenteditable) included, is text.
+      if (t.closest("input, textarea, select") || t.isContentEditable || e.metaKey || e.ctrlKey || e.altKey) {
         if (e.key === "Escape") t.blur();
         return;
       }
