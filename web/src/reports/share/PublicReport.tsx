@@ -45,6 +45,10 @@ export function PublicReport({ token }: { token: string }): React.JSX.Element {
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
     refetchInterval: RECHECK_MS,
   });
+  const title = report.data?.title;
+  useEffect(() => {
+    if (title) document.title = `${title} · Trackwell`;
+  }, [title]);
   if (report.isPending) return <PublicFrame>{<div className="loading">Loading…</div>}</PublicFrame>;
   if (report.isError) {
     const gone = report.error instanceof ApiError && report.error.status === 404;
