@@ -16,6 +16,7 @@ const REPORT = {
   blocks: [
     { type: "heading", level: 1, text: [{ text: "Findings" }] },
     { type: "paragraph", text: [{ text: "The smallest learning rate ends lowest." }] },
+    { type: "image", run_file: { entity: "root", project: P, run_id: "sh0", path: "diagram.png" }, caption: "The setup" },
     {
       type: "panel_grid",
       runsets: [{ name: "All runs", entity: "root", project: P }],
@@ -24,12 +25,18 @@ const REPORT = {
   ],
 };
 
+// A 1x1 PNG: an image block's <img> cannot send the link's header (it rides in the URL's query).
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
 beforeAll(async () => {
   s = await openSeeded(P, "sharing_seed.py");
   page = s.page;
+  const auth = { Authorization: `Bearer ${inject("apiKey")}` };
+  const saved = await s.context.request.put(`/api/v1/runs/root/${P}/sh0/files/diagram.png`, { data: PNG, headers: auth });
+  if (!saved.ok()) throw new Error(`saving the image: HTTP ${saved.status()} ${await saved.text()}`);
   const made = await s.context.request.post(`/api/v1/reports/root/${P}`, {
     data: REPORT,
-    headers: { Authorization: `Bearer ${inject("apiKey")}` },
+    headers: auth,
   });
   if (made.status() !== 201) throw new Error(`creating the report: HTTP ${made.status()} ${await made.text()}`);
   reportId = ((await made.json()) as { id: string }).id;
@@ -74,6 +81,8 @@ describe("sharing a report", () => {
     await expect.poll(() => grid.getAttribute("data-runs")).toBe("3");
     await expect.poll(() => grid.locator(".u-over").count()).toBe(1); // the loss chart, drawn
     await expect.poll(() => grid.innerText()).toMatch(/sh-0[\s\S]*sh-1[\s\S]*sh-2/);
+    const image = stranger.page.locator(".report-image img");
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     for (const control of ["edit-report", "share-report", "report-add-panel", "sign-out", "admin-link"])
       expect(await stranger.page.getByTestId(control).count(), control).toBe(0);
     expect(stranger.page.url()).toBe(address); // no sign-in redirect
