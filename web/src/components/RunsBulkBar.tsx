@@ -1,15 +1,14 @@
-/** The runs table's bulk action bar: the ticked runs' count and what to do with them (add or
- * remove a tag, move to another project, archive, unarchive, delete permanently after a
- * confirmation naming the count), each one request (`lib/bulkRuns.ts`) that changes all of them or
- * none, with its outcome or the server's error (naming the runs it refused); and the "Show
- * archived" switch, which lives in the URL (`archived=1`). */
+/** The runs table's bulk action bar, shown while runs are ticked (and after an action, with its
+ * outcome): the ticked runs' count and what to do with them (add or remove a tag, move to another
+ * project, archive, unarchive, delete permanently after a confirmation naming the count), each one
+ * request (`lib/bulkRuns.ts`) that changes all of them or none, with its outcome or the server's
+ * error (naming the runs it refused). "Show archived" is the toolbar's (`ShowArchived.tsx`). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api } from "../api/client";
 import { actionable, bulkRuns, countRuns, describeResult, MAX_BULK_RUNS, parseTags, runIdOf, type BulkAction, type BulkRunsRequest } from "../lib/bulkRuns";
 import type { TableRun } from "../lib/tableRun";
 import { useEscape } from "../lib/useEscape";
-import { setParams } from "../router";
 import "./runsBulk.css";
 
 type Form = "add_tags" | "remove_tags" | "move" | "delete" | null;
@@ -22,7 +21,7 @@ export function RunsBulkBar(props: {
   selected: ReadonlySet<string>;
   onSelected: (next: Set<string>) => void;
   showArchived: boolean;
-}): React.JSX.Element {
+}): React.JSX.Element | null {
   const { entity, project, rows, selected, onSelected, showArchived } = props;
   const qc = useQueryClient();
   const keys = useMemo(() => actionable(selected, rows.map((r) => r.key)), [selected, rows]);
@@ -58,6 +57,12 @@ export function RunsBulkBar(props: {
   const tooMany = keys.length > MAX_BULK_RUNS;
   const busy = apply.isPending || tooMany;
   const otherProjects = (projects.data?.projects ?? []).filter((p) => p.entity === entity && p.name !== project);
+  // Nothing ticked and nothing to report: no bar (the charts keep their place).
+  if (keys.length === 0 && !done && !apply.isError) return null;
+  const dismiss = (): void => {
+    setDone(null);
+    apply.reset();
+  };
   return (
     <div className={`bulk-bar${keys.length ? " has-selection" : ""}`} data-testid="bulk-bar">
       {keys.length > 0 ? (
@@ -127,9 +132,7 @@ export function RunsBulkBar(props: {
             </span>
           )}
         </>
-      ) : (
-        <span className="muted">Tick runs to tag, move, archive or delete them.</span>
-      )}
+      ) : null}
       {apply.isError && (
         <span className="bulk-error" role="alert" data-testid="bulk-error">
           {(apply.error as Error).message}
@@ -140,10 +143,11 @@ export function RunsBulkBar(props: {
           {done}
         </span>
       )}
-      <label className="bulk-archived-toggle" title="Archived runs are hidden from the table, charts and run counts">
-        <input type="checkbox" checked={showArchived} onChange={(e) => setParams({ archived: e.target.checked ? "1" : null })} data-testid="show-archived" />
-        Show archived
-      </label>
+      {keys.length === 0 && (
+        <button className="bulk-dismiss" onClick={dismiss} aria-label="dismiss" title="Dismiss">
+          ×
+        </button>
+      )}
       {form === "delete" && (
         <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && setForm(null)}>
           <div className="dialog bulk-confirm" role="alertdialog" aria-modal="true" aria-labelledby="bulk-confirm-title" data-testid="bulk-confirm">

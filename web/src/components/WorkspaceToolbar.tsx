@@ -9,6 +9,7 @@ import { Link, navigate, paths, setParams } from "../router";
 import { GroupByControl } from "./GroupByControl";
 import { columnLabel } from "./RunsTable";
 import { ViewsMenu } from "./ViewsMenu";
+import { ShowArchived } from "./ShowArchived";
 
 export function WorkspaceToolbar(props: {
   entity: string;
@@ -75,6 +76,7 @@ export function WorkspaceToolbar(props: {
             Compare {selected.size}
           </button>
         )}
+        <ShowArchived />
         <span className="muted" data-testid="run-count">
           {props.shown} of {props.total} runs
         </span>
