@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # System packages the tests and the demo need: PostgreSQL (throwaway clusters in tests) and Debian's
-# Chromium (browser tests; test tools never download their own browser). Installed only when missing.
+# Chromium (browser tests; test tools never download their own browser), Pango (WeasyPrint prints
+# report PDFs with it) and poppler-utils (tests read the PDFs' text). Installed only when missing.
 set -euo pipefail
 missing=()
 command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v git >/dev/null 2>&1 || missing+=(git)
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
