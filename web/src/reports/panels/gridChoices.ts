@@ -15,14 +15,15 @@ import type { RunsetView } from "./runsets";
 
 const sorted = (s: Iterable<string>): string[] => [...new Set(s)].sort();
 
-export function useGridChoices(views: readonly RunsetView[], runs: readonly PanelRun[], entity: string, project: string, sections: string[]): PanelChoices {
+/** `asked` false (a reader): nothing is fetched, the dialogs are not offered. */
+export function useGridChoices(views: readonly RunsetView[], runs: readonly PanelRun[], entity: string, project: string, sections: string[], asked: boolean): PanelChoices {
   const projects = useMemo(() => [...new Map(views.map((v) => [`${v.runset.entity}/${v.runset.project}`, v.runset])).values()], [views]);
   const keyAnswers = useQueries({
-    queries: projects.map((rs) => projectKeysQuery(rs.entity, rs.project, "history")),
+    queries: projects.map((rs) => ({ ...projectKeysQuery(rs.entity, rs.project, "history"), enabled: asked })),
     combine: (results) => results.map((r) => r.data?.keys ?? []),
   });
   const logged = JSON.stringify(keyAnswers);
-  const collections = useQuery({ queryKey: [...artifactKeys.project(entity, project), "collections"], queryFn: () => artifactsApi.collections(entity, project), enabled: Boolean(entity && project), staleTime: 30_000 });
+  const collections = useQuery({ queryKey: [...artifactKeys.project(entity, project), "collections"], queryFn: () => artifactsApi.collections(entity, project), enabled: asked && Boolean(entity && project), staleTime: 30_000 });
   return useMemo(() => {
     const all = keyAnswers.flat();
     const numeric = all.filter((k) => k.kind === "number").map((k) => k.key);
