@@ -35,6 +35,8 @@ MODULES = [
     "benchmarks.integration_watch_bench",
     "benchmarks.integration_boosting_bench",
     "benchmarks.wandb_client_bench",
+    "benchmarks.report_export_bench",
+    "benchmarks.alert_rules_overhead",
 ]
 
 
