@@ -121,6 +121,30 @@ def test_deleting_a_comment_takes_its_replies_and_their_notifications(
         assert db.comments.list_notifications(conn, ada.id, 100) == []
 
 
+def test_a_targets_comments_go_with_it_when_it_is_deleted_or_moved(
+    db: SqlDatabase, users: tuple[User, User]
+) -> None:
+    ada, bob = users
+    moved = CommentTarget("team", "mnist", "run", "run-2")
+    with db.begin() as conn:
+        first = db.comments.create_comment(conn, _new(ada, "on run-1"))
+        assert first is not None
+        reply = db.comments.create_comment(conn, _new(bob, "@ada reply", parent_id=first.id))
+        assert reply is not None
+        db.comments.add_notifications(conn, reply.id, [ada.id], 6.0)
+        db.comments.create_comment(conn, _new(ada, "on the report", REPORT))
+        db.comments.create_comment(conn, _new(ada, "on run-2", moved))
+        db.comments.delete_target(conn, RUN)
+        db.comments.move_target(conn, moved, "mnist-archive")
+    with db.read() as conn:
+        assert db.comments.list_comments(conn, RUN, 100) == []
+        assert db.comments.list_notifications(conn, ada.id, 100) == []
+        assert [c.text for c in db.comments.list_comments(conn, REPORT, 100)] == ["on the report"]
+        assert db.comments.list_comments(conn, moved, 100) == []
+        there = CommentTarget("team", "mnist-archive", "run", "run-2")
+        assert [c.text for c in db.comments.list_comments(conn, there, 100)] == ["on run-2"]
+
+
 def test_a_deleted_authors_comment_stays_without_a_name(db: SqlDatabase, users: tuple[User, User]) -> None:
     ada, bob = users
     with db.begin() as conn:

@@ -29,7 +29,7 @@ from trackwell.schema.reports import (
 from trackwell.service.project_access import ProjectAccess
 from trackwell.service.reports_diff import diff_documents
 from trackwell.service.short_ids import ID_TRIES, new_short_id
-from trackwell.store.base import Database, User
+from trackwell.store.base import CommentTarget, Database, User
 from trackwell.store.base.reports import ReportIdTaken, ReportVersionDraft, StoredReport
 
 MAX_LIST = 1000
@@ -219,3 +219,4 @@ class ReportService:
                     hint="set its status to draft, or ask its owner",
                 )
             self._db.reports.delete_report(conn, entity, project, report_id)
+            self._db.comments.delete_target(conn, CommentTarget(entity, project, "report", report_id))

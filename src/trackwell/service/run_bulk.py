@@ -21,7 +21,7 @@ from trackwell.schema.run_bulk import BulkRunsRequest, BulkRunsResult
 from trackwell.service.access import Action, ProjectRef, authorize_run_delete
 from trackwell.service.project_access import authorize_project
 from trackwell.service.runs import delete_run_in
-from trackwell.store.base import Database, Principal, RunChanges, RunKey, StoredRun
+from trackwell.store.base import CommentTarget, Database, Principal, RunChanges, RunKey, StoredRun
 
 SHOWN_IDS = 20  # run ids named in an error; the rest are counted
 _OWNER_RULE = ("archive", "unarchive", "delete")
@@ -138,6 +138,9 @@ class RunBulkService:
                 hint=f"leave those runs out, or first move or delete the runs of those ids in {to_project!r}",
             )
         self._db.runs.move_runs(conn, [s.pk for s in runs], entity, to_project, now)
+        for stored in runs:  # a run's discussion goes with it
+            here = CommentTarget(entity, stored.run.project, "run", stored.run.id)
+            self._db.comments.move_target(conn, here, to_project)
         return ids
 
 

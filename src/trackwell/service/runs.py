@@ -19,7 +19,7 @@ from trackwell.service.alerts import alert_out
 from trackwell.service.naming import generated_display_name
 from trackwell.service.run_edits import edit_values, merged_sdk_config
 from trackwell.service.sweeps_runs import join_sweep, leave_sweep
-from trackwell.store.base import Database, RunChanges, RunKey, StoredRun, Visibility
+from trackwell.store.base import CommentTarget, Database, RunChanges, RunKey, StoredRun, Visibility
 from trackwell.store.base.runs import EVERY_RUN
 from trackwell.store.base.scope import EVERY_PROJECT, ProjectScope
 
@@ -195,6 +195,7 @@ def delete_run_in(db: Database, conn: Any, key: RunKey) -> bool:
         return False
     db.history.delete_run(conn, stored.pk)
     db.runs.delete_run(conn, stored.pk)
+    db.comments.delete_target(conn, CommentTarget(key.entity, key.project, "run", key.run_id))
     return True
 
 

@@ -80,6 +80,13 @@ class CommentStore(Protocol):
     def delete_comment(self, conn: Connection, comment_id: int) -> None:
         """Removes it, its replies and their notifications."""
 
+    def delete_target(self, conn: Connection, target: CommentTarget) -> None:
+        """Removes every comment on ``target`` with their notifications (the run or report is gone;
+        one made later with the same id must not inherit its discussion)."""
+
+    def move_target(self, conn: Connection, target: CommentTarget, to_project: str) -> None:
+        """The comments on ``target`` follow it to ``to_project`` of the same entity (a moved run)."""
+
     def add_notifications(self, conn: Connection, comment_id: int, user_ids: list[int], now: float) -> None:
         """One notification per user for this comment; a user already notified of it is skipped."""
 

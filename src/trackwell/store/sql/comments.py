@@ -63,6 +63,15 @@ _authors = users.alias("authors")
 _mentioned = users.alias("mentioned")
 
 
+def _on(target: CommentTarget) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        _c.entity == target.entity,
+        _c.project == target.project,
+        _c.target_kind == target.kind,
+        _c.target_id == target.target_id,
+    )
+
+
 def _select() -> sa.Select[Any]:
     joined = comments.outerjoin(_authors, _authors.c.id == _c.author_id)
     return sa.select(*_c, _authors.c.username.label("author")).select_from(joined)
@@ -140,17 +149,7 @@ class SqlCommentStore:
         return self._one(conn, sa.and_(_c.id == comment_id, _c.entity == entity, _c.project == project))
 
     def list_comments(self, conn: Connection, target: CommentTarget, limit: int) -> list[StoredComment]:
-        stmt = (
-            _select()
-            .where(
-                _c.entity == target.entity,
-                _c.project == target.project,
-                _c.target_kind == target.kind,
-                _c.target_id == target.target_id,
-            )
-            .order_by(_c.created_at, _c.id)
-            .limit(limit)
-        )
+        stmt = _select().where(_on(target)).order_by(_c.created_at, _c.id).limit(limit)
         return _comments(conn, stmt)
 
     def edit_comment(self, conn: Connection, comment_id: int, text: str, now: float) -> StoredComment:
@@ -165,6 +164,18 @@ class SqlCommentStore:
         conn.execute(sa.delete(comment_notifications).where(_n.comment_id.in_(ids)))
         conn.execute(sa.delete(comments).where(_c.parent_id == comment_id))
         conn.execute(sa.delete(comments).where(_c.id == comment_id))
+
+    def delete_target(self, conn: Connection, target: CommentTarget) -> None:
+        on_target = _on(target)
+        conn.execute(
+            sa.delete(comment_notifications).where(_n.comment_id.in_(sa.select(_c.id).where(on_target)))
+        )
+        # Replies first: the parent's foreign key is not relied on to cascade (SQLite may have it off).
+        conn.execute(sa.delete(comments).where(on_target, _c.parent_id.is_not(None)))
+        conn.execute(sa.delete(comments).where(on_target))
+
+    def move_target(self, conn: Connection, target: CommentTarget, to_project: str) -> None:
+        conn.execute(sa.update(comments).where(_on(target)).values(project=to_project))
 
     def add_notifications(self, conn: Connection, comment_id: int, user_ids: list[int], now: float) -> None:
         if not user_ids:
