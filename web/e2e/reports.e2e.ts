@@ -2,7 +2,7 @@
 // bold text and a link, a bulleted list, a code block and a panel grid), saved with Ctrl+S, read
 // back after a reload, edited again while someone else saves (the 409 and saving over it knowingly),
 // the history with its diff, and a restore that adds a version. Runs from reports_seed.py.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getJson, openSeeded, shot, type Session } from "./browser";
 
@@ -41,6 +41,22 @@ afterAll(() => s?.browser.close());
 async function addBlock(after: number, label: string): Promise<void> {
   await page.getByTestId("add-block").nth(after + 1).click();
   await page.getByRole("menuitem", { name: label, exact: true }).click();
+}
+
+/** Drags a block by its handle onto another, as a hand does: press, a small move that starts the
+ * drag while the handle is still under the pointer, then onto the target (one jump to the target
+ * leaves the source block, which hides its handle before the drag starts). */
+async function dragBlock(source: Locator, target: Locator): Promise<void> {
+  await source.hover();
+  const h = await source.locator(".be-handle").boundingBox();
+  if (!h) throw new Error("the block's drag handle is not shown");
+  await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(h.x + h.width / 2 + 4, h.y + h.height / 2 + 4, { steps: 2 });
+  const t = await target.boundingBox();
+  if (!t) throw new Error("the drop target is not shown");
+  await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2, { steps: 5 });
+  await page.mouse.up();
 }
 
 async function select(chars: number): Promise<void> {
@@ -231,6 +247,13 @@ describe("rich text", () => {
     await page.getByTestId("link-url").press("Enter");
     expect(await page.getByRole("alert").filter({ hasText: "A link must start with" }).count()).toBe(1);
     await page.getByTestId("link-url").press("Escape");
+    // Moved up with its button, then dragged back down by its handle.
+    const paras = page.locator("[data-testid=edit-block][data-type=paragraph]");
+    await paras.nth(1).hover();
+    await paras.nth(1).getByRole("button", { name: "Move block up" }).click();
+    await expect.poll(() => paras.first().getByRole("textbox").innerText()).toContain("moved:");
+    await dragBlock(paras.nth(0), paras.nth(1));
+    await expect.poll(() => paras.first().getByRole("textbox").innerText()).toContain("first line");
     await page.keyboard.press(`${mod}+s`);
     await expect.poll(() => page.getByTestId("save-state").innerText()).toBe("Saved as version 2");
 

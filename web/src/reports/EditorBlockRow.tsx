@@ -18,6 +18,9 @@ export interface BlockActions {
   split: (index: number, after: Span[]) => void;
 }
 
+/** What a dragged block carries: its index. */
+const DRAG_TYPE = "application/x-trackwell-report-block";
+
 const BLOCK_LABELS: Record<Block["type"], string> = {
   heading: "Heading",
   paragraph: "Paragraph",
@@ -39,29 +42,44 @@ interface RowProps {
   focus: boolean;
   problem: string | null;
   dragging: boolean;
-  dragFrom: number | null;
   setDragFrom: (i: number | null) => void;
   actions: BlockActions;
 }
 
 export const EditorBlockRow = memo(function EditorBlockRow(props: RowProps): React.JSX.Element {
-  const { block, index: i, actions, dragFrom } = props;
+  const { block, index: i, actions } = props;
   return (
     <div>
       <div
         className={`be-block${props.dragging ? " dragging" : ""}${props.problem ? " invalid" : ""}`}
         data-testid="edit-block"
         data-type={block.type}
-        onDragOver={(e) => dragFrom !== null && e.preventDefault()}
+        onDragOver={(e) => {
+          if (e.dataTransfer.types.includes(DRAG_TYPE)) e.preventDefault();
+        }}
         onDrop={(e) => {
+          const from = e.dataTransfer.getData(DRAG_TYPE);
+          if (!from) return;
           e.preventDefault();
-          if (dragFrom !== null) actions.move(dragFrom, i);
+          actions.move(Number(from), i);
           props.setDragFrom(null);
         }}
       >
         <div className="be-controls">
           <span className="be-type">{BLOCK_LABELS[block.type]}</span>
-          <span className="be-handle" draggable onDragStart={() => props.setDragFrom(i)} onDragEnd={() => props.setDragFrom(null)} title="Drag to move" aria-hidden>
+          <span
+            className="be-handle"
+            draggable
+            onDragStart={(e) => {
+              // The block's place travels with the drag (not React state, which a fast drop could outrun).
+              e.dataTransfer.setData(DRAG_TYPE, String(i));
+              e.dataTransfer.effectAllowed = "move";
+              props.setDragFrom(i);
+            }}
+            onDragEnd={() => props.setDragFrom(null)}
+            title="Drag to move"
+            aria-hidden
+          >
             ⠿
           </span>
           <button type="button" className="icon" disabled={i === 0} onClick={() => actions.move(i, i - 1)} title="Move up" aria-label="Move block up">

@@ -140,7 +140,6 @@ export function ReportEditor(props: { report: ReportOut; onDone: () => void }): 
               focus={focusKey === key}
               problem={problem?.block === i ? problem.message : null}
               dragging={dragFrom === i}
-              dragFrom={dragFrom}
               setDragFrom={setDragFrom}
               actions={actions}
             />
