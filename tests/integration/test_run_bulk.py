@@ -92,6 +92,30 @@ def test_a_member_archives_their_own_run_but_not_another_members(people: dict[st
     assert _bulk(max_, project, "unarchive", ["max-1"]).json()["changed"] == ["max-1"]
 
 
+def test_archiving_unarchiving_and_moving_are_in_the_audit_log(
+    server: LiveServer, people: dict[str, httpx.Client]
+) -> None:
+    mia = people["mia"]
+    project = _project()
+    _log(mia, project, "mia-a", 1.0)
+    _bulk(mia, project, "archive", ["mia-a"]).raise_for_status()
+    _bulk(mia, project, "unarchive", ["mia-a"]).raise_for_status()
+    _bulk(mia, project, "move", ["mia-a"], to_project=project + "-2").raise_for_status()
+    admin = {"Authorization": f"Bearer {server.api_key}"}
+    events = httpx.get(f"{server.url}/api/v1/admin/audit", params={"limit": 1000}, headers=admin).json()
+    mine = [
+        (e["action"], e["actor"], e["detail"]) for e in events if e["target"] == f"{TEAM}/{project}/mia-a"
+    ]
+    assert sorted(mine, key=str) == sorted(
+        [
+            ("run.archive", "mia", None),
+            ("run.unarchive", "mia", None),
+            ("run.move", "mia", {"to_project": project + "-2"}),
+        ],
+        key=str,
+    )
+
+
 def test_members_edit_notes_and_tags_of_any_run_of_the_team(people: dict[str, httpx.Client]) -> None:
     mia, max_, vic = people["mia"], people["max"], people["vic"]
     project = _project()

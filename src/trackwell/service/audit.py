@@ -33,6 +33,9 @@ class AuditAction(enum.StrEnum):
     SERVICE_ACCOUNT_CREATE = "service_account.create"
     VISIBILITY_CHANGE = "visibility.change"
     RUN_DELETE = "run.delete"
+    RUN_ARCHIVE = "run.archive"
+    RUN_UNARCHIVE = "run.unarchive"
+    RUN_MOVE = "run.move"
     PROJECT_DELETE = "project.delete"
     ACCESS_DENIED = "access.denied"
     # A report's public link made or revoked: target "e/p/reports/<id>", detail {"link_id"}.

@@ -85,11 +85,22 @@ def bulk_change_runs(
 ) -> Response:
     """Tag, untag, archive, unarchive, delete or move many runs at once, all or nothing."""
     result = RunBulkService(services.db).apply(principal, entity, project, body)
-    if body.action == "delete":
+    audited = _AUDITED_BULK_ACTIONS.get(body.action)
+    detail = {"to_project": body.to_project} if body.action == "move" else None
+    if audited is not None:
         for run_id in result.changed:
             target = f"{entity}/{project}/{run_id}"
-            services.audit.record(AuditAction.RUN_DELETE, actor=principal.user.username, target=target)
+            services.audit.record(audited, actor=principal.user.username, target=target, detail=detail)
     return json_response(result)
+
+
+# What hides, removes or relocates a run is a security event; tags are ordinary edits.
+_AUDITED_BULK_ACTIONS = {
+    "delete": AuditAction.RUN_DELETE,
+    "archive": AuditAction.RUN_ARCHIVE,
+    "unarchive": AuditAction.RUN_UNARCHIVE,
+    "move": AuditAction.RUN_MOVE,
+}
 
 
 @router.get(RUN + "/output", response_model=OutputPage)
