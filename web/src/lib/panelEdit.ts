@@ -21,6 +21,12 @@ export interface SelectableRun {
 /** The run id (the last part of `entity/project/id`). */
 export const runIdOf = (key: string): string => key.slice(key.lastIndexOf("/") + 1);
 
+/** A run key's entity, project and id (names hold no `/`): a report's run sets span projects. */
+export function runRefOf(key: string): [entity: string, project: string, runId: string] {
+  const [entity = "", project = "", id = ""] = key.split("/");
+  return [entity, project, id];
+}
+
 /** A regular expression as the editor and the charts read a name pattern, or null if it is not one. */
 export function nameRegex(pattern: string): RegExp | null {
   try {

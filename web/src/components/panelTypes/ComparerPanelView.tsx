@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from "react";
 import { HEIGHT_PX, updatePanel, type ComparerPanel } from "../../lib/layout";
-import { runIdOf, selectByKey } from "../../lib/panelEdit";
+import { runRefOf, selectByKey } from "../../lib/panelEdit";
 import { comparerBlocks, comparerCell, keyParts } from "../../lib/panelTypes";
 import { Link, paths } from "../../router";
 import type { PanelContext } from "../PanelLayout";
@@ -50,7 +50,7 @@ export function ComparerPanelView({ panel, ctx, tools, full }: { panel: Comparer
                 {runs.map((r) => (
                   <th key={r.key} className="comparer-run" title={r.name} data-run={r.name}>
                     <span className="cut">
-                      <span className="swatch" style={{ background: r.color }} /> <Link to={paths.run(ctx.entity, ctx.project, runIdOf(r.key))}>{r.name}</Link>
+                      <span className="swatch" style={{ background: r.color }} /> <Link to={paths.run(...runRefOf(r.key))}>{r.name}</Link>
                     </span>
                   </th>
                 ))}

@@ -12,6 +12,7 @@ import type { RunOut } from "../../api/client";
 import { AddPanelDialog } from "../../components/AddPanelDialog";
 import { PanelSections, type PanelContext } from "../../components/PanelLayout";
 import { addPanel, fromWire, type Layout, type PanelSpec } from "../../lib/layout";
+import { runRefOf } from "../../lib/panelEdit";
 import { parseSmoothing, useLineSettings } from "../../lib/panelSettings";
 import { useColorVersion } from "../../lib/panels";
 import { runsQuery } from "../../lib/queries";
@@ -115,10 +116,7 @@ export function ReportPanelGrid(props: { block: PanelGridBlock; editable: boolea
       lineSettings,
       sectionNames: SECTIONS,
       update,
-      onOpenRun: (key: string) => {
-        const [e = "", p = "", id = ""] = key.split("/");
-        navigate(paths.run(e, p, id));
-      },
+      onOpenRun: (key: string) => navigate(paths.run(...runRefOf(key))),
       entity,
       project,
       allRuns,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunOut } from "../../api/client";
+import { runRefOf } from "../../lib/panelEdit";
 import { runColor } from "../../lib/panels";
 import { filterProblem, gridRuns, newRunset, runsetView, type Runset } from "./runsets";
 
@@ -58,6 +59,11 @@ describe("a report's run set", () => {
     const after = gridRuns([runsetView(rs({ filters: "opt=adam" }), [run("d", { lr: 0.5, opt: "adam" }), ...RUNS])]);
     expect(after.plotted.length).toBe(before.plotted.length + 1);
     expect(after.plotted.some((r) => r.id === "d")).toBe(true);
+  });
+
+  it("links a run of any run set to its own project", () => {
+    const grid = gridRuns([runsetView(rs({ project: "cifar" }), [run("x", {}, {}, "finished", "cifar")])]);
+    expect(runRefOf(grid.plotted[0]?.key ?? "")).toEqual(["team", "cifar", "x"]);
   });
 
   it("names a new run set after the ones there are", () => {
