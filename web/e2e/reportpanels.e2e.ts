@@ -162,6 +162,8 @@ describe("report panel grids", () => {
     await adam.getByTestId("report-add-panel").click();
     const dialog = page.getByTestId("add-panel-dialog");
     await dialog.getByRole("radio", { name: "Bar chart" }).click();
+    // A grid is one section: the dialog asks for none.
+    await expect(dialog.getByLabel("section", { exact: true }).count()).resolves.toBe(0);
     await dialog.getByTestId("add-panel-submit").click();
     await expect.poll(() => adam.locator('[data-testid="panel"][data-panel-type="bar"]').getAttribute("data-count")).toBe(String(n.narrow));
     // The lineage panel, offered by "+ Panel" with the project's artifacts suggested.

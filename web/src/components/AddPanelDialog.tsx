@@ -29,6 +29,8 @@ export interface PanelChoices {
   runs?: PanelTypeChoices["runs"];
   mediaKeys?: PanelTypeChoices["mediaKeys"];
   artifacts?: PanelTypeChoices["artifacts"];
+  /** Every panel goes into this one section (a report's grid): no section to choose. */
+  fixedSection?: string;
 }
 
 const NEW_SECTION = "\u0000new";
@@ -63,7 +65,7 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
   }, []);
 
   const defaultSection = kind === "line" && metrics[0] ? sectionOf(metrics[0]) : "Charts";
-  const chosenSection = section === NEW_SECTION ? newSection.trim() : section || defaultSection;
+  const chosenSection = choices.fixedSection ?? (section === NEW_SECTION ? newSection.trim() : section || defaultSection);
   const [extra, setExtra] = useState(() => initialDraft(choices));
   const problem =
     (isPanelTypeKind(kind) ? panelTypeProblem(kind, extra) : null) ??
@@ -208,23 +210,27 @@ export function AddPanelDialog({ choices, onAdd, onClose }: { choices: PanelChoi
             </label>
           </>
         )}
-        <label className="field">
-          Section
-          <select value={section} onChange={(e) => setSection(e.target.value)} aria-label="section">
-            <option value="">{defaultSection}</option>
-            {choices.sections
-              .filter((s) => s !== defaultSection)
-              .map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            <option value={NEW_SECTION}>New section…</option>
-          </select>
-        </label>
-        {section === NEW_SECTION && (
-          <label className="field">
-            New section name
-            <input value={newSection} onChange={(e) => setNewSection(e.target.value)} maxLength={200} aria-label="new section name" />
-          </label>
+        {!choices.fixedSection && (
+          <>
+            <label className="field">
+              Section
+              <select value={section} onChange={(e) => setSection(e.target.value)} aria-label="section">
+                <option value="">{defaultSection}</option>
+                {choices.sections
+                  .filter((s) => s !== defaultSection)
+                  .map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                <option value={NEW_SECTION}>New section…</option>
+              </select>
+            </label>
+            {section === NEW_SECTION && (
+              <label className="field">
+                New section name
+                <input value={newSection} onChange={(e) => setNewSection(e.target.value)} maxLength={200} aria-label="new section name" />
+              </label>
+            )}
+          </>
         )}
         <label className="field">
           Title (optional)

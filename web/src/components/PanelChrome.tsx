@@ -112,14 +112,17 @@ export function PanelMenu(props: { title: string; size: PanelSize; section: stri
           <button role="menuitem" className="menu-item" onClick={() => actions.moveBy(1)}>
             → Move later
           </button>
-          <label className="menu-row">
-            <span className="menu-label">Section</span>
-            <select value={props.section} onChange={(e) => act(() => actions.moveToSection(e.target.value))()} aria-label="move to section">
-              {[...new Set([...props.sections, props.section])].map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </label>
+          {/* One section only (a report's grid): nowhere else to move to. */}
+          {new Set([...props.sections, props.section]).size > 1 && (
+            <label className="menu-row">
+              <span className="menu-label">Section</span>
+              <select value={props.section} onChange={(e) => act(() => actions.moveToSection(e.target.value))()} aria-label="move to section">
+                {[...new Set([...props.sections, props.section])].map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            </label>
+          )}
           <button role="menuitem" className="menu-item danger" onClick={act(actions.remove)}>
             Remove panel
           </button>

@@ -35,6 +35,7 @@ export function useGridChoices(views: readonly RunsetView[], runs: readonly Pane
       fields: numericFields(rows),
       configKeys: sorted(views.flatMap((v) => v.keys.configKeys)),
       sections,
+      fixedSection: sections[0],
       runs: runs.map((r) => ({ id: r.id, name: r.name })),
       mediaKeys: sorted(all.filter((k) => k.kind === "other").map((k) => k.key)),
       artifacts: (collections.data ?? []).map((c) => `${c.name}:latest`).sort(),
