@@ -20,7 +20,6 @@ import trackwell
 from trackwell.schema.records import RecordBatch
 from trackwell.server.access_log import install_access_log_redaction
 from trackwell.server.crash_monitor import CrashMonitor
-from trackwell.server.server_file import read_server_file
 from trackwell.server.errors import install_error_handlers
 from trackwell.server.request_limits import RequestSizeLimit
 from trackwell.server.routes import (
@@ -48,11 +47,12 @@ from trackwell.server.routes import (
 )
 from trackwell.server.routes.ui_workspace import include_ui_routers
 from trackwell.server.security_headers import SecurityHeaders
+from trackwell.server.server_file import read_server_file
 from trackwell.server.services import build_services
 from trackwell.server.settings import ServerSettings
 from trackwell.server.static import install_static
-from trackwell.service.alert_delivery import AlertDeliveryWorker
 from trackwell.server.wandb_protocol import routes as wandb_protocol
+from trackwell.service.alert_delivery import AlertDeliveryWorker
 
 log = logging.getLogger("trackwell.server")
 
