@@ -33,7 +33,6 @@ class WebhookCreate(WireModel):
         description="http(s) URL that accepts Slack's incoming-webhook JSON. Stored, never shown back.",
     )
 
-
     @field_validator("name", "url")
     @classmethod
     def _printable(cls, value: str) -> str:
