@@ -75,6 +75,12 @@ def register(subparsers: Any) -> None:
         help="first wait before retrying a failed webhook delivery, doubling each time (default 30)",
     )
     parser.add_argument(
+        "--webhooks-to-local-addresses",
+        action="store_true",
+        help="post alert webhooks to loopback and link-local addresses too (a server bound to loopback "
+        "always does; one shared on the network refuses them by default: docs/alerts.md)",
+    )
+    parser.add_argument(
         "--max-batch-bytes",
         type=int,
         default=64 << 20,
@@ -126,6 +132,7 @@ def run_server(args: argparse.Namespace) -> int:
         allow_team_creation=args.allow_team_creation,
         public_url=args.public_url,
         alert_retry_seconds=args.alert_retry_seconds,
+        webhooks_to_local_addresses=args.webhooks_to_local_addresses,
         local=args.host in ("127.0.0.1", "localhost", "::1"),
         signin=signin_settings_from_env(os.environ),  # TRACKWELL_OIDC_*: docs/server.md, single sign-on
     )

@@ -70,6 +70,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             services.alert_rules.enqueued,
             retry_seconds=settings.alert_retry_seconds,
             max_attempts=settings.alert_max_attempts,
+            local_destinations=settings.local or settings.webhooks_to_local_addresses,
         )
         try:
             if settings.bootstrap_local_user:

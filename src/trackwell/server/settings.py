@@ -72,6 +72,11 @@ class ServerSettings(BaseModel):
     alert_max_attempts: int = Field(
         default=5, ge=1, description="Attempts at a webhook delivery before it is given up as failed."
     )
+    webhooks_to_local_addresses: bool = Field(
+        default=False,
+        description="Post webhooks to loopback and link-local addresses even when shared on the network "
+        "(a server on loopback always does; service/webhook_destinations.py).",
+    )
     local: bool = Field(default=True, description="Reported in server-info: a personal server on loopback.")
     bootstrap_local_user: bool = Field(
         default=True, description="Create the OS user and <data_dir>/local-api-key on first start."

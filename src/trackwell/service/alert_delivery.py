@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from trackwell.service.webhook_destinations import RefusedDestination, check_destination
 from trackwell.store.base import ClaimedDelivery, Database
 
 log = logging.getLogger("trackwell.alerts")
@@ -94,6 +95,7 @@ class AlertDeliveryWorker:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         timeout: float = 10.0,
         poll_seconds: float = 1.0,
+        local_destinations: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._db = db
@@ -103,6 +105,7 @@ class AlertDeliveryWorker:
         self._max_attempts = max_attempts
         self._timeout = timeout
         self._poll = poll_seconds
+        self._local_destinations = local_destinations  # webhook_destinations.py: who may be posted to
         self._clock = clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=THREAD_NAME, daemon=True)
@@ -139,7 +142,11 @@ class AlertDeliveryWorker:
     def _post(self, client: httpx.Client, delivery: ClaimedDelivery, base_url: str | None) -> str | None:
         """None when delivered, else why not (without the URL)."""
         try:
+            if not self._local_destinations:
+                check_destination(delivery.url)
             answer = client.post(delivery.url, json=slack_message(delivery.payload, base_url))
+        except RefusedDestination as exc:
+            return _scrub(str(exc), delivery.url)
         except Exception as exc:  # httpx.HTTPError, and InvalidURL & co: each attempt ends recorded
             return _scrub(f"{type(exc).__name__}: {exc}", delivery.url)
         if 200 <= answer.status_code < 300:
