@@ -129,3 +129,33 @@ def test_the_v2_path_holds_the_same_names() -> None:
 
     assert v2.Report is wr.Report
     assert all(getattr(v2, name) is getattr(wr, name) for name in wr.__all__)
+
+
+def test_a_panel_resized_in_the_browser_keeps_its_size_through_python() -> None:
+    # The editor stores sizes in steps; a report loaded and saved from Python must not lose them.
+    wire = {
+        "type": "panel_grid",
+        "runsets": [
+            {"name": "Run set", "entity": "team", "project": "mnist", "filters": None, "group_by": []}
+        ],
+        "panels": [
+            {
+                "type": "line",
+                "id": "a",
+                "section": "Report",
+                "metrics": ["loss"],
+                "size": {"width": "full", "height": "large"},
+            },
+            {"type": "bar", "id": "b", "section": "Report", "metric": "acc"},
+        ],
+    }
+    grid = PanelGrid.from_wire(wire, "team", "mnist")
+    line, bar = grid.panels
+    assert line.layout == wr.Layout(w=24, h=10) and bar.layout is None
+    panels = grid.to_wire("team", "mnist")["panels"]
+    assert panels[0]["size"] == {"width": "full", "height": "large"} and "size" not in panels[1]
+    # wandb's 24-column numbers are read as the nearest step.
+    assert wr.BarPlot(["acc"], layout=wr.Layout(x=0, y=0, w=12, h=4)).to_wire(0)["size"] == {
+        "width": "half",
+        "height": "small",
+    }

@@ -21,6 +21,7 @@ from trackwell.reports.client import ReportClient
 from trackwell.reports.panels import (
     ArtifactLineage,
     BarPlot,
+    Layout,
     LinePlot,
     MarkdownPanel,
     MediaBrowser,
@@ -64,6 +65,7 @@ __all__ = [
     "Image",
     "InlineCode",
     "Italic",
+    "Layout",
     "LinePlot",
     "Link",
     "MarkdownBlock",

@@ -31,11 +31,44 @@ def run_field(name: str) -> str:
     return "summary." + name
 
 
+@dataclass
+class Layout:
+    """A panel's size, as wandb_workspaces writes it (``layout=wr.Layout(w=12, h=8)`` on a 24-column
+    grid). Trackwell's grids size panels in steps, so ``w`` is read as a third (up to 8), a half (up
+    to 12) or the full width, and ``h`` as small (under 6), medium (up to 9) or large; ``x`` and
+    ``y`` are not used: panels sit in the order of the grid's list, as the editor places them. A
+    layout read back from a report holds the step's canonical numbers (8/12/24 wide, 4/6/10 high)."""
+
+    x: int = 0
+    y: int = 0
+    w: int = 8
+    h: int = 6
+
+    def size(self) -> dict[str, str]:
+        width = "third" if self.w <= 8 else "half" if self.w <= 12 else "full"
+        height = "small" if self.h < 6 else "medium" if self.h <= 9 else "large"
+        return {"width": width, "height": height}
+
+
+_WIDTHS = {"third": 8, "half": 12, "full": 24}
+_HEIGHTS = {"small": 4, "medium": 6, "large": 10}
+_DEFAULT_SIZE = {"width": "third", "height": "medium"}
+
+
 def _base(panel: Any, kind: str, index: int) -> dict[str, Any]:
     wire: dict[str, Any] = {"type": kind, "id": f"panel-{index}", "section": SECTION}
     if panel.title is not None:
         wire["title"] = panel.title
+    if panel.layout is not None and panel.layout.size() != _DEFAULT_SIZE:
+        wire["size"] = panel.layout.size()  # the default size is left out, as the editor leaves it
     return wire
+
+
+def _layout_from_wire(wire: dict[str, Any]) -> Layout | None:
+    size = {**_DEFAULT_SIZE, **(wire.get("size") or {})}
+    if size == _DEFAULT_SIZE:
+        return None
+    return Layout(w=_WIDTHS[size["width"]], h=_HEIGHTS[size["height"]])
 
 
 @dataclass
@@ -43,6 +76,7 @@ class LinePlot:
     x: str | None = None
     y: list[str] = field(default_factory=list)
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
     log_y: bool = False
     range_y: tuple[float | None, float | None] = (None, None)
 
@@ -66,6 +100,7 @@ class LinePlot:
 class BarPlot:
     metrics: list[str] = field(default_factory=list)
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         self.metrics = [self.metrics] if isinstance(self.metrics, str) else list(self.metrics)
@@ -81,6 +116,7 @@ class ScatterPlot:
     x: str = ""
     y: str = ""
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
     log_x: bool = False
     log_y: bool = False
 
@@ -109,6 +145,7 @@ class ParallelCoordinatesPlotColumn:
 class ParallelCoordinatesPlot:
     columns: list[ParallelCoordinatesPlotColumn | str] = field(default_factory=list)
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         self.columns = [
@@ -129,6 +166,7 @@ class ScalarChart:
     metric: str = ""
     groupby_aggfunc: str = "mean"
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "scalar", index) | {"metric": self.metric, "aggregate": self.groupby_aggfunc}
@@ -138,6 +176,7 @@ class ScalarChart:
 class RunComparer:
     diff_only: bool = True
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "comparer", index) | {"diff_only": self.diff_only}
@@ -147,6 +186,7 @@ class RunComparer:
 class ParameterImportancePlot:
     with_respect_to: str = ""
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "importance", index) | {"metric": self.with_respect_to}
@@ -156,6 +196,7 @@ class ParameterImportancePlot:
 class MarkdownPanel:
     markdown: str = ""
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "markdown", index) | {"text": self.markdown}
@@ -165,6 +206,7 @@ class MarkdownPanel:
 class MediaBrowser:
     media_keys: str = ""
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "media", index) | {"key": self.media_keys}
@@ -179,6 +221,7 @@ class ArtifactLineage:
     artifact_type: str | None = None
     depth: int = 2
     title: str | None = None
+    layout: Layout | None = field(default=None, kw_only=True)
 
     def to_wire(self, index: int) -> dict[str, Any]:
         return _base(self, "lineage", index) | {
@@ -203,6 +246,12 @@ Panel = (
 
 
 def panel_from_wire(wire: dict[str, Any]) -> Panel:
+    panel = _panel_from_wire(wire)
+    panel.layout = _layout_from_wire(wire)
+    return panel
+
+
+def _panel_from_wire(wire: dict[str, Any]) -> Panel:
     kind, title = wire["type"], wire.get("title")
     if kind == "line":
         axis = wire.get("x_axis")
