@@ -122,7 +122,7 @@ def test_a_report_written_in_the_editor_loads_in_python_as_the_same_blocks(
         wr.CalloutBlock("Next: warmup"),
         wr.MarkdownBlock("| a | b |\n|---|---|\n| 1 | 2 |"),
         wr.Image(url="https://example.com/plot.png"),
-        wr.PanelGrid(runsets=[wr.Runset()], panels=[wr.LinePlot(y=["loss"])]),
+        wr.PanelGrid(runsets=[wr.Runset()], panels=[wr.LinePlot(y=["loss"], layout=wr.Layout(w=12, h=10))]),
     ]
     # Python edits it on top of the browser's version; the editor then loads Python's version.
     loaded.blocks.append(wr.P("Added from Python"))
