@@ -62,6 +62,7 @@ export function ReportPage(props: { entity: string; project: string; id: string;
 
 function ReportHeader({ report, history }: { report: ReportOut; history: boolean }): React.JSX.Element {
   const { entity, project, id } = report;
+  const shown = report.version === report.latest_version ? null : report.version;
   const [sharing, setSharing] = useState(false);
   const qc = useQueryClient();
   const remove = useMutation({
@@ -87,10 +88,10 @@ function ReportHeader({ report, history }: { report: ReportOut; history: boolean
       <button type="button" onClick={() => setSharing(true)} data-testid="share-report">
         Share
       </button>
-      <a className="button" href={exportUrl(entity, project, id, "html")} download data-testid="export-html">
+      <a className="button" href={exportUrl(entity, project, id, "html", shown)} download data-testid="export-html">
         Export HTML
       </a>
-      <a className="button" href={exportUrl(entity, project, id, "pdf")} download data-testid="export-pdf">
+      <a className="button" href={exportUrl(entity, project, id, "pdf", shown)} download data-testid="export-pdf">
         Export PDF
       </a>
       <button

@@ -34,7 +34,9 @@ export const reportsPath = (e: string, p: string): string => `/api/v1/reports/${
 export const reportPath = (e: string, p: string, id: string): string => `${reportsPath(e, p)}/${enc(id)}`;
 
 /** The export helper's downloads (a static HTML page with charts as images, or a PDF). */
-export const exportUrl = (e: string, p: string, id: string, kind: "html" | "pdf"): string => `${reportPath(e, p, id)}/export.${kind}`;
+/** The export of the version on screen: an old version (`?v=N`) exports as it was, the newest without a number. */
+export const exportUrl = (e: string, p: string, id: string, kind: "html" | "pdf", version: number | null = null): string =>
+  `${reportPath(e, p, id)}/export.${kind}${version === null ? "" : `?version=${version}`}`;
 
 export const reportKeys = {
   list: (e: string, p: string, search: string) => ["reports", e, p, "list", search] as const,

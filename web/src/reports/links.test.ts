@@ -30,3 +30,11 @@ describe("report addresses", () => {
     expect(reportLink("t", "p", "abc", { edit: true })).toBe("/t/p/reports/abc?edit=1");
   });
 });
+
+describe("export addresses", () => {
+  it("export the version on screen: an old one by its number, the newest without", async () => {
+    const { exportUrl } = await import("./api");
+    expect(exportUrl("team", "my proj", "abc", "pdf")).toBe("/api/v1/reports/team/my%20proj/abc/export.pdf");
+    expect(exportUrl("team", "p", "abc", "html", 2)).toBe("/api/v1/reports/team/p/abc/export.html?version=2");
+  });
+});
