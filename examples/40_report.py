@@ -38,11 +38,17 @@ def build(report: wr.Report) -> None:
         wr.PanelGrid(
             runsets=[wr.Runset(name="Sweep runs", filters="state=finished", groupby=["config.optimizer"])],
             panels=[
-                wr.LinePlot(x="Step", y=["val/accuracy"], title="Validation accuracy by optimizer"),
-                wr.BarPlot(["val/accuracy"], title="Final validation accuracy"),
+                wr.LinePlot(
+                    x="Step",
+                    y=["val/accuracy"],
+                    title="Validation accuracy by optimizer",
+                    layout=wr.Layout(w=12, h=6),
+                ),
+                wr.BarPlot(["val/accuracy"], title="Final validation accuracy", layout=wr.Layout(w=12, h=6)),
                 wr.ParallelCoordinatesPlot(
                     ["config.learning_rate", "config.batch_size", "config.dropout", "summary.val/accuracy"],
                     title="What the sweep tried",
+                    layout=wr.Layout(w=24, h=6),
                 ),
             ],
         ),
@@ -50,7 +56,11 @@ def build(report: wr.Report) -> None:
         wr.P("The checkpoint the deploy run uses, with the data it was trained on:"),
         wr.PanelGrid(
             runsets=[wr.Runset(project="artifact-demo", name="Training and deploy runs")],
-            panels=[wr.ArtifactLineage("fraud-model:latest", title="fraud-model lineage")],
+            panels=[
+                wr.ArtifactLineage(
+                    "fraud-model:latest", title="fraud-model lineage", layout=wr.Layout(w=12, h=6)
+                )
+            ],
         ),
         wr.H2("Conclusion"),
         wr.UnorderedList(

@@ -102,7 +102,12 @@ export function ParallelCoordinates(props: ParallelProps): React.JSX.Element {
   const hovered = hover ? rows.find((r) => r.key === hover.key) : undefined;
   const order = (key: string): number => (key === props.highlight ? 2 : selected.has(key) ? 1 : 0);
   const drawn = useMemo(() => [...rows].sort((a, b) => order(a.key) - order(b.key)), [rows, selected, props.highlight]);
-  const labelChars = Math.max(6, Math.floor((axes.length > 1 ? step : plotW) / 7));
+  // An axis title gets the width between its neighbours' titles: a centred one the whole step, the
+  // first and last (anchored at their axis, growing inwards) half of it. 12px semibold is ~7.5px a character.
+  const labelChars = (i: number): number => {
+    const edge = axes.length > 1 && (i === 0 || i === axes.length - 1);
+    return Math.max(6, Math.floor((axes.length > 1 ? (edge ? step / 2 : step) : plotW) / 7.5));
+  };
 
   return (
     <div className="parcoords" ref={ref} data-testid="parcoords" data-selected={selected.size} data-total={rows.length}>
@@ -192,7 +197,7 @@ export function ParallelCoordinates(props: ParallelProps): React.JSX.Element {
                   }}
                 >
                   <title>{`${a.label}${a.kind === "log" ? " (log scale)" : ""}: drag sideways to move this axis`}</title>
-                  {clip(a.label, labelChars)}
+                  {clip(a.label, labelChars(i))}
                   {a.kind === "log" && <tspan className="pc-log"> log</tspan>}
                 </text>
               </g>
