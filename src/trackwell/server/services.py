@@ -34,6 +34,7 @@ from trackwell.service.records import RecordService
 from trackwell.service.report_export import ReportExporter
 from trackwell.service.report_links import ReportLinkService
 from trackwell.service.reports import ReportService
+from trackwell.service.run_bulk import RunBulkService
 from trackwell.service.runs import RunService
 from trackwell.service.signin_guard import SignInGuard
 from trackwell.service.sweeps import SweepService
@@ -75,6 +76,7 @@ class Services:
     comments: CommentService  # comments on reports and runs, mentions, the inbox (issue 16)
     alert_rules: AlertRules  # alert rules and webhooks, evaluated as records arrive (issue 16)
     alert_config: AlertConfigService  # the alerts page: feed, webhooks, rules, delivery log
+    run_bulk: RunBulkService  # many runs tagged, moved, archived or deleted at once, audited
     audit: AuditLog  # security events (sign-ins, keys, roles, deletions): service/audit.py
     identity: IdentityService  # users, teams, roles, keys, invites: service/identity.py
     wandb: WandbProtocol  # the official wandb client's protocol (docs/wandb-client.md)
@@ -136,6 +138,7 @@ def build_services(settings: ServerSettings) -> Services:
             comments=CommentService(db, ProjectAccess(db, auth.principal), auth.principal),
             alert_rules=alert_rules,
             alert_config=AlertConfigService(db, alert_rules, ProjectAccess(db, auth.principal)),
+            run_bulk=RunBulkService(db, audit),
             audit=audit,
             identity=IdentityService(
                 db,

@@ -19,12 +19,20 @@ from typing import Any
 from trackwell.schema.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from trackwell.schema.run_bulk import BulkRunsRequest, BulkRunsResult
 from trackwell.service.access import Action, ProjectRef, authorize_run_delete
+from trackwell.service.audit import AuditAction, AuditLog
 from trackwell.service.project_access import authorize_project
 from trackwell.service.runs import delete_run_in
 from trackwell.store.base import CommentTarget, Database, Principal, RunChanges, RunKey, StoredRun
 
 SHOWN_IDS = 20  # run ids named in an error; the rest are counted
 _OWNER_RULE = ("archive", "unarchive", "delete")
+# What hides, removes or relocates a team's runs is a security event; tags are ordinary edits.
+_AUDITED = {
+    "delete": AuditAction.RUN_DELETE,
+    "archive": AuditAction.RUN_ARCHIVE,
+    "unarchive": AuditAction.RUN_UNARCHIVE,
+    "move": AuditAction.RUN_MOVE,
+}
 
 
 def named(ids: Sequence[str]) -> str:
@@ -34,8 +42,11 @@ def named(ids: Sequence[str]) -> str:
 
 
 class RunBulkService:
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, db: Database, audit: AuditLog | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self._db = db
+        self._audit = audit
         self._clock = clock
 
     def apply(self, principal: Principal, entity: str, project: str, req: BulkRunsRequest) -> BulkRunsResult:
@@ -63,11 +74,31 @@ class RunBulkService:
             if req.action == "delete":
                 for run_id in sorted(found):  # each run's sweep lock before its row lock
                     delete_run_in(self._db, conn, RunKey(entity, project, run_id))
+                self._record(conn, principal, entity, project, req, sorted(found))
                 return BulkRunsResult(action=req.action, changed=sorted(found), unchanged=[])
             locked = self._db.runs.get_runs(conn, entity, project, list(found), lock=True)
             changed = self._change(conn, entity, req, list(locked.values()))
+            self._record(conn, principal, entity, project, req, changed)
         unchanged = sorted(set(run_ids) - set(changed))
         return BulkRunsResult(action=req.action, changed=sorted(changed), unchanged=unchanged)
+
+    def _record(
+        self,
+        conn: Any,
+        principal: Principal,
+        entity: str,
+        project: str,
+        req: BulkRunsRequest,
+        changed: list[str],
+    ) -> None:
+        """One audit event per changed run, committed with the change itself."""
+        action = _AUDITED.get(req.action)
+        if self._audit is None or action is None:
+            return
+        detail = {"to_project": req.to_project} if req.action == "move" else None
+        for run_id in changed:
+            target = f"{entity}/{project}/{run_id}"
+            self._audit.record(action, actor=principal.user.username, target=target, detail=detail, conn=conn)
 
     def _not_moved_yet(self, conn: Any, entity: str, to_project: str, missing: list[str]) -> list[str]:
         # Runs already at the destination were moved by an earlier try of the same request.

@@ -25,7 +25,6 @@ from trackwell.server.deps import (
 from trackwell.server.responses import json_response
 from trackwell.service.access import visible_projects
 from trackwell.service.audit import AuditAction
-from trackwell.service.run_bulk import RunBulkService
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
@@ -84,23 +83,7 @@ def bulk_change_runs(
     services: ServicesDep,
 ) -> Response:
     """Tag, untag, archive, unarchive, delete or move many runs at once, all or nothing."""
-    result = RunBulkService(services.db).apply(principal, entity, project, body)
-    audited = _AUDITED_BULK_ACTIONS.get(body.action)
-    detail = {"to_project": body.to_project} if body.action == "move" else None
-    if audited is not None:
-        for run_id in result.changed:
-            target = f"{entity}/{project}/{run_id}"
-            services.audit.record(audited, actor=principal.user.username, target=target, detail=detail)
-    return json_response(result)
-
-
-# What hides, removes or relocates a run is a security event; tags are ordinary edits.
-_AUDITED_BULK_ACTIONS = {
-    "delete": AuditAction.RUN_DELETE,
-    "archive": AuditAction.RUN_ARCHIVE,
-    "unarchive": AuditAction.RUN_UNARCHIVE,
-    "move": AuditAction.RUN_MOVE,
-}
+    return json_response(services.run_bulk.apply(principal, entity, project, body))
 
 
 @router.get(RUN + "/output", response_model=OutputPage)
